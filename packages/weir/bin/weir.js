@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cli)) {
-  process.stderr.write('weir: the CLI is not built yet. Run `npm run build` (or `npm install`) first.\n');
+  process.stderr.write(
+    'weir: the CLI is not built yet. Run `npm run build` (or `npm install`) first.\n',
+  );
   process.exit(1);
 }
 await import(cli.href);

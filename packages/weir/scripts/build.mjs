@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', testing: 'src/testing.ts', cli: 'src/cli/main.ts' },
+  entryPoints: { index: 'src/index.ts', testing: 'src/testing.ts', cli: 'src/cli/bin.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -91,7 +91,9 @@ export function closestMatches(wanted: string, candidates: Iterable<string>, max
 
 export function didYouMean(wanted: string, candidates: Iterable<string>): string | undefined {
   const matches = closestMatches(wanted, candidates);
-  return matches.length === 0 ? undefined : `did you mean ${matches.map((m) => `'${m}'`).join(', ')}?`;
+  return matches.length === 0
+    ? undefined
+    : `did you mean ${matches.map((m) => `'${m}'`).join(', ')}?`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,0 +1,196 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { asset, fileVersion, resource, sourceAsset } from 'weir';
+import { parseCsv } from './csv.js';
+
+const dataDir = new URL('../data/', import.meta.url);
+const dataFile = (name: string) => new URL(name, dataDir).pathname;
+
+export interface Station {
+  id: string;
+  name: string;
+  river: string;
+  floodStageM: number;
+}
+
+export interface Reading {
+  stationId: string;
+  observedAt: string;
+  stageM: number;
+}
+
+export interface DailyPeak {
+  stationId: string;
+  day: string;
+  peakStageM: number;
+  readings: number;
+}
+
+export interface FloodAlert {
+  stationId: string;
+  station: string;
+  river: string;
+  day: string;
+  peakStageM: number;
+  floodStageM: number;
+  level: 'warning' | 'flood';
+}
+
+/** Alert thresholds, declared once in the project and hashed into provenance. */
+export const thresholds = resource({
+  key: 'thresholds',
+  description: 'A warning is raised at this fraction of a station’s flood stage',
+  config: { warningFraction: 0.9 },
+  create: (config) => config,
+});
+
+export const stationsCsv = sourceAsset({
+  key: 'raw/stations_csv',
+  group: 'raw',
+  description: 'The gauge network’s station list, as exported by the agency',
+  observe: () => fileVersion(dataFile('stations.csv')),
+});
+
+export const readingsCsv = sourceAsset({
+  key: 'raw/readings_csv',
+  group: 'raw',
+  description: 'Stage readings every two hours, as delivered by the telemetry feed',
+  observe: () => fileVersion(dataFile('readings.csv')),
+});
+
+export const stations = asset({
+  key: 'gauges/stations',
+  group: 'gauges',
+  kinds: ['table'],
+  owners: ['team:hydrology'],
+  description: 'Gauging stations with their flood stage',
+  deps: [stationsCsv],
+  materialize: async (ctx): Promise<Station[]> => {
+    const rows = parseCsv(await readFile(dataFile('stations.csv'), 'utf8'));
+    ctx.addMetadata({ stations: rows.length });
+    return rows.map((row) => ({
+      id: row.station_id!,
+      name: row.name!,
+      river: row.river!,
+      floodStageM: Number(row.flood_stage_m),
+    }));
+  },
+});
+
+export const readings = asset({
+  key: 'gauges/readings',
+  group: 'gauges',
+  kinds: ['table'],
+  owners: ['team:hydrology'],
+  tags: { layer: 'clean' },
+  description: 'Readings with a valid time and a physically possible stage (≥ 0 m)',
+  deps: [readingsCsv],
+  materialize: async (ctx): Promise<Reading[]> => {
+    const rows = parseCsv(await readFile(dataFile('readings.csv'), 'utf8'));
+    const valid: Reading[] = [];
+    let rejected = 0;
+    for (const row of rows) {
+      const stageM = Number(row.stage_m);
+      const time = Date.parse(row.observed_at ?? '');
+      if (Number.isNaN(time) || !Number.isFinite(stageM) || stageM < 0) {
+        rejected++;
+        ctx.log.warn(`rejected reading ${JSON.stringify(row)}`);
+        continue;
+      }
+      valid.push({ stationId: row.station_id!, observedAt: new Date(time).toISOString(), stageM });
+    }
+    ctx.addMetadata({ rows: valid.length, rejected });
+    return valid;
+  },
+});
+
+export const dailyPeaks = asset({
+  key: 'gauges/daily_peaks',
+  group: 'gauges',
+  kinds: ['table'],
+  owners: ['team:hydrology'],
+  description: 'The highest stage of each station on each day (UTC)',
+  ins: { readings },
+  materialize: (_ctx, { readings }): DailyPeak[] => {
+    const peaks = new Map<string, DailyPeak>();
+    for (const reading of readings) {
+      const day = reading.observedAt.slice(0, 10);
+      const id = `${reading.stationId}/${day}`;
+      const peak = peaks.get(id) ?? {
+        stationId: reading.stationId,
+        day,
+        peakStageM: -Infinity,
+        readings: 0,
+      };
+      peak.peakStageM = Math.max(peak.peakStageM, reading.stageM);
+      peak.readings++;
+      peaks.set(id, peak);
+    }
+    return [...peaks.values()].sort(
+      (a, b) => a.stationId.localeCompare(b.stationId) || a.day.localeCompare(b.day),
+    );
+  },
+});
+
+export const floodAlerts = asset({
+  key: 'gauges/flood_alerts',
+  group: 'alerts',
+  kinds: ['table'],
+  owners: ['team:hydrology', 'duty-officer@example.org'],
+  description: 'Days on which a station reached its warning level or flood stage',
+  ins: { dailyPeaks, stations },
+  resources: { thresholds },
+  materialize: (ctx, { dailyPeaks, stations }): FloodAlert[] => {
+    const byId = new Map(stations.map((s) => [s.id, s]));
+    const alerts: FloodAlert[] = [];
+    for (const peak of dailyPeaks) {
+      const station = byId.get(peak.stationId);
+      if (station === undefined) {
+        ctx.log.warn(`readings from unknown station ${peak.stationId}`);
+        continue;
+      }
+      const warningAt = station.floodStageM * ctx.resources.thresholds.warningFraction;
+      if (peak.peakStageM < warningAt) continue;
+      alerts.push({
+        stationId: station.id,
+        station: station.name,
+        river: station.river,
+        day: peak.day,
+        peakStageM: peak.peakStageM,
+        floodStageM: station.floodStageM,
+        level: peak.peakStageM >= station.floodStageM ? 'flood' : 'warning',
+      });
+    }
+    ctx.addMetadata({
+      alerts: alerts.length,
+      floods: alerts.filter((a) => a.level === 'flood').length,
+    });
+    return alerts;
+  },
+});
+
+export const riverReport = asset({
+  key: 'reports/river_summary',
+  group: 'reports',
+  kinds: ['markdown'],
+  owners: ['team:hydrology'],
+  description: 'A readable summary for the duty officer, written as files',
+  io: 'files',
+  ins: { floodAlerts, stations },
+  materialize: async (ctx, { floodAlerts, stations }) => {
+    await mkdir(ctx.outputPath);
+    const lines = [
+      '# River summary',
+      '',
+      `${stations.length} stations, ${floodAlerts.length} alert days.`,
+      '',
+    ];
+    for (const alert of floodAlerts) {
+      lines.push(
+        `- **${alert.level.toUpperCase()}** ${alert.station} (${alert.river}) on ${alert.day}: ${alert.peakStageM.toFixed(2)} m (flood stage ${alert.floodStageM.toFixed(2)} m)`,
+      );
+    }
+    await writeFile(join(ctx.outputPath, 'summary.md'), `${lines.join('\n')}\n`);
+    await writeFile(join(ctx.outputPath, 'alerts.json'), JSON.stringify(floodAlerts, null, 2));
+  },
+});

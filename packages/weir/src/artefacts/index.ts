@@ -1,0 +1,7 @@
+/**
+ * @module artefacts
+ * Artefact stores (local files; S3 later) and the formats values are stored in.
+ */
+export * from './artefact-store.js';
+export * from './formats.js';
+export { isAlive, LocalArtefactStore } from './local-artefact-store.js';

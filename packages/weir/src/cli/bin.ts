@@ -1,0 +1,23 @@
+/**
+ * The process entry of the `weir` command: wires Ctrl-C to cancellation (a second Ctrl-C
+ * exits at once: the event log stays consistent, each event being atomic) and sets the exit code.
+ */
+import { main } from './main.js';
+
+const controller = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts += 1;
+  if (interrupts === 1) {
+    process.stderr.write(
+      '\ncancelling: steps in flight are recorded as cancelled (Ctrl-C again to exit now)\n',
+    );
+    controller.abort();
+  } else {
+    process.exit(130);
+  }
+});
+process.on('SIGTERM', () => controller.abort());
+
+const code = await main(process.argv.slice(2), { signal: controller.signal });
+process.exit(code);

@@ -1,0 +1,85 @@
+import type { ParseArgsConfig } from 'node:util';
+import { EnvironmentError } from '../errors.js';
+import { type Instance, openInstance } from '../execution/index.js';
+import type { Output } from './format.js';
+import { type LoadedProject, loadProject } from './load-project.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandContext {
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  output: Output;
+  cwd: string;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+  project(): Promise<LoadedProject>;
+  instance(): Promise<Instance>;
+}
+
+/** A command is a definition that returns an exit code; only main() touches the process. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionSpec;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const GLOBAL_OPTIONS: OptionSpec = {
+  project: { type: 'string', short: 'p' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export function createContext(
+  positionals: string[],
+  values: CommandContext['values'],
+  output: Output,
+  cwd: string,
+  signal: AbortSignal,
+  cleanups: Array<() => Promise<void>>,
+): CommandContext {
+  let loaded: Promise<LoadedProject> | undefined;
+  let instance: Promise<Instance> | undefined;
+  const ctx: CommandContext = {
+    positionals,
+    values,
+    output,
+    cwd,
+    signal,
+    project: () => {
+      loaded ??= loadProject(cwd, values.project as string | undefined);
+      return loaded;
+    },
+    instance: () => {
+      instance ??= ctx.project().then(({ instanceDir }) => {
+        const opened = openInstance({ dir: instanceDir });
+        cleanups.push(() => opened.close());
+        return opened;
+      });
+      return instance;
+    },
+  };
+  return ctx;
+}
+
+/** The one positional a command requires, or a usage error naming it. */
+export function requirePositional(ctx: CommandContext, name: string, usage: string): string {
+  const value = ctx.positionals[0];
+  if (value === undefined)
+    throw new EnvironmentError('E_USAGE', `missing ${name}`, { hint: `usage: ${usage}` });
+  return value;
+}
+
+export function positiveInteger(
+  value: string | boolean | undefined,
+  option: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new EnvironmentError('E_USAGE', `--${option} takes a whole number ≥ 1, got '${value}'`);
+  return n;
+}

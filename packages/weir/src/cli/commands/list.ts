@@ -1,0 +1,45 @@
+import { graphOf } from '../../execution/index.js';
+import { selectAssets } from '../../graph/index.js';
+import type { Command } from '../command.js';
+import { json, table } from '../format.js';
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'List the assets a selection names, with their upstream and attributes',
+  usage: 'weir list [SELECTION] [--json]',
+  options: {},
+  async run(ctx) {
+    const graph = graphOf((await ctx.project()).project);
+    const selected =
+      ctx.positionals[0] === undefined
+        ? new Set(graph.keys)
+        : selectAssets(ctx.positionals.join(','), graph);
+    const nodes = graph.keys.filter((key) => selected.has(key)).map((key) => graph.node(key));
+    if (ctx.values.json) {
+      ctx.output.out(
+        json(
+          nodes.map((n) => ({
+            key: n.key,
+            kind: n.kind,
+            parents: n.parents,
+            group: n.group ?? null,
+            owners: n.owners,
+            kinds: n.kinds,
+            tags: n.tags,
+            description: n.definition.description ?? null,
+          })),
+        ),
+      );
+      return 0;
+    }
+    const rows = nodes.map((n) => [
+      n.key,
+      n.kind,
+      n.group ?? '',
+      n.parents.join(', '),
+      n.definition.description ?? '',
+    ]);
+    ctx.output.out(`${table([['ASSET', 'KIND', 'GROUP', 'UPSTREAM', 'DESCRIPTION'], ...rows])}\n`);
+    return 0;
+  },
+};

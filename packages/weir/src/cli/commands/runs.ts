@@ -1,0 +1,30 @@
+import { type Command, positiveInteger } from '../command.js';
+import { formatDuration, formatTime, json, paint, STATUS_COLOR, table } from '../format.js';
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'List recent runs',
+  usage: 'weir runs [--limit N] [--json]',
+  options: { limit: { type: 'string', short: 'n' } },
+  async run(ctx) {
+    const runs = await (await ctx.instance()).eventLog.runs({
+      limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
+    });
+    if (ctx.values.json) {
+      ctx.output.out(json(runs));
+      return 0;
+    }
+    const rows = runs.map((r) => [
+      r.runId,
+      paint(ctx.output, STATUS_COLOR[r.status] ?? 'bold', r.status),
+      formatTime(r.startedAt),
+      r.finishedAt === undefined ? '' : formatDuration(r.finishedAt - r.startedAt),
+      String(r.started.steps.length),
+      r.started.selection,
+    ]);
+    ctx.output.out(
+      `${table([['RUN', 'STATUS', 'STARTED', 'TOOK', 'STEPS', 'SELECTION'], ...rows])}\n`,
+    );
+    return 0;
+  },
+};

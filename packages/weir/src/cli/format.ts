@@ -1,0 +1,96 @@
+/**
+ * @module cli/format
+ * Text output helpers: colour (only on a TTY, never with NO_COLOR), tables, sizes, times.
+ */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  readonly color: boolean;
+  readonly tty: boolean;
+}
+
+export function processOutput(): Output {
+  const tty = Boolean(process.stdout.isTTY);
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    color: tty && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    tty,
+  };
+}
+
+const CODES = {
+  red: 31,
+  green: 32,
+  yellow: 33,
+  blue: 34,
+  magenta: 35,
+  cyan: 36,
+  gray: 90,
+  bold: 1,
+  dim: 2,
+} as const;
+export type Color = keyof typeof CODES;
+
+export function paint(output: Output, color: Color, text: string): string {
+  return output.color ? `\x1b[${CODES[color]}m${text}\x1b[0m` : text;
+}
+
+export const STATUS_COLOR: Record<string, Color> = {
+  fresh: 'green',
+  success: 'green',
+  stale: 'yellow',
+  missing: 'magenta',
+  running: 'cyan',
+  failed: 'red',
+  crashed: 'red',
+  cancelled: 'gray',
+};
+
+/** Left-aligned columns; the last column is not padded. Colour codes are ignored for width. */
+export function table(rows: string[][]): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  const widths: number[] = [];
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visible(cell));
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell)),
+        )
+        .join('  '),
+    )
+    .join('\n');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function formatTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

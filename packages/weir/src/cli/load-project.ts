@@ -1,0 +1,176 @@
+/**
+ * @module cli/load-project
+ * Finds `weir.config.ts` and loads it without a build step: esbuild bundles the project's
+ * own files (dependencies stay external imports) into `.weir/cache/`, reused while none of
+ * the inputs changed, so a warm start does not start esbuild at all.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isProject, type ProjectDefinition } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
+import { sha256 } from '../hash.js';
+
+export const PROJECT_FILES = [
+  'weir.config.ts',
+  'weir.config.mts',
+  'weir.config.js',
+  'weir.config.mjs',
+];
+
+export interface LoadedProject {
+  project: ProjectDefinition;
+  /** The project file. */
+  path: string;
+  /** The folder of the project file: relative instance paths start here. */
+  root: string;
+  /** The instance folder (`.weir` beside the project file unless the project says otherwise). */
+  instanceDir: string;
+}
+
+interface CacheEntry {
+  output: string;
+  inputs: Array<{ path: string; mtimeMs: number; size: number }>;
+}
+
+/** Finds the project file: `explicit` (a file or a folder holding one), else walking up from `cwd`. */
+export function findProjectFile(cwd: string, explicit?: string): string {
+  if (explicit !== undefined) {
+    const path = resolve(cwd, explicit);
+    if (existsSync(path) && statSync(path).isFile()) return path;
+    const inside = PROJECT_FILES.map((name) => join(path, name)).find((p) => existsSync(p));
+    if (inside !== undefined) return inside;
+    throw new EnvironmentError('E_PROJECT_NOT_FOUND', `no project at ${path}`, {
+      hint: `--project takes a project file or a folder holding one of ${PROJECT_FILES.join(', ')}`,
+    });
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const found = PROJECT_FILES.map((name) => join(dir, name)).find((p) => existsSync(p));
+    if (found !== undefined) return found;
+    if (dirname(dir) === dir) break;
+  }
+  throw new EnvironmentError(
+    'E_PROJECT_NOT_FOUND',
+    `no weir.config.ts in ${resolve(cwd)} or any folder above it`,
+    {
+      hint: 'run weir inside a project, or pass --project PATH',
+    },
+  );
+}
+
+export async function loadProject(cwd: string, explicit?: string): Promise<LoadedProject> {
+  const path = findProjectFile(cwd, explicit);
+  const root = dirname(path);
+  const cacheDir = join(root, '.weir', 'cache');
+  const module = await importProjectModule(path, cacheDir);
+  const project = (module as { default?: unknown }).default;
+  if (!isProject(project)) {
+    throw new EnvironmentError(
+      'E_PROJECT_LOAD',
+      `${relative(cwd, path) || path} does not export a project`,
+      {
+        hint: 'end it with `export default defineProject({ assets: [...] })`',
+      },
+    );
+  }
+  return { project, path, root, instanceDir: resolve(root, project.instance.dir ?? '.weir') };
+}
+
+async function importProjectModule(path: string, cacheDir: string): Promise<unknown> {
+  const manifestPath = join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
+  let output = cachedOutput(manifestPath);
+  if (output === undefined) output = await bundle(path, cacheDir, manifestPath);
+  try {
+    return await import(pathToFileURL(output).href);
+  } catch (error) {
+    throw new EnvironmentError(
+      'E_PROJECT_LOAD',
+      `loading ${path} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+function cachedOutput(manifestPath: string): string | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(manifestPath, 'utf8')) as CacheEntry;
+    for (const input of entry.inputs) {
+      const stat = statSync(input.path);
+      if (stat.mtimeMs !== input.mtimeMs || stat.size !== input.size) return undefined;
+    }
+    return existsSync(entry.output) ? entry.output : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function bundle(path: string, cacheDir: string, manifestPath: string): Promise<string> {
+  const { build } = await import('esbuild');
+  let result: Awaited<ReturnType<typeof build>> & {
+    metafile: NonNullable<Awaited<ReturnType<typeof build>>['metafile']>;
+  };
+  try {
+    result = await build({
+      entryPoints: [path],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'weir-import-meta',
+          // Bundled code runs from .weir/cache: keep import.meta pointing at each source file.
+          setup(esbuild) {
+            esbuild.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+              if (args.path.includes('node_modules')) return undefined;
+              const source = await readFile(args.path, 'utf8');
+              const contents = source
+                .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+                .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+                .replaceAll('import.meta.filename', JSON.stringify(args.path));
+              const ext = extname(args.path).slice(1);
+              return { contents, loader: ext.startsWith('t') || ext.endsWith('ts') ? 'ts' : 'js' };
+            });
+          },
+        },
+      ],
+    });
+  } catch (error) {
+    const failure = error as {
+      errors?: Array<{
+        text: string;
+        location?: { file: string; line: number; column: number; lineText: string };
+      }>;
+    };
+    const first = failure.errors?.[0];
+    const where = first?.location
+      ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
+      : '';
+    throw new EnvironmentError(
+      'E_PROJECT_LOAD',
+      `cannot compile ${path}: ${where}${first?.text ?? (error as Error).message}`,
+      {
+        cause: error,
+        hint: first?.location ? `  ${first.location.lineText}` : undefined,
+      },
+    );
+  }
+  const code = result.outputFiles![0]!.contents;
+  mkdirSync(cacheDir, { recursive: true });
+  const output = join(cacheDir, `project-${sha256(code).slice(0, 16)}.mjs`);
+  writeFileSync(output, code);
+  const cwd = process.cwd();
+  const inputs = Object.keys(result.metafile.inputs).map((input) => {
+    const full = resolve(cwd, input);
+    const stat = statSync(full);
+    return { path: full, mtimeMs: stat.mtimeMs, size: stat.size };
+  });
+  writeFileSync(manifestPath, JSON.stringify({ output, inputs } satisfies CacheEntry));
+  return output;
+}

@@ -1,0 +1,137 @@
+/**
+ * @module cli/main
+ * The `weir` command. main() is the one place that reads argv, prints errors and decides
+ * the exit code; commands return results. Cleanup (closing the event log) always runs.
+ */
+import { parseArgs } from 'node:util';
+import { EnvironmentError, WeirError } from '../errors.js';
+import { WEIR_VERSION } from '../version.js';
+import { type Command, createContext, GLOBAL_OPTIONS } from './command.js';
+import { historyCommand } from './commands/history.js';
+import { listCommand } from './commands/list.js';
+import { logsCommand } from './commands/logs.js';
+import { materializeCommand } from './commands/materialize.js';
+import { runsCommand } from './commands/runs.js';
+import { statusCommand } from './commands/status.js';
+import { whyCommand } from './commands/why.js';
+import { type Output, paint, processOutput } from './format.js';
+
+export const COMMANDS: readonly Command[] = [
+  materializeCommand,
+  statusCommand,
+  whyCommand,
+  historyCommand,
+  logsCommand,
+  runsCommand,
+  listCommand,
+];
+
+export interface MainOptions {
+  output?: Output;
+  cwd?: string;
+  signal?: AbortSignal;
+}
+
+/** Runs the command line `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const output = options.output ?? processOutput();
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    output.out(usage(rest[0]));
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === 'version') {
+    output.out(`weir ${WEIR_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    if (command === undefined) {
+      throw new EnvironmentError('E_USAGE', `unknown command '${name}'`, {
+        hint: `commands: ${COMMANDS.map((c) => c.name).join(', ')}`,
+      });
+    }
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({
+        args: [...rest],
+        options: { ...GLOBAL_OPTIONS, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (error) {
+      throw new EnvironmentError(
+        'E_USAGE',
+        (error as Error).message.replace(/\. To specify a positional.*$/s, ''),
+        {
+          hint: `usage: ${command.usage}`,
+        },
+      );
+    }
+    if (parsed.values.help) {
+      output.out(usage(command.name));
+      return 0;
+    }
+    const ctx = createContext(
+      parsed.positionals,
+      parsed.values as Record<string, string | boolean | undefined>,
+      output,
+      options.cwd ?? process.cwd(),
+      options.signal ?? new AbortController().signal,
+      cleanups,
+    );
+    return await command.run(ctx);
+  } catch (error) {
+    reportError(error, output, verbose);
+    return error instanceof WeirError && error.code === 'E_USAGE' ? 2 : 1;
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) =>
+        output.err(`weir: cleanup failed: ${(error as Error).message}\n`),
+      );
+    }
+  }
+}
+
+function reportError(error: unknown, output: Output, verbose: boolean): void {
+  if (error instanceof WeirError) {
+    output.err(`${paint(output, 'red', 'error')}: ${error.message}\n`);
+    if (error.hint) output.err(`${paint(output, 'gray', 'hint')}: ${error.hint}\n`);
+    if (verbose && error.stack) output.err(`${error.stack}\n`);
+    if (verbose && error.cause instanceof Error && error.cause.stack)
+      output.err(`caused by: ${error.cause.stack}\n`);
+    return;
+  }
+  output.err(
+    `${paint(output, 'red', 'internal error')}: ${(error as Error)?.stack ?? String(error)}\n`,
+  );
+  output.err('This is a bug in Weir; please report it with the command you ran.\n');
+}
+
+function usage(commandName?: string): string {
+  const command = COMMANDS.find((c) => c.name === commandName);
+  if (command) return `${command.summary}\n\nusage: ${command.usage}\n\n${GLOBAL_HELP}`;
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `weir ${WEIR_VERSION}: asset-based data orchestration`,
+    '',
+    'usage: weir COMMAND [ARGS] [OPTIONS]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    GLOBAL_HELP,
+    'Selections: keys, globs (gauges/*), closures (+key, 2+key, key+), group:, tag:k=v, owner:, kind:, joined by ","',
+    'Run `weir help COMMAND` for a command’s options.',
+    '',
+  ].join('\n');
+}
+
+const GLOBAL_HELP = `options for every command:
+  -p, --project PATH  the project file or its folder (default: weir.config.ts found upward from here)
+  --json              machine-readable output
+  -v, --verbose       more detail: step logs as they come, stacks of errors
+  -h, --help          this help
+`;

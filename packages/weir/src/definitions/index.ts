@@ -1,0 +1,12 @@
+/**
+ * @module definitions
+ * What users write: assets, source assets, resources and the project that gathers them.
+ */
+export * from './asset.js';
+export * from './context.js';
+export * from './keys.js';
+export * from './metadata.js';
+export * from './project.js';
+export * from './resource.js';
+export * from './retry.js';
+export * from './source-asset.js';

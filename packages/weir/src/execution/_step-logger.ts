@@ -1,0 +1,28 @@
+import type { JsonValue, LogLevel, StepLogger } from '../definitions/index.js';
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  fields?: Record<string, JsonValue>;
+  timestamp: number;
+}
+
+/** A logger that collects entries for the event log and hands each to `onEntry` as it comes. */
+export function bufferedLogger(onEntry: (entry: LogEntry) => void): StepLogger {
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields?: Record<string, JsonValue>): void => {
+      const entry: LogEntry = { level, message: String(message), timestamp: Date.now() };
+      if (fields !== undefined) entry.fields = fields;
+      onEntry(entry);
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** For code that runs outside a step (source observation): logs go to stderr. */
+export function consoleLogger(key: string): StepLogger {
+  return bufferedLogger((entry) => {
+    if (entry.level !== 'debug')
+      process.stderr.write(`[${key}] ${entry.level}: ${entry.message}\n`);
+  });
+}

@@ -1,0 +1,35 @@
+import type { ProjectDefinition } from '../definitions/index.js';
+import { type AssetGraph, buildAssetGraph, selectAssets } from '../graph/index.js';
+import type { AssetRecord, EventLog } from '../storage/index.js';
+
+const graphs = new WeakMap<ProjectDefinition, AssetGraph>();
+
+/** The validated graph of a project, built once per project object. */
+export function graphOf(project: ProjectDefinition | AssetGraph): AssetGraph {
+  if (!('kind' in project)) return project;
+  let graph = graphs.get(project);
+  if (graph === undefined) {
+    graph = buildAssetGraph(project);
+    graphs.set(project, graph);
+  }
+  return graph;
+}
+
+/** The keys a selection expression names; every key when it is omitted. */
+export function selectKeys(graph: AssetGraph, selection: string | undefined): Set<string> {
+  if (selection === undefined || selection.trim() === '') return new Set(graph.keys);
+  return selectAssets(selection, graph);
+}
+
+/** The index records of `keys` (unpartitioned), by asset key. */
+export async function readRecords(
+  eventLog: EventLog,
+  keys: Iterable<string>,
+): Promise<Map<string, AssetRecord>> {
+  const wanted = [...keys];
+  const records = await eventLog.latest(wanted.length > 500 ? undefined : wanted);
+  const byKey = new Map<string, AssetRecord>();
+  const set = new Set(wanted);
+  for (const record of records) if (set.has(record.assetKey)) byKey.set(record.assetKey, record);
+  return byKey;
+}

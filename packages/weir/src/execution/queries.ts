@@ -1,0 +1,127 @@
+/**
+ * @module execution/queries
+ * The read side: status, why, history and logs, all derived from the event log.
+ */
+import type { ProjectDefinition } from '../definitions/index.js';
+import { DefinitionError, didYouMean, EnvironmentError } from '../errors.js';
+import type { AssetGraph } from '../graph/index.js';
+import type { MaterializationEvent, RunRecord, StoredEvent } from '../storage/index.js';
+import { type AssetState, resolveStaleness } from '../versioning/index.js';
+import { ResourcePool } from './_resources.js';
+import type { Instance } from './instance.js';
+import { observeSources } from './observe.js';
+import { graphOf, readRecords, selectKeys } from './project-graph.js';
+import { recoverCrashedRuns } from './recovery.js';
+
+export interface StatusOptions {
+  instance: Instance;
+  selection?: string;
+  /** Observe source assets first, so a changed source shows its downstream stale (default true). */
+  observe?: boolean;
+}
+
+/** The state of each selected asset, in topological order. */
+export async function assetStatus(
+  project: ProjectDefinition | AssetGraph,
+  options: StatusOptions,
+): Promise<AssetState[]> {
+  const graph = graphOf(project);
+  const selected = selectKeys(graph, options.selection);
+  const states = await resolveStates(graph, selected, options);
+  return graph.keys.filter((key) => selected.has(key)).map((key) => states.get(key)!);
+}
+
+async function resolveStates(
+  graph: AssetGraph,
+  selected: Set<string>,
+  options: StatusOptions,
+): Promise<Map<string, AssetState>> {
+  const { eventLog } = options.instance;
+  await recoverCrashedRuns(eventLog);
+  const upstream = graph.upstreamOf(selected);
+  if (options.observe ?? true) {
+    const resources = new ResourcePool(graph.resources, new AbortController().signal);
+    try {
+      await observeSources(
+        graph,
+        upstream,
+        eventLog,
+        await readRecords(eventLog, upstream),
+        resources,
+        new AbortController().signal,
+      );
+    } finally {
+      await resources.disposeAll();
+    }
+  }
+  return resolveStaleness(graph, await readRecords(eventLog, upstream), selected);
+}
+
+export interface WhyReport {
+  key: string;
+  state: AssetState;
+  /** The materialization (or observation) that is current, with its provenance. */
+  current: StoredEvent<'asset:materialized'> | StoredEvent<'asset:observed'> | undefined;
+  /** The state of every upstream asset, so a chain of causes can be followed to its root. */
+  upstream: Record<string, AssetState>;
+}
+
+/** Why `key` is in the state it is in: its causes, its upstream's causes, and its provenance. */
+export async function explain(
+  project: ProjectDefinition | AssetGraph,
+  key: string,
+  options: StatusOptions,
+): Promise<WhyReport> {
+  const graph = graphOf(project);
+  graph.node(key);
+  const states = await resolveStates(graph, new Set([key]), options);
+  const state = states.get(key)!;
+  const upstream: Record<string, AssetState> = {};
+  for (const [other, otherState] of states) if (other !== key) upstream[other] = otherState;
+  return {
+    key,
+    state,
+    current: state.record?.materialization ?? state.record?.observation,
+    upstream,
+  };
+}
+
+/** Materializations (or observations, for a source) of `key`, newest first. */
+export async function assetHistory(
+  instance: Instance,
+  key: string,
+  options: { limit?: number; graph?: AssetGraph } = {},
+): Promise<Array<MaterializationEvent | StoredEvent<'asset:observed'>>> {
+  if (options.graph && !options.graph.has(key)) {
+    throw new DefinitionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
+      hint: didYouMean(key, options.graph.keys),
+    });
+  }
+  return (await instance.eventLog.events({
+    assetKey: key,
+    types: ['asset:materialized', 'asset:observed'],
+    descending: true,
+    limit: options.limit ?? 20,
+  })) as Array<MaterializationEvent | StoredEvent<'asset:observed'>>;
+}
+
+/** A run and its events (logs included), oldest first. `latest` names the newest run. */
+export async function runLogs(
+  instance: Instance,
+  runId: string,
+): Promise<{ run: RunRecord; events: StoredEvent[] }> {
+  const { eventLog } = instance;
+  const run =
+    runId === 'latest' ? (await eventLog.runs({ limit: 1 }))[0] : await eventLog.run(runId);
+  if (run === undefined) {
+    const recent = (await eventLog.runs({ limit: 50 })).map((r) => r.runId);
+    throw new EnvironmentError(
+      'E_USAGE',
+      runId === 'latest' ? 'no runs recorded yet' : `no run '${runId}'`,
+      {
+        hint: didYouMean(runId, recent) ?? 'list runs with `weir runs`',
+      },
+    );
+  }
+  return { run, events: await eventLog.events({ runId: run.runId }) };
+}

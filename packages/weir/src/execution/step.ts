@@ -1,0 +1,247 @@
+/**
+ * @module execution/step
+ * Runs one asset step in this process: load inputs, call `materialize` with retries, store
+ * the artefact, then record the materialization with its provenance.
+ */
+import { access } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { decodeValue, encodeValue, type StoredArtefact } from '../artefacts/index.js';
+import type {
+  AssetDefinition,
+  FileArtefact,
+  Metadata,
+  SourceObservation,
+} from '../definitions/index.js';
+import { retryDelay } from '../definitions/index.js';
+import { EnvironmentError, UserCodeError } from '../errors.js';
+import type { AssetNode } from '../graph/index.js';
+import type { InputVersion, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
+import { NO_PARTITION } from '../storage/index.js';
+import { WEIR_VERSION } from '../version.js';
+import { codeVersionOf } from '../versioning/index.js';
+import { toErrorInfo } from './_errors.js';
+import type { RunContext } from './_run-context.js';
+import { bufferedLogger, type LogEntry } from './_step-logger.js';
+
+export type StepOutcome =
+  | { status: 'materialized'; event: StoredEvent<'asset:materialized'> }
+  | { status: 'failed'; error: Error }
+  | { status: 'cancelled' };
+
+const HOST = hostname();
+
+export async function runStep(run: RunContext, node: AssetNode): Promise<StepOutcome> {
+  const definition = node.definition as AssetDefinition;
+  const key = node.key;
+  const policy = definition.retry;
+  for (let attempt = 1; ; attempt++) {
+    if (run.signal.aborted) return { status: 'cancelled' };
+    await run.record([
+      {
+        type: 'step:started',
+        runId: run.runId,
+        assetKey: key,
+        partition: NO_PARTITION,
+        timestamp: Date.now(),
+        attempt,
+      },
+    ]);
+    const logs: LogEntry[] = [];
+    try {
+      const materialization = await attemptOnce(run, node, definition, attempt, logs);
+      if (run.signal.aborted) return { status: 'cancelled' };
+      const recorded = await run.record([
+        ...logEvents(run, key, logs),
+        {
+          type: 'asset:materialized',
+          runId: run.runId,
+          assetKey: key,
+          partition: NO_PARTITION,
+          timestamp: Date.now(),
+          materialization,
+        },
+      ]);
+      const event = recorded[recorded.length - 1] as StoredEvent<'asset:materialized'>;
+      return { status: 'materialized', event };
+    } catch (thrown) {
+      if (run.signal.aborted) return { status: 'cancelled' };
+      const error = asStepError(thrown, key);
+      const info = toErrorInfo(error);
+      if (attempt < policy.maxAttempts && !(error instanceof EnvironmentError)) {
+        const delayMs = retryDelay(policy, attempt);
+        await run.record([
+          ...logEvents(run, key, logs),
+          {
+            type: 'step:retrying',
+            runId: run.runId,
+            assetKey: key,
+            partition: NO_PARTITION,
+            timestamp: Date.now(),
+            attempt,
+            delayMs,
+            error: info,
+          },
+        ]);
+        if (!(await sleep(delayMs, run.signal))) return { status: 'cancelled' };
+        continue;
+      }
+      await run.record([
+        ...logEvents(run, key, logs),
+        {
+          type: 'step:failed',
+          runId: run.runId,
+          assetKey: key,
+          partition: NO_PARTITION,
+          timestamp: Date.now(),
+          attempt,
+          error: info,
+        },
+      ]);
+      return { status: 'failed', error };
+    }
+  }
+}
+
+async function attemptOnce(
+  run: RunContext,
+  node: AssetNode,
+  definition: AssetDefinition,
+  attempt: number,
+  logs: LogEntry[],
+): Promise<Materialization> {
+  const startedAt = Date.now();
+  const provenance: Record<string, InputVersion> = {};
+  for (const parent of node.parents) provenance[parent] = run.versions.current(parent);
+  const inputs: Record<string, unknown> = {};
+  for (const [name, upstream] of node.inputs) inputs[name] = await loadInput(run, upstream);
+
+  const metadata: Record<string, Metadata[string]> = {};
+  let dataVersion: string | undefined;
+  const outputPath = definition.io === 'files' ? await run.artefacts.tempPath(node.key) : undefined;
+  const ctx = {
+    key: node.key,
+    runId: run.runId,
+    attempt,
+    resources: await run.resources.valuesFor(definition.resources),
+    log: bufferedLogger((entry) => {
+      logs.push(entry);
+      run.onLog(node.key, entry);
+    }),
+    signal: run.signal,
+    outputPath,
+    addMetadata(entries: Metadata) {
+      Object.assign(metadata, entries);
+    },
+    setDataVersion(version: string) {
+      if (typeof version !== 'string' || version === '')
+        throw new TypeError('setDataVersion() needs a non-empty string');
+      dataVersion = version;
+    },
+  };
+
+  let stored: StoredArtefact;
+  try {
+    const value = await definition.materialize(ctx, inputs);
+    if (run.signal.aborted) throw new Error('cancelled');
+    if (outputPath !== undefined) {
+      if (!(await exists(outputPath))) {
+        throw new UserCodeError(
+          'E_USER_CODE',
+          `asset '${node.key}' has io 'files' but wrote nothing at ctx.outputPath`,
+          {
+            hint: 'write a file or a directory at exactly ctx.outputPath',
+          },
+        );
+      }
+      stored = await run.artefacts.putPath(outputPath);
+    } else {
+      stored = await run.artefacts.putBytes(
+        encodeValue(definition.io as 'json' | 'bytes', value, node.key),
+      );
+    }
+  } catch (error) {
+    if (outputPath !== undefined) await run.artefacts.discard(outputPath);
+    throw error;
+  }
+
+  return {
+    dataVersion: dataVersion ?? stored.contentHash,
+    codeVersion: codeVersionOf(definition),
+    inputs: provenance,
+    configHash: run.configHash(node),
+    artefact: { format: definition.io, ...stored },
+    startedAt,
+    endedAt: Date.now(),
+    host: HOST,
+    weirVersion: WEIR_VERSION,
+    metadata,
+  };
+}
+
+async function loadInput(run: RunContext, key: string): Promise<unknown> {
+  const current = run.versions.event(key);
+  if (current?.type === 'asset:observed') {
+    const observation: SourceObservation = {
+      dataVersion: current.observation.dataVersion,
+      observedAt: new Date(current.timestamp).toISOString(),
+      metadata: current.observation.metadata,
+    };
+    return observation;
+  }
+  if (current?.type !== 'asset:materialized') {
+    throw new EnvironmentError('E_ARTEFACT', `input ${key} has no materialization to read`);
+  }
+  const { artefact } = current.materialization;
+  if (artefact.format === 'files') {
+    const files: FileArtefact = {
+      path: await run.artefacts.localPath(artefact.location),
+      type: artefact.type === 'directory' ? 'directory' : 'file',
+    };
+    return files;
+  }
+  return decodeValue(artefact.format, await run.readArtefact(artefact.location));
+}
+
+function logEvents(run: RunContext, key: string, logs: readonly LogEntry[]): WeirEvent[] {
+  return logs.map((entry) => ({
+    type: 'step:log',
+    runId: run.runId,
+    assetKey: key,
+    partition: NO_PARTITION,
+    timestamp: entry.timestamp,
+    level: entry.level,
+    message: entry.message,
+    ...(entry.fields === undefined ? {} : { fields: entry.fields }),
+  }));
+}
+
+function asStepError(thrown: unknown, key: string): Error {
+  if (thrown instanceof UserCodeError || thrown instanceof EnvironmentError) return thrown;
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+  return new UserCodeError('E_USER_CODE', `asset '${key}' failed: ${error.message}`, {
+    cause: error,
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,253 @@
+import type {
+  AnyAssetDefinition,
+  ProjectDefinition,
+  ResourceDefinition,
+} from '../definitions/index.js';
+import { isUpstream, keyProblem } from '../definitions/index.js';
+import { DefinitionError, didYouMean } from '../errors.js';
+import { findCycle } from './_cycle.js';
+import { StringHeap } from './_heap.js';
+
+/** One asset or source asset in the graph, wired by keys (never by object references). */
+export interface AssetNode {
+  readonly key: string;
+  readonly kind: 'asset' | 'source';
+  readonly definition: AnyAssetDefinition;
+  /** Input name → upstream key, for the values `materialize` receives. */
+  readonly inputs: ReadonlyMap<string, string>;
+  /** Every direct upstream key (inputs and ordering deps), sorted. */
+  readonly parents: readonly string[];
+  /** Every direct downstream key, sorted. */
+  readonly children: readonly string[];
+  readonly group: string | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly owners: readonly string[];
+  readonly kinds: readonly string[];
+}
+
+/** A validated, acyclic asset graph in deterministic topological order. */
+export class AssetGraph {
+  /** Every key, upstream before downstream, ties broken alphabetically. */
+  readonly keys: readonly string[];
+  readonly resources: ReadonlyMap<string, ResourceDefinition<string, unknown>>;
+  private readonly nodes: ReadonlyMap<string, AssetNode>;
+  private readonly order: ReadonlyMap<string, number>;
+
+  constructor(
+    nodes: ReadonlyMap<string, AssetNode>,
+    keys: readonly string[],
+    resources: ReadonlyMap<string, ResourceDefinition<string, unknown>>,
+  ) {
+    this.nodes = nodes;
+    this.keys = keys;
+    this.resources = resources;
+    this.order = new Map(keys.map((key, i) => [key, i]));
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  has(key: string): boolean {
+    return this.nodes.has(key);
+  }
+
+  get(key: string): AssetNode | undefined {
+    return this.nodes.get(key);
+  }
+
+  /** The node for `key`; throws with suggestions when there is none. */
+  node(key: string): AssetNode {
+    const node = this.nodes.get(key);
+    if (node === undefined) {
+      throw new DefinitionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
+        hint: didYouMean(key, this.keys),
+      });
+    }
+    return node;
+  }
+
+  parents(key: string): readonly string[] {
+    return this.nodes.get(key)?.parents ?? [];
+  }
+
+  children(key: string): readonly string[] {
+    return this.nodes.get(key)?.children ?? [];
+  }
+
+  /** Position in topological order. */
+  position(key: string): number {
+    return this.order.get(key) ?? -1;
+  }
+
+  /** `keys` sorted upstream first. */
+  sortTopologically(keys: Iterable<string>): string[] {
+    return [...keys].sort((a, b) => this.position(a) - this.position(b));
+  }
+
+  /** `keys` and everything upstream of them. */
+  upstreamOf(keys: Iterable<string>): Set<string> {
+    return this.closure(keys, (key) => this.parents(key));
+  }
+
+  /** `keys` and everything downstream of them. */
+  downstreamOf(keys: Iterable<string>): Set<string> {
+    return this.closure(keys, (key) => this.children(key));
+  }
+
+  private closure(start: Iterable<string>, next: (key: string) => readonly string[]): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...start];
+    while (stack.length > 0) {
+      const key = stack.pop()!;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const other of next(key)) if (!seen.has(other)) stack.push(other);
+    }
+    return seen;
+  }
+}
+
+/**
+ * Validates a project and builds its graph. Every problem is reported at once, each naming
+ * the asset and what to do: invalid keys, duplicate keys, unknown upstream keys (with
+ * suggestions), undeclared resources, and cycles (with their path).
+ */
+export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
+  const problems: string[] = [];
+  const definitions = new Map<string, AnyAssetDefinition>();
+  for (const [i, definition] of project.assets.entries()) {
+    if (!isUpstream(definition)) {
+      problems.push(
+        `assets[${i}] is not an asset or source asset definition (got ${describe(definition)})`,
+      );
+      continue;
+    }
+    const problem = keyProblem(definition.key);
+    if (problem !== undefined) {
+      problems.push(
+        `assets[${i}] has an invalid key ${JSON.stringify(definition.key)}: ${problem}`,
+      );
+      continue;
+    }
+    const existing = definitions.get(definition.key);
+    if (existing !== undefined && existing !== definition) {
+      problems.push(
+        `duplicate key '${definition.key}': two different definitions use it (assets[${i}] is the second)`,
+      );
+      continue;
+    }
+    definitions.set(definition.key, definition);
+  }
+
+  const resources = new Map<string, ResourceDefinition<string, unknown>>();
+  for (const resource of project.resources) {
+    if (resources.has(resource.key) && resources.get(resource.key) !== resource) {
+      problems.push(`duplicate resource key '${resource.key}'`);
+    }
+    resources.set(resource.key, resource);
+  }
+
+  const wiring = new Map<string, { inputs: Map<string, string>; parents: string[] }>();
+  for (const definition of definitions.values()) {
+    const inputs = new Map<string, string>();
+    const parents = new Set<string>();
+    const reference = (upstream: string, how: string) => {
+      if (!definitions.has(upstream)) {
+        const hint = didYouMean(upstream, definitions.keys());
+        problems.push(
+          `asset '${definition.key}' ${how} '${upstream}', which is not in the project` +
+            (hint ? `: ${hint}` : '; add it to defineProject({ assets })'),
+        );
+      }
+      parents.add(upstream);
+    };
+    if (definition.kind === 'asset') {
+      for (const [name, upstream] of Object.entries(definition.ins)) {
+        inputs.set(name, upstream.key);
+        reference(upstream.key, `reads input '${name}' from`);
+      }
+      for (const dep of definition.deps) reference(dep, 'depends on');
+    }
+    for (const [name, used] of Object.entries(definition.resources)) {
+      if (!resources.has(used.key)) {
+        problems.push(
+          `${definition.kind === 'asset' ? 'asset' : 'source asset'} '${definition.key}' uses resource '${used.key}'` +
+            `${name === used.key ? '' : ` (as '${name}')`}, which the project does not declare: add it to defineProject({ resources })`,
+        );
+      }
+    }
+    wiring.set(definition.key, { inputs, parents: [...parents].sort() });
+  }
+  if (problems.length > 0) throw definitionProblems(problems);
+
+  const children = new Map<string, string[]>([...definitions.keys()].map((key) => [key, []]));
+  for (const [key, { parents }] of wiring)
+    for (const parent of parents) children.get(parent)!.push(key);
+
+  const keys = topologicalOrder(wiring, children);
+  if (keys.length < definitions.size) {
+    const placed = new Set(keys);
+    const remaining = [...definitions.keys()].filter((key) => !placed.has(key));
+    const cycle = findCycle(remaining, (key) => wiring.get(key)!.parents);
+    throw new DefinitionError('E_CYCLE', `the asset graph has a cycle: ${cycle.join(' -> ')}`, {
+      hint: 'an asset cannot depend on itself, directly or through others; break the cycle by removing one of these edges',
+    });
+  }
+
+  const nodes = new Map<string, AssetNode>();
+  for (const [key, definition] of definitions) {
+    const { inputs, parents } = wiring.get(key)!;
+    nodes.set(key, {
+      key,
+      kind: definition.kind,
+      definition,
+      inputs,
+      parents,
+      children: children.get(key)!.sort(),
+      group: definition.group,
+      tags: definition.tags ?? {},
+      owners: definition.owners ?? [],
+      kinds: definition.kinds ?? [],
+    });
+  }
+  return new AssetGraph(nodes, keys, resources);
+}
+
+function topologicalOrder(
+  wiring: ReadonlyMap<string, { parents: readonly string[] }>,
+  children: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const waiting = new Map<string, number>();
+  const ready = new StringHeap();
+  for (const [key, { parents }] of wiring) {
+    waiting.set(key, parents.length);
+    if (parents.length === 0) ready.push(key);
+  }
+  const order: string[] = [];
+  for (let key = ready.pop(); key !== undefined; key = ready.pop()) {
+    order.push(key);
+    for (const child of children.get(key)!) {
+      const left = waiting.get(child)! - 1;
+      waiting.set(child, left);
+      if (left === 0) ready.push(child);
+    }
+  }
+  return order;
+}
+
+function definitionProblems(problems: string[]): DefinitionError {
+  if (problems.length === 1)
+    return new DefinitionError('E_DEFINITION', `invalid project: ${problems[0]}`);
+  return new DefinitionError(
+    'E_DEFINITION',
+    `invalid project: ${problems.length} problems\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object')
+    return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
+  return typeof value;
+}

@@ -1,0 +1,6 @@
+/**
+ * @module graph
+ * The validated asset graph and the selection language over it.
+ */
+export { AssetGraph, type AssetNode, buildAssetGraph } from './asset-graph.js';
+export * from './selection/index.js';

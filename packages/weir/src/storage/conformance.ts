@@ -1,0 +1,211 @@
+/**
+ * @module storage/conformance
+ * One test suite that every EventLog implementation must pass (SQLite here, PostgreSQL in
+ * `@weir/postgres`). Gaps are declared as capabilities with a reason, never skipped silently.
+ */
+import { describe, expect, it } from 'vitest';
+import type { EventLog } from './event-log.js';
+import type { Materialization, WeirEvent } from './events.js';
+
+export interface EventLogConformanceOptions {
+  name: string;
+  /** A new, empty event log. `reopen` opens the same storage again (after `close`). */
+  create: () => Promise<{ log: EventLog; reopen?: () => Promise<EventLog> }>;
+}
+
+const materialization = (
+  dataVersion: string,
+  inputs: Materialization['inputs'] = {},
+): Materialization => ({
+  dataVersion,
+  codeVersion: 'c1',
+  inputs,
+  configHash: 'h',
+  artefact: {
+    format: 'json',
+    location: `objects/${dataVersion}`,
+    contentHash: dataVersion,
+    size: 2,
+    type: 'blob',
+  },
+  startedAt: 1,
+  endedAt: 2,
+  host: 'host',
+  weirVersion: '0.0.0',
+  metadata: { rows: 3 },
+});
+
+const started = (runId: string, timestamp = 1): WeirEvent => ({
+  type: 'run:started',
+  runId,
+  timestamp,
+  selection: '*',
+  force: false,
+  steps: ['a', 'b'],
+  host: 'host',
+  pid: 1,
+  weirVersion: '0.0.0',
+});
+
+const step = (runId: string, assetKey: string) => ({
+  runId,
+  assetKey,
+  partition: '',
+  timestamp: 2,
+});
+
+export function runEventLogConformance(options: EventLogConformanceOptions): void {
+  describe(`EventLog conformance: ${options.name}`, () => {
+    it('appends events in order, with increasing ids, and returns them as stored', async () => {
+      const { log } = await options.create();
+      const stored = await log.append([
+        started('r1'),
+        { type: 'step:started', ...step('r1', 'a'), attempt: 1 },
+      ]);
+      expect(stored.map((e) => e.type)).toEqual(['run:started', 'step:started']);
+      expect(stored[1]!.id).toBeGreaterThan(stored[0]!.id);
+      const read = await log.events();
+      expect(read).toEqual(stored);
+      expect(await log.append([])).toEqual([]);
+      await log.close();
+    });
+
+    it('indexes the latest materialization, observation and failure of each asset', async () => {
+      const { log } = await options.create();
+      await log.append([started('r1')]);
+      await log.append([
+        { type: 'asset:materialized', ...step('r1', 'a'), materialization: materialization('v1') },
+      ]);
+      const [, second] = await log.append([
+        {
+          type: 'step:failed',
+          ...step('r1', 'a'),
+          attempt: 1,
+          error: { name: 'Error', message: 'boom' },
+        },
+        {
+          type: 'asset:materialized',
+          ...step('r1', 'a'),
+          materialization: materialization('v2', { s: { dataVersion: 'o1', eventId: 9 } }),
+        },
+      ]);
+      await log.append([
+        {
+          type: 'asset:observed',
+          assetKey: 's',
+          partition: '',
+          timestamp: 3,
+          observation: { dataVersion: 'o1', metadata: {} },
+        },
+      ]);
+      const records = await log.latest();
+      const a = records.find((r) => r.assetKey === 'a')!;
+      expect(a.materialization?.id).toBe(second!.id);
+      expect(a.materialization?.materialization).toEqual(
+        materialization('v2', { s: { dataVersion: 'o1', eventId: 9 } }),
+      );
+      expect(a.failure?.error.message).toBe('boom');
+      expect(a.failure!.id).toBeLessThan(a.materialization!.id);
+      expect(records.find((r) => r.assetKey === 's')?.observation?.observation.dataVersion).toBe(
+        'o1',
+      );
+      expect((await log.latest(['s'])).map((r) => r.assetKey)).toEqual(['s']);
+      expect(await log.latest(['nothing'])).toEqual([]);
+      await log.close();
+    });
+
+    it('tracks runs from started to finished, newest first', async () => {
+      const { log } = await options.create();
+      await log.append([started('r1', 10), started('r2', 20)]);
+      await log.append([
+        {
+          type: 'run:finished',
+          runId: 'r1',
+          timestamp: 30,
+          status: 'failed',
+          summary: { materialized: [], failed: ['a'], skipped: [], cancelled: [] },
+        },
+      ]);
+      expect((await log.runs()).map((r) => [r.runId, r.status])).toEqual([
+        ['r2', 'running'],
+        ['r1', 'failed'],
+      ]);
+      expect((await log.runs({ status: 'running' })).map((r) => r.runId)).toEqual(['r2']);
+      const r1 = await log.run('r1');
+      expect(r1?.finishedAt).toBe(30);
+      expect(r1?.finished?.summary.failed).toEqual(['a']);
+      expect(r1?.started.steps).toEqual(['a', 'b']);
+      expect(await log.run('nope')).toBeUndefined();
+      await log.close();
+    });
+
+    it('filters events by run, asset, type, cursor and limit, in either order', async () => {
+      const { log } = await options.create();
+      const all = await log.append([
+        started('r1'),
+        { type: 'step:started', ...step('r1', 'a'), attempt: 1 },
+        { type: 'step:log', ...step('r1', 'a'), level: 'info', message: 'hello', fields: { n: 1 } },
+        { type: 'asset:materialized', ...step('r1', 'a'), materialization: materialization('v1') },
+        started('r2'),
+        { type: 'step:started', ...step('r2', 'b'), attempt: 1 },
+      ]);
+      const ids = (events: { id: number }[]) => events.map((e) => e.id);
+      expect(ids(await log.events({ runId: 'r1' }))).toEqual(ids(all.slice(0, 4)));
+      expect(ids(await log.events({ assetKey: 'a' }))).toEqual(ids(all.slice(1, 4)));
+      expect(ids(await log.events({ types: ['step:started'] }))).toEqual([all[1]!.id, all[5]!.id]);
+      expect(ids(await log.events({ afterId: all[3]!.id }))).toEqual(ids(all.slice(4)));
+      expect(ids(await log.events({ limit: 2 }))).toEqual(ids(all.slice(0, 2)));
+      expect(ids(await log.events({ descending: true, limit: 2 }))).toEqual([
+        all[5]!.id,
+        all[4]!.id,
+      ]);
+      expect(await log.event(all[2]!.id)).toEqual(all[2]);
+      expect(await log.event(999_999)).toBeUndefined();
+      await log.close();
+    });
+
+    it('rebuilds its indexes from the events alone', async () => {
+      const { log } = await options.create();
+      await log.append([
+        started('r1'),
+        { type: 'asset:materialized', ...step('r1', 'a'), materialization: materialization('v1') },
+        {
+          type: 'step:failed',
+          ...step('r1', 'b'),
+          attempt: 2,
+          error: { name: 'Error', message: 'x' },
+        },
+        {
+          type: 'run:finished',
+          runId: 'r1',
+          timestamp: 5,
+          status: 'failed',
+          summary: { materialized: ['a'], failed: ['b'], skipped: [], cancelled: [] },
+        },
+      ]);
+      const before = { latest: await log.latest(), runs: await log.runs() };
+      await log.rebuildIndexes();
+      const sort = <T extends { assetKey: string }>(records: T[]) =>
+        [...records].sort((x, y) => x.assetKey.localeCompare(y.assetKey));
+      expect(sort(await log.latest())).toEqual(sort(before.latest));
+      expect(await log.runs()).toEqual(before.runs);
+      await log.close();
+    });
+
+    it('keeps everything across close and reopen', async () => {
+      const { log, reopen } = await options.create();
+      if (reopen === undefined) return;
+      await log.append([
+        started('r1'),
+        { type: 'asset:materialized', ...step('r1', 'a'), materialization: materialization('v1') },
+      ]);
+      await log.close();
+      const again = await reopen();
+      expect(
+        (await again.latest()).map((r) => r.materialization?.materialization.dataVersion),
+      ).toEqual(['v1']);
+      expect((await again.events()).length).toBe(2);
+      await again.close();
+    });
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * @module storage/events
+ * Every event Weir records: one discriminated union on `type`. The event log is the only
+ * source of truth; status, staleness and lineage are derived from these.
+ */
+import type { IoFormat, JsonValue, LogLevel, Metadata } from '../definitions/index.js';
+
+/** The partition of an unpartitioned asset. */
+export const NO_PARTITION = '';
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Weir's error code when the error is Weir's. */
+  code?: string;
+}
+
+/** Where a materialization's bytes live in the artefact store. */
+export interface ArtefactLocation {
+  format: IoFormat;
+  /** Store-relative location, e.g. `objects/3f/3fa9…`. */
+  location: string;
+  /** SHA-256 of the stored bytes (a directory: of its manifest). */
+  contentHash: string;
+  size: number;
+  type: 'blob' | 'file' | 'directory';
+}
+
+/** The version of one input a materialization read, and the event that produced that version. */
+export interface InputVersion {
+  dataVersion: string;
+  /** The materialization or observation event that produced `dataVersion`. */
+  eventId: number;
+}
+
+/** Provenance: everything that determined one materialization. */
+export interface Materialization {
+  dataVersion: string;
+  codeVersion: string;
+  /** Every upstream (inputs and deps), by key. */
+  inputs: Record<string, InputVersion>;
+  /** Hash of the identities of the resources the asset used. */
+  configHash: string;
+  artefact: ArtefactLocation;
+  startedAt: number;
+  endedAt: number;
+  host: string;
+  weirVersion: string;
+  metadata: Metadata;
+}
+
+export interface Observation {
+  dataVersion: string;
+  metadata: Metadata;
+}
+
+export type RunStatus = 'running' | 'success' | 'failed' | 'cancelled' | 'crashed';
+
+export interface RunSummary {
+  materialized: string[];
+  failed: string[];
+  skipped: string[];
+  cancelled: string[];
+}
+
+interface Base {
+  /** Epoch milliseconds. */
+  timestamp: number;
+}
+interface InRun extends Base {
+  runId: string;
+}
+interface ForStep extends InRun {
+  assetKey: string;
+  partition: string;
+}
+
+export type WeirEvent =
+  | (InRun & {
+      type: 'run:started';
+      selection: string;
+      force: boolean;
+      /** Planned steps in order. */
+      steps: string[];
+      host: string;
+      pid: number;
+      weirVersion: string;
+    })
+  | (InRun & {
+      type: 'run:finished';
+      status: Exclude<RunStatus, 'running'>;
+      summary: RunSummary;
+      reason?: string;
+    })
+  | (ForStep & { type: 'step:started'; attempt: number })
+  | (ForStep & {
+      type: 'step:log';
+      level: LogLevel;
+      message: string;
+      fields?: Record<string, JsonValue>;
+    })
+  | (ForStep & { type: 'step:retrying'; attempt: number; delayMs: number; error: ErrorInfo })
+  | (ForStep & { type: 'step:failed'; attempt: number; error: ErrorInfo })
+  | (ForStep & { type: 'step:skipped'; reason: string; blockedBy: string[] })
+  | (ForStep & { type: 'step:cancelled' })
+  | (ForStep & { type: 'asset:materialized'; materialization: Materialization })
+  | (Base & {
+      type: 'asset:observed';
+      runId?: string;
+      assetKey: string;
+      partition: string;
+      observation: Observation;
+    });
+
+export type WeirEventType = WeirEvent['type'];
+
+/** An event as stored: with its position in the log. */
+export type StoredEvent<T extends WeirEventType = WeirEventType> = Extract<
+  WeirEvent,
+  { type: T }
+> & {
+  id: number;
+};
+
+export type MaterializationEvent = StoredEvent<'asset:materialized'>;
+export type ObservationEvent = StoredEvent<'asset:observed'>;
+export type FailureEvent = StoredEvent<'step:failed'>;
+
+/** The step outcomes that end a step. */
+export const STEP_OUTCOMES = [
+  'asset:materialized',
+  'step:failed',
+  'step:skipped',
+  'step:cancelled',
+] as const;

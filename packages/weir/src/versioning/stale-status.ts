@@ -1,0 +1,69 @@
+/**
+ * @module versioning/stale-status
+ * The vocabulary of staleness: an asset's status and the causes that explain it.
+ */
+import type { AssetRecord } from '../storage/index.js';
+
+export type AssetStatus = 'fresh' | 'stale' | 'missing' | 'failed';
+
+/** The event that moved a version: a materialization (in a run) or an observation. */
+export interface VersionSource {
+  eventId: number;
+  type: 'materialization' | 'observation';
+  runId?: string;
+  timestamp: number;
+}
+
+export type StaleCause =
+  | { category: 'missing'; key: string; reason: string }
+  | { category: 'code'; key: string; from: string; to: string; reason: string }
+  | {
+      category: 'data';
+      key: string;
+      dependency: string;
+      /** The version the current materialization read; undefined for a new input. */
+      from: string | undefined;
+      /** The dependency's version now; undefined when it has none. */
+      to: string | undefined;
+      movedBy: VersionSource | undefined;
+      reason: string;
+    }
+  | {
+      category: 'dependency';
+      key: string;
+      dependency: string;
+      dependencyStatus: AssetStatus;
+      reason: string;
+    }
+  | {
+      category: 'failed';
+      key: string;
+      eventId: number;
+      runId: string;
+      error: string;
+      reason: string;
+    };
+
+export type StaleCategory = StaleCause['category'];
+
+export interface AssetState {
+  key: string;
+  kind: 'asset' | 'source';
+  status: AssetStatus;
+  /** Why it is not fresh; empty when fresh. */
+  causes: StaleCause[];
+  /** The current data version (latest materialization or observation). */
+  dataVersion: string | undefined;
+  codeVersion: string;
+  record: AssetRecord | undefined;
+}
+
+/** A one-line reason for an asset's status. */
+export function summarize(state: AssetState): string {
+  if (state.status === 'fresh') {
+    return state.kind === 'source' ? 'observed' : 'up to date';
+  }
+  const [first, ...rest] = state.causes;
+  if (first === undefined) return state.status;
+  return rest.length === 0 ? first.reason : `${first.reason} (+${rest.length} more)`;
+}

@@ -1,0 +1,95 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  asset,
+  type FileArtefact,
+  resource,
+  type SourceObservation,
+  sourceAsset,
+} from '../src/definitions/index.js';
+
+interface Reading {
+  station: string;
+  stageM: number;
+}
+
+const csv = sourceAsset({ key: 'raw/csv', observe: () => 'v1' });
+const readings = asset({
+  key: 'gauges/readings',
+  deps: [csv],
+  materialize: async (): Promise<Reading[]> => [{ station: 'A', stageM: 1.2 }],
+});
+const count = asset({
+  key: 'gauges/count',
+  ins: { readings },
+  materialize: (_ctx, { readings }) => readings.length,
+});
+const raster = asset({
+  key: 'geo/raster',
+  io: 'files',
+  materialize: (ctx) => {
+    expectTypeOf(ctx.outputPath).toEqualTypeOf<string>();
+  },
+});
+const blob = asset({ key: 'geo/blob', io: 'bytes', materialize: () => new Uint8Array(4) });
+const settings = resource({ key: 'settings', config: { floodStageM: 3.2 }, create: (c) => c });
+
+describe('typed edges', () => {
+  it('a downstream receives exactly the type its upstream returns', () => {
+    asset({
+      key: 'x/all',
+      ins: { readings, count, raster, blob, csv },
+      materialize: (_ctx, inputs) => {
+        expectTypeOf(inputs.readings).toEqualTypeOf<Reading[]>();
+        expectTypeOf(inputs.count).toEqualTypeOf<number>();
+        expectTypeOf(inputs.raster).toEqualTypeOf<FileArtefact>();
+        expectTypeOf(inputs.blob).toEqualTypeOf<Uint8Array>();
+        expectTypeOf(inputs.csv).toEqualTypeOf<SourceObservation>();
+        return null;
+      },
+    });
+  });
+
+  it('a downstream that expects another type does not compile', () => {
+    asset({
+      key: 'x/wrong',
+      ins: { count },
+      // @ts-expect-error count is a number, not a string
+      materialize: (_ctx, inputs: { count: string }) => inputs.count.length,
+    });
+    asset({
+      key: 'x/wrong2',
+      ins: { readings },
+      // @ts-expect-error a Reading has no `level` field
+      materialize: (_ctx, { readings }) => readings.map((r) => r.level),
+    });
+  });
+
+  it('inputs that are not declared are not there', () => {
+    asset({
+      key: 'x/missing',
+      ins: { readings },
+      // @ts-expect-error `count` is not an input of this asset
+      materialize: (_ctx, { count }) => count,
+    });
+  });
+
+  it('resources are typed through ctx.resources', () => {
+    asset({
+      key: 'x/res',
+      resources: { settings },
+      materialize: (ctx) => {
+        expectTypeOf(ctx.resources.settings.floodStageM).toEqualTypeOf<number>();
+        // @ts-expect-error no such resource
+        return ctx.resources.other;
+      },
+    });
+  });
+
+  it('ctx.outputPath exists only for io: files', () => {
+    asset({
+      key: 'x/json',
+      // @ts-expect-error outputPath is only given to io: 'files' assets
+      materialize: (ctx) => ctx.outputPath,
+    });
+  });
+});

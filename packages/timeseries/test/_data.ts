@@ -18,4 +18,9 @@ export function readData(relative: string): string {
 
 /** True when the real data is absent: suites that need it are skipped. */
 export const noRealData = !existsSync(`${root}hydrology/saqc/hydro_data.csv`);
-export const skipReason = `real data not found at ${root} (set WEIR_SHARED_DATA)`;
+/** A suite title that says why it is skipped when the data is absent. */
+export function realDataTitle(name: string): string {
+  return noRealData
+    ? `${name} (skipped: real data not found at ${root}; set WEIR_SHARED_DATA)`
+    : name;
+}

@@ -69,8 +69,11 @@ export function alignSeries(
   }
   const first = Math.min(t[idx[0]!]!, options.span?.start ?? Number.POSITIVE_INFINITY);
   const last = Math.max(t[idx[idx.length - 1]!]!, options.span?.end ?? Number.NEGATIVE_INFINITY);
-  const start = Math.floor(first / freq) * freq;
-  const end = Math.ceil(last / freq) * freq;
+  let start = Math.floor(first / freq) * freq;
+  let end = Math.ceil(last / freq) * freq;
+  // Without a requested span, the grid ends do not reach past what the readings can feed.
+  if (options.span === undefined && first - start > tol) start += freq;
+  if (options.span === undefined && end - last > tol) end -= freq;
   const m = Math.round((end - start) / freq) + 1;
   const time = new Float64Array(m);
   const values = new Float64Array(m).fill(Number.NaN);

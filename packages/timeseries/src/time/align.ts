@@ -71,9 +71,9 @@ export function alignSeries(
   const last = Math.max(t[idx[idx.length - 1]!]!, options.span?.end ?? Number.NEGATIVE_INFINITY);
   let start = Math.floor(first / freq) * freq;
   let end = Math.ceil(last / freq) * freq;
-  // Without a requested span, the grid ends do not reach past what the readings can feed.
-  if (options.span === undefined && first - start > tol) start += freq;
-  if (options.span === undefined && end - last > tol) end -= freq;
+  // The grid does not reach past what the readings (or the span) can feed.
+  if (first - start > tol) start += freq;
+  if (end - last > tol) end -= freq;
   const m = Math.round((end - start) / freq) + 1;
   const time = new Float64Array(m);
   const values = new Float64Array(m).fill(Number.NaN);

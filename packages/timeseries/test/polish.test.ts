@@ -197,7 +197,7 @@ describe.skipIf(noRealData)(realDataTitle('polishing real data'), () => {
       }),
     );
     const out: string[] = [];
-    const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WriteStream;
+    const sink = { write: (s: string) => out.push(s) };
     const input = dataPath('hydrology/saqc/hydro_data.csv');
     expect(
       await main(['polish', input, '--config', cfg, '--out', join(dir, 'p.parquet')], sink, sink),
@@ -224,7 +224,7 @@ describe.skipIf(noRealData)(realDataTitle('polishing real data'), () => {
     }
     writeFileSync(cfg, '{"variables": {"level": {"tests": {"range": {"failMin": "zero"}}}}}');
     const err: string[] = [];
-    const errSink = { write: (s: string) => err.push(s) } as unknown as NodeJS.WriteStream;
+    const errSink = { write: (s: string) => err.push(s) };
     expect(await main(['polish', input, '--config', cfg], sink, errSink)).toBe(1);
     expect(err.join('')).toMatch(
       /variables\.level\.tests\.range\.failMin: Invalid input: expected number/,

@@ -13,11 +13,16 @@ const USAGE = `usage: weir-ts polish DATA.csv --config POLISH.json [--out OUT.pa
 Polishes a wide CSV (a timestamp column, then one column per variable) as configured,
 prints the report, and writes the polished series with flags, causes and validity.`;
 
+/** Where the command writes; `process.stdout` and `process.stderr` by default. */
+export interface Output {
+  write(text: string): unknown;
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(
   argv: readonly string[],
-  out = process.stdout,
-  err = process.stderr,
+  out: Output = process.stdout,
+  err: Output = process.stderr,
 ): Promise<number> {
   let verbose = argv.includes('--verbose');
   try {

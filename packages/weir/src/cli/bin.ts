@@ -4,6 +4,9 @@
  */
 import { main } from './main.js';
 
+// Stacks from user code point at the user's own files, not at the bundle in .weir/cache.
+process.setSourceMapsEnabled(true);
+
 const controller = new AbortController();
 let interrupts = 0;
 process.on('SIGINT', () => {

@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { EnvironmentError } from '../errors.js';
-import { type Instance, openInstance } from '../execution/index.js';
+import { type Instance, openInstance, recoverCrashedRuns } from '../execution/index.js';
 import type { Output } from './format.js';
 import { type LoadedProject, loadProject } from './load-project.js';
 
@@ -54,9 +54,11 @@ export function createContext(
       return loaded;
     },
     instance: () => {
-      instance ??= ctx.project().then(({ instanceDir }) => {
+      instance ??= ctx.project().then(async ({ instanceDir }) => {
         const opened = openInstance({ dir: instanceDir });
         cleanups.push(() => opened.close());
+        // Every command sees runs whose process died as crashed, not as still running.
+        await recoverCrashedRuns(opened.eventLog);
         return opened;
       });
       return instance;

@@ -1,6 +1,7 @@
-import type { RunSummary, WeirEvent } from '../storage/index.js';
+import type { AssetRecord, RunSummary, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import type { RunContext } from './_run-context.js';
+import type { Plan } from './planner.js';
 import { runStep } from './step.js';
 
 /**
@@ -11,13 +12,26 @@ import { runStep } from './step.js';
  */
 export async function schedule(
   run: RunContext,
-  steps: readonly string[],
+  plan: Pick<Plan, 'steps' | 'conditional'>,
+  records: ReadonlyMap<string, AssetRecord>,
   concurrency: number,
   summary: RunSummary,
   reasons: Record<string, string>,
 ): Promise<void> {
   const { graph } = run;
+  const { steps } = plan;
   const inPlan = new Set(steps);
+  const conditional = new Set(plan.conditional);
+  /** A conditional step whose upstream all came out as the versions it last read need not run. */
+  const inputsUnchanged = (key: string) => {
+    const read = records.get(key)?.materialization?.materialization.inputs;
+    return (
+      read !== undefined &&
+      graph
+        .parents(key)
+        .every((parent) => read[parent]?.dataVersion === run.versions.current(parent).dataVersion)
+    );
+  };
   const waitingOn = new Map<string, number>();
   const ready: string[] = [];
   for (const key of steps) {
@@ -43,7 +57,13 @@ export async function schedule(
     const pump = () => {
       while (!run.signal.aborted && inFlight.size < concurrency && next < ready.length) {
         const key = ready[next++]!;
-        if (!done.has(key)) start(key);
+        if (done.has(key)) continue;
+        if (conditional.has(key) && inputsUnchanged(key)) {
+          summary.unchanged.push(key);
+          finish(key);
+        } else {
+          start(key);
+        }
       }
       if (inFlight.size === 0 && (run.signal.aborted || next >= ready.length)) {
         run.signal.removeEventListener('abort', onAbort);

@@ -14,6 +14,11 @@ export interface BlockedStep {
 export interface Plan {
   /** Assets to materialize, upstream first. */
   steps: string[];
+  /**
+   * Planned steps whose only reason to run is an upstream step in the same plan. Each is
+   * skipped at run time if every such upstream comes out with the data version it last read.
+   */
+  conditional: string[];
   /** Selected assets that are up to date and will not run. */
   upToDate: string[];
   /** Selected assets that cannot run, and why. */
@@ -41,7 +46,7 @@ export function planRun(
   states: ReadonlyMap<string, AssetState>,
   options: PlanOptions = {},
 ): Plan {
-  const plan: Plan = { steps: [], upToDate: [], blocked: [], staleUpstream: [] };
+  const plan: Plan = { steps: [], conditional: [], upToDate: [], blocked: [], staleUpstream: [] };
   const planned = new Set<string>();
   const blocked = new Set<string>();
   for (const key of graph.keys) {
@@ -85,6 +90,7 @@ export function planRun(
     if (options.force || upstreamRuns || ownCause) {
       planned.add(key);
       plan.steps.push(key);
+      if (!options.force && !ownCause) plan.conditional.push(key);
     } else {
       plan.upToDate.push(key);
       if (staleUpstream.length > 0) plan.staleUpstream.push({ key, upstream: staleUpstream });

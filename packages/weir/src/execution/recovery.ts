@@ -38,7 +38,8 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
       status: 'crashed',
       summary: {
         materialized: [],
-        failed: closing.map((e) => (e.type === 'step:failed' ? e.assetKey : '')),
+        unchanged: [],
+        failed: closing.flatMap((e) => (e.type === 'step:failed' ? [e.assetKey] : [])),
         skipped: [],
         cancelled: [],
       },

@@ -79,7 +79,13 @@ export async function materialize(
       force: options.force ?? false,
       failedSources: new Set(failedSources.map((f) => f.key)),
     });
-    const summary: RunSummary = { materialized: [], failed: [], skipped: [], cancelled: [] };
+    const summary: RunSummary = {
+      materialized: [],
+      unchanged: [],
+      failed: [],
+      skipped: [],
+      cancelled: [],
+    };
     const reasons: Record<string, string> = {};
     if (plan.steps.length === 0 && plan.blocked.length === 0 && failedSources.length === 0) {
       return { runId: undefined, status: 'nothing-to-do', plan, summary, reasons, recoveredRuns };
@@ -139,7 +145,7 @@ export async function materialize(
     }
     await run.record(opening);
 
-    await schedule(run, plan.steps, concurrency, summary, reasons);
+    await schedule(run, plan, records, concurrency, summary, reasons);
 
     const status = signal.aborted
       ? 'cancelled'

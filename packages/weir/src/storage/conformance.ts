@@ -123,7 +123,7 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
           runId: 'r1',
           timestamp: 30,
           status: 'failed',
-          summary: { materialized: [], failed: ['a'], skipped: [], cancelled: [] },
+          summary: { materialized: [], unchanged: [], failed: ['a'], skipped: [], cancelled: [] },
         },
       ]);
       expect((await log.runs()).map((r) => [r.runId, r.status])).toEqual([
@@ -180,7 +180,13 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
           runId: 'r1',
           timestamp: 5,
           status: 'failed',
-          summary: { materialized: ['a'], failed: ['b'], skipped: [], cancelled: [] },
+          summary: {
+            materialized: ['a'],
+            unchanged: [],
+            failed: ['b'],
+            skipped: [],
+            cancelled: [],
+          },
         },
       ]);
       const before = { latest: await log.latest(), runs: await log.runs() };

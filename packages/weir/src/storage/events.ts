@@ -59,6 +59,8 @@ export type RunStatus = 'running' | 'success' | 'failed' | 'cancelled' | 'crashe
 
 export interface RunSummary {
   materialized: string[];
+  /** Planned because an upstream was, not run because every upstream came out unchanged. */
+  unchanged: string[];
   failed: string[];
   skipped: string[];
   cancelled: string[];

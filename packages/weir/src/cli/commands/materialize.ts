@@ -49,6 +49,8 @@ export const materializeCommand: Command = {
     }
     const { summary } = result;
     const parts = [`${summary.materialized.length} materialized`];
+    if (summary.unchanged.length)
+      parts.push(`${summary.unchanged.length} unchanged (inputs came out the same)`);
     if (summary.failed.length) parts.push(`${summary.failed.length} failed`);
     if (summary.skipped.length) parts.push(`${summary.skipped.length} skipped`);
     if (summary.cancelled.length) parts.push(`${summary.cancelled.length} cancelled`);

@@ -219,10 +219,17 @@ export class SqliteEventLog implements EventLog {
   async rebuildIndexes(): Promise<void> {
     this.db.transaction(() => {
       this.db.exec('DELETE FROM asset_latest; DELETE FROM runs;');
-      const rows = this.db
-        .prepare('SELECT id, body FROM events ORDER BY id')
-        .iterate() as IterableIterator<Row>;
-      for (const row of rows) this.index(parse(row.id, row.body));
+      // Pages, not one cursor: SQLite cannot write while a statement is still reading.
+      const page = this.db.prepare(
+        'SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT 10000',
+      );
+      for (
+        let rows = page.all(0) as Row[];
+        rows.length > 0;
+        rows = page.all(rows[rows.length - 1]!.id) as Row[]
+      ) {
+        for (const row of rows) this.index(parse(row.id, row.body));
+      }
     })();
   }
 

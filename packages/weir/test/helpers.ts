@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { type Instance, openInstance } from '../src/index.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A fresh temporary folder, removed after the test. */
+export function tempDir(prefix = 'weir-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A fresh embedded instance (SQLite + local artefacts) in a temporary folder, closed after the test. */
+export function tempInstance(): Instance {
+  const instance = openInstance({ dir: join(tempDir(), '.weir') });
+  cleanups.push(() => instance.close());
+  return instance;
+}

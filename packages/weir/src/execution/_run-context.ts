@@ -7,6 +7,7 @@ import type {
   StoredEvent,
   WeirEvent,
 } from '../storage/index.js';
+import { NO_PARTITION } from '../storage/index.js';
 import { configHashOf } from '../versioning/index.js';
 import type { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
@@ -59,6 +60,16 @@ export class RunContext {
     private readonly emit: (event: StoredEvent) => void,
     readonly onLog: (key: string, entry: LogEntry) => void,
   ) {}
+
+  /** The fields every event of `key`'s step in this run carries. */
+  stepFields(key: string): {
+    runId: string;
+    assetKey: string;
+    partition: string;
+    timestamp: number;
+  } {
+    return { runId: this.runId, assetKey: key, partition: NO_PARTITION, timestamp: Date.now() };
+  }
 
   async record(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
     const stored = await this.eventLog.append(events);

@@ -1,5 +1,4 @@
 import type { AssetRecord, RunSummary, WeirEvent } from '../storage/index.js';
-import { NO_PARTITION } from '../storage/index.js';
 import type { RunContext } from './_run-context.js';
 import type { Plan } from './planner.js';
 import { runStep } from './step.js';
@@ -42,12 +41,6 @@ export async function schedule(
   const done = new Set<string>();
   const inFlight = new Set<string>();
   let next = 0;
-  const stepEvent = (key: string) => ({
-    runId: run.runId,
-    assetKey: key,
-    partition: NO_PARTITION,
-    timestamp: Date.now(),
-  });
 
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown) => {
@@ -97,7 +90,7 @@ export async function schedule(
         skipped.map(
           (key): WeirEvent => ({
             type: 'step:skipped',
-            ...stepEvent(key),
+            ...run.stepFields(key),
             reason,
             blockedBy: [failedKey],
           }),
@@ -117,7 +110,7 @@ export async function schedule(
             reasons[key] = outcome.error.message;
             await skipDownstream(key);
           } else {
-            await run.record([{ type: 'step:cancelled', ...stepEvent(key) }]);
+            await run.record([{ type: 'step:cancelled', ...run.stepFields(key) }]);
             summary.cancelled.push(key);
           }
           finish(key);
@@ -133,7 +126,9 @@ export async function schedule(
         summary.cancelled.push(key);
       }
       run
-        .record(cancelled.map((key): WeirEvent => ({ type: 'step:cancelled', ...stepEvent(key) })))
+        .record(
+          cancelled.map((key): WeirEvent => ({ type: 'step:cancelled', ...run.stepFields(key) })),
+        )
         .then(pump)
         .catch(fail);
     };

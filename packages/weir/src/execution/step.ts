@@ -16,7 +16,6 @@ import { retryDelay } from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
 import type { InputVersion, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
-import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { toErrorInfo } from './_errors.js';
@@ -39,10 +38,7 @@ export async function runStep(run: RunContext, node: AssetNode): Promise<StepOut
     await run.record([
       {
         type: 'step:started',
-        runId: run.runId,
-        assetKey: key,
-        partition: NO_PARTITION,
-        timestamp: Date.now(),
+        ...run.stepFields(key),
         attempt,
       },
     ]);
@@ -54,10 +50,7 @@ export async function runStep(run: RunContext, node: AssetNode): Promise<StepOut
         ...logEvents(run, key, logs),
         {
           type: 'asset:materialized',
-          runId: run.runId,
-          assetKey: key,
-          partition: NO_PARTITION,
-          timestamp: Date.now(),
+          ...run.stepFields(key),
           materialization,
         },
       ]);
@@ -73,10 +66,7 @@ export async function runStep(run: RunContext, node: AssetNode): Promise<StepOut
           ...logEvents(run, key, logs),
           {
             type: 'step:retrying',
-            runId: run.runId,
-            assetKey: key,
-            partition: NO_PARTITION,
-            timestamp: Date.now(),
+            ...run.stepFields(key),
             attempt,
             delayMs,
             error: info,
@@ -89,10 +79,7 @@ export async function runStep(run: RunContext, node: AssetNode): Promise<StepOut
         ...logEvents(run, key, logs),
         {
           type: 'step:failed',
-          runId: run.runId,
-          assetKey: key,
-          partition: NO_PARTITION,
-          timestamp: Date.now(),
+          ...run.stepFields(key),
           attempt,
           error: info,
         },
@@ -205,9 +192,7 @@ async function loadInput(run: RunContext, key: string): Promise<unknown> {
 function logEvents(run: RunContext, key: string, logs: readonly LogEntry[]): WeirEvent[] {
   return logs.map((entry) => ({
     type: 'step:log',
-    runId: run.runId,
-    assetKey: key,
-    partition: NO_PARTITION,
+    ...run.stepFields(key),
     timestamp: entry.timestamp,
     level: entry.level,
     message: entry.message,

@@ -1,5 +1,4 @@
-import { graphOf } from '../../execution/index.js';
-import { selectAssets } from '../../graph/index.js';
+import { graphOf, selectKeys } from '../../execution/index.js';
 import type { Command } from '../command.js';
 import { json, table } from '../format.js';
 
@@ -10,10 +9,7 @@ export const listCommand: Command = {
   options: {},
   async run(ctx) {
     const graph = graphOf((await ctx.project()).project);
-    const selected =
-      ctx.positionals[0] === undefined
-        ? new Set(graph.keys)
-        : selectAssets(ctx.positionals.join(','), graph);
+    const selected = selectKeys(graph, ctx.positionals.join(','));
     const nodes = graph.keys.filter((key) => selected.has(key)).map((key) => graph.node(key));
     if (ctx.values.json) {
       ctx.output.out(

@@ -96,7 +96,7 @@ function renderProvenance(report: WhyReport, output: Output): string[] {
     `current materialization (event ${event.id}, run ${event.runId}, ${formatTime(event.timestamp)}):`,
     `  data version  ${m.dataVersion}`,
     `  code version  ${m.codeVersion}${m.codeVersion === report.state.codeVersion ? '' : `  (now ${report.state.codeVersion})`}`,
-    `  inputs        ${inputs.length === 0 ? '(none)' : ''}`,
+    `  inputs${inputs.length === 0 ? '        (none)' : ''}`,
     ...inputs.map(
       ([key, input]) => `    ${key}  ${shortVersion(input.dataVersion)}  (event ${input.eventId})`,
     ),

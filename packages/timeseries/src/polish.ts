@@ -20,7 +20,7 @@ import { flagSpike } from './qc/spike.js';
 import { flagZScore } from './qc/zscore.js';
 import { countFlags, countValidity, type PolishReport, type VariableReport } from './report.js';
 import type { Frame, Series } from './series.js';
-import { refreshValidity, seriesOf } from './series.js';
+import { createSeries, refreshValidity, seriesOf } from './series.js';
 import { alignSeries } from './time/align.js';
 import { durationMs } from './time/duration.js';
 import { normaliseSeries } from './time/normalise.js';
@@ -35,6 +35,12 @@ export interface PolishResult {
 export interface PolishInputs {
   /** Known-bad intervals, e.g. from `readMaintenanceLog`. */
   maintenance?: readonly ManualInterval[];
+  /**
+   * Polish the frame's value arrays in place instead of copying them (the time axis is
+   * always shared, never modified). For a step that owns its frame: saves an allocation
+   * of 8 bytes per point per variable.
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -106,9 +112,17 @@ function polishVariable(
   inputs: PolishInputs,
   span: { start: number; end: number },
 ): { series: Series; report: Omit<VariableReport, 'flags' | 'validity'> } {
-  const raw = seriesOf(frame, vc.column ?? name);
-  const renamed: Series = { ...raw, name, ...(vc.unit === undefined ? {} : { unit: vc.unit }) };
-  const normalised = normaliseSeries(renamed, config.duplicates ?? 'last');
+  const column = vc.column ?? name;
+  const values = frame.columns.get(column);
+  if (values === undefined) seriesOf(frame, column); // throws, naming the columns there are
+  const flags = frame.flags?.get(column);
+  const causes = frame.causes?.get(column);
+  const raw = createSeries(name, frame.time, inputs.inPlace ? values! : values!.slice(), {
+    ...(flags === undefined ? {} : { flags: flags.slice() }),
+    ...(causes === undefined ? {} : { causes: causes.slice() }),
+    ...(vc.unit === undefined ? {} : { unit: vc.unit }),
+  });
+  const normalised = normaliseSeries(raw, config.duplicates ?? 'last');
   let s = normalised.series;
   let align: VariableReport['align'];
   if (config.align !== undefined) {

@@ -6,7 +6,6 @@
  */
 import { Cause, Flag } from '../flags.js';
 import type { Series } from '../series.js';
-import { monthOfEach } from '../time/civil.js';
 import { outcome, type TestOutcome } from './outcome.js';
 
 /** Twelve `[min, max]` pairs, January first; `null` leaves a month unchecked. */
@@ -30,16 +29,23 @@ export function flagClimatology(s: Series, p: ClimatologyParams): TestOutcome {
     lo[m] = b ? b[0] : Number.NEGATIVE_INFINITY;
     hi[m] = b ? b[1] : Number.POSITIVE_INFINITY;
   }
-  const month = monthOfEach(s.time);
-  const { values, flags, causes } = s;
+  const { time, values, flags, causes } = s;
   const out = outcome();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    const m = month[i]!;
-    if (v < lo[m]! || v > hi[m]!) {
-      if (flags[i]! < Flag.SUSPECT) flags[i] = Flag.SUSPECT;
-      causes[i] = causes[i]! | Cause.CLIMATOLOGY;
-      out.suspect++;
+  let i = 0;
+  while (i < values.length) {
+    // one Date per month crossed; the inner loop runs with constant bounds
+    const d = new Date(time[i]!);
+    const m = d.getUTCMonth();
+    const next = Date.UTC(d.getUTCFullYear(), m + 1, 1);
+    const l = lo[m]!;
+    const h = hi[m]!;
+    for (; i < values.length && time[i]! < next; i++) {
+      const v = values[i]!;
+      if (v < l || v > h) {
+        if (flags[i]! < Flag.SUSPECT) flags[i] = Flag.SUSPECT;
+        causes[i] = causes[i]! | Cause.CLIMATOLOGY;
+        out.suspect++;
+      }
     }
   }
   return out;

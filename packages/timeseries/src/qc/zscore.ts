@@ -26,11 +26,21 @@ export interface ZScoreParams {
  * const z = rollingZScore(level, { window: '20D' });
  */
 export function rollingZScore(s: Series, p: ZScoreParams): Float64Array {
+  const z = new Float64Array(s.values.length).fill(Number.NaN);
+  scanZScore(s, p, z, Number.POSITIVE_INFINITY);
+  return z;
+}
+
+/**
+ * The rolling scan: writes scores into `z` (if given) and flags points whose |z| exceeds
+ * `threshold`; returns how many it flagged.
+ */
+function scanZScore(s: Series, p: ZScoreParams, z: Float64Array | null, threshold: number): number {
   const half = durationMs(p.window) / 2;
   const minPeriods = Math.max(2, p.minPeriods ?? 2);
-  const { time, values, flags } = s;
+  const { time, values, flags, causes } = s;
   const n = values.length;
-  const z = new Float64Array(n).fill(Number.NaN);
+  let flagged = 0;
   let shift = Number.NaN;
   for (let i = 0; i < n; i++) {
     if (!Number.isNaN(values[i]!) && flags[i]! < Flag.FAIL) {
@@ -38,7 +48,7 @@ export function rollingZScore(s: Series, p: ZScoreParams): Float64Array {
       break;
     }
   }
-  if (Number.isNaN(shift)) return z;
+  if (Number.isNaN(shift)) return 0;
   let lo = 0;
   let hi = 0; // window is [lo, hi)
   let count = 0;
@@ -70,9 +80,15 @@ export function rollingZScore(s: Series, p: ZScoreParams): Float64Array {
     if (count < minPeriods || Number.isNaN(v) || flags[i]! >= Flag.FAIL) continue;
     const mean = sum / count;
     const variance = Math.max(0, (sumSq - sum * mean) / (count - 1));
-    z[i] = variance > 0 ? (v - shift - mean) / Math.sqrt(variance) : 0;
+    const score = variance > 0 ? (v - shift - mean) / Math.sqrt(variance) : 0;
+    if (z !== null) z[i] = score;
+    if (Math.abs(score) > threshold) {
+      if (flags[i]! < Flag.SUSPECT) flags[i] = Flag.SUSPECT;
+      causes[i] = causes[i]! | Cause.ZSCORE;
+      flagged++;
+    }
   }
-  return z;
+  return flagged;
 }
 
 /**
@@ -82,15 +98,7 @@ export function rollingZScore(s: Series, p: ZScoreParams): Float64Array {
  * flagZScore(level, { window: '20D', threshold: 4 });
  */
 export function flagZScore(s: Series, p: ZScoreParams & { threshold: number }): TestOutcome {
-  const z = rollingZScore(s, p);
-  const { flags, causes } = s;
   const out = outcome();
-  for (let i = 0; i < z.length; i++) {
-    if (Math.abs(z[i]!) > p.threshold) {
-      if (flags[i]! < Flag.SUSPECT) flags[i] = Flag.SUSPECT;
-      causes[i] = causes[i]! | Cause.ZSCORE;
-      out.suspect++;
-    }
-  }
+  out.suspect = scanZScore(s, p, null, p.threshold);
   return out;
 }

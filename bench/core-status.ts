@@ -1,0 +1,256 @@
+/**
+ * core-status: status and staleness of a 10,000-asset graph with full history.
+ *
+ * The graph has 100 layers of 100 assets; each asset below the first layer reads two assets
+ * of the layer above. The history is 10 materializations of every asset: one real
+ * `materialize()` (real artefacts and event bodies), then 9 more runs recorded through
+ * `instance.eventLog.append` by copying that run's events (run:started with its 10,000
+ * planned steps, step:started and asset:materialized per asset with its provenance
+ * re-pointed at the new upstream events, run:finished), as `--force` would write them:
+ * about 200,000 events.
+ *
+ * Measures (medians over repeats) `assetStatus(project, { instance, observe: false })` of
+ * every asset, `explain()` of the deepest asset (its upstream closure is most of the graph),
+ * and `eventLog.latest()` (the index read both start with). Baselines in the same run, on
+ * a separate read-only connection: reading and JSON.parse-ing the 10,000 current
+ * materialization bodies (what status must at least do), and `SELECT count(*) FROM events`.
+ * Target: assetStatus ≤ 100 ms.
+ *
+ * Run: npm run bench -- core-status [--repeats N]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  type AnyAssetDefinition,
+  type AssetDefinition,
+  asset,
+  assetStatus,
+  defineProject,
+  explain,
+  type Instance,
+  materialize,
+  openInstance,
+  type StoredEvent,
+  type WeirEvent,
+} from 'weir';
+
+const TARGET_MS = 100;
+const LAYERS = 100;
+const WIDTH = 100;
+const HISTORY = 10;
+
+const keyOf = (layer: number, i: number) =>
+  `layer${String(layer).padStart(3, '0')}/asset${String(i).padStart(3, '0')}`;
+
+interface Cell {
+  layer: number;
+  i: number;
+  value: number;
+}
+
+function buildAssets(): AnyAssetDefinition[] {
+  const assets: AnyAssetDefinition[] = [];
+  let above: AssetDefinition<string, Cell>[] = [];
+  for (let layer = 0; layer < LAYERS; layer++) {
+    const current: AssetDefinition<string, Cell>[] = [];
+    for (let i = 0; i < WIDTH; i++) {
+      current.push(
+        layer === 0
+          ? asset({ key: keyOf(layer, i), materialize: (): Cell => ({ layer: 0, i, value: i }) })
+          : asset({
+              key: keyOf(layer, i),
+              ins: { left: above[i]!, right: above[(i * 7 + 3) % WIDTH]! },
+              materialize: (_ctx, { left, right }): Cell => ({
+                layer,
+                i,
+                value: (left.value + right.value) % 1_000_003,
+              }),
+            }),
+      );
+    }
+    assets.push(...current);
+    above = current;
+  }
+  return assets;
+}
+
+/** Records HISTORY − 1 more forced runs by copying the events of the first (real) one. */
+async function appendHistory(instance: Instance, firstRunId: string): Promise<void> {
+  const { eventLog } = instance;
+  const template = await eventLog.events({ runId: firstRunId });
+  const started = template.find((e) => e.type === 'run:started')!;
+  const finished = template.find((e) => e.type === 'run:finished')!;
+  const materialized = template.filter(
+    (e): e is StoredEvent<'asset:materialized'> => e.type === 'asset:materialized',
+  );
+  for (let run = 1; run < HISTORY; run++) {
+    const runId = `history-${run}`;
+    let now = started.timestamp + run * 60_000;
+    const strip = <T extends StoredEvent>({ id: _id, ...event }: T) => event;
+    await eventLog.append([{ ...strip(started), runId, timestamp: now, force: true } as WeirEvent]);
+    const currentId = new Map<string, number>();
+    for (const event of materialized) {
+      now += 1;
+      const inputs = Object.fromEntries(
+        Object.entries(event.materialization.inputs).map(([key, input]) => [
+          key,
+          { ...input, eventId: currentId.get(key) ?? input.eventId },
+        ]),
+      );
+      const [, stored] = await eventLog.append([
+        {
+          type: 'step:started',
+          runId,
+          assetKey: event.assetKey,
+          partition: event.partition,
+          timestamp: now,
+          attempt: 1,
+        },
+        {
+          ...strip(event),
+          runId,
+          timestamp: now,
+          materialization: {
+            ...event.materialization,
+            inputs,
+            startedAt: now,
+            endedAt: now,
+          },
+        },
+      ]);
+      currentId.set(event.assetKey, stored!.id);
+    }
+    await eventLog.append([{ ...strip(finished), runId, timestamp: now + 1 } as WeirEvent]);
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+async function time(fn: () => unknown): Promise<number> {
+  gc();
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const repeatsArg = process.argv.indexOf('--repeats');
+  const repeats = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 15;
+  const dir = mkdtempSync(join(tmpdir(), 'weir-bench-status-'));
+  try {
+    const assets = buildAssets();
+    const project = defineProject({ assets });
+    const deepest = keyOf(LAYERS - 1, 0);
+    const instance = openInstance({ dir: join(dir, 'instance') });
+    let reader: Database.Database | undefined;
+    try {
+      const setupStart = performance.now();
+      const first = await materialize(project, { instance });
+      if (first.status !== 'success') throw new Error(`first run: ${first.status}`);
+      await appendHistory(instance, first.runId!);
+      const setupMs = performance.now() - setupStart;
+
+      reader = new Database(join(dir, 'instance', 'events.db'), { readonly: true });
+      const counts = reader
+        .prepare(
+          "SELECT count(*) AS events, sum(type = 'asset:materialized') AS materializations, sum(length(body)) AS bytes FROM events",
+        )
+        .get() as { events: number; materializations: number; bytes: number };
+      const currentBodies = reader.prepare(
+        'SELECT e.id, e.body FROM asset_latest l JOIN events e ON e.id = l.materialization_id',
+      );
+      const countAll = reader.prepare('SELECT count(*) AS n FROM events');
+
+      // Sanity: everything is fresh, and the history is what we claim.
+      const check = await assetStatus(project, { instance, observe: false });
+      const fresh = check.filter((s) => s.status === 'fresh').length;
+      if (fresh !== assets.length) throw new Error(`expected all fresh, got ${fresh}`);
+      const firstCall = await time(() => assetStatus(project, { instance, observe: false }));
+
+      const samples = {
+        status: [] as number[],
+        explain: [] as number[],
+        latest: [] as number[],
+        parse: [] as number[],
+        count: [] as number[],
+      };
+      for (let r = 0; r < repeats; r++) {
+        samples.parse.push(
+          await time(() => {
+            const rows = currentBodies.all() as Array<{ id: number; body: string }>;
+            let n = 0;
+            for (const row of rows) n += (JSON.parse(row.body) as { timestamp: number }).timestamp;
+            return n;
+          }),
+        );
+        samples.count.push(await time(() => countAll.get()));
+        samples.latest.push(await time(() => instance.eventLog.latest()));
+        samples.status.push(await time(() => assetStatus(project, { instance, observe: false })));
+        samples.explain.push(
+          await time(() => explain(project, deepest, { instance, observe: false })),
+        );
+      }
+      const report = await explain(project, deepest, { instance, observe: false });
+
+      const parse = median(samples.parse);
+      const count = median(samples.count);
+      const status = median(samples.status);
+      const row = (name: string, values: number[], target?: number) => {
+        const ms = median(values);
+        return [
+          name,
+          ms.toFixed(1),
+          `${(ms / parse).toFixed(2)}x`,
+          `${(ms / count).toFixed(1)}x`,
+          target === undefined ? '' : ms <= target ? `≤ ${target} ms PASS` : `> ${target} ms FAIL`,
+        ];
+      };
+      process.stdout.write(
+        `core-status: node ${process.version}, ${assets.length} assets (${LAYERS} layers × ${WIDTH}, 2 inputs each), ` +
+          `history ${HISTORY} materializations each: ${counts.events} events (${counts.materializations} materializations, ` +
+          `${(counts.bytes / 1e6).toFixed(1)} MB of bodies), built in ${(setupMs / 1000).toFixed(1)} s; ${repeats} repeats (medians)\n\n`,
+      );
+      process.stdout.write(
+        `${table(
+          ['measurement', 'median ms', 'vs read+parse', 'vs count(*)', 'target'],
+          [
+            row('baseline: read + JSON.parse 10,000 current bodies', samples.parse),
+            row('baseline: SELECT count(*) FROM events', samples.count),
+            row('eventLog.latest() (all assets)', samples.latest),
+            row('assetStatus(all, observe: false)', samples.status, TARGET_MS),
+            row(`explain('${deepest}')`, samples.explain),
+          ],
+        )}\n`,
+      );
+      process.stdout.write(
+        `\nassetStatus first call (code versions not yet cached): ${firstCall.toFixed(1)} ms\n` +
+          `explain('${deepest}'): ${report.state.status}, ${Object.keys(report.upstream).length} upstream assets resolved\n` +
+          `assetStatus: ${status.toFixed(1)} ms ${status <= TARGET_MS ? '≤' : '>'} ${TARGET_MS} ms: ${status <= TARGET_MS ? 'PASS' : 'FAIL'}\n`,
+      );
+    } finally {
+      reader?.close();
+      await instance.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

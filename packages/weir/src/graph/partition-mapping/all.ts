@@ -1,0 +1,26 @@
+/**
+ * @module graph/partition-mapping/all
+ * Every partition reads every upstream partition.
+ */
+import { PartitionSet } from '../../definitions/partitions/index.js';
+import type { PartitionMapping } from './mapping.js';
+
+/**
+ * Any downstream partition reads every upstream partition, and any upstream partition
+ * feeds every downstream one: an unpartitioned report over daily data, or daily data
+ * reading an unpartitioned lookup table.
+ * @example
+ * allPartitionsMapping().upstreamFor(PartitionSet.all(1), report, daily).partitions.count; // daily.size
+ */
+export function allPartitionsMapping(): PartitionMapping {
+  return {
+    description: 'every upstream partition',
+    validate: () => undefined,
+    upstreamFor: (downstream, _down, up) => ({
+      partitions: downstream.isEmpty() ? PartitionSet.empty(up.size) : PartitionSet.all(up.size),
+      missing: [],
+    }),
+    downstreamFor: (upstream, _up, down) =>
+      upstream.isEmpty() ? PartitionSet.empty(down.size) : PartitionSet.all(down.size),
+  };
+}

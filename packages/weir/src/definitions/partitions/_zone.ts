@@ -1,10 +1,15 @@
 /**
  * @module definitions/partitions/_zone
- * UTC offsets of an IANA time zone, read from `Intl` (full ICU on Node 20) and cached per UTC
- * day: one `Intl` call per day touched, plus a binary search on the rare day whose offset
- * changes. Assumes at most one offset change per UTC day, true of every zone in use today.
+ * UTC offsets of an IANA time zone, read from `Intl` (full ICU on Node 20) and cached per
+ * week: one `Intl` call per week touched, plus a binary search in the rare week whose offset
+ * changes, and a memo of the last constant-offset stretch for runs of nearby lookups.
+ * Assumes at most one offset change per week, true of every zone's rules in use (the
+ * closest pair, Morocco's Ramadan suspension of DST, is about a month apart).
  */
 import { DAY } from './_civil.js';
+
+const WEEK = 7 * DAY;
+const FORMATTED = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
 
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu']);
 
@@ -12,8 +17,10 @@ const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 
 export class Zone {
   readonly name: string;
   private readonly format: Intl.DateTimeFormat | undefined;
-  private readonly dayStarts = new Map<number, number>();
+  private readonly weekStarts = new Map<number, number>();
   private readonly transitions = new Map<number, number>();
+  /** The last stretch `[from, to)` found to have one offset. */
+  private memo = { from: 0, to: 0, offset: 0 };
 
   constructor(name: string) {
     this.name = name;
@@ -33,11 +40,22 @@ export class Zone {
   /** Offset (local minus UTC) in ms at an instant. */
   offsetAt(instant: number): number {
     if (this.format === undefined) return 0;
-    const day = Math.floor(instant / DAY);
-    const before = this.dayStart(day);
-    const after = this.dayStart(day + 1);
-    if (before === after) return before;
-    return instant < this.transition(day, before) ? before : after;
+    const memo = this.memo;
+    if (instant >= memo.from && instant < memo.to) return memo.offset;
+    const week = Math.floor(instant / WEEK);
+    const from = week * WEEK;
+    const before = this.weekStart(week);
+    const after = this.weekStart(week + 1);
+    if (before === after) {
+      this.memo = { from, to: from + WEEK, offset: before };
+      return before;
+    }
+    const at = this.transition(week, before);
+    this.memo =
+      instant < at
+        ? { from, to: at, offset: before }
+        : { from: at, to: from + WEEK, offset: after };
+    return this.memo.offset;
   }
 
   /** Wall-clock ms (local time encoded as UTC) at an instant. */
@@ -64,48 +82,48 @@ export class Zone {
    */
   toInstant(wall: number): number {
     if (this.format === undefined) return wall;
-    const found = this.instantsOf(wall);
-    return found[0] ?? wall - this.offsetAt(wall - DAY);
+    const before = this.offsetAt(wall - DAY);
+    if (before === this.offsetAt(wall + DAY)) return wall - before;
+    return this.instantsOf(wall)[0] ?? wall - before;
   }
 
-  private dayStart(day: number): number {
-    let offset = this.dayStarts.get(day);
+  private weekStart(week: number): number {
+    let offset = this.weekStarts.get(week);
     if (offset === undefined) {
-      offset = this.rawOffset(day * DAY);
-      this.dayStarts.set(day, offset);
+      offset = this.rawOffset(week * WEEK);
+      this.weekStarts.set(week, offset);
     }
     return offset;
   }
 
-  /** First second of `day` whose offset is no longer `before`. */
-  private transition(day: number, before: number): number {
-    let at = this.transitions.get(day);
+  /** First second of `week` whose offset is no longer `before`. */
+  private transition(week: number, before: number): number {
+    let at = this.transitions.get(week);
     if (at === undefined) {
-      let lo = day * DAY;
-      let hi = lo + DAY;
+      let lo = week * WEEK;
+      let hi = lo + WEEK;
       while (hi - lo > 1000) {
         const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
         if (this.rawOffset(mid) === before) lo = mid;
         else hi = mid;
       }
       at = hi;
-      this.transitions.set(day, at);
+      this.transitions.set(week, at);
     }
     return at;
   }
 
   private rawOffset(instant: number): number {
-    const fields: Record<string, number> = {};
-    for (const part of (this.format as Intl.DateTimeFormat).formatToParts(instant)) {
-      if (part.type !== 'literal') fields[part.type] = Number(part.value);
-    }
+    const text = (this.format as Intl.DateTimeFormat).format(instant);
+    const m = FORMATTED.exec(text);
+    if (m === null) throw new RangeError(`Unexpected date format from Intl: ${text}`);
     const wall = Date.UTC(
-      fields.year ?? 1970,
-      (fields.month ?? 1) - 1,
-      fields.day ?? 1,
-      fields.hour ?? 0,
-      fields.minute ?? 0,
-      fields.second ?? 0,
+      Number(m[3]),
+      Number(m[1]) - 1,
+      Number(m[2]),
+      Number(m[4]),
+      Number(m[5]),
+      Number(m[6]),
     );
     return wall - Math.floor(instant / 1000) * 1000;
   }

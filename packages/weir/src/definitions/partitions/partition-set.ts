@@ -133,10 +133,14 @@ export class PartitionSet {
     for (let w = 0; w < n; w++) {
       const word = this.words[w]!;
       if (word === (open < 0 ? 0 : 0xffffffff)) continue;
-      for (let bit = 0; bit < 32; bit++) {
-        const on = ((word >>> bit) & 1) === 1;
-        if (on && open < 0) open = w * 32 + bit;
-        else if (!on && open >= 0) {
+      // Jump from one run boundary to the next with count-trailing-zeros.
+      let bit = 0;
+      while (bit < 32) {
+        const rest = (open < 0 ? word : ~word) >>> bit;
+        if (rest === 0) break;
+        bit += 31 - Math.clz32(rest & -rest);
+        if (open < 0) open = w * 32 + bit;
+        else {
           out.push([open, w * 32 + bit]);
           open = -1;
         }

@@ -174,7 +174,7 @@ async function main(): Promise<void> {
         )
         .get() as { events: number; materializations: number; bytes: number };
       const currentBodies = reader.prepare(
-        'SELECT e.id, e.body FROM asset_latest l JOIN events e ON e.id = l.materialization_id',
+        'SELECT e.id, e.body FROM asset_state l JOIN events e ON e.id = l.materialization_id',
       );
       const countAll = reader.prepare('SELECT count(*) AS n FROM events');
 

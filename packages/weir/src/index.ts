@@ -7,6 +7,8 @@
  *
  * @module weir
  */
+
+export * from './checks/index.js';
 export type {
   AnyAssetDefinition,
   AssetAttributes,
@@ -35,7 +37,7 @@ export type {
   StepLogger,
   ValueOf,
 } from './definitions/index.js';
-export { asset, defineProject, resource, sourceAsset } from './definitions/index.js';
+export { asset, check, defineProject, resource, sourceAsset } from './definitions/index.js';
 export * from './errors.js';
 export * from './execution/index.js';
 export { fileVersion } from './file-version.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError, SqliteEventLog } from '../src/index.js';
+import { MIGRATIONS } from '../src/storage/sqlite/_migrations.js';
 import { runEventLogConformance } from '../src/testing.js';
 import { tempDir } from './helpers.js';
 
@@ -42,12 +43,71 @@ describe('SQLite event log', () => {
     expect((error as EnvironmentError).hint).toContain('move it aside');
   });
 
+  it('upgrades a version-1 log, keeping what its index knew', async () => {
+    const path = join(tempDir(), 'events.db');
+    const db = new Database(path);
+    db.exec(
+      'CREATE TABLE weir_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    db.prepare('INSERT INTO weir_schema VALUES (1, ?, 0)').run(MIGRATIONS[0]!.name);
+    db.exec(MIGRATIONS[0]!.sql);
+    const body = {
+      type: 'asset:materialized',
+      runId: 'r1',
+      assetKey: 'a',
+      partition: '',
+      timestamp: 5,
+      materialization: {
+        dataVersion: 'v1',
+        codeVersion: 'c1',
+        inputs: { up: { dataVersion: 'u1', eventId: 1 } },
+        configHash: 'h',
+        artefact: {
+          format: 'json',
+          location: 'objects/v1',
+          contentHash: 'v1',
+          size: 2,
+          type: 'blob',
+        },
+        startedAt: 1,
+        endedAt: 2,
+        host: 'h',
+        weirVersion: '0.1.0',
+        metadata: {},
+      },
+    };
+    db.prepare(
+      "INSERT INTO events (id, type, run_id, asset_key, partition, timestamp, body) VALUES (7, 'asset:materialized', 'r1', 'a', '', 5, ?)",
+    ).run(JSON.stringify(body));
+    db.prepare(
+      "INSERT INTO asset_latest (asset_key, partition, materialization_id) VALUES ('a', '', 7)",
+    ).run();
+    db.close();
+    const log = new SqliteEventLog(path);
+    const [record] = await log.latest();
+    const { configHash, host, weirVersion, metadata, ...summary } = body.materialization;
+    expect(record!.materialization).toEqual({
+      id: 7,
+      type: 'asset:materialized',
+      runId: 'r1',
+      assetKey: 'a',
+      partition: '',
+      timestamp: 5,
+      materialization: summary,
+    });
+    expect(record!.usable).toEqual(record!.materialization);
+    await log.close();
+  });
+
   it('applies migrations once: reopening is harmless', async () => {
     const path = join(tempDir(), 'events.db');
     await new SqliteEventLog(path).close();
     await new SqliteEventLog(path).close();
     const db = new Database(path);
-    expect(db.prepare('SELECT version FROM weir_schema').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM weir_schema').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     db.close();
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import { boundsCheck, notNullCheck } from '../src/checks/index.js';
 import {
   asset,
+  check,
   type FileArtefact,
   resource,
   type SourceObservation,
@@ -90,6 +92,26 @@ describe('typed edges', () => {
       key: 'x/json',
       // @ts-expect-error outputPath is only given to io: 'files' assets
       materialize: (ctx) => ctx.outputPath,
+    });
+  });
+});
+
+describe('checks are typed by the asset value', () => {
+  it('built-in table checks fit assets returning interface-typed rows; custom checks see the value type', () => {
+    asset({
+      key: 'x/checked',
+      checks: [
+        boundsCheck('stageM', { min: 0 }),
+        notNullCheck('station'),
+        check({ name: 'non_empty', evaluate: (_ctx, rows: Reading[]) => rows.length > 0 }),
+      ],
+      materialize: async (): Promise<Reading[]> => [],
+    });
+    asset({
+      key: 'x/wrong_check',
+      // @ts-expect-error a check of strings does not fit an asset of numbers
+      checks: [check({ name: 'c', evaluate: (_ctx, value: string) => value.length > 0 })],
+      materialize: () => 42,
     });
   });
 });

@@ -17,8 +17,11 @@ import { DefinitionError, didYouMean } from '../errors.js';
 /** A table: an array of row objects, as the default `json` format stores it. */
 export type Rows = readonly Record<string, unknown>[];
 
-/** What every built-in check returns. */
-export type TabularCheck = CheckDefinition<Rows>;
+/**
+ * What every built-in check returns. It accepts any array of objects, so it fits an asset
+ * whose rows are an interface type (interfaces are not assignable to `Record<string, unknown>`).
+ */
+export type TabularCheck = CheckDefinition<readonly object[]>;
 
 /** Options every built-in check takes, passed on to `check()`. */
 export interface BuiltinCheckOptions {
@@ -58,7 +61,7 @@ export function tabularCheck(
       );
     }
   }
-  const spec: CheckSpec<Rows> = {
+  const spec: CheckSpec<readonly object[]> = {
     name: given.name ?? defaultName,
     evaluate: (ctx, value) => {
       if (!Array.isArray(value)) {
@@ -68,7 +71,7 @@ export function tabularCheck(
           metadata: { found: typeName(value) },
         };
       }
-      return evaluate(ctx, value);
+      return evaluate(ctx, value as Rows);
     },
   };
   if (given.description !== undefined) spec.description = given.description;

@@ -1,3 +1,5 @@
+import { EnvironmentError } from '../errors.js';
+
 /**
  * @module cli/format
  * Text output helpers: colour (only on a TTY, never with NO_COLOR), tables, sizes, times.
@@ -93,4 +95,20 @@ export function formatTime(epochMs: number): string {
 
 export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * The time freshness is judged at: `WEIR_NOW` (an ISO time or epoch ms) when set, so
+ * deadlines can be checked as of a given moment (and tested without waiting); else now.
+ */
+export function clockFromEnvironment(): number {
+  const text = process.env.WEIR_NOW;
+  if (text === undefined || text === '') return Date.now();
+  const value = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (Number.isNaN(value))
+    throw new EnvironmentError(
+      'E_USAGE',
+      `WEIR_NOW must be an ISO time or epoch milliseconds, got '${text}'`,
+    );
+  return value;
 }

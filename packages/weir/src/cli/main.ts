@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { EnvironmentError, WeirError } from '../errors.js';
 import { WEIR_VERSION } from '../version.js';
 import { type Command, createContext, GLOBAL_OPTIONS } from './command.js';
+import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
@@ -19,6 +20,7 @@ import { type Output, paint, processOutput } from './format.js';
 export const COMMANDS: readonly Command[] = [
   materializeCommand,
   statusCommand,
+  checkCommand,
   whyCommand,
   historyCommand,
   logsCommand,

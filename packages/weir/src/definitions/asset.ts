@@ -1,5 +1,7 @@
 import { DefinitionError } from '../errors.js';
+import { type CheckDefinition, isCheck } from './check.js';
 import type { AssetContext, FileArtefact, IoFormat } from './context.js';
+import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes } from './metadata.js';
 import { normalizeRetry, type RetryPolicy } from './retry.js';
@@ -23,6 +25,9 @@ export interface AssetDefinition<K extends string = string, T = unknown>
   readonly resources: ResourceMap;
   readonly codeVersion: string | undefined;
   readonly retry: Required<RetryPolicy>;
+  /** Contracts evaluated right after each materialization. */
+  readonly checks: readonly CheckDefinition[];
+  readonly freshness: FreshnessPolicy | undefined;
   readonly materialize: (
     ctx: AssetContext<ResourceMap>,
     inputs: Record<string, unknown>,
@@ -70,6 +75,13 @@ export interface AssetSpec<
    */
   codeVersion?: string;
   retry?: RetryPolicy;
+  /**
+   * Contracts on the value, evaluated right after each materialization; a failed blocking
+   * check stops the downstream and keeps the previous good version current.
+   */
+  checks?: readonly CheckDefinition<NoInfer<StoredValue<IO, R>>>[];
+  /** How old the newest materialization may be, e.g. `{ maxLag: '6h' }` or `{ cron: '0 7 * * *' }`. */
+  freshness?: FreshnessPolicy;
   materialize: (ctx: AssetContext<Res, IO>, inputs: InputsOf<Ins>) => R | Promise<R>;
 }
 
@@ -144,8 +156,33 @@ export function asset<
     resources: spec.resources ?? {},
     codeVersion: spec.codeVersion,
     retry: normalizeRetry(spec.retry, owner),
+    checks: validateChecks(spec.checks, owner),
+    freshness:
+      spec.freshness === undefined ? undefined : validateFreshnessPolicy(spec.freshness, owner),
     materialize: spec.materialize as unknown as AssetDefinition['materialize'],
   };
+}
+
+function validateChecks(checks: readonly unknown[] | undefined, owner: string): CheckDefinition[] {
+  const seen = new Set<string>();
+  return (checks ?? []).map((candidate, i) => {
+    if (!isCheck(candidate)) {
+      throw new DefinitionError('E_DEFINITION', `${owner} checks[${i}] is not a check`, {
+        hint: 'build checks with check({ name, evaluate }) or a built-in such as boundsCheck()',
+      });
+    }
+    if (seen.has(candidate.name)) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `${owner} has two checks named '${candidate.name}'`,
+        {
+          hint: 'give one of them another name (built-ins take { name })',
+        },
+      );
+    }
+    seen.add(candidate.name);
+    return candidate as CheckDefinition;
+  });
 }
 
 export function isUpstream(value: unknown): value is Upstream {

@@ -3,7 +3,9 @@
  * What users write: assets, source assets, resources and the project that gathers them.
  */
 export * from './asset.js';
+export * from './check.js';
 export * from './context.js';
+export * from './freshness.js';
 export * from './keys.js';
 export * from './metadata.js';
 export * from './project.js';

@@ -1,5 +1,6 @@
 import { DefinitionError } from '../errors.js';
 import type { ResourceValues, StepLogger } from './context.js';
+import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes, Metadata } from './metadata.js';
 import type { ResourceDefinition } from './resource.js';
@@ -29,6 +30,8 @@ export interface SourceAssetDefinition<K extends string = string>
   readonly kind: 'source';
   readonly key: K;
   readonly resources: ResourceMap;
+  /** How old the newest observed change may be. */
+  readonly freshness: FreshnessPolicy | undefined;
   readonly observe: (ctx: ObserveContext) => ObserveResult | Promise<ObserveResult>;
 }
 
@@ -36,6 +39,7 @@ export interface SourceAssetSpec<K extends string, Res extends ResourceMap>
   extends AssetAttributes {
   key: K;
   resources?: Res;
+  freshness?: FreshnessPolicy;
   observe: (ctx: ObserveContext<Res>) => ObserveResult | Promise<ObserveResult>;
 }
 
@@ -63,6 +67,10 @@ export function sourceAsset<
     ...spec,
     kind: 'source',
     resources: spec.resources ?? {},
+    freshness:
+      spec.freshness === undefined
+        ? undefined
+        : validateFreshnessPolicy(spec.freshness, `source asset '${spec.key}'`),
     observe: spec.observe as SourceAssetDefinition<K>['observe'],
   };
 }

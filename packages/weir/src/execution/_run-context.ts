@@ -4,6 +4,7 @@ import type {
   AssetRecord,
   EventLog,
   InputVersion,
+  MaterializationSummary,
   StoredEvent,
   WeirEvent,
 } from '../storage/index.js';
@@ -12,7 +13,7 @@ import { configHashOf } from '../versioning/index.js';
 import type { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
 
-type VersionEvent = StoredEvent<'asset:materialized'> | StoredEvent<'asset:observed'>;
+type VersionEvent = MaterializationSummary | StoredEvent<'asset:observed'>;
 
 /** The current version of every asset as a run sees it: the log's latest, then this run's own. */
 export class VersionBook {
@@ -20,7 +21,7 @@ export class VersionBook {
 
   constructor(records: ReadonlyMap<string, AssetRecord>) {
     for (const [key, record] of records) {
-      const event = record.materialization ?? record.observation;
+      const event = record.usable ?? record.observation;
       if (event !== undefined) this.events.set(key, event);
     }
   }

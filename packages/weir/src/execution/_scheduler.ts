@@ -74,8 +74,7 @@ export async function schedule(
         if (left === 0) ready.push(child);
       }
     };
-    const skipDownstream = async (failedKey: string) => {
-      const reason = `upstream ${failedKey} failed`;
+    const skipDownstream = async (failedKey: string, reason: string) => {
       const skipped = graph.sortTopologically(
         [...graph.downstreamOf([failedKey])].filter(
           (key) => key !== failedKey && inPlan.has(key) && !done.has(key),
@@ -108,7 +107,11 @@ export async function schedule(
           } else if (outcome.status === 'failed') {
             summary.failed.push(key);
             reasons[key] = outcome.error.message;
-            await skipDownstream(key);
+            await skipDownstream(key, `upstream ${key} failed`);
+          } else if (outcome.status === 'blocked') {
+            summary.failed.push(key);
+            reasons[key] = outcome.reason;
+            await skipDownstream(key, `check ${outcome.checks[0]} on ${key} failed`);
           } else {
             await run.record([{ type: 'step:cancelled', ...run.stepFields(key) }]);
             summary.cancelled.push(key);

@@ -4,6 +4,7 @@
  */
 
 export type { LogEntry } from './_step-logger.js';
+export { type AssetCheckResult, checkAssets, recordFreshness } from './check-assets.js';
 export { type Instance, type InstanceOptions, openInstance } from './instance.js';
 export { type BlockedStep, type Plan, type PlanOptions, planRun } from './planner.js';
 export { graphOf, selectKeys } from './project-graph.js';

@@ -5,10 +5,11 @@ import type {
   SourceAssetDefinition,
 } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { AssetRecord, EventLog, WeirEvent } from '../storage/index.js';
+import type { AssetRecord, EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import type { ResourcePool } from './_resources.js';
 import { consoleLogger } from './_step-logger.js';
+import { readRecords } from './project-graph.js';
 
 export interface ObservationFailure {
   key: string;
@@ -27,7 +28,7 @@ export async function observeSources(
   records: ReadonlyMap<string, AssetRecord>,
   resources: ResourcePool,
   signal: AbortSignal,
-): Promise<ObservationFailure[]> {
+): Promise<{ failures: ObservationFailure[]; observed: StoredEvent<'asset:observed'>[] }> {
   const sources = [...keys].map((key) => graph.node(key)).filter((node) => node.kind === 'source');
   const failures: ObservationFailure[] = [];
   const observed: WeirEvent[] = [];
@@ -61,8 +62,8 @@ export async function observeSources(
   observed.sort((a, b) =>
     'assetKey' in a && 'assetKey' in b ? a.assetKey.localeCompare(b.assetKey) : 0,
   );
-  await eventLog.append(observed);
-  return failures.sort((a, b) => a.key.localeCompare(b.key));
+  const stored = (await eventLog.append(observed)) as StoredEvent<'asset:observed'>[];
+  return { failures: failures.sort((a, b) => a.key.localeCompare(b.key)), observed: stored };
 }
 
 function normalize(
@@ -81,4 +82,39 @@ function normalize(
   throw new TypeError(
     `source asset '${key}' observe() must return a non-empty data version string or { dataVersion, metadata }, got ${JSON.stringify(result)}`,
   );
+}
+
+/**
+ * The records of `keys`, read once, after observing the source assets among them (when
+ * `observe`): new observations are merged in rather than read back.
+ */
+export async function observeAndRead(
+  graph: AssetGraph,
+  keys: ReadonlySet<string>,
+  eventLog: EventLog,
+  resources: ResourcePool,
+  signal: AbortSignal,
+  observe: boolean,
+): Promise<{ records: Map<string, AssetRecord>; failures: ObservationFailure[] }> {
+  const records = await readRecords(eventLog, keys);
+  const hasSources = [...keys].some((key) => graph.node(key).kind === 'source');
+  if (!observe || !hasSources) return { records, failures: [] };
+  const { failures, observed } = await observeSources(
+    graph,
+    keys,
+    eventLog,
+    records,
+    resources,
+    signal,
+  );
+  for (const event of observed) {
+    const record = records.get(event.assetKey) ?? {
+      assetKey: event.assetKey,
+      partition: event.partition,
+      checks: {},
+    };
+    record.observation = event;
+    records.set(event.assetKey, record);
+  }
+  return { records, failures };
 }

@@ -8,9 +8,10 @@ import type { AssetGraph } from '../graph/index.js';
 import type { MaterializationEvent, RunRecord, StoredEvent } from '../storage/index.js';
 import { type AssetState, resolveStaleness } from '../versioning/index.js';
 import { ResourcePool } from './_resources.js';
+import { recordFreshness } from './check-assets.js';
 import type { Instance } from './instance.js';
-import { observeSources } from './observe.js';
-import { graphOf, readRecords, selectKeys } from './project-graph.js';
+import { observeAndRead } from './observe.js';
+import { graphOf, selectKeys } from './project-graph.js';
 import { recoverCrashedRuns } from './recovery.js';
 
 export interface StatusOptions {
@@ -18,6 +19,8 @@ export interface StatusOptions {
   selection?: string;
   /** Observe source assets first, so a changed source shows its downstream stale (default true). */
   observe?: boolean;
+  /** The time freshness is judged at (epoch ms); now by default. Tests inject a clock here. */
+  now?: number;
 }
 
 /** The state of each selected asset, in topological order. */
@@ -28,7 +31,9 @@ export async function assetStatus(
   const graph = graphOf(project);
   const selected = selectKeys(graph, options.selection);
   const states = await resolveStates(graph, selected, options);
-  return graph.keys.filter((key) => selected.has(key)).map((key) => states.get(key)!);
+  const result = graph.keys.filter((key) => selected.has(key)).map((key) => states.get(key)!);
+  await recordFreshness(options.instance, result);
+  return result;
 }
 
 async function resolveStates(
@@ -38,23 +43,27 @@ async function resolveStates(
 ): Promise<Map<string, AssetState>> {
   const { eventLog } = options.instance;
   await recoverCrashedRuns(eventLog);
-  const upstream = graph.upstreamOf(selected);
-  if (options.observe ?? true) {
-    const resources = new ResourcePool(graph.resources, new AbortController().signal);
-    try {
-      await observeSources(
-        graph,
-        upstream,
-        eventLog,
-        await readRecords(eventLog, upstream),
-        resources,
-        new AbortController().signal,
-      );
-    } finally {
-      await resources.disposeAll();
-    }
+  const everything = selected.size === graph.size;
+  const upstream = everything ? selected : graph.upstreamOf(selected);
+  const resources = new ResourcePool(graph.resources, new AbortController().signal);
+  try {
+    const { records } = await observeAndRead(
+      graph,
+      upstream,
+      eventLog,
+      resources,
+      new AbortController().signal,
+      options.observe ?? true,
+    );
+    return resolveStaleness(
+      graph,
+      records,
+      everything ? undefined : selected,
+      options.now ?? Date.now(),
+    );
+  } finally {
+    await resources.disposeAll();
   }
-  return resolveStaleness(graph, await readRecords(eventLog, upstream), selected);
 }
 
 export interface WhyReport {
@@ -81,9 +90,18 @@ export async function explain(
   return {
     key,
     state,
-    current: state.record?.materialization ?? state.record?.observation,
+    current: await currentEvent(options.instance, state),
     upstream,
   };
+}
+
+/** The whole event behind what consumers read now: the index holds only its summary. */
+async function currentEvent(instance: Instance, state: AssetState): Promise<WhyReport['current']> {
+  const usable = state.record?.usable;
+  if (usable === undefined) return state.record?.observation;
+  return (await instance.eventLog.event(usable.id)) as
+    | StoredEvent<'asset:materialized'>
+    | undefined;
 }
 
 /** Materializations (or observations, for a source) of `key`, newest first. */

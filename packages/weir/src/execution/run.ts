@@ -17,9 +17,9 @@ import { RunContext, VersionBook } from './_run-context.js';
 import { schedule } from './_scheduler.js';
 import type { LogEntry } from './_step-logger.js';
 import type { Instance } from './instance.js';
-import { observeSources } from './observe.js';
+import { observeAndRead } from './observe.js';
 import { type Plan, planRun } from './planner.js';
-import { graphOf, readRecords, selectKeys } from './project-graph.js';
+import { graphOf, selectKeys } from './project-graph.js';
 import { recoverCrashedRuns } from './recovery.js';
 
 export interface MaterializeOptions {
@@ -65,15 +65,14 @@ export async function materialize(
   const upstream = graph.upstreamOf(selected);
   const resources = new ResourcePool(graph.resources, signal);
   try {
-    const failedSources = await observeSources(
+    const { records, failures: failedSources } = await observeAndRead(
       graph,
       upstream,
       eventLog,
-      await readRecords(eventLog, upstream),
       resources,
       signal,
+      true,
     );
-    const records = await readRecords(eventLog, upstream);
     const states = resolveStaleness(graph, records, selected);
     const plan = planRun(graph, selected, states, {
       force: options.force ?? false,

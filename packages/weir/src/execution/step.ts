@@ -15,15 +15,31 @@ import type {
 import { retryDelay } from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
-import type { InputVersion, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
+import type {
+  InputVersion,
+  Materialization,
+  MaterializationEvent,
+  StoredEvent,
+  WeirEvent,
+} from '../storage/index.js';
+import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codeVersionOf } from '../versioning/index.js';
+import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
 import { toErrorInfo } from './_errors.js';
 import type { RunContext } from './_run-context.js';
 import { bufferedLogger, type LogEntry } from './_step-logger.js';
+import { loadValue } from './_values.js';
 
 export type StepOutcome =
   | { status: 'materialized'; event: StoredEvent<'asset:materialized'> }
+  /** Recorded, but a blocking check failed: not used downstream. */
+  | {
+      status: 'blocked';
+      event: StoredEvent<'asset:materialized'>;
+      reason: string;
+      checks: string[];
+    }
   | { status: 'failed'; error: Error }
   | { status: 'cancelled' };
 
@@ -44,8 +60,24 @@ export async function runStep(run: RunContext, node: AssetNode): Promise<StepOut
     ]);
     const logs: LogEntry[] = [];
     try {
-      const materialization = await attemptOnce(run, node, definition, attempt, logs);
+      const { materialization, storedValue } = await attemptOnce(
+        run,
+        node,
+        definition,
+        attempt,
+        logs,
+      );
       if (run.signal.aborted) return { status: 'cancelled' };
+      const checks =
+        definition.checks.length === 0
+          ? []
+          : await evaluateChecks(definition.checks, await storedValue(), {
+              assetKey: key,
+              partition: undefined,
+              history: await checkHistory(run.eventLog, key, NO_PARTITION, definition.checks),
+            });
+      const blocked = blockingFailures(checks);
+      if (blocked !== undefined) materialization.blockedBy = blocked.names;
       const recorded = await run.record([
         ...logEvents(run, key, logs),
         {
@@ -55,7 +87,20 @@ export async function runStep(run: RunContext, node: AssetNode): Promise<StepOut
         },
       ]);
       const event = recorded[recorded.length - 1] as StoredEvent<'asset:materialized'>;
-      return { status: 'materialized', event };
+      // Separate from the materialization's transaction (they need its id); `blockedBy` above
+      // already makes the outcome durable if the process dies in between.
+      await run.record(
+        checks.map((check) => ({
+          type: 'check:evaluated' as const,
+          ...run.stepFields(key),
+          materializationId: event.id,
+          dataVersion: materialization.dataVersion,
+          check,
+        })),
+      );
+      return blocked === undefined
+        ? { status: 'materialized', event }
+        : { status: 'blocked', event, reason: blocked.reason, checks: blocked.names };
     } catch (thrown) {
       if (run.signal.aborted) return { status: 'cancelled' };
       const error = asStepError(thrown, key);
@@ -95,7 +140,7 @@ async function attemptOnce(
   definition: AssetDefinition,
   attempt: number,
   logs: LogEntry[],
-): Promise<Materialization> {
+): Promise<{ materialization: Materialization; storedValue: () => Promise<unknown> }> {
   const startedAt = Date.now();
   const provenance: Record<string, InputVersion> = {};
   for (const parent of node.parents) provenance[parent] = run.versions.current(parent);
@@ -127,6 +172,7 @@ async function attemptOnce(
   };
 
   let stored: StoredArtefact;
+  let encoded: Uint8Array | undefined;
   try {
     const value = await definition.materialize(ctx, inputs);
     if (run.signal.aborted) throw new Error('cancelled');
@@ -142,16 +188,15 @@ async function attemptOnce(
       }
       stored = await run.artefacts.putPath(outputPath);
     } else {
-      stored = await run.artefacts.putBytes(
-        encodeValue(definition.io as 'json' | 'bytes', value, node.key),
-      );
+      encoded = encodeValue(definition.io as 'json' | 'bytes', value, node.key);
+      stored = await run.artefacts.putBytes(encoded);
     }
   } catch (error) {
     if (outputPath !== undefined) await run.artefacts.discard(outputPath);
     throw error;
   }
 
-  return {
+  const materialization: Materialization = {
     dataVersion: dataVersion ?? stored.contentHash,
     codeVersion: codeVersionOf(definition),
     inputs: provenance,
@@ -163,6 +208,12 @@ async function attemptOnce(
     weirVersion: WEIR_VERSION,
     metadata,
   };
+  // What consumers will read: decoded from the stored bytes, or the stored path.
+  const storedValue = async () =>
+    encoded !== undefined
+      ? decodeValue(definition.io as 'json' | 'bytes', encoded)
+      : loadValue(run.artefacts, { materialization });
+  return { materialization, storedValue };
 }
 
 async function loadInput(run: RunContext, key: string): Promise<unknown> {
@@ -178,15 +229,7 @@ async function loadInput(run: RunContext, key: string): Promise<unknown> {
   if (current?.type !== 'asset:materialized') {
     throw new EnvironmentError('E_ARTEFACT', `input ${key} has no materialization to read`);
   }
-  const { artefact } = current.materialization;
-  if (artefact.format === 'files') {
-    const files: FileArtefact = {
-      path: await run.artefacts.localPath(artefact.location),
-      type: artefact.type === 'directory' ? 'directory' : 'file',
-    };
-    return files;
-  }
-  return decodeValue(artefact.format, await run.readArtefact(artefact.location));
+  return loadValue(run.artefacts, current, (location) => run.readArtefact(location));
 }
 
 function logEvents(run: RunContext, key: string, logs: readonly LogEntry[]): WeirEvent[] {

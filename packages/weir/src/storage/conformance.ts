@@ -101,9 +101,13 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
       const records = await log.latest();
       const a = records.find((r) => r.assetKey === 'a')!;
       expect(a.materialization?.id).toBe(second!.id);
-      expect(a.materialization?.materialization).toEqual(
-        materialization('v2', { s: { dataVersion: 'o1', eventId: 9 } }),
-      );
+      const { configHash, host, weirVersion, metadata, ...summary } = materialization('v2', {
+        s: { dataVersion: 'o1', eventId: 9 },
+      });
+      expect(a.materialization?.materialization).toEqual(summary);
+      expect(await log.event(a.materialization!.id)).toMatchObject({
+        materialization: { configHash, host, weirVersion, metadata },
+      });
       expect(a.failure?.error.message).toBe('boom');
       expect(a.failure!.id).toBeLessThan(a.materialization!.id);
       expect(records.find((r) => r.assetKey === 's')?.observation?.observation.dataVersion).toBe(
@@ -111,6 +115,60 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
       );
       expect((await log.latest(['s'])).map((r) => r.assetKey)).toEqual(['s']);
       expect(await log.latest(['nothing'])).toEqual([]);
+      await log.close();
+    });
+
+    it('keeps the last materialization that passed its blocking checks usable, and indexes check and freshness results', async () => {
+      const { log } = await options.create();
+      const [good] = await log.append([
+        { type: 'asset:materialized', ...step('r1', 'a'), materialization: materialization('v1') },
+      ]);
+      const [bad] = await log.append([
+        {
+          type: 'asset:materialized',
+          ...step('r2', 'a'),
+          materialization: { ...materialization('v2'), blockedBy: ['bounds'] },
+        },
+      ]);
+      const check = (passed: boolean, materializationId: number) => ({
+        type: 'check:evaluated' as const,
+        assetKey: 'a',
+        partition: '',
+        timestamp: 3,
+        materializationId,
+        dataVersion: 'v2',
+        check: {
+          name: 'bounds',
+          severity: 'error' as const,
+          blocking: true,
+          passed,
+          metadata: { bad: passed ? 0 : 1 },
+        },
+      });
+      await log.append([check(false, bad!.id)]);
+      let [record] = await log.latest(['a']);
+      expect(record!.materialization?.id).toBe(bad!.id);
+      expect(record!.usable?.id).toBe(good!.id);
+      expect(record!.checks.bounds?.check.passed).toBe(false);
+      // A passing re-evaluation of the newest materialization makes it usable.
+      await log.append([check(true, bad!.id)]);
+      [record] = await log.latest(['a']);
+      expect(record!.usable?.id).toBe(bad!.id);
+      expect(record!.checks.bounds?.check.metadata).toEqual({ bad: 0 });
+      await log.append([
+        {
+          type: 'freshness:evaluated',
+          assetKey: 'a',
+          partition: '',
+          timestamp: 4,
+          freshness: { status: 'overdue', overdueByMs: 5, reason: 'late' },
+        },
+      ]);
+      [record] = await log.latest(['a']);
+      expect(record!.freshness?.freshness.status).toBe('overdue');
+      const before = await log.latest();
+      await log.rebuildIndexes();
+      expect(await log.latest()).toEqual(before);
       await log.close();
     });
 

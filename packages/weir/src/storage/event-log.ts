@@ -4,7 +4,10 @@
  * Every implementation runs the shared conformance suite in `weir/testing`.
  */
 import type {
+  CheckEvent,
   FailureEvent,
+  FreshnessEvent,
+  Materialization,
   MaterializationEvent,
   ObservationEvent,
   RunStatus,
@@ -13,11 +16,33 @@ import type {
   WeirEventType,
 } from './events.js';
 
+/**
+ * The part of a materialization event that decides state and lets a run read the artefact;
+ * the index returns this, not the whole event (read that with `event(id)`), so status over
+ * thousands of assets stays fast.
+ */
+export type MaterializationSummary = Pick<
+  MaterializationEvent,
+  'id' | 'type' | 'runId' | 'assetKey' | 'partition' | 'timestamp'
+> & {
+  materialization: Pick<
+    Materialization,
+    'dataVersion' | 'codeVersion' | 'inputs' | 'blockedBy' | 'startedAt' | 'endedAt' | 'artefact'
+  >;
+};
+
 /** The newest events that decide an asset partition's state, read from the index. */
 export interface AssetRecord {
   assetKey: string;
   partition: string;
-  materialization?: MaterializationEvent;
+  /** The newest materialization, whether or not its blocking checks passed. */
+  materialization?: MaterializationSummary;
+  /** The newest materialization consumers may read: no blocking check failed on it. */
+  usable?: MaterializationSummary;
+  /** The newest result of each check, by check name. */
+  checks: Record<string, CheckEvent>;
+  /** The newest recorded freshness evaluation. */
+  freshness?: FreshnessEvent;
   observation?: ObservationEvent;
   /** The newest failure, whether or not a later materialization superseded it. */
   failure?: FailureEvent;

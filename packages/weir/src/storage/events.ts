@@ -48,6 +48,29 @@ export interface Materialization {
   host: string;
   weirVersion: string;
   metadata: Metadata;
+  /**
+   * Blocking checks this materialization failed when it was produced. When any did, it is
+   * recorded but not used: consumers keep reading the last materialization that passed.
+   */
+  blockedBy?: string[];
+}
+
+/** One check's result on one materialization. */
+export interface CheckRecord {
+  name: string;
+  severity: 'error' | 'warn';
+  blocking: boolean;
+  passed: boolean;
+  message?: string;
+  metadata: Metadata;
+}
+
+export interface FreshnessOutcome {
+  status: 'fresh' | 'overdue' | 'unknown';
+  overdueByMs: number;
+  deadline?: number;
+  lastUpdatedAt?: number;
+  reason: string;
 }
 
 export interface Observation {
@@ -113,6 +136,22 @@ export type WeirEvent =
       assetKey: string;
       partition: string;
       observation: Observation;
+    })
+  | (Base & {
+      type: 'check:evaluated';
+      runId?: string;
+      assetKey: string;
+      partition: string;
+      /** The materialization the check looked at. */
+      materializationId: number;
+      dataVersion: string;
+      check: CheckRecord;
+    })
+  | (Base & {
+      type: 'freshness:evaluated';
+      assetKey: string;
+      partition: string;
+      freshness: FreshnessOutcome;
     });
 
 export type WeirEventType = WeirEvent['type'];
@@ -128,6 +167,8 @@ export type StoredEvent<T extends WeirEventType = WeirEventType> = Extract<
 export type MaterializationEvent = StoredEvent<'asset:materialized'>;
 export type ObservationEvent = StoredEvent<'asset:observed'>;
 export type FailureEvent = StoredEvent<'step:failed'>;
+export type CheckEvent = StoredEvent<'check:evaluated'>;
+export type FreshnessEvent = StoredEvent<'freshness:evaluated'>;
 
 /** The step outcomes that end a step. */
 export const STEP_OUTCOMES = [

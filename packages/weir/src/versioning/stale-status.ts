@@ -2,7 +2,7 @@
  * @module versioning/stale-status
  * The vocabulary of staleness: an asset's status and the causes that explain it.
  */
-import type { AssetRecord } from '../storage/index.js';
+import type { AssetRecord, FreshnessOutcome } from '../storage/index.js';
 
 export type AssetStatus = 'fresh' | 'stale' | 'missing' | 'failed';
 
@@ -42,6 +42,15 @@ export type StaleCause =
       runId: string;
       error: string;
       reason: string;
+    }
+  | {
+      category: 'check';
+      key: string;
+      /** The blocking checks that failed. */
+      checks: string[];
+      /** The materialization they failed on. */
+      eventId: number;
+      reason: string;
     };
 
 export type StaleCategory = StaleCause['category'];
@@ -56,12 +65,19 @@ export interface AssetState {
   dataVersion: string | undefined;
   codeVersion: string;
   record: AssetRecord | undefined;
+  /** Failing checks that do not block (warnings), one line each. */
+  warnings: string[];
+  /** How the freshness policy stands now, for assets that have one. */
+  freshness: FreshnessOutcome | undefined;
 }
 
 /** A one-line reason for an asset's status. */
 export function summarize(state: AssetState): string {
   if (state.status === 'fresh') {
-    return state.kind === 'source' ? 'observed' : 'up to date';
+    const base = state.kind === 'source' ? 'observed' : 'up to date';
+    return state.warnings.length === 0
+      ? base
+      : `${base}; ${state.warnings[0]}${state.warnings.length > 1 ? ` (+${state.warnings.length - 1} more warnings)` : ''}`;
   }
   const [first, ...rest] = state.causes;
   if (first === undefined) return state.status;

@@ -3,9 +3,11 @@
  * Pure staleness resolution: a function of the graph, the latest records and the current
  * code versions. No I/O; the caller gathers the records once.
  */
+
+import { evaluateFreshness, type FreshnessPolicy } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { shortVersion } from '../hash.js';
-import type { AssetRecord } from '../storage/index.js';
+import type { AssetRecord, FreshnessOutcome } from '../storage/index.js';
 import { codeVersionOf } from './code-version.js';
 import type { AssetState, StaleCause, VersionSource } from './stale-status.js';
 
@@ -19,12 +21,13 @@ export function resolveStaleness(
   graph: AssetGraph,
   records: ReadonlyMap<string, AssetRecord>,
   keys?: Iterable<string>,
+  now: number = Date.now(),
 ): Map<string, AssetState> {
   const wanted = keys === undefined ? undefined : graph.upstreamOf(keys);
   const states = new Map<string, AssetState>();
   for (const key of graph.keys) {
     if (wanted !== undefined && !wanted.has(key)) continue;
-    states.set(key, resolveOne(graph, key, records, states));
+    states.set(key, resolveOne(graph, key, records, states, now));
   }
   return states;
 }
@@ -34,6 +37,7 @@ function resolveOne(
   key: string,
   records: ReadonlyMap<string, AssetRecord>,
   states: ReadonlyMap<string, AssetState>,
+  now: number,
 ): AssetState {
   const node = graph.node(key);
   const record = records.get(key);
@@ -49,11 +53,16 @@ function resolveOne(
       dataVersion: observation?.observation.dataVersion,
       codeVersion,
       record,
+      warnings: [],
+      freshness: freshnessOf(node.definition.freshness, observation?.timestamp, now),
     };
   }
 
   const causes: StaleCause[] = [];
   const materialization = record?.materialization;
+  const usable = record?.usable;
+  const { blocking, warnings } = checkProblems(record);
+  if (blocking.length > 0) causes.push(blockingCause(key, blocking, usable));
   const failure = record?.failure;
   const failedLast =
     failure !== undefined && (materialization === undefined || failure.id > materialization.id);
@@ -81,10 +90,12 @@ function resolveOne(
         reason: `code version changed (${shortVersion(recorded.codeVersion)} → ${shortVersion(codeVersion)})`,
       });
     }
+    let readParents = 0;
     for (const parent of node.parents) {
       const parentState = states.get(parent);
       const current = parentState?.dataVersion;
       const read = recorded.inputs[parent];
+      if (read !== undefined) readParents++;
       if (read?.dataVersion !== current) {
         causes.push({
           category: 'data',
@@ -112,7 +123,11 @@ function resolveOne(
         });
       }
     }
-    for (const input of Object.keys(recorded.inputs)) {
+    // Inputs it read that are no longer upstream (only looked for when the counts disagree:
+    // this runs for every asset on every status).
+    let readInputs = 0;
+    for (const _ in recorded.inputs) readInputs++;
+    for (const input of readInputs === readParents ? [] : Object.keys(recorded.inputs)) {
       if (!node.parents.includes(input)) {
         causes.push({
           category: 'data',
@@ -127,27 +142,114 @@ function resolveOne(
     }
   }
 
-  const status = failedLast
-    ? 'failed'
-    : materialization === undefined
-      ? 'missing'
-      : causes.length > 0
-        ? 'stale'
-        : 'fresh';
+  const status =
+    failedLast || blocking.length > 0
+      ? 'failed'
+      : materialization === undefined
+        ? 'missing'
+        : causes.length > 0
+          ? 'stale'
+          : 'fresh';
   return {
     key,
     kind: 'asset',
     status,
     causes,
-    dataVersion: materialization?.materialization.dataVersion,
+    dataVersion: usable?.materialization.dataVersion,
     codeVersion,
     record,
+    warnings,
+    freshness: freshnessOf(node.definition.freshness, usable?.materialization.endedAt, now),
   };
 }
 
+interface CheckProblem {
+  name: string;
+  message: string;
+  eventId: number;
+}
+
+/** Failing checks on the newest materialization: blocking ones (status failed) and warnings. */
+/** Shared by the (usual) assets without failing checks; frozen so no caller can alter it. */
+const NO_PROBLEMS = Object.freeze({
+  blocking: Object.freeze([]) as unknown as CheckProblem[],
+  warnings: Object.freeze([]) as unknown as string[],
+});
+
+function checkProblems(record: AssetRecord | undefined): {
+  blocking: CheckProblem[];
+  warnings: string[];
+} {
+  const latest = record?.materialization;
+  if (latest === undefined) return NO_PROBLEMS;
+  let anyCheck = false;
+  for (const _ in record!.checks) {
+    anyCheck = true;
+    break;
+  }
+  if (!anyCheck && latest.materialization.blockedBy === undefined) return NO_PROBLEMS;
+  const blocking: CheckProblem[] = [];
+  const warnings: string[] = [];
+  const reported = new Set<string>();
+  for (const event of Object.values(record!.checks)) {
+    if (event.materializationId !== latest.id || event.check.passed) continue;
+    reported.add(event.check.name);
+    const message = event.check.message ?? 'failed';
+    if (event.check.blocking)
+      blocking.push({ name: event.check.name, message, eventId: latest.id });
+    else
+      warnings.push(
+        `check ${event.check.name} ${event.check.severity === 'warn' ? 'warns' : 'fails'}: ${message}`,
+      );
+  }
+  // The materialization itself says which blocking checks failed, even if their events were lost.
+  for (const name of latest.materialization.blockedBy ?? []) {
+    if (!reported.has(name) && record!.usable?.id !== latest.id)
+      blocking.push({ name, message: 'failed', eventId: latest.id });
+  }
+  return { blocking, warnings };
+}
+
+function blockingCause(
+  key: string,
+  problems: CheckProblem[],
+  usable: AssetRecord['usable'],
+): StaleCause {
+  const [first] = problems;
+  const names = problems.map((p) => p.name);
+  const fallback =
+    usable === undefined
+      ? 'no materialization has passed its blocking checks yet'
+      : 'consumers read the last version that passed';
+  return {
+    category: 'check',
+    key,
+    checks: names,
+    eventId: first!.eventId,
+    reason: `blocking check ${first!.name} failed: ${firstLine(first!.message)}${names.length > 1 ? ` (+${names.length - 1} more)` : ''}; ${fallback}`,
+  };
+}
+
+function freshnessOf(
+  policy: FreshnessPolicy | undefined,
+  lastUpdatedAt: number | undefined,
+  now: number,
+): FreshnessOutcome | undefined {
+  if (policy === undefined) return undefined;
+  const evaluation = evaluateFreshness(policy, lastUpdatedAt, now);
+  const outcome: FreshnessOutcome = {
+    status: evaluation.status,
+    overdueByMs: evaluation.overdueByMs,
+    reason: evaluation.reason,
+  };
+  if (evaluation.deadline !== undefined) outcome.deadline = evaluation.deadline;
+  if (lastUpdatedAt !== undefined) outcome.lastUpdatedAt = lastUpdatedAt;
+  return outcome;
+}
+
 function versionSource(record: AssetRecord | undefined): VersionSource | undefined {
-  if (record?.materialization) {
-    const event = record.materialization;
+  if (record?.usable) {
+    const event = record.usable;
     return {
       eventId: event.id,
       type: 'materialization',

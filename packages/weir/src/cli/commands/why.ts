@@ -3,6 +3,7 @@ import { shortVersion } from '../../hash.js';
 import type { AssetState, StaleCause } from '../../versioning/index.js';
 import { type Command, requirePositional } from '../command.js';
 import {
+  clockFromEnvironment,
   formatBytes,
   formatDuration,
   formatTime,
@@ -22,7 +23,10 @@ export const whyCommand: Command = {
   async run(ctx) {
     const key = requirePositional(ctx, 'an asset key', USAGE);
     const { project } = await ctx.project();
-    const report = await explain(project, key, { instance: await ctx.instance() });
+    const report = await explain(project, key, {
+      instance: await ctx.instance(),
+      now: clockFromEnvironment(),
+    });
     ctx.output.out(ctx.values.json ? json(report) : renderWhy(report, ctx.output));
     return 0;
   },
@@ -54,7 +58,14 @@ export function renderWhy(report: WhyReport, output: Output): string {
     }
   };
   explainCauses(state, 1);
-  lines.push('', ...renderProvenance(report, output));
+  for (const warning of state.warnings) lines.push(`  ${paint(output, 'yellow', '!')} ${warning}`);
+  if (state.freshness !== undefined) {
+    const f = state.freshness;
+    lines.push(
+      `  freshness: ${f.status === 'overdue' ? paint(output, 'red', 'overdue') : f.status}, ${f.reason}`,
+    );
+  }
+  lines.push('', ...renderProvenance(report, output), ...renderChecks(report, output));
   return `${lines.join('\n')}\n`;
 }
 
@@ -79,6 +90,23 @@ function describeCause(cause: StaleCause): string {
     default:
       return cause.reason;
   }
+}
+
+function renderChecks(report: WhyReport, output: Output): string[] {
+  const latest = report.state.record?.materialization;
+  const checks = Object.values(report.state.record?.checks ?? {}).filter(
+    (e) => e.materializationId === latest?.id,
+  );
+  if (checks.length === 0) return [];
+  return [
+    `checks on the newest materialization (event ${latest!.id}):`,
+    ...checks.map(({ check }) => {
+      const verdict = check.passed
+        ? paint(output, 'green', 'passed')
+        : paint(output, check.severity === 'error' ? 'red' : 'yellow', 'failed');
+      return `  ${check.name}  ${verdict}${check.blocking ? ' (blocking)' : ''}${check.message ? `  ${check.message}` : ''}`;
+    }),
+  ];
 }
 
 function renderProvenance(report: WhyReport, output: Output): string[] {

@@ -2,21 +2,28 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
-import type { AssetRecord, EventLog, EventQuery, RunRecord } from '../event-log.js';
+import type {
+  AssetRecord,
+  EventLog,
+  EventQuery,
+  MaterializationSummary,
+  RunRecord,
+} from '../event-log.js';
 import type { RunStatus, StoredEvent, WeirEvent } from '../events.js';
 import { MIGRATIONS } from './_migrations.js';
 
 type Row = { id: number; body: string };
-type LatestRow = {
-  asset_key: string;
-  partition: string;
-  m_id: number | null;
-  m_body: string | null;
-  o_id: number | null;
-  o_body: string | null;
-  f_id: number | null;
-  f_body: string | null;
-};
+/** asset_key, partition, summary, usable_id, usable summary (when not the newest), observation, failure and freshness ids. */
+type StateRow = [
+  string,
+  string,
+  string | null,
+  number | null,
+  string | null,
+  number | null,
+  number | null,
+  number | null,
+];
 type RunRow = {
   run_id: string;
   status: RunStatus;
@@ -44,6 +51,11 @@ export class SqliteEventLog implements EventLog {
   private readonly indexMaterialization: Database.Statement;
   private readonly indexObservation: Database.Statement;
   private readonly indexFailure: Database.Statement;
+  private readonly indexUsable: Database.Statement;
+  private readonly indexFreshness: Database.Statement;
+  private readonly indexCheck: Database.Statement;
+  private readonly latestCheckOf: Database.Statement;
+  private readonly latestMaterializationOf: Database.Statement;
   private readonly startRun: Database.Statement;
   private readonly finishRun: Database.Statement;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
@@ -74,12 +86,33 @@ export class SqliteEventLog implements EventLog {
     );
     const upsert = (column: string) =>
       db.prepare(
-        `INSERT INTO asset_latest (asset_key, partition, ${column}) VALUES (?, ?, ?)
+        `INSERT INTO asset_state (asset_key, partition, ${column}) VALUES (?, ?, ?)
          ON CONFLICT (asset_key, partition) DO UPDATE SET ${column} = excluded.${column}`,
       );
-    this.indexMaterialization = upsert('materialization_id');
+    this.indexMaterialization = db.prepare(
+      `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary) VALUES (?, ?, ?, ?)
+       ON CONFLICT (asset_key, partition) DO UPDATE
+       SET materialization_id = excluded.materialization_id, materialization_summary = excluded.materialization_summary`,
+    );
     this.indexObservation = upsert('observation_id');
     this.indexFailure = upsert('failure_id');
+    this.indexUsable = db.prepare(
+      `UPDATE asset_state SET usable_id = materialization_id, usable_summary = materialization_summary
+       WHERE asset_key = ? AND partition = ? AND materialization_id = ?`,
+    );
+    this.indexFreshness = upsert('freshness_id');
+    this.indexCheck = db.prepare(
+      `INSERT INTO check_latest (asset_key, partition, check_name, event_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (asset_key, partition, check_name) DO UPDATE SET event_id = excluded.event_id`,
+    );
+    this.latestCheckOf = db.prepare(
+      `SELECT e.body FROM check_latest c JOIN events e ON e.id = c.event_id
+       WHERE c.asset_key = ? AND c.partition = ? AND c.check_name = ?`,
+    );
+    this.latestMaterializationOf = db.prepare(
+      `SELECT e.id, e.body FROM asset_state l JOIN events e ON e.id = l.materialization_id
+       WHERE l.asset_key = ? AND l.partition = ?`,
+    );
     this.startRun = db.prepare(
       `INSERT INTO runs (run_id, status, started_at, started_id) VALUES (?, 'running', ?, ?)
        ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = excluded.started_at, started_id = excluded.started_id`,
@@ -112,7 +145,22 @@ export class SqliteEventLog implements EventLog {
   private index(event: StoredEvent): void {
     switch (event.type) {
       case 'asset:materialized':
-        this.indexMaterialization.run(event.assetKey, event.partition, event.id);
+        this.indexMaterialization.run(
+          event.assetKey,
+          event.partition,
+          event.id,
+          JSON.stringify(summarize(event)),
+        );
+        if ((event.materialization.blockedBy ?? []).length === 0) {
+          this.indexUsable.run(event.assetKey, event.partition, event.id);
+        }
+        break;
+      case 'check:evaluated':
+        this.indexCheck.run(event.assetKey, event.partition, event.check.name, event.id);
+        if (event.check.passed) this.unblockIfCleared(event);
+        break;
+      case 'freshness:evaluated':
+        this.indexFreshness.run(event.assetKey, event.partition, event.id);
         break;
       case 'asset:observed':
         this.indexObservation.run(event.assetKey, event.partition, event.id);
@@ -129,6 +177,28 @@ export class SqliteEventLog implements EventLog {
     }
   }
 
+  /**
+   * A re-evaluation that passes every blocking check the newest materialization had failed
+   * makes it usable (the check, not the data, was wrong). A failing re-evaluation does not
+   * revoke data already in use: status reports it, and rematerializing replaces it.
+   */
+  private unblockIfCleared(event: StoredEvent<'check:evaluated'>): void {
+    const row = this.latestMaterializationOf.get(event.assetKey, event.partition) as
+      | Row
+      | undefined;
+    if (row === undefined || row.id !== event.materializationId) return;
+    const { materialization } = parse(row.id, row.body) as StoredEvent<'asset:materialized'>;
+    const cleared = (materialization.blockedBy ?? []).every((name) => {
+      const latest = this.latestCheckOf.get(event.assetKey, event.partition, name) as
+        | { body: string }
+        | undefined;
+      if (latest === undefined) return false;
+      const check = JSON.parse(latest.body) as StoredEvent<'check:evaluated'>;
+      return check.materializationId === row.id && check.check.passed;
+    });
+    if (cleared) this.indexUsable.run(event.assetKey, event.partition, row.id);
+  }
+
   async append(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
     return this.appendSync(events);
   }
@@ -140,30 +210,64 @@ export class SqliteEventLog implements EventLog {
   }
 
   async latest(assetKeys?: readonly string[]): Promise<AssetRecord[]> {
-    const select = `
-      SELECT l.asset_key, l.partition,
-             m.id AS m_id, m.body AS m_body, o.id AS o_id, o.body AS o_body, f.id AS f_id, f.body AS f_body
-      FROM asset_latest l
-      LEFT JOIN events m ON m.id = l.materialization_id
-      LEFT JOIN events o ON o.id = l.observation_id
-      LEFT JOIN events f ON f.id = l.failure_id`;
-    const rows = (
-      assetKeys === undefined
-        ? this.db.prepare(select).all()
-        : this.db
-            .prepare(`${select} WHERE l.asset_key IN (SELECT value FROM json_each(?))`)
-            .all(JSON.stringify(assetKeys))
-    ) as LatestRow[];
-    return rows.map((row) => {
-      const record: AssetRecord = { assetKey: row.asset_key, partition: row.partition };
-      if (row.m_body !== null)
-        record.materialization = parse(row.m_id!, row.m_body) as StoredEvent<'asset:materialized'>;
-      if (row.o_body !== null)
-        record.observation = parse(row.o_id!, row.o_body) as StoredEvent<'asset:observed'>;
-      if (row.f_body !== null)
-        record.failure = parse(row.f_id!, row.f_body) as StoredEvent<'step:failed'>;
-      return record;
-    });
+    const filter =
+      assetKeys === undefined ? '' : ' WHERE asset_key IN (SELECT value FROM json_each(?))';
+    const params = assetKeys === undefined ? [] : [JSON.stringify(assetKeys)];
+    // Raw rows of one rowid table; the few observation, failure and freshness events are
+    // fetched by id afterwards rather than joined for every asset.
+    const rows = this.db
+      .prepare(
+        `SELECT asset_key, partition, materialization_summary, usable_id,
+                CASE WHEN usable_id IS materialization_id THEN NULL ELSE usable_summary END,
+                observation_id, failure_id, freshness_id
+         FROM asset_state${filter}`,
+      )
+      .raw(true)
+      .all(...params) as StateRow[];
+    const wanted: number[] = [];
+    for (const row of rows)
+      for (const id of [row[5], row[6], row[7]]) if (id !== null) wanted.push(id);
+    const bodies = new Map<number, StoredEvent>();
+    if (wanted.length > 0) {
+      const found = this.db
+        .prepare('SELECT id, body FROM events WHERE id IN (SELECT value FROM json_each(?))')
+        .all(JSON.stringify(wanted)) as Row[];
+      for (const row of found) bodies.set(row.id, parse(row.id, row.body));
+    }
+    const records = new Map<string, AssetRecord>();
+    for (const [
+      assetKey,
+      partition,
+      latest,
+      usableId,
+      usable,
+      observationId,
+      failureId,
+      freshnessId,
+    ] of rows) {
+      const record: AssetRecord = { assetKey, partition, checks: {} };
+      if (latest !== null) record.materialization = JSON.parse(latest) as MaterializationSummary;
+      if (usableId !== null)
+        record.usable =
+          usable === null ? record.materialization : (JSON.parse(usable) as MaterializationSummary);
+      if (observationId !== null)
+        record.observation = bodies.get(observationId) as StoredEvent<'asset:observed'>;
+      if (failureId !== null) record.failure = bodies.get(failureId) as StoredEvent<'step:failed'>;
+      if (freshnessId !== null)
+        record.freshness = bodies.get(freshnessId) as StoredEvent<'freshness:evaluated'>;
+      records.set(`${assetKey}\0${partition}`, record);
+    }
+    const checkRows = this.db
+      .prepare(
+        `SELECT c.asset_key, c.partition, e.id, e.body FROM check_latest c JOIN events e ON e.id = c.event_id${filter.replace('asset_key', 'c.asset_key')}`,
+      )
+      .all(...params) as Array<{ asset_key: string; partition: string; id: number; body: string }>;
+    for (const row of checkRows) {
+      const record = records.get(`${row.asset_key}\0${row.partition}`);
+      const event = parse(row.id, row.body) as StoredEvent<'check:evaluated'>;
+      if (record !== undefined) record.checks[event.check.name] = event;
+    }
+    return [...records.values()];
   }
 
   async event(id: number): Promise<StoredEvent | undefined> {
@@ -218,7 +322,7 @@ export class SqliteEventLog implements EventLog {
 
   async rebuildIndexes(): Promise<void> {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM asset_latest; DELETE FROM runs;');
+      this.db.exec('DELETE FROM asset_state; DELETE FROM runs; DELETE FROM check_latest;');
       // Pages, not one cursor: SQLite cannot write while a statement is still reading.
       const page = this.db.prepare(
         'SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT 10000',
@@ -255,8 +359,28 @@ function toRunRecord(row: RunRow): RunRecord {
   return record;
 }
 
+/** What the index keeps of a materialization event (see MaterializationSummary). */
+function summarize(event: StoredEvent<'asset:materialized'>): MaterializationSummary {
+  const { dataVersion, codeVersion, inputs, blockedBy, startedAt, endedAt, artefact } =
+    event.materialization;
+  const materialization: MaterializationSummary['materialization'] = {
+    dataVersion,
+    codeVersion,
+    inputs,
+    startedAt,
+    endedAt,
+    artefact,
+  };
+  if (blockedBy !== undefined) materialization.blockedBy = blockedBy;
+  const { id, type, runId, assetKey, partition, timestamp } = event;
+  return { id, type, runId, assetKey, partition, timestamp, materialization };
+}
+
 function parse(id: number, body: string): StoredEvent {
-  return { ...(JSON.parse(body) as WeirEvent), id } as StoredEvent;
+  // Assigning instead of spreading saves a copy per event: status parses thousands.
+  const event = JSON.parse(body) as StoredEvent;
+  event.id = id;
+  return event;
 }
 
 function migrate(db: Database.Database, path: string): void {

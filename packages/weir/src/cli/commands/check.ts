@@ -1,0 +1,54 @@
+import { checkAssets } from '../../execution/index.js';
+import type { Command } from '../command.js';
+import { json, paint, table } from '../format.js';
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary:
+    'Re-evaluate the checks of a selection on the newest materializations, without recomputing',
+  usage: 'weir check [SELECTION] [--json]',
+  options: {},
+  async run(ctx) {
+    const { project } = await ctx.project();
+    const results = await checkAssets(project, {
+      instance: await ctx.instance(),
+      ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
+    });
+    const failedErrors = results.some((r) =>
+      r.checks.some((c) => !c.passed && c.severity === 'error'),
+    );
+    if (ctx.values.json) {
+      ctx.output.out(json(results));
+      return failedErrors ? 1 : 0;
+    }
+    const { output } = ctx;
+    const rows: string[][] = [];
+    for (const result of results) {
+      if (result.materializationId === undefined) {
+        rows.push([result.assetKey, '', '', paint(output, 'gray', 'not materialized yet')]);
+        continue;
+      }
+      for (const check of result.checks) {
+        const verdict = check.passed
+          ? paint(output, 'green', 'passed')
+          : paint(
+              output,
+              check.severity === 'error' ? 'red' : 'yellow',
+              check.severity === 'error' ? 'failed' : 'warning',
+            );
+        rows.push([
+          result.assetKey,
+          check.name,
+          `${verdict}${check.blocking ? '' : ' (non-blocking)'}`,
+          check.message ?? '',
+        ]);
+      }
+    }
+    if (rows.length === 0) {
+      output.out('No checks in this selection.\n');
+      return 0;
+    }
+    output.out(`${table([['ASSET', 'CHECK', 'RESULT', 'MESSAGE'], ...rows])}\n`);
+    return failedErrors ? 1 : 0;
+  },
+};

@@ -7,8 +7,9 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { parseUtcOffset } from './io/timestamp.js';
+import { parseUtcOffset, type TimestampOptions } from './io/timestamp.js';
 import { durationMs } from './time/duration.js';
+import { isTimeZone } from './time/zone.js';
 
 const validDuration = (v: number | string): boolean => {
   try {
@@ -100,8 +101,23 @@ export const polishConfigSchema = z
             message: "expected an offset such as '+01:00' or 'Z'",
           })
           .optional(),
+        /** An IANA zone (`'Europe/Berlin'`) for timestamps written in local time. */
+        timezone: z
+          .string()
+          .refine(isTimeZone, { message: "expected an IANA time zone such as 'Europe/Berlin'" })
+          .optional(),
+        ambiguous: z.enum(['earlier', 'later', 'error']).optional(),
+        nonexistent: z.enum(['error', 'shift']).optional(),
       })
       .strict()
+      .refine((t) => t.utcOffset === undefined || t.timezone === undefined, {
+        message: 'give either utcOffset or timezone, not both',
+      })
+      .refine(
+        (t) =>
+          t.timezone !== undefined || (t.ambiguous === undefined && t.nonexistent === undefined),
+        { message: "'ambiguous' and 'nonexistent' apply only with a timezone" },
+      )
       .optional(),
     duplicates: z.enum(['first', 'last', 'mean', 'error']).optional(),
     align: z
@@ -194,4 +210,18 @@ export function parsePolishConfig(input: unknown, source = 'config'): PolishConf
     );
   }
   return result.data;
+}
+
+/** How a configuration's timestamps are read, as reader options. */
+export function timestampOptions(config: PolishConfig): TimestampOptions {
+  const t = config.timestamp;
+  if (t === undefined) return {};
+  if (t.timezone !== undefined) {
+    return {
+      timezone: t.timezone,
+      ...(t.ambiguous === undefined ? {} : { ambiguous: t.ambiguous }),
+      ...(t.nonexistent === undefined ? {} : { nonexistent: t.nonexistent }),
+    };
+  }
+  return t.utcOffset === undefined ? {} : { utcOffsetMinutes: parseUtcOffset(t.utcOffset) };
 }

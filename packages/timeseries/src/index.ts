@@ -38,3 +38,4 @@ export * from './time/align.js';
 export * from './time/civil.js';
 export * from './time/duration.js';
 export * from './time/normalise.js';
+export * from './time/zone.js';

@@ -6,11 +6,11 @@
  * Flags only ever get worse; every step is counted in the report.
  */
 import type { PolishConfig, VariableConfig } from './config.js';
-import { fillGaps } from './fill/fill.js';
-import { Flag } from './flags.js';
+import { type FillSummary, fillGaps } from './fill/fill.js';
+import { Cause, Flag, Validity } from './flags.js';
 import { flagClimatology } from './qc/climatology.js';
 import { flagFlatLine } from './qc/flat-line.js';
-import { flagGaps } from './qc/gaps.js';
+import { flagGaps, type GapSummary } from './qc/gaps.js';
 import { flagManual, type ManualInterval } from './qc/manual.js';
 import type { TestOutcome } from './qc/outcome.js';
 import { flagRange } from './qc/range.js';
@@ -18,12 +18,17 @@ import { flagRateOfChange } from './qc/rate-of-change.js';
 import { flagRedundancy } from './qc/redundancy.js';
 import { flagSpike } from './qc/spike.js';
 import { flagZScore } from './qc/zscore.js';
-import { countFlags, countValidity, type PolishReport, type VariableReport } from './report.js';
+import type { FlagCounts, PolishReport, ValidityCounts, VariableReport } from './report.js';
 import type { Frame, Series } from './series.js';
-import { createSeries, refreshValidity, seriesOf } from './series.js';
+import { createSeries, seriesOf } from './series.js';
 import { alignSeries } from './time/align.js';
 import { durationMs } from './time/duration.js';
-import { normaliseSeries } from './time/normalise.js';
+import {
+  type NormaliseReport,
+  normaliseSeries,
+  scanTimeAxis,
+  type TimeAxisScan,
+} from './time/normalise.js';
 
 /** The output of {@link polish}: polished series (one time axis) and the report. */
 export interface PolishResult {
@@ -44,7 +49,10 @@ export interface PolishInputs {
 }
 
 /**
- * Polishes the configured variables of a frame.
+ * Polishes the configured variables of a frame. The frame is never modified (unless
+ * `inPlace`). A polished series shares the frame's time axis, and shares its value
+ * column too when no step changed a value (no reordering, alignment or fill wrote one):
+ * values are copied on the first write, not up front.
  *
  * @example
  * const { series, report } = polish(frame, parsePolishConfig(json), { maintenance });
@@ -54,13 +62,10 @@ export function polish(
   config: PolishConfig,
   inputs: PolishInputs = {},
 ): PolishResult {
-  const span = timeSpan(frame.time);
-  const out = new Map<
-    string,
-    { series: Series; report: Omit<VariableReport, 'flags' | 'validity'> }
-  >();
+  const axis = scanTimeAxis(frame.time);
+  const out = new Map<string, Polishing>();
   for (const [name, vc] of Object.entries(config.variables)) {
-    out.set(name, polishVariable(frame, name, vc, config, inputs, span));
+    out.set(name, polishVariable(frame, axis, name, vc, config, inputs));
   }
   for (const group of config.redundancy ?? []) {
     const members = group.variables.map((v) => out.get(v)!);
@@ -78,77 +83,108 @@ export function polish(
   }
   const variables: Record<string, VariableReport> = {};
   const series: Series[] = [];
-  for (const [name, { series: s, report }] of out) {
+  for (const [name, p] of out) {
     const vc = config.variables[name]!;
-    refreshValidity(s, vc.acceptSuspect ?? false);
-    const fill = vc.fill === undefined ? undefined : fillGaps(s, vc.fill);
-    variables[name] = {
-      ...report,
-      ...(fill === undefined ? {} : { fill }),
-      flags: countFlags(s),
-      validity: countValidity(s),
-    };
+    let s = p.series;
+    // One pass: the validity channel from the final flags, and both counts.
+    const { flags, validity } = finishPoints(s, vc.acceptSuspect ?? false);
+    let fill: FillSummary | undefined;
+    if (vc.fill !== undefined) {
+      if (!p.ownsValues && vc.fill.method !== 'none' && validity.invalid > 0) {
+        // Copy on write: the fill is the first step that changes a value.
+        const copy = new Float64Array(s.values.length);
+        copy.set(s.values);
+        s = { ...s, values: copy };
+      }
+      fill = fillGaps(s, vc.fill);
+      validity.imputed += fill.filled;
+      validity.invalid -= fill.filled;
+    }
+    variables[name] = { ...p.report, ...(fill === undefined ? {} : { fill }), flags, validity };
     series.push(s);
   }
   return { series, report: { variables } };
 }
 
-function timeSpan(time: Float64Array): { start: number; end: number } {
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < time.length; i++) {
-    const t = time[i]!;
-    if (t < start) start = t;
-    if (t > end) end = t;
-  }
-  return { start, end };
+/** A variable being polished: its series, whether it owns its values, its report so far. */
+interface Polishing {
+  series: Series;
+  /** False while `values` is still the frame's column (copy before writing). */
+  ownsValues: boolean;
+  report: Omit<VariableReport, 'flags' | 'validity' | 'fill'>;
 }
 
 function polishVariable(
   frame: Frame,
+  axis: TimeAxisScan,
   name: string,
   vc: VariableConfig,
   config: PolishConfig,
   inputs: PolishInputs,
-  span: { start: number; end: number },
-): { series: Series; report: Omit<VariableReport, 'flags' | 'validity'> } {
+): Polishing {
   const column = vc.column ?? name;
   const values = frame.columns.get(column);
   if (values === undefined) seriesOf(frame, column); // throws, naming the columns there are
-  const flags = frame.flags?.get(column);
-  const causes = frame.causes?.get(column);
-  const raw = createSeries(name, frame.time, inputs.inPlace ? values! : values!.slice(), {
-    ...(flags === undefined ? {} : { flags: flags.slice() }),
-    ...(causes === undefined ? {} : { causes: causes.slice() }),
-    ...(vc.unit === undefined ? {} : { unit: vc.unit }),
-  });
-  const normalised = normaliseSeries(raw, config.duplicates ?? 'last');
-  let s = normalised.series;
-  let align: VariableReport['align'];
-  if (config.align !== undefined) {
-    const aligned = alignSeries(s, {
-      freq: config.align.freq,
-      ...(config.align.method === undefined ? {} : { method: config.align.method }),
-      ...(config.align.tolerance === undefined ? {} : { tolerance: config.align.tolerance }),
-      span,
-    });
-    s = aligned.series;
-    align = aligned.report;
-  }
-  const gaps = flagGaps(
-    s,
-    config.align === undefined ? {} : { maxStep: durationMs(config.align.freq) },
-  );
+  const srcFlags = frame.flags?.get(column);
+  const srcCauses = frame.causes?.get(column);
   const t = vc.tests ?? {};
-  const tests: Record<string, TestOutcome> = {};
   // Points that the tests will evaluate start as pass; tests can only make them worse.
   const evaluated =
     Object.keys(t).some((k) => k !== 'manual') ||
     (config.redundancy ?? []).some((g) => g.variables.includes(name));
-  if (evaluated) {
-    for (let i = 0; i < s.flags.length; i++)
-      if (s.flags[i] === Flag.NOT_EVALUATED) s.flags[i] = Flag.PASS;
+  const policy = config.duplicates ?? 'last';
+  let s: Series;
+  let normalise: NormaliseReport;
+  let align: VariableReport['align'];
+  let gaps: GapSummary;
+  if (config.align === undefined && axis.sorted && !axis.duplicates) {
+    // The common case, fused: nothing to reorder or align, so one pass sets the initial
+    // flags (missing, pass or the reader's), marks gaps and counts them; the value
+    // column stays shared with the frame until something writes to it.
+    if (axis.nonFinite >= 0) normaliseSeries(createSeries(name, frame.time, values!), policy); // throws
+    const n = frame.time.length;
+    if (values!.length !== n) createSeries(name, frame.time, values!); // throws
+    const columns = allocatePointColumns(n);
+    if (srcCauses !== undefined) columns.causes.set(srcCauses);
+    s = {
+      name,
+      time: frame.time,
+      values: values!,
+      ...columns,
+      ...(vc.unit === undefined ? {} : { unit: vc.unit }),
+    };
+    gaps = initialisePoints(s, srcFlags, evaluated ? Flag.PASS : Flag.NOT_EVALUATED, Infinity);
+    normalise = { reordered: false, duplicates: 0, policy };
+  } else {
+    const raw = createSeries(name, frame.time, values!, {
+      ...(srcFlags === undefined ? {} : { flags: srcFlags.slice() }),
+      ...(srcCauses === undefined ? {} : { causes: srcCauses.slice() }),
+      ...(vc.unit === undefined ? {} : { unit: vc.unit }),
+    });
+    const normalised = normaliseSeries(raw, policy);
+    s = normalised.series;
+    normalise = normalised.report;
+    if (config.align !== undefined) {
+      const aligned = alignSeries(s, {
+        freq: config.align.freq,
+        ...(config.align.method === undefined ? {} : { method: config.align.method }),
+        ...(config.align.tolerance === undefined ? {} : { tolerance: config.align.tolerance }),
+        span: { start: axis.start, end: axis.end },
+      });
+      s = aligned.series;
+      align = aligned.report;
+    }
+    gaps = flagGaps(
+      s,
+      config.align === undefined ? {} : { maxStep: durationMs(config.align.freq) },
+    );
+    if (evaluated) {
+      const flags = s.flags;
+      for (let i = 0; i < flags.length; i++)
+        if (flags[i] === Flag.NOT_EVALUATED) flags[i] = Flag.PASS;
+    }
   }
+  const tests: Record<string, TestOutcome> = {};
   if (inputs.maintenance !== undefined && t.manual !== false) {
     tests.manual = flagManual(s, inputs.maintenance, {
       method: config.maintenance?.method ?? 'closed',
@@ -162,12 +198,109 @@ function polishVariable(
   if (t.zScore) tests.zScore = flagZScore(s, t.zScore);
   return {
     series: s,
+    ownsValues: inputs.inPlace === true || s.values !== values,
     report: {
       points: s.time.length,
-      normalise: normalised.report,
+      normalise,
       ...(align === undefined ? {} : { align }),
       gaps,
       tests,
     },
+  };
+}
+
+/**
+ * Flags, causes and validity for `n` points, zeroed. Separate arrays: on glibc, columns
+ * up to 32 MB come from the heap and are reused between calls without page faults,
+ * while one combined buffer of 6 bytes per point would be a fresh mapping each time.
+ */
+function allocatePointColumns(n: number): {
+  flags: Uint8Array;
+  causes: Uint32Array;
+  validity: Uint8Array;
+} {
+  return { flags: new Uint8Array(n), causes: new Uint32Array(n), validity: new Uint8Array(n) };
+}
+
+/**
+ * The fused first pass of the common case: what `createSeries`, `flagGaps` and raising
+ * not-evaluated to pass do, in one pass. `present` is the flag of a present value when
+ * the reader gave none.
+ */
+function initialisePoints(
+  s: Series,
+  srcFlags: Uint8Array | undefined,
+  present: number,
+  maxStep: number,
+): GapSummary {
+  const { time, values, flags, causes } = s;
+  const n = values.length;
+  let missingPoints = 0;
+  let gaps = 0;
+  let longest = 0;
+  let lastT = Number.NaN;
+  let inGap = false;
+  const raiseNotEvaluated = present === Flag.PASS;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(values[i]!)) {
+      flags[i] = Flag.MISSING;
+      const c = causes[i]!;
+      if ((c & (Cause.MISSING_VALUE | Cause.GAP)) === 0) causes[i] = c | Cause.GAP;
+      missingPoints++;
+      if (!inGap) gaps++;
+      inGap = true;
+      continue;
+    }
+    if (srcFlags === undefined) flags[i] = present;
+    else {
+      const f = srcFlags[i]!;
+      flags[i] = raiseNotEvaluated && f === Flag.NOT_EVALUATED ? Flag.PASS : f;
+    }
+    const t = time[i]!;
+    const step = t - lastT;
+    if (inGap || step > maxStep) {
+      if (!inGap) gaps++;
+      if (step > longest) longest = step;
+    }
+    inGap = false;
+    lastT = t;
+  }
+  return { missingPoints, gaps, longestMs: longest };
+}
+
+/**
+ * The last pass before gap handling: recomputes validity from the final flags (as
+ * `refreshValidity` does) while counting flags and validity codes.
+ */
+function finishPoints(
+  s: Series,
+  acceptSuspect: boolean,
+): { flags: FlagCounts; validity: ValidityCounts } {
+  const worstAccepted = acceptSuspect ? Flag.SUSPECT : Flag.PASS;
+  const { values, flags, validity } = s;
+  const n = values.length;
+  // counts by flag value (0..9) and validity code
+  const byFlag = new Float64Array(256);
+  let observed = 0;
+  let imputed = 0;
+  for (let i = 0; i < n; i++) {
+    const f = flags[i]!;
+    byFlag[f] = byFlag[f]! + 1;
+    if (validity[i] === Validity.IMPUTED) {
+      imputed++;
+      continue;
+    }
+    const v = values[i]!;
+    const ok = (f === Flag.NOT_EVALUATED || f <= worstAccepted) && !Number.isNaN(v);
+    validity[i] = ok ? Validity.OBSERVED : Validity.INVALID;
+    if (ok) observed++;
+  }
+  const pass = byFlag[Flag.PASS]!;
+  const notEvaluated = byFlag[Flag.NOT_EVALUATED]!;
+  const suspect = byFlag[Flag.SUSPECT]!;
+  const fail = byFlag[Flag.FAIL]!;
+  return {
+    flags: { pass, notEvaluated, suspect, fail, missing: n - pass - notEvaluated - suspect - fail },
+    validity: { observed, imputed, invalid: n - observed - imputed },
   };
 }

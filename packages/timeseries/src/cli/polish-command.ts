@@ -7,10 +7,10 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { seriesToArrowIPC } from '../arrow.js';
-import { parsePolishConfig } from '../config.js';
+import { parsePolishConfig, timestampOptions } from '../config.js';
 import { TimeseriesError } from '../errors.js';
 import { readMaintenanceLog } from '../io/maintenance.js';
-import { parseTimestamp, parseUtcOffset } from '../io/timestamp.js';
+import { timestampParser } from '../io/timestamp.js';
 import { readWideCsv } from '../io/wide-csv.js';
 import { polish } from '../polish.js';
 import type { ManualInterval } from '../qc/manual.js';
@@ -28,28 +28,31 @@ export async function runPolish(
   args: PolishArgs,
 ): Promise<{ report: PolishReport; wrote?: string }> {
   const config = parsePolishConfig(await readText(args.config), args.config);
-  const offset =
-    config.timestamp?.utcOffset === undefined ? 0 : parseUtcOffset(config.timestamp.utcOffset);
+  const time = timestampOptions(config);
   const frame = readWideCsv(await readText(args.input), {
     file: args.input,
-    utcOffsetMinutes: offset,
+    ...time,
     ...(config.timestamp?.column === undefined ? {} : { timeColumn: config.timestamp.column }),
     columns: [...new Set(Object.entries(config.variables).map(([k, v]) => v.column ?? k))],
   });
   const maintenance: ManualInterval[] = [];
   if (config.maintenance?.file !== undefined) {
     const file = resolve(dirname(args.config), config.maintenance.file);
-    maintenance.push(
-      ...readMaintenanceLog(await readText(file), { file, utcOffsetMinutes: offset }),
-    );
+    maintenance.push(...readMaintenanceLog(await readText(file), { file, ...time }));
   }
+  const timestamps = timestampParser(time);
   for (const [k, { start, end }] of (config.maintenance?.intervals ?? []).entries()) {
-    const s = parseTimestamp(start, offset);
-    const e = parseTimestamp(end, offset);
+    const s = timestamps.parse(start);
+    const e = timestamps.parse(end);
     if (Number.isNaN(s) || Number.isNaN(e) || e < s) {
+      const why = Number.isNaN(s)
+        ? `: ${timestamps.explain(start)}`
+        : Number.isNaN(e)
+          ? `: ${timestamps.explain(end)}`
+          : '';
       throw new TimeseriesError(
         'E_CONFIG',
-        `${args.config}: maintenance.intervals.${k}: invalid interval ${start} .. ${end}`,
+        `${args.config}: maintenance.intervals.${k}: invalid interval ${start} .. ${end}${why}`,
       );
     }
     maintenance.push({ start: s, end: e });

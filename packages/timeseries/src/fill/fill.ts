@@ -7,7 +7,7 @@
  * method's cause and become `IMPUTED` in the validity channel. Masking fills nothing:
  * values become `NaN`, cause `MASKED`, validity `INVALID`.
  */
-import { Cause, type CauseName, causeNames, Validity } from '../flags.js';
+import { Cause, type CauseName, Validity } from '../flags.js';
 import type { Series } from '../series.js';
 import { type Duration, durationMs } from '../time/duration.js';
 
@@ -49,32 +49,29 @@ export function fillGaps(s: Series, p: FillParams): FillSummary {
   const summary: FillSummary = { method: p.method, filled: 0, masked: 0, refused: 0, byCause: {} };
   if (p.method === 'none') return summary;
   const maxGap = p.method === 'mask' ? 0 : durationMs(requireMaxGap(p));
+  const mode = p.method === 'mask' ? MASK : p.method === 'linear' ? LINEAR : FORWARD;
+  // Filled and masked points by cause bit, turned into names once at the end.
+  const bitCounts = new Float64Array(32);
   const { time, values, causes, validity } = s;
   const n = values.length;
-  const count = (i: number): void => {
-    for (const name of causeNames(causes[i]! & ~FILL_BITS)) {
-      summary.byCause[name] = (summary.byCause[name] ?? 0) + 1;
-    }
-  };
   let i = 0;
   while (i < n) {
-    if (validity[i] !== Validity.INVALID) {
-      i++;
-      continue;
-    }
+    // Skip valid points: the common case, one byte compare per point.
+    while (i < n && validity[i] !== Validity.INVALID) i++;
+    if (i === n) break;
     let j = i;
     while (j + 1 < n && validity[j + 1] === Validity.INVALID) j++;
     const before = i - 1;
     const after = j + 1 < n ? j + 1 : -1;
-    if (p.method === 'mask') {
+    if (mode === MASK) {
       for (let k = i; k <= j; k++) {
         values[k] = Number.NaN;
+        countBits(bitCounts, causes[k]!);
         causes[k] = causes[k]! | Cause.MASKED;
-        count(k);
       }
       summary.masked += j - i + 1;
     } else if (
-      p.method === 'linear' &&
+      mode === LINEAR &&
       before >= 0 &&
       after >= 0 &&
       time[after]! - time[before]! <= maxGap
@@ -83,20 +80,20 @@ export function fillGaps(s: Series, p: FillParams): FillSummary {
       const v0 = values[before]!;
       const slope = (values[after]! - v0) / (time[after]! - t0);
       for (let k = i; k <= j; k++) {
-        count(k);
+        countBits(bitCounts, causes[k]!);
         values[k] = v0 + slope * (time[k]! - t0);
         causes[k] = causes[k]! | Cause.FILL_LINEAR;
         validity[k] = Validity.IMPUTED;
       }
       summary.filled += j - i + 1;
     } else if (
-      p.method === 'forward' &&
+      mode === FORWARD &&
       before >= 0 &&
       (after >= 0 ? time[after]! : time[j]!) - time[before]! <= maxGap
     ) {
       const v0 = values[before]!;
       for (let k = i; k <= j; k++) {
-        count(k);
+        countBits(bitCounts, causes[k]!);
         values[k] = v0;
         causes[k] = causes[k]! | Cause.FILL_FORWARD;
         validity[k] = Validity.IMPUTED;
@@ -107,7 +104,27 @@ export function fillGaps(s: Series, p: FillParams): FillSummary {
     }
     i = j + 1;
   }
+  for (const [name, bit] of Object.entries(Cause) as [CauseName, number][]) {
+    if ((bit & FILL_BITS) !== 0) continue;
+    const c = bitCounts[31 - Math.clz32(bit)]!;
+    if (c > 0) summary.byCause[name] = c;
+  }
   return summary;
+}
+
+const MASK = 0;
+const LINEAR = 1;
+const FORWARD = 2;
+
+/** Adds one to the counter of every cause bit set in `bits` (fill bits excluded). */
+function countBits(counts: Float64Array, bits: number): void {
+  let rest = bits & ~FILL_BITS;
+  while (rest !== 0) {
+    const low = rest & -rest;
+    const b = 31 - Math.clz32(low);
+    counts[b] = counts[b]! + 1;
+    rest ^= low;
+  }
 }
 
 function requireMaxGap(p: FillParams): Duration {

@@ -6,7 +6,7 @@
 import { InputError } from '../errors.js';
 import type { ManualInterval } from '../qc/manual.js';
 import { linesOf, splitDelimited } from './_text.js';
-import { parseTimestamp } from './timestamp.js';
+import { type TimestampOptions, timestampParser } from './timestamp.js';
 
 /**
  * The intervals of a maintenance log, in file order. A row whose end precedes its start,
@@ -17,11 +17,12 @@ import { parseTimestamp } from './timestamp.js';
  */
 export function readMaintenanceLog(
   text: string,
-  options: { file: string; utcOffsetMinutes?: number; delimiter?: string },
+  options: { file: string; delimiter?: string } & TimestampOptions,
 ): ManualInterval[] {
   const { file } = options;
   const delimiter = options.delimiter ?? ',';
   const intervals: ManualInterval[] = [];
+  const timestamps = timestampParser(options);
   let header = true;
   for (const line of linesOf(text)) {
     if (header) {
@@ -36,11 +37,11 @@ export function readMaintenanceLog(
       );
     }
     const [start, end] = [0, 1].map((k) => {
-      const t = parseTimestamp(fields[k]!, options.utcOffsetMinutes ?? 0);
+      const t = timestamps.parse(fields[k]!);
       if (Number.isNaN(t)) {
         throw new InputError(
           { file, line: line.number, column: columns[k]! },
-          `unparseable timestamp ${JSON.stringify(fields[k])}`,
+          timestamps.explain(fields[k]!),
         );
       }
       return t;

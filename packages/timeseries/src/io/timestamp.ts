@@ -2,9 +2,11 @@
  * @module io/timestamp
  * Fast, strict parsing of ISO-like timestamps (`2016-01-01 00:02:00`, `2016-01-01T00:02Z`,
  * `2016-01-01T00:02:00+01:00`, a bare date) to UTC epoch milliseconds. Timestamps without
- * an offset are read in a fixed offset given by the caller (UTC by default).
+ * an offset are read in a fixed offset given by the caller (UTC by default) or as local
+ * time of an IANA zone ({@link timestampParser}), DST-correct.
  */
 import { daysFromCivil } from '../time/civil.js';
+import { type AmbiguousPolicy, type NonexistentPolicy, TimeZone } from '../time/zone.js';
 
 const DAY_MS = 86_400_000;
 
@@ -18,6 +20,9 @@ function digits(s: string, from: number, count: number): number {
   return v;
 }
 
+/** Set by {@link parseLocal}: whether the text carried its own offset (`Z`, `±HH:MM`). */
+let explicitOffset = false;
+
 /**
  * Parses a timestamp to UTC epoch ms, or returns `NaN` when it is not one (the caller
  * reports file, line and column). `offsetMinutes` is the offset of timestamps that carry
@@ -27,6 +32,16 @@ function digits(s: string, from: number, count: number): number {
  * parseTimestamp('2016-01-01 00:02:00'); // 1451606520000
  */
 export function parseTimestamp(text: string, offsetMinutes = 0): number {
+  const ms = parseLocal(text);
+  return explicitOffset ? ms : ms - offsetMinutes * 60_000;
+}
+
+/**
+ * The timestamp's fields as epoch ms read in UTC, or the UTC instant itself when the text
+ * has an offset (then {@link explicitOffset} is set); `NaN` when it is not a timestamp.
+ */
+function parseLocal(text: string): number {
+  explicitOffset = false;
   const s = text.trim();
   if (s.length < 10 || s[4] !== '-' || s[7] !== '-') return Number.NaN;
   const year = digits(s, 0, 4);
@@ -59,16 +74,87 @@ export function parseTimestamp(text: string, offsetMinutes = 0): number {
       }
     }
   }
-  if (k === s.length) return ms - offsetMinutes * 60_000;
-  if (s[k] === 'Z' && k + 1 === s.length) return ms;
+  if (k === s.length) return ms;
+  if (s[k] === 'Z' && k + 1 === s.length) {
+    explicitOffset = true;
+    return ms;
+  }
   if ((s[k] === '+' || s[k] === '-') && (s.length === k + 6 || s.length === k + 5)) {
     const oh = digits(s, k + 1, 2);
     const om = s.length === k + 6 ? digits(s, k + 4, 2) : digits(s, k + 3, 2);
     if (oh < 0 || om < 0) return Number.NaN;
     const sign = s[k] === '+' ? 1 : -1;
+    explicitOffset = true;
     return ms - sign * (oh * 60 + om) * 60_000;
   }
   return Number.NaN;
+}
+
+/** How timestamps without an offset are read. */
+export interface TimestampOptions {
+  /** A fixed offset in minutes (60 for CET all year); default 0 (UTC). */
+  utcOffsetMinutes?: number;
+  /** An IANA zone (`'Europe/Berlin'`): local time with its daylight saving time. */
+  timezone?: string;
+  /** A local time that occurs twice (clocks set back); default `'earlier'`. */
+  ambiguous?: AmbiguousPolicy;
+  /** A local time that does not exist (clocks set forward); default `'error'`. */
+  nonexistent?: NonexistentPolicy;
+}
+
+/** Parses timestamps per {@link TimestampOptions}. */
+export interface TimestampParser {
+  /** UTC epoch ms, or `NaN` (then {@link explain} says why). */
+  parse(text: string): number;
+  /** Why `text` did not parse, for an error message. */
+  explain(text: string): string;
+}
+
+const FORMAT_HINT = 'expected YYYY-MM-DD[ HH:MM[:SS]][Z|±HH:MM]';
+
+/**
+ * A parser for timestamps without an offset in a fixed offset or an IANA zone. Text with
+ * its own offset (`Z`, `+01:00`) is always read as such. In a zone, a local time in the
+ * spring-forward gap is an error (or, with `nonexistent: 'shift'`, moved forward by the
+ * gap), and a local time in the fall-back overlap resolves by `ambiguous`.
+ *
+ * @example
+ * const p = timestampParser({ timezone: 'Europe/Berlin' });
+ * p.parse('2021-07-01 12:00'); // Date.UTC(2021, 6, 1, 10, 0)
+ * p.parse('2021-03-28 02:30'); // NaN; p.explain(...) says the local time does not exist
+ */
+export function timestampParser(options: TimestampOptions = {}): TimestampParser {
+  if (options.timezone === undefined) {
+    const offset = (options.utcOffsetMinutes ?? 0) * 60_000;
+    return {
+      parse: (text) => {
+        const ms = parseLocal(text);
+        return explicitOffset ? ms : ms - offset;
+      },
+      explain: (text) => `unparseable timestamp ${JSON.stringify(text)} (${FORMAT_HINT})`,
+    };
+  }
+  if (options.utcOffsetMinutes !== undefined) {
+    throw new RangeError('give either a fixed UTC offset or a time zone, not both');
+  }
+  const zone = TimeZone.of(options.timezone);
+  const ambiguous = options.ambiguous ?? 'earlier';
+  const nonexistent = options.nonexistent ?? 'error';
+  return {
+    parse: (text) => {
+      const ms = parseLocal(text);
+      return explicitOffset ? ms : zone.toUtc(ms, ambiguous, nonexistent);
+    },
+    explain: (text) => {
+      const ms = parseLocal(text);
+      if (Number.isNaN(ms)) return `unparseable timestamp ${JSON.stringify(text)} (${FORMAT_HINT})`;
+      zone.toUtc(ms, ambiguous, nonexistent);
+      if (zone.problem === 'nonexistent') {
+        return `local time ${JSON.stringify(text.trim())} does not exist in ${zone.describe(ms)} (clocks moved forward); set nonexistent: 'shift' to move it forward by the gap`;
+      }
+      return `local time ${JSON.stringify(text.trim())} is ambiguous in ${zone.describe(ms)} (clocks moved back, it occurs twice); set ambiguous: 'earlier' or 'later'`;
+    },
+  };
 }
 
 /** Minutes of a fixed offset such as `'+01:00'`, `'-0500'` or `'Z'`; `NaN` if invalid. */

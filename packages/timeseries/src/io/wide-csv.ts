@@ -7,17 +7,19 @@
 import { InputError } from '../errors.js';
 import type { Frame } from '../series.js';
 import { linesOf, parseNumberCell, splitDelimited } from './_text.js';
-import { parseTimestamp } from './timestamp.js';
+import { type TimestampOptions, timestampParser } from './timestamp.js';
 
-/** How to read a wide CSV. */
-export interface WideCsvOptions {
+/**
+ * How to read a wide CSV. Timestamps without an offset are UTC unless
+ * `utcOffsetMinutes` or `timezone` (an IANA zone, with `ambiguous` and `nonexistent`
+ * policies for daylight saving time) says otherwise.
+ */
+export interface WideCsvOptions extends TimestampOptions {
   /** The file name used in error messages. */
   file: string;
   delimiter?: string;
   /** The timestamp column's header; default: the first column. */
   timeColumn?: string;
-  /** Offset in minutes of timestamps written without one; default 0 (UTC). */
-  utcOffsetMinutes?: number;
   /** Columns to read; default: all but the timestamp. Missing ones are an error. */
   columns?: readonly string[];
 }
@@ -34,7 +36,7 @@ export interface WideCsvOptions {
 export function readWideCsv(text: string, options: WideCsvOptions): Frame {
   const { file } = options;
   const delimiter = options.delimiter ?? ',';
-  const offset = options.utcOffsetMinutes ?? 0;
+  const timestamps = timestampParser(options);
   const lines = linesOf(text);
   const first = lines.next();
   if (first.done) throw new InputError({ file, line: 1 }, 'the file is empty: expected a header');
@@ -74,11 +76,11 @@ export function readWideCsv(text: string, options: WideCsvOptions): Frame {
       time = grow(time, capacity);
       cols = cols.map((c) => grow(c, capacity));
     }
-    const t = parseTimestamp(fields[timeIndex]!, offset);
+    const t = timestamps.parse(fields[timeIndex]!);
     if (Number.isNaN(t)) {
       throw new InputError(
         { file, line: line.number, column: columns[timeIndex]! },
-        `unparseable timestamp ${JSON.stringify(fields[timeIndex])} (expected YYYY-MM-DD[ HH:MM[:SS]][Z|±HH:MM])`,
+        timestamps.explain(fields[timeIndex]!),
       );
     }
     time[n] = t;

@@ -9,7 +9,6 @@
 import { Cause, Flag } from '../flags.js';
 import type { Series } from '../series.js';
 import { outcome, type Severity, type TestOutcome } from './outcome.js';
-import { safeLog } from './spike.js';
 
 /** Parameters of {@link flagRateOfChange}. */
 export interface RateOfChangeParams {
@@ -31,25 +30,68 @@ const HOUR_MS = 3_600_000;
  */
 export function flagRateOfChange(s: Series, p: RateOfChangeParams): TestOutcome {
   const perMs = p.maxPerHour / HOUR_MS;
-  const log = p.scale === 'log';
   const flag = p.severity === 'fail' ? Flag.FAIL : Flag.SUSPECT;
-  const { time, values, flags, causes } = s;
+  const flagged =
+    p.scale === 'log' ? scanLog(s, perMs, flag) : scanLinear(s.time, s.values, s, perMs, flag);
   const out = outcome();
+  if (flag === Flag.FAIL) out.fail = flagged;
+  else out.suspect = flagged;
+  return out;
+}
+
+// Two monomorphic loops (linear, log) rather than a per-point branch; flagging is rare
+// and lives out of line.
+
+function scanLinear(
+  time: Float64Array,
+  values: Float64Array,
+  s: Series,
+  perMs: number,
+  flag: number,
+): number {
+  const n = values.length;
+  let flagged = 0;
   let lastT = Number.NaN;
   let lastV = Number.NaN;
-  for (let i = 0; i < values.length; i++) {
-    const v = log ? safeLog(values[i]!) : values[i]!;
-    if (Number.isNaN(v)) continue;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue; // missing
     const t = time[i]!;
-    if (Math.abs(v - lastV) > perMs * (t - lastT)) {
-      if (flags[i]! < flag) flags[i] = flag;
-      causes[i] = causes[i]! | Cause.RATE_OF_CHANGE;
-      if (flag === Flag.FAIL) out.fail++;
-      else out.suspect++;
+    const d = v - lastV;
+    if ((d < 0 ? -d : d) > perMs * (t - lastT)) {
+      raise(s, i, flag);
+      flagged++;
     } else {
       lastT = t;
       lastV = v;
     }
   }
-  return out;
+  return flagged;
+}
+
+function scanLog(s: Series, perMs: number, flag: number): number {
+  const { time, values } = s;
+  const n = values.length;
+  let flagged = 0;
+  let lastT = Number.NaN;
+  let lastV = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (!(x > 0)) continue; // missing, or no logarithm: not evaluated
+    const v = Math.log(x);
+    const t = time[i]!;
+    if (Math.abs(v - lastV) > perMs * (t - lastT)) {
+      raise(s, i, flag);
+      flagged++;
+    } else {
+      lastT = t;
+      lastV = v;
+    }
+  }
+  return flagged;
+}
+
+function raise(s: Series, i: number, flag: number): void {
+  if (s.flags[i]! < flag) s.flags[i] = flag;
+  s.causes[i] = s.causes[i]! | Cause.RATE_OF_CHANGE;
 }

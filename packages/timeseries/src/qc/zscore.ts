@@ -27,28 +27,12 @@ export interface ZScoreParams {
  */
 export function rollingZScore(s: Series, p: ZScoreParams): Float64Array {
   const z = new Float64Array(s.values.length).fill(Number.NaN);
-  scanZScore(s, p, z, Number.POSITIVE_INFINITY);
-  return z;
-}
-
-/**
- * The rolling scan: writes scores into `z` (if given) and flags points whose |z| exceeds
- * `threshold`; returns how many it flagged.
- */
-function scanZScore(s: Series, p: ZScoreParams, z: Float64Array | null, threshold: number): number {
+  const shift = firstUsable(s);
+  if (Number.isNaN(shift)) return z;
   const half = durationMs(p.window) / 2;
   const minPeriods = Math.max(2, p.minPeriods ?? 2);
-  const { time, values, flags, causes } = s;
+  const { time, values, flags } = s;
   const n = values.length;
-  let flagged = 0;
-  let shift = Number.NaN;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isNaN(values[i]!) && flags[i]! < Flag.FAIL) {
-      shift = values[i]!;
-      break;
-    }
-  }
-  if (Number.isNaN(shift)) return 0;
   let lo = 0;
   let hi = 0; // window is [lo, hi)
   let count = 0;
@@ -56,7 +40,8 @@ function scanZScore(s: Series, p: ZScoreParams, z: Float64Array | null, threshol
   let sumSq = 0;
   for (let i = 0; i < n; i++) {
     const t = time[i]!;
-    while (hi < n && time[hi]! <= t + half) {
+    const until = t + half;
+    for (; hi < n && time[hi]! <= until; hi++) {
       const v = values[hi]!;
       if (!Number.isNaN(v) && flags[hi]! < Flag.FAIL) {
         const d = v - shift;
@@ -64,9 +49,9 @@ function scanZScore(s: Series, p: ZScoreParams, z: Float64Array | null, threshol
         sum += d;
         sumSq += d * d;
       }
-      hi++;
     }
-    while (time[lo]! < t - half) {
+    const from = t - half;
+    for (; time[lo]! < from; lo++) {
       const v = values[lo]!;
       if (!Number.isNaN(v) && flags[lo]! < Flag.FAIL) {
         const d = v - shift;
@@ -74,31 +59,129 @@ function scanZScore(s: Series, p: ZScoreParams, z: Float64Array | null, threshol
         sum -= d;
         sumSq -= d * d;
       }
-      lo++;
     }
     const v = values[i]!;
     if (count < minPeriods || Number.isNaN(v) || flags[i]! >= Flag.FAIL) continue;
     const mean = sum / count;
     const variance = Math.max(0, (sumSq - sum * mean) / (count - 1));
-    const score = variance > 0 ? (v - shift - mean) / Math.sqrt(variance) : 0;
-    if (z !== null) z[i] = score;
-    if (Math.abs(score) > threshold) {
-      if (flags[i]! < Flag.SUSPECT) flags[i] = Flag.SUSPECT;
-      causes[i] = causes[i]! | Cause.ZSCORE;
-      flagged++;
-    }
+    z[i] = variance > 0 ? (v - shift - mean) / Math.sqrt(variance) : 0;
   }
-  return flagged;
+  return z;
+}
+
+/** The first present, not-failed value: the shift that keeps the running sums small. */
+function firstUsable(s: Series): number {
+  const { values, flags } = s;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v) && flags[i]! < Flag.FAIL) return v;
+  }
+  return Number.NaN;
 }
 
 /**
  * Flags values whose rolling |z| exceeds `threshold` as suspect, cause `ZSCORE`.
+ *
+ * The same scan as {@link rollingZScore} without a score per point: with `c` values in
+ * the window, `S` and `Q` their (shifted) sum and sum of squares and `D = c·x − S`,
+ * `|z| > k` is `D²·(c − 1) > k²·c·(c·Q − S²)` (and `c·Q − S² > 0`), so the hot loop has
+ * no division and no square root.
  *
  * @example
  * flagZScore(level, { window: '20D', threshold: 4 });
  */
 export function flagZScore(s: Series, p: ZScoreParams & { threshold: number }): TestOutcome {
   const out = outcome();
-  out.suspect = scanZScore(s, p, null, p.threshold);
+  const shift = firstUsable(s);
+  if (Number.isNaN(shift)) return out;
+  const state = new Float64Array(STATE_SIZE);
+  state[HALF] = durationMs(p.window) / 2;
+  state[MIN_PERIODS] = Math.max(2, p.minPeriods ?? 2);
+  state[K2] = p.threshold * p.threshold;
+  state[SHIFT] = shift;
+  const n = s.values.length;
+  // Chunks, so that V8 optimises the kernel as a function after a few calls instead of
+  // running one long call in on-stack-replaced code (measured 2-3x slower here).
+  for (let from = 0; from < n; from += CHUNK) {
+    zScoreKernel(s.time, s.values, s.flags, s.causes, from, Math.min(n, from + CHUNK), state);
+  }
+  out.suspect = state[FLAGGED]!;
   return out;
+}
+
+const CHUNK = 1 << 15;
+// Slots of the kernel's state between chunks.
+const LO = 0;
+const HI = 1;
+const COUNT = 2;
+const SUM = 3;
+const SUM_SQ = 4;
+const FLAGGED = 5;
+const HALF = 6;
+const MIN_PERIODS = 7;
+const K2 = 8;
+const SHIFT = 9;
+const STATE_SIZE = 10;
+
+/** The rolling scan over points `[from, to)`, carrying the window in `state`. */
+function zScoreKernel(
+  time: Float64Array,
+  values: Float64Array,
+  flags: Uint8Array,
+  causes: Uint32Array,
+  from: number,
+  to: number,
+  state: Float64Array,
+): void {
+  const n = values.length;
+  const half = state[HALF]!;
+  const minPeriods = state[MIN_PERIODS]!;
+  const k2 = state[K2]!;
+  const shift = state[SHIFT]!;
+  let lo = state[LO]!;
+  let hi = state[HI]!; // window is [lo, hi)
+  let count = state[COUNT]!;
+  let sum = state[SUM]!;
+  let sumSq = state[SUM_SQ]!;
+  let flagged = state[FLAGGED]!;
+  for (let i = from; i < to; i++) {
+    const t = time[i]!;
+    const until = t + half;
+    for (; hi < n && time[hi]! <= until; hi++) {
+      const v = values[hi]!;
+      if (!Number.isNaN(v) && flags[hi]! < Flag.FAIL) {
+        const d = v - shift;
+        count++;
+        sum += d;
+        sumSq += d * d;
+      }
+    }
+    const since = t - half;
+    for (; time[lo]! < since; lo++) {
+      const v = values[lo]!;
+      if (!Number.isNaN(v) && flags[lo]! < Flag.FAIL) {
+        const d = v - shift;
+        count--;
+        sum -= d;
+        sumSq -= d * d;
+      }
+    }
+    const v = values[i]!;
+    if (count < minPeriods || Number.isNaN(v)) continue;
+    const spread = count * sumSq - sum * sum; // c·(c − 1)·variance
+    const dev = (v - shift) * count - sum; // c·(x − mean)
+    // Failed points are not scored; checked only for the rare outlier (reading the flag
+    // of every point here measured 3x slower under V8).
+    if (spread > 0 && dev * dev * (count - 1) > k2 * count * spread && flags[i]! < Flag.FAIL) {
+      if (flags[i]! < Flag.SUSPECT) flags[i] = Flag.SUSPECT;
+      causes[i] = causes[i]! | Cause.ZSCORE;
+      flagged++;
+    }
+  }
+  state[LO] = lo;
+  state[HI] = hi;
+  state[COUNT] = count;
+  state[SUM] = sum;
+  state[SUM_SQ] = sumSq;
+  state[FLAGGED] = flagged;
 }

@@ -20,6 +20,40 @@ export interface NormaliseReport {
   readonly policy: DuplicatePolicy;
 }
 
+/** What one pass over a time axis found (see {@link scanTimeAxis}). */
+export interface TimeAxisScan {
+  /** Non-decreasing. */
+  readonly sorted: boolean;
+  /** Some timestamp repeats its predecessor. */
+  readonly duplicates: boolean;
+  /** Index of the first timestamp that is not finite, or -1. */
+  readonly nonFinite: number;
+  /** Smallest and largest timestamp (`±Infinity` for an empty axis). */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Order, duplicates, finiteness and span of a time axis, in one pass. */
+export function scanTimeAxis(time: Float64Array): TimeAxisScan {
+  const n = time.length;
+  let sorted = true;
+  let duplicates = false;
+  let nonFinite = -1;
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  let prev = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const t = time[i]!;
+    if (t - t !== 0 && nonFinite < 0) nonFinite = i; // NaN or ±Infinity
+    if (t < prev) sorted = false;
+    else if (t === prev) duplicates = true;
+    if (t < start) start = t;
+    if (t > end) end = t;
+    prev = t;
+  }
+  return { sorted, duplicates, nonFinite, start, end };
+}
+
 /**
  * Sorts by time (stable: equal timestamps keep file order) and merges duplicates:
  * `first`/`last` keep that reading, `mean` averages the present values, `error` throws.
@@ -33,17 +67,12 @@ export function normaliseSeries(
   policy: DuplicatePolicy = 'last',
 ): { series: Series; report: NormaliseReport } {
   const n = s.time.length;
-  let sorted = true;
-  let hasDuplicates = false;
-  for (let i = 1; i < n; i++) {
-    const d = s.time[i]! - s.time[i - 1]!;
-    if (d < 0) sorted = false;
-    else if (d === 0) hasDuplicates = true;
-  }
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(s.time[i]!)) {
-      throw new TimeseriesError('E_ARGUMENT', `series ${s.name}: timestamp ${i} is not finite`);
-    }
+  const { sorted, duplicates: hasDuplicates, nonFinite } = scanTimeAxis(s.time);
+  if (nonFinite >= 0) {
+    throw new TimeseriesError(
+      'E_ARGUMENT',
+      `series ${s.name}: timestamp ${nonFinite} is not finite`,
+    );
   }
   if (sorted && !hasDuplicates)
     return { series: s, report: { reordered: false, duplicates: 0, policy } };

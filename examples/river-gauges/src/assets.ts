@@ -1,6 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asset, fileVersion, resource, sourceAsset } from 'weir';
+import {
+  asset,
+  boundsCheck,
+  fileVersion,
+  resource,
+  rowCountCheck,
+  schemaCheck,
+  sourceAsset,
+  uniqueCheck,
+} from 'weir';
 import { parseCsv } from './csv.js';
 
 const dataDir = new URL('../data/', import.meta.url);
@@ -65,6 +74,15 @@ export const stations = asset({
   owners: ['team:hydrology'],
   description: 'Gauging stations with their flood stage',
   deps: [stationsCsv],
+  checks: [
+    // The agency's export is the contract: a renamed or retyped column stops the pipeline.
+    schemaCheck(
+      { id: 'string', name: 'string', river: 'string', floodStageM: 'number' },
+      { drift: 'fail' },
+    ),
+    uniqueCheck('id'),
+    boundsCheck('floodStageM', { min: 0.5, max: 20 }),
+  ],
   materialize: async (ctx): Promise<Station[]> => {
     const rows = parseCsv(await readFile(dataFile('stations.csv'), 'utf8'));
     ctx.addMetadata({ stations: rows.length });
@@ -85,6 +103,13 @@ export const readings = asset({
   tags: { layer: 'clean' },
   description: 'Readings with a valid time and a physically possible stage (≥ 0 m)',
   deps: [readingsCsv],
+  checks: [
+    schemaCheck({ stationId: 'string', observedAt: 'datetime', stageM: 'number' }),
+    boundsCheck('stageM', { min: 0, max: 15 }), // a river stage cannot be negative
+    uniqueCheck(['stationId', 'observedAt']),
+    // A feed that suddenly delivers half as many readings is worth a look, not a stop.
+    rowCountCheck({ min: 1, maxDropFraction: 0.5, severity: 'warn' }),
+  ],
   materialize: async (ctx): Promise<Reading[]> => {
     const rows = parseCsv(await readFile(dataFile('readings.csv'), 'utf8'));
     const valid: Reading[] = [];
@@ -138,6 +163,8 @@ export const floodAlerts = asset({
   kinds: ['table'],
   owners: ['team:hydrology', 'duty-officer@example.org'],
   description: 'Days on which a station reached its warning level or flood stage',
+  // The duty officer reads the alerts each morning: they must be refreshed by 07:00.
+  freshness: { cron: '0 7 * * *', timezone: 'Europe/Luxembourg' },
   ins: { dailyPeaks, stations },
   resources: { thresholds },
   materialize: (ctx, { dailyPeaks, stations }): FloodAlert[] => {

@@ -107,6 +107,15 @@ describe('checks are typed by the asset value', () => {
       ],
       materialize: async (): Promise<Reading[]> => [],
     });
+    // Checks written before a context-sensitive materialize(ctx) are accepted too.
+    asset({
+      key: 'x/checked_before_ctx',
+      checks: [boundsCheck('stageM', { min: 0 })],
+      materialize: async (ctx): Promise<Reading[]> => {
+        ctx.log.info('reading');
+        return [];
+      },
+    });
     asset({
       key: 'x/wrong_check',
       // @ts-expect-error a check of strings does not fit an asset of numbers

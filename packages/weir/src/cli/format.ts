@@ -83,8 +83,19 @@ export function formatBytes(bytes: number): string {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1000],
+  ];
+  // The two largest units that apply: "2 h 5 min", "3 d 4 h", "12 min 30 s".
+  const first = units.findIndex(([, size]) => ms >= size);
+  const [bigName, bigSize] = units[first]!;
+  const [smallName, smallSize] = units[first + 1]!;
+  const big = Math.floor(ms / bigSize);
+  const small = Math.floor((ms - big * bigSize) / smallSize);
+  return small === 0 ? `${big} ${bigName}` : `${big} ${bigName} ${small} ${smallName}`;
 }
 
 export function formatTime(epochMs: number): string {

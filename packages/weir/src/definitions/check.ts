@@ -44,7 +44,13 @@ export interface CheckDefinition<T = unknown> {
   readonly severity: CheckSeverity;
   /** Whether a failure stops downstream; default: `severity === 'error'`. */
   readonly blocking: boolean;
-  readonly evaluate: (ctx: CheckContext, value: T) => CheckOutcome | Promise<CheckOutcome>;
+  /*
+   * A method, so its parameter is checked bivariantly: where TypeScript cannot infer an
+   * asset's value type before it reads `checks` (a `materialize(ctx)` written after them),
+   * typed checks are still accepted, while a check of another type still is not when the
+   * type is known.
+   */
+  evaluate(ctx: CheckContext, value: T): CheckOutcome | Promise<CheckOutcome>;
 }
 
 export interface CheckSpec<T = unknown> {

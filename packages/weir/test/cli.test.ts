@@ -129,7 +129,7 @@ export default defineProject({ assets: [ok, bad, after, other] });
     const result = weir(dir, 'materialize');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/Run \S+ failed: 2 materialized, 1 failed, 1 skipped\./);
-    expect(result.stdout).toContain("failed   bad: asset 'bad' failed: river stage column missing");
+    expect(result.stdout).toContain('failed   bad: river stage column missing');
     expect(result.stdout).toContain('skipped  after: upstream bad failed');
     const logs = weir(dir, 'logs');
     expect(logs.stdout).toContain('river stage column missing');

@@ -123,3 +123,9 @@ export function clockFromEnvironment(): number {
     );
   return value;
 }
+
+/** A step's error without the "asset 'KEY' failed: " prefix, for lines that already name the asset. */
+export function stepError(assetKey: string, message: string): string {
+  const prefix = `asset '${assetKey}' failed: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}

@@ -5,7 +5,7 @@
  */
 import type { LogEntry } from '../execution/index.js';
 import type { StoredEvent } from '../storage/index.js';
-import { formatDuration, type Output, paint } from './format.js';
+import { formatDuration, type Output, paint, stepError } from './format.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -50,7 +50,7 @@ export class Progress {
       }
       case 'step:retrying':
         this.line(
-          `${paint(this.output, 'yellow', '↻')} ${event.assetKey} attempt ${event.attempt} failed, retrying in ${formatDuration(event.delayMs)}: ${event.error.message}`,
+          `${paint(this.output, 'yellow', '↻')} ${event.assetKey} attempt ${event.attempt} failed, retrying in ${formatDuration(event.delayMs)}: ${stepError(event.assetKey, event.error.message)}`,
         );
         break;
       case 'step:failed':
@@ -58,7 +58,7 @@ export class Progress {
         this.done++;
         this.failed++;
         this.line(
-          `${paint(this.output, 'red', '✗')} ${event.assetKey} failed: ${event.error.message}`,
+          `${paint(this.output, 'red', '✗')} ${event.assetKey} failed: ${stepError(event.assetKey, event.error.message)}`,
         );
         break;
       case 'step:skipped':

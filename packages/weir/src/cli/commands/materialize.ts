@@ -1,6 +1,6 @@
 import { materialize } from '../../execution/index.js';
 import { type Command, positiveInteger } from '../command.js';
-import { json, paint, STATUS_COLOR } from '../format.js';
+import { json, paint, STATUS_COLOR, stepError } from '../format.js';
 import { Progress } from '../progress.js';
 
 export const materializeCommand: Command = {
@@ -59,7 +59,9 @@ export const materializeCommand: Command = {
       `Run ${result.runId} ${paint(output, STATUS_COLOR[result.status] ?? 'bold', result.status)}: ${parts.join(', ')}.\n`,
     );
     for (const key of summary.failed)
-      output.out(`  ${paint(output, 'red', 'failed')}   ${key}: ${result.reasons[key]}\n`);
+      output.out(
+        `  ${paint(output, 'red', 'failed')}   ${key}: ${stepError(key, result.reasons[key] ?? '')}\n`,
+      );
     for (const key of summary.skipped)
       output.out(`  ${paint(output, 'gray', 'skipped')}  ${key}: ${result.reasons[key]}\n`);
     if (summary.failed.length > 0) output.out(`See the logs with: weir logs ${result.runId}\n`);

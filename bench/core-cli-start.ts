@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { median, table } from './_report.js';
 
 const TARGET_MS = 500;
 // This file runs bundled from .bench-tmp/ (or from bench/): either way one level below the root.
@@ -51,19 +52,6 @@ const nodeEmpty = () => run(['-e', '']);
 const weir = (...extra: string[]) => [BIN, 'materialize', '--project', PROJECT, ...extra];
 const FIRST = /Run \S+ success: 1 materialized/;
 const WARM = /Nothing to do: 1 asset is up to date/;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function main(): void {
   const repeatsArg = process.argv.indexOf('--repeats');

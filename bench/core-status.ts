@@ -35,6 +35,7 @@ import {
   type StoredEvent,
   type WeirEvent,
 } from 'weir';
+import { gc, median, table } from './_report.js';
 
 const TARGET_MS = 100;
 const LAYERS = 100;
@@ -126,28 +127,11 @@ async function appendHistory(instance: Instance, firstRunId: string): Promise<vo
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
 async function time(fn: () => unknown): Promise<number> {
   gc();
   const t = performance.now();
   await fn();
   return performance.now() - t;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@ import {
   toCheckResult,
 } from '../src/definitions/check.js';
 import type { Metadata } from '../src/definitions/metadata.js';
-import { DefinitionError } from '../src/errors.js';
+import { definitionError } from './helpers.js';
 
 type Row = Record<string, unknown>;
 
@@ -37,16 +37,6 @@ async function run(
   const ctx = { assetKey: 'gauges/readings', partition: undefined, previousResults: previous };
   const result = toCheckResult(await c.evaluate(ctx, rows as Row[]), c.name);
   return { ...result, metadata: result.metadata ?? {} };
-}
-
-function definitionError(fn: () => unknown): DefinitionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DefinitionError);
-    return error as DefinitionError;
-  }
-  throw new Error('expected a DefinitionError');
 }
 
 describe('check()', () => {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  asset,
-  buildAssetGraph,
-  DefinitionError,
-  defineProject,
-  resource,
-  sourceAsset,
-} from '../src/index.js';
+import { asset, buildAssetGraph, defineProject, resource, sourceAsset } from '../src/index.js';
+import { definitionError } from './helpers.js';
 
 const raw = sourceAsset({ key: 'raw/readings', observe: () => 'v1' });
 const readings = asset({ key: 'gauges/readings', deps: [raw], materialize: () => [1, 2, 3] });
@@ -15,16 +9,6 @@ const peaks = asset({
   ins: { readings },
   materialize: (_ctx, { readings }) => Math.max(...readings),
 });
-
-function problem(fn: () => unknown): DefinitionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DefinitionError);
-    return error as DefinitionError;
-  }
-  throw new Error('expected a DefinitionError');
-}
 
 describe('asset definitions', () => {
   it('orders the graph upstream first, ties broken by key', () => {
@@ -37,7 +21,7 @@ describe('asset definitions', () => {
 
   it('rejects invalid keys, naming the key and the rule', () => {
     for (const key of ['', 'has space', '/leading', 'trailing/', 'a//b', 'ü/x', '-dash']) {
-      const error = problem(() => asset({ key, materialize: () => 1 }));
+      const error = definitionError(() => asset({ key, materialize: () => 1 }));
       expect(error.code).toBe('E_INVALID_KEY');
       expect(error.message).toContain(JSON.stringify(key));
     }
@@ -45,13 +29,15 @@ describe('asset definitions', () => {
 
   it('rejects two different definitions with one key', () => {
     const twin = asset({ key: 'gauges/readings', materialize: () => [] });
-    const error = problem(() => buildAssetGraph(defineProject({ assets: [raw, readings, twin] })));
+    const error = definitionError(() =>
+      buildAssetGraph(defineProject({ assets: [raw, readings, twin] })),
+    );
     expect(error.message).toContain("duplicate key 'gauges/readings'");
   });
 
   it('names an unknown dependency and suggests the closest keys', () => {
     const typo = asset({ key: 'gauges/report', deps: ['gauges/peak'], materialize: () => 1 });
-    const error = problem(() =>
+    const error = definitionError(() =>
       buildAssetGraph(defineProject({ assets: [raw, readings, peaks, typo] })),
     );
     expect(error.message).toContain(
@@ -61,7 +47,7 @@ describe('asset definitions', () => {
   });
 
   it('names an upstream definition that was not added to the project', () => {
-    const error = problem(() => buildAssetGraph(defineProject({ assets: [raw, peaks] })));
+    const error = definitionError(() => buildAssetGraph(defineProject({ assets: [raw, peaks] })));
     expect(error.message).toContain(
       "asset 'gauges/peaks' reads input 'readings' from 'gauges/readings', which is not in the project",
     );
@@ -72,13 +58,13 @@ describe('asset definitions', () => {
     const b = asset({ key: 'b', deps: ['a'], materialize: () => 1 });
     const c = asset({ key: 'c', deps: ['b'], materialize: () => 1 });
     const d = asset({ key: 'd', deps: ['c'], materialize: () => 1 });
-    const error = problem(() => buildAssetGraph(defineProject({ assets: [a, b, c, d] })));
+    const error = definitionError(() => buildAssetGraph(defineProject({ assets: [a, b, c, d] })));
     expect(error.code).toBe('E_CYCLE');
     expect(error.message).toBe('the asset graph has a cycle: a -> b -> c -> a');
     const self = asset({ key: 'self', deps: ['self'], materialize: () => 1 });
-    expect(problem(() => buildAssetGraph(defineProject({ assets: [self] }))).message).toContain(
-      'self -> self',
-    );
+    expect(
+      definitionError(() => buildAssetGraph(defineProject({ assets: [self] }))).message,
+    ).toContain('self -> self');
   });
 
   it('requires every resource an asset uses to be declared in the project', () => {
@@ -88,7 +74,7 @@ describe('asset definitions', () => {
       resources: { db },
       materialize: (ctx) => ctx.resources.db.query(),
     });
-    const error = problem(() => buildAssetGraph(defineProject({ assets: [user] })));
+    const error = definitionError(() => buildAssetGraph(defineProject({ assets: [user] })));
     expect(error.message).toContain(
       "asset 'uses_db' uses resource 'db', which the project does not declare",
     );
@@ -98,7 +84,7 @@ describe('asset definitions', () => {
   it('reports every problem at once', () => {
     const x = asset({ key: 'x', deps: ['nope'], materialize: () => 1 });
     const y = asset({ key: 'y', deps: ['nada'], materialize: () => 1 });
-    const error = problem(() => buildAssetGraph(defineProject({ assets: [x, y] })));
+    const error = definitionError(() => buildAssetGraph(defineProject({ assets: [x, y] })));
     expect(error.message).toContain('2 problems');
     expect(error.message).toContain("'nope'");
     expect(error.message).toContain("'nada'");
@@ -106,16 +92,18 @@ describe('asset definitions', () => {
 
   it('validates fields at definition time', () => {
     expect(
-      problem(() => asset({ key: 'k', io: 'xml' as 'json', materialize: () => 1 })).message,
+      definitionError(() => asset({ key: 'k', io: 'xml' as 'json', materialize: () => 1 })).message,
     ).toContain("io 'xml'");
     expect(
-      problem(() => asset({ key: 'k', retry: { maxAttempts: 0 }, materialize: () => 1 })).message,
+      definitionError(() => asset({ key: 'k', retry: { maxAttempts: 0 }, materialize: () => 1 }))
+        .message,
     ).toContain('maxAttempts');
     expect(
-      problem(() => asset({ key: 'k', ins: { x: 'raw/readings' as never }, materialize: () => 1 }))
-        .message,
+      definitionError(() =>
+        asset({ key: 'k', ins: { x: 'raw/readings' as never }, materialize: () => 1 }),
+      ).message,
     ).toContain("input 'x' is not an asset");
-    expect(problem(() => defineProject({ assets: [], concurrency: 0 })).message).toContain(
+    expect(definitionError(() => defineProject({ assets: [], concurrency: 0 })).message).toContain(
       'concurrency',
     );
   });

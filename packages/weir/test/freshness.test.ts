@@ -6,21 +6,11 @@ import {
   parseDuration,
   validateFreshnessPolicy,
 } from '../src/definitions/freshness.js';
-import { DefinitionError } from '../src/errors.js';
+import { definitionError } from './helpers.js';
 
 const t = (iso: string) => Date.parse(iso);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-function definitionError(fn: () => unknown): DefinitionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DefinitionError);
-    return error as DefinitionError;
-  }
-  throw new Error('expected a DefinitionError');
-}
 
 describe('parseDuration', () => {
   it('reads units, combinations and plain milliseconds', () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
-import { type Instance, openInstance } from '../src/index.js';
+import { afterEach, expect } from 'vitest';
+import { DefinitionError, type Instance, openInstance } from '../src/index.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -22,4 +22,15 @@ export function tempInstance(): Instance {
   const instance = openInstance({ dir: join(tempDir(), '.weir') });
   cleanups.push(() => instance.close());
   return instance;
+}
+
+/** Runs `fn`, expecting it to throw a DefinitionError, and returns that error. */
+export function definitionError(fn: () => unknown): DefinitionError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return error as DefinitionError;
+  }
+  throw new Error('expected a DefinitionError');
 }

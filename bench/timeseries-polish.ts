@@ -2,7 +2,8 @@
 // The real level series of SaQC's hydro_data.csv, aligned to 15 minutes, is tiled to at
 // least 10 M points. Every test and the default polish are timed (median of several runs)
 // and printed as points/s and as a ratio to the floor: a plain typed-array loop that
-// compares each value with two bounds and writes a flag, measured in the same run.
+// compares each value with two bounds and writes a flag, timed alternately with each case
+// (run for run) in the same process, so both see the same load on a shared machine.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -28,6 +29,7 @@ import {
   refreshValidity,
   type Series,
   seriesOf,
+  timestampParser,
   zScoreBlocks,
 } from '@weir/timeseries';
 
@@ -127,11 +129,27 @@ export function benchmarkTests(
     validity: s.validity.slice(),
   });
   const flags = new Uint8Array(n);
-  const floorSeconds = time(
-    reps,
-    () => 0,
-    () => floorLoop(s.values, flags, 0, 400),
-  );
+  const floorSamples: number[] = [];
+  // Each case alternates with the floor loop, run for run, and is compared with the floor
+  // timed next to it: on a shared machine the load drifts between cases.
+  const paired = <T>(
+    prepare: () => T,
+    run: (input: T) => unknown,
+  ): { pointsPerSecond: number; ratioToFloor: number } => {
+    const own: number[] = [];
+    const floor: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const input = prepare();
+      let t0 = performance.now();
+      floorLoop(s.values, flags, 0, 400);
+      floor.push((performance.now() - t0) / 1000);
+      t0 = performance.now();
+      run(input);
+      own.push((performance.now() - t0) / 1000);
+    }
+    floorSamples.push(...floor);
+    return { pointsPerSecond: n / median(own), ratioToFloor: median(own) / median(floor) };
+  };
   const months = Array.from({ length: 12 }, () => [50, 300] as [number, number]);
   const maint = Array.from({ length: Math.floor(n / 4000) }, (_, k) => ({
     start: k * 4000 * STEP,
@@ -145,6 +163,11 @@ export function benchmarkTests(
       (x) => flagRange(x, { failMin: 0, failMax: 400, suspectMin: 50, suspectMax: 300 }),
     ],
     ['climatology (monthly)', fresh, (x) => flagClimatology(x, { months })],
+    [
+      'climatology (±15-day window)',
+      fresh,
+      (x) => flagClimatology(x, { months, window: { days: 15 } }),
+    ],
     ['spike', fresh, (x) => flagSpike(x, { suspect: 10, fail: 50 })],
     ['rate of change', fresh, (x) => flagRateOfChange(x, { maxPerHour: 100 })],
     ['flat line', fresh, (x) => flagFlatLine(x, { suspectCount: 16, tolerance: 0 })],
@@ -152,56 +175,44 @@ export function benchmarkTests(
     ['gaps', fresh, (x) => flagGaps(x, { maxStep: STEP })],
     ['manual (maintenance)', fresh, (x) => flagManual(x, maint, { method: 'closed' })],
   ];
-  const rows: BenchRow[] = cases.map(([name, prep, run]) => {
-    const sec = time(reps, prep as () => ReturnType<typeof fresh>, run);
-    return { name, pointsPerSecond: n / sec, ratioToFloor: sec / floorSeconds };
-  });
-  const fillSec = time(
-    reps,
-    () => {
-      const x = cloneSeries(s);
-      for (let i = 0; i < n; i += 50) x.values[i] = Number.NaN; // a missing point every 50
-      refreshValidity(x);
-      return x;
-    },
-    (x) => fillGaps(x, { method: 'linear', maxGap: '1h' }),
-  );
+  const rows: BenchRow[] = cases.map(([name, prep, run]) => ({
+    name,
+    ...paired(prep as () => ReturnType<typeof fresh>, run),
+  }));
   rows.push({
     name: 'gap fill (linear)',
-    pointsPerSecond: n / fillSec,
-    ratioToFloor: fillSec / floorSeconds,
+    ...paired(
+      () => {
+        const x = cloneSeries(s);
+        for (let i = 0; i < n; i += 50) x.values[i] = Number.NaN; // a missing point every 50
+        refreshValidity(x);
+        return x;
+      },
+      (x) => fillGaps(x, { method: 'linear', maxGap: '1h' }),
+    ),
   });
-  const polishSec = time(
-    reps,
-    () => 0,
-    () => polish(frame, DEFAULT_POLISH),
-  );
   rows.push({
     name: 'default polish (whole pipeline)',
-    pointsPerSecond: n / polishSec,
-    ratioToFloor: polishSec / floorSeconds,
+    ...paired(
+      () => 0,
+      () => polish(frame, DEFAULT_POLISH),
+    ),
   });
-  const inPlaceSec = time(
-    reps,
-    (): Frame => ({ time: s.time, columns: new Map([['level', s.values.slice()]]) }),
-    (f) => polish(f, DEFAULT_POLISH, { inPlace: true }),
-  );
   rows.push({
     name: 'default polish, inPlace',
-    pointsPerSecond: n / inPlaceSec,
-    ratioToFloor: inPlaceSec / floorSeconds,
+    ...paired(
+      (): Frame => ({ time: s.time, columns: new Map([['level', s.values.slice()]]) }),
+      (f) => polish(f, DEFAULT_POLISH, { inPlace: true }),
+    ),
   });
-  const allocSec = time(
-    reps,
-    () => 0,
-    () => new Float64Array(n).fill(1),
-  );
   rows.push({
     name: '(allocate + fill one float64 column)',
-    pointsPerSecond: n / allocSec,
-    ratioToFloor: allocSec / floorSeconds,
+    ...paired(
+      () => 0,
+      () => new Float64Array(n).fill(1),
+    ),
   });
-  return { floorSeconds, rows };
+  return { floorSeconds: median(floorSamples), rows };
 }
 
 /** Memory retained by a polish result, relative to the input arrays (time + values). */
@@ -276,6 +287,31 @@ export function benchmarkKnn(reps: number): string[] {
   return out;
 }
 
+/** Parse rate of `count` local timestamps (15 minutes apart, text as in hydro_data.csv). */
+export function benchmarkTimestamps(count: number, reps: number): string[] {
+  const start = Date.UTC(2016, 0, 1);
+  const texts = Array.from({ length: count }, (_, i) =>
+    new Date(start + i * STEP).toISOString().slice(0, 19).replace('T', ' '),
+  );
+  const rows: Array<[string, Parameters<typeof timestampParser>[0]]> = [
+    ['fixed offset (+01:00)', { utcOffsetMinutes: 60 }],
+    ['IANA zone (Europe/Berlin)', { timezone: 'Europe/Berlin', nonexistent: 'shift' }],
+  ];
+  return rows.map(([name, options]) => {
+    const parser = timestampParser(options);
+    const sec = time(
+      reps,
+      () => 0,
+      () => {
+        let sum = 0;
+        for (let i = 0; i < texts.length; i++) sum += parser.parse(texts[i]!);
+        return sum;
+      },
+    );
+    return `parse ${fmt(count)} timestamps, ${name}: ${fmt(count / sec)} timestamps/s`;
+  });
+}
+
 function fmt(x: number): string {
   return x >= 1e6
     ? `${(x / 1e6).toFixed(1)} M`
@@ -302,6 +338,7 @@ export function runBenchmark(points: number, reps: number): string[] {
   lines.push(
     `memory: input arrays ${m.inputMB.toFixed(0)} MB; default polish retains ${m.retainedMB.toFixed(0)} MB (${(m.retainedMB / m.inputMB).toFixed(2)}x), peak extra ${m.peakMB.toFixed(0)} MB (${(m.peakMB / m.inputMB).toFixed(2)}x)`,
   );
+  lines.push(...benchmarkTimestamps(1_000_000, reps));
   lines.push(...benchmarkKnn(Math.min(reps, 3)));
   return lines;
 }

@@ -39,7 +39,15 @@ const tests = z
       .partial()
       .strict(),
     climatology: z
-      .object({ months: z.array(z.tuple([z.number(), z.number()]).nullable()).length(12) })
+      .object({
+        months: z.array(z.tuple([z.number(), z.number()]).nullable()).length(12),
+        window: z
+          .union([
+            z.literal('month'),
+            z.object({ days: z.number().int().min(0).max(183) }).strict(),
+          ])
+          .optional(),
+      })
       .strict(),
     spike: z
       .object({ suspect: positive, fail: positive.optional(), scale: scale.optional() })

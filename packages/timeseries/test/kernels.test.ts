@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import {
   alignSeries,
   Cause,
+  civilFromDays,
   countFlags,
   countValidity,
   createSeries,
+  daysFromCivil,
   durationMs,
   Flag,
   type Frame,
@@ -151,6 +153,29 @@ describe('rolling z-score flags', () => {
         },
       ),
     );
+  });
+  it('agrees with the scores across regular and irregular stretches of a long series', () => {
+    const n = 120_000; // several chunks; an irregular stretch in the middle, missing values
+    const time = Float64Array.from({ length: n }, (_, i) =>
+      i < 50_000 || i > 52_000 ? i * 900_000 : i * 900_000 + ((i * 7919) % 13) * 1000,
+    );
+    const values = Float64Array.from({ length: n }, (_, i) =>
+      i % 997 === 0
+        ? Number.NaN
+        : Math.sin(i / 300) + (i % 1500 === 0 ? 9 : 0) + ((i * 31) % 17) / 50,
+    );
+    const s = createSeries('x', time, values);
+    for (let i = 5; i < n; i += 4001) s.flags[i] = Flag.FAIL;
+    const z = rollingZScore(s, { window: '2D' });
+    const o = flagZScore(s, { window: '2D', threshold: 3 });
+    let want = 0;
+    for (let i = 0; i < n; i++) {
+      const flagged = (s.causes[i]! & Cause.ZSCORE) !== 0;
+      expect(flagged).toBe(Math.abs(z[i]!) > 3);
+      if (flagged) want++;
+    }
+    expect(o.suspect).toBe(want);
+    expect(want).toBeGreaterThan(10);
   });
   it('ignores failed points, in the window and as candidates', () => {
     const vs = Array.from({ length: 60 }, (_, i) => Math.sin(i));
@@ -359,5 +384,88 @@ describe('polish: fused passes and copy-on-write', () => {
     );
     expect(inPlace.series[0]!.values).toBe(values);
     expect(values[2]).toBe(3);
+  });
+});
+
+describe('flagGaps', () => {
+  it('counts what the per-point version counted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 5 })), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        (rows, maxStep) => {
+          let t = 0;
+          const time = Float64Array.from(rows, ([, d]) => (t += d));
+          const values = Float64Array.from(rows, ([present]) => (present ? 1 : Number.NaN));
+          const s = createSeries('x', time, values);
+          // reference: the first version
+          let missingPoints = 0;
+          let gaps = 0;
+          let longest = 0;
+          let lastT = Number.NaN;
+          let inGap = false;
+          for (let i = 0; i < values.length; i++) {
+            if (Number.isNaN(values[i]!)) {
+              missingPoints++;
+              if (!inGap) gaps++;
+              inGap = true;
+              continue;
+            }
+            const step = time[i]! - lastT;
+            if (!inGap && step > maxStep) gaps++;
+            if (step > longest && (inGap || step > maxStep)) longest = step;
+            inGap = false;
+            lastT = time[i]!;
+          }
+          expect(flagGaps(s, { maxStep })).toEqual({ missingPoints, gaps, longestMs: longest });
+        },
+      ),
+    );
+  });
+});
+
+describe('rate of change', () => {
+  it('flags what the per-point version flagged, missing values included', () => {
+    fc.assert(
+      fc.property(
+        seriesArb({ nan: true, min: -20, max: 20, maxLength: 60 }),
+        fc.double({ min: 0.1, max: 50, noNaN: true }),
+        (s, maxPerHour) => {
+          const perMs = maxPerHour / 3_600_000;
+          const want: number[] = [];
+          let lastT = Number.NaN;
+          let lastV = Number.NaN;
+          for (let i = 0; i < s.values.length; i++) {
+            const v = s.values[i]!;
+            if (Number.isNaN(v)) continue;
+            if (Math.abs(v - lastV) > perMs * (s.time[i]! - lastT)) want.push(i);
+            else {
+              lastT = s.time[i]!;
+              lastV = v;
+            }
+          }
+          expect(flagRateOfChange(s, { maxPerHour }).suspect).toBe(want.length);
+          const got = [...s.causes].flatMap((c, i) => (c & Cause.RATE_OF_CHANGE ? [i] : []));
+          expect(got).toEqual(want);
+        },
+      ),
+    );
+  });
+});
+
+describe('civilFromDays', () => {
+  it('inverts daysFromCivil', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1_000_000, max: 1_000_000 }), (days) => {
+        const { year, month, day } = civilFromDays(days);
+        expect(daysFromCivil(year, month, day)).toBe(days);
+        const d = new Date(days * 86_400_000);
+        expect([year, month, day]).toEqual([
+          d.getUTCFullYear(),
+          d.getUTCMonth() + 1,
+          d.getUTCDate(),
+        ]);
+      }),
+    );
   });
 });

@@ -241,3 +241,43 @@ describe('rolling z-score', () => {
     expect(s.flags[100]).toBe(Flag.SUSPECT);
   });
 });
+
+describe('flagClimatology with a day-of-year window', () => {
+  const months = Array.from({ length: 12 }, (_, m) =>
+    m === 0 ? ([0, 5] as const) : m === 1 ? ([0, 10] as const) : null,
+  );
+  it('widens the bounds near a month boundary to those of the neighbouring month', () => {
+    const at = (m: number, d: number) => Date.UTC(2021, m, d, 12);
+    const t = Float64Array.of(at(0, 10), at(0, 30), at(1, 2), at(1, 20));
+    const mk = () => createSeries('t', t, Float64Array.of(8, 8, -1, 8));
+    const byMonth = mk();
+    expect(flagClimatology(byMonth, { months })).toEqual({ suspect: 3, fail: 0 });
+    const windowed = mk();
+    // Jan 30 ± 5 days touches February (0..10): 8 passes; Feb 2 ± 5 touches January (0..5)
+    expect(flagClimatology(windowed, { months, window: { days: 5 } })).toEqual({
+      suspect: 2,
+      fail: 0,
+    });
+    expect([...windowed.flags]).toEqual([3, 2, 3, 2]);
+    // a window of 0 days is the calendar month
+    const zero = mk();
+    flagClimatology(zero, { months, window: { days: 0 } });
+    expect([...zero.flags]).toEqual([...byMonth.flags]);
+  });
+  it('never flags more than the calendar month does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -5, max: 15, noNaN: true }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 60 }),
+        (vs, days) => {
+          const t = Float64Array.from(vs, (_, i) => Date.UTC(2020, 11, 1) + i * 3 * 86_400_000);
+          const a = createSeries('t', t, Float64Array.from(vs));
+          const b = createSeries('t', t, Float64Array.from(vs));
+          flagClimatology(a, { months });
+          flagClimatology(b, { months, window: { days } });
+          for (let i = 0; i < vs.length; i++) expect(b.flags[i]!).toBeLessThanOrEqual(a.flags[i]!);
+        },
+      ),
+    );
+  });
+});

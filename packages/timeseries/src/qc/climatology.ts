@@ -6,11 +6,19 @@
  */
 import { Cause, Flag } from '../flags.js';
 import type { Series } from '../series.js';
+import { civilFromDays } from '../time/civil.js';
 import { outcome, type TestOutcome } from './outcome.js';
 
-/** Twelve `[min, max]` pairs, January first; `null` leaves a month unchecked. */
+/** Parameters of {@link flagClimatology}. */
 export interface ClimatologyParams {
+  /** Twelve `[min, max]` pairs, January first; `null` leaves a month unchecked. */
   months: ReadonlyArray<readonly [number, number] | null>;
+  /**
+   * Which bounds apply to a point: `'month'` (default), its calendar month's; or
+   * `{ days: n }`, the widest of the months that the `±n`-day window around its day
+   * touches, so bounds widen near a month's end instead of jumping at midnight.
+   */
+  window?: 'month' | { days: number };
 }
 
 /**
@@ -31,14 +39,43 @@ export function flagClimatology(s: Series, p: ClimatologyParams): TestOutcome {
   }
   const { time, values, flags, causes } = s;
   const out = outcome();
+  const w = p.window ?? 'month';
+  const days = w === 'month' ? -1 : Math.floor(w.days);
+  if (w !== 'month' && !(days >= 0 && days <= 183)) {
+    throw new RangeError('climatology: window.days must be between 0 and 183');
+  }
   let i = 0;
   while (i < values.length) {
-    // one Date per month crossed; the inner loop runs with constant bounds
-    const d = new Date(time[i]!);
-    const m = d.getUTCMonth();
-    const next = Date.UTC(d.getUTCFullYear(), m + 1, 1);
-    const l = lo[m]!;
-    const h = hi[m]!;
+    // Constant bounds over a segment (a month, or a day with a window); one date
+    // computation per segment, not per point.
+    if (!Number.isFinite(time[i]!)) {
+      i++; // no date, no season: not evaluated
+      continue;
+    }
+    let next: number;
+    let l: number;
+    let h: number;
+    if (days < 0) {
+      const d = new Date(time[i]!);
+      const m = d.getUTCMonth();
+      next = Date.UTC(d.getUTCFullYear(), m + 1, 1);
+      l = lo[m]!;
+      h = hi[m]!;
+    } else {
+      const day = Math.floor(time[i]! / DAY_MS);
+      next = (day + 1) * DAY_MS;
+      const first = civilFromDays(day - days);
+      const last = civilFromDays(day + days);
+      let m = first.month - 1;
+      const end = last.month - 1 + 12 * (last.year - first.year);
+      l = Number.POSITIVE_INFINITY;
+      h = Number.NEGATIVE_INFINITY;
+      for (let k = m; k <= end; k++, m = (m + 1) % 12) {
+        l = Math.min(l, lo[m]!);
+        h = Math.max(h, hi[m]!);
+      }
+    }
+    const start = i;
     for (; i < values.length && time[i]! < next; i++) {
       const v = values[i]!;
       if (v < l || v > h) {
@@ -47,6 +84,9 @@ export function flagClimatology(s: Series, p: ClimatologyParams): TestOutcome {
         out.suspect++;
       }
     }
+    if (i === start) i++; // never stall on an out-of-order timestamp
   }
   return out;
 }
+
+const DAY_MS = 86_400_000;

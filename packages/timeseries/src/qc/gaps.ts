@@ -31,11 +31,12 @@ export function flagGaps(s: Series, options: { maxStep?: number } = {}): GapSumm
   let longest = 0;
   let lastT = Number.NaN;
   let inGap = false;
-  for (let i = 0; i < values.length; i++) {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
     if (Number.isNaN(values[i]!)) {
       flags[i] = Flag.MISSING;
-      if ((causes[i]! & (Cause.MISSING_VALUE | Cause.GAP)) === 0)
-        causes[i] = causes[i]! | Cause.GAP;
+      const c = causes[i]!;
+      if ((c & (Cause.MISSING_VALUE | Cause.GAP)) === 0) causes[i] = c | Cause.GAP;
       missingPoints++;
       if (!inGap) gaps++;
       inGap = true;
@@ -43,9 +44,12 @@ export function flagGaps(s: Series, options: { maxStep?: number } = {}): GapSumm
     }
     const t = time[i]!;
     const step = t - lastT;
-    if (!inGap && step > maxStep) gaps++;
-    if (step > longest && (inGap || step > maxStep)) longest = step;
-    inGap = false;
+    // the common case (a present value after a present value, a regular step) skips this
+    if (inGap || step > maxStep) {
+      if (!inGap) gaps++;
+      if (step > longest) longest = step;
+      inGap = false;
+    }
     lastT = t;
   }
   return { missingPoints, gaps, longestMs: longest };

@@ -8,6 +8,7 @@ import {
   defineProject,
   explain,
   materialize,
+  sourceAsset,
 } from '../src/index.js';
 import { tempInstance } from './helpers.js';
 
@@ -195,6 +196,7 @@ describe('data contracts', () => {
           instance,
           selection: 'gauges/peak',
           now: at + hours * 3_600_000,
+          recordFreshness: true,
         })
       )[0]!;
     expect((await status(1)).freshness).toMatchObject({ status: 'fresh' });
@@ -212,11 +214,41 @@ describe('data contracts', () => {
       'fresh',
       'overdue',
     ]);
+    // Recorded at the time they were judged at; a hypothetical clock without recordFreshness writes nothing.
+    expect(recorded.map((e) => e.timestamp)).toEqual([at + 3_600_000, at + 8 * 3_600_000]);
+    await assetStatus(project({ rows: good }), { instance, now: at + 100 * 3_600_000 });
+    expect(await instance.eventLog.events({ types: ['freshness:evaluated'] })).toHaveLength(2);
   });
 
   it('rejects two checks with one name on an asset', () => {
     expect(() =>
       asset({ key: 'x', checks: [nonNegative, nonNegative], materialize: () => [] as Reading[] }),
     ).toThrow("asset 'x' has two checks named 'stage_non_negative'");
+  });
+});
+
+describe('sources that cannot be observed', () => {
+  it('status shows the source failed and its downstream not fresh', async () => {
+    const instance = tempInstance();
+    let reachable = true;
+    const feed = sourceAsset({
+      key: 'raw/feed',
+      observe: () => {
+        if (!reachable) throw new Error('ENOENT: data/feed.csv');
+        return 'v1';
+      },
+    });
+    const parsed = asset({ key: 'parsed', deps: [feed], materialize: () => 1 });
+    const p = defineProject({ assets: [feed, parsed] });
+    await materialize(p, { instance });
+    reachable = false;
+    const states = Object.fromEntries((await assetStatus(p, { instance })).map((s) => [s.key, s]));
+    expect(states['raw/feed']!.status).toBe('failed');
+    expect(states['raw/feed']!.causes[0]!.reason).toBe(
+      'could not be observed: ENOENT: data/feed.csv',
+    );
+    expect(states.parsed!.causes).toMatchObject([
+      { category: 'dependency', dependency: 'raw/feed', dependencyStatus: 'failed' },
+    ]);
   });
 });

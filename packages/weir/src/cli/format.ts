@@ -110,11 +110,12 @@ export function json(value: unknown): string {
 
 /**
  * The time freshness is judged at: `WEIR_NOW` (an ISO time or epoch ms) when set, so
- * deadlines can be checked as of a given moment (and tested without waiting); else now.
+ * deadlines can be checked as of a given moment (and tested without waiting); else
+ * undefined, meaning now (and only then are freshness changes recorded).
  */
-export function clockFromEnvironment(): number {
+export function clockFromEnvironment(): number | undefined {
   const text = process.env.WEIR_NOW;
-  if (text === undefined || text === '') return Date.now();
+  if (text === undefined || text === '') return undefined;
   const value = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (Number.isNaN(value))
     throw new EnvironmentError(
@@ -128,4 +129,10 @@ export function clockFromEnvironment(): number {
 export function stepError(assetKey: string, message: string): string {
   const prefix = `asset '${assetKey}' failed: `;
   return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
+
+/** `{ now }` from WEIR_NOW, or nothing: options for status and why. */
+export function withClock(): { now?: number } {
+  const now = clockFromEnvironment();
+  return now === undefined ? {} : { now };
 }

@@ -79,6 +79,7 @@ export async function checkAssets(
 export async function recordFreshness(
   instance: Instance,
   states: Iterable<AssetState>,
+  at: number,
 ): Promise<StoredEvent[]> {
   const events: WeirEvent[] = [];
   for (const state of states) {
@@ -89,7 +90,7 @@ export async function recordFreshness(
       type: 'freshness:evaluated',
       assetKey: state.key,
       partition: NO_PARTITION,
-      timestamp: Date.now(),
+      timestamp: at,
       freshness: state.freshness,
     });
   }

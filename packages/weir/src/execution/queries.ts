@@ -21,6 +21,11 @@ export interface StatusOptions {
   observe?: boolean;
   /** The time freshness is judged at (epoch ms); now by default. Tests inject a clock here. */
   now?: number;
+  /**
+   * Record freshness changes as events. Default: only when judging at the real time, so a
+   * "what if it were 08:00 tomorrow" query never writes made-up history.
+   */
+  recordFreshness?: boolean;
 }
 
 /** The state of each selected asset, in topological order. */
@@ -32,7 +37,9 @@ export async function assetStatus(
   const selected = selectKeys(graph, options.selection);
   const states = await resolveStates(graph, selected, options);
   const result = graph.keys.filter((key) => selected.has(key)).map((key) => states.get(key)!);
-  await recordFreshness(options.instance, result);
+  if (options.recordFreshness ?? options.now === undefined) {
+    await recordFreshness(options.instance, result, options.now ?? Date.now());
+  }
   return result;
 }
 
@@ -47,7 +54,7 @@ async function resolveStates(
   const upstream = everything ? selected : graph.upstreamOf(selected);
   const resources = new ResourcePool(graph.resources, new AbortController().signal);
   try {
-    const { records } = await observeAndRead(
+    const { records, failures } = await observeAndRead(
       graph,
       upstream,
       eventLog,
@@ -60,6 +67,7 @@ async function resolveStates(
       records,
       everything ? undefined : selected,
       options.now ?? Date.now(),
+      new Map(failures.map((f) => [f.key, f.error.message])),
     );
   } finally {
     await resources.disposeAll();

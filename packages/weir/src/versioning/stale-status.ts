@@ -43,6 +43,7 @@ export type StaleCause =
       error: string;
       reason: string;
     }
+  | { category: 'unobservable'; key: string; error: string; reason: string }
   | {
       category: 'check';
       key: string;

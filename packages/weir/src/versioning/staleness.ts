@@ -22,12 +22,14 @@ export function resolveStaleness(
   records: ReadonlyMap<string, AssetRecord>,
   keys?: Iterable<string>,
   now: number = Date.now(),
+  /** Source assets whose observation just failed, with the error: they and their downstream are not fresh. */
+  unobservable: ReadonlyMap<string, string> = new Map(),
 ): Map<string, AssetState> {
   const wanted = keys === undefined ? undefined : graph.upstreamOf(keys);
   const states = new Map<string, AssetState>();
   for (const key of graph.keys) {
     if (wanted !== undefined && !wanted.has(key)) continue;
-    states.set(key, resolveOne(graph, key, records, states, now));
+    states.set(key, resolveOne(graph, key, records, states, now, unobservable));
   }
   return states;
 }
@@ -38,6 +40,7 @@ function resolveOne(
   records: ReadonlyMap<string, AssetRecord>,
   states: ReadonlyMap<string, AssetState>,
   now: number,
+  unobservable: ReadonlyMap<string, string>,
 ): AssetState {
   const node = graph.node(key);
   const record = records.get(key);
@@ -45,11 +48,22 @@ function resolveOne(
 
   if (node.kind === 'source') {
     const observation = record?.observation;
+    const error = unobservable.get(key);
+    const causes: StaleCause[] = [];
+    if (error !== undefined) {
+      causes.push({
+        category: 'unobservable',
+        key,
+        error,
+        reason: `could not be observed: ${firstLine(error)}`,
+      });
+    }
+    if (!observation) causes.push({ category: 'missing', key, reason: 'never observed' });
     return {
       key,
       kind: 'source',
-      status: observation ? 'fresh' : 'missing',
-      causes: observation ? [] : [{ category: 'missing', key, reason: 'never observed' }],
+      status: error !== undefined ? 'failed' : observation ? 'fresh' : 'missing',
+      causes,
       dataVersion: observation?.observation.dataVersion,
       codeVersion,
       record,
@@ -111,7 +125,7 @@ function resolveOne(
         });
       } else if (
         parentState !== undefined &&
-        parentState.kind === 'asset' &&
+        (parentState.kind === 'asset' || parentState.status === 'failed') &&
         parentState.status !== 'fresh'
       ) {
         causes.push({

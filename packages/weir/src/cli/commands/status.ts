@@ -2,13 +2,13 @@ import { assetStatus } from '../../execution/index.js';
 import { type AssetState, summarize } from '../../versioning/index.js';
 import type { Command } from '../command.js';
 import {
-  clockFromEnvironment,
   formatDuration,
   json,
   type Output,
   paint,
   STATUS_COLOR,
   table,
+  withClock,
 } from '../format.js';
 
 export const statusCommand: Command = {
@@ -23,7 +23,7 @@ export const statusCommand: Command = {
       instance: await ctx.instance(),
       ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
       observe: !ctx.values['no-observe'],
-      now: clockFromEnvironment(),
+      ...withClock(),
     });
     if (ctx.values.json) {
       ctx.output.out(json(states.map(statusJson)));

@@ -3,7 +3,6 @@ import { shortVersion } from '../../hash.js';
 import type { AssetState, StaleCause } from '../../versioning/index.js';
 import { type Command, requirePositional } from '../command.js';
 import {
-  clockFromEnvironment,
   formatBytes,
   formatDuration,
   formatTime,
@@ -11,6 +10,7 @@ import {
   type Output,
   paint,
   STATUS_COLOR,
+  withClock,
 } from '../format.js';
 
 const USAGE = 'weir why KEY [--json]';
@@ -25,7 +25,7 @@ export const whyCommand: Command = {
     const { project } = await ctx.project();
     const report = await explain(project, key, {
       instance: await ctx.instance(),
-      now: clockFromEnvironment(),
+      ...withClock(),
     });
     ctx.output.out(ctx.values.json ? json(report) : renderWhy(report, ctx.output));
     return 0;

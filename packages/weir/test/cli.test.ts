@@ -133,7 +133,9 @@ export default defineProject({ assets: [ok, bad, after, other] });
     expect(result.stdout).toContain('skipped  after: upstream bad failed');
     const logs = weir(dir, 'logs');
     expect(logs.stdout).toContain('river stage column missing');
-    expect(logs.stdout).toMatch(/weir\.config\.ts:\d+/); // the stack points into the user's file
+    // The stack points into the user's own file, not the bundle in .weir/cache.
+    expect(logs.stdout).toContain(`${dir}/weir.config.ts:`);
+    expect(logs.stdout).not.toContain('.weir/cache');
   });
 
   it('reports definition errors before running anything', () => {
@@ -180,11 +182,26 @@ export default defineProject({ assets: [a, b] });
     expect(missing.stderr).toContain('no project at');
   });
 
+  it('keeps the hint and names the line of an error thrown while the project loads', () => {
+    const dir = projectDir({
+      'weir.config.ts': `import { asset, defineProject, rowCountCheck } from 'weir';
+const a = asset({ key: 'a', checks: [rowCountCheck({ min: 1, windw: 5 } as never)], materialize: () => [] });
+export default defineProject({ assets: [a] });
+`,
+    });
+    const result = weir(dir, 'status');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("unknown option 'windw'");
+    expect(result.stderr).toContain("did you mean 'window'?");
+    expect(result.stderr).toMatch(/at weir\.config\.ts:2:\d+/);
+  });
+
   it('rejects unknown commands and options with usage, exit code 2', () => {
     const dir = projectDir({ 'weir.config.ts': PROJECT, 'data/agencies.csv': CSV });
     const command = weir(dir, 'materialise');
     expect(command.code).toBe(2);
     expect(command.stderr).toContain("unknown command 'materialise'");
+    expect(command.stderr).toContain("did you mean 'materialize'?");
     const option = weir(dir, 'status', '--frobnicate');
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('usage: weir status');

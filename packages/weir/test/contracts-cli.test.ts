@@ -73,6 +73,12 @@ describe('data contracts through the CLI', () => {
     const run = weir(dir, 'materialize');
     expect(run.code).toBe(1); // capacity is now a string: the schema contract fails and blocks
     expect(run.stdout).toContain('failed   directory/services: blocking check schema failed');
+    expect(run.stderr).toContain(
+      '✗ directory/services recorded, but blocking check schema, bounds_capacity failed: not used downstream',
+    );
+    expect(weir(dir, 'history', 'directory/services').stdout).toContain(
+      'blocked by schema: not used',
+    );
     expect(run.stdout).toContain(
       'skipped  directory/index: check schema on directory/services failed',
     );

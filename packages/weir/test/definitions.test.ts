@@ -49,7 +49,7 @@ describe('asset definitions', () => {
   it('names an upstream definition that was not added to the project', () => {
     const error = definitionError(() => buildAssetGraph(defineProject({ assets: [raw, peaks] })));
     expect(error.message).toContain(
-      "asset 'gauges/peaks' reads input 'readings' from 'gauges/readings', which is not in the project",
+      "asset 'gauges/peaks' reads input 'readings' from 'gauges/readings', which is not in the project; add it to defineProject({ assets })",
     );
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -227,7 +227,7 @@ describe('incremental materialization', () => {
     const narrow = await materialize(project, { instance, selection: 'gauges/peak' });
     expect(narrow.status).toBe('nothing-to-do');
     expect(narrow.plan.staleUpstream).toEqual([
-      { key: 'gauges/peak', upstream: ['gauges/readings'] },
+      { key: 'gauges/peak', upstream: [{ key: 'gauges/readings', status: 'stale' }] },
     ]);
   });
 
@@ -427,6 +427,11 @@ describe('formats, resources and context', () => {
     const project = defineProject({ assets: [bytes, tiles, size] });
     await materialize(project, { instance });
     const [tilesEvent] = await assetHistory(instance, 'geo/tiles');
+    // Files inside a stored directory are read-only, like stored single files.
+    const stored = await instance.artefacts.localPath(
+      tilesEvent?.type === 'asset:materialized' ? tilesEvent.materialization.artefact.location : '',
+    );
+    expect(statSync(join(stored, 'z0', 'tile.bin')).mode & 0o222).toBe(0);
     expect(
       tilesEvent?.type === 'asset:materialized' && tilesEvent.materialization.artefact.type,
     ).toBe('directory');

@@ -56,7 +56,7 @@ export class LocalArtefactStore implements ArtefactStore {
     if (existsSync(target)) {
       rmSync(path, { recursive: true, force: true });
     } else {
-      if (tree.type === 'file') chmodSync(path, 0o444);
+      makeReadOnly(path, tree.type);
       try {
         renameSync(path, target);
       } catch (error) {
@@ -140,6 +140,22 @@ export class LocalArtefactStore implements ArtefactStore {
     if (this.counter === 0) mkdirSync(this.tmpDir, { recursive: true });
     this.counter += 1;
     return join(this.tmpDir, `${this.counter}-${label}`);
+  }
+}
+
+/**
+ * Stored files are read-only, so a downstream step cannot alter its upstream's artefact by
+ * accident (a process running as root still can: the store trusts the steps it runs).
+ */
+function makeReadOnly(path: string, type: 'file' | 'directory'): void {
+  if (type === 'file') {
+    chmodSync(path, 0o444);
+    return;
+  }
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) makeReadOnly(full, 'directory');
+    else chmodSync(full, 0o444);
   }
 }
 

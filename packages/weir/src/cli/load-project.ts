@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
-import { EnvironmentError } from '../errors.js';
+import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
 
 export const PROJECT_FILES = [
@@ -82,14 +82,51 @@ async function importProjectModule(path: string, cacheDir: string): Promise<unkn
   let output = cachedOutput(manifestPath);
   if (output === undefined) output = await bundle(path, cacheDir, manifestPath);
   try {
-    return await import(pathToFileURL(output).href);
+    // The query busts the module cache of a long-lived process when the bundle changed.
+    return await import(`${pathToFileURL(output).href}?v=${statSync(output).mtimeMs}`);
   } catch (error) {
-    throw new EnvironmentError(
-      'E_PROJECT_LOAD',
-      `loading ${path} failed: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw loadError(path, error);
   }
+}
+
+/**
+ * An error thrown while the project file runs (a definition error, a misspelt check option,
+ * a bug at module level), keeping its code and hint, and naming where in the user's files it
+ * was thrown (stacks are source-mapped to them).
+ */
+function loadError(path: string, error: unknown): WeirError {
+  const where = userFrame(error);
+  const at = where === undefined ? '' : ` (at ${where})`;
+  if (error instanceof WeirError) {
+    const Kind = error instanceof DefinitionError ? DefinitionError : EnvironmentError;
+    return new Kind(error.code, `${error.message}${at}`, {
+      cause: error,
+      ...(error.hint ? { hint: error.hint } : {}),
+    });
+  }
+  return new EnvironmentError(
+    'E_PROJECT_LOAD',
+    `loading ${path} failed: ${(error as Error)?.message ?? String(error)}${at}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+const WEIR_OR_DEPENDENCY =
+  /\/node_modules\/|\/packages\/weir\/(dist|src)\/|\/\.weir\/cache\/|^node:/;
+
+/** The first stack frame in the user's own files (not Weir's, not node_modules). */
+function userFrame(error: unknown): string | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  for (const line of stack.split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (match === null) continue;
+    const file = match[1]!.replace(/^file:\/\//, '');
+    if (WEIR_OR_DEPENDENCY.test(file)) continue;
+    return `${relative(process.cwd(), file) || file}:${match[2]}:${match[3]}`;
+  }
+  return undefined;
 }
 
 function cachedOutput(manifestPath: string): string | undefined {
@@ -106,6 +143,7 @@ function cachedOutput(manifestPath: string): string | undefined {
 }
 
 async function bundle(path: string, cacheDir: string, manifestPath: string): Promise<string> {
+  const output = join(cacheDir, `project-${sha256(path).slice(0, 12)}.mjs`);
   const { build } = await import('esbuild');
   let result: Awaited<ReturnType<typeof build>> & {
     metafile: NonNullable<Awaited<ReturnType<typeof build>>['metafile']>;
@@ -113,6 +151,9 @@ async function bundle(path: string, cacheDir: string, manifestPath: string): Pro
   try {
     result = await build({
       entryPoints: [path],
+      // Written to one file per project file (overwritten on change, so the cache does not
+      // grow); naming it lets the source map point at the real sources.
+      outfile: output,
       bundle: true,
       write: false,
       metafile: true,
@@ -163,7 +204,6 @@ async function bundle(path: string, cacheDir: string, manifestPath: string): Pro
   }
   const code = result.outputFiles![0]!.contents;
   mkdirSync(cacheDir, { recursive: true });
-  const output = join(cacheDir, `project-${sha256(code).slice(0, 16)}.mjs`);
   writeFileSync(output, code);
   const cwd = process.cwd();
   const inputs = Object.keys(result.metafile.inputs).map((input) => {

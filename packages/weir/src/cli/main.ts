@@ -4,7 +4,7 @@
  * the exit code; commands return results. Cleanup (closing the event log) always runs.
  */
 import { parseArgs } from 'node:util';
-import { EnvironmentError, WeirError } from '../errors.js';
+import { didYouMean, EnvironmentError, WeirError } from '../errors.js';
 import { WEIR_VERSION } from '../version.js';
 import { type Command, createContext, GLOBAL_OPTIONS } from './command.js';
 import { checkCommand } from './commands/check.js';
@@ -52,7 +52,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   try {
     if (command === undefined) {
       throw new EnvironmentError('E_USAGE', `unknown command '${name}'`, {
-        hint: `commands: ${COMMANDS.map((c) => c.name).join(', ')}`,
+        hint:
+          didYouMean(
+            name,
+            COMMANDS.map((c) => c.name),
+          ) ?? `commands: ${COMMANDS.map((c) => c.name).join(', ')}`,
       });
     }
     let parsed: ReturnType<typeof parseArgs>;

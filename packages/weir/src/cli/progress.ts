@@ -42,6 +42,14 @@ export class Progress {
       case 'asset:materialized': {
         this.running.delete(event.assetKey);
         this.done++;
+        const blockedBy = event.materialization.blockedBy ?? [];
+        if (blockedBy.length > 0) {
+          this.failed++;
+          this.line(
+            `${paint(this.output, 'red', '✗')} ${event.assetKey} recorded, but blocking check ${blockedBy.join(', ')} failed: not used downstream`,
+          );
+          break;
+        }
         const took = event.materialization.endedAt - event.materialization.startedAt;
         this.line(
           `${paint(this.output, 'green', '✓')} ${event.assetKey} ${paint(this.output, 'gray', formatDuration(took))}`,

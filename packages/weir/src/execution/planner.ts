@@ -24,7 +24,7 @@ export interface Plan {
   /** Selected assets that cannot run, and why. */
   blocked: BlockedStep[];
   /** Selected assets left stale because an unselected upstream is stale. */
-  staleUpstream: Array<{ key: string; upstream: string[] }>;
+  staleUpstream: Array<{ key: string; upstream: Array<{ key: string; status: string }> }>;
 }
 
 export interface PlanOptions {
@@ -56,7 +56,7 @@ export function planRun(
     const blockers: string[] = [];
     const reasons: string[] = [];
     let upstreamRuns = false;
-    const staleUpstream: string[] = [];
+    const staleUpstream: Array<{ key: string; status: string }> = [];
     for (const parent of node.parents) {
       if (planned.has(parent)) {
         upstreamRuns = true;
@@ -77,7 +77,7 @@ export function planRun(
             : `upstream ${parent} has never been materialized and is not selected (select it too, e.g. +${key})`,
         );
       } else if (parentState.status !== 'fresh') {
-        staleUpstream.push(parent);
+        staleUpstream.push({ key: parent, status: parentState.status });
       }
     }
     if (blockers.length > 0) {

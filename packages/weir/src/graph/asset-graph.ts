@@ -152,9 +152,10 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
   for (const definition of definitions.values()) {
     const inputs = new Map<string, string>();
     const parents = new Set<string>();
-    const reference = (upstream: string, how: string) => {
+    const reference = (upstream: string, how: string, byDefinition: boolean) => {
       if (!definitions.has(upstream)) {
-        const hint = didYouMean(upstream, definitions.keys());
+        // A definition object passed in `ins` exists: it was only left out of the project.
+        const hint = byDefinition ? undefined : didYouMean(upstream, definitions.keys());
         problems.push(
           `asset '${definition.key}' ${how} '${upstream}', which is not in the project` +
             (hint ? `: ${hint}` : '; add it to defineProject({ assets })'),
@@ -165,9 +166,9 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
     if (definition.kind === 'asset') {
       for (const [name, upstream] of Object.entries(definition.ins)) {
         inputs.set(name, upstream.key);
-        reference(upstream.key, `reads input '${name}' from`);
+        reference(upstream.key, `reads input '${name}' from`, true);
       }
-      for (const dep of definition.deps) reference(dep, 'depends on');
+      for (const dep of definition.deps) reference(dep, 'depends on', false);
     }
     for (const [name, used] of Object.entries(definition.resources)) {
       if (!resources.has(used.key)) {

@@ -1,3 +1,4 @@
+import { EnvironmentError } from '../../errors.js';
 import { assetHistory, graphOf } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { shortVersion } from '../../hash.js';
@@ -49,6 +50,9 @@ export const historyCommand: Command = {
               .map(([k, v]) => `${k}@${shortVersion(v.dataVersion)}`)
               .join(' '),
             formatDuration(e.materialization.endedAt - e.materialization.startedAt),
+            e.materialization.blockedBy?.length
+              ? `blocked by ${e.materialization.blockedBy.join(', ')}: not used`
+              : '',
           ]
         : [
             formatTime(e.timestamp),
@@ -57,10 +61,11 @@ export const historyCommand: Command = {
             '',
             '',
             '',
+            '',
           ],
     );
     ctx.output.out(
-      `${table([['WHEN', 'RUN', 'DATA VERSION', 'CODE VERSION', 'INPUTS', 'TOOK'], ...rows])}\n`,
+      `${table([['WHEN', 'RUN', 'DATA VERSION', 'CODE VERSION', 'INPUTS', 'TOOK', 'NOTE'], ...rows])}\n`,
     );
     return 0;
   },

@@ -32,10 +32,14 @@ export const listCommand: Command = {
       n.key,
       n.kind,
       n.group ?? '',
+      n.kinds.join(', '),
       n.parents.join(', '),
       n.definition.description ?? '',
     ]);
-    ctx.output.out(`${table([['ASSET', 'KIND', 'GROUP', 'UPSTREAM', 'DESCRIPTION'], ...rows])}\n`);
+    // TYPE is asset or source; KINDS are what `kind:` selects.
+    ctx.output.out(
+      `${table([['ASSET', 'TYPE', 'GROUP', 'KINDS', 'UPSTREAM', 'DESCRIPTION'], ...rows])}\n`,
+    );
     return 0;
   },
 };

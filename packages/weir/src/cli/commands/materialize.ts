@@ -39,7 +39,7 @@ export const materializeCommand: Command = {
       output.err(`note: closed run ${runId}, whose process had died\n`);
     for (const { key, upstream } of result.plan.staleUpstream) {
       output.err(
-        `note: ${key} not rerun: its upstream ${upstream.join(', ')} is stale but not selected (select +${key} to include it)\n`,
+        `note: ${key} not rerun: its upstream ${upstream.map((u) => `${u.key} (${u.status})`).join(', ')} is not selected; its inputs did not change (select +${key} to include the upstream)\n`,
       );
     }
     if (result.status === 'nothing-to-do') {

@@ -77,7 +77,7 @@ describe('data contracts through the CLI', () => {
       '✗ directory/services recorded, but blocking check schema, bounds_capacity failed: not used downstream',
     );
     expect(weir(dir, 'history', 'directory/services').stdout).toContain(
-      'blocked by schema: not used',
+      'blocked by schema, bounds_capacity: not used',
     );
     expect(run.stdout).toContain(
       'skipped  directory/index: check schema on directory/services failed',

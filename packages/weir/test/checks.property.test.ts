@@ -21,7 +21,10 @@ async function run(c: TabularCheck, rows: Row[], previousResults: CheckHistoryEn
   return { ...result, metadata: result.metadata ?? {} };
 }
 
-const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 });
+// -0 becomes 0: they compare equal, but fc.double({ min: 0, max: -0 }) is refused as min > max.
+const finite = fc
+  .double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 })
+  .map((v) => (v === 0 ? 0 : v));
 const bounds = fc
   .tuple(finite, finite)
   .map(([a, b]): readonly [number, number] => (a <= b ? [a, b] : [b, a]));

@@ -1,11 +1,11 @@
 import { type ArtefactStore, decodeValue } from '../artefacts/index.js';
 import type { FileArtefact } from '../definitions/index.js';
-import type { Materialization } from '../storage/index.js';
+import type { ArtefactLocation } from '../storage/index.js';
 
 /** The value downstream code (and checks) receive for a materialization, read from the store. */
 export async function loadValue(
   artefacts: ArtefactStore,
-  event: { materialization: Pick<Materialization, 'artefact'> },
+  event: { materialization: { artefact: Pick<ArtefactLocation, 'format' | 'location' | 'type'> } },
   read: (location: string) => Promise<Uint8Array> = (location) => artefacts.read(location),
 ): Promise<unknown> {
   const { artefact } = event.materialization;

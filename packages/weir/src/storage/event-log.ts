@@ -4,9 +4,11 @@
  * Every implementation runs the shared conformance suite in `weir/testing`.
  */
 import type {
+  ArtefactLocation,
   CheckEvent,
   FailureEvent,
   FreshnessEvent,
+  InputVersion,
   Materialization,
   MaterializationEvent,
   ObservationEvent,
@@ -27,8 +29,12 @@ export type MaterializationSummary = Pick<
 > & {
   materialization: Pick<
     Materialization,
-    'dataVersion' | 'codeVersion' | 'inputs' | 'blockedBy' | 'startedAt' | 'endedAt' | 'artefact'
-  >;
+    'dataVersion' | 'codeVersion' | 'blockedBy' | 'startedAt' | 'endedAt'
+  > & {
+    /** The data version of each input it read (the full event also has the events they came from). */
+    inputs: Record<string, Pick<InputVersion, 'dataVersion'>>;
+    artefact: Pick<ArtefactLocation, 'format' | 'location' | 'type'>;
+  };
 };
 
 /** The newest events that decide an asset partition's state, read from the index. */

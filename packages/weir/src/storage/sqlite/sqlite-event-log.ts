@@ -145,12 +145,7 @@ export class SqliteEventLog implements EventLog {
   private index(event: StoredEvent): void {
     switch (event.type) {
       case 'asset:materialized':
-        this.indexMaterialization.run(
-          event.assetKey,
-          event.partition,
-          event.id,
-          JSON.stringify(summarize(event)),
-        );
+        this.indexMaterialization.run(event.assetKey, event.partition, event.id, summarize(event));
         if ((event.materialization.blockedBy ?? []).length === 0) {
           this.indexUsable.run(event.assetKey, event.partition, event.id);
         }
@@ -246,10 +241,10 @@ export class SqliteEventLog implements EventLog {
       freshnessId,
     ] of rows) {
       const record: AssetRecord = { assetKey, partition, checks: {} };
-      if (latest !== null) record.materialization = JSON.parse(latest) as MaterializationSummary;
+      if (latest !== null) record.materialization = readSummary(latest, assetKey, partition);
       if (usableId !== null)
         record.usable =
-          usable === null ? record.materialization : (JSON.parse(usable) as MaterializationSummary);
+          usable === null ? record.materialization : readSummary(usable, assetKey, partition);
       if (observationId !== null)
         record.observation = bodies.get(observationId) as StoredEvent<'asset:observed'>;
       if (failureId !== null) record.failure = bodies.get(failureId) as StoredEvent<'step:failed'>;
@@ -359,21 +354,38 @@ function toRunRecord(row: RunRow): RunRecord {
   return record;
 }
 
-/** What the index keeps of a materialization event (see MaterializationSummary). */
-function summarize(event: StoredEvent<'asset:materialized'>): MaterializationSummary {
+/**
+ * What the index keeps of a materialization event, as JSON: only what deciding state and
+ * reading the artefact need (see MaterializationSummary); the key, partition and type are
+ * columns of the row and are added back on read.
+ */
+function summarize(event: StoredEvent<'asset:materialized'>): string {
   const { dataVersion, codeVersion, inputs, blockedBy, startedAt, endedAt, artefact } =
     event.materialization;
-  const materialization: MaterializationSummary['materialization'] = {
-    dataVersion,
-    codeVersion,
-    inputs,
-    startedAt,
-    endedAt,
-    artefact,
-  };
-  if (blockedBy !== undefined) materialization.blockedBy = blockedBy;
-  const { id, type, runId, assetKey, partition, timestamp } = event;
-  return { id, type, runId, assetKey, partition, timestamp, materialization };
+  const versions: Record<string, { dataVersion: string }> = {};
+  for (const key in inputs) versions[key] = { dataVersion: inputs[key]!.dataVersion };
+  return JSON.stringify({
+    id: event.id,
+    runId: event.runId,
+    timestamp: event.timestamp,
+    materialization: {
+      dataVersion,
+      codeVersion,
+      inputs: versions,
+      ...(blockedBy === undefined ? {} : { blockedBy }),
+      startedAt,
+      endedAt,
+      artefact: { format: artefact.format, location: artefact.location, type: artefact.type },
+    },
+  });
+}
+
+function readSummary(json: string, assetKey: string, partition: string): MaterializationSummary {
+  const summary = JSON.parse(json) as MaterializationSummary;
+  summary.type = 'asset:materialized';
+  summary.assetKey = assetKey;
+  summary.partition = partition;
+  return summary;
 }
 
 function parse(id: number, body: string): StoredEvent {

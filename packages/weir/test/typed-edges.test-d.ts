@@ -124,3 +124,33 @@ describe('checks are typed by the asset value', () => {
     });
   });
 });
+
+describe('json assets hand downstream what a JSON round trip gives', () => {
+  it('turns Dates into strings and drops what JSON drops', () => {
+    const event = asset({
+      key: 'x/event',
+      materialize: () => ({
+        at: new Date(),
+        days: [new Date()],
+        label: 'flood',
+        note: undefined,
+        format: () => 'x',
+        nested: { when: new Date(), peak: 3.2 },
+      }),
+    });
+    asset({
+      key: 'x/reader',
+      ins: { event },
+      materialize: (_ctx, { event }) => {
+        expectTypeOf(event.at).toEqualTypeOf<string>();
+        expectTypeOf(event.days).toEqualTypeOf<string[]>();
+        expectTypeOf(event.nested).toEqualTypeOf<{ when: string; peak: number }>();
+        expectTypeOf(event).not.toHaveProperty('note');
+        expectTypeOf(event).not.toHaveProperty('format');
+        // @ts-expect-error a Date does not survive JSON: it arrives as a string
+        event.at.getTime();
+        return event.label;
+      },
+    });
+  });
+});

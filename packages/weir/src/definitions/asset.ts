@@ -2,6 +2,7 @@ import { DefinitionError } from '../errors.js';
 import { type CheckDefinition, isCheck } from './check.js';
 import type { AssetContext, FileArtefact, IoFormat } from './context.js';
 import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
+import type { Jsonified } from './jsonified.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes } from './metadata.js';
 import { normalizeRetry, type RetryPolicy } from './retry.js';
@@ -54,7 +55,7 @@ export type StoredValue<IO extends IoFormat, R> = IO extends 'files'
   ? FileArtefact
   : IO extends 'bytes'
     ? Uint8Array
-    : Awaited<R>;
+    : Jsonified<Awaited<R>>;
 
 export interface AssetSpec<
   K extends string,

@@ -6,6 +6,7 @@ export * from './asset.js';
 export * from './check.js';
 export * from './context.js';
 export * from './freshness.js';
+export type { Jsonified } from './jsonified.js';
 export * from './keys.js';
 export * from './metadata.js';
 export * from './project.js';

@@ -4,9 +4,10 @@ import { UserCodeError } from '../errors.js';
 /** Creates each resource once per run, on first use, and disposes of them in reverse order. */
 export class ResourcePool {
   private readonly created = new Map<string, Promise<unknown>>();
+  /** Created values in creation order (only those whose create() succeeded). */
   private readonly order: Array<{
     definition: ResourceDefinition<string, unknown>;
-    value: Promise<unknown>;
+    value: unknown;
   }> = [];
 
   constructor(
@@ -26,11 +27,20 @@ export class ResourcePool {
     let value = this.created.get(key);
     if (value === undefined) {
       const definition = this.declared.get(key);
-      if (definition === undefined)
+      if (definition === undefined) {
         throw new UserCodeError('E_DEFINITION', `resource '${key}' is not declared in the project`);
-      value = Promise.resolve()
-        .then(() => definition.create({ key, signal: this.signal }))
-        .catch((error: unknown) => {
+      }
+      const creating = Promise.resolve().then(() =>
+        definition.create({ key, signal: this.signal }),
+      );
+      value = creating.then(
+        (created) => {
+          this.order.push({ definition, value: created });
+          return created;
+        },
+        (error: unknown) => {
+          // Not cached: a retried step tries to create it again (the database may be back).
+          this.created.delete(key);
           throw new UserCodeError(
             'E_USER_CODE',
             `resource '${key}' could not be created: ${(error as Error)?.message ?? error}`,
@@ -38,9 +48,9 @@ export class ResourcePool {
               cause: error,
             },
           );
-        });
+        },
+      );
       this.created.set(key, value);
-      this.order.push({ definition, value });
     }
     return value;
   }
@@ -51,7 +61,7 @@ export class ResourcePool {
     for (const { definition, value } of this.order.reverse()) {
       if (definition.dispose === undefined) continue;
       try {
-        await definition.dispose(await value);
+        await definition.dispose(value);
       } catch (error) {
         errors.push(error instanceof Error ? error : new Error(String(error)));
       }

@@ -38,55 +38,72 @@ export async function schedule(
     waitingOn.set(key, count);
     if (count === 0) ready.push(key);
   }
-  const done = new Set<string>();
+  /** Each planned step settles exactly once: skipped, unchanged, materialized, failed or cancelled. */
+  const settled = new Set<string>();
   const inFlight = new Set<string>();
   let next = 0;
+  let finished = false;
 
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown) => {
       run.signal.removeEventListener('abort', onAbort);
+      finished = true;
       reject(error);
     };
     const pump = () => {
+      if (finished) return;
       while (!run.signal.aborted && inFlight.size < concurrency && next < ready.length) {
         const key = ready[next++]!;
-        if (done.has(key)) continue;
+        if (settled.has(key)) continue;
         if (conditional.has(key) && inputsUnchanged(key)) {
+          settle(key);
           summary.unchanged.push(key);
-          finish(key);
         } else {
           start(key);
         }
       }
       if (inFlight.size === 0 && (run.signal.aborted || next >= ready.length)) {
         run.signal.removeEventListener('abort', onAbort);
+        finished = true;
         if (run.signal.aborted)
-          for (const key of steps) if (!done.has(key)) summary.cancelled.push(key);
+          for (const key of steps) if (settle(key)) summary.cancelled.push(key);
         resolve();
       }
     };
-    const finish = (key: string) => {
-      done.add(key);
+    /** Marks `key` settled and releases its planned children; false if it already was. */
+    const settle = (key: string): boolean => {
+      if (settled.has(key)) return false;
+      settled.add(key);
       for (const child of graph.children(key)) {
-        if (!inPlan.has(child) || done.has(child)) continue;
+        if (!inPlan.has(child) || settled.has(child)) continue;
         const left = waitingOn.get(child)! - 1;
         waitingOn.set(child, left);
         if (left === 0) ready.push(child);
       }
+      return true;
     };
+    /**
+     * Skips the planned steps that read `failedKey`'s output, directly or through other planned
+     * steps. A step reading it through an unplanned (up-to-date) asset is unaffected, and a
+     * step already running or settled is never skipped.
+     */
     const skipDownstream = async (failedKey: string, reason: string) => {
-      const skipped = graph.sortTopologically(
-        [...graph.downstreamOf([failedKey])].filter(
-          (key) => key !== failedKey && inPlan.has(key) && !done.has(key),
-        ),
-      );
+      const skipped: string[] = [];
+      const queue = [failedKey];
+      while (queue.length > 0) {
+        for (const child of graph.children(queue.pop()!)) {
+          if (!inPlan.has(child) || settled.has(child) || inFlight.has(child)) continue;
+          settle(child);
+          skipped.push(child);
+          queue.push(child);
+        }
+      }
       for (const key of skipped) {
-        done.add(key);
         summary.skipped.push(key);
         reasons[key] = reason;
       }
       await run.record(
-        skipped.map(
+        graph.sortTopologically(skipped).map(
           (key): WeirEvent => ({
             type: 'step:skipped',
             ...run.stepFields(key),
@@ -100,7 +117,8 @@ export async function schedule(
       inFlight.add(key);
       runStep(run, graph.node(key))
         .then(async (outcome) => {
-          if (!inFlight.delete(key)) return; // cancelled while running: already recorded
+          // Cancelled while running: recorded already, and a late result is discarded.
+          if (!inFlight.delete(key) || !settle(key)) return;
           if (outcome.status === 'materialized') {
             run.versions.update(outcome.event);
             summary.materialized.push(key);
@@ -113,21 +131,21 @@ export async function schedule(
             reasons[key] = outcome.reason;
             await skipDownstream(key, `check ${outcome.checks[0]} on ${key} failed`);
           } else {
-            await run.record([{ type: 'step:cancelled', ...run.stepFields(key) }]);
             summary.cancelled.push(key);
+            await run.record([{ type: 'step:cancelled', ...run.stepFields(key) }]);
           }
-          finish(key);
           pump();
         })
         .catch(fail);
     };
-    const onAbort = () => {
-      const cancelled = [...inFlight];
+    // Handled on the next turn: an abort fired while a step was recording its outcome (from a
+    // listener, say) lets that step settle as what it was, instead of as cancelled too.
+    const onAbort = () => setTimeout(cancelInFlight, 0);
+    const cancelInFlight = () => {
+      if (finished) return;
+      const cancelled = [...inFlight].filter((key) => settle(key));
       inFlight.clear();
-      for (const key of cancelled) {
-        done.add(key);
-        summary.cancelled.push(key);
-      }
+      summary.cancelled.push(...cancelled);
       run
         .record(
           cancelled.map((key): WeirEvent => ({ type: 'step:cancelled', ...run.stepFields(key) })),

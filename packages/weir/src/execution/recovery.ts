@@ -3,6 +3,9 @@ import { isAlive } from '../artefacts/index.js';
 import type { EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
 import { STEP_OUTCOMES } from '../storage/index.js';
 
+/** Runs this process is executing now: never closed as crashed, whatever their pid says. */
+export const activeRuns = new Set<string>();
+
 /**
  * Closes the runs whose process died (kill -9, power loss) on this host: each step still in
  * flight gets a `step:failed` saying so, and the run a `run:finished` with status `crashed`.
@@ -13,7 +16,9 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
   const recovered: string[] = [];
   for (const run of await eventLog.runs({ status: 'running', limit: 1000 })) {
     const { pid, host: runHost } = run.started;
-    if (runHost !== host || pid === process.pid || isAlive(pid)) continue;
+    if (runHost !== host || activeRuns.has(run.runId)) continue;
+    // Our own pid but not our run: an earlier process with this pid (a restarted container).
+    if (pid !== process.pid && isAlive(pid)) continue;
     const events = await eventLog.events({
       runId: run.runId,
       types: ['step:started', ...STEP_OUTCOMES],

@@ -20,7 +20,7 @@ import type { Instance } from './instance.js';
 import { observeAndRead } from './observe.js';
 import { type Plan, planRun } from './planner.js';
 import { graphOf, selectKeys } from './project-graph.js';
-import { recoverCrashedRuns } from './recovery.js';
+import { activeRuns, recoverCrashedRuns } from './recovery.js';
 
 export interface MaterializeOptions {
   instance: Instance;
@@ -143,8 +143,27 @@ export async function materialize(
       reasons[key] = reason;
     }
     await run.record(opening);
-
-    await schedule(run, plan, records, concurrency, summary, reasons);
+    activeRuns.add(runId);
+    try {
+      await schedule(run, plan, records, concurrency, summary, reasons);
+    } catch (error) {
+      // Storage failed or a listener threw: close the run rather than leave it running.
+      await eventLog
+        .append([
+          {
+            type: 'run:finished',
+            runId,
+            timestamp: Date.now(),
+            status: 'failed',
+            summary,
+            reason: `the run stopped: ${(error as Error)?.message ?? String(error)}`,
+          },
+        ])
+        .catch(() => {});
+      throw error;
+    } finally {
+      activeRuns.delete(runId);
+    }
 
     const status = signal.aborted
       ? 'cancelled'

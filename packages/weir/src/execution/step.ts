@@ -78,6 +78,8 @@ export async function runStep(run: RunContext, node: AssetNode): Promise<StepOut
             });
       const blocked = blockingFailures(checks);
       if (blocked !== undefined) materialization.blockedBy = blocked.names;
+      // Checks take time: a run cancelled meanwhile must not gain a materialization after it ended.
+      if (run.signal.aborted) return { status: 'cancelled' };
       const recorded = await run.record([
         ...logEvents(run, key, logs),
         {

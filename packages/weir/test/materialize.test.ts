@@ -452,6 +452,32 @@ describe('formats, resources and context', () => {
     );
   });
 
+  it('keeps an empty directory and an empty blob apart in the store', async () => {
+    const instance = tempInstance();
+    const empty = asset({ key: 'empty_bytes', io: 'bytes', materialize: () => new Uint8Array(0) });
+    const folder = asset({
+      key: 'empty_folder',
+      io: 'files',
+      materialize: async (ctx) => {
+        const { mkdir } = await import('node:fs/promises');
+        await mkdir(ctx.outputPath);
+      },
+    });
+    const reader = asset({
+      key: 'reader',
+      ins: { empty, folder },
+      materialize: async (_c, { empty, folder }) => {
+        const { readdir } = await import('node:fs/promises');
+        return { bytes: empty.byteLength, entries: (await readdir(folder.path)).length };
+      },
+    });
+    const result = await materialize(defineProject({ assets: [empty, folder, reader] }), {
+      instance,
+      concurrency: 1,
+    });
+    expect(result.status).toBe('success');
+  });
+
   it('says clearly when a files asset writes nothing or a json asset returns undefined', async () => {
     const instance = tempInstance();
     const nothing = asset({ key: 'nothing', io: 'files', materialize: () => {} });

@@ -112,3 +112,28 @@ describe('SQLite event log', () => {
     db.close();
   });
 });
+
+describe('SQLite event log across processes', () => {
+  it('several processes opening the same new log at once all succeed', async () => {
+    const { spawn } = await import('node:child_process');
+    const path = join(tempDir(), 'events.db');
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const script = `import { SqliteEventLog } from ${JSON.stringify(dist)}; const log = new SqliteEventLog(${JSON.stringify(path)}); await log.append([{ type: 'asset:observed', assetKey: 'a', partition: '', timestamp: 1, observation: { dataVersion: String(process.pid), metadata: {} } }]); await log.close();`;
+    const codes = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<number | null>((resolve) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+              stdio: 'ignore',
+            });
+            child.on('exit', resolve);
+          }),
+      ),
+    );
+    expect(codes).toEqual([0, 0, 0, 0, 0, 0]);
+    const log = new SqliteEventLog(path);
+    expect(await log.events()).toHaveLength(6);
+    await log.close();
+  });
+});

@@ -18,7 +18,9 @@ export function hashTree(path: string): TreeHash {
   const stat = lstatSync(path);
   if (stat.isFile()) return { hash: sha256(readFileSync(path)), size: stat.size, type: 'file' };
   if (!stat.isDirectory()) throw notStorable(path);
-  const manifest = createHash('sha256');
+  // The header keeps a directory's hash apart from any file's (an empty directory and an
+  // empty file must not share an address in the store).
+  const manifest = createHash('sha256').update('weir-tree/1\n');
   let size = 0;
   const walk = (dir: string, prefix: string) => {
     for (const name of readdirSync(dir).sort()) {

@@ -65,9 +65,10 @@ export class SqliteEventLog implements EventLog {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path);
+      // First, so that switching to WAL and migrating wait for another process instead of failing.
+      this.db.pragma('busy_timeout = 10000');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-      this.db.pragma('busy_timeout = 10000');
       migrate(this.db, path);
     } catch (error) {
       if (error instanceof EnvironmentError) throw error;
@@ -151,6 +152,7 @@ export class SqliteEventLog implements EventLog {
         }
         break;
       case 'check:evaluated':
+        if (this.isOlderCheck(event)) break;
         this.indexCheck.run(event.assetKey, event.partition, event.check.name, event.id);
         if (event.check.passed) this.unblockIfCleared(event);
         break;
@@ -170,6 +172,18 @@ export class SqliteEventLog implements EventLog {
         this.finishRun.run(event.status, event.timestamp, event.id, event.runId);
         break;
     }
+  }
+
+  /** A result about an older materialization than the indexed one (a slow `weir check`) is history only. */
+  private isOlderCheck(event: StoredEvent<'check:evaluated'>): boolean {
+    const latest = this.latestCheckOf.get(event.assetKey, event.partition, event.check.name) as
+      | { body: string }
+      | undefined;
+    if (latest === undefined) return false;
+    return (
+      (JSON.parse(latest.body) as StoredEvent<'check:evaluated'>).materializationId >
+      event.materializationId
+    );
   }
 
   /**
@@ -396,29 +410,31 @@ function parse(id: number, body: string): StoredEvent {
 }
 
 function migrate(db: Database.Database, path: string): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS weir_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
-  );
-  const current =
-    (db.prepare('SELECT MAX(version) AS v FROM weir_schema').get() as { v: number | null }).v ?? 0;
   const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-  if (current > newest) {
-    throw new EnvironmentError(
-      'E_STORAGE',
-      `the event log at ${path} has schema version ${current}, newer than this Weir understands (${newest})`,
-      { hint: 'upgrade Weir to the version that wrote this log' },
+  // One immediate transaction: a second process opening the same new log waits here, then
+  // finds the migrations applied, instead of racing to apply them too.
+  db.transaction(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS weir_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
     );
-  }
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      // Inserting the row first makes a concurrent migrator fail on the primary key.
+    const current =
+      (db.prepare('SELECT MAX(version) AS v FROM weir_schema').get() as { v: number | null }).v ??
+      0;
+    if (current > newest) {
+      throw new EnvironmentError(
+        'E_STORAGE',
+        `the event log at ${path} has schema version ${current}, newer than this Weir understands (${newest})`,
+        { hint: 'upgrade Weir to the version that wrote this log' },
+      );
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
       db.prepare('INSERT INTO weir_schema (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
         Date.now(),
       );
       db.exec(migration.sql);
-    })();
-  }
+    }
+  }).immediate();
 }

@@ -196,6 +196,28 @@ export default defineProject({ assets: [a] });
     expect(result.stderr).toMatch(/at weir\.config\.ts:2:\d+/);
   });
 
+  it('keeps code versions when the project folder moves, and compiles import.meta inside strings', async () => {
+    const { renameSync } = await import('node:fs');
+    const dir = projectDir({
+      'weir.config.ts': `import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asset, defineProject } from 'weir';
+const hint = "import.meta.url is rewritten outside strings only";
+const a = asset({ key: 'a', materialize: () => readFileSync(join(import.meta.dirname, 'data.txt'), 'utf8') + hint.length });
+export default defineProject({ assets: [a] });
+`,
+      'data.txt': 'gauge',
+    });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const moved = `${dir}-moved`;
+    renameSync(dir, moved);
+    try {
+      expect(weirJson<AssetState[]>(moved, 'status').map((s) => s.status)).toEqual(['fresh']);
+    } finally {
+      renameSync(moved, dir);
+    }
+  });
+
   it('rejects unknown commands and options with usage, exit code 2', () => {
     const dir = projectDir({ 'weir.config.ts': PROJECT, 'data/agencies.csv': CSV });
     const command = weir(dir, 'materialise');

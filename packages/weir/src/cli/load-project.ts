@@ -4,13 +4,14 @@
  * own files (dependencies stay external imports) into `.weir/cache/`, reused while none of
  * the inputs changed, so a warm start does not start esbuild at all.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
+import { rewriteImportMeta } from './_import-meta.js';
 
 export const PROJECT_FILES = [
   'weir.config.ts',
@@ -144,6 +145,8 @@ function cachedOutput(manifestPath: string): string | undefined {
 
 async function bundle(path: string, cacheDir: string, manifestPath: string): Promise<string> {
   const output = join(cacheDir, `project-${sha256(path).slice(0, 12)}.mjs`);
+  const root = dirname(path);
+  const inputs: CacheEntry['inputs'] = [];
   const { build } = await import('esbuild');
   let result: Awaited<ReturnType<typeof build>> & {
     metafile: NonNullable<Awaited<ReturnType<typeof build>>['metafile']>;
@@ -170,13 +173,14 @@ async function bundle(path: string, cacheDir: string, manifestPath: string): Pro
           setup(esbuild) {
             esbuild.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
               if (args.path.includes('node_modules')) return undefined;
+              // Stat before reading: a save during the build then invalidates the cache.
+              const stat = statSync(args.path);
+              inputs.push({ path: args.path, mtimeMs: stat.mtimeMs, size: stat.size });
               const source = await readFile(args.path, 'utf8');
-              const contents = source
-                .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-                .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
-                .replaceAll('import.meta.filename', JSON.stringify(args.path));
               const ext = extname(args.path).slice(1);
-              return { contents, loader: ext.startsWith('t') || ext.endsWith('ts') ? 'ts' : 'js' };
+              const loader =
+                ext === 'tsx' ? 'tsx' : ext === 'jsx' ? 'jsx' : ext.endsWith('ts') ? 'ts' : 'js';
+              return { contents: rewriteImportMeta(source, args.path, root), loader };
             });
           },
         },
@@ -202,15 +206,32 @@ async function bundle(path: string, cacheDir: string, manifestPath: string): Pro
       },
     );
   }
-  const code = result.outputFiles![0]!.contents;
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(output, code);
+  // Written under a temporary name and renamed: another process importing the bundle at the
+  // same moment reads the old one or the new one, never half of one.
+  writeAtomically(output, result.outputFiles![0]!.contents);
+  // Inputs esbuild loaded itself (JSON, text) are stat'ed now; sources were before reading.
   const cwd = process.cwd();
-  const inputs = Object.keys(result.metafile.inputs).map((input) => {
-    const full = resolve(cwd, input);
+  const seen = new Set(inputs.map((input) => input.path));
+  const others = Object.keys(result.metafile.inputs)
+    .map((input) => resolve(cwd, input))
+    .filter((full) => !seen.has(full));
+  for (const full of others) {
     const stat = statSync(full);
-    return { path: full, mtimeMs: stat.mtimeMs, size: stat.size };
+    inputs.push({ path: full, mtimeMs: stat.mtimeMs, size: stat.size });
+  }
+  const unchanged = inputs.every((input) => {
+    const stat = statSync(input.path);
+    return stat.mtimeMs === input.mtimeMs && stat.size === input.size;
   });
-  writeFileSync(manifestPath, JSON.stringify({ output, inputs } satisfies CacheEntry));
+  // A file saved during the build: use this bundle now, but do not cache it.
+  if (unchanged)
+    writeAtomically(manifestPath, JSON.stringify({ output, inputs } satisfies CacheEntry));
   return output;
+}
+
+function writeAtomically(path: string, contents: string | Uint8Array): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
 }

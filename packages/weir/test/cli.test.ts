@@ -218,6 +218,39 @@ export default defineProject({ assets: [a] });
     }
   });
 
+  it('an unrelated file declaring the same top-level name does not change code versions', () => {
+    const dir = projectDir({
+      'a.ts': `import { asset } from 'weir';
+const scale = (x: number) => x * 2;
+export const a = asset({ key: 'a', materialize: () => scale(21) });
+`,
+      'weir.config.ts': `import { defineProject } from 'weir';
+import { a } from './a.js';
+export default defineProject({ assets: [a] });
+`,
+    });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    writeFile(
+      `${dir}/b.ts`,
+      `import { asset } from 'weir';
+const scale = (x: number) => x * 3;
+export const b = asset({ key: 'b', materialize: () => scale(7) });
+`,
+    );
+    writeFile(
+      `${dir}/weir.config.ts`,
+      `import { defineProject } from 'weir';
+import { b } from './b.js';
+import { a } from './a.js';
+export default defineProject({ assets: [a, b] });
+`,
+    );
+    const states = Object.fromEntries(
+      weirJson<AssetState[]>(dir, 'status').map((s) => [s.key, s.status]),
+    );
+    expect(states).toEqual({ a: 'fresh', b: 'missing' });
+  });
+
   it('rejects unknown commands and options with usage, exit code 2', () => {
     const dir = projectDir({ 'weir.config.ts': PROJECT, 'data/agencies.csv': CSV });
     const command = weir(dir, 'materialise');

@@ -132,6 +132,7 @@ describe('data contracts through the CLI', () => {
     } finally {
       delete process.env.WEIR_NOW;
     }
+    expect(weir(dir, 'history', 'directory/index', '--checks', '--freshness').code).toBe(2);
     const history = weirJson<Array<{ type: string; freshness: { status: string } }>>(
       dir,
       'history',

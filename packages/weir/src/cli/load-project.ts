@@ -5,13 +5,12 @@
  * the inputs changed, so a warm start does not start esbuild at all.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
-import { rewriteImportMeta } from './_import-meta.js';
+import { compileProject } from './_compile-project.js';
 
 export const PROJECT_FILES = [
   'weir.config.ts',
@@ -80,11 +79,22 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
 
 async function importProjectModule(path: string, cacheDir: string): Promise<unknown> {
   const manifestPath = join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
-  let output = cachedOutput(manifestPath);
-  if (output === undefined) output = await bundle(path, cacheDir, manifestPath);
+  const cached = readManifest(manifestPath);
+  let output = cached !== undefined && isCurrent(cached) ? cached.output : undefined;
+  if (output === undefined) {
+    mkdirSync(cacheDir, { recursive: true });
+    const compiled = await compileProject(path, cacheDir, cached?.output);
+    output = compiled.entry;
+    // A file saved during the build: use this build now, but do not cache it.
+    if (compiled.inputs.every(unchangedSince)) {
+      writeAtomically(
+        manifestPath,
+        JSON.stringify({ output, inputs: compiled.inputs } satisfies CacheEntry),
+      );
+    }
+  }
   try {
-    // The query busts the module cache of a long-lived process when the bundle changed.
-    return await import(`${pathToFileURL(output).href}?v=${statSync(output).mtimeMs}`);
+    return await import(pathToFileURL(output).href);
   } catch (error) {
     throw loadError(path, error);
   }
@@ -130,104 +140,25 @@ function userFrame(error: unknown): string | undefined {
   return undefined;
 }
 
-function cachedOutput(manifestPath: string): string | undefined {
+function readManifest(manifestPath: string): CacheEntry | undefined {
   try {
-    const entry = JSON.parse(readFileSync(manifestPath, 'utf8')) as CacheEntry;
-    for (const input of entry.inputs) {
-      const stat = statSync(input.path);
-      if (stat.mtimeMs !== input.mtimeMs || stat.size !== input.size) return undefined;
-    }
-    return existsSync(entry.output) ? entry.output : undefined;
+    return JSON.parse(readFileSync(manifestPath, 'utf8')) as CacheEntry;
   } catch {
     return undefined;
   }
 }
 
-async function bundle(path: string, cacheDir: string, manifestPath: string): Promise<string> {
-  const output = join(cacheDir, `project-${sha256(path).slice(0, 12)}.mjs`);
-  const root = dirname(path);
-  const inputs: CacheEntry['inputs'] = [];
-  const { build } = await import('esbuild');
-  let result: Awaited<ReturnType<typeof build>> & {
-    metafile: NonNullable<Awaited<ReturnType<typeof build>>['metafile']>;
-  };
+function isCurrent(entry: CacheEntry): boolean {
+  return existsSync(entry.output) && entry.inputs.every(unchangedSince);
+}
+
+function unchangedSince(input: CacheEntry['inputs'][number]): boolean {
   try {
-    result = await build({
-      entryPoints: [path],
-      // Written to one file per project file (overwritten on change, so the cache does not
-      // grow); naming it lets the source map point at the real sources.
-      outfile: output,
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: 'inline',
-      logLevel: 'silent',
-      plugins: [
-        {
-          name: 'weir-import-meta',
-          // Bundled code runs from .weir/cache: keep import.meta pointing at each source file.
-          setup(esbuild) {
-            esbuild.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
-              if (args.path.includes('node_modules')) return undefined;
-              // Stat before reading: a save during the build then invalidates the cache.
-              const stat = statSync(args.path);
-              inputs.push({ path: args.path, mtimeMs: stat.mtimeMs, size: stat.size });
-              const source = await readFile(args.path, 'utf8');
-              const ext = extname(args.path).slice(1);
-              const loader =
-                ext === 'tsx' ? 'tsx' : ext === 'jsx' ? 'jsx' : ext.endsWith('ts') ? 'ts' : 'js';
-              return { contents: rewriteImportMeta(source, args.path, root), loader };
-            });
-          },
-        },
-      ],
-    });
-  } catch (error) {
-    const failure = error as {
-      errors?: Array<{
-        text: string;
-        location?: { file: string; line: number; column: number; lineText: string };
-      }>;
-    };
-    const first = failure.errors?.[0];
-    const where = first?.location
-      ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
-      : '';
-    throw new EnvironmentError(
-      'E_PROJECT_LOAD',
-      `cannot compile ${path}: ${where}${first?.text ?? (error as Error).message}`,
-      {
-        cause: error,
-        hint: first?.location ? `  ${first.location.lineText}` : undefined,
-      },
-    );
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  // Written under a temporary name and renamed: another process importing the bundle at the
-  // same moment reads the old one or the new one, never half of one.
-  writeAtomically(output, result.outputFiles![0]!.contents);
-  // Inputs esbuild loaded itself (JSON, text) are stat'ed now; sources were before reading.
-  const cwd = process.cwd();
-  const seen = new Set(inputs.map((input) => input.path));
-  const others = Object.keys(result.metafile.inputs)
-    .map((input) => resolve(cwd, input))
-    .filter((full) => !seen.has(full));
-  for (const full of others) {
-    const stat = statSync(full);
-    inputs.push({ path: full, mtimeMs: stat.mtimeMs, size: stat.size });
-  }
-  const unchanged = inputs.every((input) => {
     const stat = statSync(input.path);
     return stat.mtimeMs === input.mtimeMs && stat.size === input.size;
-  });
-  // A file saved during the build: use this bundle now, but do not cache it.
-  if (unchanged)
-    writeAtomically(manifestPath, JSON.stringify({ output, inputs } satisfies CacheEntry));
-  return output;
+  } catch {
+    return false;
+  }
 }
 
 function writeAtomically(path: string, contents: string | Uint8Array): void {

@@ -25,6 +25,15 @@ export const historyCommand: Command = {
   async run(ctx) {
     const key = requirePositional(ctx, 'an asset key', USAGE);
     const { project } = await ctx.project();
+    if (ctx.values.checks && ctx.values.freshness) {
+      throw new EnvironmentError(
+        'E_USAGE',
+        '--checks and --freshness show different histories: give one',
+        {
+          hint: `usage: ${USAGE}`,
+        },
+      );
+    }
     if (ctx.values.checks || ctx.values.freshness)
       return contractHistory(ctx, key, graphOf(project));
     const events = await assetHistory(await ctx.instance(), key, {

@@ -1,0 +1,171 @@
+/**
+ * Compiles a project's own TypeScript/JavaScript files for Node, each file on its own (no
+ * bundling across files, so no renaming of clashing top-level names: an asset's function
+ * text, and so its code version, depends only on its own file). Relative imports of other
+ * project files point at their compiled siblings; packages stay ordinary imports; JSON and
+ * other non-code imports are inlined. Every build goes to a fresh folder renamed into place,
+ * so a concurrent reader sees a whole build or none.
+ */
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { EnvironmentError } from '../errors.js';
+import { sha256 } from '../hash.js';
+import { rewriteImportMeta } from './_import-meta.js';
+
+export interface CompiledProject {
+  /** The compiled entry file. */
+  entry: string;
+  /** Every input with its stat taken before it was read. */
+  inputs: Array<{ path: string; mtimeMs: number; size: number }>;
+}
+
+const CODE = /\.[cm]?[jt]sx?$/;
+
+export async function compileProject(
+  path: string,
+  cacheDir: string,
+  keep: string | undefined,
+): Promise<CompiledProject> {
+  const { build } = await import('esbuild');
+  const root = dirname(path);
+  const prefix = `p${sha256(path).slice(0, 12)}-`;
+  const temp = join(cacheDir, `${prefix}tmp-${process.pid}-${Date.now()}`);
+  const inputs: CompiledProject['inputs'] = [];
+  const outputOf = (file: string) => {
+    const rel = relative(root, file);
+    const safe = rel.startsWith('..')
+      ? join(
+          '_outside',
+          rel
+            .split(sep)
+            .map((p) => (p === '..' ? '_up' : p))
+            .join(sep),
+        )
+      : rel;
+    return safe.replace(CODE, '.mjs');
+  };
+  const pending = [path];
+  const compiled = new Set<string>();
+  try {
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (compiled.has(file)) continue;
+      compiled.add(file);
+      const outfile = join(temp, outputOf(file));
+      const result = await build({
+        entryPoints: [file],
+        outfile,
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        packages: 'external',
+        sourcemap: 'inline',
+        logLevel: 'silent',
+        plugins: [
+          {
+            name: 'weir-project-files',
+            setup(esbuild) {
+              // Other project code files stay separate modules: import their compiled siblings.
+              esbuild.onResolve({ filter: /^\.\.?(\/|$)/ }, async (args) => {
+                if (args.importer === '' || args.pluginData === 'resolving') return undefined;
+                const found = await esbuild.resolve(args.path, {
+                  resolveDir: args.resolveDir,
+                  kind: args.kind,
+                  pluginData: 'resolving',
+                });
+                if (
+                  found.errors.length > 0 ||
+                  !CODE.test(found.path) ||
+                  found.path.includes(`${sep}node_modules${sep}`)
+                ) {
+                  return undefined;
+                }
+                pending.push(found.path);
+                let specifier = relative(dirname(outputOf(args.importer)), outputOf(found.path))
+                  .split(sep)
+                  .join('/');
+                if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+                return { path: specifier, external: true };
+              });
+              esbuild.onLoad({ filter: CODE }, async (args) => {
+                if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+                const stat = statSync(args.path);
+                inputs.push({ path: args.path, mtimeMs: stat.mtimeMs, size: stat.size });
+                const source = await readFile(args.path, 'utf8');
+                const ext = extname(args.path).slice(1);
+                const loader =
+                  ext === 'tsx' ? 'tsx' : ext === 'jsx' ? 'jsx' : ext.endsWith('ts') ? 'ts' : 'js';
+                return { contents: rewriteImportMeta(source, args.path, root), loader };
+              });
+            },
+          },
+        ],
+      }).catch((error: unknown) => {
+        throw compileError(path, error);
+      });
+      mkdirSync(dirname(outfile), { recursive: true });
+      writeFileSync(outfile, result.outputFiles![0]!.contents);
+      const cwd = process.cwd();
+      for (const input of Object.keys(result.metafile.inputs).map((i) => resolve(cwd, i))) {
+        if (CODE.test(input) || inputs.some((known) => known.path === input)) continue;
+        const stat = statSync(input);
+        inputs.push({ path: input, mtimeMs: stat.mtimeMs, size: stat.size });
+      }
+    }
+    const buildHash = sha256(
+      inputs
+        .map((i) => `${i.path}:${i.mtimeMs}:${i.size}`)
+        .sort()
+        .join('\n'),
+    ).slice(0, 12);
+    const folder = join(cacheDir, `${prefix}${buildHash}`);
+    rmSync(folder, { recursive: true, force: true });
+    renameSync(temp, folder);
+    removeOldBuilds(cacheDir, prefix, [folder, keep]);
+    return { entry: join(folder, outputOf(path)), inputs };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the new build and the one before it (a process may still be importing from it). */
+function removeOldBuilds(
+  cacheDir: string,
+  prefix: string,
+  keep: ReadonlyArray<string | undefined>,
+): void {
+  for (const name of readdirSync(cacheDir)) {
+    const full = join(cacheDir, name);
+    if (
+      !name.startsWith(prefix) ||
+      keep.some((k) => k !== undefined && (k === full || k.startsWith(full + sep)))
+    )
+      continue;
+    rmSync(full, { recursive: true, force: true });
+  }
+}
+
+function compileError(path: string, error: unknown): EnvironmentError {
+  const failure = error as {
+    errors?: Array<{
+      text: string;
+      location?: { file: string; line: number; column: number; lineText: string };
+    }>;
+  };
+  const first = failure.errors?.[0];
+  const where = first?.location
+    ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
+    : '';
+  return new EnvironmentError(
+    'E_PROJECT_LOAD',
+    `cannot compile ${path}: ${where}${first?.text ?? (error as Error).message}`,
+    {
+      cause: error,
+      ...(first?.location ? { hint: `  ${first.location.lineText}` } : {}),
+    },
+  );
+}

@@ -167,4 +167,12 @@ describe('the scheduler on edge cases (regressions from review)', () => {
     });
     expect(cancelledEvents.map((e) => 'assetKey' in e && e.assetKey)).not.toContain('fails');
   });
+
+  it('refuses a concurrency below 1 instead of waiting forever', async () => {
+    const instance = tempInstance();
+    const a = asset({ key: 'a', materialize: () => 1 });
+    await expect(
+      materialize(defineProject({ assets: [a] }), { instance, concurrency: 0 }),
+    ).rejects.toThrow('concurrency must be a whole number ≥ 1, got 0');
+  });
 });

@@ -74,7 +74,9 @@ export function planRun(
         reasons.push(
           parentState?.kind === 'source'
             ? `source ${parent} has never been observed`
-            : `upstream ${parent} has never been materialized and is not selected (select it too, e.g. +${key})`,
+            : parentState?.record?.materialization !== undefined
+              ? `upstream ${parent} has no version that passed its blocking checks`
+              : `upstream ${parent} has never been materialized and is not selected (select it too, e.g. +${key})`,
         );
       } else if (parentState.status !== 'fresh') {
         staleUpstream.push({ key: parent, status: parentState.status });

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ProjectDefinition } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { RunSummary, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
@@ -56,6 +57,12 @@ export async function materialize(
 ): Promise<RunResult> {
   const graph = graphOf(project);
   const concurrency = options.concurrency ?? ('concurrency' in project ? project.concurrency : 4);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new EnvironmentError(
+      'E_USAGE',
+      `concurrency must be a whole number ≥ 1, got ${concurrency}`,
+    );
+  }
   const { eventLog, artefacts } = options.instance;
   const signal = options.signal ?? new AbortController().signal;
   const emit = options.onEvent ?? (() => {});

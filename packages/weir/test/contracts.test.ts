@@ -185,6 +185,22 @@ describe('data contracts', () => {
     expect(state!.dataVersion).toBeDefined();
   });
 
+  it('a blocking check removed from the code no longer blocks once re-checked', async () => {
+    const instance = tempInstance();
+    await materialize(project({ rows: [{ station: 'A', stageM: -1 }, ...good] }), { instance });
+    const withoutChecks = defineProject({
+      assets: [
+        asset({ key: 'gauges/readings', codeVersion: '1', materialize: () => [] as Reading[] }),
+      ],
+    });
+    expect((await assetStatus(withoutChecks, { instance }))[0]!.status).toBe('failed');
+    const [result] = await checkAssets(withoutChecks, { instance });
+    expect(result!.checks).toMatchObject([
+      { name: 'stage_non_negative', passed: true, metadata: { retired: true } },
+    ]);
+    expect((await assetStatus(withoutChecks, { instance }))[0]!.status).toBe('fresh');
+  });
+
   it('reports freshness overdue as time passes, and records each change of it', async () => {
     const instance = tempInstance();
     await materialize(project({ rows: good }), { instance });

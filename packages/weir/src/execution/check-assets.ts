@@ -27,17 +27,15 @@ export async function checkAssets(
 ): Promise<AssetCheckResult[]> {
   const graph = graphOf(project);
   const { eventLog, artefacts } = options.instance;
-  const keys = graph.keys.filter((key) => {
-    const node = graph.node(key);
-    return node.kind === 'asset' && (node.definition as AssetDefinition).checks.length > 0;
-  });
   const selected = selectKeys(graph, options.selection);
-  const wanted = keys.filter((key) => selected.has(key));
+  const wanted = graph.keys.filter((key) => selected.has(key) && graph.node(key).kind === 'asset');
   const records = await readRecords(eventLog, wanted);
   const results: AssetCheckResult[] = [];
   for (const key of wanted) {
     const { checks } = graph.node(key).definition as AssetDefinition;
     const latest = records.get(key)?.materialization;
+    // Assets without checks matter only if checks they no longer have blocked them.
+    if (checks.length === 0 && (latest?.materialization.blockedBy ?? []).length === 0) continue;
     if (latest === undefined) {
       results.push({ assetKey: key, materializationId: undefined, checks: [] });
       continue;
@@ -66,7 +64,37 @@ export async function checkAssets(
         }),
       ),
     );
-    results.push({ assetKey: key, materializationId: latest.id, checks: outcomes });
+    // Blocking checks that failed on this materialization but are no longer defined: the
+    // contract changed, so record that they no longer apply (otherwise it stays blocked).
+    const defined = new Set(checks.map((c) => c.name));
+    const retired: CheckRecord[] = (latest.materialization.blockedBy ?? [])
+      .filter((name) => !defined.has(name))
+      .map((name) => ({
+        name,
+        severity: 'error',
+        blocking: true,
+        passed: true,
+        message: 'this check is no longer defined on the asset',
+        metadata: { retired: true },
+      }));
+    await eventLog.append(
+      retired.map(
+        (check): WeirEvent => ({
+          type: 'check:evaluated',
+          assetKey: key,
+          partition: NO_PARTITION,
+          timestamp: Date.now(),
+          materializationId: latest.id,
+          dataVersion: latest.materialization.dataVersion,
+          check,
+        }),
+      ),
+    );
+    results.push({
+      assetKey: key,
+      materializationId: latest.id,
+      checks: [...outcomes, ...retired],
+    });
   }
   return results;
 }

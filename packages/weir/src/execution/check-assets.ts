@@ -51,19 +51,6 @@ export async function checkAssets(
         latest.materialization.dataVersion,
       ),
     });
-    await eventLog.append(
-      outcomes.map(
-        (check): WeirEvent => ({
-          type: 'check:evaluated',
-          assetKey: key,
-          partition: NO_PARTITION,
-          timestamp: Date.now(),
-          materializationId: latest.id,
-          dataVersion: latest.materialization.dataVersion,
-          check,
-        }),
-      ),
-    );
     // Blocking checks that failed on this materialization but are no longer defined: the
     // contract changed, so record that they no longer apply (otherwise it stays blocked).
     const defined = new Set(checks.map((c) => c.name));
@@ -77,8 +64,9 @@ export async function checkAssets(
         message: 'this check is no longer defined on the asset',
         metadata: { retired: true },
       }));
+    const evaluated = [...outcomes, ...retired];
     await eventLog.append(
-      retired.map(
+      evaluated.map(
         (check): WeirEvent => ({
           type: 'check:evaluated',
           assetKey: key,
@@ -90,11 +78,7 @@ export async function checkAssets(
         }),
       ),
     );
-    results.push({
-      assetKey: key,
-      materializationId: latest.id,
-      checks: [...outcomes, ...retired],
-    });
+    results.push({ assetKey: key, materializationId: latest.id, checks: evaluated });
   }
   return results;
 }

@@ -24,13 +24,18 @@ export function tempInstance(): Instance {
   return instance;
 }
 
-/** Runs `fn`, expecting it to throw a DefinitionError, and returns that error. */
-export function definitionError(fn: () => unknown): DefinitionError {
+/** Runs `fn`, expecting it to throw an instance of `kind`, and returns that error. */
+export function thrownBy<E extends Error>(fn: () => unknown, kind: new (...args: never[]) => E): E {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(DefinitionError);
-    return error as DefinitionError;
+    expect(error).toBeInstanceOf(kind);
+    return error as E;
   }
-  throw new Error('expected a DefinitionError');
+  throw new Error(`expected a ${kind.name}`);
+}
+
+/** Runs `fn`, expecting it to throw a DefinitionError, and returns that error. */
+export function definitionError(fn: () => unknown): DefinitionError {
+  return thrownBy(fn, DefinitionError);
 }

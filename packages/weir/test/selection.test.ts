@@ -9,6 +9,7 @@ import {
   type SelectionExpr,
   selectAssets,
 } from '../src/graph/selection/index.js';
+import { thrownBy } from './helpers.js';
 
 interface Spec extends Partial<Omit<SelectableAsset, 'key'>> {
   deps?: string[];
@@ -87,15 +88,7 @@ const graph = graphOf({
 const select = (text: string) => [...selectAssets(text, graph)];
 
 /** The error `fn` throws, checked to be a SelectionError. */
-function failure(fn: () => unknown): SelectionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SelectionError);
-    return error as SelectionError;
-  }
-  throw new Error('expected a SelectionError');
-}
+const failure = (fn: () => unknown): SelectionError => thrownBy(fn, SelectionError);
 
 describe('parseSelection', () => {
   it('parses exact keys, globs and everything', () => {

@@ -29,9 +29,20 @@ export interface ArtefactLocation {
 
 /** The version of one input a materialization read, and the event that produced that version. */
 export interface InputVersion {
+  /**
+   * The input's data version; for several partitions of a partitioned input, a hash of
+   * their keys and data versions.
+   */
   dataVersion: string;
-  /** The materialization or observation event that produced `dataVersion`. */
+  /**
+   * The materialization or observation event that produced `dataVersion`; for several
+   * partitions, the newest of their events (the log position the step read them at).
+   */
   eventId: number;
+  /** A partitioned input: how many of its partitions were read. */
+  partitionCount?: number;
+  /** A partitioned input read as one partition (or a few): their keys. */
+  partitions?: string[];
 }
 
 /** Provenance: everything that determined one materialization. */
@@ -80,6 +91,19 @@ export interface Observation {
 
 export type RunStatus = 'running' | 'success' | 'failed' | 'cancelled' | 'crashed';
 
+/** What a backfill asked for: a selection and the partitions of its assets to bring up to date. */
+export interface BackfillRequest {
+  selection: string;
+  /** Inclusive range of partition keys, as typed (`--from`/`--to`). */
+  from?: string;
+  to?: string;
+  /** Explicit partition keys (`--partition`). */
+  partitions?: string[];
+  force: boolean;
+}
+
+export type BackfillStatus = 'running' | 'success' | 'failed' | 'cancelled';
+
 export interface RunSummary {
   materialized: string[];
   /** Planned because an upstream was, not run because every upstream came out unchanged. */
@@ -87,6 +111,14 @@ export interface RunSummary {
   failed: string[];
   skipped: string[];
   cancelled: string[];
+}
+
+/** Keys added to or removed from a dynamic partitions definition. */
+interface DynamicPartitionsChange {
+  runId?: string;
+  /** The dynamic partitions definition's name. */
+  name: string;
+  keys: string[];
 }
 
 interface Base {
@@ -106,11 +138,17 @@ export type WeirEvent =
       type: 'run:started';
       selection: string;
       force: boolean;
-      /** Planned steps in order. */
+      /** Planned steps in order (asset keys). */
       steps: string[];
+      /** Units of work planned: one per unpartitioned step, one per partition (or range) of a partitioned one. */
+      units?: number;
       host: string;
       pid: number;
       weirVersion: string;
+      /** Partitions asked for (`--partition`, `--from/--to`); every stale one when omitted. */
+      partitions?: { from?: string; to?: string; keys?: string[] };
+      /** The backfill this run works for. */
+      backfillId?: string;
     })
   | (InRun & {
       type: 'run:finished';
@@ -146,6 +184,22 @@ export type WeirEvent =
       materializationId: number;
       dataVersion: string;
       check: CheckRecord;
+    })
+  | (Base & DynamicPartitionsChange & { type: 'partitions:added' })
+  | (Base & DynamicPartitionsChange & { type: 'partitions:removed' })
+  | (Base & {
+      type: 'backfill:requested';
+      backfillId: string;
+      request: BackfillRequest;
+      /** Partitions requested, summed over the selected assets, when it was requested. */
+      requestedPartitions: number;
+    })
+  | (Base & {
+      type: 'backfill:finished';
+      backfillId: string;
+      status: Exclude<BackfillStatus, 'running'>;
+      /** Why it was cancelled or failed. */
+      reason?: string;
     })
   | (Base & {
       type: 'freshness:evaluated';

@@ -1,9 +1,11 @@
 import { defineProject } from 'weir';
 import {
   dailyPeaks,
+  daySummary,
   floodAlerts,
   readings,
   readingsCsv,
+  rising3d,
   riverReport,
   stations,
   stationsCsv,
@@ -11,6 +13,16 @@ import {
 } from './src/assets.js';
 
 export default defineProject({
-  assets: [stationsCsv, readingsCsv, stations, readings, dailyPeaks, floodAlerts, riverReport],
+  assets: [
+    stationsCsv,
+    readingsCsv,
+    stations,
+    readings,
+    dailyPeaks,
+    floodAlerts,
+    riverReport,
+    daySummary,
+    rising3d,
+  ],
   resources: [thresholds],
 });

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import {
   asset,
   boundsCheck,
+  dailyPartitions,
   fileVersion,
+  lastNMapping,
+  many,
   resource,
   rowCountCheck,
   schemaCheck,
@@ -219,5 +222,74 @@ export const riverReport = asset({
     }
     await writeFile(join(ctx.outputPath, 'summary.md'), `${lines.join('\n')}\n`);
     await writeFile(join(ctx.outputPath, 'alerts.json'), JSON.stringify(floodAlerts, null, 2));
+  },
+});
+
+/** The seven days of the delivered readings; a partition exists once its day has ended. */
+export const days = dailyPartitions({ start: '2024-01-01', end: '2024-01-08' });
+
+export interface StationDay {
+  stationId: string;
+  minStageM: number;
+  maxStageM: number;
+  meanStageM: number;
+  readings: number;
+}
+
+export const daySummary = asset({
+  key: 'gauges/day_summary',
+  group: 'gauges',
+  kinds: ['table'],
+  owners: ['team:hydrology'],
+  description: 'Per station and day: minimum, maximum and mean stage (one partition per day)',
+  partitions: days,
+  ins: { readings },
+  materialize: (ctx, { readings }): StationDay[] => {
+    const day = ctx.partition.key;
+    const byStation = new Map<string, number[]>();
+    for (const reading of readings) {
+      if (reading.observedAt.slice(0, 10) !== day) continue;
+      const stages = byStation.get(reading.stationId) ?? [];
+      stages.push(reading.stageM);
+      byStation.set(reading.stationId, stages);
+    }
+    ctx.addMetadata({ day, stations: byStation.size });
+    return [...byStation]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([stationId, stages]) => ({
+        stationId,
+        minStageM: Math.min(...stages),
+        maxStageM: Math.max(...stages),
+        meanStageM: Number((stages.reduce((a, b) => a + b, 0) / stages.length).toFixed(3)),
+        readings: stages.length,
+      }));
+  },
+});
+
+export interface StationTrend {
+  stationId: string;
+  /** Change of the daily maximum over the window, in metres: a rising river is positive. */
+  riseM: number;
+  days: number;
+}
+
+export const rising3d = asset({
+  key: 'gauges/rising_3d',
+  group: 'gauges',
+  kinds: ['table'],
+  owners: ['team:hydrology'],
+  description:
+    'How much each river rose over the last three days (a rolling window of day summaries)',
+  partitions: days,
+  ins: { window: many(daySummary, lastNMapping(3)) },
+  materialize: (_ctx, { window }): StationTrend[] => {
+    const series = [...window.values()];
+    const first = new Map(series[0]?.map((s) => [s.stationId, s.maxStageM]));
+    const last = series[series.length - 1] ?? [];
+    return last.map((s) => ({
+      stationId: s.stationId,
+      riseM: Number((s.maxStageM - (first.get(s.stationId) ?? s.maxStageM)).toFixed(3)),
+      days: series.length,
+    }));
   },
 });

@@ -3,7 +3,10 @@ import { boundsCheck, notNullCheck } from '../src/checks/index.js';
 import {
   asset,
   check,
+  dailyPartitions,
   type FileArtefact,
+  many,
+  type PartitionInfo,
   resource,
   type SourceObservation,
   sourceAsset,
@@ -151,6 +154,57 @@ describe('json assets hand downstream what a JSON round trip gives', () => {
         event.at.getTime();
         return event.label;
       },
+    });
+  });
+
+  it('partitioned assets: ctx.partition is given, many() inputs are maps, single-run returns per key', () => {
+    const days = dailyPartitions({ start: '2024-01-01' });
+    const daily = asset({
+      key: 'daily',
+      partitions: days,
+      materialize: (ctx) => {
+        expectTypeOf(ctx.partition).toEqualTypeOf<PartitionInfo>();
+        return { day: ctx.partition.key, peak: 1.5 };
+      },
+    });
+    asset({
+      key: 'unpartitioned',
+      materialize: (ctx) => {
+        expectTypeOf(ctx.partition).toEqualTypeOf<PartitionInfo | undefined>();
+      },
+    });
+    asset({
+      key: 'report',
+      ins: { days: many(daily), readings },
+      materialize: (_ctx, { days, readings }) => {
+        expectTypeOf(days).toEqualTypeOf<ReadonlyMap<string, { day: string; peak: number }>>();
+        expectTypeOf(readings).toEqualTypeOf<Reading[]>();
+      },
+    });
+    const ranged = asset({
+      key: 'ranged',
+      partitions: days,
+      backfillPolicy: 'single-run',
+      ins: { daily },
+      materialize: (ctx, { daily }) => {
+        expectTypeOf(ctx.partitions.keys).toEqualTypeOf<readonly string[]>();
+        expectTypeOf(daily).toEqualTypeOf<ReadonlyMap<string, { day: string; peak: number }>>();
+        return new Map([...daily].map(([key, value]) => [key, value.peak]));
+      },
+    });
+    asset({
+      key: 'after_ranged',
+      ins: { ranged: many(ranged) },
+      materialize: (_ctx, { ranged }) => {
+        expectTypeOf(ranged).toEqualTypeOf<ReadonlyMap<string, number>>();
+      },
+    });
+    asset({
+      key: 'bad_range',
+      partitions: days,
+      // @ts-expect-error a single-run step returns a value per partition key, not one value
+      backfillPolicy: 'single-run',
+      materialize: () => 3,
     });
   });
 });

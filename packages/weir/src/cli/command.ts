@@ -6,9 +6,12 @@ import { type LoadedProject, loadProject } from './load-project.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/** Option values as parsed: `multiple` options give arrays. */
+export type OptionValue = string | boolean | string[] | undefined;
+
 export interface CommandContext {
   positionals: string[];
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, OptionValue>;
   output: Output;
   cwd: string;
   /** Aborted on Ctrl-C. */
@@ -22,6 +25,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** Option descriptions and notes, printed under the usage by `weir help COMMAND`. */
+  help?: string;
   options: OptionSpec;
   run(ctx: CommandContext): Promise<number>;
 }
@@ -75,13 +80,16 @@ export function requirePositional(ctx: CommandContext, name: string, usage: stri
   return value;
 }
 
-export function positiveInteger(
-  value: string | boolean | undefined,
-  option: string,
-): number | undefined {
+export function positiveInteger(value: OptionValue, option: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = typeof value === 'string' ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 1)
     throw new EnvironmentError('E_USAGE', `--${option} takes a whole number ≥ 1, got '${value}'`);
   return n;
+}
+
+/** A string option's value (the last one, if given several times). */
+export function stringOption(value: OptionValue): string | undefined {
+  if (Array.isArray(value)) return value[value.length - 1];
+  return typeof value === 'string' ? value : undefined;
 }

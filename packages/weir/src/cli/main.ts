@@ -6,12 +6,14 @@
 import { parseArgs } from 'node:util';
 import { didYouMean, EnvironmentError, WeirError } from '../errors.js';
 import { WEIR_VERSION } from '../version.js';
-import { type Command, createContext, GLOBAL_OPTIONS } from './command.js';
+import { type Command, createContext, GLOBAL_OPTIONS, type OptionValue } from './command.js';
+import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
 import { materializeCommand } from './commands/materialize.js';
+import { partitionsCommand } from './commands/partitions.js';
 import { runsCommand } from './commands/runs.js';
 import { statusCommand } from './commands/status.js';
 import { whyCommand } from './commands/why.js';
@@ -19,6 +21,7 @@ import { type Output, paint, processOutput } from './format.js';
 
 export const COMMANDS: readonly Command[] = [
   materializeCommand,
+  backfillCommand,
   statusCommand,
   checkCommand,
   whyCommand,
@@ -26,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   logsCommand,
   runsCommand,
   listCommand,
+  partitionsCommand,
 ];
 
 export interface MainOptions {
@@ -82,7 +86,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     }
     const ctx = createContext(
       parsed.positionals,
-      parsed.values as Record<string, string | boolean | undefined>,
+      parsed.values as Record<string, OptionValue>,
       output,
       options.cwd ?? process.cwd(),
       options.signal ?? new AbortController().signal,
@@ -118,7 +122,8 @@ function reportError(error: unknown, output: Output, verbose: boolean): void {
 
 function usage(commandName?: string): string {
   const command = COMMANDS.find((c) => c.name === commandName);
-  if (command) return `${command.summary}\n\nusage: ${command.usage}\n\n${GLOBAL_HELP}`;
+  if (command)
+    return `${command.summary}\n\nusage: ${command.usage}\n\n${command.help ? `${command.help}\n` : ''}${GLOBAL_HELP}`;
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     `weir ${WEIR_VERSION}: asset-based data orchestration`,
@@ -130,6 +135,7 @@ function usage(commandName?: string): string {
     '',
     GLOBAL_HELP,
     'Selections: keys, globs (gauges/*), closures (+key, 2+key, key+), group:, tag:k=v, owner:, kind:, joined by ","',
+    'Partitions: --partition KEY or --from A --to B (materialize, backfill); status --partitions; why/history --partition P',
     'Run `weir help COMMAND` for a command’s options.',
     '',
   ].join('\n');

@@ -1,84 +1,163 @@
 /**
  * @module cli/progress
  * Run progress: on a TTY a live status line under the finished steps; otherwise plain
- * log lines, one per step outcome, for CI logs and files.
+ * log lines, one per step outcome, for CI logs and files. A run over thousands of
+ * partitions prints the first few partitions' outcomes of each kind, then counts.
  */
 import type { LogEntry } from '../execution/index.js';
 import type { StoredEvent } from '../storage/index.js';
+import { partitionLabel } from './_partitions.js';
 import { formatDuration, type Output, paint, stepError } from './format.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
+/** Partition outcomes of each kind printed one per line before only counting (not with --verbose). */
+const PARTITION_LINES = { materialized: 20, failed: 20, skipped: 5, cancelled: 5 };
+type PartitionOutcome = keyof typeof PARTITION_LINES;
+/** Without a TTY, how often a run past those lines prints its counts. */
+const COUNT_EVERY_MS = 5_000;
+
+export interface ProgressOptions {
+  /** Whether an asset is partitioned: a run of one has more units than steps. */
+  partitioned?: (key: string) => boolean;
+}
+
 export class Progress {
   private total = 0;
+  /** A run with partitioned steps: how many units it has is not known up front. */
+  private open = false;
   private done = 0;
   private failed = 0;
   private readonly running = new Map<string, number>();
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
   private drawn = false;
+  private readonly printed: Record<PartitionOutcome, number> = {
+    materialized: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
+  /** Partition outcomes not printed, per kind and asset. */
+  private readonly unprinted = new Map<PartitionOutcome, Map<string, number>>();
+  private lastCount = 0;
 
   constructor(
     private readonly output: Output,
     private readonly verbose: boolean,
+    private readonly options: ProgressOptions = {},
   ) {}
 
   onEvent = (event: StoredEvent): void => {
     switch (event.type) {
-      case 'run:started':
-        this.total = event.steps.length;
+      case 'run:started': {
+        this.total = event.units ?? event.steps.length;
+        const partitioned = event.steps.filter((key) => this.options.partitioned?.(key));
+        // Logs written before runs counted their units: the total is not known then.
+        this.open = partitioned.length > 0 && event.units === undefined;
+        const what =
+          partitioned.length > 0 && event.units !== undefined
+            ? `${event.units} unit${event.units === 1 ? '' : 's'} of ${event.steps.length} step${event.steps.length === 1 ? '' : 's'}`
+            : `${event.steps.length} step${event.steps.length === 1 ? '' : 's'}`;
         this.line(
-          `run ${event.runId}: ${event.steps.length} step${event.steps.length === 1 ? '' : 's'} to run`,
+          `run ${event.runId}${event.backfillId ? ` (backfill ${event.backfillId})` : ''}: ${what} to run${partitioned.length > 0 ? ` (${partitioned.join(', ')} by partition)` : ''}`,
         );
         if (this.output.tty) this.timer = setInterval(() => this.draw(), 100).unref();
         break;
-      case 'step:started':
-        this.running.set(event.assetKey, event.timestamp);
+      }
+      case 'step:started': {
+        const label = partitionLabel(event.assetKey, event.partition);
+        this.running.set(label, event.timestamp);
         if (!this.output.tty && this.verbose)
-          this.line(
-            `started ${event.assetKey}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
-          );
+          this.line(`started ${label}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
         break;
+      }
       case 'asset:materialized': {
-        this.running.delete(event.assetKey);
+        const label = partitionLabel(event.assetKey, event.partition);
+        this.running.delete(label);
         this.done++;
         const blockedBy = event.materialization.blockedBy ?? [];
         if (blockedBy.length > 0) {
           this.failed++;
-          this.line(
-            `${paint(this.output, 'red', '✗')} ${event.assetKey} recorded, but blocking check ${blockedBy.join(', ')} failed: not used downstream`,
+          this.outcome(
+            event,
+            'failed',
+            `${paint(this.output, 'red', '✗')} ${label} recorded, but blocking check ${blockedBy.join(', ')} failed: not used downstream`,
           );
           break;
         }
         const took = event.materialization.endedAt - event.materialization.startedAt;
-        this.line(
-          `${paint(this.output, 'green', '✓')} ${event.assetKey} ${paint(this.output, 'gray', formatDuration(took))}`,
+        this.outcome(
+          event,
+          'materialized',
+          `${paint(this.output, 'green', '✓')} ${label} ${paint(this.output, 'gray', formatDuration(took))}`,
         );
         break;
       }
-      case 'step:retrying':
+      case 'step:retrying': {
+        const label = partitionLabel(event.assetKey, event.partition);
         this.line(
-          `${paint(this.output, 'yellow', '↻')} ${event.assetKey} attempt ${event.attempt} failed, retrying in ${formatDuration(event.delayMs)}: ${stepError(event.assetKey, event.error.message)}`,
+          `${paint(this.output, 'yellow', '↻')} ${label} attempt ${event.attempt} failed, retrying in ${formatDuration(event.delayMs)}: ${stepError(label, event.error.message)}`,
         );
         break;
-      case 'step:failed':
-        this.running.delete(event.assetKey);
+      }
+      case 'step:failed': {
+        const label = partitionLabel(event.assetKey, event.partition);
+        this.running.delete(label);
         this.done++;
         this.failed++;
-        this.line(
-          `${paint(this.output, 'red', '✗')} ${event.assetKey} failed: ${stepError(event.assetKey, event.error.message)}`,
+        this.outcome(
+          event,
+          'failed',
+          `${paint(this.output, 'red', '✗')} ${label} failed: ${stepError(label, event.error.message)}`,
         );
         break;
+      }
       case 'step:skipped':
         this.done++;
-        this.line(`${paint(this.output, 'gray', '-')} ${event.assetKey} skipped: ${event.reason}`);
+        this.outcome(
+          event,
+          'skipped',
+          `${paint(this.output, 'gray', '-')} ${partitionLabel(event.assetKey, event.partition)} skipped: ${event.reason}`,
+        );
         break;
-      case 'step:cancelled':
-        this.running.delete(event.assetKey);
-        this.line(`${paint(this.output, 'gray', '■')} ${event.assetKey} cancelled`);
+      case 'step:cancelled': {
+        const label = partitionLabel(event.assetKey, event.partition);
+        this.running.delete(label);
+        this.outcome(event, 'cancelled', `${paint(this.output, 'gray', '■')} ${label} cancelled`);
         break;
+      }
     }
   };
+
+  /** Prints a step's outcome; past the first few of a kind, a partition's is only counted. */
+  private outcome(
+    event: { assetKey: string; partition: string },
+    kind: PartitionOutcome,
+    text: string,
+  ): void {
+    if (event.partition === '' || this.verbose || this.printed[kind] < PARTITION_LINES[kind]) {
+      if (event.partition !== '') this.printed[kind]++;
+      this.line(text);
+      return;
+    }
+    const byAsset = this.unprinted.get(kind) ?? new Map<string, number>();
+    this.unprinted.set(kind, byAsset);
+    byAsset.set(event.assetKey, (byAsset.get(event.assetKey) ?? 0) + 1);
+    if (this.output.tty) return;
+    const now = Date.now();
+    if (this.lastCount === 0) this.lastCount = now;
+    if (now - this.lastCount >= COUNT_EVERY_MS) {
+      this.lastCount = now;
+      this.line(
+        paint(
+          this.output,
+          'gray',
+          `… ${this.done} done${this.failed ? `, ${this.failed} failed` : ''}, ${this.running.size} running`,
+        ),
+      );
+    }
+  }
 
   onLog = (assetKey: string, entry: LogEntry): void => {
     if (this.verbose || entry.level === 'warn' || entry.level === 'error') {
@@ -95,6 +174,20 @@ export class Progress {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.clear();
+    const verbs: Record<PartitionOutcome, string> = {
+      materialized: `${paint(this.output, 'green', '✓')} and`,
+      failed: `${paint(this.output, 'red', '✗')} and`,
+      skipped: `${paint(this.output, 'gray', '-')} and`,
+      cancelled: `${paint(this.output, 'gray', '■')} and`,
+    };
+    for (const [kind, byAsset] of this.unprinted) {
+      const total = [...byAsset.values()].reduce((a, b) => a + b, 0);
+      const assets = [...byAsset].map(([key, n]) => `${key} ${n}`).join(', ');
+      this.output.err(
+        `${verbs[kind]} ${total} more partition${total === 1 ? '' : 's'} ${kind === 'failed' ? 'failed' : kind} (${assets})\n`,
+      );
+    }
+    this.unprinted.clear();
   }
 
   private line(text: string): void {
@@ -109,13 +202,14 @@ export class Progress {
   }
 
   private draw(): void {
-    if (!this.output.tty || this.total === 0 || this.done >= this.total) return;
+    if (!this.output.tty || this.total === 0 || (!this.open && this.done >= this.total)) return;
     this.clear();
     const names = [...this.running.keys()];
     const current =
       names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3}` : '');
     const columns = process.stderr.columns ?? 100;
-    const text = `${SPINNER[this.frame++ % SPINNER.length]} ${this.done}/${this.total} done · ${names.length} running${current ? ` (${current})` : ''}${this.failed ? ` · ${this.failed} failed` : ''}`;
+    const done = this.open ? `${this.done}` : `${this.done}/${this.total}`;
+    const text = `${SPINNER[this.frame++ % SPINNER.length]} ${done} done · ${names.length} running${current ? ` (${current})` : ''}${this.failed ? ` · ${this.failed} failed` : ''}`;
     this.output.err(text.slice(0, columns - 1));
     this.drawn = true;
   }

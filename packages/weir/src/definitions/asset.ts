@@ -1,10 +1,12 @@
 import { DefinitionError } from '../errors.js';
 import { type CheckDefinition, isCheck } from './check.js';
-import type { AssetContext, FileArtefact, IoFormat } from './context.js';
+import type { AssetContext, FileArtefact, IoFormat, RangeAssetContext } from './context.js';
 import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
+import { type AssetInput, isAssetInput } from './input.js';
 import type { Jsonified } from './jsonified.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes } from './metadata.js';
+import type { PartitionMapping, PartitionsDefinition } from './partitions/index.js';
 import { normalizeRetry, type RetryPolicy } from './retry.js';
 import type { ResourceMap, SourceAssetDefinition, SourceObservation } from './source-asset.js';
 
@@ -20,6 +22,11 @@ export interface AssetDefinition<K extends string = string, T = unknown>
   readonly key: K;
   /** Named inputs: the upstream whose value `materialize` receives under that name. */
   readonly ins: Readonly<Record<string, Upstream>>;
+  /** How each input (by name) reads its upstream's partitions. */
+  readonly inputModes: Readonly<Record<string, InputMode>>;
+  /** Undefined: one artefact, no partitions. */
+  readonly partitions: PartitionsDefinition | undefined;
+  readonly backfillPolicy: BackfillPolicy;
   /** Ordering-only dependencies (keys): they run first and count for staleness, but pass no value. */
   readonly deps: readonly string[];
   readonly io: IoFormat;
@@ -37,6 +44,16 @@ export interface AssetDefinition<K extends string = string, T = unknown>
   readonly [valueType]?: T;
 }
 
+/** `multi-run`: one step per partition; `single-run`: one step per range of partitions. */
+export type BackfillPolicy = 'multi-run' | 'single-run';
+
+export interface InputMode {
+  /** True: the step receives a map from partition key to value. */
+  readonly many: boolean;
+  /** Undefined: the default mapping between the two assets' partitions. */
+  readonly mapping: PartitionMapping | undefined;
+}
+
 /** Anything an asset can read from. */
 export type Upstream = AssetDefinition<string, unknown> | SourceAssetDefinition<string>;
 
@@ -48,7 +65,28 @@ export type ValueOf<U> =
       ? SourceObservation
       : never;
 
-export type InputsOf<Ins> = { readonly [N in keyof Ins]: ValueOf<Ins[N]> };
+/** The value of one entry of `ins`: an upstream, `one(upstream, …)` or `many(upstream, …)`. */
+export type InputValue<I> =
+  I extends AssetInput<infer U, infer Many>
+    ? Many extends true
+      ? ReadonlyMap<string, ValueOf<U>>
+      : ValueOf<U>
+    : ValueOf<I>;
+
+export type InputsOf<Ins> = { readonly [N in keyof Ins]: InputValue<Ins[N]> };
+
+/** What a `single-run` step receives: every input as a map from partition key to value. */
+export type RangeInputsOf<Ins> = {
+  readonly [N in keyof Ins]: Ins[N] extends AssetInput<infer U, boolean>
+    ? ReadonlyMap<string, ValueOf<U>>
+    : ReadonlyMap<string, ValueOf<Ins[N]>>;
+};
+
+/** An entry of `ins`. */
+export type InputSpec = Upstream | AssetInput<Upstream>;
+
+/** What a `single-run` step returns: a value per partition key of `ctx.partitions.keys`. */
+export type PartitionValues<V> = ReadonlyMap<string, V> | Readonly<Record<string, V>>;
 
 /** What is stored (and so received downstream) for a materialize function returning `R`. */
 export type StoredValue<IO extends IoFormat, R> = IO extends 'files'
@@ -59,13 +97,30 @@ export type StoredValue<IO extends IoFormat, R> = IO extends 'files'
 
 export interface AssetSpec<
   K extends string,
-  Ins extends Readonly<Record<string, Upstream>>,
+  Ins extends Readonly<Record<string, InputSpec>>,
   Res extends ResourceMap,
   IO extends IoFormat,
   R,
+  P extends PartitionsDefinition | undefined = undefined,
 > extends AssetAttributes {
   key: K;
+  /**
+   * Named inputs. A partitioned upstream is read through a partition mapping: the default
+   * for the two assets' partitions, or one given with `one(upstream, mapping)`; an input that
+   * reads several partitions must say so with `many(upstream, mapping?)`.
+   */
   ins?: Ins;
+  /**
+   * Split the asset into partitions (days, stations, states): each is materialized, versioned
+   * and checked on its own, and a changed upstream partition makes stale only the downstream
+   * partitions that read it.
+   */
+  partitions?: P;
+  /**
+   * `single-run`: a range of partitions is materialized in one call (for vectorised work),
+   * see `RangeAssetSpec`. Default `multi-run`: one call per partition.
+   */
+  backfillPolicy?: 'multi-run';
   deps?: readonly (Upstream | string)[];
   /** `json` (default): the returned value as JSON; `bytes`: a returned Uint8Array; `files`: what the step writes at `ctx.outputPath`. */
   io?: IO;
@@ -83,7 +138,33 @@ export interface AssetSpec<
   checks?: readonly CheckDefinition<NoInfer<StoredValue<IO, R>>>[];
   /** How old the newest materialization may be, e.g. `{ maxLag: '6h' }` or `{ cron: '0 7 * * *' }`. */
   freshness?: FreshnessPolicy;
-  materialize: (ctx: AssetContext<Res, IO>, inputs: InputsOf<Ins>) => R | Promise<R>;
+  materialize: (ctx: AssetContext<Res, IO, P>, inputs: InputsOf<Ins>) => R | Promise<R>;
+}
+
+/**
+ * A partitioned asset materialized a range of partitions per call (`backfillPolicy:
+ * 'single-run'`), for vectorised work: `materialize` receives `ctx.partitions` (the keys and
+ * the time span) and every input as a map from partition key to value (an unpartitioned
+ * upstream: one entry, key `''`), and returns a value for each key of `ctx.partitions.keys`.
+ */
+export interface RangeAssetSpec<
+  K extends string,
+  Ins extends Readonly<Record<string, InputSpec>>,
+  Res extends ResourceMap,
+  IO extends 'json' | 'bytes',
+  V,
+  P extends PartitionsDefinition,
+> extends Omit<
+    AssetSpec<K, Ins, Res, IO, V, P>,
+    'backfillPolicy' | 'materialize' | 'io' | 'partitions'
+  > {
+  io?: IO;
+  partitions: P;
+  backfillPolicy: 'single-run';
+  materialize: (
+    ctx: RangeAssetContext<Res>,
+    inputs: RangeInputsOf<Ins>,
+  ) => PartitionValues<V> | Promise<PartitionValues<V>>;
 }
 
 /**
@@ -103,11 +184,39 @@ export interface AssetSpec<
  */
 export function asset<
   const K extends string,
-  const Ins extends Readonly<Record<string, Upstream>> = Record<never, never>,
+  const Ins extends Readonly<Record<string, InputSpec>> = Record<never, never>,
+  const Res extends ResourceMap = Record<never, never>,
+  IO extends 'json' | 'bytes' = 'json',
+  V = unknown,
+  const P extends PartitionsDefinition = PartitionsDefinition,
+>(spec: RangeAssetSpec<K, Ins, Res, IO, V, P>): AssetDefinition<K, StoredValue<IO, V>>;
+export function asset<
+  const K extends string,
+  const Ins extends Readonly<Record<string, InputSpec>> = Record<never, never>,
   const Res extends ResourceMap = Record<never, never>,
   IO extends IoFormat = 'json',
   R = unknown,
->(spec: AssetSpec<K, Ins, Res, IO, R>): AssetDefinition<K, StoredValue<IO, R>> {
+  const P extends PartitionsDefinition | undefined = undefined,
+>(spec: AssetSpec<K, Ins, Res, IO, R, P>): AssetDefinition<K, StoredValue<IO, R>>;
+export function asset(
+  spec:
+    | AssetSpec<
+        string,
+        Readonly<Record<string, InputSpec>>,
+        ResourceMap,
+        IoFormat,
+        unknown,
+        PartitionsDefinition | undefined
+      >
+    | RangeAssetSpec<
+        string,
+        Readonly<Record<string, InputSpec>>,
+        ResourceMap,
+        'json' | 'bytes',
+        unknown,
+        PartitionsDefinition
+      >,
+): AssetDefinition {
   const owner = `asset '${String(spec.key)}'`;
   assertValidKey(spec.key, 'asset');
   if (typeof spec.materialize !== 'function') {
@@ -121,13 +230,18 @@ export function asset<
     );
   }
   const ins: Record<string, Upstream> = {};
-  for (const [name, upstream] of Object.entries(spec.ins ?? {})) {
+  const inputModes: Record<string, InputMode> = {};
+  for (const [name, entry] of Object.entries(spec.ins ?? {})) {
+    const upstream = isAssetInput(entry) ? entry.upstream : entry;
+    inputModes[name] = isAssetInput(entry)
+      ? { many: entry.many, mapping: entry.mapping }
+      : { many: false, mapping: undefined };
     if (!isUpstream(upstream)) {
       throw new DefinitionError(
         'E_DEFINITION',
         `${owner} input '${name}' is not an asset or source asset definition`,
         {
-          hint: 'pass the definition returned by asset() or sourceAsset(); use deps for plain keys',
+          hint: 'pass the definition returned by asset() or sourceAsset() (or one()/many() of it); use deps for plain keys',
         },
       );
     }
@@ -147,11 +261,28 @@ export function asset<
   ) {
     throw new DefinitionError('E_DEFINITION', `${owner} codeVersion must be a non-empty string`);
   }
+  const partitions = validatePartitions(spec.partitions, owner);
+  const backfillPolicy: BackfillPolicy = spec.backfillPolicy ?? 'multi-run';
+  if (backfillPolicy !== 'multi-run' && backfillPolicy !== 'single-run') {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${owner} has backfillPolicy '${String(backfillPolicy)}'; use 'multi-run' or 'single-run'`,
+    );
+  }
+  if (backfillPolicy === 'single-run' && (partitions === undefined || io === 'files')) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${owner} has backfillPolicy 'single-run', which needs ${partitions === undefined ? 'partitions' : "io 'json' or 'bytes' (a value per partition)"}`,
+    );
+  }
   return {
     ...spec,
     kind: 'asset',
     key: spec.key,
     ins,
+    inputModes,
+    partitions,
+    backfillPolicy,
     deps,
     io,
     resources: spec.resources ?? {},
@@ -162,6 +293,25 @@ export function asset<
       spec.freshness === undefined ? undefined : validateFreshnessPolicy(spec.freshness, owner),
     materialize: spec.materialize as unknown as AssetDefinition['materialize'],
   };
+}
+
+const PARTITION_KINDS = ['time-window', 'static', 'dynamic', 'multi'];
+
+function validatePartitions(
+  partitions: PartitionsDefinition | undefined,
+  owner: string,
+): PartitionsDefinition | undefined {
+  if (partitions === undefined) return undefined;
+  if (!PARTITION_KINDS.includes((partitions as { kind?: string } | null)?.kind ?? '')) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${owner} partitions is not a partitions definition`,
+      {
+        hint: 'use dailyPartitions({ start }), staticPartitions([…]), dynamicPartitions(name) or multiPartitions({…})',
+      },
+    );
+  }
+  return partitions;
 }
 
 function validateChecks(checks: readonly unknown[] | undefined, owner: string): CheckDefinition[] {

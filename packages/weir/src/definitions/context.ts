@@ -1,4 +1,5 @@
 import type { JsonValue, Metadata } from './metadata.js';
+import type { PartitionsDefinition } from './partitions/index.js';
 import type { ResourceDefinition } from './resource.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -25,6 +26,35 @@ export interface FileArtefact {
   readonly type: 'file' | 'directory';
 }
 
+/** The partition a step materializes: `ctx.partition`. */
+export interface PartitionInfo {
+  /** e.g. `2024-03-01`, `CA`, `2024-03-01|ATT-03`. */
+  readonly key: string;
+  /** Time windows (and the time dimension of multi partitions): the window `[start, end)`. */
+  readonly start?: Date;
+  readonly end?: Date;
+  /** Multi partitions: the key of each dimension by name. */
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** The consecutive partitions a `single-run` step materializes: `ctx.partitions`. */
+export interface PartitionRangeInfo {
+  /** In partition order. */
+  readonly keys: readonly string[];
+  /** Time windows: from the start of the first window to the end of the last. */
+  readonly start?: Date;
+  readonly end?: Date;
+}
+
+/**
+ * Dynamic partitions a step can change: add the stations or agencies it discovered; they
+ * are recorded with the step's materialization.
+ */
+export interface DynamicPartitionsEditor {
+  add(name: string, keys: readonly string[]): void;
+  remove(name: string, keys: readonly string[]): void;
+}
+
 interface BaseContext<Res> {
   readonly key: string;
   readonly runId: string;
@@ -34,6 +64,8 @@ interface BaseContext<Res> {
   readonly log: StepLogger;
   /** Aborted when the run is cancelled (Ctrl-C): pass it to fetch() and long loops. */
   readonly signal: AbortSignal;
+  /** Add or remove keys of dynamic partitions (recorded when this step succeeds). */
+  readonly dynamicPartitions: DynamicPartitionsEditor;
   /** Attach metadata (row counts, bounds, a preview) to this materialization. */
   addMetadata(entries: Metadata): void;
   /**
@@ -47,8 +79,11 @@ interface BaseContext<Res> {
 export type AssetContext<
   Res = Record<never, never>,
   IO extends IoFormat = IoFormat,
-> = BaseContext<Res> &
-  (IO extends 'files'
+  P extends PartitionsDefinition | undefined = PartitionsDefinition | undefined,
+> = BaseContext<Res> & {
+  /** The partition this step materializes; undefined for an unpartitioned asset. */
+  readonly partition: P extends PartitionsDefinition ? PartitionInfo : PartitionInfo | undefined;
+} & (IO extends 'files'
     ? {
         /**
          * Where the step writes its artefact: a file or a directory at this path (it does not
@@ -57,3 +92,8 @@ export type AssetContext<
         readonly outputPath: string;
       }
     : Record<never, never>);
+
+/** What a `single-run` step receives as its first argument. */
+export type RangeAssetContext<Res = Record<never, never>> = BaseContext<Res> & {
+  readonly partitions: PartitionRangeInfo;
+};

@@ -3,14 +3,15 @@ import { toCheckResult } from '../definitions/index.js';
 import type { CheckRecord, EventLog } from '../storage/index.js';
 
 /**
- * Each check's earlier results on `key`/`partition`, newest first, at most 20 per check.
+ * Each check's earlier results on `key`/`partition` (every partition when undefined: a
+ * partition is compared with its neighbours), newest first, at most 20 per check.
  * Results on `exclude` (a data version being re-checked) are left out, so a re-evaluation is
  * compared with the data before it, not with itself.
  */
 export async function checkHistory(
   eventLog: EventLog,
   key: string,
-  partition: string,
+  partition: string | undefined,
   checks: readonly CheckDefinition[],
   exclude?: string,
 ): Promise<Map<string, CheckHistoryEntry[]>> {
@@ -23,7 +24,8 @@ export async function checkHistory(
     limit: 20 * checks.length * 2,
   });
   for (const event of events) {
-    if (event.type !== 'check:evaluated' || event.partition !== partition) continue;
+    if (event.type !== 'check:evaluated') continue;
+    if (partition !== undefined && event.partition !== partition) continue;
     if (exclude !== undefined && event.dataVersion === exclude) continue;
     const entries = history.get(event.check.name);
     if (entries === undefined || entries.length >= 20) continue;

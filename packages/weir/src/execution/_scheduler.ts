@@ -1,46 +1,50 @@
 import type { AssetRecord, RunSummary, WeirEvent } from '../storage/index.js';
 import type { RunContext } from './_run-context.js';
+import type { StepUnit } from './_units.js';
 import type { Plan } from './planner.js';
 import { runStep } from './step.js';
 
 /**
- * Runs `steps` (in topological order) as soon as their planned upstream steps finish, at
- * most `concurrency` at once. A failed step skips its planned downstream and nothing else.
- * On abort, steps in flight are recorded as cancelled at once (user code that ignores the
- * signal is not waited for, and its late result is discarded) and no step starts after.
+ * Runs `units` (in topological order) as soon as the units they read finish, at most
+ * `concurrency` at once. A failed unit skips the units that read it and nothing else. On
+ * abort, units in flight are recorded as cancelled at once (user code that ignores the
+ * signal is not waited for, and its late result is discarded) and no unit starts after.
  */
 export async function schedule(
   run: RunContext,
-  plan: Pick<Plan, 'steps' | 'conditional'>,
+  units: readonly StepUnit[],
+  plan: Pick<Plan, 'conditional'>,
   records: ReadonlyMap<string, AssetRecord>,
   concurrency: number,
   summary: RunSummary,
   reasons: Record<string, string>,
 ): Promise<void> {
   const { graph } = run;
-  const { steps } = plan;
-  const inPlan = new Set(steps);
   const conditional = new Set(plan.conditional);
   /** A conditional step whose upstream all came out as the versions it last read need not run. */
-  const inputsUnchanged = (key: string) => {
-    const read = records.get(key)?.materialization?.materialization.inputs;
+  const inputsUnchanged = (unit: StepUnit) => {
+    if (unit.partitions !== undefined || !conditional.has(unit.key)) return false;
+    const read = records.get(unit.key)?.materialization?.materialization.inputs;
     return (
       read !== undefined &&
       graph
-        .parents(key)
-        .every((parent) => read[parent]?.dataVersion === run.versions.current(parent).dataVersion)
+        .parents(unit.key)
+        .every(
+          (parent) =>
+            !run.versions.isPartitioned(parent) &&
+            read[parent]?.dataVersion === run.versions.current(parent).dataVersion,
+        )
     );
   };
-  const waitingOn = new Map<string, number>();
-  const ready: string[] = [];
-  for (const key of steps) {
-    const count = graph.parents(key).filter((parent) => inPlan.has(parent)).length;
-    waitingOn.set(key, count);
-    if (count === 0) ready.push(key);
+  const waitingOn = new Int32Array(units.length);
+  const ready: StepUnit[] = [];
+  for (const unit of units) {
+    waitingOn[unit.id] = unit.parents.length;
+    if (unit.parents.length === 0) ready.push(unit);
   }
-  /** Each planned step settles exactly once: skipped, unchanged, materialized, failed or cancelled. */
-  const settled = new Set<string>();
-  const inFlight = new Set<string>();
+  /** Each unit settles exactly once: skipped, unchanged, materialized, failed or cancelled. */
+  const settled = new Uint8Array(units.length);
+  const inFlight = new Set<StepUnit>();
   let next = 0;
   let finished = false;
 
@@ -53,86 +57,89 @@ export async function schedule(
     const pump = () => {
       if (finished) return;
       while (!run.signal.aborted && inFlight.size < concurrency && next < ready.length) {
-        const key = ready[next++]!;
-        if (settled.has(key)) continue;
-        if (conditional.has(key) && inputsUnchanged(key)) {
-          settle(key);
-          summary.unchanged.push(key);
+        const unit = ready[next++]!;
+        if (settled[unit.id]) continue;
+        if (inputsUnchanged(unit)) {
+          settle(unit);
+          summary.unchanged.push(unit.label);
         } else {
-          start(key);
+          start(unit);
         }
       }
       if (inFlight.size === 0 && (run.signal.aborted || next >= ready.length)) {
         run.signal.removeEventListener('abort', onAbort);
         finished = true;
         if (run.signal.aborted)
-          for (const key of steps) if (settle(key)) summary.cancelled.push(key);
+          for (const unit of units) if (settle(unit)) summary.cancelled.push(unit.label);
         resolve();
       }
     };
-    /** Marks `key` settled and releases its planned children; false if it already was. */
-    const settle = (key: string): boolean => {
-      if (settled.has(key)) return false;
-      settled.add(key);
-      for (const child of graph.children(key)) {
-        if (!inPlan.has(child) || settled.has(child)) continue;
-        const left = waitingOn.get(child)! - 1;
-        waitingOn.set(child, left);
-        if (left === 0) ready.push(child);
+    /** Marks `unit` settled and releases the units waiting for it; false if it already was. */
+    const settle = (unit: StepUnit): boolean => {
+      if (settled[unit.id]) return false;
+      settled[unit.id] = 1;
+      for (const id of unit.children) {
+        if (settled[id]) continue;
+        if (--waitingOn[id]! === 0) ready.push(units[id]!);
       }
       return true;
     };
     /**
-     * Skips the planned steps that read `failedKey`'s output, directly or through other planned
-     * steps. A step reading it through an unplanned (up-to-date) asset is unaffected, and a
-     * step already running or settled is never skipped.
+     * Skips the units that read `failed`'s output, directly or through other planned units. A
+     * unit reading it through an unplanned (up-to-date) asset is unaffected, and a unit
+     * already running or settled is never skipped.
      */
-    const skipDownstream = async (failedKey: string, reason: string) => {
-      const skipped: string[] = [];
-      const queue = [failedKey];
+    const skipDownstream = async (failed: StepUnit, reason: string) => {
+      const skipped: StepUnit[] = [];
+      const queue = [failed];
       while (queue.length > 0) {
-        for (const child of graph.children(queue.pop()!)) {
-          if (!inPlan.has(child) || settled.has(child) || inFlight.has(child)) continue;
+        for (const id of queue.pop()!.children) {
+          const child = units[id]!;
+          if (settled[id] || inFlight.has(child)) continue;
           settle(child);
           skipped.push(child);
           queue.push(child);
         }
       }
-      for (const key of skipped) {
-        summary.skipped.push(key);
-        reasons[key] = reason;
+      skipped.sort((a, b) => a.id - b.id);
+      for (const unit of skipped) {
+        summary.skipped.push(unit.label);
+        reasons[unit.label] = reason;
       }
       await run.record(
-        graph.sortTopologically(skipped).map(
-          (key): WeirEvent => ({
+        skipped.flatMap((unit) =>
+          run.unitEvents(unit, (fields) => ({
             type: 'step:skipped',
-            ...run.stepFields(key),
+            ...fields,
             reason,
-            blockedBy: [failedKey],
-          }),
+            blockedBy: [failed.key],
+          })),
         ),
       );
     };
-    const start = (key: string) => {
-      inFlight.add(key);
-      runStep(run, graph.node(key))
+    const start = (unit: StepUnit) => {
+      inFlight.add(unit);
+      runStep(run, graph.node(unit.key), unit)
         .then(async (outcome) => {
           // Cancelled while running: recorded already, and a late result is discarded.
-          if (!inFlight.delete(key) || !settle(key)) return;
+          if (!inFlight.delete(unit) || !settle(unit)) return;
           if (outcome.status === 'materialized') {
-            run.versions.update(outcome.event);
-            summary.materialized.push(key);
+            for (const event of outcome.events) run.versions.update(event);
+            summary.materialized.push(unit.label);
           } else if (outcome.status === 'failed') {
-            summary.failed.push(key);
-            reasons[key] = outcome.error.message;
-            await skipDownstream(key, `upstream ${key} failed`);
+            summary.failed.push(unit.label);
+            reasons[unit.label] = outcome.error.message;
+            await skipDownstream(unit, `upstream ${unit.label} failed`);
           } else if (outcome.status === 'blocked') {
-            summary.failed.push(key);
-            reasons[key] = outcome.reason;
-            await skipDownstream(key, `check ${outcome.checks[0]} on ${key} failed`);
+            for (const event of outcome.usable) run.versions.update(event);
+            summary.failed.push(unit.label);
+            reasons[unit.label] = outcome.reason;
+            await skipDownstream(unit, `check ${outcome.checks[0]} on ${unit.label} failed`);
           } else {
-            summary.cancelled.push(key);
-            await run.record([{ type: 'step:cancelled', ...run.stepFields(key) }]);
+            summary.cancelled.push(unit.label);
+            await run.record(
+              run.unitEvents(unit, (fields) => ({ type: 'step:cancelled', ...fields })),
+            );
           }
           pump();
         })
@@ -143,12 +150,14 @@ export async function schedule(
     const onAbort = () => setTimeout(cancelInFlight, 0);
     const cancelInFlight = () => {
       if (finished) return;
-      const cancelled = [...inFlight].filter((key) => settle(key));
+      const cancelled = [...inFlight].filter((unit) => settle(unit));
       inFlight.clear();
-      summary.cancelled.push(...cancelled);
+      summary.cancelled.push(...cancelled.map((unit) => unit.label));
       run
         .record(
-          cancelled.map((key): WeirEvent => ({ type: 'step:cancelled', ...run.stepFields(key) })),
+          cancelled.flatMap((unit) =>
+            run.unitEvents(unit, (fields): WeirEvent => ({ type: 'step:cancelled', ...fields })),
+          ),
         )
         .then(pump)
         .catch(fail);

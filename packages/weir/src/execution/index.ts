@@ -4,9 +4,25 @@
  */
 
 export type { LogEntry } from './_step-logger.js';
+export {
+  type BackfillOptions,
+  type BackfillResult,
+  backfill,
+  cancelBackfill,
+  listBackfills,
+  resumeBackfill,
+} from './backfill.js';
 export { type AssetCheckResult, checkAssets, recordFreshness } from './check-assets.js';
+export { addDynamicPartitions, removeDynamicPartitions } from './dynamic-partitions.js';
 export { type Instance, type InstanceOptions, openInstance } from './instance.js';
-export { type BlockedStep, type Plan, type PlanOptions, planRun } from './planner.js';
+export { type PartitionRequest, readPartitionInputs, requestedPartitions } from './partitions.js';
+export {
+  type BlockedStep,
+  type PartitionPlan,
+  type Plan,
+  type PlanOptions,
+  planRun,
+} from './planner.js';
 export { graphOf, selectKeys } from './project-graph.js';
 export {
   assetHistory,
@@ -17,4 +33,9 @@ export {
   type WhyReport,
 } from './queries.js';
 export { recoverCrashedRuns } from './recovery.js';
-export { type MaterializeOptions, materialize, type RunResult } from './run.js';
+export {
+  type MaterializeOptions,
+  materialize,
+  planMaterialization,
+  type RunResult,
+} from './run.js';

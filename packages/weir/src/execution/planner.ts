@@ -2,8 +2,9 @@
  * @module execution/planner
  * Pure planning: which selected assets to run, given their states. No I/O.
  */
-import type { AssetGraph } from '../graph/index.js';
-import type { AssetState } from '../versioning/index.js';
+import { PartitionSet, resolvePartitionSpace } from '../definitions/index.js';
+import { type AssetGraph, defaultMapping } from '../graph/index.js';
+import { type AssetState, viewOf } from '../versioning/index.js';
 
 export interface BlockedStep {
   key: string;
@@ -25,12 +26,25 @@ export interface Plan {
   blocked: BlockedStep[];
   /** Selected assets left stale because an unselected upstream is stale. */
   staleUpstream: Array<{ key: string; upstream: Array<{ key: string; status: string }> }>;
+  /** Partitioned assets among `steps` and `blocked`: which partitions run, which cannot. */
+  partitions: Map<string, PartitionPlan>;
+}
+
+export interface PartitionPlan {
+  /** Partitions to materialize (indices of the asset's space). */
+  planned: PartitionSet;
+  /** Partitions that should run but cannot: an upstream partition they read has no version. */
+  blocked: PartitionSet;
+  blockedReason: string;
+  blockedBy: string[];
 }
 
 export interface PlanOptions {
   force?: boolean;
   /** Source assets whose observation failed in this run. */
   failedSources?: ReadonlySet<string>;
+  /** Partitioned assets: only these partitions (all when an asset is not listed). */
+  requested?: ReadonlyMap<string, PartitionSet>;
 }
 
 /**
@@ -46,23 +60,48 @@ export function planRun(
   states: ReadonlyMap<string, AssetState>,
   options: PlanOptions = {},
 ): Plan {
-  const plan: Plan = { steps: [], conditional: [], upToDate: [], blocked: [], staleUpstream: [] };
+  const plan: Plan = {
+    steps: [],
+    conditional: [],
+    upToDate: [],
+    blocked: [],
+    staleUpstream: [],
+    partitions: new Map(),
+  };
   const planned = new Set<string>();
   const blocked = new Set<string>();
   for (const key of graph.keys) {
     if (!selection.has(key)) continue;
     const node = graph.node(key);
     if (node.kind === 'source') continue;
+    if (states.get(key)?.partitions !== undefined) {
+      planPartitions(graph, key, states, plan, options);
+      if (plan.partitions.get(key)?.planned.isEmpty() === false) planned.add(key);
+      continue;
+    }
     const blockers: string[] = [];
     const reasons: string[] = [];
     let upstreamRuns = false;
     const staleUpstream: Array<{ key: string; status: string }> = [];
     for (const parent of node.parents) {
+      const parentState = states.get(parent);
+      if (parentState?.partitions !== undefined) {
+        const reads = readsOfPartitioned(graph, key, parentState, plan);
+        if (reads.planned) upstreamRuns = true;
+        if (reads.unavailable > 0) {
+          blockers.push(parent);
+          reasons.push(
+            `upstream ${parent} has no version of ${reads.unavailable} partition${reads.unavailable === 1 ? '' : 's'} it reads (select them too, e.g. +${key})`,
+          );
+        } else if (!reads.planned && parentState.status !== 'fresh') {
+          staleUpstream.push({ key: parent, status: parentState.status });
+        }
+        continue;
+      }
       if (planned.has(parent)) {
         upstreamRuns = true;
         continue;
       }
-      const parentState = states.get(parent);
       if (blocked.has(parent)) {
         blockers.push(parent);
         reasons.push(`upstream ${parent} cannot run`);
@@ -99,4 +138,100 @@ export function planRun(
     }
   }
   return plan;
+}
+
+const UNPARTITIONED = resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
+
+/** What an unpartitioned asset reads of a partitioned parent: planned partitions, and partitions with no version. */
+function readsOfPartitioned(
+  graph: AssetGraph,
+  key: string,
+  parent: AssetState,
+  plan: Plan,
+): { planned: boolean; unavailable: number } {
+  const view = viewOf(parent);
+  const mapping =
+    graph.node(key).mappings.get(parent.key) ?? defaultMapping(view.space, UNPARTITIONED);
+  const all = PartitionSet.all(1);
+  const reads = mapping.upstreamFor(all, UNPARTITIONED, view.space).partitions;
+  const planned = plan.partitions.get(parent.key)?.planned ?? PartitionSet.empty(view.space.size);
+  return {
+    planned: !reads.intersect(planned).isEmpty(),
+    unavailable: reads.difference(view.usable.union(planned)).count,
+  };
+}
+
+/**
+ * Plans the partitions of one partitioned asset: those requested that have a cause of their
+ * own (missing, failed, code changed, an input changed since they read it), or read a
+ * partition planned upstream, or all requested when forced; minus those reading an
+ * upstream partition that has no version and is not planned.
+ */
+function planPartitions(
+  graph: AssetGraph,
+  key: string,
+  states: ReadonlyMap<string, AssetState>,
+  plan: Plan,
+  options: PlanOptions,
+): void {
+  const state = states.get(key)!.partitions!;
+  const { space } = state;
+  const requested = options.requested?.get(key) ?? PartitionSet.all(space.size);
+  let wanted = options.force
+    ? requested.clone()
+    : requested.intersect(state.missing.union(state.failed).union(state.codeChanged));
+  if (!options.force) {
+    for (const moved of state.dataMoved.values()) wanted = wanted.union(requested.intersect(moved));
+  }
+  let blocked = PartitionSet.empty(space.size);
+  const blockedBy: string[] = [];
+  const reasons: string[] = [];
+  const node = graph.node(key);
+  for (const parent of node.parents) {
+    const parentState = states.get(parent);
+    if (parentState === undefined) continue;
+    const view = viewOf(parentState);
+    const mapping = node.mappings.get(parent) ?? defaultMapping(view.space, space);
+    const parentPlan = plan.partitions.get(parent);
+    const parentPlanned =
+      parentPlan?.planned ??
+      (plan.steps.includes(parent) ? PartitionSet.all(1) : PartitionSet.empty(view.space.size));
+    if (!parentPlanned.isEmpty()) {
+      wanted = wanted.union(
+        requested.intersect(mapping.downstreamFor(parentPlanned, view.space, space)),
+      );
+    }
+    const unobserved = options.failedSources?.has(parent) ?? false;
+    const unavailable = unobserved
+      ? PartitionSet.all(view.space.size)
+      : view.usable.union(parentPlanned).complement();
+    if (unavailable.isEmpty()) continue;
+    const cannot = wanted.intersect(mapping.downstreamFor(unavailable, view.space, space));
+    if (cannot.isEmpty()) continue;
+    blocked = blocked.union(cannot);
+    blockedBy.push(parent);
+    reasons.push(
+      unobserved
+        ? `source ${parent} could not be observed`
+        : view.space.definition === undefined
+          ? `upstream ${parent} has no version (select it too, e.g. +${key})`
+          : `upstream ${parent} has no version of partitions they read (select them too, e.g. +${key})`,
+    );
+  }
+  const run = wanted.difference(blocked);
+  plan.partitions.set(key, {
+    planned: run,
+    blocked,
+    blockedReason: reasons.join('; '),
+    blockedBy,
+  });
+  if (!run.isEmpty()) plan.steps.push(key);
+  if (!blocked.isEmpty()) {
+    plan.blocked.push({
+      key,
+      reason: `${blocked.count} partition${blocked.count === 1 ? '' : 's'}: ${reasons.join('; ')}`,
+      blockedBy,
+    });
+  }
+  if (run.isEmpty() && blocked.isEmpty()) plan.upToDate.push(key);
 }

@@ -7,10 +7,12 @@ import { DefinitionError, didYouMean, EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { MaterializationEvent, RunRecord, StoredEvent } from '../storage/index.js';
 import { type AssetState, resolveStaleness } from '../versioning/index.js';
+import { explainPartition, type PartitionWhy } from './_partition-why.js';
 import { ResourcePool } from './_resources.js';
 import { recordFreshness } from './check-assets.js';
 import type { Instance } from './instance.js';
 import { observeAndRead } from './observe.js';
+import { partitionCacheDir, readPartitionInputs } from './partitions.js';
 import { graphOf, selectKeys } from './project-graph.js';
 import { recoverCrashedRuns } from './recovery.js';
 
@@ -62,12 +64,20 @@ async function resolveStates(
       new AbortController().signal,
       options.observe ?? true,
     );
+    const now = options.now ?? Date.now();
     return resolveStaleness(
       graph,
       records,
       everything ? undefined : selected,
-      options.now ?? Date.now(),
+      now,
       new Map(failures.map((f) => [f.key, f.error.message])),
+      await readPartitionInputs(
+        graph,
+        eventLog,
+        upstream,
+        now,
+        partitionCacheDir(options.instance),
+      ),
     );
   } finally {
     await resources.disposeAll();
@@ -81,13 +91,15 @@ export interface WhyReport {
   current: StoredEvent<'asset:materialized'> | StoredEvent<'asset:observed'> | undefined;
   /** The state of every upstream asset, so a chain of causes can be followed to its root. */
   upstream: Record<string, AssetState>;
+  /** With `partition`: that partition's state, causes and provenance. */
+  partition?: PartitionWhy;
 }
 
 /** Why `key` is in the state it is in: its causes, its upstream's causes, and its provenance. */
 export async function explain(
   project: ProjectDefinition | AssetGraph,
   key: string,
-  options: StatusOptions,
+  options: StatusOptions & { partition?: string },
 ): Promise<WhyReport> {
   const graph = graphOf(project);
   graph.node(key);
@@ -95,12 +107,22 @@ export async function explain(
   const state = states.get(key)!;
   const upstream: Record<string, AssetState> = {};
   for (const [other, otherState] of states) if (other !== key) upstream[other] = otherState;
-  return {
+  const report: WhyReport = {
     key,
     state,
     current: await currentEvent(options.instance, state),
     upstream,
   };
+  if (options.partition !== undefined) {
+    report.partition = await explainPartition(
+      graph,
+      options.instance.eventLog,
+      state,
+      states,
+      options.partition,
+    );
+  }
+  return report;
 }
 
 /** The whole event behind what consumers read now: the index holds only its summary. */
@@ -112,23 +134,46 @@ async function currentEvent(instance: Instance, state: AssetState): Promise<WhyR
     | undefined;
 }
 
-/** Materializations (or observations, for a source) of `key`, newest first. */
+/** Materializations (or observations, for a source) of `key`, newest first; of one partition with `partition`. */
 export async function assetHistory(
   instance: Instance,
   key: string,
-  options: { limit?: number; graph?: AssetGraph } = {},
+  options: { limit?: number; graph?: AssetGraph; partition?: string } = {},
 ): Promise<Array<MaterializationEvent | StoredEvent<'asset:observed'>>> {
   if (options.graph && !options.graph.has(key)) {
     throw new DefinitionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
       hint: didYouMean(key, options.graph.keys),
     });
   }
-  return (await instance.eventLog.events({
+  const limit = options.limit ?? 20;
+  const query = {
     assetKey: key,
-    types: ['asset:materialized', 'asset:observed'],
+    types: ['asset:materialized', 'asset:observed'] as const,
     descending: true,
-    limit: options.limit ?? 20,
-  })) as Array<MaterializationEvent | StoredEvent<'asset:observed'>>;
+  };
+  if (options.partition === undefined) {
+    return (await instance.eventLog.events({ ...query, limit })) as Array<
+      MaterializationEvent | StoredEvent<'asset:observed'>
+    >;
+  }
+  // The log is queried by asset; one partition's events are picked out page by page.
+  const found: Array<MaterializationEvent | StoredEvent<'asset:observed'>> = [];
+  let afterId: number | undefined;
+  while (found.length < limit) {
+    const page = await instance.eventLog.events({
+      ...query,
+      limit: 1000,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    for (const event of page) {
+      if ('partition' in event && event.partition === options.partition && found.length < limit) {
+        found.push(event as MaterializationEvent | StoredEvent<'asset:observed'>);
+      }
+    }
+    if (page.length < 1000) break;
+    afterId = page[page.length - 1]!.id;
+  }
+  return found;
 }
 
 /** A run and its events (logs included), oldest first. `latest` names the newest run. */

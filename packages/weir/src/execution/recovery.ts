@@ -44,7 +44,11 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
       summary: {
         materialized: [],
         unchanged: [],
-        failed: closing.flatMap((e) => (e.type === 'step:failed' ? [e.assetKey] : [])),
+        failed: closing.flatMap((e) =>
+          e.type === 'step:failed'
+            ? [e.partition === '' ? e.assetKey : `${e.assetKey}[${e.partition}]`]
+            : [],
+        ),
         skipped: [],
         cancelled: [],
       },

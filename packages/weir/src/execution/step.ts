@@ -8,35 +8,32 @@ import { hostname } from 'node:os';
 import { decodeValue, encodeValue, type StoredArtefact } from '../artefacts/index.js';
 import type {
   AssetDefinition,
-  FileArtefact,
   Metadata,
-  SourceObservation,
+  PartitionInfo,
+  PartitionRangeInfo,
 } from '../definitions/index.js';
-import { retryDelay } from '../definitions/index.js';
+import { partitionKeyProblem, retryDelay } from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
-import type {
-  InputVersion,
-  Materialization,
-  MaterializationEvent,
-  StoredEvent,
-  WeirEvent,
-} from '../storage/index.js';
+import type { CheckRecord, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
 import { toErrorInfo } from './_errors.js';
+import { gatherInputs } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import { bufferedLogger, type LogEntry } from './_step-logger.js';
+import type { StepUnit } from './_units.js';
 import { loadValue } from './_values.js';
 
 export type StepOutcome =
-  | { status: 'materialized'; event: StoredEvent<'asset:materialized'> }
-  /** Recorded, but a blocking check failed: not used downstream. */
+  | { status: 'materialized'; events: StoredEvent<'asset:materialized'>[] }
+  /** Recorded, but a blocking check failed on some partition: those are not used downstream. */
   | {
       status: 'blocked';
-      event: StoredEvent<'asset:materialized'>;
+      /** The unit's materializations that passed (a range step can partly pass). */
+      usable: StoredEvent<'asset:materialized'>[];
       reason: string;
       checks: string[];
     }
@@ -45,112 +42,157 @@ export type StepOutcome =
 
 const HOST = hostname();
 
-export async function runStep(run: RunContext, node: AssetNode): Promise<StepOutcome> {
+/** One partition's output of an attempt (the only one when unpartitioned). */
+interface Output {
+  partition: string;
+  materialization: Materialization;
+  storedValue: () => Promise<unknown>;
+}
+
+export async function runStep(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+): Promise<StepOutcome> {
   const definition = node.definition as AssetDefinition;
   const key = node.key;
   const policy = definition.retry;
+  const [first] = unit.keys as [string];
   for (let attempt = 1; ; attempt++) {
     if (run.signal.aborted) return { status: 'cancelled' };
-    await run.record([
-      {
-        type: 'step:started',
-        ...run.stepFields(key),
-        attempt,
-      },
-    ]);
+    await run.record(
+      run.unitEvents(unit, (fields) => ({ type: 'step:started', ...fields, attempt })),
+    );
     const logs: LogEntry[] = [];
     try {
-      const { materialization, storedValue } = await attemptOnce(
-        run,
-        node,
-        definition,
-        attempt,
-        logs,
-      );
+      const { outputs, dynamic } = await attemptOnce(run, node, definition, unit, attempt, logs);
       if (run.signal.aborted) return { status: 'cancelled' };
-      const checks =
-        definition.checks.length === 0
-          ? []
-          : await evaluateChecks(definition.checks, await storedValue(), {
-              assetKey: key,
-              partition: undefined,
-              history: await checkHistory(run.eventLog, key, NO_PARTITION, definition.checks),
-            });
-      const blocked = blockingFailures(checks);
-      if (blocked !== undefined) materialization.blockedBy = blocked.names;
+      const checked: Array<{ output: Output; checks: CheckRecord[] }> = [];
+      let blocked: { names: string[]; reason: string } | undefined;
+      for (const output of outputs) {
+        const checks =
+          definition.checks.length === 0
+            ? []
+            : await evaluateChecks(definition.checks, await output.storedValue(), {
+                assetKey: key,
+                partition: unit.partitions === undefined ? undefined : output.partition,
+                history: await checkHistory(
+                  run.eventLog,
+                  key,
+                  unit.partitions === undefined ? NO_PARTITION : undefined,
+                  definition.checks,
+                ),
+              });
+        const failed = blockingFailures(checks);
+        if (failed !== undefined) {
+          output.materialization.blockedBy = failed.names;
+          blocked ??= {
+            names: failed.names,
+            reason:
+              unit.partitions === undefined
+                ? failed.reason
+                : `${output.partition}: ${failed.reason}`,
+          };
+        }
+        checked.push({ output, checks });
+      }
       // Checks take time: a run cancelled meanwhile must not gain a materialization after it ended.
       if (run.signal.aborted) return { status: 'cancelled' };
       const recorded = await run.record([
-        ...logEvents(run, key, logs),
-        {
-          type: 'asset:materialized',
-          ...run.stepFields(key),
-          materialization,
-        },
+        ...logEvents(run, key, first, logs),
+        ...dynamic.map((change) => ({ ...change, runId: run.runId, timestamp: Date.now() })),
+        ...outputs.map(
+          (output): WeirEvent => ({
+            type: 'asset:materialized',
+            ...run.stepFields(key, output.partition),
+            materialization: output.materialization,
+          }),
+        ),
       ]);
-      const event = recorded[recorded.length - 1] as StoredEvent<'asset:materialized'>;
-      // Separate from the materialization's transaction (they need its id); `blockedBy` above
-      // already makes the outcome durable if the process dies in between.
-      await run.record(
-        checks.map((check) => ({
-          type: 'check:evaluated' as const,
-          ...run.stepFields(key),
-          materializationId: event.id,
-          dataVersion: materialization.dataVersion,
-          check,
-        })),
+      const events = recorded.filter(
+        (event): event is StoredEvent<'asset:materialized'> => event.type === 'asset:materialized',
       );
-      return blocked === undefined
-        ? { status: 'materialized', event }
-        : { status: 'blocked', event, reason: blocked.reason, checks: blocked.names };
+      // Separate from the materializations' transaction (they need their ids); `blockedBy`
+      // above already makes the outcome durable if the process dies in between.
+      await run.record(
+        checked.flatMap(({ output, checks }, i) =>
+          checks.map((check) => ({
+            type: 'check:evaluated' as const,
+            ...run.stepFields(key, output.partition),
+            materializationId: events[i]!.id,
+            dataVersion: output.materialization.dataVersion,
+            check,
+          })),
+        ),
+      );
+      if (blocked === undefined) return { status: 'materialized', events };
+      return {
+        status: 'blocked',
+        usable: events.filter((event) => event.materialization.blockedBy === undefined),
+        reason: blocked.reason,
+        checks: blocked.names,
+      };
     } catch (thrown) {
       if (run.signal.aborted) return { status: 'cancelled' };
-      const error = asStepError(thrown, key);
+      const error = asStepError(thrown, unit.label);
       const info = toErrorInfo(error);
       if (attempt < policy.maxAttempts && !(error instanceof EnvironmentError)) {
         const delayMs = retryDelay(policy, attempt);
         await run.record([
-          ...logEvents(run, key, logs),
-          {
+          ...logEvents(run, key, first, logs),
+          ...run.unitEvents(unit, (fields) => ({
             type: 'step:retrying',
-            ...run.stepFields(key),
+            ...fields,
             attempt,
             delayMs,
             error: info,
-          },
+          })),
         ]);
         if (!(await sleep(delayMs, run.signal))) return { status: 'cancelled' };
         continue;
       }
       await run.record([
-        ...logEvents(run, key, logs),
-        {
+        ...logEvents(run, key, first, logs),
+        ...run.unitEvents(unit, (fields) => ({
           type: 'step:failed',
-          ...run.stepFields(key),
+          ...fields,
           attempt,
           error: info,
-        },
+        })),
       ]);
       return { status: 'failed', error };
     }
   }
 }
 
+type DynamicChange = {
+  type: 'partitions:added' | 'partitions:removed';
+  name: string;
+  keys: string[];
+};
+
 async function attemptOnce(
   run: RunContext,
   node: AssetNode,
   definition: AssetDefinition,
+  unit: StepUnit,
   attempt: number,
   logs: LogEntry[],
-): Promise<{ materialization: Materialization; storedValue: () => Promise<unknown> }> {
+): Promise<{ outputs: Output[]; dynamic: DynamicChange[] }> {
   const startedAt = Date.now();
-  const provenance: Record<string, InputVersion> = {};
-  for (const parent of node.parents) provenance[parent] = run.versions.current(parent);
-  const inputs: Record<string, unknown> = {};
-  for (const [name, upstream] of node.inputs) inputs[name] = await loadInput(run, upstream);
+  const { values: inputs, provenance } = await gatherInputs(run, node, unit);
+  const range = definition.backfillPolicy === 'single-run';
 
   const metadata: Record<string, Metadata[string]> = {};
   let dataVersion: string | undefined;
+  const dynamic: DynamicChange[] = [];
+  const editDynamic = (type: DynamicChange['type']) => (name: string, keys: readonly string[]) => {
+    for (const key of keys) {
+      const problem = partitionKeyProblem(key);
+      if (problem !== undefined) throw new TypeError(`dynamic partitions '${name}': ${problem}`);
+    }
+    dynamic.push({ type, name, keys: [...keys] });
+  };
   const outputPath = definition.io === 'files' ? await run.artefacts.tempPath(node.key) : undefined;
   const ctx = {
     key: node.key,
@@ -163,18 +205,24 @@ async function attemptOnce(
     }),
     signal: run.signal,
     outputPath,
+    partition: range ? undefined : partitionInfo(unit),
+    ...(range ? { partitions: rangeInfo(unit) } : {}),
+    dynamicPartitions: {
+      add: editDynamic('partitions:added'),
+      remove: editDynamic('partitions:removed'),
+    },
     addMetadata(entries: Metadata) {
       Object.assign(metadata, entries);
     },
     setDataVersion(version: string) {
       if (typeof version !== 'string' || version === '')
         throw new TypeError('setDataVersion() needs a non-empty string');
+      if (range) throw new TypeError('setDataVersion() is not available to single-run steps');
       dataVersion = version;
     },
   };
 
-  let stored: StoredArtefact;
-  let encoded: Uint8Array | undefined;
+  const stored: Array<{ partition: string; artefact: StoredArtefact; encoded?: Uint8Array }> = [];
   try {
     const value = await definition.materialize(ctx, inputs);
     if (run.signal.aborted) throw new Error('cancelled');
@@ -188,56 +236,116 @@ async function attemptOnce(
           },
         );
       }
-      stored = await run.artefacts.putPath(outputPath);
+      stored.push({ partition: unit.keys[0]!, artefact: await run.artefacts.putPath(outputPath) });
     } else {
-      encoded = encodeValue(definition.io as 'json' | 'bytes', value, node.key);
-      stored = await run.artefacts.putBytes(encoded);
+      const perPartition = range
+        ? valuesByPartition(value, unit)
+        : [[unit.keys[0]!, value] as const];
+      for (const [partition, one] of perPartition) {
+        const encoded = encodeValue(definition.io as 'json' | 'bytes', one, unit.label);
+        stored.push({ partition, artefact: await run.artefacts.putBytes(encoded), encoded });
+      }
     }
   } catch (error) {
     if (outputPath !== undefined) await run.artefacts.discard(outputPath);
     throw error;
   }
 
-  const materialization: Materialization = {
-    dataVersion: dataVersion ?? stored.contentHash,
-    codeVersion: codeVersionOf(definition),
-    inputs: provenance,
-    configHash: run.configHash(node),
-    artefact: { format: definition.io, ...stored },
-    startedAt,
-    endedAt: Date.now(),
-    host: HOST,
-    weirVersion: WEIR_VERSION,
-    metadata,
-  };
-  // What consumers will read: decoded from the stored bytes, or the stored path.
-  const storedValue = async () =>
-    encoded !== undefined
-      ? decodeValue(definition.io as 'json' | 'bytes', encoded)
-      : loadValue(run.artefacts, { materialization });
-  return { materialization, storedValue };
-}
-
-async function loadInput(run: RunContext, key: string): Promise<unknown> {
-  const current = run.versions.event(key);
-  if (current?.type === 'asset:observed') {
-    const observation: SourceObservation = {
-      dataVersion: current.observation.dataVersion,
-      observedAt: new Date(current.timestamp).toISOString(),
-      metadata: current.observation.metadata,
+  const endedAt = Date.now();
+  const outputs = stored.map(({ partition, artefact, encoded }): Output => {
+    const materialization: Materialization = {
+      dataVersion: dataVersion ?? artefact.contentHash,
+      codeVersion: codeVersionOf(definition),
+      inputs: provenance,
+      configHash: run.configHash(node),
+      artefact: { format: definition.io, ...artefact },
+      startedAt,
+      endedAt,
+      host: HOST,
+      weirVersion: WEIR_VERSION,
+      metadata,
     };
-    return observation;
-  }
-  if (current?.type !== 'asset:materialized') {
-    throw new EnvironmentError('E_ARTEFACT', `input ${key} has no materialization to read`);
-  }
-  return loadValue(run.artefacts, current, (location) => run.readArtefact(location));
+    // What consumers will read: decoded from the stored bytes, or the stored path.
+    const storedValue = async () =>
+      encoded !== undefined
+        ? decodeValue(definition.io as 'json' | 'bytes', encoded)
+        : loadValue(run.artefacts, { materialization });
+    return { partition, materialization, storedValue };
+  });
+  return { outputs, dynamic };
 }
 
-function logEvents(run: RunContext, key: string, logs: readonly LogEntry[]): WeirEvent[] {
+/** `ctx.partition` of a one-partition unit. */
+function partitionInfo(unit: StepUnit): PartitionInfo | undefined {
+  if (unit.partitions === undefined || unit.space === undefined) return undefined;
+  const [index] = unit.partitions.indices();
+  const key = unit.keys[0]!;
+  const window = unit.space.windowAt(index!);
+  const info: { -readonly [K in keyof PartitionInfo]: PartitionInfo[K] } = { key };
+  if (window !== undefined) {
+    info.start = new Date(window.start);
+    info.end = new Date(window.end);
+  }
+  const dims = unit.space.dimensions;
+  if (dims !== undefined) {
+    const [a, b] = key.split('|');
+    info.dimensions = { [dims[0].name]: a!, [dims[1].name]: b! };
+  }
+  return info;
+}
+
+/** `ctx.partitions` of a single-run unit. */
+function rangeInfo(unit: StepUnit): PartitionRangeInfo {
+  const ranges = unit.partitions!.ranges();
+  const first = unit.space!.windowAt(ranges[0]![0]);
+  const last = unit.space!.windowAt(ranges[ranges.length - 1]![1] - 1);
+  return first === undefined || last === undefined
+    ? { keys: unit.keys }
+    : { keys: unit.keys, start: new Date(first.start), end: new Date(last.end) };
+}
+
+/** A single-run step's return value, as one value per partition of the unit. */
+function valuesByPartition(value: unknown, unit: StepUnit): Array<readonly [string, unknown]> {
+  const get: ((key: string) => unknown) | undefined =
+    value instanceof Map
+      ? (key) => value.get(key)
+      : typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (key) => (value as Record<string, unknown>)[key]
+        : undefined;
+  if (get === undefined) {
+    throw new UserCodeError(
+      'E_USER_CODE',
+      `asset '${unit.key}' is single-run: materialize must return a Map or object from partition key to value`,
+    );
+  }
+  const wanted = new Set(unit.keys);
+  const extra = (value instanceof Map ? [...value.keys()] : Object.keys(value as object)).filter(
+    (key) => !wanted.has(key),
+  );
+  const absent = unit.keys.filter((key) => get(key) === undefined);
+  if (absent.length > 0 || extra.length > 0) {
+    throw new UserCodeError(
+      'E_USER_CODE',
+      `asset '${unit.key}' returned ${absent.length > 0 ? `no value for partition${absent.length === 1 ? '' : 's'} ${list(absent)}` : `values for partitions it was not asked for: ${list(extra)}`}`,
+      { hint: 'return exactly one value per key of ctx.partitions.keys' },
+    );
+  }
+  return unit.keys.map((key) => [key, get(key)] as const);
+}
+
+function list(keys: readonly string[]): string {
+  return keys.length <= 3 ? keys.join(', ') : `${keys.slice(0, 3).join(', ')} … (${keys.length})`;
+}
+
+function logEvents(
+  run: RunContext,
+  key: string,
+  partition: string,
+  logs: readonly LogEntry[],
+): WeirEvent[] {
   return logs.map((entry) => ({
     type: 'step:log',
-    ...run.stepFields(key),
+    ...run.stepFields(key, partition),
     timestamp: entry.timestamp,
     level: entry.level,
     message: entry.message,
@@ -245,10 +353,10 @@ function logEvents(run: RunContext, key: string, logs: readonly LogEntry[]): Wei
   }));
 }
 
-function asStepError(thrown: unknown, key: string): Error {
+function asStepError(thrown: unknown, label: string): Error {
   if (thrown instanceof UserCodeError || thrown instanceof EnvironmentError) return thrown;
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-  return new UserCodeError('E_USER_CODE', `asset '${key}' failed: ${error.message}`, {
+  return new UserCodeError('E_USER_CODE', `asset '${label}' failed: ${error.message}`, {
     cause: error,
   });
 }

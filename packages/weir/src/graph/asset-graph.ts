@@ -1,5 +1,7 @@
 import type {
   AnyAssetDefinition,
+  PartitionMapping,
+  PartitionsDefinition,
   ProjectDefinition,
   ResourceDefinition,
 } from '../definitions/index.js';
@@ -7,6 +9,7 @@ import { isUpstream, keyProblem } from '../definitions/index.js';
 import { DefinitionError, didYouMean } from '../errors.js';
 import { findCycle } from './_cycle.js';
 import { StringHeap } from './_heap.js';
+import { edgeProblems } from './_partition-edges.js';
 
 /** One asset or source asset in the graph, wired by keys (never by object references). */
 export interface AssetNode {
@@ -19,6 +22,10 @@ export interface AssetNode {
   readonly parents: readonly string[];
   /** Every direct downstream key, sorted. */
   readonly children: readonly string[];
+  /** Undefined: unpartitioned (always for source assets). */
+  readonly partitions: PartitionsDefinition | undefined;
+  /** Parent key → the mapping an input names for it (undefined: the default mapping). */
+  readonly mappings: ReadonlyMap<string, PartitionMapping | undefined>;
   readonly group: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
   readonly owners: readonly string[];
@@ -148,9 +155,17 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
     resources.set(resource.key, resource);
   }
 
-  const wiring = new Map<string, { inputs: Map<string, string>; parents: string[] }>();
+  const wiring = new Map<
+    string,
+    {
+      inputs: Map<string, string>;
+      parents: string[];
+      mappings: Map<string, PartitionMapping | undefined>;
+    }
+  >();
   for (const definition of definitions.values()) {
     const inputs = new Map<string, string>();
+    const mappings = new Map<string, PartitionMapping | undefined>();
     const parents = new Set<string>();
     const reference = (upstream: string, how: string, byDefinition: boolean) => {
       if (!definitions.has(upstream)) {
@@ -167,6 +182,13 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
       for (const [name, upstream] of Object.entries(definition.ins)) {
         inputs.set(name, upstream.key);
         reference(upstream.key, `reads input '${name}' from`, true);
+        const mapping = definition.inputModes[name]?.mapping;
+        if (mappings.has(upstream.key) && mappings.get(upstream.key) !== mapping) {
+          problems.push(
+            `asset '${definition.key}' reads '${upstream.key}' through two inputs with different partition mappings: read it through one input (with many() if it needs several partitions) and derive the rest in materialize`,
+          );
+        }
+        mappings.set(upstream.key, mapping);
       }
       for (const dep of definition.deps) reference(dep, 'depends on', false);
     }
@@ -178,8 +200,9 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
         );
       }
     }
-    wiring.set(definition.key, { inputs, parents: [...parents].sort() });
+    wiring.set(definition.key, { inputs, parents: [...parents].sort(), mappings });
   }
+  if (problems.length === 0) problems.push(...edgeProblems(definitions));
   if (problems.length > 0) throw definitionProblems(problems);
 
   const children = new Map<string, string[]>([...definitions.keys()].map((key) => [key, []]));
@@ -198,7 +221,7 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
 
   const nodes = new Map<string, AssetNode>();
   for (const [key, definition] of definitions) {
-    const { inputs, parents } = wiring.get(key)!;
+    const { inputs, parents, mappings } = wiring.get(key)!;
     nodes.set(key, {
       key,
       kind: definition.kind,
@@ -206,6 +229,8 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
       inputs,
       parents,
       children: children.get(key)!.sort(),
+      partitions: definition.kind === 'asset' ? definition.partitions : undefined,
+      mappings,
       group: definition.group,
       tags: definition.tags ?? {},
       owners: definition.owners ?? [],

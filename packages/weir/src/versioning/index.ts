@@ -3,5 +3,6 @@
  * Code versions, config identities, staleness and its causes.
  */
 export * from './code-version.js';
+export * from './partition-state.js';
 export * from './stale-status.js';
-export { resolveStaleness } from './staleness.js';
+export { type PartitionInputs, resolveStaleness, viewOf } from './staleness.js';

@@ -3,6 +3,7 @@
  * The vocabulary of staleness: an asset's status and the causes that explain it.
  */
 import type { AssetRecord, FreshnessOutcome } from '../storage/index.js';
+import type { PartitionedState } from './partition-state.js';
 
 export type AssetStatus = 'fresh' | 'stale' | 'missing' | 'failed';
 
@@ -70,6 +71,11 @@ export interface AssetState {
   warnings: string[];
   /** How the freshness policy stands now, for assets that have one. */
   freshness: FreshnessOutcome | undefined;
+  /**
+   * A partitioned asset: the state of each partition (`dataVersion` is then undefined, and
+   * `record` holds only asset-level events such as freshness evaluations).
+   */
+  partitions?: PartitionedState;
 }
 
 /** A one-line reason for an asset's status. */

@@ -2,22 +2,32 @@ import { EnvironmentError } from '../../errors.js';
 import { assetHistory, graphOf } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { shortVersion } from '../../hash.js';
+import type { InputVersion } from '../../storage/index.js';
+import { partitionLabel } from '../_partitions.js';
 import {
   type Command,
   type CommandContext,
   positiveInteger,
   requirePositional,
+  stringOption,
 } from '../command.js';
 import { formatDuration, formatTime, json, table } from '../format.js';
 
-const USAGE = 'weir history KEY [--limit N] [--checks | --freshness] [--json]';
+const USAGE = 'weir history KEY [--partition P] [--limit N] [--checks | --freshness] [--json]';
 
 export const historyCommand: Command = {
   name: 'history',
   summary:
     'List the materializations of an asset (or its check results, or freshness changes), newest first',
   usage: USAGE,
+  help: `options:
+  --partition P   only the materializations of partition P of a partitioned asset
+  -n, --limit N   at most N entries (default 20)
+  --checks        check results instead of materializations
+  --freshness     freshness changes (the SLA history) instead of materializations
+`,
   options: {
+    partition: { type: 'string' },
     limit: { type: 'string', short: 'n' },
     checks: { type: 'boolean' },
     freshness: { type: 'boolean' },
@@ -34,29 +44,40 @@ export const historyCommand: Command = {
         },
       );
     }
-    if (ctx.values.checks || ctx.values.freshness)
-      return contractHistory(ctx, key, graphOf(project));
+    const graph = graphOf(project);
+    const partition = stringOption(ctx.values.partition);
+    const partitioned = graph.has(key) && graph.node(key).partitions !== undefined;
+    if (partition !== undefined && graph.has(key) && !partitioned) {
+      throw new EnvironmentError('E_USAGE', `asset '${key}' is not partitioned`, {
+        hint: `drop --partition: weir history ${key}`,
+      });
+    }
+    if (ctx.values.checks || ctx.values.freshness) return contractHistory(ctx, key, graph);
     const events = await assetHistory(await ctx.instance(), key, {
-      graph: graphOf(project),
+      graph,
       limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
+      ...(partition === undefined ? {} : { partition }),
     });
     if (ctx.values.json) {
       ctx.output.out(json(events));
       return 0;
     }
     if (events.length === 0) {
-      ctx.output.out(`${key} has no materializations yet.\n`);
+      ctx.output.out(
+        `${partition === undefined ? key : partitionLabel(key, partition)} has no materializations yet.\n`,
+      );
       return 0;
     }
     const rows = events.map((e) =>
       e.type === 'asset:materialized'
         ? [
             formatTime(e.timestamp),
+            ...(partitioned ? [e.partition] : []),
             e.runId,
             shortVersion(e.materialization.dataVersion),
             e.materialization.codeVersion,
             Object.entries(e.materialization.inputs)
-              .map(([k, v]) => `${k}@${shortVersion(v.dataVersion)}`)
+              .map(([k, v]) => `${k}${readPartitions(v)}@${shortVersion(v.dataVersion)}`)
               .join(' '),
             formatDuration(e.materialization.endedAt - e.materialization.startedAt),
             e.materialization.blockedBy?.length
@@ -65,6 +86,7 @@ export const historyCommand: Command = {
           ]
         : [
             formatTime(e.timestamp),
+            ...(partitioned ? [e.partition] : []),
             '(observed)',
             shortVersion(e.observation.dataVersion),
             '',
@@ -74,7 +96,7 @@ export const historyCommand: Command = {
           ],
     );
     ctx.output.out(
-      `${table([['WHEN', 'RUN', 'DATA VERSION', 'CODE VERSION', 'INPUTS', 'TOOK', 'NOTE'], ...rows])}\n`,
+      `${table([['WHEN', ...(partitioned ? ['PARTITION'] : []), 'RUN', 'DATA VERSION', 'CODE VERSION', 'INPUTS', 'TOOK', 'NOTE'], ...rows])}\n`,
     );
     return 0;
   },
@@ -88,12 +110,20 @@ async function contractHistory(
 ): Promise<number> {
   graph.node(key);
   const type = ctx.values.checks ? 'check:evaluated' : 'freshness:evaluated';
-  const events = await (await ctx.instance()).eventLog.events({
-    assetKey: key,
-    types: [type],
-    descending: true,
-    limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
-  });
+  const limit = positiveInteger(ctx.values.limit, 'limit') ?? 20;
+  const partition = stringOption(ctx.values.partition);
+  const eventLog = (await ctx.instance()).eventLog;
+  const events = (
+    await eventLog.events({
+      assetKey: key,
+      types: [type],
+      descending: true,
+      // One partition's are picked out of the asset's newest (enough for a recent history).
+      limit: partition === undefined ? limit : Math.max(1000, limit * 50),
+    })
+  )
+    .filter((e) => partition === undefined || ('partition' in e && e.partition === partition))
+    .slice(0, limit);
   if (ctx.values.json) {
     ctx.output.out(json(events));
     return 0;
@@ -127,4 +157,12 @@ async function contractHistory(
     : ['WHEN', 'STATUS', 'OVERDUE BY', 'REASON'];
   ctx.output.out(`${table([header, ...rows])}\n`);
   return 0;
+}
+
+/** `[2024-01-03]` or `[10]` (partitions read) after an input's key; nothing when unpartitioned. */
+function readPartitions(input: InputVersion): string {
+  if (input.partitions !== undefined && input.partitions.length === 1)
+    return `[${input.partitions[0]}]`;
+  const n = input.partitionCount ?? input.partitions?.length;
+  return n === undefined ? '' : `[${n} partitions]`;
 }

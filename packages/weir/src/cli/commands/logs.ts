@@ -1,5 +1,6 @@
 import { runLogs } from '../../execution/index.js';
 import type { StoredEvent } from '../../storage/index.js';
+import { describeRequest, partitionLabel } from '../_partitions.js';
 import type { Command } from '../command.js';
 import { formatTime, json, type Output, paint, STATUS_COLOR } from '../format.js';
 
@@ -16,7 +17,7 @@ export const logsCommand: Command = {
     }
     const { output } = ctx;
     output.out(
-      `run ${run.runId} ${paint(output, STATUS_COLOR[run.status] ?? 'bold', run.status)} · selection ${run.started.selection}${run.started.force ? ' (forced)' : ''} · started ${formatTime(run.startedAt)}\n`,
+      `run ${run.runId} ${paint(output, STATUS_COLOR[run.status] ?? 'bold', run.status)} · selection ${run.started.selection}${run.started.partitions ? ` · partitions ${describeRequest(run.started.partitions)}` : ''}${run.started.force ? ' (forced)' : ''}${run.started.backfillId ? ` · backfill ${run.started.backfillId}` : ''} · started ${formatTime(run.startedAt)}\n`,
     );
     for (const event of events) {
       const line = describe(event, output);
@@ -27,21 +28,29 @@ export const logsCommand: Command = {
 };
 
 function describe(event: StoredEvent, output: Output): string | undefined {
+  // A partition's step is named `key[partition]`.
+  const who =
+    'assetKey' in event && 'partition' in event
+      ? partitionLabel(event.assetKey, event.partition)
+      : '';
   switch (event.type) {
     case 'step:started':
-      return `${event.assetKey}: started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+      return `${who}: started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
     case 'step:log':
-      return `${event.assetKey}: ${paint(output, event.level === 'error' ? 'red' : event.level === 'warn' ? 'yellow' : 'gray', event.level)} ${event.message}${event.fields ? ` ${JSON.stringify(event.fields)}` : ''}`;
+      return `${who}: ${paint(output, event.level === 'error' ? 'red' : event.level === 'warn' ? 'yellow' : 'gray', event.level)} ${event.message}${event.fields ? ` ${JSON.stringify(event.fields)}` : ''}`;
     case 'step:retrying':
-      return `${event.assetKey}: attempt ${event.attempt} failed (${event.error.message}); retrying in ${event.delayMs} ms`;
+      return `${who}: attempt ${event.attempt} failed (${event.error.message}); retrying in ${event.delayMs} ms`;
     case 'step:failed':
-      return `${event.assetKey}: ${paint(output, 'red', 'failed')} ${event.error.message}${event.error.stack ? `\n${indent(event.error.stack)}` : ''}`;
+      return `${who}: ${paint(output, 'red', 'failed')} ${event.error.message}${event.error.stack ? `\n${indent(event.error.stack)}` : ''}`;
     case 'step:skipped':
-      return `${event.assetKey}: skipped, ${event.reason}`;
+      return `${who}: skipped, ${event.reason}`;
     case 'step:cancelled':
-      return `${event.assetKey}: cancelled`;
+      return `${who}: cancelled`;
     case 'asset:materialized':
-      return `${event.assetKey}: ${paint(output, 'green', 'materialized')} ${event.materialization.dataVersion.slice(0, 12)}`;
+      return `${who}: ${paint(output, 'green', 'materialized')} ${event.materialization.dataVersion.slice(0, 12)}`;
+    case 'partitions:added':
+    case 'partitions:removed':
+      return `dynamic partitions ${event.name}: ${event.type === 'partitions:added' ? 'added' : 'removed'} ${event.keys.join(', ')}`;
     case 'run:finished':
       return `run ${event.status}${event.reason ? `: ${event.reason}` : ''}`;
     default:

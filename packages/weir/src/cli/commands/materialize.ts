@@ -1,70 +1,165 @@
-import { materialize } from '../../execution/index.js';
+import { graphOf, materialize, type RunResult } from '../../execution/index.js';
+import type { AssetGraph } from '../../graph/index.js';
+import { PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
 import { type Command, positiveInteger } from '../command.js';
-import { json, paint, STATUS_COLOR, stepError } from '../format.js';
+import { json, type Output, paint, STATUS_COLOR, stepError, withClock } from '../format.js';
 import { Progress } from '../progress.js';
+
+const USAGE =
+  'weir materialize [SELECTION] [--partition KEY]… [--from A --to B] [--force] [--concurrency N] [--json]';
+
+/** Failed or skipped steps listed one per line before only counting the rest. */
+const LISTED = 20;
 
 export const materializeCommand: Command = {
   name: 'materialize',
-  summary: 'Materialize what is stale in a selection (everything by default)',
-  usage: 'weir materialize [SELECTION] [--force] [--concurrency N] [--json]',
-  options: { force: { type: 'boolean', short: 'f' }, concurrency: { type: 'string', short: 'c' } },
+  summary:
+    'Materialize what is stale in a selection (everything by default), or some partitions of it',
+  usage: USAGE,
+  help: `options:
+  --partition KEY      only this partition of the selected partitioned assets (repeatable, or a,b,c)
+  --from A --to B      only the partitions from A to B, both included (a date inside a window will do)
+  -f, --force          recompute even what is up to date (with partitions: each one asked for)
+  -c, --concurrency N  steps at once (default: the project's concurrency)
+A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) sets the time.
+`,
+  options: {
+    force: { type: 'boolean', short: 'f' },
+    concurrency: { type: 'string', short: 'c' },
+    ...PARTITION_OPTIONS,
+  },
   async run(ctx) {
     const { project } = await ctx.project();
+    const graph = graphOf(project);
+    const partitions = partitionRequest(ctx, USAGE);
     const instance = await ctx.instance();
     const progress = ctx.values.json
       ? undefined
-      : new Progress(ctx.output, Boolean(ctx.values.verbose));
+      : new Progress(ctx.output, Boolean(ctx.values.verbose), {
+          partitioned: (key) => graph.get(key)?.partitions !== undefined,
+        });
     const concurrency = positiveInteger(ctx.values.concurrency, 'concurrency');
-    const result = await materialize(project, {
-      instance,
-      ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
-      force: Boolean(ctx.values.force),
-      ...(concurrency === undefined ? {} : { concurrency }),
-      signal: ctx.signal,
-      ...(progress ? { onEvent: progress.onEvent, onLog: progress.onLog } : {}),
-    });
-    progress?.stop();
-    const exitCode =
-      result.status === 'success' || result.status === 'nothing-to-do'
-        ? 0
-        : result.status === 'cancelled'
-          ? 130
-          : 1;
+    let result: RunResult;
+    try {
+      result = await materialize(graph, {
+        instance,
+        ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
+        force: Boolean(ctx.values.force),
+        ...(concurrency === undefined ? {} : { concurrency }),
+        ...(partitions === undefined ? {} : { partitions }),
+        ...withClock(),
+        signal: ctx.signal,
+        ...(progress ? { onEvent: progress.onEvent, onLog: progress.onLog } : {}),
+      });
+    } finally {
+      progress?.stop();
+    }
+    const exitCode = runExitCode(result);
     if (ctx.values.json) {
-      ctx.output.out(json(result));
+      ctx.output.out(json(runJson(result)));
       return exitCode;
     }
-    const { output } = ctx;
-    for (const runId of result.recoveredRuns)
-      output.err(`note: closed run ${runId}, whose process had died\n`);
-    for (const { key, upstream } of result.plan.staleUpstream) {
-      output.err(
-        `note: ${key} not rerun: its upstream ${upstream.map((u) => `${u.key} (${u.status})`).join(', ')} is not selected; its inputs did not change (select +${key} to include the upstream)\n`,
-      );
-    }
-    if (result.status === 'nothing-to-do') {
-      const n = result.plan.upToDate.length;
-      output.out(`Nothing to do: ${n} asset${n === 1 ? ' is' : 's are'} up to date.\n`);
-      return 0;
-    }
-    const { summary } = result;
-    const parts = [`${summary.materialized.length} materialized`];
-    if (summary.unchanged.length)
-      parts.push(`${summary.unchanged.length} unchanged (inputs came out the same)`);
-    if (summary.failed.length) parts.push(`${summary.failed.length} failed`);
-    if (summary.skipped.length) parts.push(`${summary.skipped.length} skipped`);
-    if (summary.cancelled.length) parts.push(`${summary.cancelled.length} cancelled`);
-    if (result.plan.upToDate.length) parts.push(`${result.plan.upToDate.length} up to date`);
-    output.out(
-      `Run ${result.runId} ${paint(output, STATUS_COLOR[result.status] ?? 'bold', result.status)}: ${parts.join(', ')}.\n`,
-    );
-    for (const key of summary.failed)
-      output.out(
-        `  ${paint(output, 'red', 'failed')}   ${key}: ${stepError(key, result.reasons[key] ?? '')}\n`,
-      );
-    for (const key of summary.skipped)
-      output.out(`  ${paint(output, 'gray', 'skipped')}  ${key}: ${result.reasons[key]}\n`);
-    if (summary.failed.length > 0) output.out(`See the logs with: weir logs ${result.runId}\n`);
+    renderRun(result, graph, ctx.output, undefined, partitions !== undefined);
     return exitCode;
   },
 };
+
+export function runExitCode(result: RunResult): number {
+  return result.status === 'success' || result.status === 'nothing-to-do'
+    ? 0
+    : result.status === 'cancelled'
+      ? 130
+      : 1;
+}
+
+/** A run result as JSON: partition plans as counts (their bitsets do not serialize). */
+export function runJson(result: RunResult) {
+  return {
+    ...result,
+    plan: {
+      ...result.plan,
+      partitions: Object.fromEntries(
+        [...result.plan.partitions].map(([key, p]) => [
+          key,
+          {
+            planned: p.planned.count,
+            blocked: p.blocked.count,
+            ...(p.blockedReason ? { blockedReason: p.blockedReason } : {}),
+            blockedBy: p.blockedBy,
+          },
+        ]),
+      ),
+    },
+  };
+}
+
+/** The notes and summary lines of a finished run (or of nothing to do). */
+export function renderRun(
+  result: RunResult,
+  graph: AssetGraph,
+  output: Output,
+  name = `Run ${result.runId}`,
+  /** Partitions were asked for: "up to date" is about those. */
+  somePartitions = false,
+): void {
+  for (const runId of result.recoveredRuns)
+    output.err(`note: closed run ${runId}, whose process had died\n`);
+  for (const { key, upstream } of result.plan.staleUpstream) {
+    output.err(
+      `note: ${key} not rerun: its upstream ${upstream.map((u) => `${u.key} (${u.status})`).join(', ')} is not selected; its inputs did not change (select +${key} to include the upstream)\n`,
+    );
+  }
+  if (result.status === 'nothing-to-do') {
+    const n = result.plan.upToDate.length;
+    const partitioned = result.plan.upToDate.some((key) => graph.get(key)?.partitions);
+    output.out(
+      `Nothing to do: ${n} asset${n === 1 ? ' is' : 's are'} up to date${somePartitions && partitioned ? ' in the partitions asked for' : ''}.\n`,
+    );
+    return;
+  }
+  const { summary } = result;
+  const parts = [`${summary.materialized.length} materialized`];
+  if (summary.unchanged.length)
+    parts.push(`${summary.unchanged.length} unchanged (inputs came out the same)`);
+  if (summary.failed.length) parts.push(`${summary.failed.length} failed`);
+  if (summary.skipped.length) parts.push(`${summary.skipped.length} skipped`);
+  if (summary.cancelled.length) parts.push(`${summary.cancelled.length} cancelled`);
+  if (result.plan.upToDate.length) parts.push(`${result.plan.upToDate.length} up to date`);
+  if (summary.materialized.some((label) => label.endsWith(']')))
+    parts[0] += ` (${describeUnits(summary.materialized)})`;
+  output.out(
+    `${name} ${paint(output, STATUS_COLOR[result.status] ?? 'bold', result.status)}: ${parts.join(', ')}.\n`,
+  );
+  for (const label of summary.failed.slice(0, LISTED)) {
+    output.out(
+      `  ${paint(output, 'red', 'failed')}   ${label}: ${stepError(label, result.reasons[label] ?? '')}\n`,
+    );
+  }
+  if (summary.failed.length > LISTED)
+    output.out(`  … and ${summary.failed.length - LISTED} more failed\n`);
+  for (const label of summary.skipped.slice(0, LISTED))
+    output.out(`  ${paint(output, 'gray', 'skipped')}  ${label}: ${result.reasons[label]}\n`);
+  if (summary.skipped.length > LISTED)
+    output.out(`  … and ${summary.skipped.length - LISTED} more skipped\n`);
+  if (summary.failed.length > 0) output.out(`See the logs with: weir logs ${result.runId}\n`);
+}
+
+/** `up: 10 partitions, total` for the labels of a run's steps (`key`, `key[p]`, `key[a…b]`). */
+export function describeUnits(labels: readonly string[]): string {
+  const byKey = new Map<string, { units: number; ranges: boolean; partitioned: boolean }>();
+  for (const label of labels) {
+    const bracket = label.indexOf('[');
+    const key = bracket < 0 ? label : label.slice(0, bracket);
+    const entry = byKey.get(key) ?? { units: 0, ranges: false, partitioned: bracket >= 0 };
+    entry.units++;
+    if (label.includes('…')) entry.ranges = true;
+    byKey.set(key, entry);
+  }
+  return [...byKey]
+    .map(([key, { units, ranges, partitioned }]) =>
+      !partitioned
+        ? key
+        : `${key}: ${units} ${ranges ? `range${units === 1 ? '' : 's'} of partitions` : `partition${units === 1 ? '' : 's'}`}`,
+    )
+    .join(', ');
+}

@@ -1,7 +1,17 @@
 import { assetStatus } from '../../execution/index.js';
-import { type AssetState, summarize } from '../../versioning/index.js';
-import type { Command } from '../command.js';
+import { type AssetState, type PartitionedState, summarize } from '../../versioning/index.js';
 import {
+  condenseRuns,
+  keyedRun,
+  PARTITION_STATUSES,
+  type PartitionStatus,
+  partitionBar,
+  partitionCounts,
+  partitionRuns,
+} from '../_partition-map.js';
+import { type Command, positiveInteger } from '../command.js';
+import {
+  type Color,
   formatDuration,
   json,
   type Output,
@@ -11,32 +21,60 @@ import {
   withClock,
 } from '../format.js';
 
+const USAGE = 'weir status [SELECTION] [--partitions [--runs N]] [--no-observe] [--json]';
+
+/** Run lines printed per asset with --partitions unless --runs says otherwise. */
+const DEFAULT_RUNS = 20;
+const BAR_CELLS = 60;
+
 export const statusCommand: Command = {
   name: 'status',
   summary:
     'Show each asset as fresh, stale, missing or failed, with the reason, checks and freshness',
-  usage: 'weir status [SELECTION] [--no-observe] [--json]',
-  options: { 'no-observe': { type: 'boolean' } },
+  usage: USAGE,
+  help: `options:
+  --partitions   for each partitioned asset, a map of its partitions: counts, a bar, and runs of
+                 consecutive partitions with the same status (--json: every run)
+  --runs N       with --partitions, at most N lines per asset (default ${DEFAULT_RUNS}): past that,
+                 the longest runs stay and the shorter ones between them merge into mixed lines
+  --no-observe   do not observe source assets first
+WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that time.
+`,
+  options: {
+    'no-observe': { type: 'boolean' },
+    partitions: { type: 'boolean' },
+    runs: { type: 'string' },
+  },
   async run(ctx) {
     const { project } = await ctx.project();
+    const maxRuns = positiveInteger(ctx.values.runs, 'runs') ?? DEFAULT_RUNS;
     const states = await assetStatus(project, {
       instance: await ctx.instance(),
       ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
       observe: !ctx.values['no-observe'],
       ...withClock(),
     });
+    if (ctx.values.partitions) return partitionMaps(ctx.output, states, maxRuns, ctx.values.json);
     if (ctx.values.json) {
-      ctx.output.out(json(states.map(statusJson)));
+      ctx.output.out(json(states.map((s) => statusJson(s))));
       return 0;
     }
     const withFreshness = states.some((s) => s.freshness !== undefined);
+    const withPartitions = states.some((s) => s.partitions !== undefined);
     const rows = states.map((s) => [
       s.kind === 'source' ? paint(ctx.output, 'dim', s.key) : s.key,
       paint(ctx.output, STATUS_COLOR[s.status] ?? 'bold', s.status),
+      ...(withPartitions ? [countsCell(s.partitions, ctx.output)] : []),
       ...(withFreshness ? [freshnessCell(s, ctx.output)] : []),
-      summarize(s),
+      reasonOf(s),
     ]);
-    const header = ['ASSET', 'STATUS', ...(withFreshness ? ['FRESHNESS'] : []), 'REASON'];
+    const header = [
+      'ASSET',
+      'STATUS',
+      ...(withPartitions ? ['PARTITIONS'] : []),
+      ...(withFreshness ? ['FRESHNESS'] : []),
+      'REASON',
+    ];
     ctx.output.out(`${table([header, ...rows])}\n`);
     const counts = new Map<string, number>();
     for (const s of states) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -46,9 +84,156 @@ export const statusCommand: Command = {
     if (overdue > 0) tally.push(`${overdue} overdue`);
     if (warned > 0) tally.push(`${warned} with warnings`);
     ctx.output.out(`\n${tally.join(', ')}\n`);
+    if (states.some((s) => s.partitions && s.partitions.space.size > 0 && s.status !== 'fresh')) {
+      ctx.output.out(
+        `${paint(ctx.output, 'gray', 'see which partitions: weir status SELECTION --partitions')}\n`,
+      );
+    }
     return 0;
   },
 };
+
+/** The reason column; an empty partition space says why it is empty. */
+function reasonOf(state: AssetState): string {
+  const partitions = state.partitions;
+  if (partitions !== undefined && partitions.space.size === 0) {
+    const definition = partitions.space.definition;
+    return definition?.kind === 'dynamic'
+      ? `no partitions yet: add keys with weir partitions add ${definition.name} KEY…`
+      : `no partitions yet (${definition?.description ?? 'none'})`;
+  }
+  return summarize(state);
+}
+
+/** `7 fresh · 1 stale · 2 missing`, in colour; `(10)` when all one status. */
+function countsCell(partitions: PartitionedState | undefined, output: Output): string {
+  if (partitions === undefined) return '';
+  const counts = partitionCounts(partitions);
+  const size = partitions.space.size;
+  if (size === 0) return paint(output, 'gray', 'none yet');
+  const present = PARTITION_STATUSES.filter((status) => counts[status] > 0);
+  if (present.length === 1) return `${paint(output, COLORS[present[0]!], present[0]!)} (${size})`;
+  return present
+    .map((status) => `${counts[status]} ${paint(output, COLORS[status], status)}`)
+    .join(' · ');
+}
+
+const COLORS: Record<PartitionStatus, Color> = {
+  fresh: 'green',
+  stale: 'yellow',
+  missing: 'magenta',
+  failed: 'red',
+};
+const GLYPHS: Record<PartitionStatus, string> = {
+  fresh: '█',
+  stale: '▒',
+  missing: '·',
+  failed: '×',
+};
+
+/** `weir status --partitions`: each partitioned asset's partition map. */
+function partitionMaps(
+  output: Output,
+  states: readonly AssetState[],
+  maxRuns: number,
+  asJson: unknown,
+): number {
+  const partitioned = states.filter((s) => s.partitions !== undefined);
+  if (asJson) {
+    output.out(
+      json(
+        partitioned.map((s) => {
+          const p = s.partitions!;
+          return {
+            ...statusJson(s),
+            partitions: {
+              ...partitionsJson(p),
+              runs: partitionRuns(p).map((run) => keyedRun(run, p.space)),
+            },
+          };
+        }),
+      ),
+    );
+    return 0;
+  }
+  if (partitioned.length === 0) {
+    output.out('No partitioned assets in this selection.\n');
+    return 0;
+  }
+  const blocks: string[] = [];
+  let barShown = false;
+  for (const state of partitioned) {
+    const p = state.partitions!;
+    const { space } = p;
+    const counts = partitionCounts(p);
+    const lines = [
+      `${paint(output, 'bold', state.key)} ${paint(output, STATUS_COLOR[state.status] ?? 'bold', state.status)} · ${space.definition?.description ?? ''}`,
+    ];
+    if (space.size === 0) {
+      lines.push(`  ${reasonOf(state)}`);
+      blocks.push(lines.join('\n'));
+      continue;
+    }
+    const tally = PARTITION_STATUSES.filter((status) => counts[status] > 0)
+      .map((status) => `${counts[status]} ${paint(output, COLORS[status], status)}`)
+      .join(', ');
+    lines.push(`  ${space.size} partition${space.size === 1 ? '' : 's'}: ${tally}`);
+    const runs = partitionRuns(p);
+    if (runs.length > 1) {
+      const bar = partitionBar(runs, space.size, BAR_CELLS);
+      lines.push(
+        `  ${bar.map((status) => (status === undefined ? ' ' : paint(output, COLORS[status], GLYPHS[status]))).join('')}`,
+      );
+      barShown = true;
+    }
+    const condensed = condenseRuns(runs, maxRuns);
+    const rows = condensed.map((line) => {
+      const from = space.keyAt(line.start);
+      const range = line.end - line.start === 1 ? from : `${from} … ${space.keyAt(line.end - 1)}`;
+      if (line.status !== 'mixed')
+        return [
+          range,
+          paint(output, COLORS[line.status], line.status),
+          `(${line.end - line.start})`,
+        ];
+      const mix = PARTITION_STATUSES.filter((status) => line.counts[status] > 0)
+        .map((status) => `${line.counts[status]} ${status}`)
+        .join(', ');
+      return [range, paint(output, 'gray', 'mixed'), `(${line.end - line.start}: ${mix})`];
+    });
+    for (const line of table(rows).split('\n')) lines.push(`  ${line.trimEnd()}`);
+    if (condensed.length < runs.length) {
+      const mixed = condensed.filter((line) => line.status === 'mixed');
+      const merged = mixed.reduce((n, line) => n + line.runs, 0);
+      lines.push(
+        paint(
+          output,
+          'gray',
+          `  ${merged} shorter runs merged into ${mixed.length} mixed line${mixed.length === 1 ? '' : 's'}; every run: --runs ${runs.length} or --json`,
+        ),
+      );
+    }
+    blocks.push(lines.join('\n'));
+  }
+  output.out(`${blocks.join('\n\n')}\n`);
+  if (barShown) {
+    const legend = PARTITION_STATUSES.map(
+      (status) => `${paint(output, COLORS[status], GLYPHS[status])} ${status}`,
+    ).join('  ');
+    output.out(
+      `\n${paint(output, 'gray', `bar: ${legend}; each cell is the worst of the partitions it stands for`)}\n`,
+    );
+  }
+  return 0;
+}
+
+function partitionsJson(p: PartitionedState) {
+  return {
+    description: p.space.definition?.description ?? null,
+    size: p.space.size,
+    counts: partitionCounts(p),
+  };
+}
 
 function freshnessCell(state: AssetState, output: Output): string {
   const freshness = state.freshness;
@@ -71,7 +256,7 @@ function statusJson(s: AssetState) {
     key: s.key,
     kind: s.kind,
     status: s.status,
-    reason: summarize(s),
+    reason: reasonOf(s),
     causes: s.causes,
     warnings: s.warnings,
     freshness: s.freshness ?? null,
@@ -82,5 +267,6 @@ function statusJson(s: AssetState) {
     codeVersion: s.codeVersion,
     materializedAt: latest?.timestamp ?? null,
     runId: latest?.runId ?? null,
+    ...(s.partitions === undefined ? {} : { partitions: partitionsJson(s.partitions) }),
   };
 }

@@ -1,7 +1,10 @@
 import { explain, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
+import type { InputVersion, StoredEvent } from '../../storage/index.js';
 import type { AssetState, StaleCause } from '../../versioning/index.js';
-import { type Command, requirePositional } from '../command.js';
+import { PARTITION_STATUSES, partitionCounts } from '../_partition-map.js';
+import { partitionLabel } from '../_partitions.js';
+import { type Command, requirePositional, stringOption } from '../command.js';
 import {
   formatBytes,
   formatDuration,
@@ -13,24 +16,96 @@ import {
   withClock,
 } from '../format.js';
 
-const USAGE = 'weir why KEY [--json]';
+const USAGE = 'weir why KEY [--partition P] [--json]';
 
 export const whyCommand: Command = {
   name: 'why',
   summary: 'Explain an asset: the full chain of causes of its status, and its provenance',
   usage: USAGE,
-  options: {},
+  help: `options:
+  --partition P  explain one partition of a partitioned asset: which upstream partitions moved
+                 since it read them, and the provenance of its current materialization
+WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that time.
+`,
+  options: { partition: { type: 'string' } },
   async run(ctx) {
     const key = requirePositional(ctx, 'an asset key', USAGE);
+    const partition = stringOption(ctx.values.partition);
     const { project } = await ctx.project();
     const report = await explain(project, key, {
       instance: await ctx.instance(),
       ...withClock(),
+      ...(partition === undefined ? {} : { partition }),
     });
-    ctx.output.out(ctx.values.json ? json(report) : renderWhy(report, ctx.output));
+    if (ctx.values.json) {
+      ctx.output.out(json(whyJson(report)));
+      return 0;
+    }
+    ctx.output.out(
+      report.partition === undefined
+        ? renderWhy(report, ctx.output)
+        : renderPartitionWhy(report, report.partition, ctx.output),
+    );
     return 0;
   },
 };
+
+/** The report as JSON: a partitioned state's bitsets and arrays as counts. */
+function whyJson(report: WhyReport) {
+  const strip = (state: AssetState) => {
+    const { partitions, ...rest } = state;
+    return partitions === undefined
+      ? rest
+      : {
+          ...rest,
+          partitions: {
+            description: partitions.space.definition?.description ?? null,
+            size: partitions.space.size,
+            counts: partitionCounts(partitions),
+          },
+        };
+  };
+  return {
+    ...report,
+    state: strip(report.state),
+    upstream: Object.fromEntries(
+      Object.entries(report.upstream).map(([key, state]) => [key, strip(state)]),
+    ),
+  };
+}
+
+/** `weir why KEY --partition P`: that partition's status, causes and provenance. */
+export function renderPartitionWhy(
+  report: WhyReport,
+  why: NonNullable<WhyReport['partition']>,
+  output: Output,
+): string {
+  const label = partitionLabel(report.key, why.partition);
+  const lines = [
+    `${paint(output, 'bold', label)} is ${paint(output, STATUS_COLOR[why.status] ?? 'bold', why.status)}`,
+  ];
+  if (why.status === 'fresh')
+    lines.push('  its code and every partition it reads are the versions it was materialized from');
+  for (const cause of why.causes)
+    lines.push(`  ${paint(output, 'yellow', '•')} ${describeCause(cause)}`);
+  const partitions = report.state.partitions;
+  if (partitions !== undefined) {
+    const counts = partitionCounts(partitions);
+    const others = PARTITION_STATUSES.filter((s) => counts[s] > 0)
+      .map((s) => `${counts[s]} ${s}`)
+      .join(', ');
+    lines.push(
+      `  ${paint(output, 'gray', `${report.key} has ${partitions.space.definition?.description ?? 'partitions'}: ${others} (weir status ${report.key} --partitions)`)}`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    ...(why.current === undefined
+      ? [paint(output, 'gray', 'no materialization of this partition yet')]
+      : materializationLines(why.current, report.state.codeVersion)),
+  );
+  return `${lines.join('\n')}\n`;
+}
 
 export function renderWhy(report: WhyReport, output: Output): string {
   const { state } = report;
@@ -72,6 +147,14 @@ export function renderWhy(report: WhyReport, output: Output): string {
 function describeCause(cause: StaleCause): string {
   switch (cause.category) {
     case 'data': {
+      // Partitioned inputs: the cause counts or names partitions instead of versions.
+      if (cause.from === undefined && cause.to === undefined) {
+        const by =
+          cause.movedBy?.runId === undefined || cause.reason.includes(cause.movedBy.runId)
+            ? ''
+            : ` (materialized by run ${cause.movedBy.runId} at ${formatTime(cause.movedBy.timestamp)})`;
+        return `${cause.reason}${by}`;
+      }
       if (cause.to === undefined && cause.from !== undefined)
         return `input ${cause.dependency} was removed from the definition`;
       const by = cause.movedBy
@@ -84,9 +167,11 @@ function describeCause(cause: StaleCause): string {
         : `input ${cause.dependency} moved from ${shortVersion(cause.from)} to ${shortVersion(cause.to)}${by}`;
     }
     case 'code':
-      return `code version changed: ${cause.from} → ${cause.to}`;
+      return cause.from === '' && cause.to === ''
+        ? cause.reason
+        : `code version changed: ${cause.from} → ${cause.to}`;
     case 'failed':
-      return `${cause.reason} (see: weir logs ${cause.runId})`;
+      return cause.runId === '' ? cause.reason : `${cause.reason} (see: weir logs ${cause.runId})`;
     default:
       return cause.reason;
   }
@@ -111,6 +196,21 @@ function renderChecks(report: WhyReport, output: Output): string[] {
 
 function renderProvenance(report: WhyReport, output: Output): string[] {
   const event = report.current;
+  const partitions = report.state.partitions;
+  if (partitions !== undefined) {
+    const counts = partitionCounts(partitions);
+    const tally = PARTITION_STATUSES.filter((s) => counts[s] > 0)
+      .map((s) => `${counts[s]} ${s}`)
+      .join(', ');
+    return [
+      `${partitions.space.definition?.description ?? 'partitions'}: ${partitions.space.size === 0 ? 'none yet' : tally}`,
+      paint(
+        output,
+        'gray',
+        `each partition has its own provenance: weir why ${report.key} --partition P; the map: weir status ${report.key} --partitions`,
+      ),
+    ];
+  }
   if (event === undefined) return [paint(output, 'gray', 'no materialization yet')];
   if (event.type === 'asset:observed') {
     return [
@@ -118,15 +218,24 @@ function renderProvenance(report: WhyReport, output: Output): string[] {
       `  data version  ${event.observation.dataVersion}`,
     ];
   }
+  return materializationLines(event, report.state.codeVersion);
+}
+
+/** The provenance of one materialization: versions, inputs (with partitions read), artefact. */
+function materializationLines(
+  event: StoredEvent<'asset:materialized'>,
+  currentCodeVersion: string,
+): string[] {
   const m = event.materialization;
   const inputs = Object.entries(m.inputs);
   return [
     `current materialization (event ${event.id}, run ${event.runId}, ${formatTime(event.timestamp)}):`,
     `  data version  ${m.dataVersion}`,
-    `  code version  ${m.codeVersion}${m.codeVersion === report.state.codeVersion ? '' : `  (now ${report.state.codeVersion})`}`,
+    `  code version  ${m.codeVersion}${m.codeVersion === currentCodeVersion ? '' : `  (now ${currentCodeVersion})`}`,
     `  inputs${inputs.length === 0 ? '        (none)' : ''}`,
     ...inputs.map(
-      ([key, input]) => `    ${key}  ${shortVersion(input.dataVersion)}  (event ${input.eventId})`,
+      ([key, input]) =>
+        `    ${key}${describeReadPartitions(input)}  ${shortVersion(input.dataVersion)}  (event ${input.eventId}${(input.partitionCount ?? input.partitions?.length ?? 1) > 1 ? ', the newest read' : ''})`,
     ),
     `  config hash   ${m.configHash}`,
     `  artefact      ${m.artefact.format}, ${formatBytes(m.artefact.size)}, ${m.artefact.location}`,
@@ -135,4 +244,16 @@ function renderProvenance(report: WhyReport, output: Output): string[] {
       ? [`  metadata      ${JSON.stringify(m.metadata)}`]
       : []),
   ];
+}
+
+/** `[2024-01-03]`, `[2024-01-01, 2024-01-02]` or ` (10 partitions)` for an input that read partitions. */
+function describeReadPartitions(input: InputVersion): string {
+  const keys = input.partitions;
+  if (keys !== undefined && keys.length > 0) {
+    if (keys.length <= 3) return `[${keys.join(', ')}]`;
+    return `[${keys[0]} … ${keys[keys.length - 1]}] (${input.partitionCount ?? keys.length} partitions)`;
+  }
+  if (input.partitionCount !== undefined)
+    return ` (${input.partitionCount} partition${input.partitionCount === 1 ? '' : 's'})`;
+  return '';
 }

@@ -6,6 +6,7 @@
  */
 export { type TimeAxis, timeAxis } from './_time-axis.js';
 export * from './definitions.js';
+export type * from './mapping.js';
 export * from './partition-set.js';
 export * from './range.js';
 export * from './space.js';

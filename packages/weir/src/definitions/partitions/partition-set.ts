@@ -31,6 +31,19 @@ export class PartitionSet {
     this.words = words ?? new Uint32Array(Math.ceil(size / 32));
   }
 
+  /**
+   * A set over `size` indices whose bit `i` is bit `i % 32` of `words[i >> 5]` (taken, not
+   * copied): for building sets in tight loops without a call per index.
+   */
+  static fromWords(size: number, words: Uint32Array): PartitionSet {
+    if (words.length !== Math.ceil(size / 32)) {
+      throw new InvariantError(`${words.length} words cannot hold a set of ${size} partitions`);
+    }
+    const tail = size & 31;
+    if (tail !== 0) words[words.length - 1]! &= 0xffffffff >>> (32 - tail);
+    return new PartitionSet(size, words);
+  }
+
   static empty(size: number): PartitionSet {
     return new PartitionSet(size);
   }

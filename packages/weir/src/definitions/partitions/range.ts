@@ -92,7 +92,19 @@ function indexIn(space: PartitionSpace, text: string, end: 'from' | 'to'): numbe
         `'${text}' (${end}) is neither a partition key nor a date 'YYYY-MM-DD' or date-time 'YYYY-MM-DDTHH:mm'; ${validRange(space)}`,
       );
     }
-    const index = key ?? axis.containing(instant!);
+    // A bare date ending a range of hours means the whole day, through its last hour.
+    const wholeDay =
+      key === undefined &&
+      end === 'to' &&
+      definition.cadence === 'hourly' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(text);
+    const nextDay = wholeDay
+      ? axis.instantOf(
+          new Date(Date.parse(`${text}T00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+        )
+      : undefined;
+    const index =
+      key ?? (nextDay !== undefined ? axis.containing(nextDay) - 1 : axis.containing(instant!));
     if (index >= 0 && index < space.size) return index;
     const where =
       space.size === 0

@@ -16,6 +16,12 @@ export function allPartitionsMapping(): PartitionMapping {
   return {
     description: 'every upstream partition',
     validate: () => undefined,
+    readsOne: (up) => up.definition === undefined,
+    newestRead(values, _up, down) {
+      let newest = 0;
+      for (const value of values) if (value > newest) newest = value;
+      return new Float64Array(down.size).fill(newest);
+    },
     upstreamFor: (downstream, _down, up) => ({
       partitions: downstream.isEmpty() ? PartitionSet.empty(up.size) : PartitionSet.all(up.size),
       missing: [],

@@ -9,6 +9,7 @@ import {
 } from '../../definitions/partitions/index.js';
 import { identityMapping } from './identity.js';
 import { assertConnects, describeSpace, type PartitionMapping, sameDefinition } from './mapping.js';
+import { newestRead } from './newest-read.js';
 import { timeWindowMapping } from './time-window.js';
 
 interface Sides {
@@ -62,6 +63,30 @@ export function dimensionMapping(dimension: string, inner?: PartitionMapping): P
     validate(up, down) {
       const result = sides(up, down);
       return typeof result === 'string' ? result : undefined;
+    },
+    readsOne(up, down) {
+      const s = sides(up, down);
+      if (typeof s === 'string' || s.multi === up) return false;
+      return s.inner.readsOne(up, s.dim.space);
+    },
+    newestRead(values, up, down) {
+      const s = resolve(up, down);
+      const [first, second] = s.multi.dimensions!;
+      const inner = second.space.size;
+      const dimIndex = (i: number) =>
+        s.at === 0 ? Math.floor(i / inner) : i - Math.floor(i / inner) * inner;
+      if (s.multi === down) {
+        const perDim = newestRead(s.inner, values, up, s.dim.space);
+        const out = new Float64Array(down.size);
+        for (let i = 0; i < down.size; i++) out[i] = perDim[dimIndex(i)]!;
+        return out;
+      }
+      const reduced = new Float64Array((s.at === 0 ? first : second).space.size);
+      for (let i = 0; i < up.size; i++) {
+        const j = dimIndex(i);
+        if (values[i]! > reduced[j]!) reduced[j] = values[i]!;
+      }
+      return newestRead(s.inner, reduced, s.dim.space, down);
     },
     upstreamFor(downstream, down, up) {
       const s = resolve(up, down);

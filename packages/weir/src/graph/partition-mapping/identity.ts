@@ -10,6 +10,7 @@ import {
   type PartitionMapping,
   sameDefinition,
 } from './mapping.js';
+import { shifted } from './newest-read.js';
 
 /**
  * Each partition reads the upstream partition with the same key: for the same definition,
@@ -23,6 +24,18 @@ export function identityMapping(): PartitionMapping {
   const mapping: PartitionMapping = {
     description: 'the upstream partition with the same key',
     validate: (up, down) => validateIdentity(up, down),
+    readsOne: () => true,
+    newestRead(values, up, down) {
+      assertConnects(mapping, up, down);
+      const shift = indexShift(down, up);
+      if (shift !== undefined) return shifted(values, down.size, shift);
+      const out = new Float64Array(down.size);
+      for (let d = 0; d < down.size; d++) {
+        const j = up.indexOf(down.keyAt(d));
+        if (j >= 0) out[d] = values[j]!;
+      }
+      return out;
+    },
     upstreamFor(downstream, down, up) {
       assertConnects(mapping, up, down);
       const partitions = PartitionSet.empty(up.size);

@@ -7,5 +7,6 @@ export { defaultMapping } from './default.js';
 export { dimensionMapping } from './dimension.js';
 export { identityMapping } from './identity.js';
 export { type PartitionMapping, sameDefinition, type UpstreamPartitions } from './mapping.js';
+export { newestRead } from './newest-read.js';
 export { staticMapping } from './static.js';
 export { lastNMapping, timeWindowMapping } from './time-window.js';

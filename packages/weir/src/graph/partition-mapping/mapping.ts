@@ -5,40 +5,16 @@
  * read?", staleness asks "which downstream partitions read this changed one?".
  */
 import {
+  type PartitionMapping,
   type PartitionSet,
   type PartitionSpace,
   type PartitionsDefinition,
   timeAxis,
 } from '../../definitions/partitions/index.js';
+
+export type { PartitionMapping, UpstreamPartitions } from '../../definitions/partitions/index.js';
+
 import { DefinitionError } from '../../errors.js';
-
-/** What a downstream set reads upstream. */
-export interface UpstreamPartitions {
-  /** Upstream partitions that exist and are read. */
-  partitions: PartitionSet;
-  /** Keys the downstream needs that the upstream space does not have (e.g. before its start). */
-  missing: readonly string[];
-}
-
-/**
- * A rule connecting the partitions of an upstream asset to those of a downstream one.
- * `upstreamFor` is monotone, and `downstreamFor(upstreamFor(D).partitions)` covers every
- * partition of `D` that reads at least one existing upstream partition.
- */
-export interface PartitionMapping {
-  /** One line for `why` and error messages, e.g. "last 7 upstream windows". */
-  readonly description: string;
-  /** The upstream partitions `downstream` reads. */
-  upstreamFor(
-    downstream: PartitionSet,
-    down: PartitionSpace,
-    up: PartitionSpace,
-  ): UpstreamPartitions;
-  /** The downstream partitions that read any of `upstream`. */
-  downstreamFor(upstream: PartitionSet, up: PartitionSpace, down: PartitionSpace): PartitionSet;
-  /** Why this mapping cannot connect these spaces, or undefined. */
-  validate(up: PartitionSpace, down: PartitionSpace): string | undefined;
-}
 
 /** Throws the mapping's own complaint about two spaces as a `DefinitionError`. */
 export function assertConnects(

@@ -34,6 +34,18 @@ export function staticMapping(map: Record<string, string | readonly string[]>): 
   const mapping: PartitionMapping = {
     description: `a static table of ${table.size} downstream key${table.size === 1 ? '' : 's'}`,
     validate: (up, down) => validateStatic(table, inverse, up, down),
+    readsOne: () => [...table.values()].every((ups) => ups.length <= 1),
+    newestRead(values, up, down) {
+      assertConnects(mapping, up, down);
+      const out = new Float64Array(down.size);
+      for (let d = 0; d < down.size; d++) {
+        for (const key of table.get(down.keyAt(d)) ?? []) {
+          const j = up.indexOf(key);
+          if (j >= 0 && values[j]! > out[d]!) out[d] = values[j]!;
+        }
+      }
+      return out;
+    },
     upstreamFor(downstream, down, up) {
       assertConnects(mapping, up, down);
       const partitions = PartitionSet.empty(up.size);

@@ -12,6 +12,7 @@ import {
 } from '../../definitions/partitions/index.js';
 import { DefinitionError } from '../../errors.js';
 import { addClamped, assertConnects, describeSpace, type PartitionMapping } from './mapping.js';
+import { shifted, windowMax } from './newest-read.js';
 
 function validateTimes(name: string, up: PartitionSpace, down: PartitionSpace): string | undefined {
   if (up.definition?.kind === 'time-window' && down.definition?.kind === 'time-window') {
@@ -50,6 +51,29 @@ export function timeWindowMapping(): PartitionMapping {
   const mapping: PartitionMapping = {
     description: 'the upstream time windows that overlap the downstream window',
     validate: (up, down) => validateTimes('timeWindowMapping', up, down),
+    readsOne(up, down) {
+      if (validateTimes('timeWindowMapping', up, down) !== undefined) return false;
+      const { upAxis, downAxis, shift } = axes(mapping, up, down);
+      if (shift !== undefined) return true;
+      // Calendars repeat yearly: a year and a month of downstream windows, with every
+      // daylight-saving shift, show whether each fits in one upstream window.
+      const windows = Math.ceil((400 * 86_400_000) / downAxis.maxLength);
+      for (let d = 0; d < windows; d++) {
+        const [lo, hi] = overlapping(downAxis, upAxis, d, d + 1);
+        if (hi - lo > 1) return false;
+      }
+      return true;
+    },
+    newestRead(values, up, down) {
+      const { upAxis, downAxis, shift } = axes(mapping, up, down);
+      if (shift !== undefined) return shifted(values, down.size, shift);
+      return windowMax(
+        values,
+        down.size,
+        (d) => upAxis.containing(downAxis.startOf(d)),
+        (d) => upAxis.containing(downAxis.startOf(d + 1) - 1) + 1,
+      );
+    },
     upstreamFor(downstream, down, up) {
       const { upAxis, downAxis, shift } = axes(mapping, up, down);
       const partitions = PartitionSet.empty(up.size);
@@ -92,6 +116,18 @@ export function lastNMapping(n: number): PartitionMapping {
   const mapping: PartitionMapping = {
     description: `the last ${n} upstream time window${n === 1 ? '' : 's'} ending with the downstream window`,
     validate: (up, down) => validateTimes('lastNMapping', up, down),
+    readsOne: () => n === 1,
+    newestRead(values, up, down) {
+      const { upAxis, downAxis, shift } = axes(mapping, up, down);
+      const last = (d: number) =>
+        shift !== undefined ? d + shift : upAxis.containing(downAxis.startOf(d + 1)) - 1;
+      return windowMax(
+        values,
+        down.size,
+        (d) => last(d) - n + 1,
+        (d) => last(d) + 1,
+      );
+    },
     upstreamFor(downstream, down, up) {
       const { upAxis, downAxis, shift } = axes(mapping, up, down);
       const partitions = PartitionSet.empty(up.size);

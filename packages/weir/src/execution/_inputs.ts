@@ -1,0 +1,129 @@
+/**
+ * What a step reads: each input's value (one partition, a map of several, or an
+ * unpartitioned value) and the provenance of every upstream, through the edge's mapping.
+ */
+import {
+  type AssetDefinition,
+  PartitionSet,
+  resolvePartitionSpace,
+  type SourceObservation,
+} from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
+import type { AssetNode } from '../graph/index.js';
+import { defaultMapping } from '../graph/index.js';
+import { sha256 } from '../hash.js';
+import type { InputVersion } from '../storage/index.js';
+import type { RunContext } from './_run-context.js';
+import type { StepUnit } from './_units.js';
+import { loadValue } from './_values.js';
+
+const UNPARTITIONED = resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
+
+/** How many partition keys provenance lists before keeping only their count. */
+const LISTED_PARTITIONS = 10;
+
+export interface StepInputs {
+  values: Record<string, unknown>;
+  provenance: Record<string, InputVersion>;
+}
+
+export async function gatherInputs(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+): Promise<StepInputs> {
+  const definition = node.definition as AssetDefinition;
+  const range = definition.backfillPolicy === 'single-run';
+  /** Per partitioned parent: the partition keys this unit reads that have a version. */
+  const readKeys = new Map<string, string[]>();
+  const provenance: Record<string, InputVersion> = {};
+  for (const parent of node.parents) {
+    if (!run.versions.isPartitioned(parent)) {
+      provenance[parent] = run.versions.current(parent);
+      continue;
+    }
+    const keys = await partitionsRead(run, node, unit, parent);
+    readKeys.set(parent, keys);
+    provenance[parent] = combined(run, parent, keys);
+  }
+  const values: Record<string, unknown> = {};
+  for (const [name, parent] of node.inputs) {
+    const keys = readKeys.get(parent);
+    const many = range || definition.inputModes[name]?.many === true;
+    if (keys === undefined) {
+      const value = await loadInput(run, parent);
+      values[name] = many ? new Map([['', value]]) : value;
+    } else if (many) {
+      const map = new Map<string, unknown>();
+      for (const key of keys) map.set(key, await loadInput(run, parent, key));
+      values[name] = map;
+    } else {
+      if (keys.length !== 1) {
+        throw new EnvironmentError(
+          'E_ARTEFACT',
+          `input '${name}' of ${unit.label} has no partition of ${parent} to read`,
+          { hint: `materialize it first, e.g. weir materialize +${node.key}` },
+        );
+      }
+      values[name] = await loadInput(run, parent, keys[0]!);
+    }
+  }
+  return { values, provenance };
+}
+
+/** The partitions of `parent` that `unit` reads and that have a version, in partition order. */
+async function partitionsRead(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+  parent: string,
+): Promise<string[]> {
+  const up = run.spaces.get(parent)!;
+  const down = unit.space ?? UNPARTITIONED;
+  const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
+  const set = unit.partitions ?? PartitionSet.all(1);
+  const keys: string[] = [];
+  for (const i of mapping.upstreamFor(set, down, up).partitions.indices()) keys.push(up.keyAt(i));
+  await run.versions.load(parent, keys);
+  return keys.filter((key) => run.versions.event(parent, key) !== undefined);
+}
+
+/** One input version for several partitions: a hash of their keys and versions, the newest event. */
+function combined(run: RunContext, parent: string, keys: readonly string[]): InputVersion {
+  if (keys.length === 1) {
+    return { ...run.versions.current(parent, keys[0]), partitionCount: 1, partitions: [keys[0]!] };
+  }
+  let eventId = 0;
+  const lines: string[] = [];
+  for (const key of keys) {
+    const version = run.versions.current(parent, key);
+    if (version.eventId > eventId) eventId = version.eventId;
+    lines.push(`${key}=${version.dataVersion}`);
+  }
+  const input: InputVersion = {
+    dataVersion: keys.length === 0 ? '' : sha256(`weir-partitions/1\n${lines.join('\n')}`),
+    eventId,
+    partitionCount: keys.length,
+  };
+  if (keys.length <= LISTED_PARTITIONS) input.partitions = [...keys];
+  return input;
+}
+
+async function loadInput(run: RunContext, key: string, partition?: string): Promise<unknown> {
+  const current = run.versions.event(key, partition);
+  if (current?.type === 'asset:observed') {
+    const observation: SourceObservation = {
+      dataVersion: current.observation.dataVersion,
+      observedAt: new Date(current.timestamp).toISOString(),
+      metadata: current.observation.metadata,
+    };
+    return observation;
+  }
+  if (current?.type !== 'asset:materialized') {
+    throw new EnvironmentError(
+      'E_ARTEFACT',
+      `input ${key}${partition === undefined ? '' : `[${partition}]`} has no materialization to read`,
+    );
+  }
+  return loadValue(run.artefacts, current, (location) => run.readArtefact(location));
+}

@@ -1,0 +1,56 @@
+/**
+ * Definition-time checks of the edges that touch partitions: the mapping connects the two
+ * assets' partitions, and an input typed as one value reads one partition.
+ */
+import {
+  type AnyAssetDefinition,
+  type PartitionSpace,
+  resolvePartitionSpace,
+} from '../definitions/index.js';
+import { DefinitionError } from '../errors.js';
+import { defaultMapping } from './partition-mapping/index.js';
+
+/** Every problem with the partition mappings of `definitions`' edges, one line each. */
+export function edgeProblems(definitions: ReadonlyMap<string, AnyAssetDefinition>): string[] {
+  const problems: string[] = [];
+  // Shapes only: time windows as of now, dynamic sets empty.
+  const context = { now: Date.now(), dynamicKeys: () => [] };
+  const spaceOf = (definition: AnyAssetDefinition): PartitionSpace =>
+    resolvePartitionSpace(definition.kind === 'asset' ? definition.partitions : undefined, context);
+  for (const definition of definitions.values()) {
+    if (definition.kind !== 'asset') continue;
+    const down = spaceOf(definition);
+    const edges: Array<{ name: string | undefined; parent: string }> = [
+      ...Object.entries(definition.ins).map(([name, up]) => ({ name, parent: up.key })),
+      ...definition.deps.map((parent) => ({ name: undefined, parent })),
+    ];
+    for (const { name, parent } of edges) {
+      const upstream = definitions.get(parent);
+      if (upstream === undefined) continue;
+      const up = spaceOf(upstream);
+      if (up.definition === undefined && down.definition === undefined) continue;
+      const mode = name === undefined ? undefined : definition.inputModes[name];
+      const what = name === undefined ? `dependency '${parent}'` : `input '${name}' ('${parent}')`;
+      try {
+        const mapping = mode?.mapping ?? defaultMapping(up, down);
+        const problem = mapping.validate(up, down);
+        if (problem !== undefined) {
+          problems.push(`asset '${definition.key}' ${what}: ${problem}`);
+        } else if (mode !== undefined && !mode.many && !mapping.readsOne(up, down)) {
+          problems.push(
+            `asset '${definition.key}' input '${name}' reads several partitions of '${parent}' (${mapping.description}) but is typed as one value: declare it as many(${safeName(parent)}${mode.mapping === undefined ? '' : ', mapping'}) to receive a map from partition key to value`,
+          );
+        }
+      } catch (error) {
+        if (!(error instanceof DefinitionError)) throw error;
+        problems.push(`asset '${definition.key}' ${what}: ${error.message}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function safeName(key: string): string {
+  const last = key.split('/').pop() ?? key;
+  return /^[A-Za-z_$][\w$]*$/.test(last) ? last : 'upstream';
+}

@@ -71,17 +71,37 @@ export async function gatherInputs(
   return { values, provenance };
 }
 
-/** The partitions of `parent` that `unit` reads and that have a version, in partition order. */
+/**
+ * The provenance of one partition of a range unit (`single-run`): what that partition alone
+ * reads, so its history and `why` name its own inputs, not the whole range's.
+ */
+export async function partitionProvenance(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+  index: number,
+): Promise<Record<string, InputVersion>> {
+  const provenance: Record<string, InputVersion> = {};
+  const one = PartitionSet.empty(unit.space!.size).add(index);
+  for (const parent of node.parents) {
+    provenance[parent] = run.versions.isPartitioned(parent)
+      ? combined(run, parent, await partitionsRead(run, node, unit, parent, one))
+      : run.versions.current(parent);
+  }
+  return provenance;
+}
+
+/** The partitions of `parent` that `unit` (or `set` of its space) reads and that have a version, in partition order. */
 async function partitionsRead(
   run: RunContext,
   node: AssetNode,
   unit: StepUnit,
   parent: string,
+  set: PartitionSet = unit.partitions ?? PartitionSet.all(1),
 ): Promise<string[]> {
   const up = run.spaces.get(parent)!;
   const down = unit.space ?? UNPARTITIONED;
   const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
-  const set = unit.partitions ?? PartitionSet.all(1);
   const keys: string[] = [];
   for (const i of mapping.upstreamFor(set, down, up).partitions.indices()) keys.push(up.keyAt(i));
   await run.versions.load(parent, keys);

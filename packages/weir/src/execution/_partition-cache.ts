@@ -18,6 +18,8 @@ export interface PartitionSnapshot {
   throughId: number;
   /** The timestamp of event `throughId`, to recognise the log it came from. */
   throughTimestamp: number;
+  /** How many partitions the stored snapshot holds (`dense` is resized to the space asked for). */
+  storedSize?: number;
 }
 
 interface Header {
@@ -64,7 +66,12 @@ export class PartitionCache {
         dense.codeIndex.set(stored.codeIndex.subarray(0, keep));
       }
       dense.codeVersions = header.codeVersions;
-      return { dense, throughId: header.throughId, throughTimestamp: header.throughTimestamp };
+      return {
+        dense,
+        throughId: header.throughId,
+        throughTimestamp: header.throughTimestamp,
+        storedSize: n,
+      };
     } catch {
       return undefined;
     }

@@ -1,3 +1,5 @@
+import { PartitionSet, resolvePartitionSpace } from '../definitions/index.js';
+import { defaultMapping } from '../graph/index.js';
 import type { AssetRecord, RunSummary, WeirEvent } from '../storage/index.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
@@ -89,13 +91,20 @@ export async function schedule(
      * unit reading it through an unplanned (up-to-date) asset is unaffected, and a unit
      * already running or settled is never skipped.
      */
-    const skipDownstream = async (failed: StepUnit, reason: string) => {
+    const skipDownstream = async (
+      failed: StepUnit,
+      reason: string,
+      /** Only the direct children for which this holds (those reading a blocked partition). */
+      reads: (child: StepUnit) => boolean = () => true,
+    ) => {
       const skipped: StepUnit[] = [];
       const queue = [failed];
       while (queue.length > 0) {
-        for (const id of queue.pop()!.children) {
+        const from = queue.pop()!;
+        for (const id of from.children) {
           const child = units[id]!;
           if (settled[id] || inFlight.has(child)) continue;
+          if (from === failed && !reads(child)) continue;
           settle(child);
           skipped.push(child);
           queue.push(child);
@@ -132,9 +141,23 @@ export async function schedule(
             await skipDownstream(unit, `upstream ${unit.label} failed`);
           } else if (outcome.status === 'blocked') {
             for (const event of outcome.usable) run.versions.update(event);
-            summary.failed.push(unit.label);
-            reasons[unit.label] = outcome.reason;
-            await skipDownstream(unit, `check ${outcome.checks[0]} on ${unit.label} failed`);
+            // A range step can pass on some partitions: those count, and only readers of the
+            // blocked ones are skipped.
+            const blocked = new Set(outcome.blocked);
+            const label = (key: string) =>
+              unit.partitions === undefined ? unit.key : `${unit.key}[${key}]`;
+            for (const event of outcome.usable) summary.materialized.push(label(event.partition));
+            for (const key of outcome.blocked) {
+              summary.failed.push(label(key));
+              reasons[label(key)] = outcome.reason;
+            }
+            await skipDownstream(
+              unit,
+              `check ${outcome.checks[0]} on ${unit.label} failed`,
+              outcome.usable.length === 0
+                ? undefined
+                : (child) => readsAnyOf(run, child, unit, blocked),
+            );
           } else {
             summary.cancelled.push(unit.label);
             await run.record(
@@ -165,4 +188,20 @@ export async function schedule(
     run.signal.addEventListener('abort', onAbort, { once: true });
     pump();
   });
+}
+
+/** Whether `child` reads any of the partitions `keys` of `parent`'s unit. */
+function readsAnyOf(
+  run: RunContext,
+  child: StepUnit,
+  parent: StepUnit,
+  keys: ReadonlySet<string>,
+): boolean {
+  const up = parent.space;
+  if (up === undefined) return true;
+  const down = child.space ?? resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
+  const mapping = run.graph.node(child.key).mappings.get(parent.key) ?? defaultMapping(up, down);
+  const reads = mapping.upstreamFor(child.partitions ?? PartitionSet.all(1), down, up).partitions;
+  for (const i of reads.indices()) if (keys.has(up.keyAt(i))) return true;
+  return false;
 }

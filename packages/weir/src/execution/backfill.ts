@@ -41,7 +41,7 @@ export async function backfill(
   const selected = selectKeys(graph, options.selection);
   const now = options.now ?? Date.now();
   const { spaces } = await readPartitionInputs(graph, eventLog, selected, now);
-  const requested = requestedPartitions(selected, spaces, options.partitions);
+  const requested = requestedPartitions(graph, selected, spaces, options.partitions);
   let count = 0;
   for (const set of requested.values()) count += set.count;
   const backfillId = `bf-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -77,6 +77,15 @@ export async function resumeBackfill(
       'E_USAGE',
       `backfill ${backfillId} ${record.status === 'success' ? 'has finished' : 'was cancelled'}; nothing to resume`,
       { hint: 'start a new one with weir backfill SELECTION --from … --to …' },
+    );
+  }
+  await recoverCrashedRuns(options.instance.eventLog);
+  const [newest] = record.runIds;
+  if (newest !== undefined && (await options.instance.eventLog.run(newest))?.status === 'running') {
+    throw new EnvironmentError(
+      'E_USAGE',
+      `backfill ${backfillId} is running (run ${newest}); resume it once that run has ended`,
+      { hint: `to stop it: weir backfill --cancel ${backfillId}` },
     );
   }
   const { request } = record.requested;
@@ -146,8 +155,10 @@ async function runBackfill(
       backfillId,
       signal: stop.signal,
     });
-    // Interrupted (Ctrl-C) stays resumable; cancelled from elsewhere is recorded already.
-    if (!cancelled && run.status !== 'cancelled') {
+    // Interrupted (Ctrl-C) stays resumable; cancelled from elsewhere is recorded already,
+    // perhaps after the last poll: it is never overwritten.
+    const latest = await eventLog.backfill(backfillId);
+    if (!cancelled && run.status !== 'cancelled' && latest?.status !== 'cancelled') {
       await eventLog.append([
         {
           type: 'backfill:finished',
@@ -177,7 +188,8 @@ async function materializedBy(
   const done = new Map<string, Set<string>>();
   for (const runId of runIds) {
     for (const event of await eventLog.events({ runId, types: ['asset:materialized'] })) {
-      if (event.type !== 'asset:materialized') continue;
+      // A materialization that failed a blocking check is not done: resume redoes it.
+      if (event.type !== 'asset:materialized' || event.materialization.blockedBy?.length) continue;
       const set = done.get(event.assetKey) ?? new Set<string>();
       set.add(event.partition);
       done.set(event.assetKey, set);

@@ -14,7 +14,7 @@ import {
   resolvePartitionSpace,
 } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
-import type { AssetGraph } from '../graph/index.js';
+import { type AssetGraph, defaultMapping } from '../graph/index.js';
 import type { EventLog } from '../storage/index.js';
 import {
   applyRows,
@@ -67,11 +67,8 @@ export async function readPartitionInputs(
       dynamicKeys: (name) => dynamic.get(name) ?? [],
     });
     spaces.set(key, space);
-    // Indices of dynamic keys move when keys are removed: only fixed layouts are cached.
     const fingerprint =
-      cache !== undefined && dynamicNames(definition).length === 0
-        ? JSON.stringify(definition)
-        : undefined;
+      cache !== undefined && stableLayout(definition) ? JSON.stringify(definition) : undefined;
     const snapshot =
       fingerprint === undefined
         ? undefined
@@ -82,10 +79,11 @@ export async function readPartitionInputs(
     );
     const dense = applyRows(snapshot?.dense ?? emptyDense(space.size), space, changed);
     rows.set(key, dense);
-    if (
-      fingerprint !== undefined &&
-      (snapshot === undefined || changed.partitions.length > REWRITE_AFTER)
-    ) {
+    // A space smaller than the snapshot (a clock set back) keeps the larger snapshot.
+    const rewrite =
+      snapshot === undefined ||
+      (changed.partitions.length > REWRITE_AFTER && (snapshot.storedSize ?? 0) <= space.size);
+    if (fingerprint !== undefined && rewrite) {
       const through = changed.throughId > 0 ? await eventLog.event(changed.throughId) : undefined;
       if (through !== undefined || changed.throughId === 0) {
         cache!.write(key, fingerprint, {
@@ -113,6 +111,19 @@ async function validSnapshot(
   return event?.timestamp === snapshot.throughTimestamp ? snapshot : undefined;
 }
 
+/**
+ * Whether a partition keeps its index as time passes: one time window or a static list, or
+ * multi partitions whose first dimension is a time window or static list and second a
+ * static list. (A dynamic key's index moves when a key is removed; in multi partitions
+ * every index moves when the second dimension grows.)
+ */
+function stableLayout(definition: PartitionsDefinition): boolean {
+  if (definition.kind === 'time-window' || definition.kind === 'static') return true;
+  if (definition.kind !== 'multi') return false;
+  const [first, second] = definition.dimensions;
+  return first?.partitions.kind !== 'dynamic' && second?.partitions.kind === 'static';
+}
+
 function dynamicNames(definition: PartitionsDefinition): string[] {
   if (definition.kind === 'dynamic') return [definition.name];
   if (definition.kind === 'multi')
@@ -121,10 +132,16 @@ function dynamicNames(definition: PartitionsDefinition): string[] {
 }
 
 /**
- * The partitions `request` names in each selected partitioned asset. A key or range end an
- * asset does not have is an error naming the asset and its partitions.
+ * The partitions to work on in each selected partitioned asset. The request names them in
+ * every asset whose partitions have those keys; an upstream asset of the selection also gets
+ * the partitions its selected downstream partitions read (`+rising_3d --partition
+ * 2024-01-05` includes the three days that window reads), so an asset with other partitions
+ * (states upstream of days) gets what is read of it, and one downstream the partitions
+ * reading what is requested. An asset the request reaches in none of these ways is an error
+ * naming it.
  */
 export function requestedPartitions(
+  graph: AssetGraph,
   selected: Iterable<string>,
   spaces: ReadonlyMap<string, PartitionSpace>,
   request: PartitionRequest | undefined,
@@ -139,42 +156,73 @@ export function requestedPartitions(
   if ((request.from === undefined) !== (request.to === undefined)) {
     throw new EnvironmentError('E_USAGE', 'give both --from and --to (a range includes both ends)');
   }
-  let partitioned = 0;
-  for (const key of selected) {
-    const space = spaces.get(key);
-    if (space === undefined) continue;
-    partitioned++;
-    const set = Partitions.empty(space.size);
-    for (const partition of request.keys ?? []) {
-      const index = space.indexOf(partition);
-      if (index < 0) throw unknownPartition(key, partition, space);
-      set.add(index);
-    }
-    if (request.from !== undefined && request.to !== undefined) {
-      try {
-        requested.set(key, set.union(partitionRange(space, request.from, request.to)));
-        continue;
-      } catch (error) {
-        if (error instanceof EnvironmentError) {
-          throw new EnvironmentError('E_USAGE', `asset '${key}': ${error.message}`, {
-            hint: error.hint,
-          });
-        }
-        throw error;
-      }
-    }
-    requested.set(key, set);
-  }
-  if (partitioned === 0) {
+  const partitioned = graph.sortTopologically([...selected].filter((key) => spaces.has(key)));
+  if (partitioned.length === 0) {
     throw new EnvironmentError(
       'E_USAGE',
       'the selection has no partitioned asset to pick partitions of',
-      {
-        hint: 'drop --partition/--from/--to, or select a partitioned asset',
-      },
+      { hint: 'drop --partition/--from/--to, or select a partitioned asset' },
     );
   }
+  const problems = new Map<string, EnvironmentError>();
+  for (const key of partitioned) {
+    try {
+      requested.set(key, named(key, spaces.get(key)!, request));
+    } catch (error) {
+      if (!(error instanceof EnvironmentError)) throw error;
+      problems.set(key, error);
+    }
+  }
+  // Downstream first: what a requested partition reads upstream is requested too.
+  for (const key of [...partitioned].reverse()) {
+    const set = requested.get(key);
+    if (set === undefined || set.isEmpty()) continue;
+    const node = graph.node(key);
+    const down = spaces.get(key)!;
+    for (const parent of node.parents) {
+      const up = spaces.get(parent);
+      if (up === undefined || !partitioned.includes(parent)) continue;
+      const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
+      const reads = mapping.upstreamFor(set, down, up).partitions;
+      requested.set(parent, (requested.get(parent) ?? Partitions.empty(up.size)).union(reads));
+    }
+  }
+  // Then an asset the request names nothing of (a monthly rollup of requested days) gets
+  // the partitions that read what is requested upstream of it.
+  for (const key of partitioned) {
+    if (requested.has(key)) continue;
+    const node = graph.node(key);
+    const down = spaces.get(key)!;
+    for (const parent of node.parents) {
+      const set = requested.get(parent);
+      if (set === undefined) continue;
+      const up = spaces.get(parent)!;
+      const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
+      const reading = mapping.downstreamFor(set, up, down);
+      requested.set(key, (requested.get(key) ?? Partitions.empty(down.size)).union(reading));
+    }
+    if (!requested.has(key)) {
+      throw problems.get(key) ?? new EnvironmentError('E_USAGE', `nothing requested of '${key}'`);
+    }
+  }
   return requested;
+}
+
+/** The partitions of one asset the request names by key or range. */
+function named(key: string, space: PartitionSpace, request: PartitionRequest): PartitionSet {
+  const set = Partitions.empty(space.size);
+  for (const partition of request.keys ?? []) {
+    const index = space.indexOf(partition);
+    if (index < 0) throw unknownPartition(key, partition, space);
+    set.add(index);
+  }
+  if (request.from === undefined || request.to === undefined) return set;
+  try {
+    return set.union(partitionRange(space, request.from, request.to));
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    throw new EnvironmentError('E_USAGE', `asset '${key}': ${error.message}`, { hint: error.hint });
+  }
 }
 
 function unknownPartition(key: string, partition: string, space: PartitionSpace): EnvironmentError {

@@ -2,7 +2,7 @@
  * @module execution/planner
  * Pure planning: which selected assets to run, given their states. No I/O.
  */
-import { PartitionSet, resolvePartitionSpace } from '../definitions/index.js';
+import { type AssetDefinition, PartitionSet, resolvePartitionSpace } from '../definitions/index.js';
 import { type AssetGraph, defaultMapping } from '../graph/index.js';
 import { type AssetState, viewOf } from '../versioning/index.js';
 
@@ -37,6 +37,11 @@ export interface PartitionPlan {
   blocked: PartitionSet;
   blockedReason: string;
   blockedBy: string[];
+  /**
+   * Partitions not planned because an input typed as one value has no upstream partition
+   * for them yet (a month that has not ended, a key a static table does not list).
+   */
+  waiting: PartitionSet;
 }
 
 export interface PlanOptions {
@@ -184,14 +189,23 @@ function planPartitions(
     for (const moved of state.dataMoved.values()) wanted = wanted.union(requested.intersect(moved));
   }
   let blocked = PartitionSet.empty(space.size);
+  let waiting = PartitionSet.empty(space.size);
   const blockedBy: string[] = [];
   const reasons: string[] = [];
   const node = graph.node(key);
+  const definition = node.definition as AssetDefinition;
   for (const parent of node.parents) {
     const parentState = states.get(parent);
     if (parentState === undefined) continue;
     const view = viewOf(parentState);
     const mapping = node.mappings.get(parent) ?? defaultMapping(view.space, space);
+    const readsOne =
+      definition.backfillPolicy !== 'single-run' &&
+      [...node.inputs].some(([name, p]) => p === parent && !definition.inputModes[name]?.many);
+    if (readsOne) {
+      const reading = mapping.downstreamFor(PartitionSet.all(view.space.size), view.space, space);
+      waiting = waiting.union(requested.difference(reading));
+    }
     const parentPlan = plan.partitions.get(parent);
     const parentPlanned =
       parentPlan?.planned ??
@@ -218,12 +232,14 @@ function planPartitions(
           : `upstream ${parent} has no version of partitions they read (select them too, e.g. +${key})`,
     );
   }
-  const run = wanted.difference(blocked);
+  blocked = blocked.difference(waiting);
+  const run = wanted.difference(blocked).difference(waiting);
   plan.partitions.set(key, {
     planned: run,
     blocked,
     blockedReason: reasons.join('; '),
     blockedBy,
+    waiting,
   });
   if (!run.isEmpty()) plan.steps.push(key);
   if (!blocked.isEmpty()) {

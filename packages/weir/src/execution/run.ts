@@ -253,7 +253,7 @@ async function prepare(
     force: options.force ?? false,
     failedSources: new Set(failedSources.map((f) => f.key)),
     requested: withoutSkipped(
-      requestedPartitions(selected, partitioned.spaces, options.partitions),
+      requestedPartitions(graph, selected, partitioned.spaces, options.partitions),
       partitioned.spaces,
       options.skip,
     ),

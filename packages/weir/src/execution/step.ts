@@ -21,7 +21,7 @@ import { WEIR_VERSION } from '../version.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
 import { toErrorInfo } from './_errors.js';
-import { gatherInputs } from './_inputs.js';
+import { gatherInputs, partitionProvenance } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import { bufferedLogger, type LogEntry } from './_step-logger.js';
 import type { StepUnit } from './_units.js';
@@ -34,6 +34,8 @@ export type StepOutcome =
       status: 'blocked';
       /** The unit's materializations that passed (a range step can partly pass). */
       usable: StoredEvent<'asset:materialized'>[];
+      /** The partitions whose materialization failed a blocking check (`['']` when unpartitioned). */
+      blocked: string[];
       reason: string;
       checks: string[];
     }
@@ -129,6 +131,9 @@ export async function runStep(
       return {
         status: 'blocked',
         usable: events.filter((event) => event.materialization.blockedBy === undefined),
+        blocked: events
+          .filter((e) => e.materialization.blockedBy !== undefined)
+          .map((e) => e.partition),
         reason: blocked.reason,
         checks: blocked.names,
       };
@@ -252,11 +257,16 @@ async function attemptOnce(
   }
 
   const endedAt = Date.now();
-  const outputs = stored.map(({ partition, artefact, encoded }): Output => {
+  const perPartition = range
+    ? await Promise.all(
+        [...unit.partitions!.indices()].map((i) => partitionProvenance(run, node, unit, i)),
+      )
+    : [];
+  const outputs = stored.map(({ partition, artefact, encoded }, i): Output => {
     const materialization: Materialization = {
       dataVersion: dataVersion ?? artefact.contentHash,
       codeVersion: codeVersionOf(definition),
-      inputs: provenance,
+      inputs: range ? perPartition[i]! : provenance,
       configHash: run.configHash(node),
       artefact: { format: definition.io, ...artefact },
       startedAt,

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import {
+  asset,
+  assetHistory,
+  assetStatus,
+  backfill,
+  buildAssetGraph,
+  check,
+  dailyPartitions,
+  defineProject,
+  hourlyPartitions,
+  lastNMapping,
+  many,
+  materialize,
+  monthlyPartitions,
+  multiPartitions,
+  resumeBackfill,
+  staticPartitions,
+} from '../src/index.js';
+import { definitionError, tempInstance } from './helpers.js';
+
+const week = dailyPartitions({ start: '2024-01-01', end: '2024-01-08' });
+const NOW = Date.parse('2024-06-01T00:00:00Z');
+
+describe('partitions: edge cases', () => {
+  it('rejects two inputs reading one upstream through different mappings', () => {
+    const up = asset({ key: 'up', partitions: week, materialize: () => 1 });
+    const down = asset({
+      key: 'down',
+      partitions: week,
+      ins: { window: many(up, lastNMapping(3)), today: up },
+      materialize: () => 1,
+    });
+    const error = definitionError(() => buildAssetGraph(defineProject({ assets: [up, down] })));
+    expect(error.message).toContain(
+      "reads 'up' through two inputs with different partition mappings",
+    );
+  });
+
+  it('waits for an upstream window that has not ended instead of failing every run', async () => {
+    const instance = tempInstance();
+    const month = asset({
+      key: 'month',
+      partitions: monthlyPartitions({ start: '2024-01-01' }),
+      materialize: (ctx) => ctx.partition.key,
+    });
+    const day = asset({
+      key: 'day',
+      partitions: dailyPartitions({ start: '2024-01-01' }),
+      ins: { month },
+      materialize: (_ctx, { month }) => month,
+    });
+    const project = defineProject({ assets: [month, day] });
+    const now = Date.parse('2024-02-03T00:00:00Z');
+    const result = await materialize(project, { instance, now });
+    expect(result.status).toBe('success');
+    expect(result.summary.materialized).toHaveLength(1 + 31);
+    const again = await materialize(project, { instance, now });
+    expect(again.status).toBe('nothing-to-do');
+    const [, state] = await assetStatus(project, { instance, now });
+    expect(state?.partitions?.failed.count).toBe(0);
+    expect(state?.partitions?.missing.count).toBe(2); // 2024-02-01 and -02 wait for February
+  });
+
+  it('judges the freshness of a partitioned asset by when its next partition became due', async () => {
+    const instance = tempInstance();
+    const daily = asset({
+      key: 'daily',
+      partitions: dailyPartitions({ start: '2024-01-01' }),
+      freshness: { maxLag: '6h' },
+      materialize: () => 1,
+    });
+    const project = defineProject({ assets: [daily] });
+    await materialize(project, {
+      instance,
+      now: Date.parse('2024-01-02T01:00:00Z'),
+    });
+    const at = (iso: string) =>
+      assetStatus(project, { instance, now: Date.parse(iso), recordFreshness: false });
+    expect((await at('2024-01-03T05:00:00Z'))[0]?.freshness?.status).toBe('fresh');
+    const late = (await at('2024-01-03T07:00:00Z'))[0]?.freshness;
+    expect(late?.status).toBe('overdue');
+    expect(late?.overdueByMs).toBe(3_600_000);
+  });
+
+  it('single-run: a partition failing a check skips only the partitions that read it', async () => {
+    const instance = tempInstance();
+    const ranged = asset({
+      key: 'ranged',
+      partitions: week,
+      backfillPolicy: 'single-run',
+      checks: [check<number>({ name: 'positive', evaluate: (_ctx, value) => value > 0 })],
+      materialize: (ctx) =>
+        Object.fromEntries(ctx.partitions.keys.map((k) => [k, k === '2024-01-03' ? -1 : 1])),
+    });
+    const reader = asset({
+      key: 'reader',
+      partitions: week,
+      ins: { ranged },
+      materialize: (_ctx, { ranged }) => ranged * 2,
+    });
+    const result = await materialize(defineProject({ assets: [ranged, reader] }), {
+      instance,
+      now: NOW,
+    });
+    expect(result.summary.failed).toEqual(['ranged[2024-01-03]']);
+    expect(result.summary.skipped).toEqual(['reader[2024-01-03]']);
+    expect(result.summary.materialized.filter((l) => l.startsWith('reader'))).toHaveLength(6);
+  });
+
+  it('a resumed forced backfill redoes a partition that failed a blocking check', async () => {
+    const instance = tempInstance();
+    let bad = true;
+    const x = asset({
+      key: 'x',
+      partitions: week,
+      checks: [check<number>({ name: 'positive', evaluate: (_ctx, value) => value > 0 })],
+      materialize: (ctx) => (bad && ctx.partition.key === '2024-01-03' ? -1 : 1),
+    });
+    const project = defineProject({ assets: [x] });
+    const first = await backfill(project, {
+      instance,
+      now: NOW,
+      force: true,
+      partitions: { from: '2024-01-01', to: '2024-01-07' },
+    });
+    expect(first.backfill.status).toBe('failed');
+    bad = false;
+    const resumed = await resumeBackfill(project, first.backfill.backfillId, {
+      instance,
+      now: NOW,
+    });
+    expect(resumed.run.summary.materialized).toEqual(['x[2024-01-03]']);
+    expect(resumed.backfill.status).toBe('success');
+  });
+
+  it('reading through another mapping makes every partition stale', async () => {
+    const instance = tempInstance();
+    const up = asset({ key: 'up', partitions: week, codeVersion: '1', materialize: () => 1 });
+    const build = (n: number) =>
+      defineProject({
+        assets: [
+          up,
+          asset({
+            key: 'rolling',
+            partitions: week,
+            ins: { days: many(up, lastNMapping(n)) },
+            materialize: (_ctx, { days }) => days.size,
+          }),
+        ],
+      });
+    await materialize(build(3), { instance, now: NOW });
+    const [, state] = await assetStatus(build(5), { instance, now: NOW });
+    expect(state?.partitions?.stale.count).toBe(7);
+  });
+
+  it('a range given for a downstream asset brings the upstream partitions it reads', async () => {
+    const instance = tempInstance();
+    const calls: string[] = [];
+    const up = asset({
+      key: 'up',
+      partitions: week,
+      materialize: (ctx) => {
+        calls.push(ctx.partition.key);
+        return 1;
+      },
+    });
+    const rolling = asset({
+      key: 'rolling',
+      partitions: week,
+      ins: { days: many(up, lastNMapping(3)) },
+      materialize: (_ctx, { days }) => days.size,
+    });
+    const result = await materialize(defineProject({ assets: [up, rolling] }), {
+      instance,
+      now: NOW,
+      selection: '+rolling',
+      partitions: { keys: ['2024-01-05'] },
+    });
+    expect(result.status).toBe('success');
+    expect(calls.sort()).toEqual(['2024-01-03', '2024-01-04', '2024-01-05']);
+    expect(result.summary.materialized).toContain('rolling[2024-01-05]');
+  });
+
+  it('keeps partition state right as time passes for multi partitions whose time dimension is second', async () => {
+    const instance = tempInstance();
+    const parts = multiPartitions({
+      region: staticPartitions(['a', 'b']),
+      hour: hourlyPartitions({ start: '2024-01-01' }),
+    });
+    const x = asset({
+      key: 'x',
+      partitions: parts,
+      codeVersion: 'x',
+      materialize: (ctx) => ctx.partition.key,
+    });
+    const project = defineProject({ assets: [x] });
+    const t1 = Date.parse('2024-02-15T00:00:00Z');
+    await materialize(project, { instance, now: t1 });
+    await assetStatus(project, { instance, now: t1 });
+    const [state] = await assetStatus(project, { instance, now: t1 + 3_600_000 });
+    const missing = [...state!.partitions!.missing.indices()].map((i) =>
+      state!.partitions!.space.keyAt(i),
+    );
+    expect(missing).toEqual(['a|2024-02-15T00:00', 'b|2024-02-15T00:00']);
+    const [event] = await assetHistory(instance, 'x', { partition: 'a|2024-01-03T05:00' });
+    expect(event).toBeDefined();
+  });
+});

@@ -206,4 +206,31 @@ describe('partitions: edge cases', () => {
     const [event] = await assetHistory(instance, 'x', { partition: 'a|2024-01-03T05:00' });
     expect(event).toBeDefined();
   });
+
+  it('skips partitions planned only because an upstream ran, when it came out unchanged', async () => {
+    const instance = tempInstance();
+    const calls: string[] = [];
+    const build = (version: string, value: number) => {
+      const lookup = asset({ key: 'lookup', codeVersion: version, materialize: () => value });
+      const daily = asset({
+        key: 'daily',
+        partitions: week,
+        ins: { lookup },
+        materialize: (ctx, { lookup }) => {
+          calls.push(ctx.partition.key);
+          return lookup;
+        },
+      });
+      return defineProject({ assets: [lookup, daily] });
+    };
+    await materialize(build('1', 5), { instance, now: NOW });
+    calls.length = 0;
+    const same = await materialize(build('2', 5), { instance, now: NOW });
+    expect(calls).toEqual([]);
+    expect(same.summary.materialized).toEqual(['lookup']);
+    expect(same.summary.unchanged).toHaveLength(7);
+    const changed = await materialize(build('3', 6), { instance, now: NOW });
+    expect(calls).toHaveLength(7);
+    expect(changed.summary.unchanged).toEqual([]);
+  });
 });

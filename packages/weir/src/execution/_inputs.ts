@@ -81,14 +81,38 @@ export async function partitionProvenance(
   unit: StepUnit,
   index: number,
 ): Promise<Record<string, InputVersion>> {
+  return provenanceOf(run, node, unit, PartitionSet.empty(unit.space!.size).add(index));
+}
+
+/** The version of every upstream that `set` of `unit`'s partitions (all of them by default) reads now. */
+export async function provenanceOf(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+  set?: PartitionSet,
+): Promise<Record<string, InputVersion>> {
   const provenance: Record<string, InputVersion> = {};
-  const one = PartitionSet.empty(unit.space!.size).add(index);
   for (const parent of node.parents) {
     provenance[parent] = run.versions.isPartitioned(parent)
-      ? combined(run, parent, await partitionsRead(run, node, unit, parent, one))
+      ? combined(run, parent, await partitionsRead(run, node, unit, parent, set))
       : run.versions.current(parent);
   }
   return provenance;
+}
+
+/**
+ * Whether everything `unit` reads is at the version its current materialization read, so a
+ * step planned only because its upstream ran can be skipped as unchanged.
+ */
+export async function readsUnchanged(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+  recorded: Readonly<Record<string, { dataVersion: string }>> | undefined,
+): Promise<boolean> {
+  if (recorded === undefined) return false;
+  const now = await provenanceOf(run, node, unit);
+  return node.parents.every((parent) => recorded[parent]?.dataVersion === now[parent]!.dataVersion);
 }
 
 /** The partitions of `parent` that `unit` (or `set` of its space) reads and that have a version, in partition order. */

@@ -1,6 +1,7 @@
 import { PartitionSet, resolvePartitionSpace } from '../definitions/index.js';
 import { defaultMapping } from '../graph/index.js';
 import type { AssetRecord, RunSummary, WeirEvent } from '../storage/index.js';
+import { readsUnchanged } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
 import type { Plan } from './planner.js';
@@ -15,7 +16,7 @@ import { runStep } from './step.js';
 export async function schedule(
   run: RunContext,
   units: readonly StepUnit[],
-  plan: Pick<Plan, 'conditional'>,
+  plan: Pick<Plan, 'conditional' | 'partitions'>,
   records: ReadonlyMap<string, AssetRecord>,
   concurrency: number,
   summary: RunSummary,
@@ -23,20 +24,21 @@ export async function schedule(
 ): Promise<void> {
   const { graph } = run;
   const conditional = new Set(plan.conditional);
-  /** A conditional step whose upstream all came out as the versions it last read need not run. */
-  const inputsUnchanged = (unit: StepUnit) => {
-    if (unit.partitions !== undefined || !conditional.has(unit.key)) return false;
-    const read = records.get(unit.key)?.materialization?.materialization.inputs;
-    return (
-      read !== undefined &&
-      graph
-        .parents(unit.key)
-        .every(
-          (parent) =>
-            !run.versions.isPartitioned(parent) &&
-            read[parent]?.dataVersion === run.versions.current(parent).dataVersion,
-        )
-    );
+  /** Planned only because an upstream unit runs: it need not run if that came out unchanged. */
+  const isConditional = (unit: StepUnit) => {
+    if (unit.partitions === undefined) return conditional.has(unit.key);
+    if (unit.keys.length !== 1) return false;
+    const [index] = unit.partitions.indices();
+    return plan.partitions.get(unit.key)?.conditional.has(index!) ?? false;
+  };
+  /** The inputs the unit's current materialization read. */
+  const recordedInputs = async (unit: StepUnit) => {
+    if (unit.partitions === undefined) {
+      return records.get(unit.key)?.materialization?.materialization.inputs;
+    }
+    await run.versions.load(unit.key, unit.keys);
+    const current = run.versions.event(unit.key, unit.keys[0]);
+    return current?.type === 'asset:materialized' ? current.materialization.inputs : undefined;
   };
   const waitingOn = new Int32Array(units.length);
   const ready: StepUnit[] = [];
@@ -61,12 +63,8 @@ export async function schedule(
       while (!run.signal.aborted && inFlight.size < concurrency && next < ready.length) {
         const unit = ready[next++]!;
         if (settled[unit.id]) continue;
-        if (inputsUnchanged(unit)) {
-          settle(unit);
-          summary.unchanged.push(unit.label);
-        } else {
-          start(unit);
-        }
+        if (isConditional(unit)) startIfChanged(unit);
+        else start(unit);
       }
       if (inFlight.size === 0 && (run.signal.aborted || next >= ready.length)) {
         run.signal.removeEventListener('abort', onAbort);
@@ -125,6 +123,21 @@ export async function schedule(
           })),
         ),
       );
+    };
+    /** Runs a conditional unit unless everything it reads came out as it last read it. */
+    const startIfChanged = (unit: StepUnit) => {
+      inFlight.add(unit);
+      recordedInputs(unit)
+        .then((recorded) => readsUnchanged(run, graph.node(unit.key), unit, recorded))
+        .then((unchanged) => {
+          // Cancelled meanwhile: settled as cancelled already.
+          if (!inFlight.delete(unit)) return;
+          if (!unchanged) return start(unit);
+          settle(unit);
+          summary.unchanged.push(unit.label);
+          pump();
+        })
+        .catch(fail);
     };
     const start = (unit: StepUnit) => {
       inFlight.add(unit);

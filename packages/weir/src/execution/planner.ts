@@ -33,6 +33,11 @@ export interface Plan {
 export interface PartitionPlan {
   /** Partitions to materialize (indices of the asset's space). */
   planned: PartitionSet;
+  /**
+   * Planned partitions whose only reason to run is an upstream partition in the same plan:
+   * skipped at run time when everything they read came out as the versions they last read.
+   */
+  conditional: PartitionSet;
   /** Partitions that should run but cannot: an upstream partition they read has no version. */
   blocked: PartitionSet;
   blockedReason: string;
@@ -188,6 +193,8 @@ function planPartitions(
   if (!options.force) {
     for (const moved of state.dataMoved.values()) wanted = wanted.union(requested.intersect(moved));
   }
+  /** Planned with a cause of their own; the rest only because an upstream partition runs. */
+  const ownCause = wanted.clone();
   let blocked = PartitionSet.empty(space.size);
   let waiting = PartitionSet.empty(space.size);
   const blockedBy: string[] = [];
@@ -236,6 +243,7 @@ function planPartitions(
   const run = wanted.difference(blocked).difference(waiting);
   plan.partitions.set(key, {
     planned: run,
+    conditional: run.difference(ownCause),
     blocked,
     blockedReason: reasons.join('; '),
     blockedBy,

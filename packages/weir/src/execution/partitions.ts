@@ -6,9 +6,8 @@
 
 import { join } from 'node:path';
 import {
-  type PartitionSet,
+  PartitionSet,
   type PartitionSpace,
-  PartitionSet as Partitions,
   type PartitionsDefinition,
   partitionRange,
   resolvePartitionSpace,
@@ -184,7 +183,7 @@ export function requestedPartitions(
       if (up === undefined || !partitioned.includes(parent)) continue;
       const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
       const reads = mapping.upstreamFor(set, down, up).partitions;
-      requested.set(parent, (requested.get(parent) ?? Partitions.empty(up.size)).union(reads));
+      requested.set(parent, (requested.get(parent) ?? PartitionSet.empty(up.size)).union(reads));
     }
   }
   // Then an asset the request names nothing of (a monthly rollup of requested days) gets
@@ -199,7 +198,7 @@ export function requestedPartitions(
       const up = spaces.get(parent)!;
       const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
       const reading = mapping.downstreamFor(set, up, down);
-      requested.set(key, (requested.get(key) ?? Partitions.empty(down.size)).union(reading));
+      requested.set(key, (requested.get(key) ?? PartitionSet.empty(down.size)).union(reading));
     }
     if (!requested.has(key)) {
       throw problems.get(key) ?? new EnvironmentError('E_USAGE', `nothing requested of '${key}'`);
@@ -210,7 +209,7 @@ export function requestedPartitions(
 
 /** The partitions of one asset the request names by key or range. */
 function named(key: string, space: PartitionSpace, request: PartitionRequest): PartitionSet {
-  const set = Partitions.empty(space.size);
+  const set = PartitionSet.empty(space.size);
   for (const partition of request.keys ?? []) {
     const index = space.indexOf(partition);
     if (index < 0) throw unknownPartition(key, partition, space);

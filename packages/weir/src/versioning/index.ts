@@ -4,5 +4,6 @@
  */
 export * from './code-version.js';
 export * from './partition-state.js';
+export { viewOf } from './partitioned-asset.js';
 export * from './stale-status.js';
-export { type PartitionInputs, resolveStaleness, viewOf } from './staleness.js';
+export { type PartitionInputs, resolveStaleness } from './staleness.js';

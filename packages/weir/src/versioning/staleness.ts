@@ -4,25 +4,14 @@
  * code versions. No I/O; the caller gathers the records once.
  */
 
-import {
-  evaluateFreshness,
-  type FreshnessPolicy,
-  PartitionSet,
-  type PartitionSpace,
-  resolvePartitionSpace,
-} from '../definitions/index.js';
-import { type AssetGraph, defaultMapping, newestRead } from '../graph/index.js';
+import type { PartitionSpace } from '../definitions/index.js';
+import type { AssetGraph } from '../graph/index.js';
 import { shortVersion } from '../hash.js';
-import type { AssetRecord, FreshnessOutcome } from '../storage/index.js';
+import type { AssetRecord } from '../storage/index.js';
+import { freshnessOf } from './_freshness.js';
 import { codeVersionOf } from './code-version.js';
-import {
-  type DensePartitionStates,
-  type ParentView,
-  type PartitionedParent,
-  type PartitionedState,
-  partitionedView,
-  resolvePartitioned,
-} from './partition-state.js';
+import type { DensePartitionStates } from './partition-state.js';
+import { partitionedParentCause, resolvePartitionedAsset } from './partitioned-asset.js';
 import type { AssetState, StaleCause, VersionSource } from './stale-status.js';
 
 /**
@@ -70,132 +59,6 @@ export interface PartitionInputs {
 }
 
 const NO_PARTITIONS: PartitionInputs = { spaces: new Map(), rows: new Map() };
-
-const UNPARTITIONED = resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
-
-/** How a child sees a parent: partitioned, or as a space of one partition. */
-export function viewOf(state: AssetState): ParentView {
-  if (state.partitions !== undefined) return partitionedView(state.partitions);
-  const record = state.record;
-  const changed = record?.dataChangedId ?? record?.usable?.id ?? record?.observation?.id ?? 0;
-  const notFresh =
-    state.status === 'failed' || (state.kind === 'asset' && state.status === 'stale');
-  return {
-    space: UNPARTITIONED,
-    changedAt: Float64Array.of(changed),
-    usable: state.dataVersion === undefined ? PartitionSet.empty(1) : PartitionSet.all(1),
-    notFresh: notFresh ? PartitionSet.all(1) : PartitionSet.empty(1),
-  };
-}
-
-function resolvePartitionedAsset(
-  graph: AssetGraph,
-  key: string,
-  space: PartitionSpace,
-  rows: DensePartitionStates | undefined,
-  states: ReadonlyMap<string, AssetState>,
-  now: number,
-  /** The asset-level record: a partitioned asset's freshness evaluations are recorded there. */
-  record: AssetRecord | undefined,
-): AssetState {
-  const node = graph.node(key);
-  const parents: PartitionedParent[] = [];
-  for (const parent of node.parents) {
-    const parentState = states.get(parent);
-    if (parentState === undefined) continue;
-    const view = viewOf(parentState);
-    parents.push({
-      key: parent,
-      view,
-      mapping: node.mappings.get(parent) ?? defaultMapping(view.space, space),
-    });
-  }
-  const codeVersion = codeVersionOf(node.definition);
-  const state = resolvePartitioned(space, rows, codeVersion, parents);
-  const causes = partitionCauses(key, state);
-  const status = !state.failed.isEmpty()
-    ? 'failed'
-    : !state.stale.isEmpty()
-      ? 'stale'
-      : !state.missing.isEmpty() || space.size === 0
-        ? 'missing'
-        : 'fresh';
-  return {
-    key,
-    kind: 'asset',
-    status,
-    causes,
-    dataVersion: undefined,
-    codeVersion,
-    record,
-    warnings: [],
-    freshness: freshnessOf(node.definition.freshness, currentThrough(state, now), now),
-    partitions: state,
-  };
-}
-
-/**
- * How current a partitioned asset is, for its freshness policy: up to now when its newest
- * partition exists; otherwise, for time windows, up to the end of its newest existing window.
- */
-function currentThrough(state: PartitionedState, now: number): number | undefined {
-  for (let i = state.space.size - 1; i >= 0; i--) {
-    if (state.usableId[i]! === 0) continue;
-    if (i === state.space.size - 1) return now;
-    // Current until the next partition became due: when its window ended.
-    return state.space.windowAt(i + 1)?.end;
-  }
-  return undefined;
-}
-
-function partitionCauses(key: string, state: PartitionedState): StaleCause[] {
-  const causes: StaleCause[] = [];
-  const of = (set: PartitionSet) => `${set.count} of ${state.space.size} partitions`;
-  if (!state.failed.isEmpty()) {
-    causes.push({
-      category: 'failed',
-      key,
-      eventId: 0,
-      runId: '',
-      error: '',
-      reason: `${of(state.failed)} failed (weir status ${key} --partitions)`,
-    });
-  }
-  if (!state.codeChanged.isEmpty()) {
-    causes.push({
-      category: 'code',
-      key,
-      from: '',
-      to: '',
-      reason: `code version changed for ${of(state.codeChanged)}`,
-    });
-  }
-  for (const [dependency, set] of state.dataMoved) {
-    causes.push({
-      category: 'data',
-      key,
-      dependency,
-      from: undefined,
-      to: undefined,
-      movedBy: undefined,
-      reason: `input ${dependency} changed for ${of(set)}`,
-    });
-  }
-  for (const [dependency, set] of state.upstreamNotFresh) {
-    if (state.dataMoved.has(dependency)) continue;
-    causes.push({
-      category: 'dependency',
-      key,
-      dependency,
-      dependencyStatus: 'stale',
-      reason: `${of(set)} read stale, failed or missing partitions of ${dependency}`,
-    });
-  }
-  if (!state.missing.isEmpty()) {
-    causes.push({ category: 'missing', key, reason: `${of(state.missing)} never materialized` });
-  }
-  return causes;
-}
 
 function resolveOne(
   graph: AssetGraph,
@@ -345,56 +208,6 @@ function resolveOne(
   };
 }
 
-/** Why an unpartitioned asset is stale because of a partitioned parent, if it is. */
-function partitionedParentCause(
-  graph: AssetGraph,
-  key: string,
-  parent: AssetState,
-  readAt: number | undefined,
-): StaleCause | undefined {
-  const view = viewOf(parent);
-  const mapping =
-    graph.node(key).mappings.get(parent.key) ?? defaultMapping(view.space, UNPARTITIONED);
-  const newest = newestRead(mapping, view.changedAt, view.space, UNPARTITIONED)[0]!;
-  if (readAt === undefined || newest > readAt) {
-    return {
-      category: 'data',
-      key,
-      dependency: parent.key,
-      from: undefined,
-      to: undefined,
-      movedBy: undefined,
-      reason:
-        readAt === undefined
-          ? `new input ${parent.key}`
-          : `input ${parent.key} changed: partitions were materialized with new data since it was read`,
-    };
-  }
-  if (!mapping.downstreamFor(view.notFresh, view.space, UNPARTITIONED).isEmpty()) {
-    return {
-      category: 'dependency',
-      key,
-      dependency: parent.key,
-      dependencyStatus: parent.status,
-      reason: `upstream ${parent.key} has ${describeNotFresh(parent)} partitions it reads`,
-    };
-  }
-  return undefined;
-}
-
-function describeNotFresh(state: AssetState): string {
-  const p = state.partitions!;
-  const parts = [
-    [p.stale.count, 'stale'],
-    [p.failed.count, 'failed'],
-    [p.missing.count, 'missing'],
-  ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, what]) => `${n} ${what}`)
-    .join(', ');
-}
-
 interface CheckProblem {
   name: string;
   message: string;
@@ -460,23 +273,6 @@ function blockingCause(
     eventId: first!.eventId,
     reason: `blocking check ${first!.name} failed: ${firstLine(first!.message)}${names.length > 1 ? ` (+${names.length - 1} more)` : ''}; ${fallback}`,
   };
-}
-
-function freshnessOf(
-  policy: FreshnessPolicy | undefined,
-  lastUpdatedAt: number | undefined,
-  now: number,
-): FreshnessOutcome | undefined {
-  if (policy === undefined) return undefined;
-  const evaluation = evaluateFreshness(policy, lastUpdatedAt, now);
-  const outcome: FreshnessOutcome = {
-    status: evaluation.status,
-    overdueByMs: evaluation.overdueByMs,
-    reason: evaluation.reason,
-  };
-  if (evaluation.deadline !== undefined) outcome.deadline = evaluation.deadline;
-  if (lastUpdatedAt !== undefined) outcome.lastUpdatedAt = lastUpdatedAt;
-  return outcome;
 }
 
 function versionSource(record: AssetRecord | undefined): VersionSource | undefined {

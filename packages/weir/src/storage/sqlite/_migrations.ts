@@ -2,6 +2,9 @@
  * Numbered schema migrations for the SQLite event log. A released migration is never
  * edited: add a new one. Each runs in its own transaction with its row inserted first.
  */
+import type Database from 'better-sqlite3';
+import { EnvironmentError } from '../../errors.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -205,3 +208,34 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+/** Applies the migrations a log lacks; refuses a log newer than this Weir. */
+export function migrate(db: Database.Database, path: string): void {
+  const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  // One immediate transaction: a second process opening the same new log waits here, then
+  // finds the migrations applied, instead of racing to apply them too.
+  db.transaction(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS weir_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    const current =
+      (db.prepare('SELECT MAX(version) AS v FROM weir_schema').get() as { v: number | null }).v ??
+      0;
+    if (current > newest) {
+      throw new EnvironmentError(
+        'E_STORAGE',
+        `the event log at ${path} has schema version ${current}, newer than this Weir understands (${newest})`,
+        { hint: 'upgrade Weir to the version that wrote this log' },
+      );
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      db.prepare('INSERT INTO weir_schema (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+      db.exec(migration.sql);
+    }
+  }).immediate();
+}

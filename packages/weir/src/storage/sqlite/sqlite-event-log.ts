@@ -7,66 +7,24 @@ import type {
   BackfillRecord,
   EventLog,
   EventQuery,
-  MaterializationSummary,
   PartitionStates,
   RunRecord,
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
-import { MIGRATIONS } from './_migrations.js';
-
-type Row = { id: number; body: string };
-/**
- * asset_key, partition, summary, usable_id, usable summary (when not the newest), observation,
- * failure and freshness ids, data_changed_id.
- */
-type StateRow = [
-  string,
-  string,
-  string | null,
-  number | null,
-  string | null,
-  number | null,
-  number | null,
-  number | null,
-  number | null,
-];
-/**
- * The partition rows of one asset as columns: their count, partition keys, the materialization,
- * usable, data changed, inputs-as-of and failure ids (comma-separated, 0 for null), the newest
- * updated_id, and code versions. Keys and code versions are joined by SEPARATOR or are JSON
- * arrays (see partitionStates).
- */
-type PartitionColumns = [
-  number,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  number | null,
-  string | null,
-];
-type BackfillRow = {
-  backfill_id: string;
-  status: BackfillStatus;
-  requested_at: number;
-  finished_at: number | null;
-  r_id: number;
-  r_body: string;
-  f_id: number | null;
-  f_body: string | null;
-};
-type RunRow = {
-  run_id: string;
-  status: RunStatus;
-  started_at: number;
-  finished_at: number | null;
-  s_id: number;
-  s_body: string;
-  f_id: number | null;
-  f_body: string | null;
-};
+import { assetRecords } from './_asset-records.js';
+import { migrate } from './_migrations.js';
+import { PartitionStateReader } from './_partition-states.js';
+import {
+  BACKFILL_SELECT,
+  type BackfillRow,
+  backfillRecords,
+  parse,
+  type Row,
+  RUN_SELECT,
+  type RunRow,
+  summarize,
+  toRunRecord,
+} from './_rows.js';
 
 export interface SqliteEventLogOptions {
   /**
@@ -96,8 +54,7 @@ export class SqliteEventLog implements EventLog {
   private readonly removePartitions: Database.Statement;
   private readonly requestBackfill: Database.Statement;
   private readonly finishBackfill: Database.Statement;
-  private readonly partitionColumns = new Map<string, Database.Statement>();
-  private readonly lastPartitionUpdate: Database.Statement;
+  private readonly partitionStateReader: PartitionStateReader;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
@@ -216,12 +173,7 @@ export class SqliteEventLog implements EventLog {
     this.finishBackfill = db.prepare(
       'UPDATE backfills SET status = ?, finished_at = ?, finished_id = ? WHERE backfill_id = ?',
     );
-    this.lastPartitionUpdate = db
-      .prepare(
-        `SELECT updated_id FROM asset_state WHERE asset_key = ? AND partition <> ''
-         ORDER BY updated_id DESC LIMIT 1`,
-      )
-      .pluck(true);
+    this.partitionStateReader = new PartitionStateReader(db);
     this.appendAll = db.transaction((events: readonly WeirEvent[]) =>
       events.map((event) => this.insert(event)),
     );
@@ -378,7 +330,8 @@ export class SqliteEventLog implements EventLog {
     if (assetKeys === undefined) {
       // Through the partial index of unpartitioned rows (there may be millions of partition
       // rows), then in rowid order: nearly as fast as scanning the table was without them.
-      return this.records(
+      return assetRecords(
+        this.db,
         "rowid IN (SELECT rowid FROM asset_state WHERE partition = '')",
         "c.partition = ''",
         [],
@@ -386,160 +339,25 @@ export class SqliteEventLog implements EventLog {
     }
     const filter = (t: string) =>
       `${t}partition = '' AND ${t}asset_key IN (SELECT value FROM json_each(?))`;
-    return this.records(filter(''), filter('c.'), [JSON.stringify(assetKeys)]);
+    return assetRecords(this.db, filter(''), filter('c.'), [JSON.stringify(assetKeys)]);
   }
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {
     if (partitions.length === 0) return [];
     const filter = (t: string) =>
       `${t}asset_key = ? AND ${t}partition IN (SELECT value FROM json_each(?))`;
-    return this.records(filter(''), filter('c.'), [assetKey, JSON.stringify(partitions)]);
-  }
-
-  /**
-   * The records of the asset_state rows `where` selects, with the checks `checkWhere` selects
-   * from check_latest (`c`) for the same rows; both take `params`.
-   */
-  private records(where: string, checkWhere: string, params: readonly unknown[]): AssetRecord[] {
-    // Raw rows of one rowid table; the few observation, failure and freshness events are
-    // fetched by id afterwards rather than joined for every asset.
-    const rows = this.db
-      .prepare(
-        `SELECT asset_key, partition, materialization_summary, usable_id,
-                CASE WHEN usable_id IS materialization_id THEN NULL ELSE usable_summary END,
-                observation_id, failure_id, freshness_id, data_changed_id
-         FROM asset_state WHERE ${where}`,
-      )
-      .raw(true)
-      .all(...params) as StateRow[];
-    if (rows.length === 0) return [];
-    const wanted: number[] = [];
-    for (const row of rows)
-      for (const id of [row[5], row[6], row[7]]) if (id !== null) wanted.push(id);
-    const bodies = new Map<number, StoredEvent>();
-    if (wanted.length > 0) {
-      const found = this.db
-        .prepare('SELECT id, body FROM events WHERE id IN (SELECT value FROM json_each(?))')
-        .all(JSON.stringify(wanted)) as Row[];
-      for (const row of found) bodies.set(row.id, parse(row.id, row.body));
-    }
-    const records = new Map<string, AssetRecord>();
-    for (const [
-      assetKey,
-      partition,
-      latest,
-      usableId,
-      usable,
-      observationId,
-      failureId,
-      freshnessId,
-      dataChangedId,
-    ] of rows) {
-      const record: AssetRecord = { assetKey, partition, checks: {} };
-      if (latest !== null) record.materialization = readSummary(latest, assetKey, partition);
-      if (usableId !== null)
-        record.usable =
-          usable === null ? record.materialization : readSummary(usable, assetKey, partition);
-      if (observationId !== null)
-        record.observation = bodies.get(observationId) as StoredEvent<'asset:observed'>;
-      if (failureId !== null) record.failure = bodies.get(failureId) as StoredEvent<'step:failed'>;
-      if (freshnessId !== null)
-        record.freshness = bodies.get(freshnessId) as StoredEvent<'freshness:evaluated'>;
-      if (dataChangedId !== null) record.dataChangedId = dataChangedId;
-      records.set(`${assetKey}\0${partition}`, record);
-    }
-    const checkRows = this.db
-      .prepare(
-        `SELECT c.asset_key, c.partition, e.id, e.body FROM check_latest c JOIN events e ON e.id = c.event_id
-         WHERE ${checkWhere}`,
-      )
-      .all(...params) as Array<{ asset_key: string; partition: string; id: number; body: string }>;
-    for (const row of checkRows) {
-      const record = records.get(`${row.asset_key}\0${row.partition}`);
-      const event = parse(row.id, row.body) as StoredEvent<'check:evaluated'>;
-      if (record !== undefined) record.checks[event.check.name] = event;
-    }
-    return [...records.values()];
+    return assetRecords(this.db, filter(''), filter('c.'), [assetKey, JSON.stringify(partitions)]);
   }
 
   /**
    * One query over the covering index asset_state_by_update, aggregated into one row of
-   * columns: better-sqlite3 spends about a microsecond making each row, which for 100,000
-   * partitions cost more than the query, while a few long strings cost little to split.
+   * columns (see PartitionStateReader).
    */
   async partitionStates(
     assetKey: string,
     options: { updatedAfter?: number } = {},
   ): Promise<PartitionStates> {
-    const after = options.updatedAfter;
-    const params = after === undefined ? [assetKey] : [assetKey, after];
-    let [n, keys, materialized, usable, changed, asOf, failed, updatedId, codes] =
-      this.partitionQuery(after !== undefined, false).get(...params) as PartitionColumns;
-    let partitions = n === 0 ? [] : keys!.split(SEPARATOR);
-    let versions = n === 0 ? [] : codes!.split(SEPARATOR);
-    if (partitions.length !== n || versions.length !== n) {
-      // A key or code version holds the separator: read those two columns as JSON instead.
-      [n, keys, materialized, usable, changed, asOf, failed, updatedId, codes] =
-        this.partitionQuery(after !== undefined, true).get(...params) as PartitionColumns;
-      partitions = n === 0 ? [] : (JSON.parse(keys!) as string[]);
-      versions = n === 0 ? [] : (JSON.parse(codes!) as string[]);
-    }
-    const codeVersion = new Uint32Array(n);
-    const codeVersions: string[] = [];
-    // Partitions of one asset share a few code versions: intern them, remembering the last.
-    const interned = new Map<string, number>();
-    let lastCode: string | undefined;
-    let lastIndex = 0;
-    for (let i = 0; i < n; i++) {
-      const code = versions[i]!;
-      if (code !== lastCode) {
-        let index = interned.get(code);
-        if (index === undefined) {
-          index = codeVersions.push(code) - 1;
-          interned.set(code, index);
-        }
-        lastCode = code;
-        lastIndex = index;
-      }
-      codeVersion[i] = lastIndex;
-    }
-    let throughId = updatedId ?? 0;
-    if (n === 0 && after !== undefined) {
-      throughId = (this.lastPartitionUpdate.get(assetKey) as number | null | undefined) ?? 0;
-    }
-    return {
-      partitions,
-      materializationId: readIds(materialized, n),
-      usableId: readIds(usable, n),
-      dataChangedId: readIds(changed, n),
-      inputsAsOf: readIds(asOf, n),
-      failureId: readIds(failed, n),
-      codeVersion,
-      codeVersions,
-      throughId,
-    };
-  }
-
-  private partitionQuery(changedOnly: boolean, json: boolean): Database.Statement {
-    const name = `${changedOnly}/${json}`;
-    let statement = this.partitionColumns.get(name);
-    if (statement === undefined) {
-      const strings = (column: string) =>
-        json ? `json_group_array(${column})` : `group_concat(${column}, '${SEPARATOR}')`;
-      statement = this.db
-        .prepare(
-          `SELECT count(*), ${strings('partition')},
-             group_concat(ifnull(materialization_id, 0)), group_concat(ifnull(usable_id, 0)),
-             group_concat(ifnull(data_changed_id, 0)), group_concat(ifnull(inputs_as_of, 0)),
-             group_concat(ifnull(failure_id, 0)), max(updated_id),
-             ${strings("ifnull(code_version, '')")}
-           FROM asset_state
-           WHERE asset_key = ?${changedOnly ? ' AND updated_id > ?' : ''} AND partition <> ''`,
-        )
-        .raw(true);
-      this.partitionColumns.set(name, statement);
-    }
-    return statement;
+    return this.partitionStateReader.read(assetKey, options.updatedAfter);
   }
 
   async dynamicPartitions(name: string): Promise<string[]> {
@@ -558,40 +376,14 @@ export class SqliteEventLog implements EventLog {
          ORDER BY b.requested_at DESC, b.requested_id DESC LIMIT ?`,
       )
       .all(...(options.status ? [options.status] : []), options.limit ?? 50) as BackfillRow[];
-    return this.toBackfillRecords(rows);
+    return backfillRecords(this.db, rows);
   }
 
   async backfill(backfillId: string): Promise<BackfillRecord | undefined> {
     const row = this.db.prepare(`${BACKFILL_SELECT} WHERE b.backfill_id = ?`).get(backfillId) as
       | BackfillRow
       | undefined;
-    return row === undefined ? undefined : this.toBackfillRecords([row])[0];
-  }
-
-  private toBackfillRecords(rows: readonly BackfillRow[]): BackfillRecord[] {
-    if (rows.length === 0) return [];
-    const runIds = new Map<string, string[]>(rows.map((row) => [row.backfill_id, []]));
-    const runs = this.db
-      .prepare(
-        `SELECT backfill_id, run_id FROM runs WHERE backfill_id IN (SELECT value FROM json_each(?))
-         ORDER BY started_at DESC, started_id DESC`,
-      )
-      .raw(true)
-      .all(JSON.stringify([...runIds.keys()])) as Array<[string, string]>;
-    for (const [backfillId, runId] of runs) runIds.get(backfillId)!.push(runId);
-    return rows.map((row) => {
-      const record: BackfillRecord = {
-        backfillId: row.backfill_id,
-        status: row.status,
-        requestedAt: row.requested_at,
-        requested: parse(row.r_id, row.r_body) as StoredEvent<'backfill:requested'>,
-        runIds: runIds.get(row.backfill_id)!,
-      };
-      if (row.finished_at !== null) record.finishedAt = row.finished_at;
-      if (row.f_body !== null)
-        record.finished = parse(row.f_id!, row.f_body) as StoredEvent<'backfill:finished'>;
-      return record;
-    });
+    return row === undefined ? undefined : backfillRecords(this.db, [row])[0];
   }
 
   async event(id: number): Promise<StoredEvent | undefined> {
@@ -667,119 +459,4 @@ export class SqliteEventLog implements EventLog {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-const RUN_SELECT = `
-  SELECT r.run_id, r.status, r.started_at, r.finished_at, s.id AS s_id, s.body AS s_body, f.id AS f_id, f.body AS f_body
-  FROM runs r JOIN events s ON s.id = r.started_id LEFT JOIN events f ON f.id = r.finished_id`;
-
-const BACKFILL_SELECT = `
-  SELECT b.backfill_id, b.status, b.requested_at, b.finished_at, r.id AS r_id, r.body AS r_body, f.id AS f_id, f.body AS f_body
-  FROM backfills b JOIN events r ON r.id = b.requested_id LEFT JOIN events f ON f.id = b.finished_id`;
-
-function toRunRecord(row: RunRow): RunRecord {
-  const record: RunRecord = {
-    runId: row.run_id,
-    status: row.status,
-    startedAt: row.started_at,
-    started: parse(row.s_id, row.s_body) as StoredEvent<'run:started'>,
-  };
-  if (row.finished_at !== null) record.finishedAt = row.finished_at;
-  if (row.f_body !== null)
-    record.finished = parse(row.f_id!, row.f_body) as StoredEvent<'run:finished'>;
-  return record;
-}
-
-/**
- * What the index keeps of a materialization event, as JSON: only what deciding state and
- * reading the artefact need (see MaterializationSummary); the key, partition and type are
- * columns of the row and are added back on read.
- */
-function summarize(event: StoredEvent<'asset:materialized'>): string {
-  const { dataVersion, codeVersion, inputs, blockedBy, startedAt, endedAt, artefact } =
-    event.materialization;
-  const versions: Record<string, { dataVersion: string; eventId: number }> = {};
-  for (const key in inputs) {
-    const { dataVersion, eventId } = inputs[key]!;
-    versions[key] = { dataVersion, eventId };
-  }
-  return JSON.stringify({
-    id: event.id,
-    runId: event.runId,
-    timestamp: event.timestamp,
-    materialization: {
-      dataVersion,
-      codeVersion,
-      inputs: versions,
-      ...(blockedBy === undefined ? {} : { blockedBy }),
-      startedAt,
-      endedAt,
-      artefact: { format: artefact.format, location: artefact.location, type: artefact.type },
-    },
-  });
-}
-
-/** Joins partition keys and code versions in partitionStates (if one holds it, JSON is used). */
-const SEPARATOR = '\u0001';
-
-/** `n` non-negative integers written by group_concat: decimal, comma-separated. */
-function readIds(text: string | null, n: number): Float64Array {
-  const ids = new Float64Array(n);
-  if (text === null) return ids;
-  let value = 0;
-  let k = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 44) {
-      ids[k++] = value;
-      value = 0;
-    } else value = value * 10 + c - 48;
-  }
-  ids[k] = value;
-  return ids;
-}
-
-function readSummary(json: string, assetKey: string, partition: string): MaterializationSummary {
-  const summary = JSON.parse(json) as MaterializationSummary;
-  summary.type = 'asset:materialized';
-  summary.assetKey = assetKey;
-  summary.partition = partition;
-  return summary;
-}
-
-function parse(id: number, body: string): StoredEvent {
-  // Assigning instead of spreading saves a copy per event: status parses thousands.
-  const event = JSON.parse(body) as StoredEvent;
-  event.id = id;
-  return event;
-}
-
-function migrate(db: Database.Database, path: string): void {
-  const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-  // One immediate transaction: a second process opening the same new log waits here, then
-  // finds the migrations applied, instead of racing to apply them too.
-  db.transaction(() => {
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS weir_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
-    );
-    const current =
-      (db.prepare('SELECT MAX(version) AS v FROM weir_schema').get() as { v: number | null }).v ??
-      0;
-    if (current > newest) {
-      throw new EnvironmentError(
-        'E_STORAGE',
-        `the event log at ${path} has schema version ${current}, newer than this Weir understands (${newest})`,
-        { hint: 'upgrade Weir to the version that wrote this log' },
-      );
-    }
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
-      db.prepare('INSERT INTO weir_schema (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
-      db.exec(migration.sql);
-    }
-  }).immediate();
 }

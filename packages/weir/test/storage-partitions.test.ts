@@ -6,31 +6,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteEventLog } from '../src/index.js';
+import { materialization as baseMaterialization } from '../src/storage/_conformance-fixtures.js';
 import type { PartitionStates } from '../src/storage/event-log.js';
 import type { Materialization, WeirEvent } from '../src/storage/events.js';
 import { MIGRATIONS } from '../src/storage/sqlite/_migrations.js';
 import { tempDir } from './helpers.js';
 
-const materialization = (
-  dataVersion: string,
-  extra: Partial<Materialization> = {},
-): Materialization => ({
-  dataVersion,
-  codeVersion: 'c1',
-  inputs: {},
-  configHash: 'h',
-  artefact: {
-    format: 'json',
-    location: `objects/${dataVersion}`,
-    contentHash: dataVersion,
-    size: 2,
-    type: 'blob',
-  },
-  startedAt: 1,
-  endedAt: 2,
-  host: 'host',
-  weirVersion: '0.1.0',
-  metadata: {},
+/** A materialization of `dataVersion`, with other fields where a case needs them. */
+const materialization = (dataVersion: string, extra: Partial<Materialization> = {}) => ({
+  ...baseMaterialization(dataVersion),
   ...extra,
 });
 

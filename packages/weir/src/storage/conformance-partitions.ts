@@ -76,11 +76,12 @@ export function partitionConformanceCases(options: EventLogConformanceOptions): 
       },
     });
     expect(states.throughId).toBe(pOdd!.id);
-    // The summary keeps each input's event, as in the full event.
+    // The summary keeps each input's event and how many partitions of it were read, as in
+    // the full event (not their keys).
     const [record] = await log.partitionRecords('p', ['2024-01-01']);
     expect(record!.materialization!.materialization.inputs).toEqual({
       a: { dataVersion: 'va', eventId: a!.id },
-      b: { dataVersion: 'vb', eventId: a!.id + 50 },
+      b: { dataVersion: 'vb', eventId: a!.id + 50, partitionCount: 3 },
     });
     // An unpartitioned asset has no partition rows; nor has an unknown one.
     expect((await log.partitionStates('a')).partitions).toEqual([]);

@@ -33,7 +33,7 @@ export type MaterializationSummary = Pick<
     'dataVersion' | 'codeVersion' | 'blockedBy' | 'startedAt' | 'endedAt'
   > & {
     /** The data version of each input it read and the event it came from (for several partitions, the newest). */
-    inputs: Record<string, Pick<InputVersion, 'dataVersion' | 'eventId'>>;
+    inputs: Record<string, Pick<InputVersion, 'dataVersion' | 'eventId' | 'partitionCount'>>;
     artefact: Pick<ArtefactLocation, 'format' | 'location' | 'type'>;
   };
 };

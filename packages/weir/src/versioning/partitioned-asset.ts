@@ -150,12 +150,32 @@ export function partitionedParentCause(
   graph: AssetGraph,
   key: string,
   parent: AssetState,
-  readAt: number | undefined,
+  read: { eventId: number; partitionCount?: number } | undefined,
 ): StaleCause | undefined {
   const view = viewOf(parent);
   const mapping =
     graph.node(key).mappings.get(parent.key) ?? defaultMapping(view.space, UNPARTITIONED);
   const newest = newestRead(mapping, view.changedAt, view.space, UNPARTITIONED)[0]!;
+  const readAt = read?.eventId;
+  // Ids show partitions that changed; the count shows partitions that came or went (a
+  // dynamic key removed, or removed and added back, keeps its old ids).
+  const count =
+    read?.partitionCount === undefined
+      ? undefined
+      : mapping
+          .upstreamFor(PartitionSet.all(1), UNPARTITIONED, view.space)
+          .partitions.intersect(view.usable).count;
+  if (count !== undefined && count !== read?.partitionCount) {
+    return {
+      category: 'data',
+      key,
+      dependency: parent.key,
+      from: undefined,
+      to: undefined,
+      movedBy: undefined,
+      reason: `input ${parent.key} changed: it read ${read?.partitionCount} partitions, ${count} have a version now`,
+    };
+  }
   if (readAt === undefined || newest > readAt) {
     return {
       category: 'data',

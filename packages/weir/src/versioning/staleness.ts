@@ -137,7 +137,7 @@ function resolveOne(
       const read = recorded.inputs[parent];
       if (read !== undefined) readParents++;
       if (parentState?.partitions !== undefined) {
-        const cause = partitionedParentCause(graph, key, parentState, read?.eventId);
+        const cause = partitionedParentCause(graph, key, parentState, read);
         if (cause !== undefined) causes.push(cause);
         continue;
       }

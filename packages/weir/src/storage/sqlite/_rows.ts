@@ -86,10 +86,16 @@ export function backfillRecords(
 export function summarize(event: StoredEvent<'asset:materialized'>): string {
   const { dataVersion, codeVersion, inputs, blockedBy, startedAt, endedAt, artefact } =
     event.materialization;
-  const versions: Record<string, { dataVersion: string; eventId: number }> = {};
+  const versions: Record<
+    string,
+    { dataVersion: string; eventId: number; partitionCount?: number }
+  > = {};
   for (const key in inputs) {
-    const { dataVersion, eventId } = inputs[key]!;
-    versions[key] = { dataVersion, eventId };
+    const { dataVersion, eventId, partitionCount } = inputs[key]!;
+    versions[key] =
+      partitionCount === undefined
+        ? { dataVersion, eventId }
+        : { dataVersion, eventId, partitionCount };
   }
   return JSON.stringify({
     id: event.id,

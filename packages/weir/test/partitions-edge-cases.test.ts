@@ -7,6 +7,7 @@ import {
   backfill,
   buildAssetGraph,
   check,
+  checkAssets,
   dailyPartitions,
   defineProject,
   dynamicPartitions,
@@ -265,5 +266,39 @@ describe('partitions: edge cases', () => {
     expect((await status())?.status).toBe('stale');
     const result = await materialize(project, { instance, now: NOW });
     expect(result.summary.materialized).toEqual(['total']);
+  });
+
+  it('re-evaluates checks per partition, and a check that now passes unblocks that partition', async () => {
+    const instance = tempInstance();
+    let limit = 3;
+    const build = () =>
+      defineProject({
+        assets: [
+          asset({
+            key: 'x',
+            partitions: week,
+            codeVersion: '1',
+            checks: [check<number>({ name: 'small', evaluate: (_ctx, value) => value <= limit })],
+            materialize: (ctx) => Number(ctx.partition.key.slice(-1)),
+          }),
+        ],
+      });
+    await materialize(build(), { instance, now: NOW });
+    const [before] = await assetStatus(build(), { instance, now: NOW });
+    expect(before?.partitions?.failed.count).toBe(4); // days 4 to 7 exceed 3
+    limit = 5;
+    const results = await checkAssets(build(), {
+      instance,
+      now: NOW,
+      partitions: { from: '2024-01-04', to: '2024-01-07' },
+    });
+    expect(results.map((r) => [r.partition, r.checks[0]?.passed])).toEqual([
+      ['2024-01-04', true],
+      ['2024-01-05', true],
+      ['2024-01-06', false],
+      ['2024-01-07', false],
+    ]);
+    const [after] = await assetStatus(build(), { instance, now: NOW });
+    expect(after?.partitions?.failed.count).toBe(2);
   });
 });

@@ -20,7 +20,7 @@ const USAGE =
   '       weir backfill --resume ID | --cancel ID | --list [--limit N]';
 
 /** A usage hint fits on one line; the full usage is in `weir help backfill`. */
-const HINT = 'usage: weir backfill [SELECTION] --from A --to B (see: weir help backfill)';
+const HINT = 'weir backfill [SELECTION] --from A --to B (see: weir help backfill)';
 
 export const backfillCommand: Command = {
   name: 'backfill',
@@ -88,7 +88,7 @@ Ctrl-C interrupts (exit 130): resume with weir backfill --resume ID.
 };
 
 function usage(message: string): EnvironmentError {
-  return new EnvironmentError('E_USAGE', message, { hint: HINT });
+  return new EnvironmentError('E_USAGE', message, { hint: `usage: ${HINT}` });
 }
 
 async function run(

@@ -1,18 +1,24 @@
 import { checkAssets } from '../../execution/index.js';
+import { PARTITION_OPTIONS, partitionLabel, partitionRequest } from '../_partitions.js';
 import type { Command } from '../command.js';
-import { json, paint, table } from '../format.js';
+import { json, paint, table, withClock } from '../format.js';
+
+const USAGE = 'weir check [SELECTION] [--partition KEY… | --from A --to B] [--json]';
 
 export const checkCommand: Command = {
   name: 'check',
   summary:
     'Re-evaluate the checks of a selection on the newest materializations, without recomputing',
-  usage: 'weir check [SELECTION] [--json]',
-  options: {},
+  usage: USAGE,
+  options: { ...PARTITION_OPTIONS },
   async run(ctx) {
     const { project } = await ctx.project();
+    const partitions = partitionRequest(ctx, USAGE);
     const results = await checkAssets(project, {
       instance: await ctx.instance(),
       ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
+      ...(partitions === undefined ? {} : { partitions }),
+      ...withClock(),
     });
     const failedErrors = results.some((r) =>
       r.checks.some((c) => !c.passed && c.severity === 'error'),
@@ -25,7 +31,12 @@ export const checkCommand: Command = {
     const rows: string[][] = [];
     for (const result of results) {
       if (result.materializationId === undefined) {
-        rows.push([result.assetKey, '', '', paint(output, 'gray', 'not materialized yet')]);
+        rows.push([
+          partitionLabel(result.assetKey, result.partition ?? ''),
+          '',
+          '',
+          paint(output, 'gray', 'not materialized yet'),
+        ]);
         continue;
       }
       for (const check of result.checks) {
@@ -37,7 +48,7 @@ export const checkCommand: Command = {
               check.severity === 'error' ? 'failed' : 'warning',
             );
         rows.push([
-          result.assetKey,
+          partitionLabel(result.assetKey, result.partition ?? ''),
           check.name,
           `${verdict}${check.blocking ? '' : ' (non-blocking)'}`,
           check.message ?? '',

@@ -192,6 +192,9 @@ async function attemptOnce(
   let dataVersion: string | undefined;
   const dynamic: DynamicChange[] = [];
   const editDynamic = (type: DynamicChange['type']) => (name: string, keys: readonly string[]) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(String(name))) {
+      throw new TypeError(`'${String(name)}' is not a dynamic partitions name`);
+    }
     for (const key of keys) {
       const problem = partitionKeyProblem(key);
       if (problem !== undefined) throw new TypeError(`dynamic partitions '${name}': ${problem}`);

@@ -3,7 +3,7 @@
  * What several commands share about partitions: the `--partition`/`--from`/`--to` options,
  * labels like `key[2024-01-03]`, and the dynamic partitions a project declares.
  */
-import type { PartitionsDefinition } from '../definitions/index.js';
+import { dynamicNames } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { PartitionRequest } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
@@ -75,16 +75,10 @@ export function describeRequest(request: {
 /** The dynamic partitions names a project's assets use, with the assets using each. */
 export function dynamicPartitionNames(graph: AssetGraph): Map<string, string[]> {
   const names = new Map<string, string[]>();
-  const visit = (key: string, definition: PartitionsDefinition | undefined) => {
-    if (definition === undefined) return;
-    if (definition.kind === 'multi') {
-      for (const dimension of definition.dimensions) visit(key, dimension.partitions);
-    } else if (definition.kind === 'dynamic') {
-      const users = names.get(definition.name) ?? [];
-      if (!users.includes(key)) users.push(key);
-      names.set(definition.name, users);
+  for (const key of graph.keys) {
+    for (const name of new Set(dynamicNames(graph.node(key).partitions))) {
+      names.set(name, [...(names.get(name) ?? []), key]);
     }
-  };
-  for (const key of graph.keys) visit(key, graph.node(key).partitions);
+  }
   return names;
 }

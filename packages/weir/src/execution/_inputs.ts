@@ -5,19 +5,16 @@
 import {
   type AssetDefinition,
   PartitionSet,
-  resolvePartitionSpace,
   type SourceObservation,
+  UNPARTITIONED_SPACE,
 } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
-import { defaultMapping } from '../graph/index.js';
 import { sha256 } from '../hash.js';
 import type { InputVersion } from '../storage/index.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
 import { loadValue } from './_values.js';
-
-const UNPARTITIONED = resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
 
 /** How many partition keys provenance lists before keeping only their count. */
 const LISTED_PARTITIONS = 10;
@@ -124,8 +121,8 @@ async function partitionsRead(
   set: PartitionSet = unit.partitions ?? PartitionSet.all(1),
 ): Promise<string[]> {
   const up = run.spaces.get(parent)!;
-  const down = unit.space ?? UNPARTITIONED;
-  const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
+  const down = unit.space ?? UNPARTITIONED_SPACE;
+  const mapping = run.graph.mappingOf(node.key, parent, up, down);
   const keys: string[] = [];
   for (const i of mapping.upstreamFor(set, down, up).partitions.indices()) keys.push(up.keyAt(i));
   await run.versions.load(parent, keys);

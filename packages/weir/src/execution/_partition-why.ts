@@ -4,7 +4,7 @@
  */
 import { PartitionSet } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
-import { type AssetGraph, defaultMapping } from '../graph/index.js';
+import type { AssetGraph } from '../graph/index.js';
 import { shortVersion } from '../hash.js';
 import type { EventLog, StoredEvent } from '../storage/index.js';
 import { type AssetState, type AssetStatus, type StaleCause, viewOf } from '../versioning/index.js';
@@ -96,7 +96,7 @@ export async function explainPartition(
       const parentState = states.get(parent);
       if (parentState === undefined) continue;
       const view = viewOf(parentState);
-      const mapping = node.mappings.get(parent) ?? defaultMapping(view.space, space);
+      const mapping = graph.mappingOf(key, parent, view.space, space);
       const reads = mapping.upstreamFor(single, space, view.space).partitions;
       const asOf = partitioned.inputsAsOf[i]!;
       const changed = [...reads.indices()].filter((u) => view.changedAt[u]! > asOf);

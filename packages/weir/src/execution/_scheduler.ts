@@ -1,5 +1,4 @@
-import { PartitionSet, resolvePartitionSpace } from '../definitions/index.js';
-import { defaultMapping } from '../graph/index.js';
+import { PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import type { AssetRecord, RunSummary, WeirEvent } from '../storage/index.js';
 import { readsUnchanged } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
@@ -212,8 +211,8 @@ function readsAnyOf(
 ): boolean {
   const up = parent.space;
   if (up === undefined) return true;
-  const down = child.space ?? resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
-  const mapping = run.graph.node(child.key).mappings.get(parent.key) ?? defaultMapping(up, down);
+  const down = child.space ?? UNPARTITIONED_SPACE;
+  const mapping = run.graph.mappingOf(child.key, parent.key, up, down);
   const reads = mapping.upstreamFor(child.partitions ?? PartitionSet.all(1), down, up).partitions;
   for (const i of reads.indices()) if (keys.has(up.keyAt(i))) return true;
   return false;

@@ -4,7 +4,7 @@
  * exactly the upstream units it reads.
  */
 import { type AssetDefinition, PartitionSet, type PartitionSpace } from '../definitions/index.js';
-import { type AssetGraph, defaultMapping } from '../graph/index.js';
+import type { AssetGraph } from '../graph/index.js';
 import { type AssetState, viewOf } from '../versioning/index.js';
 import type { Plan } from './planner.js';
 
@@ -70,7 +70,7 @@ export function buildUnits(
       const parentUnits = unitAt.get(parent);
       if (parentUnits === undefined) continue;
       const view = viewOf(states.get(parent)!);
-      const mapping = node.mappings.get(parent) ?? defaultMapping(view.space, downSpace);
+      const mapping = graph.mappingOf(key, parent, view.space, downSpace);
       if (mapping.readsOne(view.space, downSpace) && mapping.newestRead !== undefined) {
         // Each partition reads one upstream partition: find its unit by arithmetic.
         const ids = new Float64Array(view.space.size);

@@ -10,7 +10,7 @@ import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { BackfillRecord, BackfillRequest, EventLog } from '../storage/index.js';
 import type { Instance } from './instance.js';
-import { type PartitionRequest, readPartitionInputs, requestedPartitions } from './partitions.js';
+import { type PartitionRequest, requestedPartitions, resolveSpaces } from './partitions.js';
 import { graphOf, selectKeys } from './project-graph.js';
 import { recoverCrashedRuns } from './recovery.js';
 import { type MaterializeOptions, materialize, type RunResult } from './run.js';
@@ -40,7 +40,7 @@ export async function backfill(
   const selection = options.selection ?? '*';
   const selected = selectKeys(graph, options.selection);
   const now = options.now ?? Date.now();
-  const { spaces } = await readPartitionInputs(graph, eventLog, selected, now);
+  const spaces = await resolveSpaces(graph, eventLog, selected, now);
   const requested = requestedPartitions(graph, selected, spaces, options.partitions);
   let count = 0;
   for (const set of requested.values()) count += set.count;

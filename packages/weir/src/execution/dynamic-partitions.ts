@@ -3,7 +3,7 @@
  * Adding and removing the keys of dynamic partitions from outside a run (a CLI command, a
  * sensor, a script); steps use `ctx.dynamicPartitions`. Either way it is an event.
  */
-import { partitionKeyProblem } from '../definitions/index.js';
+import { dynamicNameProblem, partitionKeyProblem } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { Instance } from './instance.js';
 
@@ -31,9 +31,8 @@ async function change(
   name: string,
   keys: readonly string[],
 ): Promise<string[]> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
-    throw new EnvironmentError('E_USAGE', `'${name}' is not a dynamic partitions name`);
-  }
+  const nameProblem = dynamicNameProblem(name);
+  if (nameProblem !== undefined) throw new EnvironmentError('E_USAGE', `invalid ${nameProblem}`);
   if (keys.length === 0) throw new EnvironmentError('E_USAGE', 'give at least one partition key');
   for (const key of keys) {
     const problem = partitionKeyProblem(key);

@@ -6,6 +6,7 @@
 
 import { join } from 'node:path';
 import {
+  dynamicNames,
   PartitionSet,
   type PartitionSpace,
   type PartitionsDefinition,
@@ -13,7 +14,7 @@ import {
   resolvePartitionSpace,
 } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
-import { type AssetGraph, defaultMapping } from '../graph/index.js';
+import type { AssetGraph } from '../graph/index.js';
 import type { EventLog } from '../storage/index.js';
 import {
   applyRows,
@@ -29,6 +30,29 @@ export interface PartitionRequest {
   keys?: readonly string[];
   from?: string;
   to?: string;
+}
+
+/** The partition space of each partitioned asset among `keys`: time windows as of `now`, dynamic keys from the log. */
+export async function resolveSpaces(
+  graph: AssetGraph,
+  eventLog: EventLog,
+  keys: Iterable<string>,
+  now: number,
+): Promise<Map<string, PartitionSpace>> {
+  const spaces = new Map<string, PartitionSpace>();
+  const dynamic = new Map<string, readonly string[]>();
+  for (const key of keys) {
+    const definition = graph.get(key)?.partitions;
+    if (definition === undefined) continue;
+    for (const name of dynamicNames(definition)) {
+      if (!dynamic.has(name)) dynamic.set(name, await eventLog.dynamicPartitions(name));
+    }
+    spaces.set(
+      key,
+      resolvePartitionSpace(definition, { now, dynamicKeys: (name) => dynamic.get(name) ?? [] }),
+    );
+  }
+  return spaces;
 }
 
 /** Where an instance keeps its partition snapshots. */
@@ -51,21 +75,10 @@ export async function readPartitionInputs(
   cacheDir?: string,
 ): Promise<PartitionInputs> {
   const cache = cacheDir === undefined ? undefined : new PartitionCache(cacheDir);
-  const spaces = new Map<string, PartitionSpace>();
+  const spaces = await resolveSpaces(graph, eventLog, keys, now);
   const rows = new Map<string, DensePartitionStates>();
-  const dynamic = new Map<string, readonly string[]>();
-  for (const key of keys) {
-    const node = graph.get(key);
-    const definition = node?.partitions;
-    if (definition === undefined) continue;
-    for (const name of dynamicNames(definition)) {
-      if (!dynamic.has(name)) dynamic.set(name, await eventLog.dynamicPartitions(name));
-    }
-    const space = resolvePartitionSpace(definition, {
-      now,
-      dynamicKeys: (name) => dynamic.get(name) ?? [],
-    });
-    spaces.set(key, space);
+  for (const [key, space] of spaces) {
+    const definition = space.definition!;
     const fingerprint =
       cache !== undefined && stableLayout(definition) ? JSON.stringify(definition) : undefined;
     const snapshot =
@@ -123,13 +136,6 @@ function stableLayout(definition: PartitionsDefinition): boolean {
   return first?.partitions.kind !== 'dynamic' && second?.partitions.kind === 'static';
 }
 
-function dynamicNames(definition: PartitionsDefinition): string[] {
-  if (definition.kind === 'dynamic') return [definition.name];
-  if (definition.kind === 'multi')
-    return definition.dimensions.flatMap((d) => dynamicNames(d.partitions));
-  return [];
-}
-
 /**
  * The partitions to work on in each selected partitioned asset. The request names them in
  * every asset whose partitions have those keys; an upstream asset of the selection also gets
@@ -181,7 +187,7 @@ export function requestedPartitions(
     for (const parent of node.parents) {
       const up = spaces.get(parent);
       if (up === undefined || !partitioned.includes(parent)) continue;
-      const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
+      const mapping = graph.mappingOf(key, parent, up, down);
       const reads = mapping.upstreamFor(set, down, up).partitions;
       requested.set(parent, (requested.get(parent) ?? PartitionSet.empty(up.size)).union(reads));
     }
@@ -196,7 +202,7 @@ export function requestedPartitions(
       const set = requested.get(parent);
       if (set === undefined) continue;
       const up = spaces.get(parent)!;
-      const mapping = node.mappings.get(parent) ?? defaultMapping(up, down);
+      const mapping = graph.mappingOf(key, parent, up, down);
       const reading = mapping.downstreamFor(set, up, down);
       requested.set(key, (requested.get(key) ?? PartitionSet.empty(down.size)).union(reading));
     }

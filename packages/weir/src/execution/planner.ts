@@ -2,8 +2,8 @@
  * @module execution/planner
  * Pure planning: which selected assets to run, given their states. No I/O.
  */
-import { type AssetDefinition, PartitionSet, resolvePartitionSpace } from '../definitions/index.js';
-import { type AssetGraph, defaultMapping } from '../graph/index.js';
+import { type AssetDefinition, PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
+import type { AssetGraph } from '../graph/index.js';
 import { type AssetState, viewOf } from '../versioning/index.js';
 
 export interface BlockedStep {
@@ -150,8 +150,6 @@ export function planRun(
   return plan;
 }
 
-const UNPARTITIONED = resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
-
 /** What an unpartitioned asset reads of a partitioned parent: planned partitions, and partitions with no version. */
 function readsOfPartitioned(
   graph: AssetGraph,
@@ -160,10 +158,9 @@ function readsOfPartitioned(
   plan: Plan,
 ): { planned: boolean; unavailable: number } {
   const view = viewOf(parent);
-  const mapping =
-    graph.node(key).mappings.get(parent.key) ?? defaultMapping(view.space, UNPARTITIONED);
+  const mapping = graph.mappingOf(key, parent.key, view.space, UNPARTITIONED_SPACE);
   const all = PartitionSet.all(1);
-  const reads = mapping.upstreamFor(all, UNPARTITIONED, view.space).partitions;
+  const reads = mapping.upstreamFor(all, UNPARTITIONED_SPACE, view.space).partitions;
   const planned = plan.partitions.get(parent.key)?.planned ?? PartitionSet.empty(view.space.size);
   return {
     planned: !reads.intersect(planned).isEmpty(),
@@ -205,7 +202,7 @@ function planPartitions(
     const parentState = states.get(parent);
     if (parentState === undefined) continue;
     const view = viewOf(parentState);
-    const mapping = node.mappings.get(parent) ?? defaultMapping(view.space, space);
+    const mapping = graph.mappingOf(key, parent, view.space, space);
     const readsOne =
       definition.backfillPolicy !== 'single-run' &&
       [...node.inputs].some(([name, p]) => p === parent && !definition.inputModes[name]?.many);

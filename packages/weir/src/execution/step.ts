@@ -12,7 +12,7 @@ import type {
   PartitionInfo,
   PartitionRangeInfo,
 } from '../definitions/index.js';
-import { partitionKeyProblem, retryDelay } from '../definitions/index.js';
+import { dynamicNameProblem, partitionKeyProblem, retryDelay } from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
 import type { CheckRecord, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
@@ -192,9 +192,8 @@ async function attemptOnce(
   let dataVersion: string | undefined;
   const dynamic: DynamicChange[] = [];
   const editDynamic = (type: DynamicChange['type']) => (name: string, keys: readonly string[]) => {
-    if (!/^[A-Za-z0-9_.-]+$/.test(String(name))) {
-      throw new TypeError(`'${String(name)}' is not a dynamic partitions name`);
-    }
+    const nameProblem = dynamicNameProblem(name);
+    if (nameProblem !== undefined) throw new TypeError(`invalid ${nameProblem}`);
     for (const key of keys) {
       const problem = partitionKeyProblem(key);
       if (problem !== undefined) throw new TypeError(`dynamic partitions '${name}': ${problem}`);

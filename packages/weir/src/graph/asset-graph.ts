@@ -1,6 +1,7 @@
 import type {
   AnyAssetDefinition,
   PartitionMapping,
+  PartitionSpace,
   PartitionsDefinition,
   ProjectDefinition,
   ResourceDefinition,
@@ -10,6 +11,7 @@ import { DefinitionError, didYouMean } from '../errors.js';
 import { findCycle } from './_cycle.js';
 import { StringHeap } from './_heap.js';
 import { edgeProblems } from './_partition-edges.js';
+import { defaultMapping } from './partition-mapping/index.js';
 
 /** One asset or source asset in the graph, wired by keys (never by object references). */
 export interface AssetNode {
@@ -85,6 +87,19 @@ export class AssetGraph {
   /** Position in topological order. */
   position(key: string): number {
     return this.order.get(key) ?? -1;
+  }
+
+  /**
+   * How `child` reads the partitions of `parent` (spaces `up` and `down`): the mapping its
+   * input names, else the default mapping for the two spaces.
+   */
+  mappingOf(
+    child: string,
+    parent: string,
+    up: PartitionSpace,
+    down: PartitionSpace,
+  ): PartitionMapping {
+    return this.node(child).mappings.get(parent) ?? defaultMapping(up, down);
   }
 
   /** `keys` sorted upstream first. */

@@ -4,8 +4,8 @@
  * newest partition), how any asset looks to a partitioned child, and why an unpartitioned
  * asset is stale because of a partitioned parent.
  */
-import { PartitionSet, type PartitionSpace, resolvePartitionSpace } from '../definitions/index.js';
-import { type AssetGraph, defaultMapping, newestRead } from '../graph/index.js';
+import { PartitionSet, type PartitionSpace, UNPARTITIONED_SPACE } from '../definitions/index.js';
+import { type AssetGraph, newestRead } from '../graph/index.js';
 import type { AssetRecord } from '../storage/index.js';
 import { freshnessOf } from './_freshness.js';
 import { codeVersionOf } from './code-version.js';
@@ -19,8 +19,6 @@ import {
 } from './partition-state.js';
 import type { AssetState, StaleCause } from './stale-status.js';
 
-export const UNPARTITIONED = resolvePartitionSpace(undefined, { now: 0, dynamicKeys: () => [] });
-
 /** How a child sees a parent: partitioned, or as a space of one partition. */
 export function viewOf(state: AssetState): ParentView {
   if (state.partitions !== undefined) return partitionedView(state.partitions);
@@ -29,7 +27,7 @@ export function viewOf(state: AssetState): ParentView {
   const notFresh =
     state.status === 'failed' || (state.kind === 'asset' && state.status === 'stale');
   return {
-    space: UNPARTITIONED,
+    space: UNPARTITIONED_SPACE,
     changedAt: Float64Array.of(changed),
     usable: state.dataVersion === undefined ? PartitionSet.empty(1) : PartitionSet.all(1),
     notFresh: notFresh ? PartitionSet.all(1) : PartitionSet.empty(1),
@@ -55,7 +53,7 @@ export function resolvePartitionedAsset(
     parents.push({
       key: parent,
       view,
-      mapping: node.mappings.get(parent) ?? defaultMapping(view.space, space),
+      mapping: graph.mappingOf(key, parent, view.space, space),
     });
   }
   const codeVersion = codeVersionOf(node.definition);
@@ -153,44 +151,36 @@ export function partitionedParentCause(
   read: { eventId: number; partitionCount?: number } | undefined,
 ): StaleCause | undefined {
   const view = viewOf(parent);
-  const mapping =
-    graph.node(key).mappings.get(parent.key) ?? defaultMapping(view.space, UNPARTITIONED);
-  const newest = newestRead(mapping, view.changedAt, view.space, UNPARTITIONED)[0]!;
-  const readAt = read?.eventId;
+  const mapping = graph.mappingOf(key, parent.key, view.space, UNPARTITIONED_SPACE);
+  const newest = newestRead(mapping, view.changedAt, view.space, UNPARTITIONED_SPACE)[0]!;
+  const changed = (reason: string): StaleCause => ({
+    category: 'data',
+    key,
+    dependency: parent.key,
+    from: undefined,
+    to: undefined,
+    movedBy: undefined,
+    reason,
+  });
+  if (read === undefined) return changed(`new input ${parent.key}`);
   // Ids show partitions that changed; the count shows partitions that came or went (a
   // dynamic key removed, or removed and added back, keeps its old ids).
-  const count =
-    read?.partitionCount === undefined
-      ? undefined
-      : mapping
-          .upstreamFor(PartitionSet.all(1), UNPARTITIONED, view.space)
-          .partitions.intersect(view.usable).count;
-  if (count !== undefined && count !== read?.partitionCount) {
-    return {
-      category: 'data',
-      key,
-      dependency: parent.key,
-      from: undefined,
-      to: undefined,
-      movedBy: undefined,
-      reason: `input ${parent.key} changed: it read ${read?.partitionCount} partitions, ${count} have a version now`,
-    };
+  if (read.partitionCount !== undefined) {
+    const count = mapping
+      .upstreamFor(PartitionSet.all(1), UNPARTITIONED_SPACE, view.space)
+      .partitions.intersect(view.usable).count;
+    if (count !== read.partitionCount) {
+      return changed(
+        `input ${parent.key} changed: it read ${read.partitionCount} partitions, ${count} have a version now`,
+      );
+    }
   }
-  if (readAt === undefined || newest > readAt) {
-    return {
-      category: 'data',
-      key,
-      dependency: parent.key,
-      from: undefined,
-      to: undefined,
-      movedBy: undefined,
-      reason:
-        readAt === undefined
-          ? `new input ${parent.key}`
-          : `input ${parent.key} changed: partitions were materialized with new data since it was read`,
-    };
+  if (newest > read.eventId) {
+    return changed(
+      `input ${parent.key} changed: partitions were materialized with new data since it was read`,
+    );
   }
-  if (!mapping.downstreamFor(view.notFresh, view.space, UNPARTITIONED).isEmpty()) {
+  if (!mapping.downstreamFor(view.notFresh, view.space, UNPARTITIONED_SPACE).isEmpty()) {
     return {
       category: 'dependency',
       key,

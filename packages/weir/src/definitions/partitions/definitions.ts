@@ -243,13 +243,25 @@ export function staticPartitions(keys: readonly string[]): StaticPartitionsDefin
  * const stations = dynamicPartitions('stations');
  */
 export function dynamicPartitions(name: string): DynamicPartitionsDefinition {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) {
-    throw new DefinitionError(
-      'E_DEFINITION',
-      `Invalid dynamic partitions name '${String(name)}': use letters, digits, '_', '.' and '-'`,
-    );
-  }
+  const problem = dynamicNameProblem(name);
+  if (problem !== undefined) throw new DefinitionError('E_DEFINITION', `Invalid ${problem}`);
   return { kind: 'dynamic', name, description: `dynamic partitions '${name}'` };
+}
+
+/** Why `name` cannot name dynamic partitions, or undefined. */
+export function dynamicNameProblem(name: unknown): string | undefined {
+  return typeof name === 'string' && /^[A-Za-z0-9_.-]+$/.test(name)
+    ? undefined
+    : `dynamic partitions name '${String(name)}': use letters, digits, '_', '.' and '-'`;
+}
+
+/** The names of the dynamic partitions a definition uses (itself, or a dimension). */
+export function dynamicNames(definition: PartitionsDefinition | undefined): string[] {
+  if (definition?.kind === 'dynamic') return [definition.name];
+  if (definition?.kind === 'multi') {
+    return definition.dimensions.flatMap((d) => dynamicNames(d.partitions));
+  }
+  return [];
 }
 
 /**

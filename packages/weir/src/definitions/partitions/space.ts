@@ -52,7 +52,7 @@ export function resolvePartitionSpace(
   definition: PartitionsDefinition | undefined,
   context: PartitionSpaceContext,
 ): PartitionSpace {
-  if (definition === undefined) return unpartitioned;
+  if (definition === undefined) return UNPARTITIONED_SPACE;
   switch (definition.kind) {
     case 'time-window':
       return timeSpace(definition, context.now);
@@ -72,7 +72,8 @@ export function resolvePartitionSpace(
   }
 }
 
-const unpartitioned: PartitionSpace = {
+/** The space of an unpartitioned asset: one partition, key `''`. */
+export const UNPARTITIONED_SPACE: PartitionSpace = {
   definition: undefined,
   size: 1,
   keyAt: (index) => {

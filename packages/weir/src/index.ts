@@ -8,7 +8,28 @@
  * @module weir
  */
 
-export * from './checks/index.js';
+export {
+  type BoundsCheckOptions,
+  type BuiltinCheckOptions,
+  boundsCheck,
+  type ColumnSpec,
+  type ColumnType,
+  inferSchema,
+  type NotNullCheckOptions,
+  notNullCheck,
+  type ObservedSchema,
+  type RowCountCheckOptions,
+  type Rows,
+  rowCountCheck,
+  type SchemaCheckOptions,
+  type SchemaDrift,
+  schemaCheck,
+  schemaDrift,
+  type TabularCheck,
+  type UniqueCheckOptions,
+  uniqueCheck,
+  type ZodObjectLike,
+} from './checks/index.js';
 export type {
   AnyAssetDefinition,
   AssetAttributes,
@@ -75,8 +96,62 @@ export {
   staticPartitions,
   weeklyPartitions,
 } from './definitions/index.js';
-export * from './errors.js';
-export * from './execution/index.js';
+export {
+  DefinitionError,
+  EnvironmentError,
+  InvariantError,
+  SelectionError,
+  UserCodeError,
+  WeirError,
+  type WeirErrorCode,
+  type WeirErrorOptions,
+} from './errors.js';
+export {
+  type AssetCheckResult,
+  addDynamicPartitions,
+  assetHistory,
+  assetStatus,
+  type BackfillOptions,
+  type BackfillResult,
+  type BlockedStep,
+  backfill,
+  type ChangedObservation,
+  type CheckAssetsOptions,
+  cancelBackfill,
+  checkAssets,
+  createInstance,
+  type Executor,
+  explain,
+  findRun,
+  type Instance,
+  type InstanceParts,
+  inProcessExecutor,
+  type LogEntry,
+  listBackfills,
+  listRuns,
+  type MaterializeOptions,
+  materialize,
+  type ObservationFailure,
+  type PartitionPlan,
+  type PartitionRequest,
+  type Plan,
+  planMaterialization,
+  type ReadStateOptions,
+  type RecordFreshnessOptions,
+  type RunContext,
+  type RunResult,
+  readState,
+  recordFreshness,
+  removeDynamicPartitions,
+  resumeBackfill,
+  runLogs,
+  type SourceObservations,
+  type StateSnapshot,
+  type StatusOptions,
+  type StepOutcome,
+  type StepUnit,
+  type WhyReport,
+} from './execution/index.js';
 export { fileVersion } from './file-version.js';
 export {
   type AssetGraph,
@@ -93,6 +168,7 @@ export {
   staticMapping,
   timeWindowMapping,
 } from './graph/index.js';
+export { type EmbeddedInstance, type InstanceOptions, openInstance } from './instance/index.js';
 export type {
   AssetRecord,
   BackfillRecord,
@@ -112,10 +188,10 @@ export type {
 } from './storage/index.js';
 export { SqliteEventLog } from './storage/index.js';
 export { WEIR_VERSION } from './version.js';
-export {
-  type AssetState,
-  type AssetStatus,
-  type PartitionedState,
-  type StaleCause,
-  summarize,
+export type {
+  AssetState,
+  AssetStatus,
+  PartitionedState,
+  StaleCause,
+  VersionSource,
 } from './versioning/index.js';

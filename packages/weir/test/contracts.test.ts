@@ -8,6 +8,7 @@ import {
   defineProject,
   explain,
   materialize,
+  recordFreshness,
   sourceAsset,
 } from '../src/index.js';
 import { tempInstance } from './helpers.js';
@@ -201,20 +202,18 @@ describe('data contracts', () => {
     expect((await assetStatus(withoutChecks, { instance }))[0]!.status).toBe('fresh');
   });
 
-  it('reports freshness overdue as time passes, and records each change of it', async () => {
+  it('reports freshness overdue as time passes; evaluating on a clock records each change of it', async () => {
     const instance = tempInstance();
     await materialize(project({ rows: good }), { instance });
     const [peak] = await assetHistory(instance, 'gauges/peak');
     const at = peak?.type === 'asset:materialized' ? peak.materialization.endedAt : 0;
-    const status = async (hours: number) =>
-      (
-        await assetStatus(project({ rows: good }), {
-          instance,
-          selection: 'gauges/peak',
-          now: at + hours * 3_600_000,
-          recordFreshness: true,
-        })
+    const status = async (hours: number) => {
+      const now = at + hours * 3_600_000;
+      await recordFreshness(project({ rows: good }), { instance, selection: 'gauges/peak', now });
+      return (
+        await assetStatus(project({ rows: good }), { instance, selection: 'gauges/peak', now })
       )[0]!;
+    };
     expect((await status(1)).freshness).toMatchObject({ status: 'fresh' });
     const late = await status(8);
     expect(late.freshness).toMatchObject({ status: 'overdue', overdueByMs: 2 * 3_600_000 });
@@ -230,7 +229,7 @@ describe('data contracts', () => {
       'fresh',
       'overdue',
     ]);
-    // Recorded at the time they were judged at; a hypothetical clock without recordFreshness writes nothing.
+    // Recorded at the time they were judged at; reading state writes nothing.
     expect(recorded.map((e) => e.timestamp)).toEqual([at + 3_600_000, at + 8 * 3_600_000]);
     await assetStatus(project({ rows: good }), { instance, now: at + 100 * 3_600_000 });
     expect(await instance.eventLog.events({ types: ['freshness:evaluated'] })).toHaveLength(2);

@@ -26,6 +26,7 @@ describe('rewriteImportMeta', () => {
       "const b = 'import.meta.dirname';",
       '// import.meta.url in a comment',
       '/* import.meta.filename */',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text under test holds a template literal
       'const c = `text import.meta.url ${import.meta.url} more ${`nested ${import.meta.dirname}`}`;',
       'const d = ximport.meta.url;',
     ].join('\n');

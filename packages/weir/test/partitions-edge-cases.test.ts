@@ -79,8 +79,7 @@ describe('partitions: edge cases', () => {
       instance,
       now: Date.parse('2024-01-02T01:00:00Z'),
     });
-    const at = (iso: string) =>
-      assetStatus(project, { instance, now: Date.parse(iso), recordFreshness: false });
+    const at = (iso: string) => assetStatus(project, { instance, now: Date.parse(iso) });
     expect((await at('2024-01-03T05:00:00Z'))[0]?.freshness?.status).toBe('fresh');
     const late = (await at('2024-01-03T07:00:00Z'))[0]?.freshness;
     expect(late?.status).toBe('overdue');

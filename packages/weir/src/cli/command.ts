@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { EnvironmentError } from '../errors.js';
-import { type Instance, openInstance, recoverCrashedRuns } from '../execution/index.js';
+import type { Instance } from '../execution/index.js';
+import { openInstance } from '../instance/index.js';
 import type { Output } from './format.js';
 import { type LoadedProject, loadProject } from './load-project.js';
 
@@ -62,8 +63,10 @@ export function createContext(
       instance ??= ctx.project().then(async ({ instanceDir }) => {
         const opened = openInstance({ dir: instanceDir });
         cleanups.push(() => opened.close());
-        // Every command sees runs whose process died as crashed, not as still running.
-        await recoverCrashedRuns(opened.eventLog);
+        // Once per command: runs whose process died are closed as crashed.
+        for (const runId of await opened.recover()) {
+          output.err(`note: closed run ${runId}, whose process had died\n`);
+        }
         return opened;
       });
       return instance;

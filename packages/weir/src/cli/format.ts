@@ -1,9 +1,9 @@
-import { EnvironmentError } from '../errors.js';
-
 /**
  * @module cli/format
  * Text output helpers: colour (only on a TTY, never with NO_COLOR), tables, sizes, times.
  */
+import { EnvironmentError } from '../errors.js';
+import type { LogEntry } from '../execution/index.js';
 export interface Output {
   out(text: string): void;
   err(text: string): void;
@@ -135,4 +135,11 @@ export function stepError(assetKey: string, message: string): string {
 export function withClock(): { now?: number } {
   const now = clockFromEnvironment();
   return now === undefined ? {} : { now };
+}
+
+/** Prints `ctx.log` lines of code run outside a run (source observers): all but debug. */
+export function logPrinter(output: Output): (assetKey: string, entry: LogEntry) => void {
+  return (assetKey, entry) => {
+    if (entry.level !== 'debug') output.err(`[${assetKey}] ${entry.level}: ${entry.message}\n`);
+  };
 }

@@ -1,3 +1,7 @@
+/**
+ * @module definitions/keys
+ * Asset keys: what a valid key is, and how an asset partition (or a range of them) is named.
+ */
 import { DefinitionError } from '../errors.js';
 
 /** An asset key: `/`-separated segments such as `hydrology/polished_timeseries`. */
@@ -23,4 +27,15 @@ export function assertValidKey(key: unknown, what: string): asserts key is Asset
       `${what} has an invalid key ${JSON.stringify(key)}: ${problem}`,
     );
   }
+}
+
+/**
+ * How a unit of work or an asset partition is named in summaries, progress and errors: `key`,
+ * `key[partition]`, or `key[first…last]` for a range of partitions. `['']` (or no partitions)
+ * is the unpartitioned asset.
+ */
+export function unitLabel(key: AssetKey, partitions: readonly string[]): string {
+  if (partitions.length === 0 || (partitions.length === 1 && partitions[0] === '')) return key;
+  if (partitions.length === 1) return `${key}[${partitions[0]}]`;
+  return `${key}[${partitions[0]}…${partitions[partitions.length - 1]}]`;
 }

@@ -1,205 +1,194 @@
+/**
+ * @module execution/_scheduler
+ * Drives a run: hands ready units to the executor, at most `concurrency` at once, and settles
+ * each as it ends. A failed unit skips the units that read it and nothing else. On abort,
+ * units in flight are recorded as cancelled at once (user code that ignores the signal is
+ * not waited for, and its late result is discarded) and no unit starts after.
+ */
 import { PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
-import type { AssetRecord, RunSummary, WeirEvent } from '../storage/index.js';
+import type { AssetRecord } from '../storage/index.js';
 import { readsUnchanged } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
+import type { Executor, StepOutcome } from './executor.js';
 import type { Plan } from './planner.js';
-import { runStep } from './step.js';
+import { ReadyQueue } from './ready-queue.js';
+import type { SettledUnit, UnitOutcome } from './run-summary.js';
 
-/**
- * Runs `units` (in topological order) as soon as the units they read finish, at most
- * `concurrency` at once. A failed unit skips the units that read it and nothing else. On
- * abort, units in flight are recorded as cancelled at once (user code that ignores the
- * signal is not waited for, and its late result is discarded) and no unit starts after.
- */
+export interface ScheduleOptions {
+  executor: Executor;
+  concurrency: number;
+  plan: Pick<Plan, 'conditional' | 'partitions'>;
+  /** The index records the run started from (what each unit's current materialization read). */
+  records: ReadonlyMap<string, AssetRecord>;
+}
+
+/** Runs `units` (in topological order) and returns how each settled, in the order they did. */
 export async function schedule(
   run: RunContext,
   units: readonly StepUnit[],
-  plan: Pick<Plan, 'conditional' | 'partitions'>,
-  records: ReadonlyMap<string, AssetRecord>,
-  concurrency: number,
-  summary: RunSummary,
-  reasons: Record<string, string>,
-): Promise<void> {
-  const { graph } = run;
-  const conditional = new Set(plan.conditional);
-  /** Planned only because an upstream unit runs: it need not run if that came out unchanged. */
-  const isConditional = (unit: StepUnit) => {
-    if (unit.partitions === undefined) return conditional.has(unit.key);
-    if (unit.keys.length !== 1) return false;
-    const [index] = unit.partitions.indices();
-    return plan.partitions.get(unit.key)?.conditional.has(index!) ?? false;
+  options: ScheduleOptions,
+): Promise<SettledUnit[]> {
+  const queue = new ReadyQueue(units);
+  const conditional = new Set(options.plan.conditional);
+  const settled: SettledUnit[] = [];
+  /** Units whose executor has not returned: cancelled at once on abort. */
+  const running = new Set<StepUnit>();
+  /** Units recording their outcome: waited for, even on abort. */
+  const finishing = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  let aborted = false;
+  let wake = () => {};
+  const fail = (error: unknown) => {
+    failure ??= { error };
   };
-  /** The inputs the unit's current materialization read. */
-  const recordedInputs = async (unit: StepUnit) => {
-    if (unit.partitions === undefined) {
-      return records.get(unit.key)?.materialization?.materialization.inputs;
-    }
-    await run.versions.load(unit.key, unit.keys);
-    const current = run.versions.event(unit.key, unit.keys[0]);
-    return current?.type === 'asset:materialized' ? current.materialization.inputs : undefined;
-  };
-  const waitingOn = new Int32Array(units.length);
-  const ready: StepUnit[] = [];
-  for (const unit of units) {
-    waitingOn[unit.id] = unit.parents.length;
-    if (unit.parents.length === 0) ready.push(unit);
-  }
-  /** Each unit settles exactly once: skipped, unchanged, materialized, failed or cancelled. */
-  const settled = new Uint8Array(units.length);
-  const inFlight = new Set<StepUnit>();
-  let next = 0;
-  let finished = false;
 
-  await new Promise<void>((resolve, reject) => {
-    const fail = (error: unknown) => {
-      run.signal.removeEventListener('abort', onAbort);
-      finished = true;
-      reject(error);
-    };
-    const pump = () => {
-      if (finished) return;
-      while (!run.signal.aborted && inFlight.size < concurrency && next < ready.length) {
-        const unit = ready[next++]!;
-        if (settled[unit.id]) continue;
-        if (isConditional(unit)) startIfChanged(unit);
-        else start(unit);
-      }
-      if (inFlight.size === 0 && (run.signal.aborted || next >= ready.length)) {
-        run.signal.removeEventListener('abort', onAbort);
-        finished = true;
-        if (run.signal.aborted)
-          for (const unit of units) if (settle(unit)) summary.cancelled.push(unit.label);
-        resolve();
-      }
-    };
-    /** Marks `unit` settled and releases the units waiting for it; false if it already was. */
-    const settle = (unit: StepUnit): boolean => {
-      if (settled[unit.id]) return false;
-      settled[unit.id] = 1;
-      for (const id of unit.children) {
-        if (settled[id]) continue;
-        if (--waitingOn[id]! === 0) ready.push(units[id]!);
-      }
-      return true;
-    };
-    /**
-     * Skips the units that read `failed`'s output, directly or through other planned units. A
-     * unit reading it through an unplanned (up-to-date) asset is unaffected, and a unit
-     * already running or settled is never skipped.
-     */
-    const skipDownstream = async (
-      failed: StepUnit,
-      reason: string,
-      /** Only the direct children for which this holds (those reading a blocked partition). */
-      reads: (child: StepUnit) => boolean = () => true,
-    ) => {
-      const skipped: StepUnit[] = [];
-      const queue = [failed];
-      while (queue.length > 0) {
-        const from = queue.pop()!;
-        for (const id of from.children) {
-          const child = units[id]!;
-          if (settled[id] || inFlight.has(child)) continue;
-          if (from === failed && !reads(child)) continue;
-          settle(child);
-          skipped.push(child);
-          queue.push(child);
-        }
-      }
-      skipped.sort((a, b) => a.id - b.id);
-      for (const unit of skipped) {
-        summary.skipped.push(unit.label);
-        reasons[unit.label] = reason;
-      }
-      await run.record(
-        skipped.flatMap((unit) =>
-          run.unitEvents(unit, (fields) => ({
-            type: 'step:skipped',
-            ...fields,
-            reason,
-            blockedBy: [failed.key],
-          })),
-        ),
+  const settle = async (unit: StepUnit, outcome: UnitOutcome) => {
+    if (!queue.settle(unit)) return;
+    settled.push({ key: unit.key, keys: unit.keys, outcome });
+    if (outcome.status === 'materialized') {
+      for (const event of outcome.events) run.versions.update(event);
+    } else if (outcome.status === 'failed') {
+      await skipReaders(unit, `upstream ${unit.label} failed`);
+    } else if (outcome.status === 'blocked') {
+      for (const event of outcome.usable) run.versions.update(event);
+      // A range unit can pass on some partitions: only readers of the blocked ones are skipped.
+      const blocked = new Set(outcome.blocked);
+      await skipReaders(
+        unit,
+        `check ${outcome.checks[0]} on ${unit.label} failed`,
+        outcome.usable.length === 0 ? undefined : (child) => readsAnyOf(run, child, unit, blocked),
       );
-    };
-    /** Runs a conditional unit unless everything it reads came out as it last read it. */
-    const startIfChanged = (unit: StepUnit) => {
-      inFlight.add(unit);
-      recordedInputs(unit)
-        .then((recorded) => readsUnchanged(run, graph.node(unit.key), unit, recorded))
-        .then((unchanged) => {
-          // Cancelled meanwhile: settled as cancelled already.
-          if (!inFlight.delete(unit)) return;
-          if (!unchanged) return start(unit);
-          settle(unit);
-          summary.unchanged.push(unit.label);
-          pump();
-        })
-        .catch(fail);
-    };
-    const start = (unit: StepUnit) => {
-      inFlight.add(unit);
-      runStep(run, graph.node(unit.key), unit)
-        .then(async (outcome) => {
-          // Cancelled while running: recorded already, and a late result is discarded.
-          if (!inFlight.delete(unit) || !settle(unit)) return;
-          if (outcome.status === 'materialized') {
-            for (const event of outcome.events) run.versions.update(event);
-            summary.materialized.push(unit.label);
-          } else if (outcome.status === 'failed') {
-            summary.failed.push(unit.label);
-            reasons[unit.label] = outcome.error.message;
-            await skipDownstream(unit, `upstream ${unit.label} failed`);
-          } else if (outcome.status === 'blocked') {
-            for (const event of outcome.usable) run.versions.update(event);
-            // A range step can pass on some partitions: those count, and only readers of the
-            // blocked ones are skipped.
-            const blocked = new Set(outcome.blocked);
-            const label = (key: string) =>
-              unit.partitions === undefined ? unit.key : `${unit.key}[${key}]`;
-            for (const event of outcome.usable) summary.materialized.push(label(event.partition));
-            for (const key of outcome.blocked) {
-              summary.failed.push(label(key));
-              reasons[label(key)] = outcome.reason;
-            }
-            await skipDownstream(
-              unit,
-              `check ${outcome.checks[0]} on ${unit.label} failed`,
-              outcome.usable.length === 0
-                ? undefined
-                : (child) => readsAnyOf(run, child, unit, blocked),
-            );
-          } else {
-            summary.cancelled.push(unit.label);
-            await run.record(
-              run.unitEvents(unit, (fields) => ({ type: 'step:cancelled', ...fields })),
-            );
-          }
-          pump();
-        })
-        .catch(fail);
-    };
-    // Handled on the next turn: an abort fired while a step was recording its outcome (from a
-    // listener, say) lets that step settle as what it was, instead of as cancelled too.
-    const onAbort = () => setTimeout(cancelInFlight, 0);
-    const cancelInFlight = () => {
-      if (finished) return;
-      const cancelled = [...inFlight].filter((unit) => settle(unit));
-      inFlight.clear();
-      summary.cancelled.push(...cancelled.map((unit) => unit.label));
-      run
-        .record(
-          cancelled.flatMap((unit) =>
-            run.unitEvents(unit, (fields): WeirEvent => ({ type: 'step:cancelled', ...fields })),
-          ),
-        )
-        .then(pump)
-        .catch(fail);
-    };
-    run.signal.addEventListener('abort', onAbort, { once: true });
-    pump();
-  });
+    } else if (outcome.status === 'cancelled') {
+      await run.record(run.unitEvents(unit, (fields) => ({ type: 'step:cancelled', ...fields })));
+    }
+  };
+  const skipReaders = async (
+    unit: StepUnit,
+    reason: string,
+    reads?: (child: StepUnit) => boolean,
+  ) => {
+    const skipped = queue.skipReaders(unit, reads);
+    for (const child of skipped) {
+      settled.push({ key: child.key, keys: child.keys, outcome: { status: 'skipped', reason } });
+    }
+    await run.record(
+      skipped.flatMap((child) =>
+        run.unitEvents(child, (fields) => ({
+          type: 'step:skipped',
+          ...fields,
+          reason,
+          blockedBy: [unit.key],
+        })),
+      ),
+    );
+  };
+  const launch = (unit: StepUnit) => {
+    running.add(unit);
+    execute(run, unit, options, conditional)
+      .then((outcome) => {
+        // Cancelled while running: recorded already, and a late result is discarded.
+        if (!running.delete(unit)) return;
+        const done = settle(unit, outcome)
+          .catch(fail)
+          .finally(() => finishing.delete(done));
+        finishing.add(done);
+        return done;
+      }, fail)
+      .finally(() => wake());
+  };
+  const cancelRunning = async () => {
+    const cancelled = [...running];
+    running.clear();
+    for (const unit of cancelled) queue.settle(unit);
+    for (const unit of cancelled) {
+      settled.push({ key: unit.key, keys: unit.keys, outcome: { status: 'cancelled' } });
+    }
+    await run.record(
+      cancelled.flatMap((unit) =>
+        run.unitEvents(unit, (fields) => ({ type: 'step:cancelled', ...fields })),
+      ),
+    );
+  };
+
+  // Handled on the next turn: an abort fired while a step was recording its outcome (from a
+  // listener, say) lets that step settle as what it was, instead of as cancelled too.
+  const onAbort = () =>
+    setTimeout(() => {
+      aborted = true;
+      wake();
+    }, 0);
+  run.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    let cancelledRunning = false;
+    for (;;) {
+      if (failure !== undefined) throw failure.error;
+      if (aborted && !cancelledRunning) {
+        cancelledRunning = true;
+        await cancelRunning();
+        continue;
+      }
+      while (!aborted && running.size < options.concurrency) {
+        const unit = queue.take();
+        if (unit === undefined) break;
+        launch(unit);
+      }
+      if (running.size === 0 && finishing.size === 0) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    run.signal.removeEventListener('abort', onAbort);
+  }
+  if (aborted) {
+    for (const unit of queue.settleAll()) {
+      settled.push({ key: unit.key, keys: unit.keys, outcome: { status: 'cancelled' } });
+    }
+  }
+  return settled;
+}
+
+/** Runs one unit: a conditional one only if something it reads changed. */
+async function execute(
+  run: RunContext,
+  unit: StepUnit,
+  options: ScheduleOptions,
+  conditional: ReadonlySet<string>,
+): Promise<StepOutcome | { status: 'unchanged' }> {
+  if (isConditional(unit, options.plan, conditional)) {
+    const recorded = await recordedInputs(run, unit, options.records);
+    if (await readsUnchanged(run, run.graph.node(unit.key), unit, recorded)) {
+      return { status: 'unchanged' };
+    }
+  }
+  return options.executor.execute(unit, run);
+}
+
+/** Planned only because an upstream unit runs: it need not run if that came out unchanged. */
+function isConditional(
+  unit: StepUnit,
+  plan: ScheduleOptions['plan'],
+  conditional: ReadonlySet<string>,
+): boolean {
+  if (unit.partitions === undefined) return conditional.has(unit.key);
+  if (unit.keys.length !== 1) return false;
+  const [index] = unit.partitions.indices();
+  return plan.partitions.get(unit.key)?.conditional.has(index!) ?? false;
+}
+
+/** The inputs the unit's current materialization read. */
+async function recordedInputs(
+  run: RunContext,
+  unit: StepUnit,
+  records: ReadonlyMap<string, AssetRecord>,
+) {
+  if (unit.partitions === undefined) {
+    return records.get(unit.key)?.materialization?.materialization.inputs;
+  }
+  await run.versions.load(unit.key, unit.keys);
+  const current = run.versions.event(unit.key, unit.keys[0]);
+  return current?.type === 'asset:materialized' ? current.materialization.inputs : undefined;
 }
 
 /** Whether `child` reads any of the partitions `keys` of `parent`'s unit. */

@@ -1,3 +1,7 @@
+/**
+ * @module execution/_step-logger
+ * `ctx.log`: a logger whose entries go to the event log and to whoever watches the run.
+ */
 import type { JsonValue, LogLevel, StepLogger } from '../definitions/index.js';
 
 export interface LogEntry {
@@ -17,12 +21,4 @@ export function bufferedLogger(onEntry: (entry: LogEntry) => void): StepLogger {
       onEntry(entry);
     };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-/** For code that runs outside a step (source observation): logs go to stderr. */
-export function consoleLogger(key: string): StepLogger {
-  return bufferedLogger((entry) => {
-    if (entry.level !== 'debug')
-      process.stderr.write(`[${key}] ${entry.level}: ${entry.message}\n`);
-  });
 }

@@ -1,9 +1,15 @@
 /**
+ * @module execution/_units
  * The steps of a plan as units of work: one per unpartitioned asset, one per partition of a
  * partitioned asset (or per range of partitions for `single-run` assets), each waiting for
  * exactly the upstream units it reads.
  */
-import { type AssetDefinition, PartitionSet, type PartitionSpace } from '../definitions/index.js';
+import {
+  type AssetDefinition,
+  PartitionSet,
+  type PartitionSpace,
+  unitLabel,
+} from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { type AssetState, viewOf } from '../versioning/index.js';
 import type { Plan } from './planner.js';
@@ -100,13 +106,16 @@ function unit(
   space: PartitionSpace | undefined,
   keys: string[],
 ): StepUnit {
-  const label =
-    partitions === undefined
-      ? key
-      : keys.length === 1
-        ? `${key}[${keys[0]}]`
-        : `${key}[${keys[0]}…${keys[keys.length - 1]}]`;
-  return { id, key, partitions, space, keys, label, parents: [], children: [] };
+  return {
+    id,
+    key,
+    partitions,
+    space,
+    keys,
+    label: unitLabel(key, keys),
+    parents: [],
+    children: [],
+  };
 }
 
 function link(units: StepUnit[], parentId: number, child: StepUnit, linked: Set<number>): void {

@@ -10,9 +10,10 @@ import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { BackfillRecord, BackfillRequest, EventLog } from '../storage/index.js';
 import type { Instance } from './instance.js';
-import { type PartitionRequest, requestedPartitions, resolveSpaces } from './partitions.js';
-import { graphOf, selectKeys } from './project-graph.js';
-import { recoverCrashedRuns } from './recovery.js';
+import { type PartitionRequest, requestedPartitions } from './partitions.js';
+import { graphOf } from './project-graph.js';
+import { findRun } from './queries.js';
+import { readState } from './read-state.js';
 import { type MaterializeOptions, materialize, type RunResult } from './run.js';
 
 export interface BackfillOptions
@@ -38,10 +39,13 @@ export async function backfill(
   const graph = graphOf(project);
   const { eventLog } = options.instance;
   const selection = options.selection ?? '*';
-  const selected = selectKeys(graph, options.selection);
-  const now = options.now ?? Date.now();
-  const spaces = await resolveSpaces(graph, eventLog, selected, now);
-  const requested = requestedPartitions(graph, selected, spaces, options.partitions);
+  const { selected, partitions } = await readState(graph, {
+    instance: options.instance,
+    selection,
+    observe: false,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const requested = requestedPartitions(graph, selected, partitions.spaces, options.partitions);
   let count = 0;
   for (const set of requested.values()) count += set.count;
   const backfillId = `bf-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -79,9 +83,8 @@ export async function resumeBackfill(
       { hint: 'start a new one with weir backfill SELECTION --from … --to …' },
     );
   }
-  await recoverCrashedRuns(options.instance.eventLog);
   const [newest] = record.runIds;
-  if (newest !== undefined && (await options.instance.eventLog.run(newest))?.status === 'running') {
+  if (newest !== undefined && (await findRun(options.instance, newest))?.status === 'running') {
     throw new EnvironmentError(
       'E_USAGE',
       `backfill ${backfillId} is running (run ${newest}); resume it once that run has ended`,
@@ -123,7 +126,6 @@ async function runBackfill(
   options: BackfillOptions,
 ): Promise<BackfillResult> {
   const { eventLog } = options.instance;
-  await recoverCrashedRuns(eventLog);
   const record = await findBackfill(eventLog, backfillId);
   options.onRequested?.(record);
   const stop = new AbortController();
@@ -212,11 +214,10 @@ async function findBackfill(eventLog: EventLog, backfillId: string): Promise<Bac
   return record;
 }
 
-/** Backfills, newest first, after closing runs whose process died. */
+/** Backfills, newest first. */
 export async function listBackfills(
   instance: Instance,
   options: { limit?: number } = {},
 ): Promise<BackfillRecord[]> {
-  await recoverCrashedRuns(instance.eventLog);
   return instance.eventLog.backfills(options);
 }

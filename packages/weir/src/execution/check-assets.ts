@@ -1,7 +1,7 @@
 /**
  * @module execution/check-assets
  * Re-evaluates checks against the newest materializations without recomputing them
- * (`weir check`), and records freshness evaluations whose status changed.
+ * (`weir check`), and records the results.
  */
 import {
   type AssetDefinition,
@@ -10,14 +10,14 @@ import {
   type ProjectDefinition,
 } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { AssetRecord, CheckRecord, StoredEvent, WeirEvent } from '../storage/index.js';
+import type { AssetRecord, CheckRecord, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
-import type { AssetState } from '../versioning/index.js';
 import { checkHistory, evaluateChecks } from './_checks.js';
 import { loadValue } from './_values.js';
 import type { Instance } from './instance.js';
-import { type PartitionRequest, readPartitionInputs, requestedPartitions } from './partitions.js';
-import { graphOf, readRecords, selectKeys } from './project-graph.js';
+import { type PartitionRequest, requestedPartitions } from './partitions.js';
+import { graphOf } from './project-graph.js';
+import { readState } from './read-state.js';
 
 export interface AssetCheckResult {
   assetKey: string;
@@ -47,15 +47,14 @@ export async function checkAssets(
 ): Promise<AssetCheckResult[]> {
   const graph = graphOf(project);
   const { eventLog } = options.instance;
-  const selected = selectKeys(graph, options.selection);
+  const { selected, records, partitions } = await readState(graph, {
+    instance: options.instance,
+    ...(options.selection === undefined ? {} : { selection: options.selection }),
+    observe: false,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const { spaces, rows } = partitions;
   const wanted = graph.keys.filter((key) => selected.has(key) && graph.node(key).kind === 'asset');
-  const records = await readRecords(eventLog, wanted);
-  const { spaces, rows } = await readPartitionInputs(
-    graph,
-    eventLog,
-    wanted,
-    options.now ?? Date.now(),
-  );
   const requested = requestedPartitions(graph, wanted, spaces, options.partitions);
   const results: AssetCheckResult[] = [];
   for (const key of wanted) {
@@ -135,30 +134,4 @@ async function checkOne(
     ),
   );
   return { assetKey: key, materializationId: latest.id, checks: evaluated };
-}
-
-/**
- * Records a `freshness:evaluated` event for each state whose freshness status differs from
- * the last one recorded, so the log holds the history of SLA violations without growing on
- * every look.
- */
-export async function recordFreshness(
-  instance: Instance,
-  states: Iterable<AssetState>,
-  at: number,
-): Promise<StoredEvent[]> {
-  const events: WeirEvent[] = [];
-  for (const state of states) {
-    if (state.freshness === undefined) continue;
-    if (state.record?.freshness?.freshness.status === state.freshness.status) continue;
-    if (state.record?.freshness === undefined && state.freshness.status === 'unknown') continue;
-    events.push({
-      type: 'freshness:evaluated',
-      assetKey: state.key,
-      partition: NO_PARTITION,
-      timestamp: at,
-      freshness: state.freshness,
-    });
-  }
-  return instance.eventLog.append(events);
 }

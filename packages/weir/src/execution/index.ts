@@ -1,9 +1,12 @@
 /**
  * @module execution
- * The instance, planning, running steps, and the read side built on the event log.
+ * Instances from parts, the one read path, planning, the scheduler and its executors, and
+ * the read and write operations built on them.
  */
 
+export type { RunContext } from './_run-context.js';
 export type { LogEntry } from './_step-logger.js';
+export type { StepUnit } from './_units.js';
 export {
   type BackfillOptions,
   type BackfillResult,
@@ -12,30 +15,30 @@ export {
   listBackfills,
   resumeBackfill,
 } from './backfill.js';
-export { type AssetCheckResult, checkAssets, recordFreshness } from './check-assets.js';
+export { type AssetCheckResult, type CheckAssetsOptions, checkAssets } from './check-assets.js';
 export { addDynamicPartitions, removeDynamicPartitions } from './dynamic-partitions.js';
-export { type Instance, type InstanceOptions, openInstance } from './instance.js';
-export { type PartitionRequest, readPartitionInputs, requestedPartitions } from './partitions.js';
-export {
-  type BlockedStep,
-  type PartitionPlan,
-  type Plan,
-  type PlanOptions,
-  planRun,
-} from './planner.js';
+export type { Executor, StepOutcome } from './executor.js';
+export { type RecordFreshnessOptions, recordFreshness } from './freshness.js';
+export { createInstance, type Instance, type InstanceParts } from './instance.js';
+export type { ChangedObservation, ObservationFailure, SourceObservations } from './observe.js';
+export type { PartitionRequest } from './partitions.js';
+export type { BlockedStep, PartitionPlan, Plan } from './planner.js';
 export { graphOf, selectKeys } from './project-graph.js';
 export {
   assetHistory,
   assetStatus,
   explain,
+  findRun,
+  listRuns,
   runLogs,
   type StatusOptions,
   type WhyReport,
 } from './queries.js';
-export { recoverCrashedRuns } from './recovery.js';
+export { type ReadStateOptions, readState, type StateSnapshot } from './read-state.js';
 export {
   type MaterializeOptions,
   materialize,
   planMaterialization,
   type RunResult,
 } from './run.js';
+export { inProcessExecutor } from './step.js';

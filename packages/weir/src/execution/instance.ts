@@ -1,29 +1,49 @@
-import { join, resolve } from 'node:path';
-import { type ArtefactStore, LocalArtefactStore } from '../artefacts/index.js';
-import { type EventLog, SqliteEventLog, type SqliteEventLogOptions } from '../storage/index.js';
+/**
+ * @module execution/instance
+ * An instance assembled from parts: the event log, the artefact store and the executor a
+ * deployment uses. Presets build on it (the embedded one, `openInstance`, in `instance/`).
+ */
+import type { ArtefactStore } from '../artefacts/index.js';
+import type { EventLog } from '../storage/index.js';
+import type { Executor } from './executor.js';
+import { recoverCrashedRuns } from './recovery.js';
+import { inProcessExecutor } from './step.js';
 
-/** Where a deployment keeps its event log and artefacts. */
+export interface InstanceParts {
+  eventLog: EventLog;
+  artefacts: ArtefactStore;
+  /** How steps run; in this process when omitted. */
+  executor?: Executor;
+  /**
+   * A local folder where this machine may keep caches derived from the event log (planning
+   * snapshots of partitioned assets); safe to delete. No cache when omitted.
+   */
+  cacheDir?: string;
+}
+
+/** Where a deployment keeps its event log and artefacts, and how it executes steps. */
 export interface Instance {
-  readonly dir: string;
   readonly eventLog: EventLog;
   readonly artefacts: ArtefactStore;
+  readonly executor: Executor;
+  readonly cacheDir: string | undefined;
+  /**
+   * Closes the runs whose process died (on this host) as crashed, and returns their ids. The
+   * CLI does this once per command; a long-lived process when it starts.
+   */
+  recover(): Promise<string[]>;
+  /** Closes the artefact store and the event log. */
   close(): Promise<void>;
 }
 
-export interface InstanceOptions extends SqliteEventLogOptions {
-  /** The instance directory; `.weir` in the current directory by default. */
-  dir?: string;
-}
-
-/** Opens (creating if needed) the embedded instance: `<dir>/events.db` and `<dir>/artefacts/`. */
-export function openInstance(options: InstanceOptions = {}): Instance {
-  const dir = resolve(options.dir ?? '.weir');
-  const eventLog = new SqliteEventLog(join(dir, 'events.db'), options);
-  const artefacts = new LocalArtefactStore(join(dir, 'artefacts'));
+export function createInstance(parts: InstanceParts): Instance {
+  const { eventLog, artefacts } = parts;
   return {
-    dir,
     eventLog,
     artefacts,
+    executor: parts.executor ?? inProcessExecutor,
+    cacheDir: parts.cacheDir,
+    recover: () => recoverCrashedRuns(eventLog),
     async close() {
       await artefacts.close();
       await eventLog.close();

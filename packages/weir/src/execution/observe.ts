@@ -1,56 +1,74 @@
-import type {
-  Metadata,
-  ObserveContext,
-  ObserveResult,
-  SourceAssetDefinition,
-} from '../definitions/index.js';
+/**
+ * @module execution/observe
+ * Observing source assets: calling each `observe()` and comparing what it returns with the
+ * last recorded observation. Observing records nothing; writers record the changes with
+ * `recordObservations`. A broken source is a failure returned, not thrown: it stops only what
+ * depends on it.
+ */
+import type { ObserveContext, ObserveResult, SourceAssetDefinition } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { AssetRecord, EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
+import type { EventLog, Observation, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import type { ResourcePool } from './_resources.js';
-import { consoleLogger } from './_step-logger.js';
-import { readRecords } from './project-graph.js';
+import { bufferedLogger, type LogEntry } from './_step-logger.js';
 
 export interface ObservationFailure {
   key: string;
   error: Error;
 }
 
-/**
- * Observes source assets and records an `asset:observed` event for each whose data version
- * differs from the last one recorded. Failures are returned, not thrown: a broken source
- * stops only what depends on it.
- */
+/** A source whose observed data version differs from the last one recorded. */
+export interface ChangedObservation {
+  key: string;
+  /** When it was observed (epoch ms). */
+  timestamp: number;
+  observation: Observation;
+}
+
+export interface SourceObservations {
+  /** Sources whose version changed since the last recorded observation (or that had none), by key. */
+  changed: ChangedObservation[];
+  failures: ObservationFailure[];
+}
+
+export const NOTHING_OBSERVED: SourceObservations = { changed: [], failures: [] };
+
+export interface ObserveOptions {
+  resources: ResourcePool;
+  signal: AbortSignal;
+  /** `ctx.log` entries of the observers. */
+  onLog?: (assetKey: string, entry: LogEntry) => void;
+}
+
+/** Observes the source assets among `keys`, in parallel. Writes nothing. */
 export async function observeSources(
   graph: AssetGraph,
   keys: Iterable<string>,
   eventLog: EventLog,
-  records: ReadonlyMap<string, AssetRecord>,
-  resources: ResourcePool,
-  signal: AbortSignal,
-): Promise<{ failures: ObservationFailure[]; observed: StoredEvent<'asset:observed'>[] }> {
+  options: ObserveOptions,
+): Promise<SourceObservations> {
   const sources = [...keys].map((key) => graph.node(key)).filter((node) => node.kind === 'source');
+  if (sources.length === 0) return NOTHING_OBSERVED;
+  const recorded = new Map(
+    (await eventLog.latest(sources.map((node) => node.key))).map((r) => [r.assetKey, r]),
+  );
+  const changed: ChangedObservation[] = [];
   const failures: ObservationFailure[] = [];
-  const observed: WeirEvent[] = [];
+  const onLog = options.onLog ?? (() => {});
   await Promise.all(
     sources.map(async (node) => {
       const definition = node.definition as SourceAssetDefinition;
       try {
         const ctx: ObserveContext = {
           key: node.key,
-          resources: await resources.valuesFor(definition.resources),
-          log: consoleLogger(node.key),
-          signal,
+          resources: await options.resources.valuesFor(definition.resources),
+          log: bufferedLogger((entry) => onLog(node.key, entry)),
+          signal: options.signal,
         };
-        const { dataVersion, metadata } = normalize(await definition.observe(ctx), node.key);
-        if (records.get(node.key)?.observation?.observation.dataVersion === dataVersion) return;
-        observed.push({
-          type: 'asset:observed',
-          assetKey: node.key,
-          partition: NO_PARTITION,
-          timestamp: Date.now(),
-          observation: { dataVersion, metadata },
-        });
+        const observation = normalize(await definition.observe(ctx), node.key);
+        const last = recorded.get(node.key)?.observation?.observation.dataVersion;
+        if (last === observation.dataVersion) return;
+        changed.push({ key: node.key, timestamp: Date.now(), observation });
       } catch (error) {
         failures.push({
           key: node.key,
@@ -59,17 +77,29 @@ export async function observeSources(
       }
     }),
   );
-  observed.sort((a, b) =>
-    'assetKey' in a && 'assetKey' in b ? a.assetKey.localeCompare(b.assetKey) : 0,
-  );
-  const stored = (await eventLog.append(observed)) as StoredEvent<'asset:observed'>[];
-  return { failures: failures.sort((a, b) => a.key.localeCompare(b.key)), observed: stored };
+  changed.sort((a, b) => a.key.localeCompare(b.key));
+  failures.sort((a, b) => a.key.localeCompare(b.key));
+  return { changed, failures };
 }
 
-function normalize(
-  result: ObserveResult,
-  key: string,
-): { dataVersion: string; metadata: Metadata } {
+/** Records an `asset:observed` event for each changed source, in one transaction. */
+export async function recordObservations(
+  eventLog: EventLog,
+  observations: SourceObservations,
+): Promise<StoredEvent<'asset:observed'>[]> {
+  const events = observations.changed.map(
+    ({ key, timestamp, observation }): WeirEvent => ({
+      type: 'asset:observed',
+      assetKey: key,
+      partition: NO_PARTITION,
+      timestamp,
+      observation,
+    }),
+  );
+  return (await eventLog.append(events)) as StoredEvent<'asset:observed'>[];
+}
+
+function normalize(result: ObserveResult, key: string): Observation {
   if (typeof result === 'string' && result !== '') return { dataVersion: result, metadata: {} };
   if (
     typeof result === 'object' &&
@@ -82,39 +112,4 @@ function normalize(
   throw new TypeError(
     `source asset '${key}' observe() must return a non-empty data version string or { dataVersion, metadata }, got ${JSON.stringify(result)}`,
   );
-}
-
-/**
- * The records of `keys`, read once, after observing the source assets among them (when
- * `observe`): new observations are merged in rather than read back.
- */
-export async function observeAndRead(
-  graph: AssetGraph,
-  keys: ReadonlySet<string>,
-  eventLog: EventLog,
-  resources: ResourcePool,
-  signal: AbortSignal,
-  observe: boolean,
-): Promise<{ records: Map<string, AssetRecord>; failures: ObservationFailure[] }> {
-  const records = await readRecords(eventLog, keys);
-  const hasSources = [...keys].some((key) => graph.node(key).kind === 'source');
-  if (!observe || !hasSources) return { records, failures: [] };
-  const { failures, observed } = await observeSources(
-    graph,
-    keys,
-    eventLog,
-    records,
-    resources,
-    signal,
-  );
-  for (const event of observed) {
-    const record = records.get(event.assetKey) ?? {
-      assetKey: event.assetKey,
-      partition: event.partition,
-      checks: {},
-    };
-    record.observation = event;
-    records.set(event.assetKey, record);
-  }
-  return { records, failures };
 }

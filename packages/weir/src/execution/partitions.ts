@@ -33,7 +33,7 @@ export interface PartitionRequest {
 }
 
 /** The partition space of each partitioned asset among `keys`: time windows as of `now`, dynamic keys from the log. */
-export async function resolveSpaces(
+async function resolveSpaces(
   graph: AssetGraph,
   eventLog: EventLog,
   keys: Iterable<string>,
@@ -55,9 +55,9 @@ export async function resolveSpaces(
   return spaces;
 }
 
-/** Where an instance keeps its partition snapshots. */
-export function partitionCacheDir(instance: Instance): string {
-  return join(instance.dir, 'cache', 'partitions');
+/** Where an instance keeps its partition snapshots, if it keeps a cache. */
+export function partitionCacheDir(instance: Instance): string | undefined {
+  return instance.cacheDir === undefined ? undefined : join(instance.cacheDir, 'partitions');
 }
 
 /** Rows changed since a snapshot beyond which the snapshot is rewritten. */

@@ -1,4 +1,10 @@
+/**
+ * @module execution/project-graph
+ * From a project to its validated graph, from a selection to its keys, and the index records
+ * of a set of keys.
+ */
 import type { ProjectDefinition } from '../definitions/index.js';
+import { DefinitionError, didYouMean } from '../errors.js';
 import { type AssetGraph, buildAssetGraph, selectAssets } from '../graph/index.js';
 import type { AssetRecord, EventLog } from '../storage/index.js';
 
@@ -15,9 +21,26 @@ export function graphOf(project: ProjectDefinition | AssetGraph): AssetGraph {
   return graph;
 }
 
-/** The keys a selection expression names; every key when it is omitted. */
-export function selectKeys(graph: AssetGraph, selection: string | undefined): Set<string> {
-  if (selection === undefined || selection.trim() === '') return new Set(graph.keys);
+/**
+ * The keys a selection names: an expression, or a list of exact keys; every key when it is
+ * omitted.
+ */
+export function selectKeys(
+  graph: AssetGraph,
+  selection: string | readonly string[] | undefined,
+): Set<string> {
+  if (selection === undefined) return new Set(graph.keys);
+  if (typeof selection !== 'string') {
+    for (const key of selection) {
+      if (!graph.has(key)) {
+        throw new DefinitionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
+          hint: didYouMean(key, graph.keys),
+        });
+      }
+    }
+    return new Set(selection);
+  }
+  if (selection.trim() === '') return new Set(graph.keys);
   return selectAssets(selection, graph);
 }
 

@@ -5,83 +5,24 @@
 import type { ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, didYouMean, EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { MaterializationEvent, RunRecord, StoredEvent } from '../storage/index.js';
-import { type AssetState, resolveStaleness } from '../versioning/index.js';
+import type { MaterializationEvent, RunRecord, RunStatus, StoredEvent } from '../storage/index.js';
+import type { AssetState } from '../versioning/index.js';
 import { explainPartition, type PartitionWhy } from './_partition-why.js';
-import { ResourcePool } from './_resources.js';
-import { recordFreshness } from './check-assets.js';
 import type { Instance } from './instance.js';
-import { observeAndRead } from './observe.js';
-import { partitionCacheDir, readPartitionInputs } from './partitions.js';
-import { graphOf, selectKeys } from './project-graph.js';
-import { recoverCrashedRuns } from './recovery.js';
+import { graphOf } from './project-graph.js';
+import { type ReadStateOptions, readState } from './read-state.js';
+import { runAsOfNow } from './recovery.js';
 
-export interface StatusOptions {
-  instance: Instance;
-  selection?: string;
-  /** Observe source assets first, so a changed source shows its downstream stale (default true). */
-  observe?: boolean;
-  /** The time freshness is judged at (epoch ms); now by default. Tests inject a clock here. */
-  now?: number;
-  /**
-   * Record freshness changes as events. Default: only when judging at the real time, so a
-   * "what if it were 08:00 tomorrow" query never writes made-up history.
-   */
-  recordFreshness?: boolean;
-}
+export type StatusOptions = ReadStateOptions;
 
-/** The state of each selected asset, in topological order. */
+/** The state of each selected asset, in topological order. Writes nothing. */
 export async function assetStatus(
   project: ProjectDefinition | AssetGraph,
   options: StatusOptions,
 ): Promise<AssetState[]> {
   const graph = graphOf(project);
-  const selected = selectKeys(graph, options.selection);
-  const states = await resolveStates(graph, selected, options);
-  const result = graph.keys.filter((key) => selected.has(key)).map((key) => states.get(key)!);
-  if (options.recordFreshness ?? options.now === undefined) {
-    await recordFreshness(options.instance, result, options.now ?? Date.now());
-  }
-  return result;
-}
-
-async function resolveStates(
-  graph: AssetGraph,
-  selected: Set<string>,
-  options: StatusOptions,
-): Promise<Map<string, AssetState>> {
-  const { eventLog } = options.instance;
-  await recoverCrashedRuns(eventLog);
-  const everything = selected.size === graph.size;
-  const upstream = everything ? selected : graph.upstreamOf(selected);
-  const resources = new ResourcePool(graph.resources, new AbortController().signal);
-  try {
-    const { records, failures } = await observeAndRead(
-      graph,
-      upstream,
-      eventLog,
-      resources,
-      new AbortController().signal,
-      options.observe ?? true,
-    );
-    const now = options.now ?? Date.now();
-    return resolveStaleness(
-      graph,
-      records,
-      everything ? undefined : selected,
-      now,
-      new Map(failures.map((f) => [f.key, f.error.message])),
-      await readPartitionInputs(
-        graph,
-        eventLog,
-        upstream,
-        now,
-        partitionCacheDir(options.instance),
-      ),
-    );
-  } finally {
-    await resources.disposeAll();
-  }
+  const { selected, states } = await readState(graph, options);
+  return graph.keys.filter((key) => selected.has(key)).map((key) => states.get(key)!);
 }
 
 export interface WhyReport {
@@ -103,7 +44,7 @@ export async function explain(
 ): Promise<WhyReport> {
   const graph = graphOf(project);
   graph.node(key);
-  const states = await resolveStates(graph, new Set([key]), options);
+  const { states } = await readState(graph, { ...options, selection: [key] });
   const state = states.get(key)!;
   const upstream: Record<string, AssetState> = {};
   for (const [other, otherState] of states) if (other !== key) upstream[other] = otherState;
@@ -183,7 +124,9 @@ export async function runLogs(
 ): Promise<{ run: RunRecord; events: StoredEvent[] }> {
   const { eventLog } = instance;
   const run =
-    runId === 'latest' ? (await eventLog.runs({ limit: 1 }))[0] : await eventLog.run(runId);
+    runId === 'latest'
+      ? (await listRuns(instance, { limit: 1 }))[0]
+      : await findRun(instance, runId);
   if (run === undefined) {
     const recent = (await eventLog.runs({ limit: 50 })).map((r) => r.runId);
     throw new EnvironmentError(
@@ -195,4 +138,26 @@ export async function runLogs(
     );
   }
   return { run, events: await eventLog.events({ runId: run.runId }) };
+}
+
+/** Runs, newest first, as they stand now: one whose process died reads as crashed. */
+export async function listRuns(
+  instance: Instance,
+  options: { limit?: number; status?: RunStatus } = {},
+): Promise<RunRecord[]> {
+  if (options.status === 'crashed') {
+    const running = await instance.eventLog.runs({ ...options, status: 'running' });
+    const crashed = await instance.eventLog.runs(options);
+    return [...running.map(runAsOfNow).filter((r) => r.status === 'crashed'), ...crashed]
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .slice(0, options.limit ?? 50);
+  }
+  const runs = (await instance.eventLog.runs(options)).map(runAsOfNow);
+  return options.status === undefined ? runs : runs.filter((r) => r.status === options.status);
+}
+
+/** One run as it stands now (see `listRuns`). */
+export async function findRun(instance: Instance, runId: string): Promise<RunRecord | undefined> {
+  const run = await instance.eventLog.run(runId);
+  return run === undefined ? undefined : runAsOfNow(run);
 }

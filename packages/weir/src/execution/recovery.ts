@@ -1,30 +1,53 @@
+/**
+ * @module execution/recovery
+ * Runs whose process died: recognising them (a read, for status and lists) and closing them
+ * as crashed (a write, once per command).
+ */
 import { hostname } from 'node:os';
 import { isAlive } from '../artefacts/index.js';
-import type { EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
+import { unitLabel } from '../definitions/index.js';
+import type { EventLog, RunRecord, StoredEvent, WeirEvent } from '../storage/index.js';
 import { STEP_OUTCOMES } from '../storage/index.js';
 
-/** Runs this process is executing now: never closed as crashed, whatever their pid says. */
+/** Runs this process is executing now: never taken for crashed, whatever their pid says. */
 export const activeRuns = new Set<string>();
 
+const HOST = hostname();
+
 /**
- * Closes the runs whose process died (kill -9, power loss) on this host: each step still in
- * flight gets a `step:failed` saying so, and the run a `run:finished` with status `crashed`.
- * Their assets stay stale, so the next run redoes exactly the interrupted steps.
+ * Whether a run recorded as running has lost its process: started on this host by a process
+ * that is gone (or by an earlier process that had this one's pid, in a restarted container).
+ * Runs of other hosts are not judged here.
+ */
+export function isOrphaned(run: RunRecord): boolean {
+  if (run.status !== 'running' || activeRuns.has(run.runId)) return false;
+  const { pid, host } = run.started;
+  if (host !== HOST) return false;
+  return pid === process.pid || !isAlive(pid);
+}
+
+/** A run as it stands now: an orphaned run reads as crashed before anyone closes it. */
+export function runAsOfNow(run: RunRecord): RunRecord {
+  return isOrphaned(run) ? { ...run, status: 'crashed' } : run;
+}
+
+/**
+ * Closes the orphaned runs (kill -9, power loss): each step still in flight gets a
+ * `step:failed` saying so, and the run a `run:finished` with status `crashed`. Their assets
+ * stay stale, so the next run redoes exactly the interrupted steps.
  */
 export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> {
-  const host = hostname();
   const recovered: string[] = [];
   for (const run of await eventLog.runs({ status: 'running', limit: 1000 })) {
-    const { pid, host: runHost } = run.started;
-    if (runHost !== host || activeRuns.has(run.runId)) continue;
-    // Our own pid but not our run: an earlier process with this pid (a restarted container).
-    if (pid !== process.pid && isAlive(pid)) continue;
+    if (!isOrphaned(run)) continue;
+    const { pid } = run.started;
     const events = await eventLog.events({
       runId: run.runId,
       types: ['step:started', ...STEP_OUTCOMES],
     });
     const now = Date.now();
-    const closing: WeirEvent[] = inFlightSteps(events).map((step) => ({
+    const inFlight = inFlightSteps(events);
+    const closing: WeirEvent[] = inFlight.map((step) => ({
       type: 'step:failed',
       runId: run.runId,
       assetKey: step.assetKey,
@@ -33,7 +56,7 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
       attempt: step.attempt,
       error: {
         name: 'ProcessDied',
-        message: `the process running this step (pid ${pid} on ${host}) died before the step finished`,
+        message: `the process running this step (pid ${pid} on ${HOST}) died before the step finished`,
       },
     }));
     closing.push({
@@ -44,11 +67,7 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
       summary: {
         materialized: [],
         unchanged: [],
-        failed: closing.flatMap((e) =>
-          e.type === 'step:failed'
-            ? [e.partition === '' ? e.assetKey : `${e.assetKey}[${e.partition}]`]
-            : [],
-        ),
+        failed: inFlight.map((step) => unitLabel(step.assetKey, [step.partition])),
         skipped: [],
         cancelled: [],
       },

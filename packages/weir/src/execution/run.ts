@@ -1,7 +1,8 @@
 /**
  * @module execution/run
- * `materialize()`: observe sources, plan, and run the stale steps of a selection in
- * dependency order with as much parallelism as the concurrency limit allows.
+ * `materialize()`: observe sources, read the state, plan, and run the stale units of a
+ * selection through the instance's executor, in dependency order, with as much parallelism
+ * as the concurrency limit allows.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -11,24 +12,22 @@ import type { AssetGraph } from '../graph/index.js';
 import type { RunSummary, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
-import { type AssetState, resolveStaleness } from '../versioning/index.js';
+import type { AssetState } from '../versioning/index.js';
 import { toErrorInfo } from './_errors.js';
 import { ResourcePool } from './_resources.js';
-import { RunContext, VersionBook } from './_run-context.js';
+import { RunContext } from './_run-context.js';
 import { schedule } from './_scheduler.js';
 import type { LogEntry } from './_step-logger.js';
-import { buildUnits } from './_units.js';
+import { buildUnits, type StepUnit } from './_units.js';
+import { VersionBook } from './_version-book.js';
 import type { Instance } from './instance.js';
-import { observeAndRead } from './observe.js';
-import {
-  type PartitionRequest,
-  partitionCacheDir,
-  readPartitionInputs,
-  requestedPartitions,
-} from './partitions.js';
+import { observeSources, recordObservations } from './observe.js';
+import { type PartitionRequest, requestedPartitions } from './partitions.js';
 import { type Plan, planRun } from './planner.js';
 import { graphOf, selectKeys } from './project-graph.js';
-import { activeRuns, recoverCrashedRuns } from './recovery.js';
+import { readStateWith, type StateSnapshot } from './read-state.js';
+import { activeRuns } from './recovery.js';
+import { runStatus, type SettledUnit, summarizeRun } from './run-summary.js';
 
 export interface MaterializeOptions {
   instance: Instance;
@@ -42,7 +41,7 @@ export interface MaterializeOptions {
   signal?: AbortSignal;
   /** Every event as it is recorded (for progress displays). */
   onEvent?: (event: StoredEvent) => void;
-  /** Every `ctx.log` entry as it is written. */
+  /** Every `ctx.log` entry as it is written (source observers' too). */
   onLog?: (assetKey: string, entry: LogEntry) => void;
   /** Partitioned assets: only these partitions (`--partition`, `--from/--to`); all when omitted. */
   partitions?: PartitionRequest;
@@ -62,9 +61,11 @@ export interface RunResult {
   summary: RunSummary;
   /** Why each failed or skipped step did not materialize. */
   reasons: Record<string, string>;
-  /** Crashed runs closed before this one started. */
-  recoveredRuns: string[];
+  /** Problems that did not fail the run, one line each (a resource that failed to dispose). */
+  warnings: string[];
 }
+
+type PlanOnlyOptions = Omit<MaterializeOptions, 'onEvent' | 'concurrency' | 'backfillId'>;
 
 export async function materialize(
   project: ProjectDefinition | AssetGraph,
@@ -78,187 +79,211 @@ export async function materialize(
       `concurrency must be a whole number ≥ 1, got ${concurrency}`,
     );
   }
-  const { eventLog, artefacts } = options.instance;
   const signal = options.signal ?? new AbortController().signal;
-  const emit = options.onEvent ?? (() => {});
-
-  const recoveredRuns = await recoverCrashedRuns(eventLog);
   const resources = new ResourcePool(graph.resources, signal);
+  let result: Omit<RunResult, 'warnings'>;
   try {
-    const { records, failedSources, partitioned, states, plan } = await prepare(
-      graph,
-      options,
-      resources,
-      signal,
-    );
-    const summary: RunSummary = {
-      materialized: [],
-      unchanged: [],
-      failed: [],
-      skipped: [],
-      cancelled: [],
-    };
-    const reasons: Record<string, string> = {};
-    if (plan.steps.length === 0 && plan.blocked.length === 0 && failedSources.length === 0) {
-      return { runId: undefined, status: 'nothing-to-do', plan, summary, reasons, recoveredRuns };
-    }
-
-    const runId = newRunId();
-    const run = new RunContext(
-      runId,
-      graph,
-      eventLog,
-      artefacts,
-      resources,
-      new VersionBook(records, partitioned.spaces.keys(), eventLog),
-      signal,
-      emit,
-      options.onLog ?? (() => {}),
-      partitioned.spaces,
-    );
-    const units = buildUnits(graph, plan, states);
-    const startedAt = Date.now();
-    const opening: WeirEvent[] = [
-      {
-        type: 'run:started',
-        runId,
-        timestamp: startedAt,
-        selection: options.selection ?? '*',
-        force: options.force ?? false,
-        steps: plan.steps,
-        units: units.length,
-        host: hostname(),
-        pid: process.pid,
-        weirVersion: WEIR_VERSION,
-        ...(options.partitions === undefined ? {} : { partitions: requestOf(options.partitions) }),
-        ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
-      },
-    ];
-    for (const { key, error } of failedSources) {
-      opening.push({
-        type: 'step:failed',
-        runId,
-        assetKey: key,
-        partition: NO_PARTITION,
-        timestamp: startedAt,
-        attempt: 1,
-        error: toErrorInfo(error),
-      });
-      summary.failed.push(key);
-      reasons[key] = `could not be observed: ${error.message}`;
-    }
-    for (const { key, reason, blockedBy } of plan.blocked) {
-      const partitions = plan.partitions.get(key);
-      const space = partitioned.spaces.get(key);
-      const keys =
-        partitions === undefined || space === undefined
-          ? [NO_PARTITION]
-          : [...partitions.blocked.indices()].map((i) => space.keyAt(i));
-      for (const partition of keys) {
-        opening.push({
-          type: 'step:skipped',
-          runId,
-          assetKey: key,
-          partition,
-          timestamp: startedAt,
-          reason: partitions?.blockedReason ?? reason,
-          blockedBy,
-        });
-      }
-      summary.skipped.push(key);
-      reasons[key] = reason;
-    }
-    await run.record(opening);
-    activeRuns.add(runId);
-    try {
-      await schedule(run, units, plan, records, concurrency, summary, reasons);
-    } catch (error) {
-      // Storage failed or a listener threw: close the run rather than leave it running.
-      await eventLog
-        .append([
-          {
-            type: 'run:finished',
-            runId,
-            timestamp: Date.now(),
-            status: 'failed',
-            summary,
-            reason: `the run stopped: ${(error as Error)?.message ?? String(error)}`,
-          },
-        ])
-        .catch(() => {});
-      throw error;
-    } finally {
-      activeRuns.delete(runId);
-    }
-
-    const status = signal.aborted
-      ? 'cancelled'
-      : summary.failed.length > 0 || summary.skipped.length > 0
-        ? 'failed'
-        : 'success';
-    await run.record([{ type: 'run:finished', runId, timestamp: Date.now(), status, summary }]);
-    return { runId, status, plan, summary, reasons, recoveredRuns };
-  } finally {
-    for (const error of await resources.disposeAll()) {
-      process.stderr.write(`weir: a resource failed to dispose: ${error.message}\n`);
-    }
+    const { snapshot, plan } = await prepare(graph, options, resources, signal, true);
+    result = await runPlan(graph, options, { snapshot, plan, resources, signal, concurrency });
+  } catch (error) {
+    await resources.disposeAll();
+    throw error;
   }
+  const disposal = await resources.disposeAll();
+  return {
+    ...result,
+    warnings: disposal.map((error) => `a resource failed to dispose: ${error.message}`),
+  };
 }
 
-/** What a run would do now: the states it sees and its plan, without running or recording a run. */
+/** What a run would do now: the states it sees and its plan. Records nothing. */
 export async function planMaterialization(
   project: ProjectDefinition | AssetGraph,
-  options: Omit<MaterializeOptions, 'onEvent' | 'onLog' | 'concurrency' | 'backfillId'>,
-): Promise<{ plan: Plan; states: Map<string, AssetState> }> {
+  options: PlanOnlyOptions,
+): Promise<{ plan: Plan; states: ReadonlyMap<string, AssetState> }> {
   const graph = graphOf(project);
   const signal = options.signal ?? new AbortController().signal;
-  await recoverCrashedRuns(options.instance.eventLog);
   const resources = new ResourcePool(graph.resources, signal);
   try {
-    const { plan, states } = await prepare(graph, options, resources, signal);
-    return { plan, states };
+    const { snapshot, plan } = await prepare(graph, options, resources, signal, false);
+    return { plan, states: snapshot.states };
   } finally {
     await resources.disposeAll();
   }
 }
 
-/** Observes the sources, reads the state of the selection and its upstream, and plans. */
+/**
+ * Observes the sources (recording changes when `record`), reads the state of the selection
+ * and its upstream, and plans.
+ */
 async function prepare(
   graph: AssetGraph,
-  options: Omit<MaterializeOptions, 'onEvent' | 'onLog' | 'concurrency' | 'backfillId'>,
+  options: PlanOnlyOptions,
   resources: ResourcePool,
   signal: AbortSignal,
-) {
-  const { eventLog } = options.instance;
-  const selected = selectKeys(graph, options.selection);
-  const upstream = graph.upstreamOf(selected);
-  const { records, failures: failedSources } = await observeAndRead(
-    graph,
-    upstream,
-    eventLog,
+  record: boolean,
+): Promise<{ snapshot: StateSnapshot; plan: Plan }> {
+  const read = { ...options, signal };
+  let observed: Parameters<typeof readStateWith>[2]['observed'];
+  if (record) {
+    const keys = graph.upstreamOf(selectKeys(graph, options.selection));
+    const observations = await observeSources(graph, keys, options.instance.eventLog, {
+      resources,
+      signal,
+      ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+    });
+    await recordObservations(options.instance.eventLog, observations);
+    observed = { changed: [], failures: observations.failures };
+  }
+  const snapshot = await readStateWith(graph, read, {
     resources,
-    signal,
-    true,
-  );
-  const now = options.now ?? Date.now();
-  const partitioned = await readPartitionInputs(
-    graph,
-    eventLog,
-    upstream,
-    now,
-    partitionCacheDir(options.instance),
-  );
-  const states = resolveStaleness(graph, records, selected, now, new Map(), partitioned);
-  const plan = planRun(graph, selected, states, {
+    ...(observed === undefined ? {} : { observed }),
+  });
+  const spaces = snapshot.partitions.spaces;
+  const plan = planRun(graph, snapshot.selected, snapshot.states, {
     force: options.force ?? false,
-    failedSources: new Set(failedSources.map((f) => f.key)),
+    failedSources: new Set(snapshot.observations.failures.map((f) => f.key)),
     requested: withoutSkipped(
-      requestedPartitions(graph, selected, partitioned.spaces, options.partitions),
-      partitioned.spaces,
+      requestedPartitions(graph, snapshot.selected, spaces, options.partitions),
+      spaces,
       options.skip,
     ),
   });
-  return { records, failedSources, partitioned, states, plan };
+  return { snapshot, plan };
+}
+
+interface Prepared {
+  snapshot: StateSnapshot;
+  plan: Plan;
+  resources: ResourcePool;
+  signal: AbortSignal;
+  concurrency: number;
+}
+
+/** Records the run, schedules its units through the instance's executor, and closes it. */
+async function runPlan(
+  graph: AssetGraph,
+  options: MaterializeOptions,
+  { snapshot, plan, resources, signal, concurrency }: Prepared,
+): Promise<Omit<RunResult, 'warnings'>> {
+  const { failures } = snapshot.observations;
+  if (plan.steps.length === 0 && plan.blocked.length === 0 && failures.length === 0) {
+    return { runId: undefined, status: 'nothing-to-do', plan, ...summarizeRun([]) };
+  }
+  const { instance } = options;
+  const runId = newRunId();
+  const run = new RunContext({
+    runId,
+    graph,
+    eventLog: instance.eventLog,
+    artefacts: instance.artefacts,
+    resources,
+    versions: new VersionBook(
+      snapshot.records,
+      snapshot.partitions.spaces.keys(),
+      instance.eventLog,
+    ),
+    signal,
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+    spaces: snapshot.partitions.spaces,
+  });
+  const units = buildUnits(graph, plan, snapshot.states);
+  const opening = openingOf(run, options, plan, units, snapshot);
+  await run.record(opening.events);
+  activeRuns.add(runId);
+  let settled: SettledUnit[];
+  try {
+    settled = await schedule(run, units, {
+      executor: instance.executor,
+      concurrency,
+      plan,
+      records: snapshot.records,
+    });
+  } catch (error) {
+    // Storage failed or a listener threw: close the run rather than leave it running.
+    await instance.eventLog
+      .append([
+        {
+          type: 'run:finished',
+          runId,
+          timestamp: Date.now(),
+          status: 'failed',
+          summary: summarizeRun(opening.settled).summary,
+          reason: `the run stopped: ${(error as Error)?.message ?? String(error)}`,
+        },
+      ])
+      .catch(() => {});
+    throw error;
+  } finally {
+    activeRuns.delete(runId);
+  }
+  const { summary, reasons } = summarizeRun([...opening.settled, ...settled]);
+  const status = runStatus(summary, signal.aborted);
+  await run.record([{ type: 'run:finished', runId, timestamp: Date.now(), status, summary }]);
+  return { runId, status, plan, summary, reasons };
+}
+
+/**
+ * The events that open a run (`run:started`, then a failure for each source that could not be
+ * observed and a skip for each step the plan blocked), and how those steps settled.
+ */
+function openingOf(
+  run: RunContext,
+  options: MaterializeOptions,
+  plan: Plan,
+  units: readonly StepUnit[],
+  snapshot: StateSnapshot,
+): { events: WeirEvent[]; settled: SettledUnit[] } {
+  const { runId } = run;
+  const startedAt = Date.now();
+  const events: WeirEvent[] = [
+    {
+      type: 'run:started',
+      runId,
+      timestamp: startedAt,
+      selection: options.selection ?? '*',
+      force: options.force ?? false,
+      steps: plan.steps,
+      units: units.length,
+      host: hostname(),
+      pid: process.pid,
+      weirVersion: WEIR_VERSION,
+      ...(options.partitions === undefined ? {} : { partitions: requestOf(options.partitions) }),
+      ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
+    },
+  ];
+  const settled: SettledUnit[] = [];
+  for (const { key, error } of snapshot.observations.failures) {
+    events.push({
+      type: 'step:failed',
+      ...run.stepFields(key),
+      timestamp: startedAt,
+      attempt: 1,
+      error: toErrorInfo(error),
+    });
+    const reason = new Error(`could not be observed: ${error.message}`);
+    settled.push({ key, keys: [NO_PARTITION], outcome: { status: 'failed', error: reason } });
+  }
+  for (const { key, reason, blockedBy } of plan.blocked) {
+    const partitions = plan.partitions.get(key);
+    const space = snapshot.partitions.spaces.get(key);
+    const keys =
+      partitions === undefined || space === undefined
+        ? [NO_PARTITION]
+        : [...partitions.blocked.indices()].map((i) => space.keyAt(i));
+    for (const partition of keys) {
+      events.push({
+        type: 'step:skipped',
+        ...run.stepFields(key, partition),
+        timestamp: startedAt,
+        reason: partitions?.blockedReason ?? reason,
+        blockedBy,
+      });
+    }
+    settled.push({ key, keys: [NO_PARTITION], outcome: { status: 'skipped', reason } });
+  }
+  return { events, settled };
 }
 
 function withoutSkipped(

@@ -1,7 +1,8 @@
 /**
  * @module execution/step
- * Runs one asset step in this process: load inputs, call `materialize` with retries, store
- * the artefact, then record the materialization with its provenance.
+ * The in-process executor: runs one unit of a run in this process (load inputs, call
+ * `materialize` with retries, store the artefact, evaluate checks), then records the
+ * materialization with its provenance.
  */
 import { access } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -26,21 +27,7 @@ import type { RunContext } from './_run-context.js';
 import { bufferedLogger, type LogEntry } from './_step-logger.js';
 import type { StepUnit } from './_units.js';
 import { loadValue } from './_values.js';
-
-export type StepOutcome =
-  | { status: 'materialized'; events: StoredEvent<'asset:materialized'>[] }
-  /** Recorded, but a blocking check failed on some partition: those are not used downstream. */
-  | {
-      status: 'blocked';
-      /** The unit's materializations that passed (a range step can partly pass). */
-      usable: StoredEvent<'asset:materialized'>[];
-      /** The partitions whose materialization failed a blocking check (`['']` when unpartitioned). */
-      blocked: string[];
-      reason: string;
-      checks: string[];
-    }
-  | { status: 'failed'; error: Error }
-  | { status: 'cancelled' };
+import type { Executor, StepOutcome } from './executor.js';
 
 const HOST = hostname();
 
@@ -51,11 +38,13 @@ interface Output {
   storedValue: () => Promise<unknown>;
 }
 
-export async function runStep(
-  run: RunContext,
-  node: AssetNode,
-  unit: StepUnit,
-): Promise<StepOutcome> {
+/** Runs each unit in this process, with the run's resources and signal. */
+export const inProcessExecutor: Executor = {
+  name: 'in-process',
+  execute: (unit, run) => runStep(run, run.graph.node(unit.key), unit),
+};
+
+async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promise<StepOutcome> {
   const definition = node.definition as AssetDefinition;
   const key = node.key;
   const policy = definition.retry;

@@ -6,4 +6,4 @@ export * from './code-version.js';
 export * from './partition-state.js';
 export { viewOf } from './partitioned-asset.js';
 export * from './stale-status.js';
-export { type PartitionInputs, resolveStaleness } from './staleness.js';
+export { type PartitionInputs, resolveStaleness, type StalenessInputs } from './staleness.js';

@@ -14,6 +14,20 @@ import type { DensePartitionStates } from './partition-state.js';
 import { partitionedParentCause, resolvePartitionedAsset } from './partitioned-asset.js';
 import type { AssetState, StaleCause, VersionSource } from './stale-status.js';
 
+/** What staleness is resolved from: the stored state, gathered by the caller. */
+export interface StalenessInputs {
+  /** The index record of each unpartitioned asset (and the asset-level record of a partitioned one). */
+  records: ReadonlyMap<string, AssetRecord>;
+  /** Resolve these and everything upstream of them; every asset when omitted. */
+  keys?: Iterable<string>;
+  /** The time freshness and time windows are judged at (epoch ms). */
+  now: number;
+  /** Source assets whose observation just failed, with the error: they and their downstream are not fresh. */
+  unobservable?: ReadonlyMap<string, string>;
+  /** The partitioned assets' spaces and stored rows. */
+  partitions?: PartitionInputs;
+}
+
 /**
  * The state of every asset in `keys` and everything upstream of them (all assets when
  * omitted), keyed by asset key. An asset is stale when it is missing, its code version
@@ -22,14 +36,12 @@ import type { AssetState, StaleCause, VersionSource } from './stale-status.js';
  */
 export function resolveStaleness(
   graph: AssetGraph,
-  records: ReadonlyMap<string, AssetRecord>,
-  keys?: Iterable<string>,
-  now: number = Date.now(),
-  /** Source assets whose observation just failed, with the error: they and their downstream are not fresh. */
-  unobservable: ReadonlyMap<string, string> = new Map(),
-  partitions: PartitionInputs = NO_PARTITIONS,
+  inputs: StalenessInputs,
 ): Map<string, AssetState> {
-  const wanted = keys === undefined ? undefined : graph.upstreamOf(keys);
+  const { records, now } = inputs;
+  const unobservable = inputs.unobservable ?? NOTHING_UNOBSERVABLE;
+  const partitions = inputs.partitions ?? NO_PARTITIONS;
+  const wanted = inputs.keys === undefined ? undefined : graph.upstreamOf(inputs.keys);
   const states = new Map<string, AssetState>();
   for (const key of graph.keys) {
     if (wanted !== undefined && !wanted.has(key)) continue;
@@ -59,6 +71,7 @@ export interface PartitionInputs {
 }
 
 const NO_PARTITIONS: PartitionInputs = { spaces: new Map(), rows: new Map() };
+const NOTHING_UNOBSERVABLE: ReadonlyMap<string, string> = new Map();
 
 function resolveOne(
   graph: AssetGraph,

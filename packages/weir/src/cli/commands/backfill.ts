@@ -3,6 +3,7 @@ import {
   type BackfillResult,
   backfill,
   cancelBackfill,
+  findRun,
   graphOf,
   type Instance,
   listBackfills,
@@ -224,7 +225,7 @@ async function listing(instance: Instance, record: BackfillRecord): Promise<Back
   const { eventLog } = instance;
   let status: BackfillListing['status'] = record.status;
   if (record.status === 'running' && record.runIds[0] !== undefined) {
-    const newest = await eventLog.run(record.runIds[0]);
+    const newest = await findRun(instance, record.runIds[0]);
     if (newest !== undefined && newest.status !== 'running') status = 'interrupted';
   }
   let materialized = 0;

@@ -1,4 +1,4 @@
-import { checkAssets } from '../../execution/index.js';
+import { checkAssets, recordFreshness } from '../../execution/index.js';
 import { PARTITION_OPTIONS, partitionLabel, partitionRequest } from '../_partitions.js';
 import type { Command } from '../command.js';
 import { json, paint, table, withClock } from '../format.js';
@@ -14,12 +14,17 @@ export const checkCommand: Command = {
   async run(ctx) {
     const { project } = await ctx.project();
     const partitions = partitionRequest(ctx, USAGE);
+    const instance = await ctx.instance();
+    const selection =
+      ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') };
     const results = await checkAssets(project, {
-      instance: await ctx.instance(),
-      ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
+      instance,
+      ...selection,
       ...(partitions === undefined ? {} : { partitions }),
       ...withClock(),
     });
+    // Freshness changes are history only when judged at the real time, not at WEIR_NOW.
+    if (withClock().now === undefined) await recordFreshness(project, { instance, ...selection });
     const failedErrors = results.some((r) =>
       r.checks.some((c) => !c.passed && c.severity === 'error'),
     );

@@ -102,8 +102,7 @@ export function renderRun(
   /** Partitions were asked for: "up to date" is about those. */
   somePartitions = false,
 ): void {
-  for (const runId of result.recoveredRuns)
-    output.err(`note: closed run ${runId}, whose process had died\n`);
+  for (const warning of result.warnings) output.err(`warning: ${warning}\n`);
   for (const { key, upstream } of result.plan.staleUpstream) {
     output.err(
       `note: ${key} not rerun: its upstream ${upstream.map((u) => `${u.key} (${u.status})`).join(', ')} is not selected; its inputs did not change (select +${key} to include the upstream)\n`,

@@ -1,3 +1,4 @@
+import { listRuns } from '../../execution/index.js';
 import { type Command, positiveInteger } from '../command.js';
 import { formatDuration, formatTime, json, paint, STATUS_COLOR, table } from '../format.js';
 
@@ -7,7 +8,7 @@ export const runsCommand: Command = {
   usage: 'weir runs [--limit N] [--json]',
   options: { limit: { type: 'string', short: 'n' } },
   async run(ctx) {
-    const runs = await (await ctx.instance()).eventLog.runs({
+    const runs = await listRuns(await ctx.instance(), {
       limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
     });
     if (ctx.values.json) {

@@ -14,6 +14,7 @@ import {
   type Color,
   formatDuration,
   json,
+  logPrinter,
   type Output,
   paint,
   STATUS_COLOR,
@@ -52,6 +53,7 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
       instance: await ctx.instance(),
       ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
       observe: !ctx.values['no-observe'],
+      onLog: logPrinter(ctx.output),
       ...withClock(),
     });
     if (ctx.values.partitions) return partitionMaps(ctx.output, states, maxRuns, ctx.values.json);

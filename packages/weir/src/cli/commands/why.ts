@@ -10,6 +10,7 @@ import {
   formatDuration,
   formatTime,
   json,
+  logPrinter,
   type Output,
   paint,
   STATUS_COLOR,
@@ -34,6 +35,7 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     const { project } = await ctx.project();
     const report = await explain(project, key, {
       instance: await ctx.instance(),
+      onLog: logPrinter(ctx.output),
       ...withClock(),
       ...(partition === undefined ? {} : { partition }),
     });

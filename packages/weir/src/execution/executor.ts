@@ -1,0 +1,36 @@
+/**
+ * @module execution/executor
+ * The seam between deciding which unit of work is ready (the scheduler) and running it: an
+ * executor runs one unit of a run, recording its step events, and returns the outcome. The
+ * in-process executor is the first implementation; child processes and queue workers are
+ * others.
+ */
+import type { StoredEvent } from '../storage/index.js';
+import type { RunContext } from './_run-context.js';
+import type { StepUnit } from './_units.js';
+
+export type StepOutcome =
+  | { status: 'materialized'; events: StoredEvent<'asset:materialized'>[] }
+  /** Recorded, but a blocking check failed on some partition: those are not used downstream. */
+  | {
+      status: 'blocked';
+      /** The unit's materializations that passed (a range step can partly pass). */
+      usable: StoredEvent<'asset:materialized'>[];
+      /** The partitions whose materialization failed a blocking check (`['']` when unpartitioned). */
+      blocked: string[];
+      reason: string;
+      checks: string[];
+    }
+  | { status: 'failed'; error: Error }
+  | { status: 'cancelled' };
+
+export interface Executor {
+  /** A short name for logs and errors, e.g. `in-process`. */
+  readonly name: string;
+  /**
+   * Runs `unit` to its outcome: records `step:started`, its logs and retries, and the
+   * materialization (with check results) or the failure, through `run.record`. It stops
+   * early with `cancelled` once `run.signal` aborts.
+   */
+  execute(unit: StepUnit, run: RunContext): Promise<StepOutcome>;
+}

@@ -1,0 +1,132 @@
+/**
+ * @module execution/read-state
+ * The one read path: how status, why, check, plan and backfill learn the current state. It
+ * observes source assets (when asked) without recording anything, reads the index records and
+ * partition rows of a selection and its upstream, and resolves staleness. It writes nothing.
+ */
+import type { ProjectDefinition } from '../definitions/index.js';
+import type { AssetGraph } from '../graph/index.js';
+import type { AssetRecord, StoredEvent } from '../storage/index.js';
+import { NO_PARTITION } from '../storage/index.js';
+import { type AssetState, type PartitionInputs, resolveStaleness } from '../versioning/index.js';
+import { ResourcePool } from './_resources.js';
+import type { LogEntry } from './_step-logger.js';
+import type { Instance } from './instance.js';
+import { NOTHING_OBSERVED, observeSources, type SourceObservations } from './observe.js';
+import { partitionCacheDir, readPartitionInputs } from './partitions.js';
+import { graphOf, readRecords, selectKeys } from './project-graph.js';
+
+export interface ReadStateOptions {
+  instance: Instance;
+  /** A selection expression, or a list of asset keys; every asset when omitted. */
+  selection?: string | readonly string[];
+  /**
+   * Observe source assets first (default true). A version that differs from the recorded one
+   * counts as newer than anything recorded, so its readers show stale; it is not recorded.
+   */
+  observe?: boolean;
+  /** The time freshness and time windows are judged at (epoch ms); now by default. */
+  now?: number;
+  signal?: AbortSignal;
+  /** `ctx.log` entries of source observers. */
+  onLog?: (assetKey: string, entry: LogEntry) => void;
+}
+
+/** The state of a selection and its upstream, as read at one moment. */
+export interface StateSnapshot {
+  graph: AssetGraph;
+  /** The selected keys. */
+  selected: ReadonlySet<string>;
+  /** The selection and everything upstream of it: what was read. */
+  keys: ReadonlySet<string>;
+  now: number;
+  /** Index records by asset key (with observations made in this read but not recorded). */
+  records: ReadonlyMap<string, AssetRecord>;
+  /** Source observations made in this read: versions that changed, and failures. */
+  observations: SourceObservations;
+  partitions: PartitionInputs;
+  /** The state of every key in `keys`. */
+  states: ReadonlyMap<string, AssetState>;
+}
+
+/** Reads the current state of a selection and everything upstream of it. Writes nothing. */
+export async function readState(
+  project: ProjectDefinition | AssetGraph,
+  options: ReadStateOptions,
+): Promise<StateSnapshot> {
+  const graph = graphOf(project);
+  const signal = options.signal ?? new AbortController().signal;
+  const resources = new ResourcePool(graph.resources, signal);
+  try {
+    return await readStateWith(graph, options, { resources });
+  } finally {
+    await resources.disposeAll();
+  }
+}
+
+/**
+ * `readState` with the caller's resources (a run observes with the resources its steps use),
+ * or with observations the caller made and recorded already.
+ */
+export async function readStateWith(
+  graph: AssetGraph,
+  options: Omit<ReadStateOptions, 'observe'> & { observe?: boolean },
+  given: { resources: ResourcePool; observed?: SourceObservations },
+): Promise<StateSnapshot> {
+  const { eventLog } = options.instance;
+  const signal = options.signal ?? new AbortController().signal;
+  const selected = selectKeys(graph, options.selection);
+  const keys = selected.size === graph.size ? selected : graph.upstreamOf(selected);
+  const observations =
+    given.observed ??
+    (options.observe === false
+      ? NOTHING_OBSERVED
+      : await observeSources(graph, keys, eventLog, {
+          resources: given.resources,
+          signal,
+          ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+        }));
+  const records = await readRecords(eventLog, keys);
+  for (const change of observations.changed) withPendingObservation(records, change);
+  const now = options.now ?? Date.now();
+  const partitions = await readPartitionInputs(
+    graph,
+    eventLog,
+    keys,
+    now,
+    partitionCacheDir(options.instance),
+  );
+  const states = resolveStaleness(graph, {
+    records,
+    keys: selected.size === graph.size ? undefined : selected,
+    now,
+    unobservable: new Map(observations.failures.map((f) => [f.key, f.error.message])),
+    partitions,
+  });
+  return { graph, selected, keys, now, records, observations, partitions, states };
+}
+
+/**
+ * Puts an observation made now but not recorded into a source's record: its event id is 0
+ * (none yet) and its data changed after every recorded event, so every reader is stale.
+ */
+function withPendingObservation(
+  records: Map<string, AssetRecord>,
+  change: SourceObservations['changed'][number],
+): void {
+  const recorded = records.get(change.key);
+  if (recorded?.observation?.observation.dataVersion === change.observation.dataVersion) return;
+  const observation: StoredEvent<'asset:observed'> = {
+    id: 0,
+    type: 'asset:observed',
+    assetKey: change.key,
+    partition: NO_PARTITION,
+    timestamp: change.timestamp,
+    observation: change.observation,
+  };
+  records.set(change.key, {
+    ...(recorded ?? { assetKey: change.key, partition: NO_PARTITION, checks: {} }),
+    observation,
+    dataChangedId: Number.POSITIVE_INFINITY,
+  });
+}

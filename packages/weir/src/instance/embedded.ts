@@ -1,0 +1,41 @@
+/**
+ * @module instance/embedded
+ * The embedded preset: `<dir>/events.db` (SQLite), `<dir>/artefacts/` (local files) and
+ * `<dir>/cache/`, steps run in this process.
+ */
+import { join, resolve } from 'node:path';
+import { LocalArtefactStore } from '../artefacts/index.js';
+import { createInstance, type Instance } from '../execution/index.js';
+import { SqliteEventLog } from '../storage/index.js';
+
+export interface InstanceOptions {
+  /** The instance directory; `.weir` in the current directory by default. */
+  dir?: string;
+  /**
+   * `normal` (default) survives a killed process; `full` also survives power loss, at the
+   * cost of an fsync per transaction.
+   */
+  durability?: 'normal' | 'full';
+}
+
+export interface EmbeddedInstance extends Instance {
+  /** The instance directory. */
+  readonly dir: string;
+}
+
+/** Opens (creating if needed) the embedded instance in `options.dir`. */
+export function openInstance(options: InstanceOptions = {}): EmbeddedInstance {
+  const dir = resolve(options.dir ?? '.weir');
+  const eventLog = new SqliteEventLog(
+    join(dir, 'events.db'),
+    options.durability === undefined ? {} : { durability: options.durability },
+  );
+  let artefacts: LocalArtefactStore;
+  try {
+    artefacts = new LocalArtefactStore(join(dir, 'artefacts'));
+  } catch (error) {
+    void eventLog.close();
+    throw error;
+  }
+  return { ...createInstance({ eventLog, artefacts, cacheDir: join(dir, 'cache') }), dir };
+}

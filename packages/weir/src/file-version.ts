@@ -1,3 +1,7 @@
+/**
+ * @module file-version
+ * A data version for a local file (its SHA-256), for source assets that observe files.
+ */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';

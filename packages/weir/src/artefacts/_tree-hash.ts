@@ -1,3 +1,7 @@
+/**
+ * @module artefacts/_tree-hash
+ * Content hashes of files and directory trees: the addresses of `files` artefacts.
+ */
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

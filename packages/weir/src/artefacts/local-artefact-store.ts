@@ -1,3 +1,7 @@
+/**
+ * @module artefacts/local-artefact-store
+ * The local, content-addressed artefact store: objects on this machine's file system.
+ */
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,

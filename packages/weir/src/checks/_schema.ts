@@ -2,7 +2,7 @@
  * @module checks/_schema
  * Column types, schema inference from rows, and schema drift: the pure parts of `schemaCheck`.
  */
-import type { JsonValue, Metadata } from '../definitions/metadata.js';
+import type { JsonValue, Metadata } from '../definitions/index.js';
 import type { Rows } from './_table.js';
 
 /** The column types a column spec can name. */

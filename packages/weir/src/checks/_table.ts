@@ -10,8 +10,9 @@ import {
   type CheckSeverity,
   type CheckSpec,
   check,
-} from '../definitions/check.js';
-import type { JsonValue } from '../definitions/metadata.js';
+  type JsonValue,
+  optionKeys,
+} from '../definitions/index.js';
 import { DefinitionError, didYouMean } from '../errors.js';
 
 /** A table: an array of row objects, as the default `json` format stores it. */
@@ -32,7 +33,20 @@ export interface BuiltinCheckOptions {
   blocking?: boolean;
 }
 
-const COMMON_OPTIONS = ['name', 'description', 'severity', 'blocking'];
+const COMMON_OPTIONS = optionKeys<BuiltinCheckOptions>({
+  name: true,
+  description: true,
+  severity: true,
+  blocking: true,
+});
+
+/** The options a built-in check adds to the common ones, by name (from its options type). */
+export type OwnOptions<T extends BuiltinCheckOptions> = {
+  readonly [K in Exclude<keyof T, keyof BuiltinCheckOptions>]-?: true;
+};
+
+export const ownOptions = <T extends BuiltinCheckOptions>(keys: OwnOptions<T>): string[] =>
+  Object.keys(keys);
 
 /** Throws a DefinitionError naming `owner` (e.g. `boundsCheck('stage_m')`). */
 export function invalid(owner: string, why: string, hint?: string): never {

@@ -2,7 +2,7 @@
  * @module checks/bounds
  * `boundsCheck`: physical bounds on a numeric column (a river stage cannot be negative).
  */
-import type { JsonValue } from '../definitions/metadata.js';
+import type { JsonValue } from '../definitions/index.js';
 import {
   type BuiltinCheckOptions,
   cell,
@@ -11,6 +11,7 @@ import {
   describeValue,
   invalid,
   jsonSafe,
+  ownOptions,
   plural,
   SAMPLE_LIMIT,
   type TabularCheck,
@@ -51,7 +52,7 @@ export function boundsCheck(column: string, options?: BoundsCheckOptions): Tabul
     invalid(owner, `min (${min}) is greater than max (${max})`);
   if (typeof allowNull !== 'boolean') invalid(owner, 'allowNull must be true or false');
   const range = `[${min ?? '-∞'}, ${max ?? '∞'}]`;
-  const own = ['min', 'max', 'allowNull'];
+  const own = ownOptions<BoundsCheckOptions>({ min: true, max: true, allowNull: true });
   return tabularCheck(owner, defaultCheckName('bounds', [column]), options, own, (_ctx, rows) => {
     let belowMin = 0;
     let aboveMax = 0;

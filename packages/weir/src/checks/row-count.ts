@@ -3,11 +3,12 @@
  * `rowCountCheck`: volume. Absolute bounds, and relative change against the median row
  * count of recent materializations (a feed that silently halves is caught the day it does).
  */
-import type { CheckHistoryEntry } from '../definitions/check.js';
+import type { CheckHistoryEntry } from '../definitions/index.js';
 import {
   type BuiltinCheckOptions,
   count,
   invalid,
+  ownOptions,
   plural,
   type TabularCheck,
   tabularCheck,
@@ -63,7 +64,13 @@ export function rowCountCheck(options?: RowCountCheckOptions): TabularCheck {
   }
   if (!(Number.isInteger(window) && window >= 1))
     invalid(owner, `window must be a whole number ≥ 1, not ${JSON.stringify(window)}`);
-  const own = ['min', 'max', 'maxDropFraction', 'maxGrowthFraction', 'window'];
+  const own = ownOptions<RowCountCheckOptions>({
+    min: true,
+    max: true,
+    maxDropFraction: true,
+    maxGrowthFraction: true,
+    window: true,
+  });
   return tabularCheck(owner, 'row_count', options, own, (ctx, rows) => {
     const n = rows.length;
     const history = recentCounts(ctx.previousResults, window);

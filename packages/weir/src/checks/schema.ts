@@ -3,8 +3,7 @@
  * `schemaCheck`: a column contract on a table (names, types, nullability), given as a column
  * spec or a zod object schema, with schema drift against the previous result.
  */
-import type { CheckResult } from '../definitions/check.js';
-import type { JsonValue } from '../definitions/metadata.js';
+import type { CheckResult, JsonValue } from '../definitions/index.js';
 import { didYouMean } from '../errors.js';
 import {
   COLUMN_TYPES,
@@ -21,6 +20,7 @@ import {
   count,
   describeValue,
   invalid,
+  ownOptions,
   plural,
   type Rows,
   SAMPLE_LIMIT,
@@ -92,57 +92,64 @@ export function schemaCheck(
     invalid(owner, `extraColumns must be 'allow' or 'fail', not ${JSON.stringify(extra)}`);
   const [columns, validate] = isZodObject(spec) ? zodValidator(spec) : specValidator(spec, owner);
   const known = new Set(columns);
-  return tabularCheck(owner, 'schema', options, ['drift', 'extraColumns'], (ctx, rows) => {
-    const violations: Violation[] = [];
-    const byColumn: Record<string, number> = {};
-    let invalidRows = 0;
-    let total = 0;
-    rows.forEach((row, index) => {
-      let bad = false;
-      validate(row, index, (v) => {
-        bad = true;
-        total += 1;
-        byColumn[v.column] = (byColumn[v.column] ?? 0) + 1;
-        if (violations.length < SAMPLE_LIMIT) violations.push(v);
+  return tabularCheck(
+    owner,
+    'schema',
+    options,
+    ownOptions<SchemaCheckOptions>({ drift: true, extraColumns: true }),
+    (ctx, rows) => {
+      const violations: Violation[] = [];
+      const byColumn: Record<string, number> = {};
+      let invalidRows = 0;
+      let total = 0;
+      rows.forEach((row, index) => {
+        let bad = false;
+        validate(row, index, (v) => {
+          bad = true;
+          total += 1;
+          byColumn[v.column] = (byColumn[v.column] ?? 0) + 1;
+          if (violations.length < SAMPLE_LIMIT) violations.push(v);
+        });
+        if (bad) invalidRows += 1;
       });
-      if (bad) invalidRows += 1;
-    });
-    const previous = recordedSchema(ctx.previousResults[0]?.metadata);
-    const observed = rows.length === 0 ? (previous ?? { columns: {} }) : inferSchema(rows);
-    const missingColumns = columns.filter((c) => rows.length > 0 && !(c in observed.columns));
-    const extraColumns = Object.keys(observed.columns).filter((c) => !known.has(c));
-    const changes =
-      previous === undefined || rows.length === 0 ? undefined : schemaDrift(previous, observed);
-    const drifted = changes !== undefined && hasDrift(changes);
-    const metadata: Record<string, JsonValue> = {
-      rowCount: rows.length,
-      invalidRows,
-      violations: total,
-      violationsByColumn: byColumn,
-      offending: violations.map((v) => ({ ...v })),
-      missingColumns,
-      extraColumns,
-      schema: { columns: observed.columns },
-    };
-    if (drift !== 'ignore')
-      metadata.drift =
-        changes === undefined
-          ? null
-          : { ...changes, retyped: changes.retyped.map((r) => ({ ...r })) };
-    const failedExtra = extra === 'fail' && extraColumns.length > 0;
-    const failedDrift = drift === 'fail' && drifted;
-    const parts = [summary(rows, invalidRows, byColumn, violations)];
-    if (missingColumns.length > 0) parts.push(`missing from every row: ${quoted(missingColumns)}`);
-    if (failedExtra) parts.push(`columns outside the schema: ${quoted(extraColumns)}`);
-    if (drift !== 'ignore' && drifted)
-      parts.push(`schema drift since the previous result: ${describeDrift(changes!)}`);
-    const result: CheckResult = {
-      passed: invalidRows === 0 && !failedExtra && !failedDrift,
-      message: parts.join('; '),
-      metadata,
-    };
-    return result;
-  });
+      const previous = recordedSchema(ctx.previousResults[0]?.metadata);
+      const observed = rows.length === 0 ? (previous ?? { columns: {} }) : inferSchema(rows);
+      const missingColumns = columns.filter((c) => rows.length > 0 && !(c in observed.columns));
+      const extraColumns = Object.keys(observed.columns).filter((c) => !known.has(c));
+      const changes =
+        previous === undefined || rows.length === 0 ? undefined : schemaDrift(previous, observed);
+      const drifted = changes !== undefined && hasDrift(changes);
+      const metadata: Record<string, JsonValue> = {
+        rowCount: rows.length,
+        invalidRows,
+        violations: total,
+        violationsByColumn: byColumn,
+        offending: violations.map((v) => ({ ...v })),
+        missingColumns,
+        extraColumns,
+        schema: { columns: observed.columns },
+      };
+      if (drift !== 'ignore')
+        metadata.drift =
+          changes === undefined
+            ? null
+            : { ...changes, retyped: changes.retyped.map((r) => ({ ...r })) };
+      const failedExtra = extra === 'fail' && extraColumns.length > 0;
+      const failedDrift = drift === 'fail' && drifted;
+      const parts = [summary(rows, invalidRows, byColumn, violations)];
+      if (missingColumns.length > 0)
+        parts.push(`missing from every row: ${quoted(missingColumns)}`);
+      if (failedExtra) parts.push(`columns outside the schema: ${quoted(extraColumns)}`);
+      if (drift !== 'ignore' && drifted)
+        parts.push(`schema drift since the previous result: ${describeDrift(changes!)}`);
+      const result: CheckResult = {
+        passed: invalidRows === 0 && !failedExtra && !failedDrift,
+        message: parts.join('; '),
+        metadata,
+      };
+      return result;
+    },
+  );
 }
 
 function summary(

@@ -2,7 +2,7 @@
  * @module checks/unique
  * `uniqueCheck`: no two rows share a (composite) key.
  */
-import type { JsonValue } from '../definitions/metadata.js';
+import type { JsonValue } from '../definitions/index.js';
 import {
   type BuiltinCheckOptions,
   cell,

@@ -1,3 +1,8 @@
+/**
+ * @module cli/_import-meta
+ * Rewrites `import.meta` in project files compiled into `.weir/cache`, so they still name their
+ * original file.
+ */
 import { createHash } from 'node:crypto';
 import { dirname, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';

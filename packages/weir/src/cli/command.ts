@@ -1,3 +1,8 @@
+/**
+ * @module cli/command
+ * What a CLI command is, and the context it runs in (arguments, output, the project and the
+ * instance, opened once).
+ */
 import type { ParseArgsConfig } from 'node:util';
 import { EnvironmentError } from '../errors.js';
 import type { Instance } from '../execution/index.js';

@@ -1,3 +1,8 @@
+/**
+ * @module definitions/asset
+ * `asset()`: a durable artefact with a key, typed inputs, a `materialize` function, checks and
+ * attributes.
+ */
 import { DefinitionError } from '../errors.js';
 import { type CheckDefinition, isCheck } from './check.js';
 import type { AssetContext, FileArtefact, IoFormat, RangeAssetContext } from './context.js';

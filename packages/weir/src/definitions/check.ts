@@ -6,6 +6,7 @@
  */
 import { DefinitionError, didYouMean } from '../errors.js';
 import type { Metadata } from './metadata.js';
+import { optionKeys } from './option-keys.js';
 
 /** `error` checks block downstream by default; `warn` checks only record. */
 export type CheckSeverity = 'error' | 'warn';
@@ -62,7 +63,13 @@ export interface CheckSpec<T = unknown> {
 }
 
 const CHECK_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const SPEC_KEYS = ['name', 'description', 'severity', 'blocking', 'evaluate'];
+const SPEC_KEYS = optionKeys<CheckSpec>({
+  name: true,
+  description: true,
+  severity: true,
+  blocking: true,
+  evaluate: true,
+});
 
 /**
  * Declares a check on an asset's value. A failed `error` check is blocking unless

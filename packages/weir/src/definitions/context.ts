@@ -1,3 +1,8 @@
+/**
+ * @module definitions/context
+ * What a step's `materialize` receives as `ctx`: its key, run, partition, resources, logger and
+ * signal.
+ */
 import type { JsonValue, Metadata } from './metadata.js';
 import type { PartitionsDefinition } from './partitions/index.js';
 import type { ResourceDefinition } from './resource.js';

@@ -5,6 +5,7 @@
  */
 import { Cron } from 'croner';
 import { DefinitionError, didYouMean } from '../errors.js';
+import { optionKeys } from './option-keys.js';
 
 /**
  * `{ maxLag }`: the newest materialization is at most this old, at all times.
@@ -96,7 +97,11 @@ export function formatDuration(ms: number, maxUnits = Number.POSITIVE_INFINITY):
   return parts.length === 0 ? '0ms' : parts.join(' ');
 }
 
-const POLICY_KEYS = ['maxLag', 'cron', 'timezone'];
+const POLICY_KEYS = optionKeys<Extract<FreshnessPolicy, { cron: string }>>({
+  maxLag: true,
+  cron: true,
+  timezone: true,
+});
 const crons = new Map<string, Cron>();
 
 function cronOf(pattern: string, timezone: string): Cron {

@@ -10,6 +10,7 @@ export * from './input.js';
 export type { Jsonified } from './jsonified.js';
 export * from './keys.js';
 export * from './metadata.js';
+export * from './option-keys.js';
 export * from './partitions/index.js';
 export * from './project.js';
 export * from './resource.js';

@@ -1,3 +1,7 @@
+/**
+ * @module definitions/project
+ * `defineProject()`: the assets, resources and settings a project gathers.
+ */
 import { DefinitionError } from '../errors.js';
 import type { AssetDefinition } from './asset.js';
 import type { ResourceDefinition } from './resource.js';

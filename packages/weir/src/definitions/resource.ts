@@ -1,3 +1,7 @@
+/**
+ * @module definitions/resource
+ * `resource()`: a typed, named dependency of assets, created once per run.
+ */
 import { assertValidKey } from './keys.js';
 
 /** What a resource's `create` receives besides its config. */

@@ -1,3 +1,7 @@
+/**
+ * @module definitions/retry
+ * Retry policies of steps: how many attempts, and the backoff between them.
+ */
 import { DefinitionError } from '../errors.js';
 
 /** How a failing step is retried: exponential backoff, `initialDelayMs * factor^(attempt-1)`, capped. */

@@ -1,3 +1,7 @@
+/**
+ * @module definitions/source-asset
+ * `sourceAsset()`: external data Weir observes but does not produce.
+ */
 import { DefinitionError } from '../errors.js';
 import type { ResourceValues, StepLogger } from './context.js';
 import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';

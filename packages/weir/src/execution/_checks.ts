@@ -1,3 +1,7 @@
+/**
+ * @module execution/_checks
+ * Evaluating an asset's checks on a value, with the history each check compares against.
+ */
 import type { CheckDefinition, CheckHistoryEntry } from '../definitions/index.js';
 import { toCheckResult } from '../definitions/index.js';
 import type { CheckRecord, EventLog } from '../storage/index.js';

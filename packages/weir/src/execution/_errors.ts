@@ -1,3 +1,7 @@
+/**
+ * @module execution/_errors
+ * Errors as the event log records them.
+ */
 import { WeirError } from '../errors.js';
 import type { ErrorInfo } from '../storage/index.js';
 

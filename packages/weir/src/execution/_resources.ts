@@ -1,3 +1,7 @@
+/**
+ * @module execution/_resources
+ * Resources of a run: each created once, on first use, and disposed of in reverse order.
+ */
 import type { ResourceDefinition, ResourceMap } from '../definitions/index.js';
 import { UserCodeError } from '../errors.js';
 

@@ -1,3 +1,7 @@
+/**
+ * @module execution/_values
+ * The value downstream code receives for a materialization, read from the artefact store.
+ */
 import { type ArtefactStore, decodeValue } from '../artefacts/index.js';
 import type { FileArtefact } from '../definitions/index.js';
 import type { ArtefactLocation } from '../storage/index.js';

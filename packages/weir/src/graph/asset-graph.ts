@@ -1,3 +1,8 @@
+/**
+ * @module graph/asset-graph
+ * The validated asset graph: keys, edges, topological order and partition mappings, built once
+ * from a project's definitions.
+ */
 import type {
   AnyAssetDefinition,
   PartitionMapping,

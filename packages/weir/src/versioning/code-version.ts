@@ -1,3 +1,7 @@
+/**
+ * @module versioning/code-version
+ * Code versions of assets (explicit, or derived from their definition) and config hashes.
+ */
 import type { AnyAssetDefinition, ResourceDefinition } from '../definitions/index.js';
 import { sha256, stableStringify } from '../hash.js';
 

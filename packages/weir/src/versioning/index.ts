@@ -3,7 +3,7 @@
  * Code versions, config identities, staleness and its causes.
  */
 export * from './code-version.js';
-export * from './partition-state.js';
-export { viewOf } from './partitioned-asset.js';
+export * from './partition-staleness.js';
+export { viewOf } from './partitioned-asset-state.js';
 export * from './stale-status.js';
 export { type PartitionInputs, resolveStaleness, type StalenessInputs } from './staleness.js';

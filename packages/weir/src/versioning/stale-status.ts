@@ -3,7 +3,7 @@
  * The vocabulary of staleness: an asset's status and the causes that explain it.
  */
 import type { AssetRecord, FreshnessOutcome } from '../storage/index.js';
-import type { PartitionedState } from './partition-state.js';
+import type { PartitionedState } from './partition-staleness.js';
 
 export type AssetStatus = 'fresh' | 'stale' | 'missing' | 'failed';
 

@@ -10,8 +10,8 @@ import { shortVersion } from '../hash.js';
 import type { AssetRecord } from '../storage/index.js';
 import { freshnessOf } from './_freshness.js';
 import { codeVersionOf } from './code-version.js';
-import type { DensePartitionStates } from './partition-state.js';
-import { partitionedParentCause, resolvePartitionedAsset } from './partitioned-asset.js';
+import type { DensePartitionStates } from './partition-staleness.js';
+import { partitionedParentCause, resolvePartitionedAsset } from './partitioned-asset-state.js';
 import type { AssetState, StaleCause, VersionSource } from './stale-status.js';
 
 /** What staleness is resolved from: the stored state, gathered by the caller. */

@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/backfill
+ * `weir backfill`: starts, resumes, cancels and lists backfills of partition ranges.
+ */
 import { EnvironmentError } from '../../errors.js';
 import {
   type BackfillResult,

@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/check
+ * `weir check`: re-evaluates checks on the newest materializations and records freshness changes.
+ */
 import { checkAssets, recordFreshness } from '../../execution/index.js';
 import { PARTITION_OPTIONS, partitionLabel, partitionRequest } from '../_partitions.js';
 import type { Command } from '../command.js';

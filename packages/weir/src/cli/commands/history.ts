@@ -1,3 +1,8 @@
+/**
+ * @module cli/commands/history
+ * `weir history`: an asset's materializations (or observations, check results, freshness changes),
+ * newest first.
+ */
 import { EnvironmentError } from '../../errors.js';
 import { assetHistory, graphOf } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';

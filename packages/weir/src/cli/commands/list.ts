@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/list
+ * `weir list`: the assets of a selection with their attributes.
+ */
 import { graphOf, selectKeys } from '../../execution/index.js';
 import type { Command } from '../command.js';
 import { json, table } from '../format.js';

@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/logs
+ * `weir logs`: a run's events and step logs.
+ */
 import { runLogs } from '../../execution/index.js';
 import type { StoredEvent } from '../../storage/index.js';
 import { describeRequest, partitionLabel } from '../_partitions.js';

@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/materialize
+ * `weir materialize`: runs what is stale in a selection, and renders a run's outcome.
+ */
 import { graphOf, materialize, type RunResult } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';

@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/partitions
+ * `weir partitions`: lists, adds and removes the keys of dynamic partitions.
+ */
 import { didYouMean, EnvironmentError } from '../../errors.js';
 import { addDynamicPartitions, graphOf, removeDynamicPartitions } from '../../execution/index.js';
 import { dynamicPartitionNames } from '../_partitions.js';

@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/runs
+ * `weir runs`: recent runs with their status.
+ */
 import { listRuns } from '../../execution/index.js';
 import { type Command, positiveInteger } from '../command.js';
 import { formatDuration, formatTime, json, paint, STATUS_COLOR, table } from '../format.js';

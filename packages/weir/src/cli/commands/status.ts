@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/status
+ * `weir status`: each asset fresh, stale, missing or failed, with the reason; partition maps.
+ */
 import { assetStatus } from '../../execution/index.js';
 import { type AssetState, type PartitionedState, summarize } from '../../versioning/index.js';
 import {

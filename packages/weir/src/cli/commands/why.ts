@@ -1,3 +1,7 @@
+/**
+ * @module cli/commands/why
+ * `weir why`: the chain of causes of an asset's (or a partition's) status, and its provenance.
+ */
 import { explain, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';

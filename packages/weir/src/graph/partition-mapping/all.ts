@@ -2,7 +2,7 @@
  * @module graph/partition-mapping/all
  * Every partition reads every upstream partition.
  */
-import { PartitionSet } from '../../definitions/partitions/index.js';
+import { PartitionSet } from '../../definitions/index.js';
 import type { PartitionMapping } from './mapping.js';
 
 /**

@@ -2,7 +2,7 @@
  * @module graph/partition-mapping/default
  * The mapping an edge gets when its definition names none.
  */
-import type { PartitionSpace } from '../../definitions/partitions/index.js';
+import type { PartitionSpace } from '../../definitions/index.js';
 import { DefinitionError } from '../../errors.js';
 import { allPartitionsMapping } from './all.js';
 import { dimensionMapping } from './dimension.js';

@@ -6,7 +6,7 @@ import {
   type PartitionDimension,
   PartitionSet,
   type PartitionSpace,
-} from '../../definitions/partitions/index.js';
+} from '../../definitions/index.js';
 import { identityMapping } from './identity.js';
 import { assertConnects, describeSpace, type PartitionMapping, sameDefinition } from './mapping.js';
 import { newestRead } from './newest-read.js';

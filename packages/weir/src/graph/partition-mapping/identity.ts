@@ -2,7 +2,7 @@
  * @module graph/partition-mapping/identity
  * A partition reads the upstream partition with the same key.
  */
-import { PartitionSet, type PartitionSpace, timeAxis } from '../../definitions/partitions/index.js';
+import { PartitionSet, type PartitionSpace, timeAxis } from '../../definitions/index.js';
 import {
   addClamped,
   assertConnects,

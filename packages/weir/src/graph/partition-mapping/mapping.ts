@@ -10,9 +10,9 @@ import {
   type PartitionSpace,
   type PartitionsDefinition,
   timeAxis,
-} from '../../definitions/partitions/index.js';
+} from '../../definitions/index.js';
 
-export type { PartitionMapping, UpstreamPartitions } from '../../definitions/partitions/index.js';
+export type { PartitionMapping, UpstreamPartitions } from '../../definitions/index.js';
 
 import { DefinitionError } from '../../errors.js';
 

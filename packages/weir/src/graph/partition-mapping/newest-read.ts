@@ -8,7 +8,7 @@ import {
   type PartitionMapping,
   PartitionSet,
   type PartitionSpace,
-} from '../../definitions/partitions/index.js';
+} from '../../definitions/index.js';
 
 /** `mapping.newestRead`, or partition by partition through `upstreamFor` when it has none. */
 export function newestRead(

@@ -2,7 +2,7 @@
  * @module graph/partition-mapping/static
  * An explicit table from downstream keys to the upstream keys they read.
  */
-import { PartitionSet, type PartitionSpace } from '../../definitions/partitions/index.js';
+import { PartitionSet, type PartitionSpace } from '../../definitions/index.js';
 import { DefinitionError } from '../../errors.js';
 import { assertConnects, describeSpace, type PartitionMapping } from './mapping.js';
 

@@ -9,7 +9,7 @@ import {
   type PartitionSpace,
   type TimeAxis,
   timeAxis,
-} from '../../definitions/partitions/index.js';
+} from '../../definitions/index.js';
 import { DefinitionError } from '../../errors.js';
 import { addClamped, assertConnects, describeSpace, type PartitionMapping } from './mapping.js';
 import { shifted, windowMax } from './newest-read.js';

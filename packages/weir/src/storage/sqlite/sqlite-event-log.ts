@@ -1,3 +1,8 @@
+/**
+ * @module storage/sqlite/sqlite-event-log
+ * The embedded event log: one SQLite file in WAL mode, with its index tables kept in the same
+ * transactions as the events they summarise.
+ */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';

@@ -1,5 +1,5 @@
 /**
- * @module versioning/partition-state
+ * @module versioning/partition-staleness
  * Staleness of every partition of a partitioned asset at once, over typed arrays and
  * bitsets: a partition is stale when its code changed, or when an upstream partition it
  * reads changed data after it read its inputs (event ids as the clock), or when one it reads

@@ -1,5 +1,5 @@
 /**
- * @module versioning/partitioned-asset
+ * @module versioning/partitioned-asset-state
  * The state of a partitioned asset as a whole (status, counted causes, freshness of its
  * newest partition), how any asset looks to a partitioned child, and why an unpartitioned
  * asset is stale because of a partitioned parent.
@@ -16,7 +16,7 @@ import {
   type PartitionedState,
   partitionedView,
   resolvePartitioned,
-} from './partition-state.js';
+} from './partition-staleness.js';
 import type { AssetState, StaleCause } from './stale-status.js';
 
 /** How a child sees a parent: partitioned, or as a space of one partition. */

@@ -53,11 +53,9 @@ export function migrate(db: Database.Database, path: string): void {
     }
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
-      db.prepare('INSERT INTO weir_schema (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
+      db.prepare(
+        'INSERT INTO weir_schema (version, name, applied_at) VALUES (@version, @name, @appliedAt)',
+      ).run({ version: migration.version, name: migration.name, appliedAt: Date.now() });
       db.exec(migration.sql);
     }
   }).immediate();

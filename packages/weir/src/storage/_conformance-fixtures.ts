@@ -65,6 +65,7 @@ export const checked = (
   partition: string,
   materializationId: number,
   passed: boolean,
+  name = 'bounds',
 ): WeirEvent => ({
   type: 'check:evaluated',
   assetKey,
@@ -72,7 +73,7 @@ export const checked = (
   timestamp: 3,
   materializationId,
   dataVersion: 'checked',
-  check: { name: 'bounds', severity: 'error', blocking: true, passed, metadata: {} },
+  check: { name, severity: 'error', blocking: true, passed, metadata: {} },
 });
 
 export const failed = (assetKey: string, partition: string): WeirEvent => ({
@@ -85,12 +86,20 @@ export const failed = (assetKey: string, partition: string): WeirEvent => ({
   error: { name: 'Error', message: 'boom' },
 });
 
-export const observed = (assetKey: string, dataVersion: string): WeirEvent => ({
+export const observed = (assetKey: string, dataVersion: string, partition = ''): WeirEvent => ({
   type: 'asset:observed',
   assetKey,
-  partition: '',
+  partition,
   timestamp: 3,
   observation: { dataVersion, metadata: {} },
+});
+
+export const freshnessEvaluated = (assetKey: string, partition: string): WeirEvent => ({
+  type: 'freshness:evaluated',
+  assetKey,
+  partition,
+  timestamp: 4,
+  freshness: { status: 'overdue', overdueByMs: 5, reason: 'late' },
 });
 
 /** Partition states by partition key (their order is unspecified), code versions resolved. */

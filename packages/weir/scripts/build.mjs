@@ -20,5 +20,7 @@ await build({
   packages: 'external',
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
+  // Migrations are .sql files, bundled as strings.
+  loader: { '.sql': 'text' },
   logLevel: 'warning',
 });

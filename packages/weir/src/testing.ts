@@ -2,4 +2,10 @@
  * @module weir/testing
  * Test helpers for people who implement Weir's interfaces: the event log conformance suite.
  */
-export { type EventLogConformanceOptions, runEventLogConformance } from './storage/conformance.js';
+export {
+  type Capability,
+  type EventLogCapabilities,
+  type EventLogConformanceOptions,
+  type EventLogUnderTest,
+  runEventLogConformance,
+} from './storage/conformance.js';

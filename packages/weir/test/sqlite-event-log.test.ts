@@ -11,8 +11,11 @@ runEventLogConformance({
   name: 'SQLite',
   create: async () => {
     const path = join(tempDir(), 'events.db');
-    return { log: new SqliteEventLog(path), reopen: async () => new SqliteEventLog(path) };
+    return { log: new SqliteEventLog(path), connect: async () => new SqliteEventLog(path) };
   },
+  // Connections in this process append one at a time (better-sqlite3 is synchronous);
+  // test/storage-sqlite-processes.test.ts appends from several processes at once.
+  capabilities: { reopen: true, concurrentAppends: true },
 });
 
 describe('SQLite event log', () => {

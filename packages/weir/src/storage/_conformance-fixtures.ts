@@ -3,7 +3,7 @@
  */
 import { expect } from 'vitest';
 import type { PartitionStates } from './event-log.js';
-import type { Materialization, WeirEvent } from './events.js';
+import type { Materialization, StoredEvent, WeirEvent } from './events.js';
 
 export const materialization = (
   dataVersion: string,
@@ -65,6 +65,7 @@ export const checked = (
   partition: string,
   materializationId: number,
   passed: boolean,
+  name = 'bounds',
 ): WeirEvent => ({
   type: 'check:evaluated',
   assetKey,
@@ -72,7 +73,7 @@ export const checked = (
   timestamp: 3,
   materializationId,
   dataVersion: 'checked',
-  check: { name: 'bounds', severity: 'error', blocking: true, passed, metadata: {} },
+  check: { name, severity: 'error', blocking: true, passed, metadata: {} },
 });
 
 export const failed = (assetKey: string, partition: string): WeirEvent => ({
@@ -85,12 +86,20 @@ export const failed = (assetKey: string, partition: string): WeirEvent => ({
   error: { name: 'Error', message: 'boom' },
 });
 
-export const observed = (assetKey: string, dataVersion: string): WeirEvent => ({
+export const observed = (assetKey: string, dataVersion: string, partition = ''): WeirEvent => ({
   type: 'asset:observed',
   assetKey,
-  partition: '',
+  partition,
   timestamp: 3,
   observation: { dataVersion, metadata: {} },
+});
+
+export const freshnessEvaluated = (assetKey: string, partition: string): WeirEvent => ({
+  type: 'freshness:evaluated',
+  assetKey,
+  partition,
+  timestamp: 4,
+  freshness: { status: 'overdue', overdueByMs: 5, reason: 'late' },
 });
 
 /** Partition states by partition key (their order is unspecified), code versions resolved. */
@@ -120,3 +129,61 @@ export const byKey = <T extends { assetKey: string; partition: string }>(records
   const key = (record: T) => `${record.assetKey}\0${record.partition}`;
   return [...records].sort((x, y) => (key(x) < key(y) ? -1 : 1));
 };
+
+/**
+ * Append `b` of appender `w` in the concurrency cases: 1 to 5 `step:log` events whose
+ * message is `w/b/index/count`, then a materialization of partition `b<b>` of asset
+ * `writer<w>` (run `w<w>`). test/support/sqlite-appender.mjs writes the same shape.
+ */
+export function appenderBatch(w: number, b: number): WeirEvent[] {
+  const size = 1 + ((w * 7 + b * 3) % 5);
+  const at = { runId: `w${w}`, assetKey: `writer${w}`, partition: `b${b}`, timestamp: 2 };
+  const events: WeirEvent[] = [];
+  for (let i = 0; i < size; i++)
+    events.push({ ...at, type: 'step:log', level: 'info', message: `${w}/${b}/${i}/${size}` });
+  events.push({
+    ...at,
+    type: 'asset:materialized',
+    materialization: materialization(`w${w}b${b}`),
+  });
+  return events;
+}
+
+/**
+ * Every append (of appenderBatch's shape) a reader has seen part of, it has seen whole: its
+ * log events (each says how many there are) and its materialization.
+ */
+export function expectWholeAppends(seen: readonly StoredEvent[]): void {
+  const appends = new Map<string, { seen: number; size: number }>();
+  for (const event of seen) {
+    if (event.type !== 'step:log' && event.type !== 'asset:materialized') continue;
+    const key = `${event.runId}/${event.partition}`;
+    const append = appends.get(key) ?? { seen: 0, size: 0 };
+    append.seen++;
+    if (event.type === 'step:log') append.size = Number(event.message.split('/')[3]) + 1;
+    appends.set(key, append);
+  }
+  for (const [key, append] of appends)
+    expect(append.seen, `append ${key} seen in part`).toBe(append.size);
+}
+
+/**
+ * What a cursor reader saw (`seen`, in the order it saw them) against the ids each append
+ * returned: ids strictly increase, every appended event was seen exactly once, and each
+ * append's events are contiguous (nothing of another append lies between them).
+ */
+export function expectCommitOrder(
+  seen: readonly StoredEvent[],
+  appends: readonly (readonly number[])[],
+): void {
+  const ids = seen.map((event) => event.id);
+  for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
+  const written = appends.flat();
+  expect(ids.length).toBe(written.length);
+  expect(new Set(ids)).toEqual(new Set(written));
+  const position = new Map(ids.map((id, i) => [id, i]));
+  for (const append of appends) {
+    const first = position.get(append[0]!)!;
+    expect(append.map((id) => position.get(id))).toEqual(append.map((_, i) => first + i));
+  }
+}

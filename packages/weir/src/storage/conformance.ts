@@ -1,17 +1,71 @@
 /**
  * @module storage/conformance
  * One test suite that every EventLog implementation must pass (SQLite here, PostgreSQL in
- * `@weir/postgres`). Gaps are declared as capabilities with a reason, never skipped silently.
+ * `@weir/postgres`, an in-memory model in Weir's tests). What a backend cannot do is
+ * declared as a capability with a reason: its cases are registered as skipped, the reason in
+ * their name, never passed silently.
  */
 import { describe, expect, it } from 'vitest';
 import { materialization, started, step } from './_conformance-fixtures.js';
+import { connectionConformanceCases } from './conformance-connections.js';
+import { indexConformanceCases } from './conformance-index.js';
 import { partitionConformanceCases } from './conformance-partitions.js';
 import type { EventLog } from './event-log.js';
 
+/** A capability the backend has (`true`), or why it has not. */
+export type Capability = true | { unsupported: string };
+
+/** What a backend can do beyond the EventLog interface itself. */
+export interface EventLogCapabilities {
+  /** The storage outlives a connection: close the log, `connect()` again, and everything is there. */
+  reopen: Capability;
+  /**
+   * Several connections (`connect()`: other clients, pools or processes) to one storage
+   * append at the same time, while another follows them with an `afterId` cursor.
+   */
+  concurrentAppends: Capability;
+}
+
+/** A new log under test, and how to open more connections to its storage. */
+export interface EventLogUnderTest {
+  log: EventLog;
+  /** Opens another connection to the same storage as `log`; required by every capability. */
+  connect?: () => Promise<EventLog>;
+}
+
 export interface EventLogConformanceOptions {
   name: string;
-  /** A new, empty event log. `reopen` opens the same storage again (after `close`). */
-  create: () => Promise<{ log: EventLog; reopen?: () => Promise<EventLog> }>;
+  /** A new, empty event log in storage of its own. */
+  create: () => Promise<EventLogUnderTest>;
+  capabilities: EventLogCapabilities;
+}
+
+/**
+ * Registers a case that needs `capability`: run when the backend has it, otherwise skipped
+ * with the reason in its name (so it shows in the test output).
+ */
+export function itWith(
+  options: EventLogConformanceOptions,
+  capability: keyof EventLogCapabilities,
+  name: string,
+  test: (connect: () => Promise<EventLog>, created: EventLogUnderTest) => Promise<void>,
+): void {
+  const declared = options.capabilities[capability];
+  if (declared !== true) {
+    it.skip(`${name} [skipped: no ${capability} capability: ${declared.unsupported}]`, () => {});
+    return;
+  }
+  it(name, async () => {
+    const created = await options.create();
+    const { connect } = created;
+    if (connect === undefined) {
+      await created.log.close();
+      throw new Error(
+        `${options.name} declares the ${capability} capability, but create() returned no connect()`,
+      );
+    }
+    await test(connect, created);
+  });
 }
 
 export function runEventLogConformance(options: EventLogConformanceOptions): void {
@@ -230,21 +284,7 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
     });
 
     partitionConformanceCases(options);
-
-    it('keeps everything across close and reopen', async () => {
-      const { log, reopen } = await options.create();
-      if (reopen === undefined) return;
-      await log.append([
-        started('r1'),
-        { type: 'asset:materialized', ...step('r1', 'a'), materialization: materialization('v1') },
-      ]);
-      await log.close();
-      const again = await reopen();
-      expect(
-        (await again.latest()).map((r) => r.materialization?.materialization.dataVersion),
-      ).toEqual(['v1']);
-      expect((await again.events()).length).toBe(2);
-      await again.close();
-    });
+    indexConformanceCases(options);
+    connectionConformanceCases(options);
   });
 }

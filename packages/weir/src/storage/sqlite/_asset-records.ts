@@ -24,13 +24,13 @@ type StateRow = [
 ];
 /**
  * The records of the asset_state rows `where` selects, with the checks `checkWhere` selects
- * from check_latest (`c`) for the same rows; both take `params`.
+ * from check_latest (`c`) for the same rows; both take the named parameters `params`.
  */
 export function assetRecords(
   db: Database.Database,
   where: string,
   checkWhere: string,
-  params: readonly unknown[],
+  params: Readonly<Record<string, unknown>>,
 ): AssetRecord[] {
   // Raw rows of one rowid table; the few observation, failure and freshness events are
   // fetched by id afterwards rather than joined for every asset.
@@ -42,7 +42,7 @@ export function assetRecords(
        FROM asset_state WHERE ${where}`,
     )
     .raw(true)
-    .all(...params) as StateRow[];
+    .all(params) as StateRow[];
   if (rows.length === 0) return [];
   const wanted: number[] = [];
   for (const row of rows)
@@ -50,8 +50,8 @@ export function assetRecords(
   const bodies = new Map<number, StoredEvent>();
   if (wanted.length > 0) {
     const found = db
-      .prepare('SELECT id, body FROM events WHERE id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(wanted)) as Row[];
+      .prepare('SELECT id, body FROM events WHERE id IN (SELECT value FROM json_each(@ids))')
+      .all({ ids: JSON.stringify(wanted) }) as Row[];
     for (const row of found) bodies.set(row.id, parse(row.id, row.body));
   }
   const records = new Map<string, AssetRecord>();
@@ -84,7 +84,7 @@ export function assetRecords(
       `SELECT c.asset_key, c.partition, e.id, e.body FROM check_latest c JOIN events e ON e.id = c.event_id
        WHERE ${checkWhere}`,
     )
-    .all(...params) as Array<{ asset_key: string; partition: string; id: number; body: string }>;
+    .all(params) as Array<{ asset_key: string; partition: string; id: number; body: string }>;
   for (const row of checkRows) {
     const record = records.get(`${row.asset_key}\0${row.partition}`);
     const event = parse(row.id, row.body) as StoredEvent<'check:evaluated'>;

@@ -49,7 +49,7 @@ export class PartitionStateReader {
   constructor(private readonly db: Database.Database) {
     this.lastUpdate = db
       .prepare(
-        `SELECT updated_id FROM asset_state WHERE asset_key = ? AND partition <> ''
+        `SELECT updated_id FROM asset_state WHERE asset_key = @assetKey AND partition <> ''
          ORDER BY updated_id DESC LIMIT 1`,
       )
       .pluck(true);
@@ -61,11 +61,11 @@ export class PartitionStateReader {
    * partitions cost more than the query, while a few long strings cost little to split.
    */
   read(assetKey: string, after: number | undefined): PartitionStates {
-    const params = after === undefined ? [assetKey] : [assetKey, after];
+    const params = { assetKey, after };
     let [n, keys, materialized, usable, changed, asOf, failed, updatedId, codes] = this.query(
       after !== undefined,
       false,
-    ).get(...params) as PartitionColumns;
+    ).get(params) as PartitionColumns;
     let partitions = n === 0 ? [] : keys!.split(SEPARATOR);
     let versions = n === 0 ? [] : codes!.split(SEPARATOR);
     if (partitions.length !== n || versions.length !== n) {
@@ -73,7 +73,7 @@ export class PartitionStateReader {
       [n, keys, materialized, usable, changed, asOf, failed, updatedId, codes] = this.query(
         after !== undefined,
         true,
-      ).get(...params) as PartitionColumns;
+      ).get(params) as PartitionColumns;
       partitions = n === 0 ? [] : (JSON.parse(keys!) as string[]);
       versions = n === 0 ? [] : (JSON.parse(codes!) as string[]);
     }
@@ -98,7 +98,7 @@ export class PartitionStateReader {
     }
     let throughId = updatedId ?? 0;
     if (n === 0 && after !== undefined) {
-      throughId = (this.lastUpdate.get(assetKey) as number | null | undefined) ?? 0;
+      throughId = (this.lastUpdate.get({ assetKey }) as number | null | undefined) ?? 0;
     }
     return {
       partitions,
@@ -127,7 +127,8 @@ export class PartitionStateReader {
              group_concat(ifnull(failure_id, 0)), max(updated_id),
              ${strings("ifnull(code_version, '')")}
            FROM asset_state
-           WHERE asset_key = ?${changedOnly ? ' AND updated_id > ?' : ''} AND partition <> ''`,
+           WHERE asset_key = @assetKey${changedOnly ? ' AND updated_id > @after' : ''}
+             AND partition <> ''`,
         )
         .raw(true);
       this.queries.set(name, statement);

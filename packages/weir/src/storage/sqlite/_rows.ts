@@ -57,11 +57,12 @@ export function backfillRecords(
   const runIds = new Map<string, string[]>(rows.map((row) => [row.backfill_id, []]));
   const runs = db
     .prepare(
-      `SELECT backfill_id, run_id FROM runs WHERE backfill_id IN (SELECT value FROM json_each(?))
+      `SELECT backfill_id, run_id FROM runs
+       WHERE backfill_id IN (SELECT value FROM json_each(@backfillIds))
        ORDER BY started_at DESC, started_id DESC`,
     )
     .raw(true)
-    .all(JSON.stringify([...runIds.keys()])) as Array<[string, string]>;
+    .all({ backfillIds: JSON.stringify([...runIds.keys()]) }) as Array<[string, string]>;
   for (const [backfillId, runId] of runs) runIds.get(backfillId)!.push(runId);
   return rows.map((row) => {
     const record: BackfillRecord = {

@@ -85,13 +85,14 @@ export class SqliteEventLog implements EventLog {
     }
     const db = this.db;
     this.insertEvent = db.prepare(
-      'INSERT INTO events (type, run_id, asset_key, partition, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO events (type, run_id, asset_key, partition, timestamp, body)
+       VALUES (@type, @runId, @assetKey, @partition, @timestamp, @body)`,
     );
-    // Every write of an asset_state row sets updated_id to the event's id (each event id is
-    // passed twice: as the column's value and as updated_id).
+    // Every write of an asset_state row sets updated_id to the id of the event that wrote it.
     const upsert = (column: string) =>
       db.prepare(
-        `INSERT INTO asset_state (asset_key, partition, ${column}, updated_id) VALUES (?, ?, ?, ?)
+        `INSERT INTO asset_state (asset_key, partition, ${column}, updated_id)
+         VALUES (@assetKey, @partition, @id, @id)
          ON CONFLICT (asset_key, partition) DO UPDATE
          SET ${column} = excluded.${column}, updated_id = excluded.updated_id`,
       );
@@ -100,11 +101,11 @@ export class SqliteEventLog implements EventLog {
         WHEN data_version IS excluded.data_version AND data_changed_id IS NOT NULL THEN data_changed_id
         ELSE excluded.data_changed_id END,
       data_version = excluded.data_version`;
-    // asset_key, partition, id, summary, code version, inputs as of, data version, id, id, summary, id.
     this.indexUsableMaterialization = db.prepare(
       `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
          code_version, inputs_as_of, data_version, data_changed_id, usable_id, usable_summary, updated_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, @dataVersion, @id,
+         @id, @summary, @id)
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET materialization_id = excluded.materialization_id,
            materialization_summary = excluded.materialization_summary,
@@ -112,71 +113,73 @@ export class SqliteEventLog implements EventLog {
            usable_id = excluded.usable_id, usable_summary = excluded.usable_summary,
            ${dataChanged}, updated_id = excluded.updated_id`,
     );
-    // asset_key, partition, id, summary, code version, inputs as of, id.
     this.indexBlockedMaterialization = db.prepare(
       `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
          code_version, inputs_as_of, updated_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, @id)
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET materialization_id = excluded.materialization_id,
            materialization_summary = excluded.materialization_summary,
            code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
            updated_id = excluded.updated_id`,
     );
-    // asset_key, partition, id, data version, id, id.
     this.indexObservation = db.prepare(
       `INSERT INTO asset_state (asset_key, partition, observation_id, data_version, data_changed_id, updated_id)
-       VALUES (?, ?, ?, ?, ?, ?)
+       VALUES (@assetKey, @partition, @id, @dataVersion, @id, @id)
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET observation_id = excluded.observation_id, ${dataChanged}, updated_id = excluded.updated_id`,
     );
     this.indexFailure = upsert('failure_id');
-    // data version (twice), updated id; asset_key, partition, materialization id.
     this.indexUsable = db.prepare(
       `UPDATE asset_state SET usable_id = materialization_id, usable_summary = materialization_summary,
-         data_changed_id = CASE WHEN data_version IS ? AND data_changed_id IS NOT NULL
+         data_changed_id = CASE WHEN data_version IS @dataVersion AND data_changed_id IS NOT NULL
            THEN data_changed_id ELSE materialization_id END,
-         data_version = ?, updated_id = ?
-       WHERE asset_key = ? AND partition = ? AND materialization_id = ?
-         AND usable_id IS NOT materialization_id`,
+         data_version = @dataVersion, updated_id = @id
+       WHERE asset_key = @assetKey AND partition = @partition
+         AND materialization_id = @materializationId AND usable_id IS NOT materialization_id`,
     );
     this.indexFreshness = upsert('freshness_id');
     this.indexCheck = db.prepare(
-      `INSERT INTO check_latest (asset_key, partition, check_name, event_id) VALUES (?, ?, ?, ?)
+      `INSERT INTO check_latest (asset_key, partition, check_name, event_id)
+       VALUES (@assetKey, @partition, @checkName, @id)
        ON CONFLICT (asset_key, partition, check_name) DO UPDATE SET event_id = excluded.event_id`,
     );
     this.latestCheckOf = db.prepare(
       `SELECT e.body FROM check_latest c JOIN events e ON e.id = c.event_id
-       WHERE c.asset_key = ? AND c.partition = ? AND c.check_name = ?`,
+       WHERE c.asset_key = @assetKey AND c.partition = @partition AND c.check_name = @checkName`,
     );
     this.latestMaterializationOf = db.prepare(
       `SELECT e.id, e.body FROM asset_state l JOIN events e ON e.id = l.materialization_id
-       WHERE l.asset_key = ? AND l.partition = ?`,
+       WHERE l.asset_key = @assetKey AND l.partition = @partition`,
     );
     this.startRun = db.prepare(
-      `INSERT INTO runs (run_id, status, started_at, started_id, backfill_id) VALUES (?, 'running', ?, ?, ?)
+      `INSERT INTO runs (run_id, status, started_at, started_id, backfill_id)
+       VALUES (@runId, 'running', @timestamp, @id, @backfillId)
        ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = excluded.started_at,
          started_id = excluded.started_id, backfill_id = excluded.backfill_id`,
     );
     this.finishRun = db.prepare(
-      'UPDATE runs SET status = ?, finished_at = ?, finished_id = ? WHERE run_id = ?',
+      `UPDATE runs SET status = @status, finished_at = @timestamp, finished_id = @id
+       WHERE run_id = @runId`,
     );
     // json_each's key of an array element is its index: keys added together keep their order.
     // A key added again keeps its first place.
     this.addPartitions = db.prepare(
       `INSERT OR IGNORE INTO dynamic_partitions (name, key, added_id, position)
-       SELECT ?, value, ?, key FROM json_each(?)`,
+       SELECT @name, value, @id, key FROM json_each(@keys)`,
     );
     this.removePartitions = db.prepare(
-      'DELETE FROM dynamic_partitions WHERE name = ? AND key IN (SELECT value FROM json_each(?))',
+      'DELETE FROM dynamic_partitions WHERE name = @name AND key IN (SELECT value FROM json_each(@keys))',
     );
     this.requestBackfill = db.prepare(
-      `INSERT INTO backfills (backfill_id, status, requested_at, requested_id) VALUES (?, 'running', ?, ?)
+      `INSERT INTO backfills (backfill_id, status, requested_at, requested_id)
+       VALUES (@backfillId, 'running', @timestamp, @id)
        ON CONFLICT (backfill_id) DO UPDATE SET status = 'running', requested_at = excluded.requested_at,
          requested_id = excluded.requested_id, finished_at = NULL, finished_id = NULL`,
     );
     this.finishBackfill = db.prepare(
-      'UPDATE backfills SET status = ?, finished_at = ?, finished_id = ? WHERE backfill_id = ?',
+      `UPDATE backfills SET status = @status, finished_at = @timestamp, finished_id = @id
+       WHERE backfill_id = @backfillId`,
     );
     this.partitionStateReader = new PartitionStateReader(db);
     this.appendAll = db.transaction((events: readonly WeirEvent[]) =>
@@ -185,103 +188,115 @@ export class SqliteEventLog implements EventLog {
   }
 
   private insert(event: WeirEvent): StoredEvent {
-    const assetKey = 'assetKey' in event ? event.assetKey : null;
-    const partition = 'partition' in event ? event.partition : null;
-    const runId = 'runId' in event && event.runId !== undefined ? event.runId : null;
-    const result = this.insertEvent.run(
-      event.type,
-      runId,
-      assetKey,
-      partition,
-      event.timestamp,
-      JSON.stringify(event),
-    );
-    const id = Number(result.lastInsertRowid);
-    this.index({ ...event, id } as StoredEvent);
-    return { ...event, id } as StoredEvent;
+    // Property reads rather than `in` checks: this runs for every event appended.
+    const columns = event as { runId?: string; assetKey?: string; partition?: string };
+    const result = this.insertEvent.run({
+      type: event.type,
+      runId: columns.runId ?? null,
+      assetKey: columns.assetKey ?? null,
+      partition: columns.partition ?? null,
+      timestamp: event.timestamp,
+      body: JSON.stringify(event),
+    });
+    const stored = { ...event, id: Number(result.lastInsertRowid) } as StoredEvent;
+    this.index(stored);
+    return stored;
   }
 
   private index(event: StoredEvent): void {
     switch (event.type) {
       case 'asset:materialized': {
         const { materialization: m, assetKey, partition, id } = event;
-        const summary = summarize(event);
         let inputsAsOf = 0;
         for (const key in m.inputs) inputsAsOf = Math.max(inputsAsOf, m.inputs[key]!.eventId);
-        if ((m.blockedBy ?? []).length === 0) {
-          this.indexUsableMaterialization.run(
-            assetKey,
-            partition,
-            id,
-            summary,
-            m.codeVersion,
-            inputsAsOf,
-            m.dataVersion,
-            id,
-            id,
-            summary,
-            id,
-          );
-        } else {
-          this.indexBlockedMaterialization.run(
-            assetKey,
-            partition,
-            id,
-            summary,
-            m.codeVersion,
-            inputsAsOf,
-            id,
-          );
-        }
+        const row = {
+          assetKey,
+          partition,
+          id,
+          summary: summarize(event),
+          codeVersion: m.codeVersion,
+          inputsAsOf,
+          dataVersion: m.dataVersion,
+        };
+        if ((m.blockedBy ?? []).length === 0) this.indexUsableMaterialization.run(row);
+        else this.indexBlockedMaterialization.run(row);
         break;
       }
       case 'check:evaluated':
         if (this.isOlderCheck(event)) break;
-        this.indexCheck.run(event.assetKey, event.partition, event.check.name, event.id);
+        this.indexCheck.run({
+          assetKey: event.assetKey,
+          partition: event.partition,
+          checkName: event.check.name,
+          id: event.id,
+        });
         if (event.check.passed) this.unblockIfCleared(event);
         break;
       case 'freshness:evaluated':
-        this.indexFreshness.run(event.assetKey, event.partition, event.id, event.id);
+        this.indexFreshness.run(event);
         break;
       case 'asset:observed':
-        this.indexObservation.run(
-          event.assetKey,
-          event.partition,
-          event.id,
-          event.observation.dataVersion,
-          event.id,
-          event.id,
-        );
+        this.indexObservation.run({
+          assetKey: event.assetKey,
+          partition: event.partition,
+          id: event.id,
+          dataVersion: event.observation.dataVersion,
+        });
         break;
       case 'step:failed':
-        this.indexFailure.run(event.assetKey, event.partition, event.id, event.id);
+        this.indexFailure.run(event);
         break;
       case 'run:started':
-        this.startRun.run(event.runId, event.timestamp, event.id, event.backfillId ?? null);
+        this.startRun.run({
+          runId: event.runId,
+          timestamp: event.timestamp,
+          id: event.id,
+          backfillId: event.backfillId ?? null,
+        });
         break;
       case 'run:finished':
-        this.finishRun.run(event.status, event.timestamp, event.id, event.runId);
+        this.finishRun.run({
+          status: event.status,
+          timestamp: event.timestamp,
+          id: event.id,
+          runId: event.runId,
+        });
         break;
       case 'partitions:added':
-        this.addPartitions.run(event.name, event.id, JSON.stringify(event.keys));
+        this.addPartitions.run({
+          name: event.name,
+          id: event.id,
+          keys: JSON.stringify(event.keys),
+        });
         break;
       case 'partitions:removed':
-        this.removePartitions.run(event.name, JSON.stringify(event.keys));
+        this.removePartitions.run({ name: event.name, keys: JSON.stringify(event.keys) });
         break;
       case 'backfill:requested':
-        this.requestBackfill.run(event.backfillId, event.timestamp, event.id);
+        this.requestBackfill.run({
+          backfillId: event.backfillId,
+          timestamp: event.timestamp,
+          id: event.id,
+        });
         break;
       case 'backfill:finished':
-        this.finishBackfill.run(event.status, event.timestamp, event.id, event.backfillId);
+        this.finishBackfill.run({
+          status: event.status,
+          timestamp: event.timestamp,
+          id: event.id,
+          backfillId: event.backfillId,
+        });
         break;
     }
   }
 
   /** A result about an older materialization than the indexed one (a slow `weir check`) is history only. */
   private isOlderCheck(event: StoredEvent<'check:evaluated'>): boolean {
-    const latest = this.latestCheckOf.get(event.assetKey, event.partition, event.check.name) as
-      | { body: string }
-      | undefined;
+    const latest = this.latestCheckOf.get({
+      assetKey: event.assetKey,
+      partition: event.partition,
+      checkName: event.check.name,
+    }) as { body: string } | undefined;
     if (latest === undefined) return false;
     return (
       (JSON.parse(latest.body) as StoredEvent<'check:evaluated'>).materializationId >
@@ -295,13 +310,12 @@ export class SqliteEventLog implements EventLog {
    * revoke data already in use: status reports it, and rematerializing replaces it.
    */
   private unblockIfCleared(event: StoredEvent<'check:evaluated'>): void {
-    const row = this.latestMaterializationOf.get(event.assetKey, event.partition) as
-      | Row
-      | undefined;
+    const { assetKey, partition } = event;
+    const row = this.latestMaterializationOf.get({ assetKey, partition }) as Row | undefined;
     if (row === undefined || row.id !== event.materializationId) return;
     const { materialization } = parse(row.id, row.body) as StoredEvent<'asset:materialized'>;
     const cleared = (materialization.blockedBy ?? []).every((name) => {
-      const latest = this.latestCheckOf.get(event.assetKey, event.partition, name) as
+      const latest = this.latestCheckOf.get({ assetKey, partition, checkName: name }) as
         | { body: string }
         | undefined;
       if (latest === undefined) return false;
@@ -310,14 +324,13 @@ export class SqliteEventLog implements EventLog {
     });
     if (cleared) {
       const { dataVersion } = materialization;
-      this.indexUsable.run(
+      this.indexUsable.run({
         dataVersion,
-        dataVersion,
-        event.id,
-        event.assetKey,
-        event.partition,
-        row.id,
-      );
+        id: event.id,
+        assetKey,
+        partition,
+        materializationId: row.id,
+      });
     }
   }
 
@@ -339,19 +352,24 @@ export class SqliteEventLog implements EventLog {
         this.db,
         "rowid IN (SELECT rowid FROM asset_state WHERE partition = '')",
         "c.partition = ''",
-        [],
+        {},
       );
     }
     const filter = (t: string) =>
-      `${t}partition = '' AND ${t}asset_key IN (SELECT value FROM json_each(?))`;
-    return assetRecords(this.db, filter(''), filter('c.'), [JSON.stringify(assetKeys)]);
+      `${t}partition = '' AND ${t}asset_key IN (SELECT value FROM json_each(@assetKeys))`;
+    return assetRecords(this.db, filter(''), filter('c.'), {
+      assetKeys: JSON.stringify(assetKeys),
+    });
   }
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {
     if (partitions.length === 0) return [];
     const filter = (t: string) =>
-      `${t}asset_key = ? AND ${t}partition IN (SELECT value FROM json_each(?))`;
-    return assetRecords(this.db, filter(''), filter('c.'), [assetKey, JSON.stringify(partitions)]);
+      `${t}asset_key = @assetKey AND ${t}partition IN (SELECT value FROM json_each(@partitions))`;
+    return assetRecords(this.db, filter(''), filter('c.'), {
+      assetKey,
+      partitions: JSON.stringify(partitions),
+    });
   }
 
   /**
@@ -367,9 +385,9 @@ export class SqliteEventLog implements EventLog {
 
   async dynamicPartitions(name: string): Promise<string[]> {
     return this.db
-      .prepare('SELECT key FROM dynamic_partitions WHERE name = ? ORDER BY added_id, position')
+      .prepare('SELECT key FROM dynamic_partitions WHERE name = @name ORDER BY added_id, position')
       .pluck(true)
-      .all(name) as string[];
+      .all({ name }) as string[];
   }
 
   async backfills(
@@ -377,22 +395,22 @@ export class SqliteEventLog implements EventLog {
   ): Promise<BackfillRecord[]> {
     const rows = this.db
       .prepare(
-        `${BACKFILL_SELECT} ${options.status ? 'WHERE b.status = ?' : ''}
-         ORDER BY b.requested_at DESC, b.requested_id DESC LIMIT ?`,
+        `${BACKFILL_SELECT} ${options.status ? 'WHERE b.status = @status' : ''}
+         ORDER BY b.requested_at DESC, b.requested_id DESC LIMIT @limit`,
       )
-      .all(...(options.status ? [options.status] : []), options.limit ?? 50) as BackfillRow[];
+      .all({ status: options.status, limit: options.limit ?? 50 }) as BackfillRow[];
     return backfillRecords(this.db, rows);
   }
 
   async backfill(backfillId: string): Promise<BackfillRecord | undefined> {
-    const row = this.db.prepare(`${BACKFILL_SELECT} WHERE b.backfill_id = ?`).get(backfillId) as
-      | BackfillRow
-      | undefined;
+    const row = this.db
+      .prepare(`${BACKFILL_SELECT} WHERE b.backfill_id = @backfillId`)
+      .get({ backfillId }) as BackfillRow | undefined;
     return row === undefined ? undefined : backfillRecords(this.db, [row])[0];
   }
 
   async event(id: number): Promise<StoredEvent | undefined> {
-    const row = this.db.prepare('SELECT id, body FROM events WHERE id = ?').get(id) as
+    const row = this.db.prepare('SELECT id, body FROM events WHERE id = @id').get({ id }) as
       | Row
       | undefined;
     return row === undefined ? undefined : parse(row.id, row.body);
@@ -400,42 +418,35 @@ export class SqliteEventLog implements EventLog {
 
   async events(query: EventQuery = {}): Promise<StoredEvent[]> {
     const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.afterId !== undefined) {
-      where.push(query.descending ? 'id < ?' : 'id > ?');
-      params.push(query.afterId);
-    }
-    if (query.runId !== undefined) {
-      where.push('run_id = ?');
-      params.push(query.runId);
-    }
-    if (query.assetKey !== undefined) {
-      where.push('asset_key = ?');
-      params.push(query.assetKey);
-    }
+    const params: Record<string, unknown> = { ...query };
+    if (query.afterId !== undefined)
+      where.push(query.descending ? 'id < @afterId' : 'id > @afterId');
+    if (query.runId !== undefined) where.push('run_id = @runId');
+    if (query.assetKey !== undefined) where.push('asset_key = @assetKey');
     if (query.types !== undefined && query.types.length > 0) {
-      where.push(`type IN (${query.types.map(() => '?').join(', ')})`);
-      params.push(...query.types);
+      where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
+      query.types.forEach((type, i) => {
+        params[`type${i}`] = type;
+      });
     }
     const sql =
       `SELECT id, body FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
-      ` ORDER BY id ${query.descending ? 'DESC' : 'ASC'}${query.limit !== undefined ? ' LIMIT ?' : ''}`;
-    if (query.limit !== undefined) params.push(query.limit);
-    const rows = this.db.prepare(sql).all(...params) as Row[];
+      ` ORDER BY id ${query.descending ? 'DESC' : 'ASC'}${query.limit !== undefined ? ' LIMIT @limit' : ''}`;
+    const rows = this.db.prepare(sql).all(params) as Row[];
     return rows.map((row) => parse(row.id, row.body));
   }
 
   async runs(options: { limit?: number; status?: RunStatus } = {}): Promise<RunRecord[]> {
     const rows = this.db
       .prepare(
-        `${RUN_SELECT} ${options.status ? 'WHERE r.status = ?' : ''} ORDER BY r.started_at DESC, r.started_id DESC LIMIT ?`,
+        `${RUN_SELECT} ${options.status ? 'WHERE r.status = @status' : ''} ORDER BY r.started_at DESC, r.started_id DESC LIMIT @limit`,
       )
-      .all(...(options.status ? [options.status] : []), options.limit ?? 50) as RunRow[];
+      .all({ status: options.status, limit: options.limit ?? 50 }) as RunRow[];
     return rows.map(toRunRecord);
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    const row = this.db.prepare(`${RUN_SELECT} WHERE r.run_id = ?`).get(runId) as
+    const row = this.db.prepare(`${RUN_SELECT} WHERE r.run_id = @runId`).get({ runId }) as
       | RunRow
       | undefined;
     return row === undefined ? undefined : toRunRecord(row);
@@ -449,12 +460,12 @@ export class SqliteEventLog implements EventLog {
       );
       // Pages, not one cursor: SQLite cannot write while a statement is still reading.
       const page = this.db.prepare(
-        'SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT 10000',
+        'SELECT id, body FROM events WHERE id > @afterId ORDER BY id LIMIT 10000',
       );
       for (
-        let rows = page.all(0) as Row[];
+        let rows = page.all({ afterId: 0 }) as Row[];
         rows.length > 0;
-        rows = page.all(rows[rows.length - 1]!.id) as Row[]
+        rows = page.all({ afterId: rows[rows.length - 1]!.id }) as Row[]
       ) {
         for (const row of rows) this.index(parse(row.id, row.body));
       }

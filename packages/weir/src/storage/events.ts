@@ -156,7 +156,12 @@ export type WeirEvent =
       summary: RunSummary;
       reason?: string;
     })
-  | (ForStep & { type: 'step:started'; attempt: number })
+  | (ForStep & {
+      type: 'step:started';
+      attempt: number;
+      /** The step took over the lease of a run whose process died or stopped renewing it. */
+      tookOver?: { runId: string; reason: string };
+    })
   | (ForStep & {
       type: 'step:log';
       level: LogLevel;

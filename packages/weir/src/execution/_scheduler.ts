@@ -1,16 +1,19 @@
 /**
  * @module execution/_scheduler
- * Drives a run: hands ready units to the executor, at most `concurrency` at once, and settles
- * each as it ends. A failed unit skips the units that read it and nothing else. On abort,
- * units in flight are recorded as cancelled at once (user code that ignores the signal is
- * not waited for, and its late result is discarded) and no unit starts after.
+ * Drives a run: claims ready units (their leases) and hands them to the executor, at most
+ * `concurrency` at once, and settles each as it ends. A unit another process holds waits
+ * aside without taking a slot, then is claimed again. A failed unit skips the units that read
+ * it and nothing else. On abort, units in flight are recorded as cancelled at once (user code
+ * that ignores the signal is not waited for, and its late result is discarded) and no unit
+ * starts after.
  */
 import { PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import type { AssetRecord } from '../storage/index.js';
+import { type Claim, claimUnit, waitForRelease } from './_claim.js';
 import { readsUnchanged } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
-import type { Executor, StepOutcome } from './executor.js';
+import type { Executor } from './executor.js';
 import type { Plan } from './planner.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { SettledUnit, UnitOutcome } from './run-summary.js';
@@ -21,6 +24,8 @@ export interface ScheduleOptions {
   plan: Pick<Plan, 'conditional' | 'partitions'>;
   /** The index records the run started from (what each unit's current materialization read). */
   records: ReadonlyMap<string, AssetRecord>;
+  /** Run units whether stale or not (after another process holding one releases it). */
+  force: boolean;
 }
 
 /** Runs `units` (in topological order) and returns how each settled, in the order they did. */
@@ -36,6 +41,8 @@ export async function schedule(
   const running = new Set<StepUnit>();
   /** Units recording their outcome: waited for, even on abort. */
   const finishing = new Set<Promise<void>>();
+  /** Units waiting for another process to release them: no slot taken, cancelled on abort. */
+  const parked = new Set<StepUnit>();
   let failure: { error: unknown } | undefined;
   let aborted = false;
   let wake = () => {};
@@ -46,7 +53,7 @@ export async function schedule(
   const settle = async (unit: StepUnit, outcome: UnitOutcome) => {
     if (!queue.settle(unit)) return;
     settled.push({ key: unit.key, keys: unit.keys, outcome });
-    if (outcome.status === 'materialized') {
+    if (outcome.status === 'materialized' || outcome.status === 'concurrent') {
       for (const event of outcome.events) run.versions.update(event);
     } else if (outcome.status === 'failed') {
       await skipReaders(unit, `upstream ${unit.label} failed`);
@@ -89,11 +96,20 @@ export async function schedule(
       .then((outcome) => {
         // Cancelled while running: recorded already, and a late result is discarded.
         if (!running.delete(unit)) return;
+        if (outcome.status === 'held') return park(unit, outcome.leases);
         const done = settle(unit, outcome)
           .catch(fail)
           .finally(() => finishing.delete(done));
         finishing.add(done);
         return done;
+      }, fail)
+      .finally(() => wake());
+  };
+  const park = (unit: StepUnit, leases: Extract<Claim, { status: 'held' }>['leases']) => {
+    parked.add(unit);
+    waitForRelease(run, unit, leases)
+      .then(() => {
+        if (parked.delete(unit)) queue.requeue(unit);
       }, fail)
       .finally(() => wake());
   };
@@ -133,7 +149,7 @@ export async function schedule(
         if (unit === undefined) break;
         launch(unit);
       }
-      if (running.size === 0 && finishing.size === 0) break;
+      if (running.size === 0 && finishing.size === 0 && (aborted || parked.size === 0)) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
@@ -149,19 +165,25 @@ export async function schedule(
   return settled;
 }
 
-/** Runs one unit: a conditional one only if something it reads changed. */
+/**
+ * Runs one unit: a conditional one only if something it reads changed, and only once its
+ * leases are claimed.
+ */
 async function execute(
   run: RunContext,
   unit: StepUnit,
   options: ScheduleOptions,
   conditional: ReadonlySet<string>,
-): Promise<StepOutcome | { status: 'unchanged' }> {
+): Promise<UnitOutcome | Extract<Claim, { status: 'held' }>> {
   if (isConditional(unit, options.plan, conditional)) {
     const recorded = await recordedInputs(run, unit, options.records);
     if (await readsUnchanged(run, run.graph.node(unit.key), unit, recorded)) {
       return { status: 'unchanged' };
     }
   }
+  const claim = await claimUnit(run, unit, options.force);
+  if (claim.status === 'held') return claim;
+  if (claim.status === 'done-elsewhere') return { status: 'concurrent', events: claim.events };
   return options.executor.execute(unit, run);
 }
 

@@ -13,7 +13,9 @@ import type { RunSummary, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import type { AssetState } from '../versioning/index.js';
+import { HEARTBEAT_MS } from './_claim.js';
 import { toErrorInfo } from './_errors.js';
+import { PlanBasis } from './_plan-basis.js';
 import { ResourcePool } from './_resources.js';
 import { RunContext } from './_run-context.js';
 import { schedule } from './_scheduler.js';
@@ -187,11 +189,18 @@ async function runPlan(
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
     spaces: snapshot.partitions.spaces,
+    basis: new PlanBasis(snapshot.records, snapshot.partitions),
+    holder: { runId, host: hostname(), pid: process.pid },
   });
   const units = buildUnits(graph, plan, snapshot.states);
   const opening = openingOf(run, options, plan, units, snapshot);
   await run.record(opening.events);
   activeRuns.add(runId);
+  // The leases the run holds stay alive while it does (other hosts judge them by this).
+  const heartbeat = setInterval(() => {
+    instance.eventLog.renewLeases(runId, Date.now()).catch(() => {});
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   let settled: SettledUnit[];
   try {
     settled = await schedule(run, units, {
@@ -199,6 +208,7 @@ async function runPlan(
       concurrency,
       plan,
       records: snapshot.records,
+      force: options.force ?? false,
     });
   } catch (error) {
     // Storage failed or a listener threw: close the run rather than leave it running.
@@ -216,6 +226,7 @@ async function runPlan(
       .catch(() => {});
     throw error;
   } finally {
+    clearInterval(heartbeat);
     activeRuns.delete(runId);
   }
   const { summary, reasons } = summarizeRun([...opening.settled, ...settled]);

@@ -51,9 +51,12 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
   const [first] = unit.keys as [string];
   for (let attempt = 1; ; attempt++) {
     if (run.signal.aborted) return { status: 'cancelled' };
-    await run.record(
-      run.unitEvents(unit, (fields) => ({ type: 'step:started', ...fields, attempt })),
-    );
+    // The first attempt's step:started was recorded when the scheduler claimed the unit.
+    if (attempt > 1) {
+      await run.record(
+        run.unitEvents(unit, (fields) => ({ type: 'step:started', ...fields, attempt })),
+      );
+    }
     const logs: LogEntry[] = [];
     try {
       const { outputs, dynamic } = await attemptOnce(run, node, definition, unit, attempt, logs);

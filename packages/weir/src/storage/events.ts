@@ -108,6 +108,8 @@ export interface RunSummary {
   materialized: string[];
   /** Planned because an upstream was, not run because every upstream came out unchanged. */
   unchanged: string[];
+  /** Planned, not run: another run (a concurrent command) materialized it first, from the same inputs. */
+  concurrent?: string[];
   failed: string[];
   skipped: string[];
   cancelled: string[];

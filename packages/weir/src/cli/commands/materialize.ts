@@ -124,6 +124,8 @@ export function renderRun(
   const parts = [`${summary.materialized.length} materialized`];
   if (summary.unchanged.length)
     parts.push(`${summary.unchanged.length} unchanged (inputs came out the same)`);
+  if (summary.concurrent?.length)
+    parts.push(`${summary.concurrent.length} done by another run meanwhile`);
   if (summary.failed.length) parts.push(`${summary.failed.length} failed`);
   if (summary.skipped.length) parts.push(`${summary.skipped.length} skipped`);
   if (summary.cancelled.length) parts.push(`${summary.cancelled.length} cancelled`);

@@ -301,6 +301,12 @@ export interface EventLog {
    */
   append(events: readonly WeirEvent[]): Promise<StoredEvent[]>;
   /**
+   * Optional: `append`, synchronously. A backend that can offer it lets a step's log lines be
+   * recorded while user code blocks the event loop (see execution's step log); without it
+   * they are recorded as soon as the step yields.
+   */
+  appendSync?(events: readonly WeirEvent[]): StoredEvent[];
+  /**
    * The index record of every unpartitioned asset (partition `''`) among `assetKeys` (all
    * assets when omitted), in no particular order; keys without a record are left out.
    * Partitioned assets are read with `partitionStates` and `partitionRecords`.

@@ -100,6 +100,10 @@ export class MemoryEventLog implements EventLog {
   constructor(readonly store: MemoryEventStore = new MemoryEventStore()) {}
 
   async append(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
+    return this.appendSync(events);
+  }
+
+  appendSync(events: readonly WeirEvent[]): StoredEvent[] {
     const store = this.connected();
     // Serialize first: if any event cannot be stored, nothing is.
     const bodies = events.map((event) => JSON.stringify(event));

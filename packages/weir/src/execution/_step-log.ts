@@ -1,9 +1,11 @@
 /**
  * @module execution/_step-log
- * A step's `ctx.log`, durable as it is written: entries are recorded as `step:log` events in
- * small groups (every FLUSH_MS or FLUSH_ENTRIES), synchronously when the event log can, so
- * that `weir logs RUN --follow` shows them while the step runs and they survive a step that
- * blocks the event loop and is then stopped, a crash or a cancel (all but the last FLUSH_MS).
+ * A step's `ctx.log`, durable as it is written, so that `weir logs RUN --follow` shows it
+ * while the step runs and it survives a crash, a cancel, or a step that blocks the event loop
+ * and is then stopped. Where the event log can append synchronously, each line is recorded at
+ * once, up to WRITES_PER_WINDOW lines per FLUSH_MS; lines beyond that are recorded together
+ * at the next line after the window (or by a timer): a fast logger loses at most one window
+ * of lines to a crash. Without synchronous appends, lines go in groups as the step yields.
  */
 import type { StepLogger } from '../definitions/index.js';
 import type { StoredEvent, WeirEvent } from '../storage/index.js';
@@ -11,12 +13,14 @@ import type { RunContext } from './_run-context.js';
 import { bufferedLogger, type LogEntry } from './_step-logger.js';
 
 const FLUSH_MS = 20;
+const WRITES_PER_WINDOW = 32;
 const FLUSH_ENTRIES = 1_000;
 
 export class StepLog {
   readonly logger: StepLogger;
   private buffer: WeirEvent[] = [];
-  private lastFlush = Date.now();
+  private windowStart = 0;
+  private writesInWindow = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<unknown> = Promise.resolve();
   private failure: unknown;
@@ -46,7 +50,14 @@ export class StepLog {
       message: entry.message,
       ...(entry.fields === undefined ? {} : { fields: entry.fields }),
     });
-    if (Date.now() - this.lastFlush >= FLUSH_MS || this.buffer.length >= FLUSH_ENTRIES) {
+    const now = Date.now();
+    if (now - this.windowStart >= FLUSH_MS) {
+      this.windowStart = now;
+      this.writesInWindow = 0;
+    }
+    const eager = this.run.eventLog.appendSync !== undefined;
+    if ((eager && this.writesInWindow < WRITES_PER_WINDOW) || this.buffer.length >= FLUSH_ENTRIES) {
+      this.writesInWindow++;
       this.flush();
     } else {
       this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
@@ -56,7 +67,6 @@ export class StepLog {
   private flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.lastFlush = Date.now();
     if (this.buffer.length === 0) return;
     const events = this.buffer;
     this.buffer = [];

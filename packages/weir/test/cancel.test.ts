@@ -112,3 +112,47 @@ describe('cancelling a step that blocks the event loop', () => {
     expect(run!.status).toBe('cancelled');
   });
 });
+
+describe('weir logs --follow', () => {
+  it('shows a step’s log lines while it runs, and ends with the run', async () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { writeFileSync } from 'node:fs';
+import { asset, defineProject } from 'weir';
+export default defineProject({
+  assets: [
+    asset({
+      key: 'ticker',
+      materialize: async (ctx) => {
+        writeFileSync(new URL('./started', import.meta.url).pathname, '');
+        for (let i = 0; i < 8; i++) {
+          ctx.log.info('tick ' + i);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return 8;
+      },
+    }),
+  ],
+});
+`,
+    });
+    const run = spawnWeir(dir, 'materialize');
+    const ran = new Promise<number>((resolve) => run.once('exit', (c) => resolve(c ?? -1)));
+    await waitFor(() => existsSync(join(dir, 'started')));
+    const follower = spawnWeir(dir, 'logs', '--follow');
+    let out = '';
+    let ticksWhileRunning = -1;
+    follower.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (ticksWhileRunning < 0 && /tick 2/.test(out))
+        ticksWhileRunning = run.exitCode === null ? 1 : 0;
+    });
+    const followed = new Promise<number>((resolve) =>
+      follower.once('exit', (c) => resolve(c ?? -1)),
+    );
+    expect(await ran).toBe(0);
+    expect(await followed).toBe(0);
+    expect(ticksWhileRunning).toBe(1);
+    expect(out).toMatch(/tick 0[\s\S]*tick 7[\s\S]*ticker: materialized[\s\S]*run success/);
+  });
+});

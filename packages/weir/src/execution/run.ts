@@ -132,6 +132,7 @@ async function prepare(
     const observations = await observeSources(graph, keys, options.instance.eventLog, {
       resources,
       signal,
+      now: options.now ?? Date.now(),
       ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
     });
     await recordObservations(options.instance.eventLog, observations);
@@ -144,7 +145,10 @@ async function prepare(
   const spaces = snapshot.partitions.spaces;
   const plan = planRun(graph, snapshot.selected, snapshot.states, {
     force: options.force ?? false,
-    failedSources: new Set(snapshot.observations.failures.map((f) => f.key)),
+    // A partitioned source's failing partitions block only their readers (see its state).
+    failedSources: new Set(
+      snapshot.observations.failures.filter((f) => f.partition === NO_PARTITION).map((f) => f.key),
+    ),
     requested: withoutSkipped(
       requestedPartitions(graph, snapshot.selected, spaces, options.partitions),
       spaces,
@@ -265,16 +269,16 @@ function openingOf(
     },
   ];
   const settled: SettledUnit[] = [];
-  for (const { key, error } of snapshot.observations.failures) {
+  for (const { key, partition, error } of snapshot.observations.failures) {
     events.push({
       type: 'step:failed',
-      ...run.stepFields(key),
+      ...run.stepFields(key, partition),
       timestamp: startedAt,
       attempt: 1,
       error: toErrorInfo(error),
     });
     const reason = new Error(`could not be observed: ${error.message}`);
-    settled.push({ key, keys: [NO_PARTITION], outcome: { status: 'failed', error: reason } });
+    settled.push({ key, keys: [partition], outcome: { status: 'failed', error: reason } });
   }
   for (const { key, reason, blockedBy } of plan.blocked) {
     const partitions = plan.partitions.get(key);

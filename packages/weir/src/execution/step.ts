@@ -13,7 +13,12 @@ import type {
   PartitionInfo,
   PartitionRangeInfo,
 } from '../definitions/index.js';
-import { dynamicNameProblem, partitionKeyProblem, retryDelay } from '../definitions/index.js';
+import {
+  dynamicNameProblem,
+  partitionInfoAt,
+  partitionKeyProblem,
+  retryDelay,
+} from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
 import type { CheckRecord, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
@@ -279,19 +284,7 @@ async function attemptOnce(
 function partitionInfo(unit: StepUnit): PartitionInfo | undefined {
   if (unit.partitions === undefined || unit.space === undefined) return undefined;
   const [index] = unit.partitions.indices();
-  const key = unit.keys[0]!;
-  const window = unit.space.windowAt(index!);
-  const info: { -readonly [K in keyof PartitionInfo]: PartitionInfo[K] } = { key };
-  if (window !== undefined) {
-    info.start = new Date(window.start);
-    info.end = new Date(window.end);
-  }
-  const dims = unit.space.dimensions;
-  if (dims !== undefined) {
-    const [a, b] = key.split('|');
-    info.dimensions = { [dims[0].name]: a!, [dims[1].name]: b! };
-  }
-  return info;
+  return partitionInfoAt(unit.space, index!);
 }
 
 /** `ctx.partitions` of a single-run unit. */

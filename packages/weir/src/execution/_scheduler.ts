@@ -144,7 +144,9 @@ export async function schedule(
         await cancelRunning();
         continue;
       }
-      while (!aborted && running.size < options.concurrency) {
+      // The signal itself, not the deferred flag: no unit starts once it has aborted, even
+      // before the abort is handled (or when it aborted before the run began).
+      while (!run.signal.aborted && running.size < options.concurrency) {
         const unit = queue.take();
         if (unit === undefined) break;
         launch(unit);
@@ -157,7 +159,7 @@ export async function schedule(
   } finally {
     run.signal.removeEventListener('abort', onAbort);
   }
-  if (aborted) {
+  if (run.signal.aborted) {
     for (const unit of queue.settleAll()) {
       settled.push({ key: unit.key, keys: unit.keys, outcome: { status: 'cancelled' } });
     }

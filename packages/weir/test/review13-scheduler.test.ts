@@ -1,0 +1,113 @@
+/**
+ * Regressions found reviewing issue 13 (the scheduler apart from its executor): cancellation
+ * before or during a run's opening.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  asset,
+  createInstance,
+  defineProject,
+  type Executor,
+  type Instance,
+  inProcessExecutor,
+  materialize,
+  type RunSummary,
+  type StoredEvent,
+} from '../src/index.js';
+import { tempInstance } from './helpers.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The same storage with another executor. */
+function withExecutor(base: Instance, executor: Executor): Instance {
+  return createInstance({ eventLog: base.eventLog, artefacts: base.artefacts, executor });
+}
+
+/** An executor that records which units it was handed, then runs them in this process. */
+function recording(started: string[]): Executor {
+  return {
+    name: 'recording',
+    execute(unit, run) {
+      started.push(unit.label);
+      return inProcessExecutor.execute(unit, run);
+    },
+  };
+}
+
+function labels(summary: RunSummary): string[] {
+  return [
+    ...summary.materialized,
+    ...summary.unchanged,
+    ...summary.failed,
+    ...summary.skipped,
+    ...summary.cancelled,
+  ].sort();
+}
+
+describe('cancellation reaches the scheduler however early it comes', () => {
+  it('an already aborted signal starts no unit', async () => {
+    const base = tempInstance();
+    const started: string[] = [];
+    const a = asset({ key: 'a', materialize: () => 1 });
+    const b = asset({ key: 'b', ins: { a }, materialize: (_c, { a }) => a + 1 });
+    const controller = new AbortController();
+    controller.abort();
+    const result = await materialize(defineProject({ assets: [a, b] }), {
+      instance: withExecutor(base, recording(started)),
+      signal: controller.signal,
+    });
+    expect(started).toEqual([]);
+    expect(result.status).toBe('cancelled');
+    expect(result.summary.cancelled).toEqual(['a', 'b']);
+    const types = (await base.eventLog.events({ runId: result.runId! })).map((e) => e.type);
+    expect(types).toEqual(['run:started', 'run:finished']);
+  });
+
+  it('an abort from a listener as the run opens starts no unit', async () => {
+    const base = tempInstance();
+    const started: string[] = [];
+    const assets = [0, 1, 2].map((i) => asset({ key: `a${i}`, materialize: () => i }));
+    const controller = new AbortController();
+    const result = await materialize(defineProject({ assets }), {
+      instance: withExecutor(base, recording(started)),
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'run:started') controller.abort();
+      },
+    });
+    expect(started).toEqual([]);
+    expect(result.status).toBe('cancelled');
+    expect(labels(result.summary)).toEqual(['a0', 'a1', 'a2']);
+  });
+
+  it('a unit that becomes ready after an abort from a listener is not started', async () => {
+    const base = tempInstance();
+    const started: string[] = [];
+    const a = asset({ key: 'a', materialize: () => 1 });
+    const b = asset({
+      key: 'b',
+      materialize: async () => {
+        await sleep(100);
+        return 2;
+      },
+    });
+    const c = asset({ key: 'c', ins: { a }, materialize: (_c, { a }) => a });
+    const controller = new AbortController();
+    const result = await materialize(defineProject({ assets: [a, b, c] }), {
+      instance: withExecutor(base, recording(started)),
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'asset:materialized' && event.assetKey === 'a') controller.abort();
+      },
+    });
+    // a settles as what it was; c, released by it, never reaches the executor.
+    expect(started.sort()).toEqual(['a', 'b']);
+    expect(result.summary.materialized).toEqual(['a']);
+    expect(result.summary.cancelled.sort()).toEqual(['b', 'c']);
+    const cancelled = await base.eventLog.events({
+      runId: result.runId!,
+      types: ['step:cancelled'],
+    });
+    expect(cancelled.map((e) => (e as StoredEvent<'step:cancelled'>).assetKey)).toEqual(['b']);
+  });
+});

@@ -1,12 +1,13 @@
 /**
  * Regressions found reviewing issue 13 (the scheduler apart from its executor): cancellation
- * before or during a run's opening.
+ * before or during a run's opening, and the summary of a run that stops on a storage error.
  */
 import { describe, expect, it } from 'vitest';
 import {
   asset,
   createInstance,
   defineProject,
+  type EventLog,
   type Executor,
   type Instance,
   inProcessExecutor,
@@ -109,5 +110,38 @@ describe('cancellation reaches the scheduler however early it comes', () => {
       types: ['step:cancelled'],
     });
     expect(cancelled.map((e) => (e as StoredEvent<'step:cancelled'>).assetKey)).toEqual(['b']);
+  });
+});
+
+/** The instance's event log, failing every append that contains an event `failWhen` accepts. */
+function failingLog(log: EventLog, failWhen: (events: readonly unknown[]) => boolean): EventLog {
+  return new Proxy(log, {
+    get(target, property, receiver) {
+      if (property === 'append') {
+        return (events: Parameters<EventLog['append']>[0]) =>
+          failWhen(events) ? Promise.reject(new Error('disk full')) : target.append(events);
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('a run that stops on a storage or listener error', () => {
+  it('closes with a summary of the units that settled before it stopped', async () => {
+    const base = tempInstance();
+    const a0 = asset({ key: 'a0', materialize: () => 0 });
+    const a1 = asset({ key: 'a1', deps: [a0], materialize: () => 1 });
+    const a2 = asset({ key: 'a2', deps: [a1], materialize: () => 2 });
+    const eventLog = failingLog(base.eventLog, (events) =>
+      events.some((e) => (e as { type: string; assetKey?: string }).assetKey === 'a2'),
+    );
+    const instance = createInstance({ eventLog, artefacts: base.artefacts });
+    await expect(
+      materialize(defineProject({ assets: [a0, a1, a2] }), { instance }),
+    ).rejects.toThrow('disk full');
+    const [run] = await base.eventLog.runs();
+    expect(run?.status).toBe('failed');
+    expect(run?.finished?.summary.materialized).toEqual(['a0', 'a1']);
   });
 });

@@ -26,9 +26,14 @@ export interface ScheduleOptions {
   records: ReadonlyMap<string, AssetRecord>;
   /** Run units whether stale or not (after another process holding one releases it). */
   force: boolean;
+  /** Where settled units are appended (kept when the schedule throws); a new list by default. */
+  settled?: SettledUnit[];
 }
 
-/** Runs `units` (in topological order) and returns how each settled, in the order they did. */
+/**
+ * Runs `units` (in topological order) and returns how each settled, in the order they did
+ * (appended to `options.settled`, which holds what settled before an error if it throws).
+ */
 export async function schedule(
   run: RunContext,
   units: readonly StepUnit[],
@@ -36,7 +41,7 @@ export async function schedule(
 ): Promise<SettledUnit[]> {
   const queue = new ReadyQueue(units);
   const conditional = new Set(options.plan.conditional);
-  const settled: SettledUnit[] = [];
+  const settled = options.settled ?? [];
   /** Units whose executor has not returned: cancelled at once on abort. */
   const running = new Set<StepUnit>();
   /** Units recording their outcome: waited for, even on abort. */

@@ -205,14 +205,15 @@ async function runPlan(
     instance.eventLog.renewLeases(runId, Date.now()).catch(() => {});
   }, HEARTBEAT_MS);
   heartbeat.unref();
-  let settled: SettledUnit[];
+  const settled: SettledUnit[] = [...opening.settled];
   try {
-    settled = await schedule(run, units, {
+    await schedule(run, units, {
       executor: instance.executor,
       concurrency,
       plan,
       records: snapshot.records,
       force: options.force ?? false,
+      settled,
     });
   } catch (error) {
     // Storage failed or a listener threw: close the run rather than leave it running.
@@ -223,7 +224,7 @@ async function runPlan(
           runId,
           timestamp: Date.now(),
           status: 'failed',
-          summary: summarizeRun(opening.settled).summary,
+          summary: summarizeRun(settled).summary,
           reason: `the run stopped: ${(error as Error)?.message ?? String(error)}`,
         },
       ])
@@ -233,7 +234,7 @@ async function runPlan(
     clearInterval(heartbeat);
     activeRuns.delete(runId);
   }
-  const { summary, reasons } = summarizeRun([...opening.settled, ...settled]);
+  const { summary, reasons } = summarizeRun(settled);
   const status = runStatus(summary, signal.aborted);
   await run.record([{ type: 'run:finished', runId, timestamp: Date.now(), status, summary }]);
   return { runId, status, plan, summary, reasons };

@@ -1,6 +1,6 @@
 /**
  * Regressions found reviewing issue 13 (the scheduler apart from its executor): cancellation
- * before or during a run's opening, and the summary of a run that stops on a storage error.
+ * before or during a run's opening, and a run that stops on a storage or listener error.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -143,5 +143,76 @@ describe('a run that stops on a storage or listener error', () => {
     const [run] = await base.eventLog.runs();
     expect(run?.status).toBe('failed');
     expect(run?.finished?.summary.materialized).toEqual(['a0', 'a1']);
+  });
+
+  it('waits for the units in flight, so nothing is recorded after the run is closed', async () => {
+    const base = tempInstance();
+    const quick = asset({ key: 'quick', materialize: () => 0 });
+    const slow = [1, 2].map((i) =>
+      asset({
+        key: `slow${i}`,
+        materialize: async () => {
+          await sleep(60 * i);
+          return i;
+        },
+      }),
+    );
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      await expect(
+        materialize(defineProject({ assets: [quick, ...slow] }), {
+          instance: base,
+          concurrency: 3,
+          onEvent: (event) => {
+            if (event.type === 'step:started' && event.assetKey === 'quick')
+              throw new Error('display crashed');
+          },
+        }),
+      ).rejects.toThrow('display crashed');
+      await sleep(250);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(rejections).toEqual([]);
+    const events = await base.eventLog.events();
+    expect(events.at(-1)?.type).toBe('run:finished');
+    const [run] = await base.eventLog.runs();
+    expect(run?.status).toBe('failed');
+    // What the log holds of the run is what its summary says.
+    const materialized = events
+      .filter((e) => e.type === 'asset:materialized')
+      .map((e) => (e as StoredEvent<'asset:materialized'>).assetKey);
+    expect(materialized.sort()).toEqual(['slow1', 'slow2']);
+    expect(run?.finished?.summary.materialized.sort()).toEqual(['slow1', 'slow2']);
+  });
+
+  it('an executor that throws does not leave the scheduler waiting for it', async () => {
+    const base = tempInstance();
+    const executor: Executor = {
+      name: 'broken',
+      async execute(unit, run) {
+        if (unit.key === 'a') throw new Error('worker lost');
+        return inProcessExecutor.execute(unit, run);
+      },
+    };
+    const a = asset({ key: 'a', materialize: () => 1 });
+    const b = asset({
+      key: 'b',
+      materialize: async () => {
+        await sleep(50);
+        return 2;
+      },
+    });
+    await expect(
+      materialize(defineProject({ assets: [a, b] }), {
+        instance: withExecutor(base, executor),
+      }),
+    ).rejects.toThrow('worker lost');
+    const events = await base.eventLog.events();
+    expect(events.at(-1)?.type).toBe('run:finished');
+    const [run] = await base.eventLog.runs();
+    expect(run?.finished?.summary.materialized).toEqual(['b']);
   });
 });

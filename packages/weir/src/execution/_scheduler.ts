@@ -5,7 +5,9 @@
  * aside without taking a slot, then is claimed again. A failed unit skips the units that read
  * it and nothing else. On abort, units in flight are recorded as cancelled at once (user code
  * that ignores the signal is not waited for, and its late result is discarded) and no unit
- * starts after.
+ * starts after. On an error (storage, a listener, an executor that throws), no unit starts
+ * either, and the units in flight are waited for before it is thrown, so nothing of the run
+ * is recorded after it.
  */
 import { PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import type { AssetRecord } from '../storage/index.js';
@@ -98,16 +100,22 @@ export async function schedule(
   const launch = (unit: StepUnit) => {
     running.add(unit);
     execute(run, unit, options, conditional)
-      .then((outcome) => {
-        // Cancelled while running: recorded already, and a late result is discarded.
-        if (!running.delete(unit)) return;
-        if (outcome.status === 'held') return park(unit, outcome.leases);
-        const done = settle(unit, outcome)
-          .catch(fail)
-          .finally(() => finishing.delete(done));
-        finishing.add(done);
-        return done;
-      }, fail)
+      .then(
+        (outcome) => {
+          // Cancelled while running: recorded already, and a late result is discarded.
+          if (!running.delete(unit)) return;
+          if (outcome.status === 'held') return park(unit, outcome.leases);
+          const done = settle(unit, outcome)
+            .catch(fail)
+            .finally(() => finishing.delete(done));
+          finishing.add(done);
+          return done;
+        },
+        (error) => {
+          running.delete(unit);
+          fail(error);
+        },
+      )
       .finally(() => wake());
   };
   const park = (unit: StepUnit, leases: Extract<Claim, { status: 'held' }>['leases']) => {
@@ -143,7 +151,9 @@ export async function schedule(
   try {
     let cancelledRunning = false;
     for (;;) {
-      if (failure !== undefined) throw failure.error;
+      if (failure !== undefined && running.size === 0 && finishing.size === 0) {
+        throw failure.error;
+      }
       if (aborted && !cancelledRunning) {
         cancelledRunning = true;
         await cancelRunning();
@@ -151,7 +161,7 @@ export async function schedule(
       }
       // The signal itself, not the deferred flag: no unit starts once it has aborted, even
       // before the abort is handled (or when it aborted before the run began).
-      while (!run.signal.aborted && running.size < options.concurrency) {
+      while (failure === undefined && !run.signal.aborted && running.size < options.concurrency) {
         const unit = queue.take();
         if (unit === undefined) break;
         launch(unit);

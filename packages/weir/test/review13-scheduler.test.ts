@@ -216,3 +216,19 @@ describe('a run that stops on a storage or listener error', () => {
     expect(run?.finished?.summary.materialized).toEqual(['b']);
   });
 });
+
+describe('an executor is a seam users implement', () => {
+  it('an outcome the scheduler does not understand stops the run and names the executor', async () => {
+    const base = tempInstance();
+    const executor: Executor = {
+      name: 'remote',
+      execute: async () => ({ status: 'done' }) as never,
+    };
+    const a = asset({ key: 'a', materialize: () => 1 });
+    await expect(
+      materialize(defineProject({ assets: [a] }), { instance: withExecutor(base, executor) }),
+    ).rejects.toThrow('executor \'remote\' returned {"status":"done"} for a, not a step outcome');
+    const [run] = await base.eventLog.runs();
+    expect(run?.status).toBe('failed');
+  });
+});

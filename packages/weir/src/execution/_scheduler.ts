@@ -10,12 +10,13 @@
  * is recorded after it.
  */
 import { PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import type { AssetRecord } from '../storage/index.js';
 import { type Claim, claimUnit, waitForRelease } from './_claim.js';
 import { readsUnchanged } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
-import type { Executor } from './executor.js';
+import type { Executor, StepOutcome } from './executor.js';
 import type { Plan } from './planner.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { SettledUnit, UnitOutcome } from './run-summary.js';
@@ -201,8 +202,26 @@ async function execute(
   const claim = await claimUnit(run, unit, options.force);
   if (claim.status === 'held') return claim;
   if (claim.status === 'done-elsewhere') return { status: 'concurrent', events: claim.events };
-  return options.executor.execute(unit, run);
+  const outcome = await options.executor.execute(unit, run);
+  if (!STEP_STATUSES.has((outcome as { status?: unknown } | undefined)?.status)) {
+    // A unit whose outcome is not understood would settle as nothing at all.
+    throw new EnvironmentError(
+      'E_USAGE',
+      `executor '${options.executor.name}' returned ${JSON.stringify(outcome)} for ${unit.label}, not a step outcome`,
+      {
+        hint: "an executor returns { status: 'materialized' | 'blocked' | 'failed' | 'cancelled', … }",
+      },
+    );
+  }
+  return outcome;
 }
+
+const STEP_STATUSES: ReadonlySet<unknown> = new Set<StepOutcome['status']>([
+  'materialized',
+  'blocked',
+  'failed',
+  'cancelled',
+]);
 
 /** Planned only because an upstream unit runs: it need not run if that came out unchanged. */
 function isConditional(

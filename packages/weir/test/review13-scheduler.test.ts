@@ -145,6 +145,22 @@ describe('a run that stops on a storage or listener error', () => {
     expect(run?.finished?.summary.materialized).toEqual(['a0', 'a1']);
   });
 
+  it('is closed when a listener throws on the event that opens it', async () => {
+    const instance = tempInstance();
+    const a = asset({ key: 'a', materialize: () => 1 });
+    await expect(
+      materialize(defineProject({ assets: [a] }), {
+        instance,
+        onEvent: (event) => {
+          if (event.type === 'run:started') throw new Error('display crashed');
+        },
+      }),
+    ).rejects.toThrow('display crashed');
+    const [run] = await instance.eventLog.runs();
+    expect(run?.status).toBe('failed');
+    expect(run?.finished?.reason).toBe('the run stopped: display crashed');
+  });
+
   it('waits for the units in flight, so nothing is recorded after the run is closed', async () => {
     const base = tempInstance();
     const quick = asset({ key: 'quick', materialize: () => 0 });

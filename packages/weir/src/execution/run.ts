@@ -198,7 +198,6 @@ async function runPlan(
   });
   const units = buildUnits(graph, plan, snapshot.states);
   const opening = openingOf(run, options, plan, units, snapshot);
-  await run.record(opening.events);
   activeRuns.add(runId);
   // The leases the run holds stay alive while it does (other hosts judge them by this).
   const heartbeat = setInterval(() => {
@@ -207,6 +206,7 @@ async function runPlan(
   heartbeat.unref();
   const settled: SettledUnit[] = [...opening.settled];
   try {
+    await run.record(opening.events);
     await schedule(run, units, {
       executor: instance.executor,
       concurrency,

@@ -41,8 +41,9 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
   for (const run of await eventLog.runs({ status: 'running', limit: 1000 })) {
     if (!isOrphaned(run)) continue;
     const { pid } = run.started;
-    await closeRun(eventLog, run, 'crashed', `process ${pid} died without finishing the run`);
-    recovered.push(run.runId);
+    if (await closeRun(eventLog, run, 'crashed', `process ${pid} died without finishing the run`)) {
+      recovered.push(run.runId);
+    }
   }
   return recovered;
 }
@@ -51,14 +52,14 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
  * Closes a run that cannot close itself, from its events: each step still in flight gets
  * an outcome (`step:failed` when its process died, `step:cancelled` when it was stopped),
  * and the run a `run:finished` whose summary counts what its events show. A run that has
- * finished meanwhile is left alone.
+ * finished meanwhile (another process closed it) is left alone: false.
  */
 export async function closeRun(
   eventLog: EventLog,
   run: RunRecord,
   status: 'crashed' | 'cancelled',
   reason: string,
-): Promise<void> {
+): Promise<boolean> {
   const events = await eventLog.events({
     runId: run.runId,
     types: ['step:started', ...STEP_OUTCOMES],
@@ -104,8 +105,7 @@ export async function closeRun(
     },
     reason,
   });
-  if ((await eventLog.run(run.runId))?.status !== 'running') return;
-  await eventLog.append(closing);
+  return (await eventLog.appendWhileRunning(run.runId, closing)).length > 0;
 }
 
 function inFlightSteps(events: readonly StoredEvent[]): StoredEvent<'step:started'>[] {

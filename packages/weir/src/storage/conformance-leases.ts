@@ -170,6 +170,25 @@ export function leaseConformanceCases(options: EventLogConformanceOptions): void
     await log.close();
   });
 
+  it('appendWhileRunning appends only while the run is running (one process closes a crashed run)', async () => {
+    const { log } = await options.create();
+    expect(await log.appendWhileRunning('r1', [stepStarted('r1', 'x')])).toEqual([]);
+    await log.append([started('r1')]);
+    const finished: WeirEvent = {
+      type: 'run:finished',
+      runId: 'r1',
+      timestamp: 20,
+      status: 'crashed',
+      summary: { materialized: [], unchanged: [], failed: [], skipped: [], cancelled: [] },
+    };
+    expect((await log.appendWhileRunning('r1', [finished])).map((e) => e.type)).toEqual([
+      'run:finished',
+    ]);
+    expect(await log.appendWhileRunning('r1', [finished])).toEqual([]);
+    expect((await log.events({ types: ['run:finished'] })).length).toBe(1);
+    await log.close();
+  });
+
   it('renews the heartbeat of every lease of a run, and a rebuild resets it to the start', async () => {
     const { log } = await options.create();
     await log.append([started('r1'), started('r2')]);

@@ -307,6 +307,12 @@ export interface EventLog {
    */
   appendSync?(events: readonly WeirEvent[]): StoredEvent[];
   /**
+   * `append`, only while run `runId` is recorded as running (its `run:started` appended, no
+   * `run:finished` yet): otherwise nothing is appended and the result is `[]`. The check and
+   * the append are one transaction, so processes that close one crashed run close it once.
+   */
+  appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]>;
+  /**
    * The index record of every unpartitioned asset (partition `''`) among `assetKeys` (all
    * assets when omitted), in no particular order; keys without a record are left out.
    * Partitioned assets are read with `partitionStates` and `partitionRecords`.

@@ -207,6 +207,12 @@ export class MemoryEventLog implements EventLog {
     return row === undefined ? undefined : toRunRecord(store, runId, row);
   }
 
+  async appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]> {
+    return this.connected().index.runs.get(runId)?.status === 'running'
+      ? this.appendSync(events)
+      : [];
+  }
+
   async startSteps(start: StepStart): Promise<StepStartResult> {
     const store = this.connected();
     const runId = start.events.find((e) => e.type === 'step:started')?.runId;

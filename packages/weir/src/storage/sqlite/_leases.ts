@@ -48,10 +48,12 @@ export class LeaseTable {
        FROM leases l LEFT JOIN runs r ON r.run_id = l.run_id LEFT JOIN events e ON e.id = r.started_id
        WHERE l.asset_key = @assetKey AND l.partition IN (SELECT value FROM json_each(@partitions))`,
     );
+    // CROSS JOIN: each key looked up in the unique index, not a scan of the asset's partitions.
     this.newest = db
       .prepare(
-        `SELECT partition, ifnull(materialization_id, 0) FROM asset_state
-         WHERE asset_key = @assetKey AND partition IN (SELECT value FROM json_each(@partitions))`,
+        `SELECT s.partition, ifnull(s.materialization_id, 0)
+         FROM json_each(@partitions) j CROSS JOIN asset_state s
+         WHERE s.asset_key = @assetKey AND s.partition = j.value`,
       )
       .raw(true);
   }

@@ -20,6 +20,7 @@ import type {
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
 import { assetRecords } from './_asset-records.js';
+import { GroupCommit } from './_group-commit.js';
 import { LeaseTable } from './_leases.js';
 import { migrate } from './_migrations.js';
 import { PartitionStateReader } from './_partition-states.js';
@@ -66,7 +67,11 @@ export class SqliteEventLog implements EventLog {
   private readonly partitionStateReader: PartitionStateReader;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
   private readonly leaseTable: LeaseTable;
+  private readonly group: GroupCommit;
   private readonly startAll: Database.Transaction<(start: StepStart) => StepStartResult>;
+  private readonly appendWhile: Database.Transaction<
+    (runId: string, events: readonly WeirEvent[]) => StoredEvent[]
+  >;
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
     this.path = path;
@@ -192,6 +197,13 @@ export class SqliteEventLog implements EventLog {
       events.map((event) => this.insert(event)),
     );
     this.leaseTable = new LeaseTable(db);
+    this.group = new GroupCommit(db);
+    const running = db
+      .prepare("SELECT 1 FROM runs WHERE run_id = @runId AND status = 'running'")
+      .pluck(true);
+    this.appendWhile = db.transaction((runId: string, events: readonly WeirEvent[]) =>
+      running.get({ runId }) === undefined ? [] : events.map((event) => this.insert(event)),
+    );
     this.startAll = db.transaction((start: StepStart): StepStartResult => {
       const refusal = this.leaseTable.refusal(start);
       if (refusal !== undefined) return refusal;
@@ -349,18 +361,23 @@ export class SqliteEventLog implements EventLog {
   }
 
   async append(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
-    return this.appendSync(events);
+    if (events.length === 0) return [];
+    return this.group.submit(() => this.appendAll(events));
   }
 
-  /** Synchronous append, for callers on this process's hot path. */
+  /** Synchronous append, for callers that must record while their event loop is blocked. */
   appendSync(events: readonly WeirEvent[]): StoredEvent[] {
     if (events.length === 0) return [];
+    this.group.flush();
     return this.appendAll(events);
   }
 
+  async appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]> {
+    return this.group.submit(() => this.appendWhile(runId, events));
+  }
+
   async startSteps(start: StepStart): Promise<StepStartResult> {
-    // Immediate: the checks and the writes see one state, with no lock upgrade to race for.
-    return this.startAll.immediate(start);
+    return this.group.submit(() => this.startAll(start));
   }
 
   async leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]> {
@@ -391,9 +408,13 @@ export class SqliteEventLog implements EventLog {
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {
     if (partitions.length === 0) return [];
-    const filter = (t: string) =>
-      `${t}asset_key = @assetKey AND ${t}partition IN (SELECT value FROM json_each(@partitions))`;
-    return assetRecords(this.db, filter(''), filter('c.'), {
+    // Each key looked up in the unique index (a CROSS JOIN keeps SQLite from scanning all of
+    // the asset's partitions through another index, which it prefers and which is O(all)).
+    const rows = `rowid IN (SELECT s.rowid FROM json_each(@partitions) j CROSS JOIN asset_state s
+      WHERE s.asset_key = @assetKey AND s.partition = j.value)`;
+    const checks =
+      'c.asset_key = @assetKey AND c.partition IN (SELECT value FROM json_each(@partitions))';
+    return assetRecords(this.db, rows, checks, {
       assetKey,
       partitions: JSON.stringify(partitions),
     });
@@ -500,6 +521,8 @@ export class SqliteEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.group.flush();
+    this.db.close();
   }
 }

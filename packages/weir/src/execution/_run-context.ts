@@ -9,6 +9,7 @@ import type { AssetGraph, AssetNode } from '../graph/index.js';
 import type { EventLog, LeaseHolder, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { configHashOf } from '../versioning/index.js';
+import { RunStopped } from './_errors.js';
 import { PlanBasis } from './_plan-basis.js';
 import type { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
@@ -83,15 +84,27 @@ export class RunContext {
     return unit.keys.map((partition) => make(this.stepFields(unit.key, partition)));
   }
 
+  /** Records events; a refused write stops the run (RunStopped), it is no step's failure. */
   async record(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
-    const stored = await this.eventLog.append(events);
+    let stored: StoredEvent[];
+    try {
+      stored = await this.eventLog.append(events);
+    } catch (error) {
+      throw new RunStopped(`the event log refused a write: ${messageOf(error)}`, { cause: error });
+    }
     this.emit(stored);
     return stored;
   }
 
-  /** Hands events recorded by other means (a unit's claim) to whoever watches the run. */
+  /** Hands recorded events to whoever watches the run; a listener that throws stops the run. */
   emit(events: readonly StoredEvent[]): void {
-    for (const event of events) this.onEvent(event);
+    for (const event of events) {
+      try {
+        this.onEvent(event);
+      } catch (error) {
+        throw new RunStopped(messageOf(error), { cause: error });
+      }
+    }
   }
 
   configHash(node: AssetNode): string {
@@ -112,4 +125,8 @@ export class RunContext {
     }
     return bytes;
   }
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
 }

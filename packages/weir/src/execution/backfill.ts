@@ -11,14 +11,15 @@ import type { AssetGraph } from '../graph/index.js';
 import type { BackfillRecord, BackfillRequest, EventLog } from '../storage/index.js';
 import type { Instance } from './instance.js';
 import { type PartitionRequest, requestedPartitions } from './partitions.js';
-import { graphOf } from './project-graph.js';
+import { graphOf, selectionText } from './project-graph.js';
 import { findRun } from './queries.js';
 import { readState } from './read-state.js';
 import { type MaterializeOptions, materialize, type RunResult } from './run.js';
 
 export interface BackfillOptions
   extends Omit<MaterializeOptions, 'partitions' | 'backfillId' | 'selection'> {
-  selection?: string;
+  /** A selection expression, or a list of asset keys; every asset when omitted. */
+  selection?: string | readonly string[];
   partitions: PartitionRequest;
   /** Called once the backfill is recorded, before any step runs. */
   onRequested?: (backfill: BackfillRecord) => void;
@@ -38,7 +39,7 @@ export async function backfill(
 ): Promise<BackfillResult> {
   const graph = graphOf(project);
   const { eventLog } = options.instance;
-  const selection = options.selection ?? '*';
+  const selection = selectionText(options.selection);
   const { selected, partitions } = await readState(graph, {
     instance: options.instance,
     selection,

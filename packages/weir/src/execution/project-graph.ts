@@ -4,7 +4,7 @@
  * of a set of keys.
  */
 import type { ProjectDefinition } from '../definitions/index.js';
-import { DefinitionError, didYouMean } from '../errors.js';
+import { didYouMean, SelectionError } from '../errors.js';
 import { type AssetGraph, buildAssetGraph, selectAssets } from '../graph/index.js';
 import type { AssetRecord, EventLog } from '../storage/index.js';
 
@@ -33,7 +33,7 @@ export function selectKeys(
   if (typeof selection !== 'string') {
     for (const key of selection) {
       if (!graph.has(key)) {
-        throw new DefinitionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
+        throw new SelectionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
           hint: didYouMean(key, graph.keys),
         });
       }
@@ -42,6 +42,12 @@ export function selectKeys(
   }
   if (selection.trim() === '') return new Set(graph.keys);
   return selectAssets(selection, graph);
+}
+
+/** A selection as text, as runs and backfills record it: a list of keys is their union. */
+export function selectionText(selection: string | readonly string[] | undefined): string {
+  if (selection === undefined) return '*';
+  return typeof selection === 'string' ? selection : selection.join(', ');
 }
 
 /** The index records of `keys` (unpartitioned), by asset key. */

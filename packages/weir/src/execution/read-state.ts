@@ -5,6 +5,7 @@
  * partition rows of a selection and its upstream, and resolves staleness. It writes nothing.
  */
 import type { ProjectDefinition } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AssetRecord, StoredEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
@@ -81,6 +82,9 @@ export async function readStateWith(
   const { eventLog } = options.instance;
   const signal = options.signal ?? new AbortController().signal;
   const now = options.now ?? Date.now();
+  if (!Number.isFinite(now)) {
+    throw new EnvironmentError('E_USAGE', `now must be a time in epoch milliseconds, got ${now}`);
+  }
   const selected = selectKeys(graph, options.selection);
   const keys = selected.size === graph.size ? selected : graph.upstreamOf(selected);
   const observations =

@@ -26,15 +26,15 @@ import type { Instance } from './instance.js';
 import { observeSources, recordObservations } from './observe.js';
 import { type PartitionRequest, requestedPartitions } from './partitions.js';
 import { type Plan, planRun } from './planner.js';
-import { graphOf, selectKeys } from './project-graph.js';
+import { graphOf, selectionText, selectKeys } from './project-graph.js';
 import { readStateWith, type StateSnapshot } from './read-state.js';
 import { activeRuns } from './recovery.js';
 import { runStatus, type SettledUnit, summarizeRun } from './run-summary.js';
 
 export interface MaterializeOptions {
   instance: Instance;
-  /** A selection expression (see docs/selection.md); every asset when omitted. */
-  selection?: string;
+  /** A selection expression (see docs/selection.md), or a list of asset keys; every asset when omitted. */
+  selection?: string | readonly string[];
   /** Recompute the selection whether stale or not. */
   force?: boolean;
   /** Steps at once; the project's `concurrency` (default 4) when omitted. */
@@ -258,7 +258,7 @@ function openingOf(
       type: 'run:started',
       runId,
       timestamp: startedAt,
-      selection: options.selection ?? '*',
+      selection: selectionText(options.selection),
       force: options.force ?? false,
       steps: plan.steps,
       units: units.length,

@@ -26,7 +26,7 @@ import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
-import { toErrorInfo } from './_errors.js';
+import { RunStopped, toErrorInfo } from './_errors.js';
 import { gatherInputs, partitionProvenance } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import { StepLog } from './_step-log.js';
@@ -136,6 +136,7 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
       };
     } catch (thrown) {
       await log.close().catch(() => {});
+      if (thrown instanceof RunStopped) throw thrown;
       if (run.signal.aborted) return { status: 'cancelled' };
       const error = asStepError(thrown, unit.label);
       const info = toErrorInfo(error);

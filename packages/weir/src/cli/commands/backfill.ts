@@ -22,7 +22,15 @@ import {
   reportingRuns,
   stringOption,
 } from '../command.js';
-import { formatDuration, formatTime, json, paint, table, withClock } from '../format.js';
+import {
+  formatDuration,
+  formatTime,
+  json,
+  logPrinter,
+  paint,
+  table,
+  withClock,
+} from '../format.js';
 import { Progress } from '../progress.js';
 import { renderRun, runJson } from './materialize.js';
 
@@ -135,7 +143,7 @@ async function run(
     signal: ctx.signal,
     onRequested,
     onEvent: reportingRuns(ctx, progress?.onEvent),
-    ...(progress ? { onLog: progress.onLog } : {}),
+    onLog: progress?.onLog ?? logPrinter(ctx.output),
   };
   let result: BackfillResult;
   try {

@@ -6,7 +6,15 @@ import { graphOf, materialize, type RunResult } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
 import { type Command, positiveInteger, reportingRuns } from '../command.js';
-import { json, type Output, paint, STATUS_COLOR, stepError, withClock } from '../format.js';
+import {
+  json,
+  logPrinter,
+  type Output,
+  paint,
+  STATUS_COLOR,
+  stepError,
+  withClock,
+} from '../format.js';
 import { Progress } from '../progress.js';
 
 const USAGE =
@@ -54,7 +62,7 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
         ...withClock(),
         signal: ctx.signal,
         onEvent: reportingRuns(ctx, progress?.onEvent),
-        ...(progress ? { onLog: progress.onLog } : {}),
+        onLog: progress?.onLog ?? logPrinter(ctx.output),
       });
     } finally {
       progress?.stop();

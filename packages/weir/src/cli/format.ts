@@ -7,6 +7,8 @@ import type { LogEntry } from '../execution/index.js';
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Writes raw bytes to stdout, resolving once they are handed to the OS (so exiting loses none). */
+  bytes(data: Uint8Array): Promise<void>;
   readonly color: boolean;
   readonly tty: boolean;
   /** The terminal's width, for lines redrawn in place. */
@@ -27,6 +29,10 @@ export function processOutput(
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    bytes: (data) =>
+      new Promise((resolve, reject) =>
+        process.stdout.write(data, (error) => (error ? reject(error) : resolve())),
+      ),
     color: terminal.tty && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
     tty: terminal.tty,
     columns: terminal.columns,

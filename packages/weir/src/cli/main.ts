@@ -16,6 +16,7 @@ import {
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
 import { materializeCommand } from './commands/materialize.js';
@@ -27,6 +28,7 @@ import { whyCommand } from './commands/why.js';
 import { type Output, paint, processOutput } from './format.js';
 
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   materializeCommand,
   backfillCommand,
   statusCommand,

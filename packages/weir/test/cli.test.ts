@@ -263,4 +263,18 @@ export default defineProject({ assets: [a, b] });
     expect(weir(dir, 'help').stdout).toContain('commands:');
     expect(weir(dir, '--version').stdout).toMatch(/^weir \d+\.\d+\.\d+/);
   });
+
+  it('exits 1, not 2, for a well-formed command naming what does not exist', () => {
+    const dir = projectDir({ 'weir.config.ts': PROJECT, 'data/agencies.csv': CSV });
+    const none = weir(dir, 'logs');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('error: no runs recorded yet');
+    weir(dir, 'materialize');
+    const run = weir(dir, 'logs', 'nosuchrun');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("error: no run 'nosuchrun'");
+    expect(weir(dir, 'why', 'directory/agency').code).toBe(1);
+    expect(weir(dir, 'history', 'directory/agencies', '--limit', 'lots').code).toBe(2);
+    expect(weir(dir, 'why').code).toBe(2);
+  });
 });

@@ -53,7 +53,7 @@ export const historyCommand: Command = {
     const partition = stringOption(ctx.values.partition);
     const partitioned = graph.has(key) && graph.node(key).partitions !== undefined;
     if (partition !== undefined && graph.has(key) && !partitioned) {
-      throw new EnvironmentError('E_USAGE', `asset '${key}' is not partitioned`, {
+      throw new EnvironmentError('E_NOT_FOUND', `asset '${key}' is not partitioned`, {
         hint: `drop --partition: weir history ${key}`,
       });
     }

@@ -226,7 +226,7 @@ describe('partitions through the CLI', () => {
     const json = weirJson<HistoryEntry[]>(dir, 'history', 'up', '--partition', '2024-01-02');
     expect(json.map((e) => e.partition)).toEqual(['2024-01-02', '2024-01-02']);
     const text = weir(dir, 'history', 'up', '--partition', '2024-01-02');
-    expect(text.stdout).toMatch(/^WHEN +PARTITION +RUN +DATA VERSION/);
+    expect(text.stdout).toMatch(/^WHEN \(\S+\) +PARTITION +RUN +DATA VERSION/);
     expect(text.stdout.trim().split('\n')).toHaveLength(3);
     expect(text.stdout).toMatch(/2024-01-02 +\S+ +[0-9a-f]{12} .* settings@[0-9a-f]{12}/);
     expect(weir(dir, 'history', 'up').stdout.trim().split('\n')).toHaveLength(12);

@@ -109,7 +109,9 @@ describe('the weir command', () => {
     expect(history[0]!.runId).toBe(runs[0]!.runId);
     const logs = weir(dir, 'logs', runs[1]!.runId);
     expect(logs.stdout).toContain('directory/agencies: info parsed agencies {"rows":3}');
-    expect(weir(dir, 'history', 'search/index').stdout).toMatch(/WHEN\s+RUN\s+DATA VERSION/);
+    expect(weir(dir, 'history', 'search/index').stdout).toMatch(
+      /WHEN \(\S+\)\s+RUN\s+DATA VERSION/,
+    );
     expect(
       weirJson<Array<{ key: string }>>(dir, 'list', 'group:directory').map((a) => a.key),
     ).toEqual(['directory/agencies', 'directory/by_city']);

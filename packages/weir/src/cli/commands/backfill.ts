@@ -22,7 +22,15 @@ import {
   reportingRuns,
   stringOption,
 } from '../command.js';
-import { formatDuration, formatTime, json, paint, table, withClock } from '../format.js';
+import {
+  formatClock,
+  formatDuration,
+  json,
+  localZone,
+  paint,
+  table,
+  withClock,
+} from '../format.js';
 import { Progress } from '../progress.js';
 import { renderRun, runJson } from './materialize.js';
 
@@ -220,11 +228,11 @@ async function list(ctx: CommandContext): Promise<number> {
     `${b.range}${b.force ? ' (forced)' : ''}`,
     String(b.requestedPartitions),
     String(b.materialized),
-    formatTime(b.requestedAt),
+    formatClock(b.requestedAt),
     b.finishedAt === null ? '' : formatDuration(b.finishedAt - b.requestedAt),
   ]);
   output.out(
-    `${table([['BACKFILL', 'STATUS', 'SELECTION', 'PARTITIONS', 'ASKED', 'MATERIALIZED', 'STARTED', 'TOOK'], ...rows])}\n`,
+    `${table([['BACKFILL', 'STATUS', 'SELECTION', 'PARTITIONS', 'ASKED', 'MATERIALIZED', `STARTED (${localZone()})`, 'TOOK'], ...rows])}\n`,
   );
   if (listings.some((b) => b.status === 'interrupted'))
     output.out(

@@ -168,6 +168,19 @@ export default defineProject({ assets: [a, b] });
     expect(why.stderr).toContain("did you mean 'search/index'");
   });
 
+  it('hints at the actual problem of a selection, with the user’s own key', () => {
+    const dir = projectDir({ 'weir.config.ts': PROJECT, 'data/agencies.csv': CSV });
+    const pluses = weir(dir, 'materialize', 'foo+++');
+    expect(pluses.code).toBe(1);
+    expect(pluses.stderr).toContain(
+      "hint: '+' alone selects everything downstream; for 3 levels write 'foo+3'",
+    );
+    expect(pluses.stderr).not.toContain('spaces');
+    expect(pluses.stderr).not.toContain('gauges/');
+    const spaced = weir(dir, 'materialize', 'directory/agencies +');
+    expect(spaced.stderr).toContain("hint: no spaces inside a term: write 'directory/agencies+'");
+  });
+
   it('explains a project file that does not compile, does not export a project, or is missing', () => {
     const broken = projectDir({
       'weir.config.ts':

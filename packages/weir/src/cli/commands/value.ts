@@ -6,7 +6,7 @@
 import { EnvironmentError } from '../../errors.js';
 import { type AssetValue, assetValue } from '../../execution/index.js';
 import { type Command, requirePositional, stringOption } from '../command.js';
-import { json } from '../format.js';
+import { json, withClock } from '../format.js';
 
 const USAGE = 'weir value KEY [--partition P] [--json]';
 
@@ -37,6 +37,7 @@ options:
     const found = await assetValue(project, {
       instance: await ctx.instance(),
       key,
+      ...withClock(),
       ...(partition === undefined ? {} : { partition }),
     });
     const { output } = ctx;

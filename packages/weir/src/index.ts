@@ -109,9 +109,12 @@ export {
 } from './errors.js';
 export {
   type AssetCheckResult,
+  type AssetValue,
+  type AssetValueOptions,
   addDynamicPartitions,
   assetHistory,
   assetStatus,
+  assetValue,
   type BackfillOptions,
   type BackfillResult,
   type BlockedStep,

@@ -16,22 +16,26 @@ import {
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
 import { materializeCommand } from './commands/materialize.js';
 import { partitionsCommand } from './commands/partitions.js';
 import { runsCommand } from './commands/runs.js';
 import { statusCommand } from './commands/status.js';
+import { valueCommand } from './commands/value.js';
 import { whyCommand } from './commands/why.js';
 import { type Output, paint, processOutput } from './format.js';
 
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   materializeCommand,
   backfillCommand,
   statusCommand,
   checkCommand,
   whyCommand,
   historyCommand,
+  valueCommand,
   logsCommand,
   runsCommand,
   listCommand,

@@ -79,7 +79,7 @@ export async function resumeBackfill(
   const record = await findBackfill(options.instance.eventLog, backfillId);
   if (record.status === 'success' || record.status === 'cancelled') {
     throw new EnvironmentError(
-      'E_USAGE',
+      'E_CONFLICT',
       `backfill ${backfillId} ${record.status === 'success' ? 'has finished' : 'was cancelled'}; nothing to resume`,
       { hint: 'start a new one with weir backfill SELECTION --from … --to …' },
     );
@@ -87,7 +87,7 @@ export async function resumeBackfill(
   const [newest] = record.runIds;
   if (newest !== undefined && (await findRun(options.instance, newest))?.status === 'running') {
     throw new EnvironmentError(
-      'E_USAGE',
+      'E_CONFLICT',
       `backfill ${backfillId} is running (run ${newest}); resume it once that run has ended`,
       { hint: `to stop it: weir backfill --cancel ${backfillId}` },
     );
@@ -113,7 +113,7 @@ export async function cancelBackfill(
 ): Promise<BackfillRecord> {
   const record = await findBackfill(instance.eventLog, backfillId);
   if (record.status !== 'running' && record.status !== 'failed') {
-    throw new EnvironmentError('E_USAGE', `backfill ${backfillId} is ${record.status} already`);
+    throw new EnvironmentError('E_CONFLICT', `backfill ${backfillId} is ${record.status} already`);
   }
   await instance.eventLog.append([
     { type: 'backfill:finished', backfillId, timestamp: Date.now(), status: 'cancelled', reason },
@@ -205,7 +205,7 @@ async function findBackfill(eventLog: EventLog, backfillId: string): Promise<Bac
   const record = await eventLog.backfill(backfillId);
   if (record === undefined) {
     const recent = (await eventLog.backfills({ limit: 20 })).map((b) => b.backfillId);
-    throw new EnvironmentError('E_USAGE', `no backfill '${backfillId}'`, {
+    throw new EnvironmentError('E_NOT_FOUND', `no backfill '${backfillId}'`, {
       hint:
         recent.length > 0
           ? `recent backfills: ${recent.slice(0, 5).join(', ')}`

@@ -23,9 +23,10 @@ import {
   stringOption,
 } from '../command.js';
 import {
+  formatClock,
   formatDuration,
-  formatTime,
   json,
+  localZone,
   logPrinter,
   paint,
   table,
@@ -228,11 +229,11 @@ async function list(ctx: CommandContext): Promise<number> {
     `${b.range}${b.force ? ' (forced)' : ''}`,
     String(b.requestedPartitions),
     String(b.materialized),
-    formatTime(b.requestedAt),
+    formatClock(b.requestedAt),
     b.finishedAt === null ? '' : formatDuration(b.finishedAt - b.requestedAt),
   ]);
   output.out(
-    `${table([['BACKFILL', 'STATUS', 'SELECTION', 'PARTITIONS', 'ASKED', 'MATERIALIZED', 'STARTED', 'TOOK'], ...rows])}\n`,
+    `${table([['BACKFILL', 'STATUS', 'SELECTION', 'PARTITIONS', 'ASKED', 'MATERIALIZED', `STARTED (${localZone()})`, 'TOOK'], ...rows])}\n`,
   );
   if (listings.some((b) => b.status === 'interrupted'))
     output.out(

@@ -6,7 +6,7 @@ import { findRun, type Instance, runLogs } from '../../execution/index.js';
 import type { StoredEvent } from '../../storage/index.js';
 import { describeRequest, partitionLabel } from '../_partitions.js';
 import type { Command, CommandContext } from '../command.js';
-import { formatTime, json, type Output, paint, STATUS_COLOR } from '../format.js';
+import { formatClock, formatTime, json, type Output, paint, STATUS_COLOR } from '../format.js';
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -31,7 +31,7 @@ export const logsCommand: Command = {
     );
     for (const event of events) {
       const line = describe(event, output);
-      if (line !== undefined) output.out(`${formatTime(event.timestamp).slice(11)}  ${line}\n`);
+      if (line !== undefined) output.out(`${formatClock(event.timestamp).slice(11)}  ${line}\n`);
     }
     return 0;
   },
@@ -52,7 +52,7 @@ async function follow(
     if (ctx.values.json) output.out(`${JSON.stringify(event)}\n`);
     else {
       const line = describe(event, output);
-      if (line !== undefined) output.out(`${formatTime(event.timestamp).slice(11)}  ${line}\n`);
+      if (line !== undefined) output.out(`${formatClock(event.timestamp).slice(11)}  ${line}\n`);
     }
   };
   for (const event of seen) print(event);

@@ -30,12 +30,6 @@ interface NodeSpec {
   parents: number[];
 }
 
-/** A node of the reference: which of its partitions read which upstream partitions. */
-interface Ref {
-  key: string;
-  spec: NodeSpec;
-}
-
 const graphs = fc
   .integer({ min: 2, max: 6 })
   .chain((n) =>

@@ -1,0 +1,43 @@
+/**
+ * @module versioning/code-analysis
+ * The entry to code analysis for derived code versions: a parser loaded on demand (so a
+ * start whose analysis is cached never loads it), module facts, and the graph of parts.
+ */
+import type { Program } from 'acorn';
+import { type FactsOptions, type ModuleFacts, moduleFacts, type Parse } from './_module-facts.js';
+
+export {
+  CodeGraph,
+  type CodeIndex,
+  type CodeModule,
+  type CodeRoot,
+  MAX_PARTS,
+  type Resolved,
+} from './_code-graph.js';
+export {
+  analyseScopes,
+  type Binding,
+  lookupName,
+  type Reference,
+  type Scope,
+  type ScopeAnalysis,
+  within,
+} from './_js-scopes.js';
+export { type FactsOptions, functionKey, type ModuleFacts } from './_module-facts.js';
+
+/** Bumped whenever what `ModuleFacts` holds, or how it is computed, changes (cached facts are keyed by it). */
+export const FACTS_FORMAT = 1;
+
+export interface CodeAnalyser {
+  /** Parses a compiled ES module (throws on a syntax error). */
+  parse: Parse;
+  facts(code: string, options?: FactsOptions): ModuleFacts;
+}
+
+/** Loads the parser (acorn) and returns the analyser. */
+export async function loadCodeAnalyser(): Promise<CodeAnalyser> {
+  const acorn = await import('acorn');
+  const parse = (code: string): Program =>
+    acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  return { parse, facts: (code, options) => moduleFacts(code, parse, options) };
+}

@@ -216,7 +216,7 @@ describe('code parts', () => {
       { b: ['text.ts:upper'] },
     ],
     ['package upgrade', { ...BASE, packages: { lodash: '4.17.21' } }, { c: ['package lodash'] }],
-    ['unrelated sibling', edit('phone.mjs', 'return s; }', 'return `+${s}`; }'), {}],
+    ['unrelated sibling', edit('phone.mjs', 'return s; }', 'return "+" + s; }'), {}],
     ['unused constant', edit('assets.mjs', 'UNUSED = 1', 'UNUSED = 2'), {}],
     ['unused export beside a used one', edit('lib-core.mjs', 'return 2', 'return 4'), {}],
   ];

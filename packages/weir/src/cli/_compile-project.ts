@@ -18,6 +18,13 @@ export interface CompiledProject {
   entry: string;
   /** Every input with its stat taken before it was read. */
   inputs: Array<{ path: string; mtimeMs: number; size: number }>;
+  /** Each compiled project file: its source and where it was compiled to. */
+  files: CompiledFile[];
+}
+
+export interface CompiledFile {
+  source: string;
+  output: string;
 }
 
 const CODE = /\.[cm]?[jt]sx?$/;
@@ -47,11 +54,13 @@ export async function compileProject(
   };
   const pending = [path];
   const compiled = new Set<string>();
+  const sources: string[] = [];
   try {
     while (pending.length > 0) {
       const file = pending.pop()!;
       if (compiled.has(file)) continue;
       compiled.add(file);
+      sources.push(file);
       const outfile = join(temp, outputOf(file));
       const result = await build({
         entryPoints: [file],
@@ -126,7 +135,8 @@ export async function compileProject(
     rmSync(folder, { recursive: true, force: true });
     renameSync(temp, folder);
     removeOldBuilds(cacheDir, prefix, [folder, keep]);
-    return { entry: join(folder, outputOf(path)), inputs };
+    const files = sources.map((source) => ({ source, output: join(folder, outputOf(source)) }));
+    return { entry: join(folder, outputOf(path)), inputs, files };
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -47,7 +47,8 @@ export function describePart(key: string, value: string): string {
   const name = key.slice(colon + 1);
   if (kind === 'statement') return `top-level ${name.slice(1, -1)} in ${file}`;
   if (kind === 'default') return `the default export of ${file}`;
-  return `${kind} ${name} in ${file}`;
+  if (kind === 'function' || kind === 'class') return `${kind} ${name} in ${file}`;
+  return `${name} in ${file}`;
 }
 
 function own(parts: Parts, key: string): string | undefined {

@@ -124,7 +124,7 @@ const EDITS: Edit[] = [
     name: 'a helper in another file',
     file: 'src/phone.ts',
     from: 'return digits(s);',
-    to: 'return `+${digits(s)}`;',
+    to: "return '+' + digits(s);",
     stale: ['phones'],
     why: 'code changed: function normalizePhone in src/phone.ts',
   },

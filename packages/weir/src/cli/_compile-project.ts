@@ -3,7 +3,7 @@
  * bundling across files, so no renaming of clashing top-level names: an asset's function
  * text, and so its code version, depends only on its own file). Relative imports of other
  * project files point at their compiled siblings; packages stay ordinary imports; JSON and
- * other non-code imports are inlined. Every build goes to a fresh folder renamed into place,
+ * other non-code imports are inlined; variables esbuild renamed get their own names back. Every build goes to a fresh folder renamed into place,
  * so a concurrent reader sees a whole build or none.
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { sha256 } from '../hash.js';
+import { loadCodeAnalyser } from '../versioning/index.js';
 import { rewriteImportMeta } from './_import-meta.js';
+import { restoreNames, type SourceMapJson } from './_restore-names.js';
 
 export interface CompiledProject {
   /** The compiled entry file. */
@@ -72,7 +74,7 @@ export async function compileProject(
         platform: 'node',
         target: 'node20',
         packages: 'external',
-        sourcemap: 'inline',
+        sourcemap: 'external',
         logLevel: 'silent',
         plugins: [
           {
@@ -117,7 +119,7 @@ export async function compileProject(
         throw compileError(path, error);
       });
       mkdirSync(dirname(outfile), { recursive: true });
-      writeFileSync(outfile, result.outputFiles![0]!.contents);
+      writeFileSync(outfile, await withOwnNames(result.outputFiles!));
       const cwd = process.cwd();
       for (const input of Object.keys(result.metafile.inputs).map((i) => resolve(cwd, i))) {
         if (CODE.test(input) || inputs.some((known) => known.path === input)) continue;
@@ -140,6 +142,24 @@ export async function compileProject(
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The compiled file with the user's own variable names (see `_restore-names.ts`) and its
+ * source map inline, so stacks name the user's files and lines.
+ */
+async function withOwnNames(
+  outputs: ReadonlyArray<{ path: string; text: string }>,
+): Promise<string> {
+  const mapFile = outputs.find((o) => o.path.endsWith('.map'));
+  let code = outputs.find((o) => o !== mapFile)!.text;
+  if (mapFile === undefined) return code;
+  let map = JSON.parse(mapFile.text) as SourceMapJson;
+  if ((map.names?.length ?? 0) > 0) {
+    ({ code, map } = restoreNames(code, map, await loadCodeAnalyser()));
+  }
+  const inline = Buffer.from(JSON.stringify(map)).toString('base64');
+  return `${code}//# sourceMappingURL=data:application/json;base64,${inline}\n`;
 }
 
 /** Keeps the new build and the one before it (a process may still be importing from it). */

@@ -5,6 +5,7 @@
  */
 import type {
   AnyNode,
+  AssignmentProperty,
   Class,
   Function as FunctionNode,
   Identifier,
@@ -39,10 +40,17 @@ export interface Reference {
   binding: Binding | undefined;
 }
 
+/**
+ * Identifiers that also spell a property or an imported/exported name (`{ a }`,
+ * `export { a }`, `import { a }`): renaming one must keep that name (`{ a: b }`).
+ */
+export type AliasKind = 'property' | 'export' | 'import';
+
 export interface ScopeAnalysis {
   readonly module: Scope;
   readonly scopes: Scope[];
   readonly references: Reference[];
+  readonly aliases: ReadonlyMap<Identifier, AliasKind>;
 }
 
 /** Resolves every identifier reference of `program` to its binding. */
@@ -50,7 +58,12 @@ export function analyseScopes(program: Program): ScopeAnalysis {
   const walker = new Walker(program);
   walker.statements(program.body, walker.module);
   for (const reference of walker.references) reference.binding = lookup(reference);
-  return { module: walker.module, scopes: walker.scopes, references: walker.references };
+  return {
+    module: walker.module,
+    scopes: walker.scopes,
+    references: walker.references,
+    aliases: walker.aliases,
+  };
 }
 
 /** The binding `name` refers to from `scope`, if any. */
@@ -77,6 +90,7 @@ type Node = AnyNode;
 class Walker {
   readonly scopes: Scope[] = [];
   readonly references: Reference[] = [];
+  readonly aliases = new Map<Identifier, AliasKind>();
   readonly module: Scope;
 
   constructor(program: Program) {
@@ -168,13 +182,23 @@ class Walker {
         return;
       }
       case 'ImportDeclaration':
-        for (const specifier of node.specifiers) this.declare(specifier.local, this.module);
+        for (const specifier of node.specifiers) {
+          this.declare(specifier.local, this.module);
+          if (
+            specifier.type === 'ImportSpecifier' &&
+            specifier.imported.start === specifier.local.start
+          )
+            this.aliases.set(specifier.local, 'import');
+        }
         return;
       case 'ExportNamedDeclaration':
         if (node.declaration) this.visit(node.declaration, scope);
         else if (!node.source) {
-          for (const s of node.specifiers)
-            if (s.local.type === 'Identifier') this.reference(s.local, scope);
+          for (const s of node.specifiers) {
+            if (s.local.type !== 'Identifier') continue;
+            this.reference(s.local, scope);
+            if (s.exported.start === s.local.start) this.aliases.set(s.local, 'export');
+          }
         }
         return;
       case 'ExportDefaultDeclaration':
@@ -187,6 +211,8 @@ class Walker {
         if (node.computed) this.visit(node.property, scope);
         return;
       case 'Property':
+        if (node.shorthand && node.value.type === 'Identifier')
+          this.aliases.set(node.value, 'property');
         if (node.computed) this.visit(node.key, scope);
         this.visit(node.value, scope);
         return;
@@ -271,6 +297,7 @@ class Walker {
         for (const p of node.properties) {
           if (p.type === 'RestElement') this.pattern(p.argument, target, scope);
           else {
+            this.shorthand(p);
             if (p.computed) this.visit(p.key, scope);
             this.pattern(p.value, target, scope);
           }
@@ -293,6 +320,13 @@ class Walker {
     }
   }
 
+  /** Notes the identifier of a shorthand pattern property (`{ a }`, `{ a = 1 }`). */
+  shorthand(p: AssignmentProperty): void {
+    if (!p.shorthand) return;
+    const value = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+    if (value.type === 'Identifier') this.aliases.set(value, 'property');
+  }
+
   /** An assignment target: its identifiers are references (writes), not declarations. */
   target(node: Pattern, scope: Scope): void {
     switch (node.type) {
@@ -300,6 +334,7 @@ class Walker {
         for (const p of node.properties) {
           if (p.type === 'RestElement') this.target(p.argument, scope);
           else {
+            this.shorthand(p);
             if (p.computed) this.visit(p.key, scope);
             this.target(p.value, scope);
           }

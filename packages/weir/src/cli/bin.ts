@@ -1,6 +1,8 @@
 /**
  * The process entry of the `weir` command: wires Ctrl-C to cancellation (a second Ctrl-C
- * exits at once: the event log stays consistent, each event being atomic) and sets the exit code.
+ * exits at once: the event log stays consistent, each event being atomic), moves into the
+ * project folder once it is found (so `readFile('data/x.csv')` in user code means the
+ * project's file, wherever `weir` was started), and sets the exit code.
  */
 import { main } from './main.js';
 
@@ -22,5 +24,9 @@ process.on('SIGINT', () => {
 });
 process.on('SIGTERM', () => controller.abort());
 
-const code = await main(process.argv.slice(2), { signal: controller.signal });
+const code = await main(process.argv.slice(2), {
+  signal: controller.signal,
+  cwd: process.cwd(),
+  onProjectFound: (root) => process.chdir(root),
+});
 process.exit(code);

@@ -8,7 +8,7 @@ import { EnvironmentError } from '../errors.js';
 import type { Instance } from '../execution/index.js';
 import { openInstance } from '../instance/index.js';
 import type { Output } from './format.js';
-import { type LoadedProject, loadProject } from './load-project.js';
+import { type LoadedProject, type LoadOptions, loadProject } from './load-project.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -51,6 +51,7 @@ export function createContext(
   cwd: string,
   signal: AbortSignal,
   cleanups: Array<() => Promise<void>>,
+  load: LoadOptions = {},
 ): CommandContext {
   let loaded: Promise<LoadedProject> | undefined;
   let instance: Promise<Instance> | undefined;
@@ -61,7 +62,7 @@ export function createContext(
     cwd,
     signal,
     project: () => {
-      loaded ??= loadProject(cwd, values.project as string | undefined);
+      loaded ??= loadProject(cwd, values.project as string | undefined, load);
       return loaded;
     },
     instance: () => {

@@ -62,9 +62,22 @@ export function findProjectFile(cwd: string, explicit?: string): string {
   );
 }
 
-export async function loadProject(cwd: string, explicit?: string): Promise<LoadedProject> {
+export interface LoadOptions {
+  /**
+   * Called with the project folder once it is found, before any project code runs: the
+   * `weir` process moves there, so relative paths in user code name project files.
+   */
+  onFound?: (root: string) => void;
+}
+
+export async function loadProject(
+  cwd: string,
+  explicit?: string,
+  options: LoadOptions = {},
+): Promise<LoadedProject> {
   const path = findProjectFile(cwd, explicit);
   const root = dirname(path);
+  options.onFound?.(root);
   const cacheDir = join(root, '.weir', 'cache');
   const { module, files } = await importProjectModule(path, cacheDir);
   const project = (module as { default?: unknown }).default;

@@ -36,6 +36,8 @@ export interface MainOptions {
   output?: Output;
   cwd?: string;
   signal?: AbortSignal;
+  /** Called with the project folder when a command finds it, before project code runs. */
+  onProjectFound?: (root: string) => void;
 }
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
@@ -91,6 +93,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       options.cwd ?? process.cwd(),
       options.signal ?? new AbortController().signal,
       cleanups,
+      options.onProjectFound ? { onFound: options.onProjectFound } : {},
     );
     return await command.run(ctx);
   } catch (error) {

@@ -15,7 +15,8 @@ interface Derived {
   /** The loader's finding the version was derived from (undefined: the function source). */
   found: object | undefined;
   version: string;
-  parts: Readonly<Record<string, string>>;
+  /** Computed when first asked for (recording a materialization, `why`), not for status. */
+  parts: () => Readonly<Record<string, string>>;
 }
 
 const derived = new WeakMap<object, Derived>();
@@ -43,7 +44,7 @@ export function codePartsOf(
   definition: AnyAssetDefinition,
 ): Readonly<Record<string, string>> | undefined {
   if (definition.kind === 'source' || definition.codeVersion !== undefined) return undefined;
-  return derive(definition).parts;
+  return derive(definition).parts();
 }
 
 function derive(definition: AssetDefinition): Derived {
@@ -61,7 +62,7 @@ function fromParts(definition: AssetDefinition, parts: Readonly<Record<string, s
     .map((key) => `${key}=${parts[key]}`)
     .join('\n');
   const version = sha256(`weir-code/2\0${definition.io}\0${listed}${partitionEdges(definition)}`);
-  return { found: derivedCodeOf(definition), version: version.slice(0, 16), parts };
+  return { found: derivedCodeOf(definition), version: version.slice(0, 16), parts: () => parts };
 }
 
 /**
@@ -70,17 +71,23 @@ function fromParts(definition: AssetDefinition, parts: Readonly<Record<string, s
  */
 function fromSource(definition: AssetDefinition): Derived {
   const materialize = definition.materialize.toString();
-  const parts: Record<string, string> = { materialize: `function ${key12(materialize)}` };
   let checks = '';
   for (const check of definition.checks) {
-    const evaluate = check.evaluate.toString();
-    parts[`check ${check.name}`] = `function ${key12(evaluate)}`;
-    checks += `\0check ${check.name}\0${evaluate}`;
+    checks += `\0check ${check.name}\0${check.evaluate.toString()}`;
   }
   const version = sha256(
     `weir-code/1\0${definition.io}\0${materialize}${checks}${partitionEdges(definition)}`,
   ).slice(0, 16);
-  return { found: undefined, version, parts };
+  let parts: Record<string, string> | undefined;
+  const partsOf = () => {
+    if (parts === undefined) {
+      parts = { materialize: `function ${key12(materialize)}` };
+      for (const check of definition.checks)
+        parts[`check ${check.name}`] = `function ${key12(check.evaluate.toString())}`;
+    }
+    return parts;
+  };
+  return { found: undefined, version, parts: partsOf };
 }
 
 function key12(text: string): string {

@@ -49,6 +49,7 @@ function partsOf(fixture: Fixture, file: string, key: string): Record<string, st
     modules.set(name, {
       label: name.replace(/\.mjs$/, '.ts'),
       facts: analyser.facts(code, { opaque: (n) => n.startsWith('__weir_meta_') }),
+      code,
     });
   }
   const resolve = (_from: string, specifier: string): Resolved => {
@@ -138,7 +139,7 @@ describe('module facts', () => {
       h: { from: './other.mjs', name: 'helper' },
     });
     expect(facts.stars).toEqual(['./star.mjs']);
-    expect(Object.values(facts.functions).flat()).toHaveLength(2);
+    expect(facts.functions).toHaveLength(2);
   });
 });
 
@@ -180,20 +181,20 @@ function edit(file: string, from: string, to: string): Fixture {
 
 describe('code parts', () => {
   it('name the function, the constants and helpers it reaches, and packages by version', () => {
-    expect(Object.keys(partsOf(BASE, 'assets.mjs', 'a'))).toEqual([
+    expect(Object.keys(partsOf(BASE, 'assets.mjs', 'a')).sort()).toEqual([
       'assets.ts:MIN_TOKEN',
       'assets.ts:tokens',
       'materialize',
       'phone.ts:digits',
       'phone.ts:normalizePhone',
     ]);
-    expect(Object.keys(partsOf(BASE, 'assets.mjs', 'b'))).toEqual([
+    expect(Object.keys(partsOf(BASE, 'assets.mjs', 'b')).sort()).toEqual([
       'lib-core.ts:lib',
       'materialize',
       'text.ts:upper',
     ]);
     expect(partsOf(BASE, 'assets.mjs', 'c')).toMatchObject({ 'package lodash': '4.17.20' });
-    expect(Object.keys(partsOf(BASE, 'assets.mjs', 'd'))).toEqual(['materialize']);
+    expect(Object.keys(partsOf(BASE, 'assets.mjs', 'd')).sort()).toEqual(['materialize']);
   });
 
   const cases: Array<[string, Fixture, Record<string, string[]>]> = [
@@ -304,7 +305,7 @@ describe('code parts', () => {
         'm.mjs': `${helpers.join('\n')}\nexport const a = { key: "a", materialize: () => ${calls} };`,
       },
     };
-    expect(Object.keys(partsOf(fixture, 'm.mjs', 'a'))).toEqual(['m.ts', 'materialize']);
+    expect(Object.keys(partsOf(fixture, 'm.mjs', 'a')).sort()).toEqual(['m.ts', 'materialize']);
   });
 
   it('is unaffected by an edit anywhere an asset cannot reach (property)', () => {

@@ -54,8 +54,12 @@ export async function deriveCodeVersions(
 
 function rootsOf(definition: AssetDefinition) {
   return [
-    { part: 'materialize', text: definition.materialize.toString() },
-    ...definition.checks.map((c) => ({ part: `check ${c.name}`, text: c.evaluate.toString() })),
+    { part: 'materialize', text: definition.materialize.toString(), label: definition.key },
+    ...definition.checks.map((c) => ({
+      part: `check ${c.name}`,
+      text: c.evaluate.toString(),
+      label: c.name,
+    })),
   ];
 }
 
@@ -80,7 +84,11 @@ async function analyse(
       changed = true;
     }
     next.files[key] = facts;
-    modules.set(file.output, { label: relative(root, file.source).split(sep).join('/'), facts });
+    modules.set(file.output, {
+      label: relative(root, file.source).split(sep).join('/'),
+      facts,
+      code,
+    });
   }
   if (changed || Object.keys(cache.files).length !== Object.keys(next.files).length) {
     writeCache(cachePath, next);
@@ -90,10 +98,12 @@ async function analyse(
 
 /** A file the parser cannot read has no facts: its functions count by their own text only. */
 function factsOf(analyser: CodeAnalyser, code: string): ModuleFacts {
+  // The inline source map is a comment at the end: no need to scan it.
+  const map = code.lastIndexOf('\n//# sourceMappingURL=');
   try {
-    return analyser.facts(code, { opaque });
+    return analyser.facts(map === -1 ? code : code.slice(0, map + 1), { opaque });
   } catch {
-    return { units: [], bindings: {}, imports: {}, exports: {}, stars: [], functions: {} };
+    return { units: [], bindings: {}, imports: {}, exports: {}, stars: [], functions: [] };
   }
 }
 

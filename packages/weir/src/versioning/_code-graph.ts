@@ -6,7 +6,6 @@
  */
 import {
   type FunctionFact,
-  functionKey,
   type ImportFact,
   type ModuleFacts,
   own,
@@ -25,6 +24,8 @@ export interface CodeModule {
   /** How `why` names it: the source file relative to the project. */
   label: string;
   facts: ModuleFacts;
+  /** The compiled text the facts were taken from (functions are found by their text in it). */
+  code: string;
 }
 
 export interface CodeIndex {
@@ -37,35 +38,81 @@ export interface CodeIndex {
 export interface CodeRoot {
   part: string;
   text: string;
+  /** The asset's key (or the check's name): of several functions with this text, those written beside it. */
+  label?: string;
+}
+
+interface Place {
+  module: string;
+  fact: FunctionFact;
+}
+
+/** Where a function's text occurs, and those places by label (computed when first needed). */
+interface Located {
+  all: Place[];
+  byLabel?: Map<string, Place[]>;
 }
 
 /** Parts beyond this many are folded into one part per file (most parts first). */
 export const MAX_PARTS = 64;
 
 export class CodeGraph {
-  private readonly functions = new Map<string, Array<{ module: string; fact: FunctionFact }>>();
+  /** Functions by their text (what `fn.toString()` returns), wherever they occur. */
+  private readonly functions = new Map<string, Located>();
   private readonly effects = new Map<string, Map<number, number[]>>();
+  /** What each use (or `#unit` index) of each module reaches: the same for every root. */
+  private readonly closures = new Map<string, Map<string, Array<[string, string]>>>();
 
   constructor(private readonly index: CodeIndex) {
-    for (const [id, { facts }] of index.modules) {
-      for (const [key, list] of Object.entries(facts.functions)) {
-        const entry = this.functions.get(key) ?? [];
-        this.functions.set(key, entry);
-        for (const fact of list) entry.push({ module: id, fact });
+    for (const [id, { facts, code }] of index.modules) {
+      for (const fact of facts.functions) {
+        const text = code.slice(fact.start, fact.end);
+        const entry = this.functions.get(text);
+        if (entry === undefined) this.functions.set(text, { all: [{ module: id, fact }] });
+        else entry.all.push({ module: id, fact });
       }
     }
   }
 
   /** The parts of a code version reaching from these functions, keyed by what `why` shows. */
   parts(roots: readonly CodeRoot[]): Record<string, string> {
-    const walk = new Walk(this.index, (m) => this.effectsOf(m));
+    const parts = new Map<string, string>();
+    const add = (module: string, use: string) => {
+      for (const [key, value] of this.closure(module, use)) parts.set(key, value);
+    };
     for (const root of roots) {
-      const key = functionKey(root.text);
-      const found = this.functions.get(key);
-      walk.parts.set(root.part, `${found ? 'function' : 'unlocated'} ${key.slice(0, 12)}`);
-      for (const { module, fact } of found ?? []) walk.function(module, fact, root.part);
+      const found = narrow(this.functions.get(root.text), root.label);
+      parts.set(
+        root.part,
+        found[0] === undefined
+          ? `unlocated ${partHash(root.text)}`
+          : `function ${found[0].fact.hash}`,
+      );
+      for (const { module, fact } of found) {
+        for (const use of fact.uses) add(module, use);
+        if (fact.enclosing) add(module, `#${fact.unit}`);
+        if (fact.checks === undefined || root.part !== 'materialize') continue;
+        parts.set('checks', `code ${fact.checks.hash}`);
+        for (const use of fact.checks.uses) add(module, use);
+        if (fact.checks.enclosing) add(module, `#${fact.unit}`);
+      }
     }
-    return fold(walk.parts);
+    return fold(parts);
+  }
+
+  /** The parts a use of `module` (or `#N`: its unit N) reaches, computed once. */
+  private closure(module: string, use: string): Array<[string, string]> {
+    const byUse = this.closures.get(module) ?? new Map<string, Array<[string, string]>>();
+    this.closures.set(module, byUse);
+    let found = byUse.get(use);
+    if (found === undefined) {
+      const walk = new Walk(this.index, (m) => this.effectsOf(m));
+      if (use.startsWith('#')) walk.unit(module, Number(use.slice(1)));
+      else walk.use(module, use);
+      found = [...walk.parts];
+      byUse.set(use, found);
+    }
+    return found;
   }
 
   /** For each unit of a module, the top-level statements that mention a name it declares (they may change it). */
@@ -100,16 +147,6 @@ class Walk {
     private readonly index: CodeIndex,
     private readonly effectsOf: (module: string) => Map<number, number[]>,
   ) {}
-
-  function(module: string, fact: FunctionFact, part: string): void {
-    for (const use of fact.uses) this.use(module, use);
-    if (fact.enclosing) this.unit(module, fact.unit);
-    if (fact.checks !== undefined && part === 'materialize') {
-      this.parts.set('checks', `code ${fact.checks.hash}`);
-      for (const use of fact.checks.uses) this.use(module, use);
-      if (fact.checks.enclosing) this.unit(module, fact.unit);
-    }
-  }
 
   private once(key: string): boolean {
     if (this.seen.has(key)) return false;
@@ -185,28 +222,50 @@ class Walk {
   }
 }
 
-/** Folds the parts of the files with most parts into one part per file until few enough remain. */
-function fold(parts: Map<string, string>): Record<string, string> {
-  if (parts.size > MAX_PARTS) {
-    const byFile = new Map<string, string[]>();
-    for (const key of parts.keys()) {
-      const colon = key.lastIndexOf(':');
-      if (colon <= 0 || key.startsWith('package ')) continue;
-      const file = key.slice(0, colon);
-      byFile.set(file, [...(byFile.get(file) ?? []), key]);
-    }
-    const files = [...byFile].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
-    let size = parts.size;
-    for (const [file, keys] of files) {
-      if (size <= MAX_PARTS) break;
-      const content = keys
-        .sort()
-        .map((k) => `${k}=${parts.get(k)}`)
-        .join('\n');
-      for (const key of keys) parts.delete(key);
-      parts.set(file, `module ${partHash(content)}`);
-      size = parts.size;
+/**
+ * Where a function's text occurs several times, the places written beside its label (the
+ * asset's `key: '…'`) if any; else all of them (counting too much is safe, too little is not).
+ */
+function narrow(found: Located | undefined, label: string | undefined): Place[] {
+  if (found === undefined) return [];
+  if (found.all.length < 2 || label === undefined) return found.all;
+  if (found.byLabel === undefined) {
+    found.byLabel = new Map();
+    for (const place of found.all) {
+      if (place.fact.label === undefined) continue;
+      const list = found.byLabel.get(place.fact.label);
+      if (list === undefined) found.byLabel.set(place.fact.label, [place]);
+      else list.push(place);
     }
   }
-  return Object.fromEntries([...parts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return found.byLabel.get(label) ?? found.all;
+}
+
+/** Folds the parts of the files with most parts into one part per file until few enough remain. */
+function fold(parts: Map<string, string>): Record<string, string> {
+  if (parts.size > MAX_PARTS) foldFiles(parts);
+  // In the order found (the roots first): the version sorts them, a record's order is moot.
+  return Object.fromEntries(parts);
+}
+
+function foldFiles(parts: Map<string, string>): void {
+  const byFile = new Map<string, string[]>();
+  for (const key of parts.keys()) {
+    const colon = key.lastIndexOf(':');
+    if (colon <= 0 || key.startsWith('package ')) continue;
+    const file = key.slice(0, colon);
+    byFile.set(file, [...(byFile.get(file) ?? []), key]);
+  }
+  const files = [...byFile].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+  let size = parts.size;
+  for (const [file, keys] of files) {
+    if (size <= MAX_PARTS) break;
+    const content = keys
+      .sort()
+      .map((k) => `${k}=${parts.get(k)}`)
+      .join('\n');
+    for (const key of keys) parts.delete(key);
+    parts.set(file, `module ${partHash(content)}`);
+    size = parts.size;
+  }
 }

@@ -33,6 +33,11 @@ export interface ImportFact {
 export type ExportFact = { local: string } | ImportFact;
 
 export interface FunctionFact {
+  /** Where its text (what `fn.toString()` returns) is in the module: `code.slice(start, end)`. */
+  start: number;
+  end: number;
+  /** A hash of that text. */
+  hash: string;
   /** The top-level unit it sits in. */
   unit: number;
   uses: Use[];
@@ -40,6 +45,11 @@ export interface FunctionFact {
   enclosing?: true;
   /** A `materialize` written beside `checks` in one object literal: that list's code. */
   checks?: { hash: string; uses: Use[]; enclosing?: true };
+  /**
+   * The string literal written beside it in one object literal: the `key` of a
+   * `materialize`, the `name` of a check's `evaluate`. Tells apart functions of equal text.
+   */
+  label?: string;
 }
 
 export interface ModuleFacts {
@@ -50,8 +60,8 @@ export interface ModuleFacts {
   exports: Record<string, ExportFact>;
   /** Modules re-exported whole (`export * from`). */
   stars: string[];
-  /** Functions by `functionKey` of their text. */
-  functions: Record<string, FunctionFact[]>;
+  /** Every function, in source order. */
+  functions: FunctionFact[];
 }
 
 export interface FactsOptions {
@@ -91,7 +101,7 @@ export function moduleFacts(code: string, parse: Parse, options: FactsOptions = 
     imports: {},
     exports: {},
     stars: [],
-    functions: {},
+    functions: [],
   };
   const ranges: Array<[number, number]> = [];
   let statements = 0;
@@ -184,8 +194,16 @@ export function moduleFacts(code: string, parse: Parse, options: FactsOptions = 
     const unit = unitAt(ranges, found.node.start);
     if (unit === undefined) continue;
     const { uses, enclosing } = context.uses(found.node.start, found.node.end);
-    const fact: FunctionFact = { unit, uses };
+    const text = code.slice(found.start, found.node.end);
+    const fact: FunctionFact = {
+      start: found.start,
+      end: found.node.end,
+      hash: partHash(text),
+      unit,
+      uses,
+    };
     if (enclosing) fact.enclosing = true;
+    if (found.label !== undefined) fact.label = found.label;
     if (found.checks !== undefined) {
       const checks = context.uses(found.checks.start, found.checks.end);
       fact.checks = {
@@ -194,20 +212,18 @@ export function moduleFacts(code: string, parse: Parse, options: FactsOptions = 
         ...(checks.enclosing ? { enclosing: true as const } : {}),
       };
     }
-    const key = functionKey(found.text);
-    const list = own(facts.functions, key);
-    if (list === undefined) facts.functions[key] = [fact];
-    else list.push(fact);
+    facts.functions.push(fact);
   }
   return facts;
 }
 
 interface FoundFunction {
   node: AnyNode;
-  /** What `fn.toString()` returns for it. */
-  text: string;
+  /** Where what `fn.toString()` returns for it starts (a method's text starts at its name). */
+  start: number;
   /** The `checks` property beside a `materialize` property. */
   checks?: AnyNode;
+  label?: string;
 }
 
 class Context {
@@ -283,24 +299,26 @@ class Context {
   }
 
   private functionAt(node: AnyNode, parent: AnyNode | undefined, grand: AnyNode | undefined) {
-    let text = this.code.slice(node.start, node.end);
+    let start = node.start;
     if (parent?.type === 'Property' && (parent.method || parent.kind !== 'init')) {
-      text = this.code.slice(parent.start, node.end);
+      start = parent.start;
     } else if (parent?.type === 'MethodDefinition') {
-      text = this.code.slice(parent.start, node.end).replace(/^static\s+/, '');
+      const leading = /^static\s+/.exec(this.code.slice(parent.start, parent.start + 12));
+      start = parent.start + (parent.static && leading ? leading[0].length : 0);
     }
-    const result: FoundFunction = { node, text };
-    if (
-      parent?.type === 'Property' &&
-      parent.value === node &&
-      !parent.computed &&
-      keyName(parent.key) === 'materialize' &&
-      grand?.type === 'ObjectExpression'
-    ) {
-      for (const p of grand.properties) {
-        if (p.type === 'Property' && !p.computed && keyName(p.key) === 'checks')
-          result.checks = p.value;
-      }
+    const result: FoundFunction = { node, start };
+    if (parent?.type !== 'Property' || parent.value !== node || parent.computed) return result;
+    if (grand?.type !== 'ObjectExpression') return result;
+    // `materialize` beside `key: '…'` and `checks`, `evaluate` beside `name: '…'`.
+    const own = keyName(parent.key);
+    const labelKey = own === 'materialize' ? 'key' : own === 'evaluate' ? 'name' : undefined;
+    if (labelKey === undefined) return result;
+    for (const p of grand.properties) {
+      if (p.type !== 'Property' || p.computed) continue;
+      const name = keyName(p.key);
+      if (name === 'checks' && own === 'materialize') result.checks = p.value;
+      if (name === labelKey && p.value.type === 'Literal' && typeof p.value.value === 'string')
+        result.label = p.value.value;
     }
     return result;
   }

@@ -59,7 +59,9 @@ function partsOf(fixture: Fixture, file: string, key: string): Record<string, st
     return { package: name, version: fixture.packages?.[name] ?? 'unresolved' };
   };
   const graph = new CodeGraph({ modules, resolve });
-  return graph.parts([{ part: 'materialize', text: rootText(fixture.modules[file]!, key) }]);
+  return graph.parts([
+    { part: 'materialize', text: rootText(fixture.modules[file]!, key), label: key },
+  ]);
 }
 
 /** The keys of the parts whose value differs between two fixtures. */
@@ -286,6 +288,22 @@ describe('code parts', () => {
     const option = { modules: { 'c.mjs': base.modules['c.mjs'].replace('max: 3', 'max: 4') } };
     expect(changed(base, limit, 'c.mjs', 'a')).toEqual(['c.ts:MAX']);
     expect(changed(base, option, 'c.mjs', 'a')).toEqual(['checks']);
+  });
+
+  it('tells apart functions of equal text by the key written beside them, else counts every place', () => {
+    const twins = (one: string, two: string, three = '') => ({
+      modules: {
+        'one.mjs': `const LIMIT = ${one};\nexport const a = { key: "one", materialize: () => LIMIT };`,
+        'two.mjs': `const LIMIT = ${two};\nexport const b = { key: "two", materialize: () => LIMIT };`,
+        'three.mjs': `const LIMIT = 9${three};\nexport const c = { key: computed(), materialize: () => LIMIT };`,
+      },
+    });
+    expect(changed(twins('1', '2'), twins('1', '3'), 'one.mjs', 'one')).toEqual([]);
+    expect(changed(twins('1', '2'), twins('1', '3'), 'two.mjs', 'two')).toEqual(['two.ts:LIMIT']);
+    // The place without a key could be either asset's function: it counts for both.
+    expect(changed(twins('1', '2'), twins('1', '2', '9'), 'one.mjs', 'one')).toEqual([
+      'three.ts:LIMIT',
+    ]);
   });
 
   it('hashes generated import.meta helpers by name, so moving the project changes nothing', () => {

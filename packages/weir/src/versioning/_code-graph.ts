@@ -51,6 +51,7 @@ interface Place {
 interface Located {
   all: Place[];
   byLabel?: Map<string, Place[]>;
+  unlabelled?: Place[];
 }
 
 /** Parts beyond this many are folded into one part per file (most parts first). */
@@ -223,22 +224,27 @@ class Walk {
 }
 
 /**
- * Where a function's text occurs several times, the places written beside its label (the
- * asset's `key: '…'`) if any; else all of them (counting too much is safe, too little is not).
+ * Where a function's text occurs several times: the places written beside its label (the
+ * asset's `key: '…'`) and those with no label (the function may be either); when none is,
+ * all of them. Counting too much is safe, too little is not: only a place labelled with
+ * another key (another asset's spec) is left out.
  */
 function narrow(found: Located | undefined, label: string | undefined): Place[] {
   if (found === undefined) return [];
   if (found.all.length < 2 || label === undefined) return found.all;
   if (found.byLabel === undefined) {
     found.byLabel = new Map();
+    const unlabelled = found.all.filter((p) => p.fact.label === undefined);
     for (const place of found.all) {
       if (place.fact.label === undefined) continue;
-      const list = found.byLabel.get(place.fact.label);
-      if (list === undefined) found.byLabel.set(place.fact.label, [place]);
-      else list.push(place);
+      const list = found.byLabel.get(place.fact.label) ?? [...unlabelled];
+      list.push(place);
+      found.byLabel.set(place.fact.label, list);
     }
+    found.unlabelled = unlabelled;
   }
-  return found.byLabel.get(label) ?? found.all;
+  const matching = found.byLabel.get(label) ?? found.unlabelled ?? [];
+  return matching.length > 0 ? matching : found.all;
 }
 
 /** Folds the parts of the files with most parts into one part per file until few enough remain. */

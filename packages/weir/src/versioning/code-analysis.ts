@@ -34,10 +34,14 @@ export interface CodeAnalyser {
   facts(code: string, options?: FactsOptions): ModuleFacts;
 }
 
-/** Loads the parser (acorn) and returns the analyser. */
-export async function loadCodeAnalyser(): Promise<CodeAnalyser> {
-  const acorn = await import('acorn');
-  const parse = (code: string): Program =>
-    acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
-  return { parse, facts: (code, options) => moduleFacts(code, parse, options) };
+let loading: Promise<CodeAnalyser> | undefined;
+
+/** Loads the parser (acorn) once and returns the analyser. */
+export function loadCodeAnalyser(): Promise<CodeAnalyser> {
+  loading ??= import('acorn').then((acorn) => {
+    const parse = (code: string): Program =>
+      acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+    return { parse, facts: (code, options) => moduleFacts(code, parse, options) };
+  });
+  return loading;
 }

@@ -306,6 +306,24 @@ describe('code parts', () => {
     ]);
   });
 
+  it('finds a materialize written as a method, or as a function declared elsewhere', () => {
+    const at = (n: string) => ({
+      modules: {
+        'm.mjs': `const N = ${n};\nfunction build() { return N; }\nexport const a = { key: "a", materialize() { return N + 1; } };\nexport const b = { key: "b", materialize: build };`,
+      },
+    });
+    expect(changed(at('1'), at('2'), 'm.mjs', 'a')).toEqual(['m.ts:N']);
+    const graph = (n: string) => {
+      const code = at(n).modules['m.mjs'];
+      const modules = new Map([['m.mjs', { label: 'm.ts', facts: analyser.facts(code), code }]]);
+      return new CodeGraph({ modules, resolve: () => ({ ignore: true }) }).parts([
+        { part: 'materialize', text: 'function build() { return N; }', label: 'b' },
+      ]);
+    };
+    expect(graph('1')['m.ts:N']).not.toBe(graph('2')['m.ts:N']);
+    expect(graph('1').materialize).toMatch(/^function /);
+  });
+
   it('hashes generated import.meta helpers by name, so moving the project changes nothing', () => {
     const at = (path: string) => ({
       modules: {

@@ -10,7 +10,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', testing: 'src/testing.ts', cli: 'src/cli/bin.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    testing: 'src/testing.ts',
+    cli: 'src/cli/bin.ts',
+    worker: 'src/cli/worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -8,6 +8,7 @@
  * @module weir
  */
 
+export type { ArtefactStore, StoredArtefact } from './artefacts/index.js';
 export {
   type BoundsCheckOptions,
   type BuiltinCheckOptions,

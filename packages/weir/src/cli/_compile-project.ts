@@ -3,12 +3,22 @@
  * bundling across files, so no renaming of clashing top-level names: an asset's function
  * text, and so its code version, depends only on its own file). Relative imports of other
  * project files point at their compiled siblings; packages stay ordinary imports; JSON and
- * other non-code imports are inlined; variables esbuild renamed get their own names back. Every build goes to a fresh folder renamed into place,
- * so a concurrent reader sees a whole build or none.
+ * other non-code imports are inlined; variables esbuild renamed get their own names back.
+ * Every build goes to a fresh folder renamed into place, so a concurrent reader sees a whole
+ * build or none.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { isAlive } from '../artefacts/index.js';
 import { EnvironmentError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { loadCodeAnalyser } from '../versioning/index.js';
@@ -134,8 +144,15 @@ export async function compileProject(
         .join('\n'),
     ).slice(0, 12);
     const folder = join(cacheDir, `${prefix}${buildHash}`);
-    rmSync(folder, { recursive: true, force: true });
-    renameSync(temp, folder);
+    // A folder of this name holds a whole build of the same inputs (builds are renamed into
+    // place): another process made it first, and may be importing from it now.
+    if (!existsSync(folder)) {
+      try {
+        renameSync(temp, folder);
+      } catch (error) {
+        if (!existsSync(folder)) throw error;
+      }
+    }
     removeOldBuilds(cacheDir, prefix, [folder, keep]);
     const files = sources.map((source) => ({ source, output: join(folder, outputOf(source)) }));
     return { entry: join(folder, outputOf(path)), inputs, files };
@@ -162,7 +179,10 @@ async function withOwnNames(
   return `${code}//# sourceMappingURL=data:application/json;base64,${inline}\n`;
 }
 
-/** Keeps the new build and the one before it (a process may still be importing from it). */
+/**
+ * Keeps the new build and the one before it (a process may still be importing from it), and
+ * the builds in progress of live processes.
+ */
 function removeOldBuilds(
   cacheDir: string,
   prefix: string,
@@ -170,11 +190,10 @@ function removeOldBuilds(
 ): void {
   for (const name of readdirSync(cacheDir)) {
     const full = join(cacheDir, name);
-    if (
-      !name.startsWith(prefix) ||
-      keep.some((k) => k !== undefined && (k === full || k.startsWith(full + sep)))
-    )
-      continue;
+    if (!name.startsWith(prefix)) continue;
+    if (keep.some((k) => k !== undefined && (k === full || k.startsWith(full + sep)))) continue;
+    const building = /-tmp-(\d+)-/.exec(name.slice(prefix.length - 1));
+    if (building !== null && isAlive(Number(building[1]))) continue;
     rmSync(full, { recursive: true, force: true });
   }
 }

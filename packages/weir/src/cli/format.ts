@@ -9,15 +9,27 @@ export interface Output {
   err(text: string): void;
   readonly color: boolean;
   readonly tty: boolean;
+  /** The terminal's width, for lines redrawn in place. */
+  readonly columns?: number;
 }
 
-export function processOutput(): Output {
-  const tty = Boolean(process.stdout.isTTY);
+/**
+ * The process's stdout and stderr; a worker thread passes the terminal's properties, which
+ * its own streams do not have.
+ */
+export function processOutput(
+  terminal: { tty: boolean; errTty: boolean; columns: number } = {
+    tty: Boolean(process.stdout.isTTY),
+    errTty: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns ?? 100,
+  },
+): Output {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-    color: tty && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
-    tty,
+    color: terminal.tty && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    tty: terminal.tty,
+    columns: terminal.columns,
   };
 }
 

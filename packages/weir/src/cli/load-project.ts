@@ -14,13 +14,9 @@ import { sha256 } from '../hash.js';
 import { loadCodeAnalyser } from '../versioning/index.js';
 import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
+import { findProjectFile } from './_find-project.js';
 
-export const PROJECT_FILES = [
-  'weir.config.ts',
-  'weir.config.mts',
-  'weir.config.js',
-  'weir.config.mjs',
-];
+export { findProjectFile, PROJECT_FILES } from './_find-project.js';
 
 export interface LoadedProject {
   project: ProjectDefinition;
@@ -38,47 +34,9 @@ interface CacheEntry {
   files: CompiledFile[];
 }
 
-/** Finds the project file: `explicit` (a file or a folder holding one), else walking up from `cwd`. */
-export function findProjectFile(cwd: string, explicit?: string): string {
-  if (explicit !== undefined) {
-    const path = resolve(cwd, explicit);
-    if (existsSync(path) && statSync(path).isFile()) return path;
-    const inside = PROJECT_FILES.map((name) => join(path, name)).find((p) => existsSync(p));
-    if (inside !== undefined) return inside;
-    throw new EnvironmentError('E_PROJECT_NOT_FOUND', `no project at ${path}`, {
-      hint: `--project takes a project file or a folder holding one of ${PROJECT_FILES.join(', ')}`,
-    });
-  }
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const found = PROJECT_FILES.map((name) => join(dir, name)).find((p) => existsSync(p));
-    if (found !== undefined) return found;
-    if (dirname(dir) === dir) break;
-  }
-  throw new EnvironmentError(
-    'E_PROJECT_NOT_FOUND',
-    `no weir.config.ts in ${resolve(cwd)} or any folder above it`,
-    {
-      hint: 'run weir inside a project, or pass --project PATH',
-    },
-  );
-}
-
-export interface LoadOptions {
-  /**
-   * Called with the project folder once it is found, before any project code runs: the
-   * `weir` process moves there, so relative paths in user code name project files.
-   */
-  onFound?: (root: string) => void;
-}
-
-export async function loadProject(
-  cwd: string,
-  explicit?: string,
-  options: LoadOptions = {},
-): Promise<LoadedProject> {
+export async function loadProject(cwd: string, explicit?: string): Promise<LoadedProject> {
   const path = findProjectFile(cwd, explicit);
   const root = dirname(path);
-  options.onFound?.(root);
   const cacheDir = join(root, '.weir', 'cache');
   const { module, files } = await importProjectModule(path, cacheDir);
   const project = (module as { default?: unknown }).default;

@@ -6,7 +6,13 @@
 import { parseArgs } from 'node:util';
 import { didYouMean, EnvironmentError, WeirError } from '../errors.js';
 import { WEIR_VERSION } from '../version.js';
-import { type Command, createContext, GLOBAL_OPTIONS, type OptionValue } from './command.js';
+import {
+  type Command,
+  type ContextOptions,
+  createContext,
+  GLOBAL_OPTIONS,
+  type OptionValue,
+} from './command.js';
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
@@ -36,8 +42,8 @@ export interface MainOptions {
   output?: Output;
   cwd?: string;
   signal?: AbortSignal;
-  /** Called with the project folder when a command finds it, before project code runs. */
-  onProjectFound?: (root: string) => void;
+  /** Runs and backfills the command works on, as they start and end (for a supervisor). */
+  onActivity?: ContextOptions['onActivity'];
 }
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
@@ -86,15 +92,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       output.out(usage(command.name));
       return 0;
     }
-    const ctx = createContext(
-      parsed.positionals,
-      parsed.values as Record<string, OptionValue>,
+    const ctx = createContext({
+      positionals: parsed.positionals,
+      values: parsed.values as Record<string, OptionValue>,
       output,
-      options.cwd ?? process.cwd(),
-      options.signal ?? new AbortController().signal,
+      cwd: options.cwd ?? process.cwd(),
+      signal: options.signal ?? new AbortController().signal,
       cleanups,
-      options.onProjectFound ? { onFound: options.onProjectFound } : {},
-    );
+      ...(options.onActivity === undefined ? {} : { onActivity: options.onActivity }),
+    });
     return await command.run(ctx);
   } catch (error) {
     reportError(error, output, verbose);

@@ -6,9 +6,10 @@
 import type { ArtefactStore } from '../artefacts/index.js';
 import type { PartitionSpace } from '../definitions/index.js';
 import type { AssetGraph, AssetNode } from '../graph/index.js';
-import type { EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
+import type { EventLog, LeaseHolder, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { configHashOf } from '../versioning/index.js';
+import { PlanBasis } from './_plan-basis.js';
 import type { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
 import type { StepUnit } from './_units.js';
@@ -35,6 +36,10 @@ export interface RunContextOptions {
   onLog?: (assetKey: string, entry: LogEntry) => void;
   /** The partition space of each partitioned asset, as planned. */
   spaces?: ReadonlyMap<string, PartitionSpace>;
+  /** What the run planned from (the newest materializations); none known when omitted. */
+  basis?: PlanBasis;
+  /** This process, as the holder of the run's leases. */
+  holder?: LeaseHolder;
 }
 
 export class RunContext {
@@ -46,6 +51,8 @@ export class RunContext {
   readonly versions: VersionBook;
   readonly signal: AbortSignal;
   readonly spaces: ReadonlyMap<string, PartitionSpace>;
+  readonly basis: PlanBasis;
+  readonly holder: LeaseHolder;
   readonly onLog: (assetKey: string, entry: LogEntry) => void;
   private readonly onEvent: (event: StoredEvent) => void;
   private readonly cache = new Map<string, Uint8Array>();
@@ -60,6 +67,8 @@ export class RunContext {
     this.versions = options.versions;
     this.signal = options.signal;
     this.spaces = options.spaces ?? new Map();
+    this.basis = options.basis ?? new PlanBasis(new Map(), { spaces: new Map(), rows: new Map() });
+    this.holder = options.holder ?? { runId: options.runId, host: '', pid: process.pid };
     this.onEvent = options.onEvent ?? (() => {});
     this.onLog = options.onLog ?? (() => {});
   }
@@ -76,8 +85,13 @@ export class RunContext {
 
   async record(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
     const stored = await this.eventLog.append(events);
-    for (const event of stored) this.onEvent(event);
+    this.emit(stored);
     return stored;
+  }
+
+  /** Hands events recorded by other means (a unit's claim) to whoever watches the run. */
+  emit(events: readonly StoredEvent[]): void {
+    for (const event of events) this.onEvent(event);
   }
 
   configHash(node: AssetNode): string {

@@ -35,6 +35,7 @@ export {
   type WhyReport,
 } from './queries.js';
 export { type ReadStateOptions, readState, type StateSnapshot } from './read-state.js';
+export { closeRun } from './recovery.js';
 export {
   type MaterializeOptions,
   materialize,

@@ -33,7 +33,7 @@ export interface PartitionRequest {
 }
 
 /** The partition space of each partitioned asset among `keys`: time windows as of `now`, dynamic keys from the log. */
-async function resolveSpaces(
+export async function resolveSpaces(
   graph: AssetGraph,
   eventLog: EventLog,
   keys: Iterable<string>,

@@ -15,7 +15,13 @@ import {
 } from '../../execution/index.js';
 import type { BackfillRecord, EventLog } from '../../storage/index.js';
 import { describeRequest, PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
-import { type Command, type CommandContext, positiveInteger, stringOption } from '../command.js';
+import {
+  type Command,
+  type CommandContext,
+  positiveInteger,
+  reportingRuns,
+  stringOption,
+} from '../command.js';
 import { formatDuration, formatTime, json, paint, table, withClock } from '../format.js';
 import { Progress } from '../progress.js';
 import { renderRun, runJson } from './materialize.js';
@@ -115,6 +121,7 @@ async function run(
   let backfillId = resume;
   const onRequested = (record: BackfillRecord) => {
     backfillId = record.backfillId;
+    ctx.report({ backfill: record.backfillId });
     const asked = record.requested.request;
     const line = `${resume === undefined ? 'Backfill' : 'Resuming backfill'} ${record.backfillId}: ${asked.selection}, partitions ${describeRequest(asked)}${asked.force ? ' (forced)' : ''}; ${record.requested.requestedPartitions} partition${record.requested.requestedPartitions === 1 ? '' : 's'} asked for`;
     // With --json, stdout holds only the result; the id still shows, for Ctrl-C and --cancel.
@@ -127,7 +134,8 @@ async function run(
     ...withClock(),
     signal: ctx.signal,
     onRequested,
-    ...(progress ? { onEvent: progress.onEvent, onLog: progress.onLog } : {}),
+    onEvent: reportingRuns(ctx, progress?.onEvent),
+    ...(progress ? { onLog: progress.onLog } : {}),
   };
   let result: BackfillResult;
   try {

@@ -252,8 +252,10 @@ function renderProvenance(report: WhyReport, output: Output): string[] {
   }
   if (event === undefined) return [paint(output, 'gray', 'no materialization yet')];
   if (event.type === 'asset:observed') {
+    // Id 0: observed by this read; `materialize` records it.
+    const recorded = event.id === 0 ? 'observed now, not recorded yet' : `event ${event.id}`;
     return [
-      `current observation (event ${event.id}, ${formatTime(event.timestamp)}):`,
+      `current observation (${recorded}, ${formatTime(event.timestamp)}):`,
       `  data version  ${event.observation.dataVersion}`,
     ];
   }

@@ -12,11 +12,15 @@ import type {
   BackfillRecord,
   EventLog,
   EventQuery,
+  Lease,
   PartitionStates,
   RunRecord,
+  StepStart,
+  StepStartResult,
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
 import { assetRecords } from './_asset-records.js';
+import { LeaseTable } from './_leases.js';
 import { migrate } from './_migrations.js';
 import { PartitionStateReader } from './_partition-states.js';
 import {
@@ -61,6 +65,8 @@ export class SqliteEventLog implements EventLog {
   private readonly finishBackfill: Database.Statement;
   private readonly partitionStateReader: PartitionStateReader;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
+  private readonly leaseTable: LeaseTable;
+  private readonly startAll: Database.Transaction<(start: StepStart) => StepStartResult>;
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
     this.path = path;
@@ -185,6 +191,13 @@ export class SqliteEventLog implements EventLog {
     this.appendAll = db.transaction((events: readonly WeirEvent[]) =>
       events.map((event) => this.insert(event)),
     );
+    this.leaseTable = new LeaseTable(db);
+    this.startAll = db.transaction((start: StepStart): StepStartResult => {
+      const refusal = this.leaseTable.refusal(start);
+      if (refusal !== undefined) return refusal;
+      const taking = (start.takeOver ?? []).flatMap((dead) => dead.events);
+      return { status: 'started', events: [...taking, ...start.events].map((e) => this.insert(e)) };
+    });
   }
 
   private insert(event: WeirEvent): StoredEvent {
@@ -204,6 +217,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   private index(event: StoredEvent): void {
+    this.leaseTable.index(event);
     switch (event.type) {
       case 'asset:materialized': {
         const { materialization: m, assetKey, partition, id } = event;
@@ -344,6 +358,19 @@ export class SqliteEventLog implements EventLog {
     return this.appendAll(events);
   }
 
+  async startSteps(start: StepStart): Promise<StepStartResult> {
+    // Immediate: the checks and the writes see one state, with no lock upgrade to race for.
+    return this.startAll.immediate(start);
+  }
+
+  async leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]> {
+    return this.leaseTable.leases(assetKey, partitions);
+  }
+
+  async renewLeases(runId: string, at: number): Promise<void> {
+    this.leaseTable.renewLeases(runId, at);
+  }
+
   async latest(assetKeys?: readonly string[]): Promise<AssetRecord[]> {
     if (assetKeys === undefined) {
       // Through the partial index of unpartitioned rows (there may be millions of partition
@@ -456,7 +483,7 @@ export class SqliteEventLog implements EventLog {
     this.db.transaction(() => {
       this.db.exec(
         `DELETE FROM asset_state; DELETE FROM runs; DELETE FROM check_latest;
-         DELETE FROM dynamic_partitions; DELETE FROM backfills;`,
+         DELETE FROM dynamic_partitions; DELETE FROM backfills; DELETE FROM leases;`,
       );
       // Pages, not one cursor: SQLite cannot write while a statement is still reading.
       const page = this.db.prepare(

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
-import { loadCodeAnalyser } from '../versioning/index.js';
+import { warmCodeAnalyser } from '../versioning/index.js';
 import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
 import { findProjectFile } from './_find-project.js';
@@ -67,8 +67,9 @@ async function importProjectModule(
   let entry = cached !== undefined && isCurrent(cached) ? cached : undefined;
   if (entry === undefined) {
     mkdirSync(cacheDir, { recursive: true });
-    // The new files will be analysed for code versions: load the parser while esbuild works.
-    void loadCodeAnalyser();
+    // The new files will be analysed for code versions: ready the parser while esbuild works.
+    // (A failure here shows where the parser is used.)
+    warmCodeAnalyser().catch(() => undefined);
     const compiled = await compileProject(path, cacheDir, cached?.output);
     entry = { output: compiled.entry, inputs: compiled.inputs, files: compiled.files };
     // A file saved during the build: use this build now, but do not cache it.

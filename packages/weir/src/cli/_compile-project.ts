@@ -45,6 +45,8 @@ export async function compileProject(
   path: string,
   cacheDir: string,
   keep: string | undefined,
+  /** Called once the first file is being compiled: this thread waits for esbuild then. */
+  whileWaiting?: () => void,
 ): Promise<CompiledProject> {
   const { build } = await import('esbuild');
   const root = dirname(path);
@@ -74,7 +76,7 @@ export async function compileProject(
       compiled.add(file);
       sources.push(file);
       const outfile = join(temp, outputOf(file));
-      const result = await build({
+      const building = build({
         entryPoints: [file],
         outfile,
         bundle: true,
@@ -125,7 +127,9 @@ export async function compileProject(
             },
           },
         ],
-      }).catch((error: unknown) => {
+      });
+      if (sources.length === 1) whileWaiting?.();
+      const result = await building.catch((error: unknown) => {
         throw compileError(path, error);
       });
       mkdirSync(dirname(outfile), { recursive: true });

@@ -67,10 +67,11 @@ async function importProjectModule(
   let entry = cached !== undefined && isCurrent(cached) ? cached : undefined;
   if (entry === undefined) {
     mkdirSync(cacheDir, { recursive: true });
-    // The new files will be analysed for code versions: ready the parser while esbuild works.
-    // (A failure here shows where the parser is used.)
-    warmCodeAnalyser().catch(() => undefined);
-    const compiled = await compileProject(path, cacheDir, cached?.output);
+    // The new files will be analysed for code versions: ready the parser while esbuild works
+    // (a failure here shows where the parser is used).
+    const compiled = await compileProject(path, cacheDir, cached?.output, () => {
+      warmCodeAnalyser().catch(() => undefined);
+    });
     entry = { output: compiled.entry, inputs: compiled.inputs, files: compiled.files };
     // A file saved during the build: use this build now, but do not cache it.
     if (compiled.inputs.every(unchangedSince)) {

@@ -3,8 +3,9 @@
  * bundling across files, so no renaming of clashing top-level names: an asset's function
  * text, and so its code version, depends only on its own file). Relative imports of other
  * project files point at their compiled siblings; packages stay ordinary imports; JSON and
- * other non-code imports are inlined. Every build goes to a fresh folder renamed into place,
- * so a concurrent reader sees a whole build or none.
+ * other non-code imports are inlined; variables esbuild renamed get their own names back.
+ * Every build goes to a fresh folder renamed into place, so a concurrent reader sees a whole
+ * build or none.
  */
 import {
   existsSync,
@@ -20,13 +21,22 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { isAlive } from '../artefacts/index.js';
 import { EnvironmentError } from '../errors.js';
 import { sha256 } from '../hash.js';
+import { loadCodeAnalyser } from '../versioning/index.js';
 import { rewriteImportMeta } from './_import-meta.js';
+import { restoreNames, type SourceMapJson } from './_restore-names.js';
 
 export interface CompiledProject {
   /** The compiled entry file. */
   entry: string;
   /** Every input with its stat taken before it was read. */
   inputs: Array<{ path: string; mtimeMs: number; size: number }>;
+  /** Each compiled project file: its source and where it was compiled to. */
+  files: CompiledFile[];
+}
+
+export interface CompiledFile {
+  source: string;
+  output: string;
 }
 
 const CODE = /\.[cm]?[jt]sx?$/;
@@ -35,6 +45,8 @@ export async function compileProject(
   path: string,
   cacheDir: string,
   keep: string | undefined,
+  /** Called once the first file is being compiled: this thread waits for esbuild then. */
+  whileWaiting?: () => void,
 ): Promise<CompiledProject> {
   const { build } = await import('esbuild');
   const root = dirname(path);
@@ -56,13 +68,15 @@ export async function compileProject(
   };
   const pending = [path];
   const compiled = new Set<string>();
+  const sources: string[] = [];
   try {
     while (pending.length > 0) {
       const file = pending.pop()!;
       if (compiled.has(file)) continue;
       compiled.add(file);
+      sources.push(file);
       const outfile = join(temp, outputOf(file));
-      const result = await build({
+      const building = build({
         entryPoints: [file],
         outfile,
         bundle: true,
@@ -72,7 +86,7 @@ export async function compileProject(
         platform: 'node',
         target: 'node20',
         packages: 'external',
-        sourcemap: 'inline',
+        sourcemap: 'external',
         logLevel: 'silent',
         plugins: [
           {
@@ -113,11 +127,13 @@ export async function compileProject(
             },
           },
         ],
-      }).catch((error: unknown) => {
+      });
+      if (sources.length === 1) whileWaiting?.();
+      const result = await building.catch((error: unknown) => {
         throw compileError(path, error);
       });
       mkdirSync(dirname(outfile), { recursive: true });
-      writeFileSync(outfile, result.outputFiles![0]!.contents);
+      writeFileSync(outfile, await withOwnNames(result.outputFiles!));
       const cwd = process.cwd();
       for (const input of Object.keys(result.metafile.inputs).map((i) => resolve(cwd, i))) {
         if (CODE.test(input) || inputs.some((known) => known.path === input)) continue;
@@ -142,10 +158,29 @@ export async function compileProject(
       }
     }
     removeOldBuilds(cacheDir, prefix, [folder, keep]);
-    return { entry: join(folder, outputOf(path)), inputs };
+    const files = sources.map((source) => ({ source, output: join(folder, outputOf(source)) }));
+    return { entry: join(folder, outputOf(path)), inputs, files };
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The compiled file with the user's own variable names (see `_restore-names.ts`) and its
+ * source map inline, so stacks name the user's files and lines.
+ */
+async function withOwnNames(
+  outputs: ReadonlyArray<{ path: string; text: string }>,
+): Promise<string> {
+  const mapFile = outputs.find((o) => o.path.endsWith('.map'));
+  let code = outputs.find((o) => o !== mapFile)!.text;
+  if (mapFile === undefined) return code;
+  let map = JSON.parse(mapFile.text) as SourceMapJson;
+  if ((map.names?.length ?? 0) > 0) {
+    ({ code, map } = restoreNames(code, map, await loadCodeAnalyser()));
+  }
+  const inline = Buffer.from(JSON.stringify(map)).toString('base64');
+  return `${code}//# sourceMappingURL=data:application/json;base64,${inline}\n`;
 }
 
 /**

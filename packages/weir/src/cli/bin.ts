@@ -4,15 +4,24 @@
  * under a supervisor (supervisor.ts), so Ctrl-C and SIGTERM stop them even while a step
  * blocks its event loop; the others run here, where Ctrl-C cancels (a second exits at once:
  * the event log stays consistent, each event being atomic). Sets the exit code.
+ *
+ * First it moves into the project folder (worker threads cannot change directory, so it is
+ * done here, before anything runs): relative paths in user code such as `data/x.csv` name the
+ * project's files wherever `weir` was started. Paths given on the command line still count
+ * from where it was started (`cwd`).
  */
+import { projectFolderOf } from './_find-project.js';
 import { SUPERVISED, supervise } from './supervisor.js';
 
 // Stacks from user code point at the user's own files, not at the bundle in .weir/cache.
 process.setSourceMapsEnabled(true);
 
 const argv = process.argv.slice(2);
+const cwd = process.cwd();
+const folder = projectFolderOf(argv, cwd);
+if (folder !== undefined) process.chdir(folder);
 if (SUPERVISED.has(argv[0] ?? '') && process.env.WEIR_IN_PROCESS !== '1') {
-  process.exitCode = await supervise(argv, new URL('./worker.js', import.meta.url));
+  process.exitCode = await supervise(argv, new URL('./worker.js', import.meta.url), cwd);
 } else {
   const controller = new AbortController();
   let interrupts = 0;
@@ -24,5 +33,5 @@ if (SUPERVISED.has(argv[0] ?? '') && process.env.WEIR_IN_PROCESS !== '1') {
   });
   process.on('SIGTERM', () => controller.abort());
   const { main } = await import('./main.js');
-  process.exit(await main(argv, { signal: controller.signal }));
+  process.exit(await main(argv, { signal: controller.signal, cwd }));
 }

@@ -1,8 +1,9 @@
 /**
  * @module cli/load-project
- * Finds `weir.config.ts` and loads it without a build step: esbuild bundles the project's
+ * Finds `weir.config.ts` and loads it without a build step: esbuild compiles the project's
  * own files (dependencies stay external imports) into `.weir/cache/`, reused while none of
- * the inputs changed, so a warm start does not start esbuild at all.
+ * the inputs changed, so a warm start does not start esbuild at all. Then derives each
+ * asset's code from the compiled files (see `_code-versions.ts`).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -10,14 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
-import { compileProject } from './_compile-project.js';
+import { warmCodeAnalyser } from '../versioning/index.js';
+import { deriveCodeVersions } from './_code-versions.js';
+import { type CompiledFile, compileProject } from './_compile-project.js';
+import { findProjectFile } from './_find-project.js';
 
-export const PROJECT_FILES = [
-  'weir.config.ts',
-  'weir.config.mts',
-  'weir.config.js',
-  'weir.config.mjs',
-];
+export { findProjectFile, PROJECT_FILES } from './_find-project.js';
 
 export interface LoadedProject {
   project: ProjectDefinition;
@@ -32,38 +31,14 @@ export interface LoadedProject {
 interface CacheEntry {
   output: string;
   inputs: Array<{ path: string; mtimeMs: number; size: number }>;
-}
-
-/** Finds the project file: `explicit` (a file or a folder holding one), else walking up from `cwd`. */
-export function findProjectFile(cwd: string, explicit?: string): string {
-  if (explicit !== undefined) {
-    const path = resolve(cwd, explicit);
-    if (existsSync(path) && statSync(path).isFile()) return path;
-    const inside = PROJECT_FILES.map((name) => join(path, name)).find((p) => existsSync(p));
-    if (inside !== undefined) return inside;
-    throw new EnvironmentError('E_PROJECT_NOT_FOUND', `no project at ${path}`, {
-      hint: `--project takes a project file or a folder holding one of ${PROJECT_FILES.join(', ')}`,
-    });
-  }
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const found = PROJECT_FILES.map((name) => join(dir, name)).find((p) => existsSync(p));
-    if (found !== undefined) return found;
-    if (dirname(dir) === dir) break;
-  }
-  throw new EnvironmentError(
-    'E_PROJECT_NOT_FOUND',
-    `no weir.config.ts in ${resolve(cwd)} or any folder above it`,
-    {
-      hint: 'run weir inside a project, or pass --project PATH',
-    },
-  );
+  files: CompiledFile[];
 }
 
 export async function loadProject(cwd: string, explicit?: string): Promise<LoadedProject> {
   const path = findProjectFile(cwd, explicit);
   const root = dirname(path);
   const cacheDir = join(root, '.weir', 'cache');
-  const module = await importProjectModule(path, cacheDir);
+  const { module, files } = await importProjectModule(path, cacheDir);
   const project = (module as { default?: unknown }).default;
   if (!isProject(project)) {
     throw new EnvironmentError(
@@ -74,27 +49,37 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
       },
     );
   }
+  await deriveCodeVersions(
+    project,
+    root,
+    files,
+    join(cacheDir, `code-facts-${sha256(path).slice(0, 12)}.json`),
+  );
   return { project, path, root, instanceDir: resolve(root, project.instance.dir ?? '.weir') };
 }
 
-async function importProjectModule(path: string, cacheDir: string): Promise<unknown> {
+async function importProjectModule(
+  path: string,
+  cacheDir: string,
+): Promise<{ module: unknown; files: CompiledFile[] }> {
   const manifestPath = join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
   const cached = readManifest(manifestPath);
-  let output = cached !== undefined && isCurrent(cached) ? cached.output : undefined;
-  if (output === undefined) {
+  let entry = cached !== undefined && isCurrent(cached) ? cached : undefined;
+  if (entry === undefined) {
     mkdirSync(cacheDir, { recursive: true });
-    const compiled = await compileProject(path, cacheDir, cached?.output);
-    output = compiled.entry;
+    // The new files will be analysed for code versions: ready the parser while esbuild works
+    // (a failure here shows where the parser is used).
+    const compiled = await compileProject(path, cacheDir, cached?.output, () => {
+      warmCodeAnalyser().catch(() => undefined);
+    });
+    entry = { output: compiled.entry, inputs: compiled.inputs, files: compiled.files };
     // A file saved during the build: use this build now, but do not cache it.
     if (compiled.inputs.every(unchangedSince)) {
-      writeAtomically(
-        manifestPath,
-        JSON.stringify({ output, inputs: compiled.inputs } satisfies CacheEntry),
-      );
+      writeAtomically(manifestPath, JSON.stringify(entry satisfies CacheEntry));
     }
   }
   try {
-    return await import(pathToFileURL(output).href);
+    return { module: await import(pathToFileURL(entry.output).href), files: entry.files };
   } catch (error) {
     throw loadError(path, error);
   }
@@ -149,7 +134,9 @@ function readManifest(manifestPath: string): CacheEntry | undefined {
 }
 
 function isCurrent(entry: CacheEntry): boolean {
-  return existsSync(entry.output) && entry.inputs.every(unchangedSince);
+  return (
+    Array.isArray(entry.files) && existsSync(entry.output) && entry.inputs.every(unchangedSince)
+  );
 }
 
 function unchangedSince(input: CacheEntry['inputs'][number]): boolean {

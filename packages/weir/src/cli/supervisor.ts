@@ -16,9 +16,14 @@ const GRACE_MS = 1_500;
 /** How often a running backfill is looked up for a cancellation from another process. */
 const BACKFILL_POLL_MS = 500;
 
-export async function supervise(argv: readonly string[], workerUrl: URL): Promise<number> {
+export async function supervise(
+  argv: readonly string[],
+  workerUrl: URL,
+  cwd: string,
+): Promise<number> {
   const data: WorkerData = {
     argv: [...argv],
+    cwd,
     stdoutTty: Boolean(process.stdout.isTTY),
     stderrTty: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns ?? 100,

@@ -5,6 +5,8 @@
 
 export interface WorkerData {
   argv: string[];
+  /** Where `weir` was started (the process has moved into the project folder). */
+  cwd: string;
   stdoutTty: boolean;
   stderrTty: boolean;
   columns: number;

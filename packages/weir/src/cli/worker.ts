@@ -21,6 +21,7 @@ port.on('message', (message: SupervisorMessage) => {
 const code = await main(data.argv, {
   output: processOutput({ tty: data.stdoutTty, errTty: data.stderrTty, columns: data.columns }),
   signal: controller.signal,
+  cwd: data.cwd,
   onActivity: (activity) => {
     if (activity.runStarted !== undefined)
       send({ type: 'run-started', runId: activity.runStarted, instanceDir: activity.instanceDir });

@@ -5,6 +5,7 @@
 export * from './asset.js';
 export * from './check.js';
 export * from './context.js';
+export * from './derived-code.js';
 export * from './freshness.js';
 export * from './input.js';
 export type { Jsonified } from './jsonified.js';

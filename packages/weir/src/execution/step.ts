@@ -24,7 +24,7 @@ import type { AssetNode } from '../graph/index.js';
 import type { CheckRecord, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
-import { codeVersionOf } from '../versioning/index.js';
+import { codePartsOf, codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
 import { RunStopped, toErrorInfo } from './_errors.js';
 import { gatherInputs, partitionProvenance } from './_inputs.js';
@@ -258,10 +258,12 @@ async function attemptOnce(
         [...unit.partitions!.indices()].map((i) => partitionProvenance(run, node, unit, i)),
       )
     : [];
+  const codeParts = codePartsOf(definition);
   const outputs = stored.map(({ partition, artefact, encoded }, i): Output => {
     const materialization: Materialization = {
       dataVersion: dataVersion ?? artefact.contentHash,
       codeVersion: codeVersionOf(definition),
+      ...(codeParts === undefined ? {} : { codeParts: { ...codeParts } }),
       inputs: range ? perPartition[i]! : provenance,
       configHash: run.configHash(node),
       artefact: { format: definition.io, ...artefact },

@@ -49,6 +49,12 @@ export interface InputVersion {
 export interface Materialization {
   dataVersion: string;
   codeVersion: string;
+  /**
+   * What a derived code version was made of: each part (`materialize`, a helper such as
+   * `src/phone.ts:normalizePhone`, `package lodash`) with its hash or version, so `why` can
+   * name what changed. Absent for explicit code versions and in logs written before it existed.
+   */
+  codeParts?: Record<string, string>;
   /** Every upstream (inputs and deps), by key. */
   inputs: Record<string, InputVersion>;
   /** Hash of the identities of the resources the asset used. */

@@ -2,27 +2,96 @@
  * @module versioning/code-version
  * Code versions of assets (explicit, or derived from their definition) and config hashes.
  */
-import type { AnyAssetDefinition, ResourceDefinition } from '../definitions/index.js';
+import {
+  type AnyAssetDefinition,
+  type AssetDefinition,
+  derivedCodeOf,
+  type ResourceDefinition,
+} from '../definitions/index.js';
 import { sha256, stableStringify } from '../hash.js';
+import { functionKey } from './_module-facts.js';
 
-const derived = new WeakMap<object, string>();
+interface Derived {
+  /** The loader's finding the version was derived from (undefined: the function source). */
+  found: object | undefined;
+  version: string;
+  /** Computed when first asked for (recording a materialization, `why`), not for status. */
+  parts: () => Readonly<Record<string, string>>;
+}
+
+const derived = new WeakMap<object, Derived>();
 
 /**
- * The code version of an asset: its explicit `codeVersion`, else a hash of how it is
- * stored and of its `materialize` function's source, so editing the code makes it stale.
- * Code the function calls elsewhere is not seen: set `codeVersion` when that matters.
+ * The code version of an asset: its explicit `codeVersion`, else a hash of how it is stored
+ * and of the parts of its code. Loaded by the CLI's project loader, the parts are what its
+ * `materialize` and its checks' `evaluate` can reach in the project's compiled files (see
+ * `codePartsOf`); otherwise (definitions imported directly, as in tests and scripts) they are
+ * the source text of those functions alone.
  */
 export function codeVersionOf(definition: AnyAssetDefinition): string {
   if (definition.kind === 'source') return 'source';
   if (definition.codeVersion !== undefined) return definition.codeVersion;
-  let version = derived.get(definition);
-  if (version === undefined) {
-    version = sha256(
-      `weir-code/1\0${definition.io}\0${definition.materialize.toString()}${partitionEdges(definition)}`,
-    ).slice(0, 16);
-    derived.set(definition, version);
+  return derive(definition).version;
+}
+
+/**
+ * The parts of an asset's derived code version, by name (`materialize`, `check NAME`,
+ * `src/phone.ts:normalizePhone`, `package lodash`), each with a hash or a package version;
+ * recorded with each materialization so that `why` can say what changed. Undefined for
+ * source assets and explicit code versions.
+ */
+export function codePartsOf(
+  definition: AnyAssetDefinition,
+): Readonly<Record<string, string>> | undefined {
+  if (definition.kind === 'source' || definition.codeVersion !== undefined) return undefined;
+  return derive(definition).parts();
+}
+
+function derive(definition: AssetDefinition): Derived {
+  const found = derivedCodeOf(definition);
+  const cached = derived.get(definition);
+  if (cached !== undefined && cached.found === found) return cached;
+  const result = found === undefined ? fromSource(definition) : fromParts(definition, found.parts);
+  derived.set(definition, result);
+  return result;
+}
+
+function fromParts(definition: AssetDefinition, parts: Readonly<Record<string, string>>): Derived {
+  const listed = Object.keys(parts)
+    .sort()
+    .map((key) => `${key}=${parts[key]}`)
+    .join('\n');
+  const version = sha256(`weir-code/2\0${definition.io}\0${listed}${partitionEdges(definition)}`);
+  return { found: derivedCodeOf(definition), version: version.slice(0, 16), parts: () => parts };
+}
+
+/**
+ * Without the loader: the source text of `materialize` (and of each check's `evaluate`). An
+ * asset without checks keeps the version earlier releases gave it.
+ */
+function fromSource(definition: AssetDefinition): Derived {
+  const materialize = definition.materialize.toString();
+  let checks = '';
+  for (const check of definition.checks) {
+    checks += `\0check ${check.name}\0${check.evaluate.toString()}`;
   }
-  return version;
+  const version = sha256(
+    `weir-code/1\0${definition.io}\0${materialize}${checks}${partitionEdges(definition)}`,
+  ).slice(0, 16);
+  let parts: Record<string, string> | undefined;
+  const partsOf = () => {
+    if (parts === undefined) {
+      parts = { materialize: `function ${key12(materialize)}` };
+      for (const check of definition.checks)
+        parts[`check ${check.name}`] = `function ${key12(check.evaluate.toString())}`;
+    }
+    return parts;
+  };
+  return { found: undefined, version, parts: partsOf };
+}
+
+function key12(text: string): string {
+  return functionKey(text).slice(0, 12);
 }
 
 /**
@@ -31,8 +100,8 @@ export function codeVersionOf(definition: AnyAssetDefinition): string {
  * code version to make it stale. Empty for unpartitioned assets (their provenance names
  * every input), so their code versions are unchanged.
  */
-function partitionEdges(definition: AnyAssetDefinition): string {
-  if (definition.kind !== 'asset' || definition.partitions === undefined) return '';
+function partitionEdges(definition: AssetDefinition): string {
+  if (definition.partitions === undefined) return '';
   const inputs = Object.entries(definition.ins)
     .map(([name, upstream]) => {
       const mode = definition.inputModes[name];

@@ -6,7 +6,12 @@ import type { FreshnessPolicy } from '../../definitions/index.js';
 import { explain, graphOf, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';
-import type { AssetState, StaleCause } from '../../versioning/index.js';
+import {
+  type AssetState,
+  codePartsOf,
+  describeCodeChanges,
+  type StaleCause,
+} from '../../versioning/index.js';
 import { PARTITION_STATUSES, partitionCounts } from '../_partition-map.js';
 import { partitionLabel } from '../_partitions.js';
 import { type Command, requirePositional, stringOption } from '../command.js';
@@ -45,16 +50,20 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
       ...withClock(),
       ...(partition === undefined ? {} : { partition }),
     });
+    const definition = project.assets.find((a) => a.key === key);
+    const parts = definition === undefined ? undefined : codePartsOf(definition);
     if (ctx.values.json) {
-      ctx.output.out(json(whyJson(report)));
+      const current = (report.partition?.current ?? report.current) as CurrentEvent;
+      const codeChanges = codeChangeLines(current, parts);
+      ctx.output.out(json({ ...whyJson(report), codeChanges }));
       return 0;
     }
     const zone = reportZone(graphOf(project).node(key).definition.freshness);
     const time = (ms: number) => formatTime(ms, zone);
     ctx.output.out(
       report.partition === undefined
-        ? renderWhy(report, ctx.output, time)
-        : renderPartitionWhy(report, report.partition, ctx.output, time),
+        ? renderWhy(report, ctx.output, time, parts)
+        : renderPartitionWhy(report, report.partition, ctx.output, time, parts),
     );
     return 0;
   },
@@ -102,6 +111,7 @@ export function renderPartitionWhy(
   why: NonNullable<WhyReport['partition']>,
   output: Output,
   time: TimeFormat = (ms) => formatTime(ms),
+  codeParts?: CodeParts,
 ): string {
   const label = partitionLabel(report.key, why.partition);
   const lines = [
@@ -109,8 +119,11 @@ export function renderPartitionWhy(
   ];
   if (why.status === 'fresh')
     lines.push('  its code and every partition it reads are the versions it was materialized from');
-  for (const cause of why.causes)
+  for (const cause of why.causes) {
     lines.push(`  ${paint(output, 'yellow', '•')} ${describeCause(cause, time)}`);
+    if (cause.category === 'code')
+      lines.push(...codeChangeLines(why.current, codeParts).map((l) => `      ${l}`));
+  }
   const partitions = report.state.partitions;
   if (partitions !== undefined) {
     const counts = partitionCounts(partitions);
@@ -134,6 +147,7 @@ export function renderWhy(
   report: WhyReport,
   output: Output,
   time: TimeFormat = (ms) => formatTime(ms),
+  codeParts?: CodeParts,
 ): string {
   const { state } = report;
   const lines = [
@@ -151,6 +165,10 @@ export function renderWhy(
     const indent = '  '.repeat(depth);
     for (const cause of current.causes) {
       lines.push(`${indent}${paint(output, 'yellow', '•')} ${describeCause(cause, time)}`);
+      if (cause.category === 'code' && depth === 1) {
+        const changes = codeChangeLines(report.current as CurrentEvent, codeParts);
+        lines.push(...changes.map((l) => `${indent}    ${l}`));
+      }
       const upstream = 'dependency' in cause ? report.upstream[cause.dependency] : undefined;
       if (upstream && upstream.status !== 'fresh' && !seen.has(upstream.key)) {
         seen.add(upstream.key);
@@ -169,6 +187,22 @@ export function renderWhy(
   }
   lines.push('', ...renderProvenance(report, output, time), ...renderChecks(report, output));
   return `${lines.join('\n')}\n`;
+}
+
+type CodeParts = Readonly<Record<string, string>> | undefined;
+type CurrentEvent = StoredEvent<'asset:materialized'> | undefined;
+
+/** What changed in the code since `event` was materialized: the parts it recorded against the current ones. */
+function codeChangeLines(
+  event: CurrentEvent | StoredEvent<'asset:observed'>,
+  parts: CodeParts,
+): string[] {
+  if (event?.type !== 'asset:materialized' || parts === undefined) return [];
+  const recorded = event.materialization.codeParts;
+  if (recorded === undefined) {
+    return ['(what changed is not known: that materialization recorded no code parts)'];
+  }
+  return describeCodeChanges(recorded, parts);
 }
 
 function describeCause(cause: StaleCause, time: TimeFormat): string {

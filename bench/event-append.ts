@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventLog, type WeirEvent } from 'weir';
+import { partitionMaterialization } from './_fixtures.js';
 import { gc, median, table } from './_report.js';
 
 const args = process.argv.slice(2);
@@ -27,36 +28,7 @@ const REPEATS = 3;
 const day = (i: number) =>
   new Date(Date.UTC(1900, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
 
-function materialized(i: number, runId = 'bench'): WeirEvent {
-  return {
-    type: 'asset:materialized',
-    runId,
-    assetKey: 'gauges/day_summary',
-    partition: day(i),
-    timestamp: Date.now(),
-    materialization: {
-      dataVersion: `sha256-${i.toString(16).padStart(58, '0')}`,
-      codeVersion: 'a1b2c3d4e5f60718',
-      inputs: {
-        'gauges/readings': { dataVersion: `sha256-${'r'.repeat(58)}`, eventId: 7 },
-        'gauges/stations': { dataVersion: `sha256-${'s'.repeat(58)}`, eventId: 9 },
-      },
-      configHash: 'c0ffee',
-      artefact: {
-        format: 'json',
-        location: `objects/ab/${i.toString(16).padStart(64, 'a')}`,
-        contentHash: `${i}`,
-        size: 321,
-        type: 'blob',
-      },
-      startedAt: Date.now(),
-      endedAt: Date.now(),
-      host: 'bench-host',
-      weirVersion: '0.0.0',
-      metadata: { rows: 3 },
-    },
-  };
-}
+const materialized = (i: number, runId = 'bench') => partitionMaterialization(i, day(i), runId);
 
 const started = (i: number, runId = 'bench'): WeirEvent => ({
   type: 'step:started',

@@ -45,6 +45,7 @@ import {
   SqliteEventLog,
   type WeirEvent,
 } from 'weir';
+import { partitionMaterialization } from './_fixtures.js';
 import { gc, table } from './_report.js';
 
 const args = process.argv.slice(2);
@@ -230,39 +231,7 @@ async function plan(project: ReturnType<typeof buildProject>, dir: string) {
 function recordEvents(dir: string) {
   const path = join(dir, 'record.db');
   const log = new SqliteEventLog(path);
-  const materialization = (i: number): WeirEvent => ({
-    type: 'asset:materialized',
-    runId: 'bench',
-    assetKey: 'gauges/day_summary',
-    partition: dayKey(i),
-    timestamp: Date.now(),
-    materialization: {
-      dataVersion: `sha256-${i.toString(16).padStart(60, '0')}`,
-      codeVersion: 'a1b2c3d4e5f60718',
-      inputs: {
-        'gauges/readings': { dataVersion: `sha256-${'r'.repeat(58)}`, eventId: 7 },
-        'gauges/stations': {
-          dataVersion: `sha256-${'s'.repeat(58)}`,
-          eventId: 9,
-          partitionCount: 1,
-          partitions: [dayKey(i)],
-        },
-      },
-      configHash: 'c0ffee',
-      artefact: {
-        format: 'json',
-        location: `objects/ab/${i.toString(16).padStart(64, 'a')}`,
-        contentHash: `${i}`,
-        size: 321,
-        type: 'blob',
-      },
-      startedAt: Date.now(),
-      endedAt: Date.now(),
-      host: 'bench-host',
-      weirVersion: '0.0.0',
-      metadata: { rows: 3, stations: 3 },
-    },
-  });
+  const materialization = (i: number) => partitionMaterialization(i, dayKey(i));
   const events = Array.from({ length: RECORD }, (_, i) => materialization(i));
 
   const bare = new Database(join(dir, 'bare.db'));

@@ -4,9 +4,8 @@
  * index tables equal a rebuild from the events alone. Used by the fault-injection tests and
  * by bench/kill-loop.ts.
  */
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hashTree } from '../../src/artefacts/_tree-hash.js';
 import { openInstance } from '../../src/index.js';
 import type { EventLog } from '../../src/storage/event-log.js';
 
@@ -104,27 +103,7 @@ async function indexSnapshot(eventLog: EventLog) {
   return { latest, partitions, leases, runs: await eventLog.runs({ limit: 10_000 }) };
 }
 
-/** SHA-256 of a file, or of a directory's manifest (as the artefact store hashes it). */
+/** SHA-256 of a file, or of a directory's manifest: the store's own hash. */
 function contentHash(path: string): string {
-  const stat = lstatSync(path);
-  if (stat.isFile()) return createHash('sha256').update(readFileSync(path)).digest('hex');
-  const manifest = createHash('sha256').update('weir-tree/1\n');
-  const walk = (dir: string, prefix: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      const relative = prefix === '' ? name : `${prefix}/${name}`;
-      const entry = lstatSync(full);
-      if (entry.isDirectory()) {
-        manifest.update(`d ${relative}\n`);
-        walk(full, relative);
-      } else {
-        const bytes = readFileSync(full);
-        manifest.update(
-          `f ${relative} ${entry.size} ${createHash('sha256').update(bytes).digest('hex')}\n`,
-        );
-      }
-    }
-  };
-  walk(path, '');
-  return manifest.digest('hex');
+  return hashTree(path).hash;
 }

@@ -2,7 +2,7 @@
  * @module execution/_errors
  * Errors as the event log records them.
  */
-import { WeirError } from '../errors.js';
+import { EnvironmentError, WeirError } from '../errors.js';
 import type { ErrorInfo } from '../storage/index.js';
 
 export function toErrorInfo(error: unknown): ErrorInfo {
@@ -15,4 +15,26 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     return info;
   }
   return { name: 'Error', message: String(error) };
+}
+
+/**
+ * A step's error caused by a full disk, restated: the cause, what was being written and
+ * where, instead of a stack. `outputPath` is where a `files` step writes its artefact.
+ */
+export function diskFull(error: unknown, label: string, outputPath?: string): unknown {
+  const system = error as NodeJS.ErrnoException | undefined;
+  if (system?.code !== 'ENOSPC' && system?.code !== 'EDQUOT') return error;
+  const path = system.path ?? outputPath;
+  const artefact = outputPath !== undefined && (path === undefined || path.startsWith(outputPath));
+  const where = path === undefined ? '' : ` (${path})`;
+  return new EnvironmentError(
+    'E_NO_SPACE',
+    artefact
+      ? `no space left on device writing ${label}'s artefact${where}`
+      : `no space left on device: ${label} failed writing${where}`,
+    {
+      cause: error,
+      hint: 'free some space (weir gc removes artefacts nothing needs), or move the instance to a larger disk',
+    },
+  );
 }

@@ -9,6 +9,7 @@ import type { AssetGraph } from '../graph/index.js';
 import type { AssetRecord, StoredEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { type AssetState, type PartitionInputs, resolveStaleness } from '../versioning/index.js';
+import { probeArtefacts } from './_artefact-probe.js';
 import { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
 import type { Instance } from './instance.js';
@@ -30,6 +31,11 @@ export interface ReadStateOptions {
   signal?: AbortSignal;
   /** `ctx.log` entries of source observers. */
   onLog?: (assetKey: string, entry: LogEntry) => void;
+  /**
+   * Check that the selected assets' current artefacts are there and were not written over
+   * (default true): a missing or corrupt one makes its asset stale (see _artefact-probe.ts).
+   */
+  checkArtefacts?: boolean;
 }
 
 /** The state of a selection and its upstream, as read at one moment. */
@@ -103,6 +109,9 @@ export async function readStateWith(
     unobservable: new Map(observations.failures.map((f) => [f.key, f.error.message])),
     partitions,
   });
+  if (options.checkArtefacts !== false) {
+    await probeArtefacts(graph, options.instance.artefacts, selected, records, states);
+  }
   return { graph, selected, keys, now, records, observations, partitions, states };
 }
 

@@ -13,7 +13,12 @@ import type {
   PartitionInfo,
   PartitionRangeInfo,
 } from '../definitions/index.js';
-import { dynamicNameProblem, partitionKeyProblem, retryDelay } from '../definitions/index.js';
+import {
+  dynamicNameProblem,
+  partitionKeyProblem,
+  retryDelay,
+  unitLabel,
+} from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
 import type { CheckRecord, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
@@ -21,7 +26,7 @@ import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
-import { toErrorInfo } from './_errors.js';
+import { diskFull, toErrorInfo } from './_errors.js';
 import { gatherInputs, partitionProvenance } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import { bufferedLogger, type LogEntry } from './_step-logger.js';
@@ -232,19 +237,26 @@ async function attemptOnce(
           },
         );
       }
-      stored.push({ partition: unit.keys[0]!, artefact: await run.artefacts.putPath(outputPath) });
+      const artefact = await run.artefacts.putPath(outputPath, { label: unit.label });
+      stored.push({ partition: unit.keys[0]!, artefact });
     } else {
       const perPartition = range
         ? valuesByPartition(value, unit)
         : [[unit.keys[0]!, value] as const];
       for (const [partition, one] of perPartition) {
         const encoded = encodeValue(definition.io as 'json' | 'bytes', one, unit.label);
-        stored.push({ partition, artefact: await run.artefacts.putBytes(encoded), encoded });
+        const label = unitLabel(node.key, [partition]);
+        stored.push({
+          partition,
+          artefact: await run.artefacts.putBytes(encoded, { label }),
+          encoded,
+        });
       }
     }
   } catch (error) {
+    // The partial output goes first: a full disk needs the space to record the failure.
     if (outputPath !== undefined) await run.artefacts.discard(outputPath);
-    throw error;
+    throw diskFull(error, unit.label, outputPath);
   }
 
   const endedAt = Date.now();

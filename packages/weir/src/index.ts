@@ -9,6 +9,17 @@
  */
 
 export {
+  ArtefactError,
+  type ArtefactHealth,
+  type ArtefactProblem,
+  type ArtefactStore,
+  LocalArtefactStore,
+  type LocalArtefactStoreOptions,
+  type PutOptions,
+  type StoredArtefact,
+  type StoredObject,
+} from './artefacts/index.js';
+export {
   type BoundsCheckOptions,
   type BuiltinCheckOptions,
   boundsCheck,

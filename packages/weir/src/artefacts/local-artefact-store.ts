@@ -151,10 +151,10 @@ export class LocalArtefactStore implements ArtefactStore {
       const expected = ADDRESS.exec(location)?.[1];
       if (expected === undefined) return { status: 'intact', hashed: false };
       if (!options.deep) {
-        // Written over after it was stored (its mtime moved past its event): hash it.
-        const suspect =
-          options.storedAt !== undefined &&
-          (stat.isDirectory() ? treeStat(path).modifiedAt : stat.mtimeMs) > options.storedAt;
+        // Written over after it was stored (its mtime moved past its event): hash it. Whole
+        // milliseconds: storedAt is one, taken after the write, in the same (or a later) ms.
+        const modifiedAt = stat.isDirectory() ? treeStat(path).modifiedAt : stat.mtimeMs;
+        const suspect = options.storedAt !== undefined && Math.floor(modifiedAt) > options.storedAt;
         if (!suspect) return { status: 'intact', hashed: false };
       }
       const actual = stat.isDirectory() ? hashTree(path).hash : sha256(readFileSync(path));

@@ -9,6 +9,8 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { EnvironmentError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { rewriteImportMeta } from './_import-meta.js';
@@ -22,10 +24,20 @@ export interface CompiledProject {
 
 const CODE = /\.[cm]?[jt]sx?$/;
 
+export interface CompileOptions {
+  /**
+   * Import packages by absolute URL, resolved from the project, instead of by name: for a
+   * cache folder outside the project (a read-only project compiles into the temp folder),
+   * from where Node would not find the project's node_modules.
+   */
+  resolvePackages?: boolean;
+}
+
 export async function compileProject(
   path: string,
   cacheDir: string,
   keep: string | undefined,
+  options: CompileOptions = {},
 ): Promise<CompiledProject> {
   const { build } = await import('esbuild');
   const root = dirname(path);
@@ -62,10 +74,11 @@ export async function compileProject(
         format: 'esm',
         platform: 'node',
         target: 'node20',
-        packages: 'external',
+        ...(options.resolvePackages ? { conditions: [] } : { packages: 'external' as const }),
         sourcemap: 'inline',
         logLevel: 'silent',
         plugins: [
+          ...(options.resolvePackages ? [packagesByUrl] : []),
           {
             name: 'weir-project-files',
             setup(esbuild) {
@@ -148,6 +161,23 @@ function removeOldBuilds(
     rmSync(full, { recursive: true, force: true });
   }
 }
+
+/** Bare imports (packages) become external imports of the file Node's resolution would find. */
+const packagesByUrl: Plugin = {
+  name: 'weir-packages-by-url',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'resolving' || args.path.startsWith('node:')) return undefined;
+      const found = await esbuild.resolve(args.path, {
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        pluginData: 'resolving',
+      });
+      if (found.errors.length > 0 || found.external) return { path: args.path, external: true };
+      return { path: pathToFileURL(found.path).href, external: true };
+    });
+  },
+};
 
 function compileError(path: string, error: unknown): EnvironmentError {
   const failure = error as {

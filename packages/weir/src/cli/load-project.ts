@@ -4,7 +4,18 @@
  * own files (dependencies stay external imports) into `.weir/cache/`, reused while none of
  * the inputs changed, so a warm start does not start esbuild at all.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
@@ -78,26 +89,80 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
 }
 
 async function importProjectModule(path: string, cacheDir: string): Promise<unknown> {
-  const manifestPath = join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
-  const cached = readManifest(manifestPath);
-  let output = cached !== undefined && isCurrent(cached) ? cached.output : undefined;
+  let output = currentBuild(path, cacheDir);
+  if (output === undefined && writable(cacheDir)) output = await build(path, cacheDir, {});
   if (output === undefined) {
-    mkdirSync(cacheDir, { recursive: true });
-    const compiled = await compileProject(path, cacheDir, cached?.output);
-    output = compiled.entry;
-    // A file saved during the build: use this build now, but do not cache it.
-    if (compiled.inputs.every(unchangedSince)) {
-      writeAtomically(
-        manifestPath,
-        JSON.stringify({ output, inputs: compiled.inputs } satisfies CacheEntry),
-      );
-    }
+    // A project (or .weir) this process may not write: compile into the temp folder.
+    const elsewhere = fallbackCacheDir(path);
+    output =
+      currentBuild(path, elsewhere) ?? (await build(path, elsewhere, { resolvePackages: true }));
   }
   try {
     return await import(pathToFileURL(output).href);
   } catch (error) {
     throw loadError(path, error);
   }
+}
+
+function manifestOf(path: string, cacheDir: string): string {
+  return join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
+}
+
+/** The compiled entry of a cached build whose inputs have not changed since. */
+function currentBuild(path: string, cacheDir: string): string | undefined {
+  const cached = readManifest(manifestOf(path, cacheDir));
+  return cached !== undefined && isCurrent(cached) ? cached.output : undefined;
+}
+
+async function build(
+  path: string,
+  cacheDir: string,
+  options: { resolvePackages?: boolean },
+): Promise<string> {
+  const manifestPath = manifestOf(path, cacheDir);
+  mkdirSync(cacheDir, { recursive: true });
+  const compiled = await compileProject(
+    path,
+    cacheDir,
+    readManifest(manifestPath)?.output,
+    options,
+  );
+  // A file saved during the build: use this build now, but do not cache it.
+  if (compiled.inputs.every(unchangedSince)) {
+    writeAtomically(
+      manifestPath,
+      JSON.stringify({ output: compiled.entry, inputs: compiled.inputs } satisfies CacheEntry),
+    );
+  }
+  return compiled.entry;
+}
+
+/** Whether this process can create (or write into) `dir`. */
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * This user's cache folder, in the temp folder, for a project that cannot keep its own: one
+ * only this user can write (compiled code is run), else a fresh one.
+ */
+function fallbackCacheDir(path: string): string {
+  const uid = process.getuid?.() ?? 0;
+  const mine = join(tmpdir(), `weir-cache-${uid}`);
+  try {
+    mkdirSync(mine, { recursive: true, mode: 0o700 });
+    const stat = statSync(mine);
+    if (stat.uid === uid && (stat.mode & 0o022) === 0) return join(mine, sha256(path).slice(0, 12));
+  } catch {
+    // Fall through to a fresh folder.
+  }
+  return mkdtempSync(join(tmpdir(), 'weir-cache-'));
 }
 
 /**

@@ -6,9 +6,11 @@
 import { parseArgs } from 'node:util';
 import { didYouMean, EnvironmentError, WeirError } from '../errors.js';
 import { WEIR_VERSION } from '../version.js';
+import { systemFault } from './_faults.js';
 import { type Command, createContext, GLOBAL_OPTIONS, type OptionValue } from './command.js';
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
+import { doctorCommand } from './commands/doctor.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
@@ -30,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   listCommand,
   partitionsCommand,
+  doctorCommand,
 ];
 
 export interface MainOptions {
@@ -105,7 +108,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
 }
 
-function reportError(error: unknown, output: Output, verbose: boolean): void {
+function reportError(thrown: unknown, output: Output, verbose: boolean): void {
+  const error = systemFault(thrown) ?? thrown;
   if (error instanceof WeirError) {
     output.err(`${paint(output, 'red', 'error')}: ${error.message}\n`);
     if (error.hint) output.err(`${paint(output, 'gray', 'hint')}: ${error.hint}\n`);

@@ -8,9 +8,10 @@ import type { ErrorInfo } from '../storage/index.js';
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof Error) {
     const info: ErrorInfo = { name: error.name, message: error.message };
-    // A wrapped user error keeps the stack that points into the user's code.
+    // A wrapped user error keeps the stack that points into the user's code; a fault of the
+    // environment (a full disk, a corrupt input) says all in its message: no stack.
     const stack = error.cause instanceof Error ? error.cause.stack : error.stack;
-    if (stack !== undefined) info.stack = stack;
+    if (stack !== undefined && !(error instanceof EnvironmentError)) info.stack = stack;
     if (error instanceof WeirError) info.code = error.code;
     return info;
   }

@@ -18,7 +18,7 @@ export const checkCommand: Command = {
   async run(ctx) {
     const { project } = await ctx.project();
     const partitions = partitionRequest(ctx, USAGE);
-    const instance = await ctx.instance();
+    const instance = await ctx.writableInstance('weir check records its results');
     const selection =
       ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') };
     const results = await checkAssets(project, {

@@ -118,6 +118,8 @@ export {
   type WeirErrorOptions,
 } from './errors.js';
 export {
+  type ArtefactCheck,
+  type ArtefactStatus,
   type AssetCheckResult,
   addDynamicPartitions,
   assetHistory,
@@ -149,6 +151,7 @@ export {
   planMaterialization,
   type ReadStateOptions,
   type RecordFreshnessOptions,
+  type ReproductionCheck,
   type RunContext,
   type RunResult,
   readState,
@@ -161,6 +164,9 @@ export {
   type StatusOptions,
   type StepOutcome,
   type StepUnit,
+  type VerifyOptions,
+  type VerifyReport,
+  verify,
   type WhyReport,
 } from './execution/index.js';
 export { fileVersion } from './file-version.js';

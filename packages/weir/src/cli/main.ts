@@ -18,6 +18,7 @@ import { materializeCommand } from './commands/materialize.js';
 import { partitionsCommand } from './commands/partitions.js';
 import { runsCommand } from './commands/runs.js';
 import { statusCommand } from './commands/status.js';
+import { verifyCommand } from './commands/verify.js';
 import { whyCommand } from './commands/why.js';
 import { type Output, paint, processOutput } from './format.js';
 
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   listCommand,
   partitionsCommand,
+  verifyCommand,
   doctorCommand,
 ];
 

@@ -35,6 +35,11 @@ export interface RunContextOptions {
   onLog?: (assetKey: string, entry: LogEntry) => void;
   /** The partition space of each partitioned asset, as planned. */
   spaces?: ReadonlyMap<string, PartitionSpace>;
+  /**
+   * Where the run's events go instead of the event log, returned as stored (with ids): a
+   * reproduction (`weir verify --reproduce`, see reproduce.ts) records nothing.
+   */
+  recordTo?: (events: readonly WeirEvent[]) => Promise<StoredEvent[]>;
 }
 
 export class RunContext {
@@ -48,6 +53,7 @@ export class RunContext {
   readonly spaces: ReadonlyMap<string, PartitionSpace>;
   readonly onLog: (assetKey: string, entry: LogEntry) => void;
   private readonly onEvent: (event: StoredEvent) => void;
+  private readonly recordTo: RunContextOptions['recordTo'];
   private readonly cache = new Map<string, Uint8Array>();
   private cachedBytes = 0;
 
@@ -62,6 +68,7 @@ export class RunContext {
     this.spaces = options.spaces ?? new Map();
     this.onEvent = options.onEvent ?? (() => {});
     this.onLog = options.onLog ?? (() => {});
+    this.recordTo = options.recordTo;
   }
 
   /** The fields every event of `key`'s step in this run carries. */
@@ -75,7 +82,7 @@ export class RunContext {
   }
 
   async record(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
-    const stored = await this.eventLog.append(events);
+    const stored = await (this.recordTo ?? ((e) => this.eventLog.append(e)))(events);
     for (const event of stored) this.onEvent(event);
     return stored;
   }

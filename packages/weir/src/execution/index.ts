@@ -42,3 +42,12 @@ export {
   type RunResult,
 } from './run.js';
 export { inProcessExecutor } from './step.js';
+export {
+  type ArtefactCheck,
+  type ArtefactStatus,
+  collectedLocations,
+  type ReproductionCheck,
+  type VerifyOptions,
+  type VerifyReport,
+  verify,
+} from './verify.js';

@@ -11,6 +11,7 @@ import { type Command, createContext, GLOBAL_OPTIONS, type OptionValue } from '.
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
+import { gcCommand } from './commands/gc.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   listCommand,
   partitionsCommand,
   verifyCommand,
+  gcCommand,
   doctorCommand,
 ];
 

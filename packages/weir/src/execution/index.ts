@@ -19,6 +19,13 @@ export { type AssetCheckResult, type CheckAssetsOptions, checkAssets } from './c
 export { addDynamicPartitions, removeDynamicPartitions } from './dynamic-partitions.js';
 export type { Executor, StepOutcome } from './executor.js';
 export { type RecordFreshnessOptions, recordFreshness } from './freshness.js';
+export {
+  type CollectedArtefact,
+  collectGarbage,
+  DEFAULT_RETENTION,
+  type GcOptions,
+  type GcReport,
+} from './gc.js';
 export { createInstance, type Instance, type InstanceParts } from './instance.js';
 export type { ChangedObservation, ObservationFailure, SourceObservations } from './observe.js';
 export type { PartitionRequest } from './partitions.js';

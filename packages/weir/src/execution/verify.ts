@@ -280,12 +280,12 @@ function statusOf(health: ArtefactHealth, collected: boolean): ArtefactStatus {
   return health.status;
 }
 
-/** Locations `weir gc` removed (see `artefacts:collected`). */
-export async function collectedLocations(instance: Instance): Promise<Set<string>> {
-  const out = new Set<string>();
+/** Locations `weir gc` removed (see `artefacts:collected`), with when (the latest time). */
+export async function collectedLocations(instance: Instance): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   for (const event of await instance.eventLog.events({ types: ['artefacts:collected'] })) {
-    if (event.type === 'artefacts:collected')
-      for (const location of event.locations) out.add(location);
+    if (event.type !== 'artefacts:collected') continue;
+    for (const location of event.locations) out.set(location, event.timestamp);
   }
   return out;
 }

@@ -2,10 +2,11 @@
  * @module cli/commands/why
  * `weir why`: the chain of causes of an asset's (or a partition's) status, and its provenance.
  */
-import { explain, type WhyReport } from '../../execution/index.js';
+import { explain, type Instance, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';
 import type { AssetState, StaleCause } from '../../versioning/index.js';
+import { goneArtefacts } from '../_artefact-notes.js';
 import { PARTITION_STATUSES, partitionCounts } from '../_partition-map.js';
 import { partitionLabel } from '../_partitions.js';
 import { type Command, requirePositional, stringOption } from '../command.js';
@@ -23,6 +24,27 @@ import {
 
 const USAGE = 'weir why KEY [--partition P] [--json]';
 
+/** Notes on the inputs a materialization read, by the event id of each (see inputNotes). */
+type Notes = ReadonlyMap<number, string>;
+
+/** For each input of `event` whose artefact is gone from the store: collected by gc, or missing. */
+async function inputNotes(instance: Instance, event: StoredEvent | undefined): Promise<Notes> {
+  if (event?.type !== 'asset:materialized') return new Map();
+  const located = new Map<number, string>();
+  for (const input of Object.values(event.materialization.inputs)) {
+    const read = input.eventId > 0 ? await instance.eventLog.event(input.eventId) : undefined;
+    if (read?.type === 'asset:materialized')
+      located.set(read.id, read.materialization.artefact.location);
+  }
+  const gone = await goneArtefacts(instance, located.values());
+  const notes = new Map<number, string>();
+  for (const [id, location] of located) {
+    const note = gone.get(location);
+    if (note !== undefined) notes.set(id, note);
+  }
+  return notes;
+}
+
 export const whyCommand: Command = {
   name: 'why',
   summary: 'Explain an asset: the full chain of causes of its status, and its provenance',
@@ -37,8 +59,9 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     const key = requirePositional(ctx, 'an asset key', USAGE);
     const partition = stringOption(ctx.values.partition);
     const { project } = await ctx.project();
+    const instance = await ctx.instance();
     const report = await explain(project, key, {
-      instance: await ctx.instance(),
+      instance,
       onLog: logPrinter(ctx.output),
       ...withClock(),
       ...(partition === undefined ? {} : { partition }),
@@ -49,8 +72,13 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     }
     ctx.output.out(
       report.partition === undefined
-        ? renderWhy(report, ctx.output)
-        : renderPartitionWhy(report, report.partition, ctx.output),
+        ? renderWhy(report, ctx.output, await inputNotes(instance, report.current))
+        : renderPartitionWhy(
+            report,
+            report.partition,
+            ctx.output,
+            await inputNotes(instance, report.partition.current),
+          ),
     );
     return 0;
   },
@@ -85,6 +113,7 @@ export function renderPartitionWhy(
   report: WhyReport,
   why: NonNullable<WhyReport['partition']>,
   output: Output,
+  notes: Notes = new Map(),
 ): string {
   const label = partitionLabel(report.key, why.partition);
   const lines = [
@@ -108,12 +137,12 @@ export function renderPartitionWhy(
   lines.push(
     ...(why.current === undefined
       ? [paint(output, 'gray', 'no materialization of this partition yet')]
-      : materializationLines(why.current, report.state.codeVersion)),
+      : materializationLines(why.current, report.state.codeVersion, notes)),
   );
   return `${lines.join('\n')}\n`;
 }
 
-export function renderWhy(report: WhyReport, output: Output): string {
+export function renderWhy(report: WhyReport, output: Output, notes: Notes = new Map()): string {
   const { state } = report;
   const lines = [
     `${paint(output, 'bold', report.key)} is ${paint(output, STATUS_COLOR[state.status] ?? 'bold', state.status)}`,
@@ -146,7 +175,7 @@ export function renderWhy(report: WhyReport, output: Output): string {
       `  freshness: ${f.status === 'overdue' ? paint(output, 'red', 'overdue') : f.status}, ${f.reason}`,
     );
   }
-  lines.push('', ...renderProvenance(report, output), ...renderChecks(report, output));
+  lines.push('', ...renderProvenance(report, output, notes), ...renderChecks(report, output));
   return `${lines.join('\n')}\n`;
 }
 
@@ -200,7 +229,7 @@ function renderChecks(report: WhyReport, output: Output): string[] {
   ];
 }
 
-function renderProvenance(report: WhyReport, output: Output): string[] {
+function renderProvenance(report: WhyReport, output: Output, notes: Notes): string[] {
   const event = report.current;
   const partitions = report.state.partitions;
   if (partitions !== undefined) {
@@ -224,13 +253,14 @@ function renderProvenance(report: WhyReport, output: Output): string[] {
       `  data version  ${event.observation.dataVersion}`,
     ];
   }
-  return materializationLines(event, report.state.codeVersion);
+  return materializationLines(event, report.state.codeVersion, notes);
 }
 
 /** The provenance of one materialization: versions, inputs (with partitions read), artefact. */
 function materializationLines(
   event: StoredEvent<'asset:materialized'>,
   currentCodeVersion: string,
+  notes: Notes,
 ): string[] {
   const m = event.materialization;
   const inputs = Object.entries(m.inputs);
@@ -241,7 +271,7 @@ function materializationLines(
     `  inputs${inputs.length === 0 ? '        (none)' : ''}`,
     ...inputs.map(
       ([key, input]) =>
-        `    ${key}${describeReadPartitions(input)}  ${shortVersion(input.dataVersion)}  (event ${input.eventId}${(input.partitionCount ?? input.partitions?.length ?? 1) > 1 ? ', the newest read' : ''})`,
+        `    ${key}${describeReadPartitions(input)}  ${shortVersion(input.dataVersion)}  (event ${input.eventId}${(input.partitionCount ?? input.partitions?.length ?? 1) > 1 ? ', the newest read' : ''}${notes.has(input.eventId) ? `; ${notes.get(input.eventId)}` : ''})`,
     ),
     `  config hash   ${m.configHash}`,
     `  artefact      ${m.artefact.format}, ${formatBytes(m.artefact.size)}, ${m.artefact.location}`,

@@ -173,6 +173,19 @@ describe('verify', () => {
     expect(event).toMatchObject({ assetKey: 'daily', partition: '2024-01-03', found: 'corrupt' });
   });
 
+  it('says it cannot reproduce a step whose input artefact is gone', async () => {
+    const instance = tempInstance();
+    const project = defineProject({ assets: [raw, sorted] });
+    await materialize(project, { instance });
+    const location = await locationOf(instance, 'raw');
+    await instance.artefacts.remove(location, { unlessModifiedAfter: Date.now() + 1000 });
+    const report = await verify(project, { instance, reproduce: true, selection: 'sorted' });
+    expect(report.reproductions[0]!.status).toBe('cannot-reproduce');
+    expect(report.reproductions[0]!.reason).toMatch(
+      /the artefact its input raw had then \(objects\/.+\) is no longer in the store/,
+    );
+  });
+
   it('does not repair what a reproduction cannot give back exactly', async () => {
     const instance = tempInstance();
     let calls = 0;

@@ -149,6 +149,13 @@ async function recordedVersions(
       return `the event it read of ${key} (${input.eventId}) is not in the log`;
     }
     const record: AssetRecord = { assetKey: key, partition: NO_PARTITION, checks: {} };
+    const readsValue = [...ctx.graph.node(event.assetKey).inputs.values()].includes(key);
+    if (read.type === 'asset:materialized' && readsValue) {
+      const location = read.materialization.artefact.location;
+      if (!(await ctx.artefacts.exists(location))) {
+        return `the artefact its input ${key} had then (${location}) is no longer in the store (collected by weir gc, or lost)`;
+      }
+    }
     if (read.type === 'asset:materialized') record.usable = read;
     else record.observation = read;
     records.set(key, record);

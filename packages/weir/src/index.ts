@@ -190,7 +190,13 @@ export {
   staticMapping,
   timeWindowMapping,
 } from './graph/index.js';
-export { type EmbeddedInstance, type InstanceOptions, openInstance } from './instance/index.js';
+export {
+  checkEventLog,
+  type EmbeddedInstance,
+  type InstanceOptions,
+  openInstance,
+  recoverEventLog,
+} from './instance/index.js';
 export type {
   AssetRecord,
   BackfillRecord,
@@ -198,9 +204,12 @@ export type {
   BackfillStatus,
   EventLog,
   EventQuery,
+  LogHealth,
+  LostEvent,
   Materialization,
   Observation,
   PartitionStates,
+  RecoveryReport,
   RetentionPolicy,
   RunRecord,
   RunStatus,

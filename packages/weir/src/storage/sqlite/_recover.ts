@@ -7,7 +7,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
-import { sqliteCode } from './_faults.js';
+import { sqliteCode, sqliteFault } from './_faults.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 
 /** What `PRAGMA integrity_check` and a count of the events found. */
@@ -96,6 +96,9 @@ export async function recoverLogFile(path: string, stamp: string): Promise<Recov
   let copied: { recovered: number; lost: LostEvent[] };
   try {
     copied = await copyInto(path, fresh);
+  } catch (error) {
+    // Damage recovery could not read around (its schema, say): say so as any read would.
+    throw sqliteFault(error, path);
   } finally {
     if (lock?.open) lock.close();
   }

@@ -114,13 +114,20 @@ describe('a read-only instance', () => {
         ['list'],
         ['verify'],
         ['gc', '--dry-run'],
+        ['doctor'],
       ]) {
         const result = weirAs(true, dir, ...args);
         noBug(result);
         expect({ args, code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
       }
       expect(weirAs(true, dir, 'status').stdout).toMatch(/gauges\/peak +fresh/);
-      for (const args of [['materialize'], ['check'], ['gc'], ['verify', '--repair']]) {
+      for (const args of [
+        ['materialize'],
+        ['check'],
+        ['gc'],
+        ['verify', '--repair'],
+        ['doctor', '--recover'],
+      ]) {
         const result = weirAs(true, dir, ...args);
         noBug(result);
         expect(result.code).toBe(1);

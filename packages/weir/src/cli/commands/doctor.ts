@@ -59,7 +59,7 @@ async function recover(ctx: CommandContext, instanceDir: string): Promise<number
       'E_READ_ONLY',
       `the instance ${instanceDir} is read-only here, and recovery writes a new event log`,
       {
-        hint: `run it as the owner of ${instanceDir}, or after chmod -R u+w ${instanceDir}`,
+        hint: `run it where the instance is writable (as its owner, or after chmod -R u+w ${instanceDir}); weir doctor without --recover reads it as it is`,
       },
     );
   }

@@ -42,6 +42,27 @@ export function openDatabase(path: string, options: OpenOptions): OpenedDatabase
 }
 
 function openReadOnly(path: string): OpenedDatabase {
+  const opened = openFileReadOnly(path);
+  try {
+    checkSchema(opened.db, path);
+  } catch (error) {
+    closeOpened(opened);
+    throw error;
+  }
+  return opened;
+}
+
+/** Closes what `openFileReadOnly` opened, removing its snapshot copy. */
+export function closeOpened(opened: OpenedDatabase): void {
+  if (opened.db.open) opened.db.close();
+  if (opened.snapshot !== undefined) rmSync(opened.snapshot, { recursive: true, force: true });
+}
+
+/**
+ * The file at `path` opened read-only without checking anything in it: in place, or from a
+ * snapshot copy when SQLite cannot open it in place (a WAL-mode file in a read-only folder).
+ */
+export function openFileReadOnly(path: string): OpenedDatabase {
   if (!existsSync(path)) {
     throw new EnvironmentError(
       'E_READ_ONLY',
@@ -60,18 +81,19 @@ function openReadOnly(path: string): OpenedDatabase {
     const copy = join(snapshot, 'events.db');
     copyFileSync(path, copy);
     if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-    return { db: readable(copy, path), snapshot };
+    return { db: readable(copy), snapshot };
   } catch (error) {
     rmSync(snapshot, { recursive: true, force: true });
     throw error;
   }
 }
 
-function readable(file: string, shownAs = file): Database.Database {
+function readable(file: string): Database.Database {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 10000');
-    checkSchema(db, shownAs);
+    // SQLite opens lazily: read the header now, so a folder it cannot use fails here.
+    db.pragma('schema_version', { simple: true });
   } catch (error) {
     db.close();
     throw error;

@@ -8,6 +8,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
 import { sqliteCode, sqliteFault } from './_faults.js';
+import { closeOpened, type OpenedDatabase, openFileReadOnly } from './_open.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 
 /** What `PRAGMA integrity_check` and a count of the events found. */
@@ -55,12 +56,14 @@ const LOOK_AHEAD = 1000;
 
 /** Checks the file at `path` without changing it. */
 export function checkLogFile(path: string): LogHealth {
-  let db: Database.Database;
+  let opened: OpenedDatabase;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    opened = openFileReadOnly(path);
   } catch (error) {
+    if (error instanceof EnvironmentError) throw error;
     return { path, healthy: false, problems: [(error as Error).message] };
   }
+  const { db } = opened;
   try {
     const problems = attempt(() =>
       (db.pragma('integrity_check(20)', { simple: false }) as Array<{ integrity_check: string }>)
@@ -77,7 +80,7 @@ export function checkLogFile(path: string): LogHealth {
       ...(typeof events === 'number' ? { events } : {}),
     };
   } finally {
-    db.close();
+    closeOpened(opened);
   }
 }
 

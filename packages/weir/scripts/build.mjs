@@ -1,7 +1,11 @@
-// Bundles the library and the CLI into dist/ with shared chunks, so the `weir` command loads
-// a few files instead of hundreds (cold start matters) and the CLI and a project's
-// `import 'weir'` share one copy of the code.
+// Builds the package into dist/: the JavaScript is an esbuild bundle with shared chunks, so
+// the `weir` command loads a few files instead of hundreds (cold start matters) and the CLI
+// and a project's `import 'weir'` share one copy of the code; the declarations (dist/types/)
+// come from `tsc --emitDeclarationOnly` (tsconfig.build.json), so a user's compiler reads
+// .d.ts files, never Weir's sources.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,7 +14,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', testing: 'src/testing.ts', cli: 'src/cli/bin.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    testing: 'src/testing.ts',
+    cli: 'src/cli/bin.ts',
+    worker: 'src/cli/worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -24,3 +33,12 @@ await build({
   loader: { '.sql': 'text' },
   logLevel: 'warning',
 });
+// TypeScript 7's tsc is a native compiler with no JavaScript API: run it as a command. The
+// `*.sql` imports are typed by src/storage/sqlite/sql.d.ts, listed in tsconfig.build.json; no
+// emitted declaration refers to them.
+const typescript = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
+execFileSync(
+  process.execPath,
+  [join(typescript, 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
+  { stdio: 'inherit' },
+);

@@ -26,7 +26,12 @@ export type WeirErrorCode =
   | 'E_NO_SPACE'
   /** A write to an instance (or a part of it) that is read-only here. */
   | 'E_READ_ONLY'
+  /** The command line (or call) is malformed on its own: the CLI exits 2. */
   | 'E_USAGE'
+  /** Well-formed, but names what the project or its history lacks: a partition, run, backfill, value. */
+  | 'E_NOT_FOUND'
+  /** Well-formed, but the state does not allow it: resuming a finished backfill, say. */
+  | 'E_CONFLICT'
   | 'E_INVARIANT';
 
 export interface WeirErrorOptions {

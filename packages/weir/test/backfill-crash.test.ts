@@ -33,6 +33,7 @@ export default defineProject({ assets: [readings, total] });
 interface Backfill {
   backfillId: string;
   status: string;
+  materialized: number;
 }
 
 describe('backfill after kill -9', () => {
@@ -63,6 +64,8 @@ describe('backfill after kill -9', () => {
 
     const [listed] = weirJson<Backfill[]>(dir, 'backfill', '--list');
     expect(listed?.status).toBe('interrupted');
+    // What the crashed run did before it died still counts (read from its events).
+    expect(listed?.materialized).toBe(4);
     const text = weir(dir, 'backfill', '--list');
     expect(text.stdout).toContain('interrupted');
 

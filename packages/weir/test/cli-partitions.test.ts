@@ -106,19 +106,24 @@ describe('partitions through the CLI', () => {
     expect(materializedIn(dir, 'total')).toEqual([]);
   });
 
-  it('refuses a partition an asset does not have, naming the asset (exit 2)', () => {
+  it('refuses a partition an asset does not have, naming the asset (exit 1; a malformed request exits 2)', () => {
     const dir = projectDir({ 'weir.config.ts': PROJECT });
     const bad = weir(dir, 'materialize', 'up', '--partition', '2024-02-30');
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/error: .*asset 'up'.*2024-02-30/);
     const outside = weir(dir, 'materialize', 'up', '--from', '2024-01-05', '--to', '2024-03-01');
-    expect(outside.code).toBe(2);
+    expect(outside.code).toBe(1);
     expect(outside.stderr).toContain("asset 'up'");
     const half = weir(dir, 'materialize', 'up', '--from', '2024-01-05');
     expect(half.code).toBe(2);
     expect(half.stderr).toContain('--from needs --to');
     expect(half.stderr).toContain('hint: usage: weir materialize');
-    expect(weir(dir, 'materialize', 'settings', '--partition', '2024-01-01').code).toBe(2);
+    expect(weir(dir, 'materialize', 'settings', '--partition', '2024-01-01').code).toBe(1);
+    const notADate = weir(dir, 'materialize', 'up', '--from', 'yesterday', '--to', '2024-01-03');
+    expect(notADate.code).toBe(2);
+    expect(notADate.stderr).toContain("'yesterday' (from) is neither a partition key nor a date");
+    const backwards = weir(dir, 'materialize', 'up', '--from', '2024-01-03', '--to', '2024-01-01');
+    expect(backwards.code).toBe(2);
     expect(weirJson<HistoryEntry[]>(dir, 'history', 'up')).toEqual([]);
   });
 
@@ -207,9 +212,9 @@ describe('partitions through the CLI', () => {
     expect(status.stdout).toMatch(/^ {2}2024-01-03 +stale +\(1\)$/m);
 
     const bad = weir(dir, 'why', 'down', '--partition', '2024-03-01');
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("asset 'down' has no partition '2024-03-01'");
-    expect(weir(dir, 'why', 'settings', '--partition', '2024-01-01').code).toBe(2);
+    expect(weir(dir, 'why', 'settings', '--partition', '2024-01-01').code).toBe(1);
   });
 
   it('shows the history of one partition, with a partition column', () => {
@@ -221,14 +226,14 @@ describe('partitions through the CLI', () => {
     const json = weirJson<HistoryEntry[]>(dir, 'history', 'up', '--partition', '2024-01-02');
     expect(json.map((e) => e.partition)).toEqual(['2024-01-02', '2024-01-02']);
     const text = weir(dir, 'history', 'up', '--partition', '2024-01-02');
-    expect(text.stdout).toMatch(/^WHEN +PARTITION +RUN +DATA VERSION/);
+    expect(text.stdout).toMatch(/^WHEN \(\S+\) +PARTITION +RUN +DATA VERSION/);
     expect(text.stdout.trim().split('\n')).toHaveLength(3);
     expect(text.stdout).toMatch(/2024-01-02 +\S+ +[0-9a-f]{12} .* settings@[0-9a-f]{12}/);
     expect(weir(dir, 'history', 'up').stdout.trim().split('\n')).toHaveLength(12);
     expect(weir(dir, 'history', 'up', '--partition', '2024-01-09', '--limit', '1').stdout).toMatch(
       /2024-01-09/,
     );
-    expect(weir(dir, 'history', 'settings', '--partition', 'x').code).toBe(2);
+    expect(weir(dir, 'history', 'settings', '--partition', 'x').code).toBe(1);
     // The unpartitioned total reads every day: history says how many.
     expect(weir(dir, 'materialize', 'total').code).toBe(0);
     expect(weir(dir, 'history', 'total').stdout).toMatch(/up\[10 partitions\]@[0-9a-f]{12}/);
@@ -240,7 +245,7 @@ describe('partitions through the CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--from A --to B or --partition KEY');
     expect(usage.stderr).toContain('hint: usage: weir backfill');
-    expect(weir(dir, 'backfill', '--resume', 'bf-nope').code).toBe(2);
+    expect(weir(dir, 'backfill', '--resume', 'bf-nope').code).toBe(1);
     expect(weir(dir, 'backfill', '--list', 'up').code).toBe(2);
 
     const run = weir(dir, 'backfill', '+down', '--from', '2024-01-01', '--to', '2024-01-06');
@@ -278,8 +283,8 @@ describe('partitions through the CLI', () => {
     const again = weir(dir, 'backfill', '+down', '--from', '2024-01-01', '--to', '2024-01-06');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('Nothing to do');
-    expect(weir(dir, 'backfill', '--resume', id!).code).toBe(2); // finished: nothing to resume
-    expect(weir(dir, 'backfill', '--cancel', id!).code).toBe(2);
+    expect(weir(dir, 'backfill', '--resume', id!).code).toBe(1); // finished: nothing to resume
+    expect(weir(dir, 'backfill', '--cancel', id!).code).toBe(1);
   });
 
   it('adds, lists and removes dynamic partitions, then materializes them', () => {
@@ -302,7 +307,7 @@ describe('partitions through the CLI', () => {
     expect(weir(dir, 'partitions', 'list').stdout).toMatch(/^stations +2 +per_station$/m);
 
     const typo = weir(dir, 'partitions', 'add', 'station', 'X');
-    expect(typo.code).toBe(2);
+    expect(typo.code).toBe(1);
     expect(typo.stderr).toContain("no asset of the project has dynamic partitions 'station'");
     expect(weir(dir, 'partitions', 'add', 'stations', 'bad key').code).toBe(2);
     expect(weir(dir, 'partitions', 'frobnicate').code).toBe(2);
@@ -312,7 +317,7 @@ describe('partitions through the CLI', () => {
     expect(run.stdout).toContain('2 materialized (per_station: 2 partitions)');
     expect(materializedIn(dir, 'per_station').sort()).toEqual(['ATT-01', 'ATT-03']);
     const unknown = weir(dir, 'materialize', 'per_station', '--partition', 'ATT-02');
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("asset 'per_station' has no partition 'ATT-02'");
   });
 });

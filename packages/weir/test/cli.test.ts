@@ -109,7 +109,9 @@ describe('the weir command', () => {
     expect(history[0]!.runId).toBe(runs[0]!.runId);
     const logs = weir(dir, 'logs', runs[1]!.runId);
     expect(logs.stdout).toContain('directory/agencies: info parsed agencies {"rows":3}');
-    expect(weir(dir, 'history', 'search/index').stdout).toMatch(/WHEN\s+RUN\s+DATA VERSION/);
+    expect(weir(dir, 'history', 'search/index').stdout).toMatch(
+      /WHEN \(\S+\)\s+RUN\s+DATA VERSION/,
+    );
     expect(
       weirJson<Array<{ key: string }>>(dir, 'list', 'group:directory').map((a) => a.key),
     ).toEqual(['directory/agencies', 'directory/by_city']);
@@ -164,6 +166,19 @@ export default defineProject({ assets: [a, b] });
     expect(unknown.stderr).toContain("'directory/agencies'");
     const why = weir(dir, 'why', 'search/indx');
     expect(why.stderr).toContain("did you mean 'search/index'");
+  });
+
+  it('hints at the actual problem of a selection, with the user’s own key', () => {
+    const dir = projectDir({ 'weir.config.ts': PROJECT, 'data/agencies.csv': CSV });
+    const pluses = weir(dir, 'materialize', 'foo+++');
+    expect(pluses.code).toBe(1);
+    expect(pluses.stderr).toContain(
+      "hint: '+' alone selects everything downstream; for 3 levels write 'foo+3'",
+    );
+    expect(pluses.stderr).not.toContain('spaces');
+    expect(pluses.stderr).not.toContain('gauges/');
+    const spaced = weir(dir, 'materialize', 'directory/agencies +');
+    expect(spaced.stderr).toContain("hint: no spaces inside a term: write 'directory/agencies+'");
   });
 
   it('explains a project file that does not compile, does not export a project, or is missing', () => {
@@ -262,5 +277,19 @@ export default defineProject({ assets: [a, b] });
     expect(option.stderr).toContain('usage: weir status');
     expect(weir(dir, 'help').stdout).toContain('commands:');
     expect(weir(dir, '--version').stdout).toMatch(/^weir \d+\.\d+\.\d+/);
+  });
+
+  it('exits 1, not 2, for a well-formed command naming what does not exist', () => {
+    const dir = projectDir({ 'weir.config.ts': PROJECT, 'data/agencies.csv': CSV });
+    const none = weir(dir, 'logs');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('error: no runs recorded yet');
+    weir(dir, 'materialize');
+    const run = weir(dir, 'logs', 'nosuchrun');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("error: no run 'nosuchrun'");
+    expect(weir(dir, 'why', 'directory/agency').code).toBe(1);
+    expect(weir(dir, 'history', 'directory/agencies', '--limit', 'lots').code).toBe(2);
+    expect(weir(dir, 'why').code).toBe(2);
   });
 });

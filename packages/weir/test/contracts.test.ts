@@ -9,6 +9,8 @@ import {
   explain,
   materialize,
   recordFreshness,
+  rowCountCheck,
+  schemaCheck,
   sourceAsset,
 } from '../src/index.js';
 import { tempInstance } from './helpers.js';
@@ -233,6 +235,40 @@ describe('data contracts', () => {
     expect(recorded.map((e) => e.timestamp)).toEqual([at + 3_600_000, at + 8 * 3_600_000]);
     await assetStatus(project({ rows: good }), { instance, now: at + 100 * 3_600_000 });
     expect(await instance.eventLog.events({ types: ['freshness:evaluated'] })).toHaveLength(2);
+  });
+
+  it('compares drift and volume with accepted data only: a rejected version is not the baseline', async () => {
+    const instance = tempInstance();
+    const good = [
+      { id: 'a', name: 'x', capacity: 3 },
+      { id: 'b', name: 'y', capacity: 4 },
+    ];
+    const feed = { rows: good as Array<Record<string, unknown>> };
+    const directory = () =>
+      defineProject({
+        assets: [
+          asset({
+            key: 'directory',
+            checks: [
+              schemaCheck({ id: 'string', name: 'string' }, { drift: 'fail' }),
+              rowCountCheck({ maxDropFraction: 0.5 }),
+            ],
+            materialize: () => feed.rows,
+          }),
+        ],
+      });
+    expect((await materialize(directory(), { instance })).status).toBe('success');
+    // A bad export: a column gone and most rows missing; both blocking checks reject it.
+    feed.rows = [{ id: 'a', name: 'x' }];
+    const bad = await materialize(directory(), { instance, force: true });
+    expect(bad.status).toBe('failed');
+    expect(bad.reasons.directory).toMatch(/schema/);
+    // The provider fixes it: byte-identical to the last good version, it must pass.
+    feed.rows = good;
+    const fixed = await materialize(directory(), { instance, force: true });
+    expect(fixed.status).toBe('success');
+    const [state] = await assetStatus(directory(), { instance });
+    expect(state!.status).toBe('fresh');
   });
 
   it('rejects two checks with one name on an asset', () => {

@@ -89,6 +89,22 @@ describe('the scheduler on edge cases (regressions from review)', () => {
     expect(await assetHistory(instance, 'a')).toEqual([]);
   });
 
+  it('a listener that throws inside a step stops the run; the step is not blamed', async () => {
+    const instance = tempInstance();
+    const fine = asset({ key: 'fine', materialize: () => 1 });
+    await expect(
+      materialize(defineProject({ assets: [fine] }), {
+        instance,
+        onEvent: (event) => {
+          if (event.type === 'asset:materialized') throw new Error('display crashed');
+        },
+      }),
+    ).rejects.toThrow('display crashed');
+    expect(await instance.eventLog.events({ types: ['step:failed'] })).toEqual([]);
+    const [run] = await instance.eventLog.runs();
+    expect(run?.finished?.reason).toContain('display crashed');
+  });
+
   it('closes the run when a listener throws, instead of leaving it running', async () => {
     const instance = tempInstance();
     const bad = asset({

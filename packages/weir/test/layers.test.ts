@@ -46,7 +46,8 @@ function layerOf(file: string): string {
 }
 
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
+  // Template literals are text (the files `weir init` writes hold imports of their own).
+  const text = readFileSync(file, 'utf8').replace(/`(?:\\[\s\S]|[^`\\])*`/g, '``');
   const found: string[] = [];
   for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
     found.push(resolve(dirname(file), match[1]!.replace(/\.js$/, '.ts')));

@@ -94,3 +94,27 @@ describe('readState', () => {
     expect((await instance.eventLog.run('r-dead'))?.status).toBe('crashed');
   });
 });
+
+describe('selections and clocks', () => {
+  it('takes a list of keys wherever it takes a selection, and names an unknown one the same way', async () => {
+    const instance = tempInstance();
+    const version = { current: 'v1' };
+    const defs = project(version);
+    const run = await materialize(defs, { instance, selection: ['raw/feed', 'norm/all'] });
+    expect(run.summary.materialized).toEqual(['norm/all']);
+    const [started] = await instance.eventLog.events({ types: ['run:started'] });
+    expect(started).toMatchObject({ selection: 'raw/feed, norm/all' });
+    const asList = await materialize(defs, { instance, selection: ['norm/al'] }).catch((e) => e);
+    const asText = await materialize(defs, { instance, selection: 'norm/al' }).catch((e) => e);
+    expect(asList).toMatchObject({ name: 'SelectionError', code: 'E_UNKNOWN_ASSET' });
+    expect(asText).toMatchObject({ name: 'SelectionError', code: 'E_UNKNOWN_ASSET' });
+    expect(asList.hint).toContain('norm/all');
+  });
+
+  it('refuses a clock that is not a time', async () => {
+    const instance = tempInstance();
+    await expect(
+      assetStatus(project({ current: 'v1' }), { instance, now: Number.NaN }),
+    ).rejects.toMatchObject({ code: 'E_USAGE' });
+  });
+});

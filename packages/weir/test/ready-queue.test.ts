@@ -87,6 +87,17 @@ describe('ReadyQueue', () => {
     expect(queue.take()?.id).toBe(1);
   });
 
+  it('hands a requeued unit out again after the units ready before it, unless it settled', () => {
+    const units = unitsOf(3, []);
+    const queue = new ReadyQueue(units);
+    const first = queue.take()!;
+    expect(queue.requeue(first)).toBe(true);
+    expect(ids([queue.take()!, queue.take()!, queue.take()!])).toEqual([1, 2, 0]);
+    queue.settle(first);
+    expect(queue.requeue(first)).toBe(false);
+    expect(queue.take()).toBeUndefined();
+  });
+
   it('settles the rest when a run is cancelled', () => {
     const units = unitsOf(3, [
       [0, 1],

@@ -448,6 +448,22 @@ describe('syntax errors', () => {
     expect(error.message.split('\n')[2]).toBe(`  ${' '.repeat(column - 1)}^`);
   });
 
+  it.each([
+    ['foo+++', "'+' alone selects everything downstream; for 3 levels write 'foo+3'"],
+    ['a/b++', "'+' alone selects everything downstream; for 2 levels write 'a/b+2'"],
+    ['+x+++', "'+' alone selects everything downstream; for 3 levels write '+x+3'"],
+    ['++foo', "'+' alone selects everything upstream; for 2 levels write '2+foo'"],
+    ['+++a/b,c', "'+' alone selects everything upstream; for 3 levels write '3+a/b'"],
+    ['a+1+', "a term takes one '+' on each side ('a+1'); join terms with ','"],
+    ['a+ +', "a term takes one '+' on each side ('a+'); join terms with ','"],
+    ['foo +', "no spaces inside a term: write 'foo+'"],
+    ['foo + bar', "no spaces inside a term: write 'foo+', or join terms with ',': 'foo, +bar'"],
+    ['+ foo', "no spaces inside a term: write '+foo'"],
+    ['a b', "separate terms with ','"],
+  ])('%j hints at its own problem', (text, hint) => {
+    expect(failure(() => parseSelection(text)).hint).toBe(hint);
+  });
+
   it('name the valid attributes and suggest the closest', () => {
     const error = failure(() => parseSelection('grp:ingest'));
     expect(error.hint).toBe("did you mean 'group:'?");

@@ -99,6 +99,19 @@ const otherOps: fc.Arbitrary<Op>[] = [
     attempt: 1,
     error: { name: 'Error', message: 'boom' },
   })),
+  fc
+    .record({
+      at: target,
+      runId: pick(RUNS),
+      type: pick(['step:started', 'step:cancelled'] as const),
+    })
+    .map(
+      ({ at, runId, type }) =>
+        () =>
+          type === 'step:started'
+            ? { type, runId, ...at, timestamp: 2, attempt: 1 }
+            : { type, runId, ...at, timestamp: 2 },
+    ),
   target.map((at) => () => ({
     type: 'freshness:evaluated',
     ...at,
@@ -175,17 +188,20 @@ const batches = fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), {
 async function everything(log: EventLog, cursor: number) {
   const states: Record<string, unknown> = {};
   const records: Record<string, unknown> = {};
+  const leases: Record<string, unknown> = {};
   for (const assetKey of ASSETS) {
     const all = await log.partitionStates(assetKey);
     const after = await log.partitionStates(assetKey, { updatedAfter: cursor });
     states[assetKey] = [byPartition(all), all.throughId, byPartition(after), after.throughId];
     records[assetKey] = byKey(await log.partitionRecords(assetKey, PARTITIONS));
+    leases[assetKey] = byKey(await log.leases(assetKey, PARTITIONS));
   }
   return {
     latest: byKey(await log.latest()),
     some: byKey(await log.latest(['b', 'nothing'])),
     states,
     records,
+    leases,
     dynamic: await log.dynamicPartitions('d'),
     runs: await log.runs(),
     backfills: await log.backfills(),

@@ -391,11 +391,25 @@ function removeDeadProcessTemps(tmpRoot: string): void {
   }
 }
 
+/**
+ * Whether process `pid` on this host is running. A killed process that nobody has reaped
+ * yet (a zombie, when PID 1 does not reap) still answers signals: on Linux its state says so.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state …: the command may hold spaces and parentheses, the state follows the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }

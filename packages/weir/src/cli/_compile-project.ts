@@ -6,11 +6,20 @@
  * other non-code imports are inlined. Every build goes to a fresh folder renamed into place,
  * so a concurrent reader sees a whole build or none.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { isAlive } from '../artefacts/index.js';
 import { EnvironmentError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { rewriteImportMeta } from './_import-meta.js';
@@ -136,8 +145,15 @@ export async function compileProject(
         .join('\n'),
     ).slice(0, 12);
     const folder = join(cacheDir, `${prefix}${buildHash}`);
-    rmSync(folder, { recursive: true, force: true });
-    renameSync(temp, folder);
+    // A folder of this name holds a whole build of the same inputs (builds are renamed into
+    // place): another process made it first, and may be importing from it now.
+    if (!existsSync(folder)) {
+      try {
+        renameSync(temp, folder);
+      } catch (error) {
+        if (!existsSync(folder)) throw error;
+      }
+    }
     removeOldBuilds(cacheDir, prefix, [folder, keep]);
     return { entry: join(folder, outputOf(path)), inputs };
   } finally {
@@ -145,7 +161,10 @@ export async function compileProject(
   }
 }
 
-/** Keeps the new build and the one before it (a process may still be importing from it). */
+/**
+ * Keeps the new build and the one before it (a process may still be importing from it), and
+ * the builds in progress of live processes.
+ */
 function removeOldBuilds(
   cacheDir: string,
   prefix: string,
@@ -153,11 +172,10 @@ function removeOldBuilds(
 ): void {
   for (const name of readdirSync(cacheDir)) {
     const full = join(cacheDir, name);
-    if (
-      !name.startsWith(prefix) ||
-      keep.some((k) => k !== undefined && (k === full || k.startsWith(full + sep)))
-    )
-      continue;
+    if (!name.startsWith(prefix)) continue;
+    if (keep.some((k) => k !== undefined && (k === full || k.startsWith(full + sep)))) continue;
+    const building = /-tmp-(\d+)-/.exec(name.slice(prefix.length - 1));
+    if (building !== null && isAlive(Number(building[1]))) continue;
     rmSync(full, { recursive: true, force: true });
   }
 }

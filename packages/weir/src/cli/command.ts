@@ -7,6 +7,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { EnvironmentError } from '../errors.js';
 import type { Instance } from '../execution/index.js';
 import { openInstance } from '../instance/index.js';
+import type { StoredEvent } from '../storage/index.js';
 import type { Output } from './format.js';
 import { type LoadedProject, loadProject } from './load-project.js';
 
@@ -29,6 +30,26 @@ export interface CommandContext {
    * records runs`): a read-only instance is refused before anything starts.
    */
   writableInstance(doing: string): Promise<Instance>;
+  /** Tells whoever supervises the command which runs and backfills it works on. */
+  report(activity: RunActivity): void;
+}
+
+/** A run started or ended, or a backfill began, in a command. */
+export interface RunActivity {
+  runStarted?: string;
+  runEnded?: string;
+  backfill?: string;
+}
+
+export interface ContextOptions {
+  positionals: string[];
+  values: Record<string, OptionValue>;
+  output: Output;
+  cwd: string;
+  signal: AbortSignal;
+  /** Closed when the command ends, last first. */
+  cleanups: Array<() => Promise<void>>;
+  onActivity?: (activity: RunActivity & { instanceDir: string }) => void;
 }
 
 /** A command is a definition that returns an exit code; only main() touches the process. */
@@ -49,28 +70,25 @@ export const GLOBAL_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export function createContext(
-  positionals: string[],
-  values: CommandContext['values'],
-  output: Output,
-  cwd: string,
-  signal: AbortSignal,
-  cleanups: Array<() => Promise<void>>,
-): CommandContext {
+export function createContext(options: ContextOptions): CommandContext {
+  const { values, output, cwd, cleanups } = options;
   let loaded: Promise<LoadedProject> | undefined;
+  let instanceDir = '';
   let instance: Promise<Instance> | undefined;
   const ctx: CommandContext = {
-    positionals,
+    positionals: options.positionals,
     values,
     output,
     cwd,
-    signal,
+    signal: options.signal,
+    report: (activity) => options.onActivity?.({ ...activity, instanceDir }),
     project: () => {
       loaded ??= loadProject(cwd, values.project as string | undefined);
       return loaded;
     },
     instance: () => {
-      instance ??= ctx.project().then(async ({ instanceDir }) => {
+      instance ??= ctx.project().then(async (project) => {
+        instanceDir = project.instanceDir;
         const opened = openInstance({ dir: instanceDir });
         cleanups.push(() => opened.close());
         // Once per command: runs whose process died are closed as crashed.
@@ -97,6 +115,18 @@ export function createContext(
     },
   };
   return ctx;
+}
+
+/** An `onEvent` that reports the run's start and end to `ctx`, then hands each event on. */
+export function reportingRuns(
+  ctx: CommandContext,
+  next?: (event: StoredEvent) => void,
+): (event: StoredEvent) => void {
+  return (event) => {
+    if (event.type === 'run:started') ctx.report({ runStarted: event.runId });
+    else if (event.type === 'run:finished') ctx.report({ runEnded: event.runId });
+    next?.(event);
+  };
 }
 
 /** The one positional a command requires, or a usage error naming it. */

@@ -7,17 +7,35 @@ import type { LogEntry } from '../execution/index.js';
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Writes raw bytes to stdout, resolving once they are handed to the OS (so exiting loses none). */
+  bytes(data: Uint8Array): Promise<void>;
   readonly color: boolean;
   readonly tty: boolean;
+  /** The terminal's width, for lines redrawn in place. */
+  readonly columns?: number;
 }
 
-export function processOutput(): Output {
-  const tty = Boolean(process.stdout.isTTY);
+/**
+ * The process's stdout and stderr; a worker thread passes the terminal's properties, which
+ * its own streams do not have.
+ */
+export function processOutput(
+  terminal: { tty: boolean; errTty: boolean; columns: number } = {
+    tty: Boolean(process.stdout.isTTY),
+    errTty: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns ?? 100,
+  },
+): Output {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-    color: tty && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
-    tty,
+    bytes: (data) =>
+      new Promise((resolve, reject) =>
+        process.stdout.write(data, (error) => (error ? reject(error) : resolve())),
+      ),
+    color: terminal.tty && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    tty: terminal.tty,
+    columns: terminal.columns,
   };
 }
 
@@ -98,10 +116,30 @@ export function formatDuration(ms: number): string {
   return small === 0 ? `${big} ${bigName}` : `${big} ${bigName} ${small} ${smallName}`;
 }
 
-export function formatTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+/** The zone the CLI shows times in: the machine's (set TZ to change it), by its IANA name. */
+export function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+}
+
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** `2024-01-05 09:00:00` in `zone`, unlabelled: for columns whose zone is said once. */
+export function formatClock(epochMs: number, zone: string = localZone()): string {
+  let clock = clocks.get(zone);
+  if (clock === undefined) {
+    clock = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: zone,
+      dateStyle: 'short',
+      timeStyle: 'medium',
+    });
+    clocks.set(zone, clock);
+  }
+  return clock.format(new Date(epochMs));
+}
+
+/** `2024-01-05 09:00:00 Europe/Luxembourg`: a time in `zone` (the local one by default), labelled. */
+export function formatTime(epochMs: number, zone: string = localZone()): string {
+  return `${formatClock(epochMs, zone)} ${zone}`;
 }
 
 export function json(value: unknown): string {

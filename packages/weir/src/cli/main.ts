@@ -7,29 +7,39 @@ import { parseArgs } from 'node:util';
 import { didYouMean, EnvironmentError, WeirError } from '../errors.js';
 import { WEIR_VERSION } from '../version.js';
 import { systemFault } from './_faults.js';
-import { type Command, createContext, GLOBAL_OPTIONS, type OptionValue } from './command.js';
+import {
+  type Command,
+  type ContextOptions,
+  createContext,
+  GLOBAL_OPTIONS,
+  type OptionValue,
+} from './command.js';
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
 import { gcCommand } from './commands/gc.js';
 import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
 import { materializeCommand } from './commands/materialize.js';
 import { partitionsCommand } from './commands/partitions.js';
 import { runsCommand } from './commands/runs.js';
 import { statusCommand } from './commands/status.js';
+import { valueCommand } from './commands/value.js';
 import { verifyCommand } from './commands/verify.js';
 import { whyCommand } from './commands/why.js';
 import { type Output, paint, processOutput } from './format.js';
 
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   materializeCommand,
   backfillCommand,
   statusCommand,
   checkCommand,
   whyCommand,
   historyCommand,
+  valueCommand,
   logsCommand,
   runsCommand,
   listCommand,
@@ -43,6 +53,8 @@ export interface MainOptions {
   output?: Output;
   cwd?: string;
   signal?: AbortSignal;
+  /** Runs and backfills the command works on, as they start and end (for a supervisor). */
+  onActivity?: ContextOptions['onActivity'];
 }
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
@@ -91,14 +103,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       output.out(usage(command.name));
       return 0;
     }
-    const ctx = createContext(
-      parsed.positionals,
-      parsed.values as Record<string, OptionValue>,
+    const ctx = createContext({
+      positionals: parsed.positionals,
+      values: parsed.values as Record<string, OptionValue>,
       output,
-      options.cwd ?? process.cwd(),
-      options.signal ?? new AbortController().signal,
+      cwd: options.cwd ?? process.cwd(),
+      signal: options.signal ?? new AbortController().signal,
       cleanups,
-    );
+      ...(options.onActivity === undefined ? {} : { onActivity: options.onActivity }),
+    });
     return await command.run(ctx);
   } catch (error) {
     reportError(error, output, verbose);

@@ -207,7 +207,7 @@ export class Progress {
     const names = [...this.running.keys()];
     const current =
       names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3}` : '');
-    const columns = process.stderr.columns ?? 100;
+    const columns = this.output.columns ?? 100;
     const done = this.open ? `${this.done}` : `${this.done}/${this.total}`;
     const text = `${SPINNER[this.frame++ % SPINNER.length]} ${done} done · ${names.length} running${current ? ` (${current})` : ''}${this.failed ? ` · ${this.failed} failed` : ''}`;
     this.output.err(text.slice(0, columns - 1));

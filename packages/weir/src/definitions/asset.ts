@@ -11,7 +11,11 @@ import { type AssetInput, isAssetInput } from './input.js';
 import type { Jsonified, JsonStorable } from './jsonified.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes } from './metadata.js';
-import type { PartitionMapping, PartitionsDefinition } from './partitions/index.js';
+import {
+  type PartitionMapping,
+  type PartitionsDefinition,
+  validatePartitions,
+} from './partitions/index.js';
 import { normalizeRetry, type RetryPolicy } from './retry.js';
 import type { ResourceMap, SourceAssetDefinition, SourceObservation } from './source-asset.js';
 
@@ -302,25 +306,6 @@ export function asset(
       spec.freshness === undefined ? undefined : validateFreshnessPolicy(spec.freshness, owner),
     materialize: spec.materialize as unknown as AssetDefinition['materialize'],
   };
-}
-
-const PARTITION_KINDS = ['time-window', 'static', 'dynamic', 'multi'];
-
-function validatePartitions(
-  partitions: PartitionsDefinition | undefined,
-  owner: string,
-): PartitionsDefinition | undefined {
-  if (partitions === undefined) return undefined;
-  if (!PARTITION_KINDS.includes((partitions as { kind?: string } | null)?.kind ?? '')) {
-    throw new DefinitionError(
-      'E_DEFINITION',
-      `${owner} partitions is not a partitions definition`,
-      {
-        hint: 'use dailyPartitions({ start }), staticPartitions([…]), dynamicPartitions(name) or multiPartitions({…})',
-      },
-    );
-  }
-  return partitions;
 }
 
 function validateChecks(checks: readonly unknown[] | undefined, owner: string): CheckDefinition[] {

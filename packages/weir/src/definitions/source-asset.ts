@@ -3,20 +3,26 @@
  * `sourceAsset()`: external data Weir observes but does not produce.
  */
 import { DefinitionError } from '../errors.js';
-import type { ResourceValues, StepLogger } from './context.js';
+import type { PartitionInfo, ResourceValues, StepLogger } from './context.js';
 import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes, Metadata } from './metadata.js';
+import { type PartitionsDefinition, validatePartitions } from './partitions/index.js';
 import type { ResourceDefinition } from './resource.js';
 
 /** What `observe` returns: a data version (an ETag, a file hash, a max timestamp), optionally with metadata. */
 export type ObserveResult = string | { dataVersion: string; metadata?: Metadata };
 
-export interface ObserveContext<Res extends ResourceMap = ResourceMap> {
+export interface ObserveContext<
+  Res extends ResourceMap = ResourceMap,
+  P extends PartitionsDefinition | undefined = PartitionsDefinition | undefined,
+> {
   readonly key: string;
   readonly resources: ResourceValues<Res>;
   readonly log: StepLogger;
   readonly signal: AbortSignal;
+  /** The partition observed (`observe` runs once per partition); undefined when unpartitioned. */
+  readonly partition: P extends PartitionsDefinition ? PartitionInfo : PartitionInfo | undefined;
 }
 
 export type ResourceMap = Readonly<Record<string, ResourceDefinition<string, unknown>>>;
@@ -36,15 +42,24 @@ export interface SourceAssetDefinition<K extends string = string>
   readonly resources: ResourceMap;
   /** How old the newest observed change may be. */
   readonly freshness: FreshnessPolicy | undefined;
+  /**
+   * Partitions observed one by one (one agency's export, one day's file): a change restales
+   * only the readers of that partition. Undefined: one version for the whole source.
+   */
+  readonly partitions: PartitionsDefinition | undefined;
   readonly observe: (ctx: ObserveContext) => ObserveResult | Promise<ObserveResult>;
 }
 
-export interface SourceAssetSpec<K extends string, Res extends ResourceMap>
-  extends AssetAttributes {
+export interface SourceAssetSpec<
+  K extends string,
+  Res extends ResourceMap,
+  P extends PartitionsDefinition | undefined = undefined,
+> extends AssetAttributes {
   key: K;
   resources?: Res;
   freshness?: FreshnessPolicy;
-  observe: (ctx: ObserveContext<Res>) => ObserveResult | Promise<ObserveResult>;
+  partitions?: P;
+  observe: (ctx: ObserveContext<Res, P>) => ObserveResult | Promise<ObserveResult>;
 }
 
 /**
@@ -55,11 +70,18 @@ export interface SourceAssetSpec<K extends string, Res extends ResourceMap>
  *   key: 'raw/gauge_readings_csv',
  *   observe: () => fileVersion('data/gauge_readings.csv'),
  * });
+ * // One version per agency: one agency's new export restales only its partition.
+ * const exports = sourceAsset({
+ *   key: 'raw/agency_exports',
+ *   partitions: staticPartitions(['linksf', 'sfsg', 'wa211']),
+ *   observe: (ctx) => fileVersion(`data/${ctx.partition.key}.csv`),
+ * });
  */
 export function sourceAsset<
   const K extends string,
   const Res extends ResourceMap = Record<never, never>,
->(spec: SourceAssetSpec<K, Res>): SourceAssetDefinition<K> {
+  const P extends PartitionsDefinition | undefined = undefined,
+>(spec: SourceAssetSpec<K, Res, P>): SourceAssetDefinition<K> {
   assertValidKey(spec.key, 'source asset');
   if (typeof spec.observe !== 'function') {
     throw new DefinitionError(
@@ -71,6 +93,7 @@ export function sourceAsset<
     ...spec,
     kind: 'source',
     resources: spec.resources ?? {},
+    partitions: validatePartitions(spec.partitions, `source asset '${spec.key}'`),
     freshness:
       spec.freshness === undefined
         ? undefined

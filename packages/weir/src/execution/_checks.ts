@@ -4,13 +4,18 @@
  */
 import type { CheckDefinition, CheckHistoryEntry } from '../definitions/index.js';
 import { toCheckResult } from '../definitions/index.js';
-import type { CheckRecord, EventLog } from '../storage/index.js';
+import type { CheckRecord, EventLog, StoredEvent } from '../storage/index.js';
+
+/** Results kept per check. */
+const HISTORY = 20;
 
 /**
  * Each check's earlier results on `key`/`partition` (every partition when undefined: a
- * partition is compared with its neighbours), newest first, at most 20 per check.
- * Results on `exclude` (a data version being re-checked) are left out, so a re-evaluation is
- * compared with the data before it, not with itself.
+ * partition is compared with its neighbours), newest first, at most HISTORY per check, on
+ * accepted data only: results about a materialization that a blocking check rejected (and no
+ * later re-check cleared) are left out, so drift and volume are compared with data consumers
+ * were allowed to read, not with a rejected version. Results on `exclude` (a data version
+ * being re-checked) are left out too, so a re-evaluation is compared with the data before it.
  */
 export async function checkHistory(
   eventLog: EventLog,
@@ -21,18 +26,50 @@ export async function checkHistory(
 ): Promise<Map<string, CheckHistoryEntry[]>> {
   const history = new Map<string, CheckHistoryEntry[]>(checks.map((c) => [c.name, []]));
   if (checks.length === 0) return history;
-  const events = await eventLog.events({
-    assetKey: key,
-    types: ['check:evaluated'],
-    descending: true,
-    limit: 20 * checks.length * 2,
-  });
+  const full = () => [...history.values()].every((entries) => entries.length >= HISTORY);
+  // Newest first, so the first result seen of a (materialization, check) is its newest.
+  const newest = new Map<string, StoredEvent<'check:evaluated'>>();
+  let afterId: number | undefined;
+  // Enough for every history when nothing was rejected; more pages, each twice as long, if not.
+  for (let limit = 2 * HISTORY * checks.length; ; limit *= 2) {
+    const page = await eventLog.events({
+      assetKey: key,
+      types: ['check:evaluated'],
+      descending: true,
+      limit,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    for (const event of page) {
+      if (event.type !== 'check:evaluated') continue;
+      if (partition !== undefined && event.partition !== partition) continue;
+      const id = `${event.partition}\0${event.materializationId}\0${event.check.name}`;
+      if (!newest.has(id)) newest.set(id, event);
+    }
+    fill(history, newest, exclude);
+    if (page.length < limit || full()) return history;
+    afterId = page[page.length - 1]!.id;
+  }
+}
+
+/** Fills `history` from the newest results per (materialization, check), accepted data only. */
+function fill(
+  history: Map<string, CheckHistoryEntry[]>,
+  newest: ReadonlyMap<string, StoredEvent<'check:evaluated'>>,
+  exclude: string | undefined,
+): void {
+  const rejected = new Set<string>();
+  for (const event of newest.values()) {
+    if (event.check.blocking && !event.check.passed) {
+      rejected.add(`${event.partition}\0${event.materializationId}`);
+    }
+  }
+  for (const entries of history.values()) entries.length = 0;
+  const events = [...newest.values()].sort((a, b) => b.id - a.id);
   for (const event of events) {
-    if (event.type !== 'check:evaluated') continue;
-    if (partition !== undefined && event.partition !== partition) continue;
+    if (rejected.has(`${event.partition}\0${event.materializationId}`)) continue;
     if (exclude !== undefined && event.dataVersion === exclude) continue;
     const entries = history.get(event.check.name);
-    if (entries === undefined || entries.length >= 20) continue;
+    if (entries === undefined || entries.length >= HISTORY) continue;
     entries.push({
       passed: event.check.passed,
       metadata: event.check.metadata,
@@ -40,7 +77,6 @@ export async function checkHistory(
       dataVersion: event.dataVersion,
     });
   }
-  return history;
 }
 
 /**

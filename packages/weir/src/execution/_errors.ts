@@ -1,6 +1,7 @@
 /**
  * @module execution/_errors
- * Errors as the event log records them.
+ * Errors as the event log records them, and the error that stops a run from outside its
+ * steps.
  */
 import { EnvironmentError, WeirError } from '../errors.js';
 import type { ErrorInfo } from '../storage/index.js';
@@ -38,4 +39,15 @@ export function diskFull(error: unknown, label: string, outputPath?: string): un
       hint: 'free some space (weir gc removes artefacts nothing needs), or move the instance to a larger disk',
     },
   );
+}
+
+/**
+ * The run cannot go on, for a reason outside any step: the event log refused a write, or a
+ * listener of the run's events threw. A step that meets it does not fail: the run stops.
+ */
+export class RunStopped extends Error {
+  override readonly name = 'RunStopped';
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+  }
 }

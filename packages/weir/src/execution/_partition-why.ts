@@ -29,7 +29,7 @@ export async function explainPartition(
 ): Promise<PartitionWhy> {
   const partitioned = state.partitions;
   if (partitioned === undefined) {
-    throw new EnvironmentError('E_USAGE', `asset '${state.key}' is not partitioned`, {
+    throw new EnvironmentError('E_NOT_FOUND', `asset '${state.key}' is not partitioned`, {
       hint: `drop --partition: weir why ${state.key}`,
     });
   }
@@ -37,7 +37,7 @@ export async function explainPartition(
   const i = space.indexOf(partition);
   if (i < 0) {
     throw new EnvironmentError(
-      'E_USAGE',
+      'E_NOT_FOUND',
       `asset '${state.key}' has no partition '${partition}' (${space.definition?.description ?? ''}, ${space.size} now)`,
     );
   }

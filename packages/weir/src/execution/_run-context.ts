@@ -6,9 +6,11 @@
 import type { ArtefactStore } from '../artefacts/index.js';
 import type { PartitionSpace } from '../definitions/index.js';
 import type { AssetGraph, AssetNode } from '../graph/index.js';
-import type { EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
+import type { EventLog, LeaseHolder, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { configHashOf } from '../versioning/index.js';
+import { RunStopped } from './_errors.js';
+import { PlanBasis } from './_plan-basis.js';
 import type { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
 import type { StepUnit } from './_units.js';
@@ -35,11 +37,10 @@ export interface RunContextOptions {
   onLog?: (assetKey: string, entry: LogEntry) => void;
   /** The partition space of each partitioned asset, as planned. */
   spaces?: ReadonlyMap<string, PartitionSpace>;
-  /**
-   * Where the run's events go instead of the event log, returned as stored (with ids): a
-   * reproduction (`weir verify --reproduce`, see reproduce.ts) records nothing.
-   */
-  recordTo?: (events: readonly WeirEvent[]) => Promise<StoredEvent[]>;
+  /** What the run planned from (the newest materializations); none known when omitted. */
+  basis?: PlanBasis;
+  /** This process, as the holder of the run's leases. */
+  holder?: LeaseHolder;
 }
 
 export class RunContext {
@@ -51,9 +52,10 @@ export class RunContext {
   readonly versions: VersionBook;
   readonly signal: AbortSignal;
   readonly spaces: ReadonlyMap<string, PartitionSpace>;
+  readonly basis: PlanBasis;
+  readonly holder: LeaseHolder;
   readonly onLog: (assetKey: string, entry: LogEntry) => void;
   private readonly onEvent: (event: StoredEvent) => void;
-  private readonly recordTo: RunContextOptions['recordTo'];
   private readonly cache = new Map<string, Uint8Array>();
   private cachedBytes = 0;
 
@@ -66,9 +68,10 @@ export class RunContext {
     this.versions = options.versions;
     this.signal = options.signal;
     this.spaces = options.spaces ?? new Map();
+    this.basis = options.basis ?? new PlanBasis(new Map(), { spaces: new Map(), rows: new Map() });
+    this.holder = options.holder ?? { runId: options.runId, host: '', pid: process.pid };
     this.onEvent = options.onEvent ?? (() => {});
     this.onLog = options.onLog ?? (() => {});
-    this.recordTo = options.recordTo;
   }
 
   /** The fields every event of `key`'s step in this run carries. */
@@ -81,10 +84,27 @@ export class RunContext {
     return unit.keys.map((partition) => make(this.stepFields(unit.key, partition)));
   }
 
+  /** Records events; a refused write stops the run (RunStopped), it is no step's failure. */
   async record(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
-    const stored = await (this.recordTo ?? ((e) => this.eventLog.append(e)))(events);
-    for (const event of stored) this.onEvent(event);
+    let stored: StoredEvent[];
+    try {
+      stored = await this.eventLog.append(events);
+    } catch (error) {
+      throw new RunStopped(`the event log refused a write: ${messageOf(error)}`, { cause: error });
+    }
+    this.emit(stored);
     return stored;
+  }
+
+  /** Hands recorded events to whoever watches the run; a listener that throws stops the run. */
+  emit(events: readonly StoredEvent[]): void {
+    for (const event of events) {
+      try {
+        this.onEvent(event);
+      } catch (error) {
+        throw new RunStopped(messageOf(error), { cause: error });
+      }
+    }
   }
 
   configHash(node: AssetNode): string {
@@ -105,4 +125,8 @@ export class RunContext {
     }
     return bytes;
   }
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
 }

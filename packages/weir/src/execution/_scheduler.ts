@@ -1,12 +1,18 @@
 /**
  * @module execution/_scheduler
- * Drives a run: hands ready units to the executor, at most `concurrency` at once, and settles
- * each as it ends. A failed unit skips the units that read it and nothing else. On abort,
- * units in flight are recorded as cancelled at once (user code that ignores the signal is
- * not waited for, and its late result is discarded) and no unit starts after.
+ * Drives a run: claims ready units (their leases) and hands them to the executor, at most
+ * `concurrency` at once, and settles each as it ends. A unit another process holds waits
+ * aside without taking a slot, then is claimed again. A failed unit skips the units that read
+ * it and nothing else. On abort, units in flight are recorded as cancelled at once (user code
+ * that ignores the signal is not waited for, and its late result is discarded) and no unit
+ * starts after. On an error (storage, a listener, an executor that throws), no unit starts
+ * either, and the units in flight are waited for before it is thrown, so nothing of the run
+ * is recorded after it.
  */
 import { PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import type { AssetRecord } from '../storage/index.js';
+import { type Claim, claimUnit, waitForRelease } from './_claim.js';
 import { readsUnchanged } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
@@ -21,9 +27,16 @@ export interface ScheduleOptions {
   plan: Pick<Plan, 'conditional' | 'partitions'>;
   /** The index records the run started from (what each unit's current materialization read). */
   records: ReadonlyMap<string, AssetRecord>;
+  /** Run units whether stale or not (after another process holding one releases it). */
+  force: boolean;
+  /** Where settled units are appended (kept when the schedule throws); a new list by default. */
+  settled?: SettledUnit[];
 }
 
-/** Runs `units` (in topological order) and returns how each settled, in the order they did. */
+/**
+ * Runs `units` (in topological order) and returns how each settled, in the order they did
+ * (appended to `options.settled`, which holds what settled before an error if it throws).
+ */
 export async function schedule(
   run: RunContext,
   units: readonly StepUnit[],
@@ -31,11 +44,13 @@ export async function schedule(
 ): Promise<SettledUnit[]> {
   const queue = new ReadyQueue(units);
   const conditional = new Set(options.plan.conditional);
-  const settled: SettledUnit[] = [];
+  const settled = options.settled ?? [];
   /** Units whose executor has not returned: cancelled at once on abort. */
   const running = new Set<StepUnit>();
   /** Units recording their outcome: waited for, even on abort. */
   const finishing = new Set<Promise<void>>();
+  /** Units waiting for another process to release them: no slot taken, cancelled on abort. */
+  const parked = new Set<StepUnit>();
   let failure: { error: unknown } | undefined;
   let aborted = false;
   let wake = () => {};
@@ -46,7 +61,7 @@ export async function schedule(
   const settle = async (unit: StepUnit, outcome: UnitOutcome) => {
     if (!queue.settle(unit)) return;
     settled.push({ key: unit.key, keys: unit.keys, outcome });
-    if (outcome.status === 'materialized') {
+    if (outcome.status === 'materialized' || outcome.status === 'concurrent') {
       for (const event of outcome.events) run.versions.update(event);
     } else if (outcome.status === 'failed') {
       await skipReaders(unit, `upstream ${unit.label} failed`);
@@ -86,14 +101,29 @@ export async function schedule(
   const launch = (unit: StepUnit) => {
     running.add(unit);
     execute(run, unit, options, conditional)
-      .then((outcome) => {
-        // Cancelled while running: recorded already, and a late result is discarded.
-        if (!running.delete(unit)) return;
-        const done = settle(unit, outcome)
-          .catch(fail)
-          .finally(() => finishing.delete(done));
-        finishing.add(done);
-        return done;
+      .then(
+        (outcome) => {
+          // Cancelled while running: recorded already, and a late result is discarded.
+          if (!running.delete(unit)) return;
+          if (outcome.status === 'held') return park(unit, outcome.leases);
+          const done = settle(unit, outcome)
+            .catch(fail)
+            .finally(() => finishing.delete(done));
+          finishing.add(done);
+          return done;
+        },
+        (error) => {
+          running.delete(unit);
+          fail(error);
+        },
+      )
+      .finally(() => wake());
+  };
+  const park = (unit: StepUnit, leases: Extract<Claim, { status: 'held' }>['leases']) => {
+    parked.add(unit);
+    waitForRelease(run, unit, leases)
+      .then(() => {
+        if (parked.delete(unit)) queue.requeue(unit);
       }, fail)
       .finally(() => wake());
   };
@@ -122,18 +152,22 @@ export async function schedule(
   try {
     let cancelledRunning = false;
     for (;;) {
-      if (failure !== undefined) throw failure.error;
+      if (failure !== undefined && running.size === 0 && finishing.size === 0) {
+        throw failure.error;
+      }
       if (aborted && !cancelledRunning) {
         cancelledRunning = true;
         await cancelRunning();
         continue;
       }
-      while (!aborted && running.size < options.concurrency) {
+      // The signal itself, not the deferred flag: no unit starts once it has aborted, even
+      // before the abort is handled (or when it aborted before the run began).
+      while (failure === undefined && !run.signal.aborted && running.size < options.concurrency) {
         const unit = queue.take();
         if (unit === undefined) break;
         launch(unit);
       }
-      if (running.size === 0 && finishing.size === 0) break;
+      if (running.size === 0 && finishing.size === 0 && (aborted || parked.size === 0)) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
@@ -141,7 +175,7 @@ export async function schedule(
   } finally {
     run.signal.removeEventListener('abort', onAbort);
   }
-  if (aborted) {
+  if (run.signal.aborted) {
     for (const unit of queue.settleAll()) {
       settled.push({ key: unit.key, keys: unit.keys, outcome: { status: 'cancelled' } });
     }
@@ -149,21 +183,45 @@ export async function schedule(
   return settled;
 }
 
-/** Runs one unit: a conditional one only if something it reads changed. */
+/**
+ * Runs one unit: a conditional one only if something it reads changed, and only once its
+ * leases are claimed.
+ */
 async function execute(
   run: RunContext,
   unit: StepUnit,
   options: ScheduleOptions,
   conditional: ReadonlySet<string>,
-): Promise<StepOutcome | { status: 'unchanged' }> {
+): Promise<UnitOutcome | Extract<Claim, { status: 'held' }>> {
   if (isConditional(unit, options.plan, conditional)) {
     const recorded = await recordedInputs(run, unit, options.records);
     if (await readsUnchanged(run, run.graph.node(unit.key), unit, recorded)) {
       return { status: 'unchanged' };
     }
   }
-  return options.executor.execute(unit, run);
+  const claim = await claimUnit(run, unit, options.force);
+  if (claim.status === 'held') return claim;
+  if (claim.status === 'done-elsewhere') return { status: 'concurrent', events: claim.events };
+  const outcome = await options.executor.execute(unit, run);
+  if (!STEP_STATUSES.has((outcome as { status?: unknown } | undefined)?.status)) {
+    // A unit whose outcome is not understood would settle as nothing at all.
+    throw new EnvironmentError(
+      'E_USAGE',
+      `executor '${options.executor.name}' returned ${JSON.stringify(outcome)} for ${unit.label}, not a step outcome`,
+      {
+        hint: "an executor returns { status: 'materialized' | 'blocked' | 'failed' | 'cancelled', … }",
+      },
+    );
+  }
+  return outcome;
 }
+
+const STEP_STATUSES: ReadonlySet<unknown> = new Set<StepOutcome['status']>([
+  'materialized',
+  'blocked',
+  'failed',
+  'cancelled',
+]);
 
 /** Planned only because an upstream unit runs: it need not run if that came out unchanged. */
 function isConditional(

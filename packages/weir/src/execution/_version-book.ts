@@ -71,7 +71,8 @@ export class VersionBook {
     }
     if (missing.length > 0) {
       const read = eventLog.partitionRecords(key, missing).then((records) => {
-        const found = new Map(records.map((r) => [r.partition, r.usable]));
+        // A partitioned source's version is its observation.
+        const found = new Map(records.map((r) => [r.partition, r.usable ?? r.observation]));
         for (const p of missing) {
           // A version this run recorded meanwhile is newer than what the log had.
           if (!known.has(p)) known.set(p, found.get(p) ?? null);

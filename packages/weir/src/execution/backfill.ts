@@ -11,14 +11,15 @@ import type { AssetGraph } from '../graph/index.js';
 import type { BackfillRecord, BackfillRequest, EventLog } from '../storage/index.js';
 import type { Instance } from './instance.js';
 import { type PartitionRequest, requestedPartitions } from './partitions.js';
-import { graphOf } from './project-graph.js';
+import { graphOf, selectionText } from './project-graph.js';
 import { findRun } from './queries.js';
 import { readState } from './read-state.js';
 import { type MaterializeOptions, materialize, type RunResult } from './run.js';
 
 export interface BackfillOptions
   extends Omit<MaterializeOptions, 'partitions' | 'backfillId' | 'selection'> {
-  selection?: string;
+  /** A selection expression, or a list of asset keys; every asset when omitted. */
+  selection?: string | readonly string[];
   partitions: PartitionRequest;
   /** Called once the backfill is recorded, before any step runs. */
   onRequested?: (backfill: BackfillRecord) => void;
@@ -38,7 +39,7 @@ export async function backfill(
 ): Promise<BackfillResult> {
   const graph = graphOf(project);
   const { eventLog } = options.instance;
-  const selection = options.selection ?? '*';
+  const selection = selectionText(options.selection);
   const { selected, partitions } = await readState(graph, {
     instance: options.instance,
     selection,
@@ -78,7 +79,7 @@ export async function resumeBackfill(
   const record = await findBackfill(options.instance.eventLog, backfillId);
   if (record.status === 'success' || record.status === 'cancelled') {
     throw new EnvironmentError(
-      'E_USAGE',
+      'E_CONFLICT',
       `backfill ${backfillId} ${record.status === 'success' ? 'has finished' : 'was cancelled'}; nothing to resume`,
       { hint: 'start a new one with weir backfill SELECTION --from … --to …' },
     );
@@ -86,7 +87,7 @@ export async function resumeBackfill(
   const [newest] = record.runIds;
   if (newest !== undefined && (await findRun(options.instance, newest))?.status === 'running') {
     throw new EnvironmentError(
-      'E_USAGE',
+      'E_CONFLICT',
       `backfill ${backfillId} is running (run ${newest}); resume it once that run has ended`,
       { hint: `to stop it: weir backfill --cancel ${backfillId}` },
     );
@@ -112,7 +113,7 @@ export async function cancelBackfill(
 ): Promise<BackfillRecord> {
   const record = await findBackfill(instance.eventLog, backfillId);
   if (record.status !== 'running' && record.status !== 'failed') {
-    throw new EnvironmentError('E_USAGE', `backfill ${backfillId} is ${record.status} already`);
+    throw new EnvironmentError('E_CONFLICT', `backfill ${backfillId} is ${record.status} already`);
   }
   await instance.eventLog.append([
     { type: 'backfill:finished', backfillId, timestamp: Date.now(), status: 'cancelled', reason },
@@ -204,7 +205,7 @@ async function findBackfill(eventLog: EventLog, backfillId: string): Promise<Bac
   const record = await eventLog.backfill(backfillId);
   if (record === undefined) {
     const recent = (await eventLog.backfills({ limit: 20 })).map((b) => b.backfillId);
-    throw new EnvironmentError('E_USAGE', `no backfill '${backfillId}'`, {
+    throw new EnvironmentError('E_NOT_FOUND', `no backfill '${backfillId}'`, {
       hint:
         recent.length > 0
           ? `recent backfills: ${recent.slice(0, 5).join(', ')}`

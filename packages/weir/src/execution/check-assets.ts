@@ -36,7 +36,8 @@ export interface AssetCheckResult {
 
 export interface CheckAssetsOptions {
   instance: Instance;
-  selection?: string;
+  /** A selection expression, or a list of asset keys; every asset when omitted. */
+  selection?: string | readonly string[];
   /** Partitioned assets: only these partitions (all materialized ones when omitted). */
   partitions?: PartitionRequest;
   /** The time that decides which time windows exist (default: now). */

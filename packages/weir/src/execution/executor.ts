@@ -28,9 +28,10 @@ export interface Executor {
   /** A short name for logs and errors, e.g. `in-process`. */
   readonly name: string;
   /**
-   * Runs `unit` to its outcome: records `step:started`, its logs and retries, and the
-   * materialization (with check results) or the failure, through `run.record`. It stops
-   * early with `cancelled` once `run.signal` aborts.
+   * Runs a claimed `unit` to its outcome. The scheduler has taken the unit's leases with its
+   * first `step:started`; `execute` records the rest through `run.record`: logs, retries
+   * (with their own `step:started`), and the materialization (with check results) or the
+   * failure. It stops early with `cancelled` once `run.signal` aborts.
    */
   execute(unit: StepUnit, run: RunContext): Promise<StepOutcome>;
 }

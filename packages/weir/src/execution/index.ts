@@ -7,6 +7,7 @@
 export type { RunContext } from './_run-context.js';
 export type { LogEntry } from './_step-logger.js';
 export type { StepUnit } from './_units.js';
+export { type AssetValue, type AssetValueOptions, assetValue } from './asset-value.js';
 export {
   type BackfillOptions,
   type BackfillResult,
@@ -42,6 +43,7 @@ export {
   type WhyReport,
 } from './queries.js';
 export { type ReadStateOptions, readState, type StateSnapshot } from './read-state.js';
+export { closeRun } from './recovery.js';
 export {
   type MaterializeOptions,
   materialize,

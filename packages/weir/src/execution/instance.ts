@@ -4,6 +4,7 @@
  * deployment uses. Presets build on it (the embedded one, `openInstance`, in `instance/`).
  */
 import type { ArtefactStore } from '../artefacts/index.js';
+import { EnvironmentError } from '../errors.js';
 import type { EventLog } from '../storage/index.js';
 import type { Executor } from './executor.js';
 import { recoverCrashedRuns } from './recovery.js';
@@ -46,6 +47,16 @@ export interface Instance {
 
 export function createInstance(parts: InstanceParts): Instance {
   const { eventLog, artefacts } = parts;
+  // Checked here, so a missing part is not reported later as the failure of an asset.
+  const problem =
+    typeof eventLog?.append !== 'function'
+      ? 'eventLog must be an EventLog'
+      : typeof artefacts?.putBytes !== 'function'
+        ? 'artefacts must be an ArtefactStore'
+        : parts.executor !== undefined && typeof parts.executor.execute !== 'function'
+          ? 'executor must be an Executor (an object with execute(unit, run))'
+          : undefined;
+  if (problem !== undefined) throw new EnvironmentError('E_USAGE', `createInstance: ${problem}`);
   return {
     eventLog,
     artefacts,

@@ -33,7 +33,7 @@ export interface PartitionRequest {
 }
 
 /** The partition space of each partitioned asset among `keys`: time windows as of `now`, dynamic keys from the log. */
-async function resolveSpaces(
+export async function resolveSpaces(
   graph: AssetGraph,
   eventLog: EventLog,
   keys: Iterable<string>,
@@ -164,7 +164,7 @@ export function requestedPartitions(
   const partitioned = graph.sortTopologically([...selected].filter((key) => spaces.has(key)));
   if (partitioned.length === 0) {
     throw new EnvironmentError(
-      'E_USAGE',
+      'E_NOT_FOUND',
       'the selection has no partitioned asset to pick partitions of',
       { hint: 'drop --partition/--from/--to, or select a partitioned asset' },
     );
@@ -207,7 +207,9 @@ export function requestedPartitions(
       requested.set(key, (requested.get(key) ?? PartitionSet.empty(down.size)).union(reading));
     }
     if (!requested.has(key)) {
-      throw problems.get(key) ?? new EnvironmentError('E_USAGE', `nothing requested of '${key}'`);
+      throw (
+        problems.get(key) ?? new EnvironmentError('E_NOT_FOUND', `nothing requested of '${key}'`)
+      );
     }
   }
   return requested;
@@ -226,7 +228,9 @@ function named(key: string, space: PartitionSpace, request: PartitionRequest): P
     return set.union(partitionRange(space, request.from, request.to));
   } catch (error) {
     if (!(error instanceof EnvironmentError)) throw error;
-    throw new EnvironmentError('E_USAGE', `asset '${key}': ${error.message}`, { hint: error.hint });
+    throw new EnvironmentError(error.code, `asset '${key}': ${error.message}`, {
+      hint: error.hint,
+    });
   }
 }
 
@@ -234,7 +238,7 @@ function unknownPartition(key: string, partition: string, space: PartitionSpace)
   const description = space.definition?.description ?? 'no partitions';
   const window = space.definition?.kind === 'time-window';
   return new EnvironmentError(
-    'E_USAGE',
+    'E_NOT_FOUND',
     `asset '${key}' has no partition '${partition}' (it has ${description}, ${space.size} now)`,
     {
       hint: window

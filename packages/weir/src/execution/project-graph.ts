@@ -4,7 +4,7 @@
  * of a set of keys.
  */
 import type { ProjectDefinition } from '../definitions/index.js';
-import { DefinitionError, didYouMean, SelectionError } from '../errors.js';
+import { didYouMean, SelectionError } from '../errors.js';
 import { type AssetGraph, buildAssetGraph, selectAssets } from '../graph/index.js';
 import type { AssetRecord, EventLog } from '../storage/index.js';
 
@@ -35,7 +35,7 @@ export function selectKeys(
     if (selection.length === 0) throw emptySelection('the selection lists no assets');
     for (const key of selection) {
       if (!graph.has(key)) {
-        throw new DefinitionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
+        throw new SelectionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
           hint: didYouMean(key, graph.keys),
         });
       }
@@ -51,6 +51,12 @@ function emptySelection(message: string): SelectionError {
   return new SelectionError('E_SELECTION_EMPTY', message, {
     hint: "name assets (a key, a glob, +key, group:NAME), or '*' for every asset; a script passing an empty variable should leave the argument out",
   });
+}
+
+/** A selection as text, as runs and backfills record it: a list of keys is their union. */
+export function selectionText(selection: string | readonly string[] | undefined): string {
+  if (selection === undefined) return '*';
+  return typeof selection === 'string' ? selection : selection.join(', ');
 }
 
 /** The index records of `keys` (unpartitioned), by asset key. */

@@ -130,7 +130,7 @@ export async function runLogs(
   if (run === undefined) {
     const recent = (await eventLog.runs({ limit: 50 })).map((r) => r.runId);
     throw new EnvironmentError(
-      'E_USAGE',
+      'E_NOT_FOUND',
       runId === 'latest' ? 'no runs recorded yet' : `no run '${runId}'`,
       {
         hint: didYouMean(runId, recent) ?? 'list runs with `weir runs`',

@@ -5,10 +5,16 @@
  * partition rows of a selection and its upstream, and resolves staleness. It writes nothing.
  */
 import type { ProjectDefinition } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AssetRecord, StoredEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
-import { type AssetState, type PartitionInputs, resolveStaleness } from '../versioning/index.js';
+import {
+  type AssetState,
+  type PartitionInputs,
+  resolveStaleness,
+  type SourcePartitionsNow,
+} from '../versioning/index.js';
 import { probeArtefacts } from './_artefact-probe.js';
 import { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
@@ -81,6 +87,10 @@ export async function readStateWith(
 ): Promise<StateSnapshot> {
   const { eventLog } = options.instance;
   const signal = options.signal ?? new AbortController().signal;
+  const now = options.now ?? Date.now();
+  if (!Number.isFinite(now)) {
+    throw new EnvironmentError('E_USAGE', `now must be a time in epoch milliseconds, got ${now}`);
+  }
   const selected = selectKeys(graph, options.selection);
   const keys = selected.size === graph.size ? selected : graph.upstreamOf(selected);
   const observations =
@@ -90,11 +100,13 @@ export async function readStateWith(
       : await observeSources(graph, keys, eventLog, {
           resources: given.resources,
           signal,
+          now,
           ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
         }));
   const records = await readRecords(eventLog, keys);
-  for (const change of observations.changed) withPendingObservation(records, change);
-  const now = options.now ?? Date.now();
+  for (const change of observations.changed) {
+    if (change.partition === NO_PARTITION) withPendingObservation(records, change);
+  }
   const partitions = await readPartitionInputs(
     graph,
     eventLog,
@@ -106,13 +118,38 @@ export async function readStateWith(
     records,
     keys: selected.size === graph.size ? undefined : selected,
     now,
-    unobservable: new Map(observations.failures.map((f) => [f.key, f.error.message])),
+    unobservable: new Map(
+      observations.failures
+        .filter((f) => f.partition === NO_PARTITION)
+        .map((f) => [f.key, f.error.message]),
+    ),
     partitions,
+    sources: partitionedSources(observations),
   });
   if (options.checkArtefacts !== false) {
     await probeArtefacts(graph, options.instance.artefacts, selected, records, states);
   }
   return { graph, selected, keys, now, records, observations, partitions, states };
+}
+
+/** What observing found of each partitioned source: changed and failing partitions. */
+function partitionedSources(observations: SourceObservations): Map<string, SourcePartitionsNow> {
+  const found = new Map<string, { changed: Set<string>; failed: Map<string, string> }>();
+  const of = (key: string) => {
+    let entry = found.get(key);
+    if (entry === undefined) {
+      entry = { changed: new Set(), failed: new Map() };
+      found.set(key, entry);
+    }
+    return entry;
+  };
+  for (const { key, partition } of observations.changed) {
+    if (partition !== NO_PARTITION) of(key).changed.add(partition);
+  }
+  for (const { key, partition, error } of observations.failures) {
+    if (partition !== NO_PARTITION) of(key).failed.set(partition, error.message);
+  }
+  return found;
 }
 
 /**

@@ -46,6 +46,17 @@ export class ReadyQueue<U extends QueueUnit> {
     return undefined;
   }
 
+  /**
+   * Hands a running unit back, to be taken again after the units ready now (it waited for
+   * another process to release it); false when it had settled meanwhile.
+   */
+  requeue(unit: U): boolean {
+    if (this.phase[unit.id] !== 1) return false;
+    this.phase[unit.id] = 0;
+    this.ready.push(unit.id);
+    return true;
+  }
+
   /** Settles `unit` and releases the units waiting for it; false when it had settled already. */
   settle(unit: U): boolean {
     if (this.phase[unit.id] === 2) return false;

@@ -41,42 +41,71 @@ export async function recoverCrashedRuns(eventLog: EventLog): Promise<string[]> 
   for (const run of await eventLog.runs({ status: 'running', limit: 1000 })) {
     if (!isOrphaned(run)) continue;
     const { pid } = run.started;
-    const events = await eventLog.events({
-      runId: run.runId,
-      types: ['step:started', ...STEP_OUTCOMES],
-    });
-    const now = Date.now();
-    const inFlight = inFlightSteps(events);
-    const closing: WeirEvent[] = inFlight.map((step) => ({
-      type: 'step:failed',
+    if (await closeRun(eventLog, run, 'crashed', `process ${pid} died without finishing the run`)) {
+      recovered.push(run.runId);
+    }
+  }
+  return recovered;
+}
+
+/**
+ * Closes a run that cannot close itself, from its events: each step still in flight gets
+ * an outcome (`step:failed` when its process died, `step:cancelled` when it was stopped),
+ * and the run a `run:finished` whose summary counts what its events show. A run that has
+ * finished meanwhile (another process closed it) is left alone: false.
+ */
+export async function closeRun(
+  eventLog: EventLog,
+  run: RunRecord,
+  status: 'crashed' | 'cancelled',
+  reason: string,
+): Promise<boolean> {
+  const events = await eventLog.events({
+    runId: run.runId,
+    types: ['step:started', ...STEP_OUTCOMES],
+  });
+  const now = Date.now();
+  const inFlight = inFlightSteps(events);
+  const { pid } = run.started;
+  const closing: WeirEvent[] = inFlight.map((step) => {
+    const fields = {
       runId: run.runId,
       assetKey: step.assetKey,
       partition: step.partition,
       timestamp: now,
-      attempt: step.attempt,
-      error: {
-        name: 'ProcessDied',
-        message: `the process running this step (pid ${pid} on ${HOST}) died before the step finished`,
-      },
-    }));
-    closing.push({
-      type: 'run:finished',
-      runId: run.runId,
-      timestamp: now,
-      status: 'crashed',
-      summary: {
-        materialized: [],
-        unchanged: [],
-        failed: inFlight.map((step) => unitLabel(step.assetKey, [step.partition])),
-        skipped: [],
-        cancelled: [],
-      },
-      reason: `process ${pid} died without finishing the run`,
-    });
-    await eventLog.append(closing);
-    recovered.push(run.runId);
-  }
-  return recovered;
+    };
+    return status === 'cancelled'
+      ? { type: 'step:cancelled', ...fields }
+      : {
+          type: 'step:failed',
+          ...fields,
+          attempt: step.attempt,
+          error: {
+            name: 'ProcessDied',
+            message: `the process running this step (pid ${pid} on ${HOST}) died before the step finished`,
+          },
+        };
+  });
+  const labels = (type: string) =>
+    events.flatMap((e) =>
+      e.type === type && 'assetKey' in e ? [unitLabel(e.assetKey, [e.partition])] : [],
+    );
+  const stopped = inFlight.map((step) => unitLabel(step.assetKey, [step.partition]));
+  closing.push({
+    type: 'run:finished',
+    runId: run.runId,
+    timestamp: now,
+    status,
+    summary: {
+      materialized: labels('asset:materialized'),
+      unchanged: [],
+      failed: [...labels('step:failed'), ...(status === 'crashed' ? stopped : [])],
+      skipped: labels('step:skipped'),
+      cancelled: [...labels('step:cancelled'), ...(status === 'cancelled' ? stopped : [])],
+    },
+    reason,
+  });
+  return (await eventLog.appendWhileRunning(run.runId, closing)).length > 0;
 }
 
 function inFlightSteps(events: readonly StoredEvent[]): StoredEvent<'step:started'>[] {

@@ -7,7 +7,7 @@
  * The step runs through the in-process executor with a RunContext whose versions are the
  * recorded inputs (events loaded by id; for partitioned inputs, each partition's version as
  * of the recorded log position, checked against the recorded hash), whose artefacts go to the
- * scratch store, and whose events go to a sink instead of the log.
+ * scratch store, and whose event log reads the real one but records into a sink.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -24,12 +24,12 @@ import type {
   Materialization,
   MaterializationEvent,
   StoredEvent,
-  WeirEvent,
 } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { codeVersionOf } from '../versioning/index.js';
 import type { ResourcePool } from './_resources.js';
 import { RunContext } from './_run-context.js';
+import { SinkEventLog } from './_sink-event-log.js';
 import type { StepUnit } from './_units.js';
 import { VersionBook, type VersionEvent } from './_version-book.js';
 import type { Instance } from './instance.js';
@@ -76,22 +76,21 @@ export async function reproduce(
   if (typeof versions === 'string') return cannot(versions);
   const unit = unitOf(ctx, event);
   if (unit === undefined) return cannot(`partition ${event.partition} is no longer defined`);
-  const sink: Array<StoredEvent> = [];
+  const sink = new SinkEventLog(ctx.instance.eventLog);
   const run = new RunContext({
     runId: `verify-${randomBytes(4).toString('hex')}`,
     graph: ctx.graph,
-    eventLog: ctx.instance.eventLog,
+    eventLog: sink,
     artefacts: ctx.artefacts,
     resources: ctx.resources,
     versions,
     signal: ctx.signal,
     spaces: ctx.spaces,
-    recordTo: async (events) => record(sink, events),
   });
   const outcome = await inProcessExecutor.execute(unit, run);
   if (outcome.status === 'failed') return { status: 'failed', reason: outcome.error.message };
   if (outcome.status === 'cancelled') return { status: 'failed', reason: 'cancelled' };
-  const made = sink.find(
+  const made = sink.recorded.find(
     (e): e is StoredEvent<'asset:materialized'> =>
       e.type === 'asset:materialized' && e.partition === event.partition,
   );
@@ -104,15 +103,6 @@ export async function reproduce(
 
 function cannot(reason: string): ReproductionOutcome {
   return { status: 'cannot-reproduce', reason };
-}
-
-/** Gives sink events ids, as the log would (negative: never confused with real ones). */
-function record(sink: StoredEvent[], events: readonly WeirEvent[]): StoredEvent[] {
-  const stored = events.map(
-    (event, i) => ({ ...event, id: -(sink.length + i + 1) }) as StoredEvent,
-  );
-  sink.push(...stored);
-  return stored;
 }
 
 /**

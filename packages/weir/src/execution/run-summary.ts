@@ -5,6 +5,7 @@
  */
 import { unitLabel } from '../definitions/index.js';
 import type { RunStatus, RunSummary } from '../storage/index.js';
+import type { VersionEvent } from './_version-book.js';
 import type { StepOutcome } from './executor.js';
 
 /** How a unit of a run ended: what its executor returned, or what the scheduler decided. */
@@ -13,7 +14,9 @@ export type UnitOutcome =
   /** Planned because an upstream was; everything it reads came out as it last read it. */
   | { status: 'unchanged' }
   /** Not run: an upstream it reads failed or could not run. */
-  | { status: 'skipped'; reason: string };
+  | { status: 'skipped'; reason: string }
+  /** Not run: another run (a concurrent command) materialized it first, from the same inputs. */
+  | { status: 'concurrent'; events: VersionEvent[] };
 
 /** One settled unit: the asset, its partition keys (`['']` when unpartitioned), its outcome. */
 export interface SettledUnit {
@@ -45,6 +48,10 @@ export function summarizeRun(settled: readonly SettledUnit[]): RunReport {
         break;
       case 'unchanged':
         summary.unchanged.push(label);
+        break;
+      case 'concurrent':
+        summary.concurrent ??= [];
+        summary.concurrent.push(label);
         break;
       case 'cancelled':
         summary.cancelled.push(label);

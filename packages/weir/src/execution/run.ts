@@ -13,7 +13,9 @@ import type { RunSummary, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import type { AssetState } from '../versioning/index.js';
+import { HEARTBEAT_MS } from './_claim.js';
 import { toErrorInfo } from './_errors.js';
+import { PlanBasis } from './_plan-basis.js';
 import { ResourcePool } from './_resources.js';
 import { RunContext } from './_run-context.js';
 import { schedule } from './_scheduler.js';
@@ -24,15 +26,15 @@ import type { Instance } from './instance.js';
 import { observeSources, recordObservations } from './observe.js';
 import { type PartitionRequest, requestedPartitions } from './partitions.js';
 import { type Plan, planRun } from './planner.js';
-import { graphOf, selectKeys } from './project-graph.js';
+import { graphOf, selectionText, selectKeys } from './project-graph.js';
 import { readStateWith, type StateSnapshot } from './read-state.js';
 import { activeRuns } from './recovery.js';
 import { runStatus, type SettledUnit, summarizeRun } from './run-summary.js';
 
 export interface MaterializeOptions {
   instance: Instance;
-  /** A selection expression (see docs/selection.md); every asset when omitted. */
-  selection?: string;
+  /** A selection expression (see docs/selection.md), or a list of asset keys; every asset when omitted. */
+  selection?: string | readonly string[];
   /** Recompute the selection whether stale or not. */
   force?: boolean;
   /** Steps at once; the project's `concurrency` (default 4) when omitted. */
@@ -130,6 +132,7 @@ async function prepare(
     const observations = await observeSources(graph, keys, options.instance.eventLog, {
       resources,
       signal,
+      now: options.now ?? Date.now(),
       ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
     });
     await recordObservations(options.instance.eventLog, observations);
@@ -142,7 +145,10 @@ async function prepare(
   const spaces = snapshot.partitions.spaces;
   const plan = planRun(graph, snapshot.selected, snapshot.states, {
     force: options.force ?? false,
-    failedSources: new Set(snapshot.observations.failures.map((f) => f.key)),
+    // A partitioned source's failing partitions block only their readers (see its state).
+    failedSources: new Set(
+      snapshot.observations.failures.filter((f) => f.partition === NO_PARTITION).map((f) => f.key),
+    ),
     requested: withoutSkipped(
       requestedPartitions(graph, snapshot.selected, spaces, options.partitions),
       spaces,
@@ -187,18 +193,27 @@ async function runPlan(
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
     spaces: snapshot.partitions.spaces,
+    basis: new PlanBasis(snapshot.records, snapshot.partitions),
+    holder: { runId, host: hostname(), pid: process.pid },
   });
   const units = buildUnits(graph, plan, snapshot.states);
   const opening = openingOf(run, options, plan, units, snapshot);
-  await run.record(opening.events);
   activeRuns.add(runId);
-  let settled: SettledUnit[];
+  // The leases the run holds stay alive while it does (other hosts judge them by this).
+  const heartbeat = setInterval(() => {
+    instance.eventLog.renewLeases(runId, Date.now()).catch(() => {});
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  const settled: SettledUnit[] = [...opening.settled];
   try {
-    settled = await schedule(run, units, {
+    await run.record(opening.events);
+    await schedule(run, units, {
       executor: instance.executor,
       concurrency,
       plan,
       records: snapshot.records,
+      force: options.force ?? false,
+      settled,
     });
   } catch (error) {
     // Storage failed or a listener threw: close the run rather than leave it running.
@@ -209,16 +224,17 @@ async function runPlan(
           runId,
           timestamp: Date.now(),
           status: 'failed',
-          summary: summarizeRun(opening.settled).summary,
+          summary: summarizeRun(settled).summary,
           reason: `the run stopped: ${(error as Error)?.message ?? String(error)}`,
         },
       ])
       .catch(() => {});
     throw error;
   } finally {
+    clearInterval(heartbeat);
     activeRuns.delete(runId);
   }
-  const { summary, reasons } = summarizeRun([...opening.settled, ...settled]);
+  const { summary, reasons } = summarizeRun(settled);
   const status = runStatus(summary, signal.aborted);
   await run.record([{ type: 'run:finished', runId, timestamp: Date.now(), status, summary }]);
   return { runId, status, plan, summary, reasons };
@@ -242,7 +258,7 @@ function openingOf(
       type: 'run:started',
       runId,
       timestamp: startedAt,
-      selection: options.selection ?? '*',
+      selection: selectionText(options.selection),
       force: options.force ?? false,
       steps: plan.steps,
       units: units.length,
@@ -254,16 +270,16 @@ function openingOf(
     },
   ];
   const settled: SettledUnit[] = [];
-  for (const { key, error } of snapshot.observations.failures) {
+  for (const { key, partition, error } of snapshot.observations.failures) {
     events.push({
       type: 'step:failed',
-      ...run.stepFields(key),
+      ...run.stepFields(key, partition),
       timestamp: startedAt,
       attempt: 1,
       error: toErrorInfo(error),
     });
     const reason = new Error(`could not be observed: ${error.message}`);
-    settled.push({ key, keys: [NO_PARTITION], outcome: { status: 'failed', error: reason } });
+    settled.push({ key, keys: [partition], outcome: { status: 'failed', error: reason } });
   }
   for (const { key, reason, blockedBy } of plan.blocked) {
     const partitions = plan.partitions.get(key);

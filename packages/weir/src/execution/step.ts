@@ -15,6 +15,7 @@ import type {
 } from '../definitions/index.js';
 import {
   dynamicNameProblem,
+  partitionInfoAt,
   partitionKeyProblem,
   retryDelay,
   unitLabel,
@@ -26,10 +27,10 @@ import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
-import { diskFull, toErrorInfo } from './_errors.js';
+import { diskFull, RunStopped, toErrorInfo } from './_errors.js';
 import { gatherInputs, partitionProvenance } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
-import { bufferedLogger, type LogEntry } from './_step-logger.js';
+import { StepLog } from './_step-log.js';
 import type { StepUnit } from './_units.js';
 import { loadValue } from './_values.js';
 import type { Executor, StepOutcome } from './executor.js';
@@ -56,13 +57,16 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
   const [first] = unit.keys as [string];
   for (let attempt = 1; ; attempt++) {
     if (run.signal.aborted) return { status: 'cancelled' };
-    await run.record(
-      run.unitEvents(unit, (fields) => ({ type: 'step:started', ...fields, attempt })),
-    );
-    const logs: LogEntry[] = [];
+    // The first attempt's step:started was recorded when the scheduler claimed the unit.
+    if (attempt > 1) {
+      await run.record(
+        run.unitEvents(unit, (fields) => ({ type: 'step:started', ...fields, attempt })),
+      );
+    }
+    const log = new StepLog(run, key, first);
     try {
-      const { outputs, dynamic } = await attemptOnce(run, node, definition, unit, attempt, logs);
-      if (run.signal.aborted) return { status: 'cancelled' };
+      const { outputs, dynamic } = await attemptOnce(run, node, definition, unit, attempt, log);
+      if (run.signal.aborted) return await cancelled(log);
       const checked: Array<{ output: Output; checks: CheckRecord[] }> = [];
       let blocked: { names: string[]; reason: string } | undefined;
       for (const output of outputs) {
@@ -93,9 +97,9 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
         checked.push({ output, checks });
       }
       // Checks take time: a run cancelled meanwhile must not gain a materialization after it ended.
-      if (run.signal.aborted) return { status: 'cancelled' };
+      if (run.signal.aborted) return await cancelled(log);
+      await log.close();
       const recorded = await run.record([
-        ...logEvents(run, key, first, logs),
         ...dynamic.map((change) => ({ ...change, runId: run.runId, timestamp: Date.now() })),
         ...outputs.map(
           (output): WeirEvent => ({
@@ -132,33 +136,33 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
         checks: blocked.names,
       };
     } catch (thrown) {
+      await log.close().catch(() => {});
+      if (thrown instanceof RunStopped) throw thrown;
       if (run.signal.aborted) return { status: 'cancelled' };
       const error = asStepError(thrown, unit.label);
       const info = toErrorInfo(error);
       if (attempt < policy.maxAttempts && !(error instanceof EnvironmentError)) {
         const delayMs = retryDelay(policy, attempt);
-        await run.record([
-          ...logEvents(run, key, first, logs),
-          ...run.unitEvents(unit, (fields) => ({
+        await run.record(
+          run.unitEvents(unit, (fields) => ({
             type: 'step:retrying',
             ...fields,
             attempt,
             delayMs,
             error: info,
           })),
-        ]);
+        );
         if (!(await sleep(delayMs, run.signal))) return { status: 'cancelled' };
         continue;
       }
-      await run.record([
-        ...logEvents(run, key, first, logs),
-        ...run.unitEvents(unit, (fields) => ({
+      await run.record(
+        run.unitEvents(unit, (fields) => ({
           type: 'step:failed',
           ...fields,
           attempt,
           error: info,
         })),
-      ]);
+      );
       return { status: 'failed', error };
     }
   }
@@ -176,7 +180,7 @@ async function attemptOnce(
   definition: AssetDefinition,
   unit: StepUnit,
   attempt: number,
-  logs: LogEntry[],
+  log: StepLog,
 ): Promise<{ outputs: Output[]; dynamic: DynamicChange[] }> {
   const startedAt = Date.now();
   const { values: inputs, provenance } = await gatherInputs(run, node, unit);
@@ -200,10 +204,7 @@ async function attemptOnce(
     runId: run.runId,
     attempt,
     resources: await run.resources.valuesFor(definition.resources),
-    log: bufferedLogger((entry) => {
-      logs.push(entry);
-      run.onLog(node.key, entry);
-    }),
+    log: log.logger,
     signal: run.signal,
     outputPath,
     partition: range ? undefined : partitionInfo(unit),
@@ -292,19 +293,7 @@ async function attemptOnce(
 function partitionInfo(unit: StepUnit): PartitionInfo | undefined {
   if (unit.partitions === undefined || unit.space === undefined) return undefined;
   const [index] = unit.partitions.indices();
-  const key = unit.keys[0]!;
-  const window = unit.space.windowAt(index!);
-  const info: { -readonly [K in keyof PartitionInfo]: PartitionInfo[K] } = { key };
-  if (window !== undefined) {
-    info.start = new Date(window.start);
-    info.end = new Date(window.end);
-  }
-  const dims = unit.space.dimensions;
-  if (dims !== undefined) {
-    const [a, b] = key.split('|');
-    info.dimensions = { [dims[0].name]: a!, [dims[1].name]: b! };
-  }
-  return info;
+  return partitionInfoAt(unit.space, index!);
 }
 
 /** `ctx.partitions` of a single-run unit. */
@@ -350,22 +339,6 @@ function list(keys: readonly string[]): string {
   return keys.length <= 3 ? keys.join(', ') : `${keys.slice(0, 3).join(', ')} … (${keys.length})`;
 }
 
-function logEvents(
-  run: RunContext,
-  key: string,
-  partition: string,
-  logs: readonly LogEntry[],
-): WeirEvent[] {
-  return logs.map((entry) => ({
-    type: 'step:log',
-    ...run.stepFields(key, partition),
-    timestamp: entry.timestamp,
-    level: entry.level,
-    message: entry.message,
-    ...(entry.fields === undefined ? {} : { fields: entry.fields }),
-  }));
-}
-
 function asStepError(thrown: unknown, label: string): Error {
   if (thrown instanceof UserCodeError || thrown instanceof EnvironmentError) return thrown;
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
@@ -379,6 +352,12 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** A cancelled attempt keeps the log lines it wrote. */
+async function cancelled(log: StepLog): Promise<StepOutcome> {
+  await log.close();
+  return { status: 'cancelled' };
 }
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */

@@ -16,7 +16,7 @@ export function edgeProblems(definitions: ReadonlyMap<string, AnyAssetDefinition
   // Shapes only: time windows as of now, dynamic sets empty.
   const context = { now: Date.now(), dynamicKeys: () => [] };
   const spaceOf = (definition: AnyAssetDefinition): PartitionSpace =>
-    resolvePartitionSpace(definition.kind === 'asset' ? definition.partitions : undefined, context);
+    resolvePartitionSpace(definition.partitions, context);
   for (const definition of definitions.values()) {
     if (definition.kind !== 'asset') continue;
     const down = spaceOf(definition);

@@ -249,7 +249,7 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
       inputs,
       parents,
       children: children.get(key)!.sort(),
-      partitions: definition.kind === 'asset' ? definition.partitions : undefined,
+      partitions: definition.partitions,
       mappings,
       group: definition.group,
       tags: definition.tags ?? {},

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { materialization, started, step } from './_conformance-fixtures.js';
 import { connectionConformanceCases } from './conformance-connections.js';
 import { indexConformanceCases } from './conformance-index.js';
+import { leaseConformanceCases } from './conformance-leases.js';
 import { partitionConformanceCases } from './conformance-partitions.js';
 import type { EventLog } from './event-log.js';
 
@@ -329,5 +330,6 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
     partitionConformanceCases(options);
     indexConformanceCases(options);
     connectionConformanceCases(options);
+    leaseConformanceCases(options);
   });
 }

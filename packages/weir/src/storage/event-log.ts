@@ -185,6 +185,67 @@ export interface RunRecord {
   finished?: StoredEvent<'run:finished'>;
 }
 
+/** Who holds a lease: a run of a process on a host. */
+export interface LeaseHolder {
+  runId: string;
+  host: string;
+  pid: number;
+}
+
+/**
+ * A step in flight: the lease on one asset partition that makes it run exactly once at a
+ * time across processes. It is index state like any other: a `step:started` event takes it
+ * for its run (replacing any lease on that asset partition), the same run's outcome for it
+ * (`asset:materialized`, `step:failed`, `step:cancelled`, `step:skipped`) releases it, and
+ * the run's `run:finished` releases every lease the run still holds. Only `startSteps`
+ * refuses to take a lease another run holds; `append` never checks.
+ */
+export interface Lease extends LeaseHolder {
+  assetKey: string;
+  partition: string;
+  /** The `step:started` event that took it. */
+  startedId: number;
+  /**
+   * When the holder last said it is alive (epoch ms): the `step:started` event's timestamp,
+   * then each `renewLeases`. Liveness, not history: `rebuildIndexes()` resets it to the
+   * `step:started` timestamp.
+   */
+  heartbeatAt: number;
+}
+
+/** The first `step:started` of one unit of work, taken with its leases in one transaction. */
+export interface StepStart {
+  /**
+   * The `step:started` events (one per partition of the unit, all of one run and with its
+   * host and pid on the run's `run:started`), and anything to record with them.
+   */
+  events: readonly WeirEvent[];
+  /**
+   * The newest materialization id of each asset partition the caller planned from (0: none;
+   * see `AssetRecord.materialization`). When one has moved on since, another run did the
+   * work: nothing is appended and the result is `moved`.
+   */
+  expected: ReadonlyArray<{ assetKey: string; partition: string; materializationId: number }>;
+  /**
+   * Leases the caller judged dead (their process is gone, or they were not renewed in time),
+   * with the events that close their steps (a `step:failed` of the dead run, say). Each is
+   * taken over only if it is still exactly that lease (same run and `startedId`); its events
+   * are appended before `events`.
+   */
+  takeOver?: ReadonlyArray<{ lease: Lease; events: readonly WeirEvent[] }>;
+}
+
+export type StepStartResult =
+  /** Appended: the leases are the caller's run's. */
+  | { status: 'started'; events: StoredEvent[] }
+  /** Another run holds some of the leases (and they are not being taken over): nothing appended. */
+  | { status: 'held'; leases: Lease[] }
+  /** Some asset partitions have a newer materialization than expected: nothing appended. */
+  | {
+      status: 'moved';
+      partitions: Array<{ assetKey: string; partition: string; materializationId: number }>;
+    };
+
 /** Which events `events()` returns; every filter given must hold. */
 export interface EventQuery {
   /**
@@ -240,6 +301,18 @@ export interface EventLog {
    */
   append(events: readonly WeirEvent[]): Promise<StoredEvent[]>;
   /**
+   * Optional: `append`, synchronously. A backend that can offer it lets a step's log lines be
+   * recorded while user code blocks the event loop (see execution's step log); without it
+   * they are recorded as soon as the step yields.
+   */
+  appendSync?(events: readonly WeirEvent[]): StoredEvent[];
+  /**
+   * `append`, only while run `runId` is recorded as running (its `run:started` appended, no
+   * `run:finished` yet): otherwise nothing is appended and the result is `[]`. The check and
+   * the append are one transaction, so processes that close one crashed run close it once.
+   */
+  appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]>;
+  /**
    * The index record of every unpartitioned asset (partition `''`) among `assetKeys` (all
    * assets when omitted), in no particular order; keys without a record are left out.
    * Partitioned assets are read with `partitionStates` and `partitionRecords`.
@@ -280,6 +353,18 @@ export interface EventLog {
    */
   runs(options?: { limit?: number; status?: RunStatus }): Promise<RunRecord[]>;
   run(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * Starts a unit of work exactly once across processes: in one transaction, checks that
+   * every asset partition of `start.events` is not leased by another run (other than the
+   * leases being taken over, which must be unchanged) and that its newest materialization is
+   * the one expected, then appends the take-over events and `start.events` (whose
+   * `step:started` events take the leases). Held beats moved when both apply.
+   */
+  startSteps(start: StepStart): Promise<StepStartResult>;
+  /** The leases held on these partitions of one asset (those not leased are left out). */
+  leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]>;
+  /** Sets the heartbeat of every lease `runId` holds to `at`: its process is alive. */
+  renewLeases(runId: string, at: number): Promise<void>;
   /** Rebuilds every index from the events alone; reads afterwards answer as before. */
   rebuildIndexes(): Promise<void>;
   /** Closes this connection; the storage, and other connections to it, stay as they are. */

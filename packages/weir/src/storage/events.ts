@@ -108,6 +108,8 @@ export interface RunSummary {
   materialized: string[];
   /** Planned because an upstream was, not run because every upstream came out unchanged. */
   unchanged: string[];
+  /** Planned, not run: another run (a concurrent command) materialized it first, from the same inputs. */
+  concurrent?: string[];
   failed: string[];
   skipped: string[];
   cancelled: string[];
@@ -156,7 +158,12 @@ export type WeirEvent =
       summary: RunSummary;
       reason?: string;
     })
-  | (ForStep & { type: 'step:started'; attempt: number })
+  | (ForStep & {
+      type: 'step:started';
+      attempt: number;
+      /** The step took over the lease of a run whose process died or stopped renewing it. */
+      tookOver?: { runId: string; reason: string };
+    })
   | (ForStep & {
       type: 'step:log';
       level: LogLevel;

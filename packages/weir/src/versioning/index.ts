@@ -4,6 +4,6 @@
  */
 export * from './code-version.js';
 export * from './partition-staleness.js';
-export { viewOf } from './partitioned-asset-state.js';
+export { type SourcePartitionsNow, viewOf } from './partitioned-asset-state.js';
 export * from './stale-status.js';
 export { type PartitionInputs, resolveStaleness, type StalenessInputs } from './staleness.js';

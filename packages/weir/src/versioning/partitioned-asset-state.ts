@@ -11,6 +11,7 @@ import { freshnessOf } from './_freshness.js';
 import { codeVersionOf } from './code-version.js';
 import {
   type DensePartitionStates,
+  emptyDense,
   type ParentView,
   type PartitionedParent,
   type PartitionedState,
@@ -76,6 +77,86 @@ export function resolvePartitionedAsset(
     record,
     warnings: [],
     freshness: freshnessOf(node.definition.freshness, currentThrough(state, now), now),
+    partitions: state,
+  };
+}
+
+/** What observing a partitioned source found now, before anything is recorded. */
+export interface SourcePartitionsNow {
+  /** Partitions whose version differs from the recorded one: changed after every recorded event. */
+  changed: ReadonlySet<string>;
+  /** Partitions whose observation failed now, with the error. */
+  failed: ReadonlyMap<string, string>;
+}
+
+/**
+ * A partitioned source: a partition is fresh once observed (its observation is its version,
+ * usable by readers), missing before, failed while observing it fails (readers of it wait).
+ */
+export function resolvePartitionedSource(
+  graph: AssetGraph,
+  key: string,
+  space: PartitionSpace,
+  rows: DensePartitionStates | undefined,
+  now: number,
+  record: AssetRecord | undefined,
+  observed: SourcePartitionsNow,
+): AssetState {
+  const size = space.size;
+  const stored = rows ?? emptyDense(size);
+  const changedAt = Float64Array.from(stored.changedAt);
+  const failureId = new Float64Array(size);
+  for (const partition of observed.changed) {
+    const i = space.indexOf(partition);
+    if (i >= 0) changedAt[i] = Number.POSITIVE_INFINITY;
+  }
+  for (const partition of observed.failed.keys()) {
+    const i = space.indexOf(partition);
+    if (i >= 0) failureId[i] = Number.POSITIVE_INFINITY;
+  }
+  const usableId = Float64Array.from(changedAt, (id, i) => (failureId[i]! > 0 ? 0 : id));
+  const state = resolvePartitioned(
+    space,
+    {
+      materializationId: changedAt,
+      usableId,
+      changedAt,
+      inputsAsOf: new Float64Array(size),
+      failureId,
+      codeIndex: new Uint32Array(size),
+      codeVersions: ['source'],
+    },
+    'source',
+    [],
+  );
+  const causes: StaleCause[] = [...observed.failed].slice(0, 1).map(([partition, error]) => ({
+    category: 'unobservable',
+    key,
+    error,
+    reason: `${state.failed.count} of ${size} partitions could not be observed (${partition}: ${error.split('\n', 1)[0]})`,
+  }));
+  if (!state.missing.isEmpty()) {
+    causes.push({
+      category: 'missing',
+      key,
+      reason: `${state.missing.count} of ${size} partitions never observed`,
+    });
+  }
+  const status = !state.failed.isEmpty()
+    ? 'failed'
+    : !state.missing.isEmpty() || size === 0
+      ? 'missing'
+      : 'fresh';
+  return {
+    key,
+    kind: 'source',
+    status,
+    causes,
+    dataVersion: undefined,
+    codeVersion: 'source',
+    record,
+    warnings: [],
+    freshness: freshnessOf(graph.node(key).definition.freshness, currentThrough(state, now), now),
     partitions: state,
   };
 }

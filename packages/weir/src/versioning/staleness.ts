@@ -11,7 +11,12 @@ import type { AssetRecord } from '../storage/index.js';
 import { freshnessOf } from './_freshness.js';
 import { codeVersionOf } from './code-version.js';
 import type { DensePartitionStates } from './partition-staleness.js';
-import { partitionedParentCause, resolvePartitionedAsset } from './partitioned-asset-state.js';
+import {
+  partitionedParentCause,
+  resolvePartitionedAsset,
+  resolvePartitionedSource,
+  type SourcePartitionsNow,
+} from './partitioned-asset-state.js';
 import type { AssetState, StaleCause, VersionSource } from './stale-status.js';
 
 /** What staleness is resolved from: the stored state, gathered by the caller. */
@@ -26,6 +31,8 @@ export interface StalenessInputs {
   unobservable?: ReadonlyMap<string, string>;
   /** The partitioned assets' spaces and stored rows. */
   partitions?: PartitionInputs;
+  /** Partitioned sources: what observing them found now (changes not recorded yet, failures). */
+  sources?: ReadonlyMap<string, SourcePartitionsNow>;
 }
 
 /**
@@ -46,6 +53,15 @@ export function resolveStaleness(
   for (const key of graph.keys) {
     if (wanted !== undefined && !wanted.has(key)) continue;
     const space = partitions.spaces.get(key);
+    if (space !== undefined && graph.node(key).kind === 'source') {
+      const observed = inputs.sources?.get(key) ?? NOTHING_OBSERVED;
+      const rows = partitions.rows.get(key);
+      states.set(
+        key,
+        resolvePartitionedSource(graph, key, space, rows, now, records.get(key), observed),
+      );
+      continue;
+    }
     states.set(
       key,
       space === undefined
@@ -72,6 +88,7 @@ export interface PartitionInputs {
 
 const NO_PARTITIONS: PartitionInputs = { spaces: new Map(), rows: new Map() };
 const NOTHING_UNOBSERVABLE: ReadonlyMap<string, string> = new Map();
+const NOTHING_OBSERVED: SourcePartitionsNow = { changed: new Set(), failed: new Map() };
 
 function resolveOne(
   graph: AssetGraph,

@@ -11,9 +11,12 @@ import type {
   BackfillRecord,
   EventLog,
   EventQuery,
+  Lease,
   MaterializationSummary,
   PartitionStates,
   RunRecord,
+  StepStart,
+  StepStartResult,
 } from '../../src/storage/event-log.js';
 import type {
   BackfillStatus,
@@ -70,6 +73,8 @@ class Index {
   readonly backfills = new Map<string, BackfillRow>();
   /** Name → current keys, in the order they were added (a Map keeps insertion order). */
   readonly dynamic = new Map<string, Map<string, true>>();
+  /** `assetKey\0partition` → the lease on it. */
+  readonly leases = new Map<string, { runId: string; startedId: number; heartbeatAt: number }>();
 }
 
 /** The storage: the events as JSON, by id (ids are 1, 2, 3, …), and their index. */
@@ -95,6 +100,10 @@ export class MemoryEventLog implements EventLog {
   constructor(readonly store: MemoryEventStore = new MemoryEventStore()) {}
 
   async append(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
+    return this.appendSync(events);
+  }
+
+  appendSync(events: readonly WeirEvent[]): StoredEvent[] {
     const store = this.connected();
     // Serialize first: if any event cannot be stored, nothing is.
     const bodies = events.map((event) => JSON.stringify(event));
@@ -198,6 +207,48 @@ export class MemoryEventLog implements EventLog {
     return row === undefined ? undefined : toRunRecord(store, runId, row);
   }
 
+  async appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]> {
+    return this.connected().index.runs.get(runId)?.status === 'running'
+      ? this.appendSync(events)
+      : [];
+  }
+
+  async startSteps(start: StepStart): Promise<StepStartResult> {
+    const store = this.connected();
+    const runId = start.events.find((e) => e.type === 'step:started')?.runId;
+    const takenOver = new Map(
+      (start.takeOver ?? []).map(({ lease }) => [`${lease.assetKey}\0${lease.partition}`, lease]),
+    );
+    const held: Lease[] = [];
+    for (const event of start.events) {
+      if (event.type !== 'step:started') continue;
+      const lease = leaseOf(store, event.assetKey, event.partition);
+      if (lease === undefined || lease.runId === runId) continue;
+      const dead = takenOver.get(`${event.assetKey}\0${event.partition}`);
+      if (dead?.runId === lease.runId && dead.startedId === lease.startedId) continue;
+      held.push(lease);
+    }
+    if (held.length > 0) return { status: 'held', leases: held };
+    const moved = start.expected.flatMap(({ assetKey, partition, materializationId }) => {
+      const now = store.index.rows.get(assetKey)?.get(partition)?.materializationId ?? 0;
+      return now === materializationId ? [] : [{ assetKey, partition, materializationId: now }];
+    });
+    if (moved.length > 0) return { status: 'moved', partitions: moved };
+    const taking = (start.takeOver ?? []).flatMap((dead) => dead.events);
+    return { status: 'started', events: await this.append([...taking, ...start.events]) };
+  }
+
+  async leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]> {
+    const store = this.connected();
+    return [...new Set(partitions)].flatMap((p) => leaseOf(store, assetKey, p) ?? []);
+  }
+
+  async renewLeases(runId: string, at: number): Promise<void> {
+    for (const lease of this.connected().index.leases.values()) {
+      if (lease.runId === runId) lease.heartbeatAt = at;
+    }
+  }
+
   async rebuildIndexes(): Promise<void> {
     const store = this.connected();
     store.index = new Index();
@@ -225,8 +276,38 @@ function matches(event: StoredEvent, query: EventQuery): boolean {
 
 // ---- Writing the index: one function per kind of event --------------------------------
 
+/** A lease as read, with its holder's host and pid from its run's `run:started`. */
+function leaseOf(store: MemoryEventStore, assetKey: string, partition: string): Lease | undefined {
+  const lease = store.index.leases.get(`${assetKey}\0${partition}`);
+  if (lease === undefined) return undefined;
+  const run = store.index.runs.get(lease.runId);
+  const started = run === undefined ? undefined : store.read(run.startedId);
+  const holder = started?.type === 'run:started' ? started : undefined;
+  return { assetKey, partition, ...lease, host: holder?.host ?? '', pid: holder?.pid ?? 0 };
+}
+
+const OUTCOMES = new Set(['asset:materialized', 'step:failed', 'step:cancelled', 'step:skipped']);
+
+/** Leases: taken by `step:started`, released by the same run's outcome or its end. */
+function indexLease(index: Index, event: StoredEvent): void {
+  if (event.type === 'step:started') {
+    index.leases.set(`${event.assetKey}\0${event.partition}`, {
+      runId: event.runId,
+      startedId: event.id,
+      heartbeatAt: event.timestamp,
+    });
+  } else if (event.type === 'run:finished') {
+    for (const [key, lease] of index.leases)
+      if (lease.runId === event.runId) index.leases.delete(key);
+  } else if (OUTCOMES.has(event.type) && 'assetKey' in event && 'runId' in event) {
+    const key = `${event.assetKey}\0${event.partition}`;
+    if (index.leases.get(key)?.runId === event.runId) index.leases.delete(key);
+  }
+}
+
 function indexEvent(store: MemoryEventStore, event: StoredEvent): void {
   const { index } = store;
+  indexLease(index, event);
   switch (event.type) {
     case 'asset:materialized':
       indexMaterialization(rowOf(index, event.assetKey, event.partition), event);

@@ -15,8 +15,23 @@ import {
 } from '../../execution/index.js';
 import type { BackfillRecord, EventLog } from '../../storage/index.js';
 import { describeRequest, PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
-import { type Command, type CommandContext, positiveInteger, stringOption } from '../command.js';
-import { formatDuration, formatTime, json, paint, table, withClock } from '../format.js';
+import {
+  type Command,
+  type CommandContext,
+  positiveInteger,
+  reportingRuns,
+  stringOption,
+} from '../command.js';
+import {
+  formatClock,
+  formatDuration,
+  json,
+  localZone,
+  logPrinter,
+  paint,
+  table,
+  withClock,
+} from '../format.js';
 import { Progress } from '../progress.js';
 import { renderRun, runJson } from './materialize.js';
 
@@ -118,6 +133,7 @@ async function run(
   let backfillId = resume;
   const onRequested = (record: BackfillRecord) => {
     backfillId = record.backfillId;
+    ctx.report({ backfill: record.backfillId });
     const asked = record.requested.request;
     const line = `${resume === undefined ? 'Backfill' : 'Resuming backfill'} ${record.backfillId}: ${asked.selection}, partitions ${describeRequest(asked)}${asked.force ? ' (forced)' : ''}; ${record.requested.requestedPartitions} partition${record.requested.requestedPartitions === 1 ? '' : 's'} asked for`;
     // With --json, stdout holds only the result; the id still shows, for Ctrl-C and --cancel.
@@ -130,7 +146,8 @@ async function run(
     ...withClock(),
     signal: ctx.signal,
     onRequested,
-    ...(progress ? { onEvent: progress.onEvent, onLog: progress.onLog } : {}),
+    onEvent: reportingRuns(ctx, progress?.onEvent),
+    onLog: progress?.onLog ?? logPrinter(ctx.output),
   };
   let result: BackfillResult;
   try {
@@ -215,11 +232,11 @@ async function list(ctx: CommandContext): Promise<number> {
     `${b.range}${b.force ? ' (forced)' : ''}`,
     String(b.requestedPartitions),
     String(b.materialized),
-    formatTime(b.requestedAt),
+    formatClock(b.requestedAt),
     b.finishedAt === null ? '' : formatDuration(b.finishedAt - b.requestedAt),
   ]);
   output.out(
-    `${table([['BACKFILL', 'STATUS', 'SELECTION', 'PARTITIONS', 'ASKED', 'MATERIALIZED', 'STARTED', 'TOOK'], ...rows])}\n`,
+    `${table([['BACKFILL', 'STATUS', 'SELECTION', 'PARTITIONS', 'ASKED', 'MATERIALIZED', `STARTED (${localZone()})`, 'TOOK'], ...rows])}\n`,
   );
   if (listings.some((b) => b.status === 'interrupted'))
     output.out(

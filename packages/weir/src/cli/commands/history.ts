@@ -17,7 +17,7 @@ import {
   requirePositional,
   stringOption,
 } from '../command.js';
-import { formatDuration, formatTime, json, table } from '../format.js';
+import { formatClock, formatDuration, json, localZone, table } from '../format.js';
 
 const USAGE = 'weir history KEY [--partition P] [--limit N] [--checks | --freshness] [--json]';
 
@@ -54,7 +54,7 @@ export const historyCommand: Command = {
     const partition = stringOption(ctx.values.partition);
     const partitioned = graph.has(key) && graph.node(key).partitions !== undefined;
     if (partition !== undefined && graph.has(key) && !partitioned) {
-      throw new EnvironmentError('E_USAGE', `asset '${key}' is not partitioned`, {
+      throw new EnvironmentError('E_NOT_FOUND', `asset '${key}' is not partitioned`, {
         hint: `drop --partition: weir history ${key}`,
       });
     }
@@ -84,7 +84,7 @@ export const historyCommand: Command = {
     const rows = events.map((e) =>
       e.type === 'asset:materialized'
         ? [
-            formatTime(e.timestamp),
+            formatClock(e.timestamp),
             ...(partitioned ? [e.partition] : []),
             e.runId,
             shortVersion(e.materialization.dataVersion),
@@ -103,7 +103,7 @@ export const historyCommand: Command = {
               .join('; '),
           ]
         : [
-            formatTime(e.timestamp),
+            formatClock(e.timestamp),
             ...(partitioned ? [e.partition] : []),
             '(observed)',
             shortVersion(e.observation.dataVersion),
@@ -114,7 +114,7 @@ export const historyCommand: Command = {
           ],
     );
     ctx.output.out(
-      `${table([['WHEN', ...(partitioned ? ['PARTITION'] : []), 'RUN', 'DATA VERSION', 'CODE VERSION', 'INPUTS', 'TOOK', 'NOTE'], ...rows])}\n`,
+      `${table([[`WHEN (${localZone()})`, ...(partitioned ? ['PARTITION'] : []), 'RUN', 'DATA VERSION', 'CODE VERSION', 'INPUTS', 'TOOK', 'NOTE'], ...rows])}\n`,
     );
     return 0;
   },
@@ -155,7 +155,7 @@ async function contractHistory(
   const rows = events.map((e) =>
     e.type === 'check:evaluated'
       ? [
-          formatTime(e.timestamp),
+          formatClock(e.timestamp),
           e.check.name,
           e.check.passed ? 'passed' : e.check.severity === 'error' ? 'failed' : 'warning',
           shortVersion(e.dataVersion),
@@ -163,7 +163,7 @@ async function contractHistory(
         ]
       : e.type === 'freshness:evaluated'
         ? [
-            formatTime(e.timestamp),
+            formatClock(e.timestamp),
             e.freshness.status,
             e.freshness.overdueByMs > 0 ? formatDuration(e.freshness.overdueByMs) : '',
             e.freshness.reason,
@@ -171,8 +171,8 @@ async function contractHistory(
         : [],
   );
   const header = ctx.values.checks
-    ? ['WHEN', 'CHECK', 'RESULT', 'DATA VERSION', 'MESSAGE']
-    : ['WHEN', 'STATUS', 'OVERDUE BY', 'REASON'];
+    ? [`WHEN (${localZone()})`, 'CHECK', 'RESULT', 'DATA VERSION', 'MESSAGE']
+    : [`WHEN (${localZone()})`, 'STATUS', 'OVERDUE BY', 'REASON'];
   ctx.output.out(`${table([header, ...rows])}\n`);
   return 0;
 }

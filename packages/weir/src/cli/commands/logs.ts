@@ -2,19 +2,25 @@
  * @module cli/commands/logs
  * `weir logs`: a run's events and step logs.
  */
-import { runLogs } from '../../execution/index.js';
+import { findRun, type Instance, runLogs } from '../../execution/index.js';
 import type { StoredEvent } from '../../storage/index.js';
 import { describeRequest, partitionLabel } from '../_partitions.js';
-import type { Command } from '../command.js';
-import { formatTime, json, type Output, paint, STATUS_COLOR } from '../format.js';
+import type { Command, CommandContext } from '../command.js';
+import { formatClock, formatTime, json, type Output, paint, STATUS_COLOR } from '../format.js';
 
 export const logsCommand: Command = {
   name: 'logs',
   summary: 'Show what happened in a run (the latest by default), with its steps’ logs',
-  usage: 'weir logs [RUN] [--json]',
-  options: {},
+  usage: 'weir logs [RUN] [--follow] [--json]',
+  help: `options:
+  -f, --follow   keep printing the run's events and log lines as they are recorded, until it ends
+                 (with --json: one event per line)
+`,
+  options: { follow: { type: 'boolean', short: 'f' } },
   async run(ctx) {
-    const { run, events } = await runLogs(await ctx.instance(), ctx.positionals[0] ?? 'latest');
+    const instance = await ctx.instance();
+    const { run, events } = await runLogs(instance, ctx.positionals[0] ?? 'latest');
+    if (ctx.values.follow) return follow(ctx, instance, run.runId, events);
     if (ctx.values.json) {
       ctx.output.out(json({ run, events }));
       return 0;
@@ -25,11 +31,42 @@ export const logsCommand: Command = {
     );
     for (const event of events) {
       const line = describe(event, output);
-      if (line !== undefined) output.out(`${formatTime(event.timestamp).slice(11)}  ${line}\n`);
+      if (line !== undefined) output.out(`${formatClock(event.timestamp).slice(11)}  ${line}\n`);
     }
     return 0;
   },
 };
+
+/** How often a followed run is looked at for new events. */
+const FOLLOW_MS = 200;
+
+/** Prints the run's events as they come until the run has ended (or Ctrl-C). */
+async function follow(
+  ctx: CommandContext,
+  instance: Instance,
+  runId: string,
+  seen: readonly StoredEvent[],
+): Promise<number> {
+  const { output } = ctx;
+  const print = (event: StoredEvent) => {
+    if (ctx.values.json) output.out(`${JSON.stringify(event)}\n`);
+    else {
+      const line = describe(event, output);
+      if (line !== undefined) output.out(`${formatClock(event.timestamp).slice(11)}  ${line}\n`);
+    }
+  };
+  for (const event of seen) print(event);
+  let afterId = seen.at(-1)?.id ?? 0;
+  for (;;) {
+    const ended = (await findRun(instance, runId))?.status !== 'running';
+    for (const event of await instance.eventLog.events({ runId, afterId })) {
+      print(event);
+      afterId = event.id;
+    }
+    if (ended || ctx.signal.aborted) return 0;
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
+  }
+}
 
 function describe(event: StoredEvent, output: Output): string | undefined {
   // A partition's step is named `key[partition]`.

@@ -5,8 +5,16 @@
 import { graphOf, materialize, type RunResult } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
-import { type Command, positiveInteger } from '../command.js';
-import { json, type Output, paint, STATUS_COLOR, stepError, withClock } from '../format.js';
+import { type Command, positiveInteger, reportingRuns } from '../command.js';
+import {
+  json,
+  logPrinter,
+  type Output,
+  paint,
+  STATUS_COLOR,
+  stepError,
+  withClock,
+} from '../format.js';
 import { Progress } from '../progress.js';
 
 const USAGE =
@@ -53,7 +61,8 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
         ...(partitions === undefined ? {} : { partitions }),
         ...withClock(),
         signal: ctx.signal,
-        ...(progress ? { onEvent: progress.onEvent, onLog: progress.onLog } : {}),
+        onEvent: reportingRuns(ctx, progress?.onEvent),
+        onLog: progress?.onLog ?? logPrinter(ctx.output),
       });
     } finally {
       progress?.stop();
@@ -124,6 +133,8 @@ export function renderRun(
   const parts = [`${summary.materialized.length} materialized`];
   if (summary.unchanged.length)
     parts.push(`${summary.unchanged.length} unchanged (inputs came out the same)`);
+  if (summary.concurrent?.length)
+    parts.push(`${summary.concurrent.length} done by another run meanwhile`);
   if (summary.failed.length) parts.push(`${summary.failed.length} failed`);
   if (summary.skipped.length) parts.push(`${summary.skipped.length} skipped`);
   if (summary.cancelled.length) parts.push(`${summary.cancelled.length} cancelled`);

@@ -44,7 +44,7 @@ export const partitionsCommand: Command = {
     }
     if (!declared.has(name)) {
       throw new EnvironmentError(
-        'E_USAGE',
+        'E_NOT_FOUND',
         `no asset of the project has dynamic partitions '${name}'`,
         {
           hint:

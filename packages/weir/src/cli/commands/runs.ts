@@ -4,7 +4,15 @@
  */
 import { listRuns } from '../../execution/index.js';
 import { type Command, positiveInteger } from '../command.js';
-import { formatDuration, formatTime, json, paint, STATUS_COLOR, table } from '../format.js';
+import {
+  formatClock,
+  formatDuration,
+  json,
+  localZone,
+  paint,
+  STATUS_COLOR,
+  table,
+} from '../format.js';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -22,13 +30,13 @@ export const runsCommand: Command = {
     const rows = runs.map((r) => [
       r.runId,
       paint(ctx.output, STATUS_COLOR[r.status] ?? 'bold', r.status),
-      formatTime(r.startedAt),
+      formatClock(r.startedAt),
       r.finishedAt === undefined ? '' : formatDuration(r.finishedAt - r.startedAt),
       String(r.started.steps.length),
       r.started.selection,
     ]);
     ctx.output.out(
-      `${table([['RUN', 'STATUS', 'STARTED', 'TOOK', 'STEPS', 'SELECTION'], ...rows])}\n`,
+      `${table([['RUN', 'STATUS', `STARTED (${localZone()})`, 'TOOK', 'STEPS', 'SELECTION'], ...rows])}\n`,
     );
     return 0;
   },

@@ -2,7 +2,8 @@
  * @module cli/commands/why
  * `weir why`: the chain of causes of an asset's (or a partition's) status, and its provenance.
  */
-import { explain, type Instance, type WhyReport } from '../../execution/index.js';
+import type { FreshnessPolicy } from '../../definitions/index.js';
+import { explain, graphOf, type Instance, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';
 import type { AssetState, StaleCause } from '../../versioning/index.js';
@@ -15,6 +16,7 @@ import {
   formatDuration,
   formatTime,
   json,
+  localZone,
   logPrinter,
   type Output,
   paint,
@@ -70,19 +72,34 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
       ctx.output.out(json(whyJson(report)));
       return 0;
     }
+    const zone = reportZone(graphOf(project).node(key).definition.freshness);
+    const time = (ms: number) => formatTime(ms, zone);
     ctx.output.out(
       report.partition === undefined
-        ? renderWhy(report, ctx.output, await inputNotes(instance, report.current))
+        ? renderWhy(report, ctx.output, time, await inputNotes(instance, report.current))
         : renderPartitionWhy(
             report,
             report.partition,
             ctx.output,
+            time,
             await inputNotes(instance, report.partition.current),
           ),
     );
     return 0;
   },
 };
+
+/** Formats a time, labelled with its zone. */
+type TimeFormat = (epochMs: number) => string;
+
+/**
+ * The zone of a report's times: the one its freshness line is written in (a cron policy's
+ * zone, UTC for a maxLag policy), else the local one, so that one report never mixes zones.
+ */
+function reportZone(policy: FreshnessPolicy | undefined): string {
+  if (policy === undefined) return localZone();
+  return 'cron' in policy ? (policy.timezone ?? 'UTC') : 'UTC';
+}
 
 /** The report as JSON: a partitioned state's bitsets and arrays as counts. */
 function whyJson(report: WhyReport) {
@@ -113,6 +130,7 @@ export function renderPartitionWhy(
   report: WhyReport,
   why: NonNullable<WhyReport['partition']>,
   output: Output,
+  time: TimeFormat = (ms) => formatTime(ms),
   notes: Notes = new Map(),
 ): string {
   const label = partitionLabel(report.key, why.partition);
@@ -122,7 +140,7 @@ export function renderPartitionWhy(
   if (why.status === 'fresh')
     lines.push('  its code and every partition it reads are the versions it was materialized from');
   for (const cause of why.causes)
-    lines.push(`  ${paint(output, 'yellow', '•')} ${describeCause(cause)}`);
+    lines.push(`  ${paint(output, 'yellow', '•')} ${describeCause(cause, time)}`);
   const partitions = report.state.partitions;
   if (partitions !== undefined) {
     const counts = partitionCounts(partitions);
@@ -137,12 +155,17 @@ export function renderPartitionWhy(
   lines.push(
     ...(why.current === undefined
       ? [paint(output, 'gray', 'no materialization of this partition yet')]
-      : materializationLines(why.current, report.state.codeVersion, notes)),
+      : materializationLines(why.current, report.state.codeVersion, time, notes)),
   );
   return `${lines.join('\n')}\n`;
 }
 
-export function renderWhy(report: WhyReport, output: Output, notes: Notes = new Map()): string {
+export function renderWhy(
+  report: WhyReport,
+  output: Output,
+  time: TimeFormat = (ms) => formatTime(ms),
+  notes: Notes = new Map(),
+): string {
   const { state } = report;
   const lines = [
     `${paint(output, 'bold', report.key)} is ${paint(output, STATUS_COLOR[state.status] ?? 'bold', state.status)}`,
@@ -158,7 +181,7 @@ export function renderWhy(report: WhyReport, output: Output, notes: Notes = new 
   const explainCauses = (current: AssetState, depth: number) => {
     const indent = '  '.repeat(depth);
     for (const cause of current.causes) {
-      lines.push(`${indent}${paint(output, 'yellow', '•')} ${describeCause(cause)}`);
+      lines.push(`${indent}${paint(output, 'yellow', '•')} ${describeCause(cause, time)}`);
       const upstream = 'dependency' in cause ? report.upstream[cause.dependency] : undefined;
       if (upstream && upstream.status !== 'fresh' && !seen.has(upstream.key)) {
         seen.add(upstream.key);
@@ -175,11 +198,11 @@ export function renderWhy(report: WhyReport, output: Output, notes: Notes = new 
       `  freshness: ${f.status === 'overdue' ? paint(output, 'red', 'overdue') : f.status}, ${f.reason}`,
     );
   }
-  lines.push('', ...renderProvenance(report, output, notes), ...renderChecks(report, output));
+  lines.push('', ...renderProvenance(report, output, time, notes), ...renderChecks(report, output));
   return `${lines.join('\n')}\n`;
 }
 
-function describeCause(cause: StaleCause): string {
+function describeCause(cause: StaleCause, time: TimeFormat): string {
   switch (cause.category) {
     case 'data': {
       // Partitioned inputs: the cause counts or names partitions instead of versions.
@@ -187,15 +210,15 @@ function describeCause(cause: StaleCause): string {
         const by =
           cause.movedBy?.runId === undefined || cause.reason.includes(cause.movedBy.runId)
             ? ''
-            : ` (materialized by run ${cause.movedBy.runId} at ${formatTime(cause.movedBy.timestamp)})`;
+            : ` (materialized by run ${cause.movedBy.runId} at ${time(cause.movedBy.timestamp)})`;
         return `${cause.reason}${by}`;
       }
       if (cause.to === undefined && cause.from !== undefined)
         return `input ${cause.dependency} was removed from the definition`;
       const by = cause.movedBy
         ? cause.movedBy.type === 'materialization'
-          ? ` (materialized by run ${cause.movedBy.runId} at ${formatTime(cause.movedBy.timestamp)})`
-          : ` (observed at ${formatTime(cause.movedBy.timestamp)})`
+          ? ` (materialized by run ${cause.movedBy.runId} at ${time(cause.movedBy.timestamp)})`
+          : ` (observed at ${time(cause.movedBy.timestamp)})`
         : '';
       return cause.from === undefined
         ? `new input ${cause.dependency}, now at ${shortVersion(cause.to)}${by}`
@@ -229,7 +252,12 @@ function renderChecks(report: WhyReport, output: Output): string[] {
   ];
 }
 
-function renderProvenance(report: WhyReport, output: Output, notes: Notes): string[] {
+function renderProvenance(
+  report: WhyReport,
+  output: Output,
+  time: TimeFormat,
+  notes: Notes,
+): string[] {
   const event = report.current;
   const partitions = report.state.partitions;
   if (partitions !== undefined) {
@@ -248,24 +276,27 @@ function renderProvenance(report: WhyReport, output: Output, notes: Notes): stri
   }
   if (event === undefined) return [paint(output, 'gray', 'no materialization yet')];
   if (event.type === 'asset:observed') {
+    // Id 0: observed by this read; `materialize` records it.
+    const recorded = event.id === 0 ? 'observed now, not recorded yet' : `event ${event.id}`;
     return [
-      `current observation (event ${event.id}, ${formatTime(event.timestamp)}):`,
+      `current observation (${recorded}, ${time(event.timestamp)}):`,
       `  data version  ${event.observation.dataVersion}`,
     ];
   }
-  return materializationLines(event, report.state.codeVersion, notes);
+  return materializationLines(event, report.state.codeVersion, time, notes);
 }
 
 /** The provenance of one materialization: versions, inputs (with partitions read), artefact. */
 function materializationLines(
   event: StoredEvent<'asset:materialized'>,
   currentCodeVersion: string,
+  time: TimeFormat,
   notes: Notes,
 ): string[] {
   const m = event.materialization;
   const inputs = Object.entries(m.inputs);
   return [
-    `current materialization (event ${event.id}, run ${event.runId}, ${formatTime(event.timestamp)}):`,
+    `current materialization (event ${event.id}, run ${event.runId}, ${time(event.timestamp)}):`,
     `  data version  ${m.dataVersion}`,
     `  code version  ${m.codeVersion}${m.codeVersion === currentCodeVersion ? '' : `  (now ${currentCodeVersion})`}`,
     `  inputs${inputs.length === 0 ? '        (none)' : ''}`,

@@ -305,3 +305,23 @@ export function multiPartitions(
     description: `multi partitions ${entries.map(([n, p]) => `${n}: ${p.description}`).join(' × ')}`,
   };
 }
+
+const PARTITION_KINDS = ['time-window', 'static', 'dynamic', 'multi'];
+
+/** `partitions` of a spec, checked: a partitions definition, or undefined. */
+export function validatePartitions(
+  partitions: PartitionsDefinition | undefined,
+  owner: string,
+): PartitionsDefinition | undefined {
+  if (partitions === undefined) return undefined;
+  if (!PARTITION_KINDS.includes((partitions as { kind?: string } | null)?.kind ?? '')) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${owner} partitions is not a partitions definition`,
+      {
+        hint: 'use dailyPartitions({ start }), staticPartitions([…]), dynamicPartitions(name) or multiPartitions({…})',
+      },
+    );
+  }
+  return partitions;
+}

@@ -61,8 +61,14 @@ export function partitionRange(space: PartitionSpace, from: string, to: string):
   return set;
 }
 
+/** Malformed on its face (not a date, a range written backwards): exit 2 in the CLI. */
 function usage(message: string): EnvironmentError {
   return new EnvironmentError('E_USAGE', message);
+}
+
+/** Well-formed, but not a partition the asset has: exit 1 in the CLI. */
+function notFound(message: string): EnvironmentError {
+  return new EnvironmentError('E_NOT_FOUND', message);
 }
 
 function describe(space: PartitionSpace): string {
@@ -78,7 +84,7 @@ function validRange(space: PartitionSpace): string {
 function indexIn(space: PartitionSpace, text: string, end: 'from' | 'to'): number {
   if (space.definition === undefined) {
     if (text === '') return 0;
-    throw usage(`'${text}' is not a partition: the asset is not partitioned`);
+    throw notFound(`'${text}' is not a partition: the asset is not partitioned`);
   }
   const exact = space.indexOf(text);
   if (exact >= 0) return exact;
@@ -112,11 +118,11 @@ function indexIn(space: PartitionSpace, text: string, end: 'from' | 'to'): numbe
         : index < 0
           ? 'before the first partition'
           : 'after the last complete partition';
-    throw usage(`'${text}' (${end}) is ${where}; ${validRange(space)}`);
+    throw notFound(`'${text}' (${end}) is ${where}; ${validRange(space)}`);
   }
   const keys = Array.from({ length: Math.min(space.size, 10_000) }, (_, i) => space.keyAt(i));
   const hint = didYouMean(text, keys);
-  throw usage(
+  throw notFound(
     `'${text}' (${end}) is not a partition of ${describe(space)}${hint === undefined ? '' : `: ${hint}`}`,
   );
 }

@@ -4,6 +4,7 @@
  * space: partitions are numbered `0 … size-1` in key order, so sets of them are bitsets.
  */
 import { InvariantError } from '../../errors.js';
+import type { PartitionInfo } from '../context.js';
 import { timeAxis } from './_time-axis.js';
 import type { PartitionsDefinition, TimeWindowPartitionsDefinition } from './definitions.js';
 
@@ -169,4 +170,21 @@ function multiSpace(
       return undefined;
     },
   };
+}
+
+/** What `ctx.partition` tells of partition `index` of `space`: its key, window and dimensions. */
+export function partitionInfoAt(space: PartitionSpace, index: number): PartitionInfo {
+  const key = space.keyAt(index);
+  const window = space.windowAt(index);
+  const info: { -readonly [K in keyof PartitionInfo]: PartitionInfo[K] } = { key };
+  if (window !== undefined) {
+    info.start = new Date(window.start);
+    info.end = new Date(window.end);
+  }
+  const dims = space.dimensions;
+  if (dims !== undefined) {
+    const [a, b] = key.split('|');
+    info.dimensions = { [dims[0].name]: a!, [dims[1].name]: b! };
+  }
+  return info;
 }

@@ -51,6 +51,7 @@ function parseTerm(lexer: Lexer): SelectionTerm {
     lexer.next();
     upstream = Number.POSITIVE_INFINITY;
     expectAdjacent(lexer, first.column + 1);
+    if (lexer.peek().kind === 'plus') throw repeatedUpstreamPlus(lexer);
   } else if (first.kind === 'word' && DIGITS.test(first.text) && isDepthPrefix(lexer)) {
     upstream = depth(lexer.source, first.text, first.column);
     lexer.next();
@@ -81,14 +82,44 @@ function isDepthPrefix(lexer: Lexer): boolean {
 }
 
 function expectAdjacent(lexer: Lexer, column: number): void {
-  if (lexer.peek().spaced) {
+  const next = lexer.peek();
+  if (next.spaced) {
+    const atom = wordAt(lexer.source, next.column);
     throw syntaxError(
       lexer.source,
       column,
       `${EXPECTED_ATOM} right after '+'`,
-      "write a term without spaces inside: '+gauges/readings', '1+group:ingest+2'",
+      atom === '' ? undefined : `no spaces inside a term: write '+${atom}'`,
     );
   }
+}
+
+/** The text of a term's atom starting at `column` (1-based): up to a space, ',' or '+'. */
+function wordAt(source: string, column: number): string {
+  return /^[^\s,+]*/.exec(source.slice(column - 1))![0];
+}
+
+/** How many `+` touch each other from the lexer's position on (consumes them). */
+function plusRun(lexer: Lexer, touching = false): number {
+  let count = 0;
+  while (lexer.peek().kind === 'plus' && ((count === 0 && !touching) || !lexer.peek().spaced)) {
+    lexer.next();
+    count++;
+  }
+  return count;
+}
+
+/** `++key`: depth is a number before the `+`, not a count of them. */
+function repeatedUpstreamPlus(lexer: Lexer): Error {
+  const at = lexer.peek().column;
+  const levels = 1 + plusRun(lexer);
+  const atom = wordAt(lexer.source, lexer.peek().column);
+  return syntaxError(
+    lexer.source,
+    at,
+    EXPECTED_ATOM,
+    `'+' alone selects everything upstream; for ${levels} levels write '${levels}+${atom || 'KEY'}'`,
+  );
 }
 
 function depth(source: string, digits: string, column: number): number {
@@ -187,10 +218,33 @@ function unexpectedAfterTerm(lexer: Lexer, token: Token, term: SelectionTerm): E
   if (token.kind === 'bad') return badCharacter(source, token);
   const atom = term.type === 'closure' ? term.operand : term;
   const hint =
-    token.kind === 'plus'
-      ? "write a term without spaces inside: 'gauges/readings+'"
-      : atom.type === 'attribute' || atom.type === 'tag'
-        ? 'quote attribute values that hold spaces, commas or \'+\': owner:"ana+weir@example.org"'
+    atom.type === 'attribute' || atom.type === 'tag'
+      ? 'quote attribute values that hold spaces, commas or \'+\': owner:"ana+weir@example.org"'
+      : token.kind === 'plus'
+        ? plusHint(lexer, token, term)
         : "separate terms with ','";
   return syntaxError(source, token.column, "expected ',' or the end of the selection", hint);
+}
+
+/**
+ * A `+` after a complete term: one too many (`a+++`, where a depth was meant: `a+3`; `a+2+`)
+ * or spaced (`a +`, `a + b`).
+ */
+function plusHint(lexer: Lexer, token: Token, term: SelectionTerm): string {
+  const { source } = lexer;
+  const written = source.slice(term.column - 1, token.column - 1).trimEnd();
+  if (term.type === 'closure' && term.downstream !== undefined) {
+    if (token.spaced || term.downstream !== Number.POSITIVE_INFINITY)
+      return `a term takes one '+' on each side ('${written}'); join terms with ','`;
+    // The term's own `+` and the one at `token` were read already.
+    const levels = 2 + plusRun(lexer, true);
+    return `'+' alone selects everything downstream; for ${levels} levels write '${written.slice(0, -1)}+${levels}'`;
+  }
+  // The `+` at `token` was read already.
+  const pluses = 1 + plusRun(lexer, true);
+  const next = lexer.peek();
+  const then = next.kind === 'end' || next.kind === 'comma' ? '' : wordAt(source, next.column);
+  const joined =
+    then === '' ? '' : `, or join terms with ',': '${written}, ${'+'.repeat(pluses)}${then}'`;
+  return `no spaces inside a term: write '${written}+'${joined}`;
 }

@@ -10,6 +10,7 @@ import { EnvironmentError } from '../../errors.js';
 import eventsAssetAndRunIndexes from './migrations/001-events-asset-and-run-indexes.sql';
 import assetState from './migrations/002-asset-state.sql';
 import partitions from './migrations/003-partitions.sql';
+import leases from './migrations/004-leases.sql';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'partitions: change ids and code versions in asset_state, dynamic partitions, backfills',
     sql: partitions,
   },
+  { version: 4, name: 'leases: steps in flight, one run per asset partition', sql: leases },
 ];
 
 const NEWEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

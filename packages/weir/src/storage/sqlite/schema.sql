@@ -52,6 +52,15 @@ CREATE TABLE events (
   body TEXT NOT NULL
 );
 
+CREATE TABLE leases (
+  asset_key TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  started_id INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  PRIMARY KEY (asset_key, partition)
+) WITHOUT ROWID;
+
 CREATE TABLE runs (
   run_id TEXT PRIMARY KEY,
   status TEXT NOT NULL,
@@ -81,6 +90,8 @@ CREATE INDEX dynamic_partitions_in_order ON dynamic_partitions (name, added_id, 
 CREATE INDEX events_by_asset ON events (asset_key, type, id) WHERE asset_key IS NOT NULL;
 
 CREATE INDEX events_by_run ON events (run_id, id) WHERE run_id IS NOT NULL;
+
+CREATE INDEX leases_by_run ON leases (run_id);
 
 CREATE INDEX runs_by_backfill ON runs (backfill_id, started_at) WHERE backfill_id IS NOT NULL;
 

@@ -5,17 +5,23 @@
  */
 import { rmSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { EnvironmentError } from '../../errors.js';
 import type {
   AssetRecord,
   BackfillRecord,
   EventLog,
   EventQuery,
+  Lease,
   PartitionStates,
   RunRecord,
+  StepStart,
+  StepStartResult,
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
 import { assetRecords } from './_asset-records.js';
 import { readOnlyLog, sqliteFault } from './_faults.js';
+import { GroupCommit } from './_group-commit.js';
+import { LeaseTable } from './_leases.js';
 import { openDatabase } from './_open.js';
 import { PartitionStateReader } from './_partition-states.js';
 import {
@@ -67,6 +73,12 @@ export class SqliteEventLog implements EventLog {
   private readonly finishBackfill: Database.Statement;
   private readonly partitionStateReader: PartitionStateReader;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
+  private readonly leaseTable: LeaseTable;
+  private readonly group: GroupCommit;
+  private readonly startAll: Database.Transaction<(start: StepStart) => StepStartResult>;
+  private readonly appendWhile: Database.Transaction<
+    (runId: string, events: readonly WeirEvent[]) => StoredEvent[]
+  >;
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
     this.path = path;
@@ -76,7 +88,13 @@ export class SqliteEventLog implements EventLog {
       this.db = opened.db;
       this.snapshot = opened.snapshot;
     } catch (error) {
-      throw sqliteFault(error, path);
+      const fault = sqliteFault(error, path);
+      if (fault instanceof EnvironmentError) throw fault;
+      throw new EnvironmentError(
+        'E_STORAGE',
+        `cannot open the event log at ${path}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const db = this.db;
     // A damaged schema shows when statements are prepared: say so as any read would.
@@ -182,6 +200,20 @@ export class SqliteEventLog implements EventLog {
     this.appendAll = db.transaction((events: readonly WeirEvent[]) =>
       events.map((event) => this.insert(event)),
     );
+    this.leaseTable = this.guard(() => new LeaseTable(db));
+    this.group = this.guard(() => new GroupCommit(db));
+    const running = db
+      .prepare("SELECT 1 FROM runs WHERE run_id = @runId AND status = 'running'")
+      .pluck(true);
+    this.appendWhile = db.transaction((runId: string, events: readonly WeirEvent[]) =>
+      running.get({ runId }) === undefined ? [] : events.map((event) => this.insert(event)),
+    );
+    this.startAll = db.transaction((start: StepStart): StepStartResult => {
+      const refusal = this.leaseTable.refusal(start);
+      if (refusal !== undefined) return refusal;
+      const taking = (start.takeOver ?? []).flatMap((dead) => dead.events);
+      return { status: 'started', events: [...taking, ...start.events].map((e) => this.insert(e)) };
+    });
   }
 
   private insert(event: WeirEvent): StoredEvent {
@@ -201,6 +233,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   private index(event: StoredEvent): void {
+    this.leaseTable.index(event);
     switch (event.type) {
       case 'asset:materialized': {
         const { materialization: m, assetKey, partition, id } = event;
@@ -332,20 +365,49 @@ export class SqliteEventLog implements EventLog {
   }
 
   async append(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
-    return this.appendSync(events);
+    return this.faults(() => {
+      if (events.length === 0) return [];
+      if (this.readOnly) throw readOnlyLog(this.path);
+      return this.group.submit(() => this.appendAll(events));
+    });
   }
 
-  /** Synchronous append, for callers on this process's hot path. */
+  /** Synchronous append, for callers that must record while their event loop is blocked. */
   appendSync(events: readonly WeirEvent[]): StoredEvent[] {
     return this.guard(() => {
       if (events.length === 0) return [];
       if (this.readOnly) throw readOnlyLog(this.path);
+      this.group.flush();
       return this.appendAll(events);
     });
   }
 
+  async appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]> {
+    return this.faults(() => {
+      return this.group.submit(() => this.appendWhile(runId, events));
+    });
+  }
+
+  async startSteps(start: StepStart): Promise<StepStartResult> {
+    return this.faults(() => {
+      return this.group.submit(() => this.startAll(start));
+    });
+  }
+
+  async leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]> {
+    return this.faults(() => {
+      return this.leaseTable.leases(assetKey, partitions);
+    });
+  }
+
+  async renewLeases(runId: string, at: number): Promise<void> {
+    return this.faults(() => {
+      this.leaseTable.renewLeases(runId, at);
+    });
+  }
+
   async latest(assetKeys?: readonly string[]): Promise<AssetRecord[]> {
-    return this.guard(() => {
+    return this.faults(() => {
       if (assetKeys === undefined) {
         // Through the partial index of unpartitioned rows (there may be millions of partition
         // rows), then in rowid order: nearly as fast as scanning the table was without them.
@@ -365,11 +427,15 @@ export class SqliteEventLog implements EventLog {
   }
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {
-    return this.guard(() => {
+    return this.faults(() => {
       if (partitions.length === 0) return [];
-      const filter = (t: string) =>
-        `${t}asset_key = @assetKey AND ${t}partition IN (SELECT value FROM json_each(@partitions))`;
-      return assetRecords(this.db, filter(''), filter('c.'), {
+      // Each key looked up in the unique index (a CROSS JOIN keeps SQLite from scanning all of
+      // the asset's partitions through another index, which it prefers and which is O(all)).
+      const rows = `rowid IN (SELECT s.rowid FROM json_each(@partitions) j CROSS JOIN asset_state s
+        WHERE s.asset_key = @assetKey AND s.partition = j.value)`;
+      const checks =
+        'c.asset_key = @assetKey AND c.partition IN (SELECT value FROM json_each(@partitions))';
+      return assetRecords(this.db, rows, checks, {
         assetKey,
         partitions: JSON.stringify(partitions),
       });
@@ -384,13 +450,13 @@ export class SqliteEventLog implements EventLog {
     assetKey: string,
     options: { updatedAfter?: number } = {},
   ): Promise<PartitionStates> {
-    return this.guard(() => {
+    return this.faults(() => {
       return this.partitionStateReader.read(assetKey, options.updatedAfter);
     });
   }
 
   async dynamicPartitions(name: string): Promise<string[]> {
-    return this.guard(() => {
+    return this.faults(() => {
       return this.db
         .prepare(
           'SELECT key FROM dynamic_partitions WHERE name = @name ORDER BY added_id, position',
@@ -403,7 +469,7 @@ export class SqliteEventLog implements EventLog {
   async backfills(
     options: { limit?: number; status?: BackfillStatus } = {},
   ): Promise<BackfillRecord[]> {
-    return this.guard(() => {
+    return this.faults(() => {
       const rows = this.db
         .prepare(
           `${BACKFILL_SELECT} ${options.status ? 'WHERE b.status = @status' : ''}
@@ -415,7 +481,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async backfill(backfillId: string): Promise<BackfillRecord | undefined> {
-    return this.guard(() => {
+    return this.faults(() => {
       const row = this.db
         .prepare(`${BACKFILL_SELECT} WHERE b.backfill_id = @backfillId`)
         .get({ backfillId }) as BackfillRow | undefined;
@@ -424,7 +490,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async event(id: number): Promise<StoredEvent | undefined> {
-    return this.guard(() => {
+    return this.faults(() => {
       const row = this.db.prepare('SELECT id, body FROM events WHERE id = @id').get({ id }) as
         | Row
         | undefined;
@@ -433,7 +499,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async events(query: EventQuery = {}): Promise<StoredEvent[]> {
-    return this.guard(() => {
+    return this.faults(() => {
       const where: string[] = [];
       const params: Record<string, unknown> = { ...query };
       if (query.afterId !== undefined)
@@ -455,7 +521,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async runs(options: { limit?: number; status?: RunStatus } = {}): Promise<RunRecord[]> {
-    return this.guard(() => {
+    return this.faults(() => {
       const rows = this.db
         .prepare(
           `${RUN_SELECT} ${options.status ? 'WHERE r.status = @status' : ''} ORDER BY r.started_at DESC, r.started_id DESC LIMIT @limit`,
@@ -466,7 +532,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    return this.guard(() => {
+    return this.faults(() => {
       const row = this.db.prepare(`${RUN_SELECT} WHERE r.run_id = @runId`).get({ runId }) as
         | RunRow
         | undefined;
@@ -475,11 +541,11 @@ export class SqliteEventLog implements EventLog {
   }
 
   async rebuildIndexes(): Promise<void> {
-    return this.guard(() => {
+    return this.faults(() => {
       this.db.transaction(() => {
         this.db.exec(
           `DELETE FROM asset_state; DELETE FROM runs; DELETE FROM check_latest;
-           DELETE FROM dynamic_partitions; DELETE FROM backfills;`,
+           DELETE FROM dynamic_partitions; DELETE FROM backfills; DELETE FROM leases;`,
         );
         // Pages, not one cursor: SQLite cannot write while a statement is still reading.
         const page = this.db.prepare(
@@ -508,14 +574,26 @@ export class SqliteEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.group.flush();
+      this.db.close();
+    }
     if (this.snapshot !== undefined) rmSync(this.snapshot, { recursive: true, force: true });
   }
 
-  /** Runs `read` with SQLite's errors restated as what happened to the log (see _faults.ts). */
-  private guard<T>(read: () => T): T {
+  /** Runs `work` with SQLite's errors restated as what happened to the log (see _faults.ts). */
+  private guard<T>(work: () => T): T {
     try {
-      return read();
+      return work();
+    } catch (error) {
+      throw sqliteFault(error, this.path, this.db);
+    }
+  }
+
+  /** `guard` for work that may finish later (a group commit). */
+  private async faults<T>(work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       throw sqliteFault(error, this.path, this.db);
     }

@@ -1,0 +1,105 @@
+/**
+ * @module cli/supervisor
+ * Runs a command that executes steps in a worker thread, so that this thread stays free to
+ * act on Ctrl-C, SIGTERM and a backfill's cancellation even while a step blocks the worker's
+ * event loop: it asks the worker to cancel, and if the run has not ended within GRACE_MS,
+ * stops the worker and records the run (its steps in flight) as cancelled itself. Exit 130.
+ */
+import { Worker } from 'node:worker_threads';
+import type { WorkerData, WorkerMessage } from './worker-protocol.js';
+
+/** Commands whose steps run user code, so they run in a worker. */
+export const SUPERVISED = new Set(['materialize', 'backfill']);
+
+/** How long a cancelled run may take to end by itself before its thread is stopped. */
+const GRACE_MS = 1_500;
+/** How often a running backfill is looked up for a cancellation from another process. */
+const BACKFILL_POLL_MS = 500;
+
+export async function supervise(argv: readonly string[], workerUrl: URL): Promise<number> {
+  const data: WorkerData = {
+    argv: [...argv],
+    stdoutTty: Boolean(process.stdout.isTTY),
+    stderrTty: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns ?? 100,
+  };
+  const worker = new Worker(workerUrl, { workerData: data });
+  const runs = new Map<string, string>();
+  let code: number | undefined;
+  let stopping: Promise<void> | undefined;
+  let poll: NodeJS.Timeout | undefined;
+
+  const stop = (why: string) => {
+    stopping ??= (async () => {
+      await worker.terminate();
+      for (const [runId, instanceDir] of runs) await cancelRun(instanceDir, runId, why);
+      code = 130;
+    })();
+    return stopping;
+  };
+  let interrupts = 0;
+  let grace: NodeJS.Timeout | undefined;
+  const cancel = (signal: string) => {
+    interrupts += 1;
+    if (interrupts > 1) {
+      void stop(`${signal} again: stopped at once`);
+      return;
+    }
+    process.stderr.write(
+      '\ncancelling: steps in flight are recorded as cancelled (Ctrl-C again to stop now)\n',
+    );
+    worker.postMessage({ type: 'abort' });
+    grace = setTimeout(() => {
+      if (runs.size > 0)
+        process.stderr.write('cancelling: a step did not stop in time; stopping it\n');
+      void stop(`${signal}: a step did not stop within ${GRACE_MS / 1000} s, so it was stopped`);
+    }, GRACE_MS);
+  };
+  const onSigint = () => cancel('Ctrl-C');
+  const onSigterm = () => cancel('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'run-started') runs.set(message.runId, message.instanceDir);
+    else if (message.type === 'run-ended') runs.delete(message.runId);
+    else if (message.type === 'exit') code = message.code;
+    else if (message.type === 'backfill') {
+      poll ??= setInterval(() => {
+        void isCancelled(message.instanceDir, message.backfillId).then((cancelled) => {
+          if (cancelled && interrupts === 0) cancel('backfill --cancel');
+        });
+      }, BACKFILL_POLL_MS);
+    }
+  });
+  const exitCode = await new Promise<number>((resolve) => {
+    worker.on('error', (error) => {
+      process.stderr.write(`internal error: ${error.stack ?? error.message}\n`);
+      resolve(1);
+    });
+    worker.on('exit', (exit) => resolve(code ?? exit));
+  });
+  await stopping;
+  clearTimeout(grace);
+  clearInterval(poll);
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
+  return code ?? exitCode;
+}
+
+/** Records a run the worker could not close as cancelled (loaded only when needed). */
+async function cancelRun(instanceDir: string, runId: string, reason: string): Promise<void> {
+  const { closeRunOf } = await import('./_close-run.js');
+  try {
+    await closeRunOf(instanceDir, runId, reason);
+  } catch (error) {
+    process.stderr.write(
+      `weir: could not record run ${runId} as cancelled: ${(error as Error).message}\n`,
+    );
+  }
+}
+
+async function isCancelled(instanceDir: string, backfillId: string): Promise<boolean> {
+  const { backfillCancelled } = await import('./_close-run.js');
+  return backfillCancelled(instanceDir, backfillId).catch(() => false);
+}

@@ -1,0 +1,34 @@
+/**
+ * @module cli/worker
+ * The worker thread that runs a supervised command (see supervisor.ts): `main()` with the
+ * terminal's properties, cancelled when the supervisor says so, reporting its runs.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { processOutput } from './format.js';
+import { main } from './main.js';
+import type { SupervisorMessage, WorkerData, WorkerMessage } from './worker-protocol.js';
+
+process.setSourceMapsEnabled(true);
+
+const data = workerData as WorkerData;
+const port = parentPort!;
+const send = (message: WorkerMessage) => port.postMessage(message);
+const controller = new AbortController();
+port.on('message', (message: SupervisorMessage) => {
+  if (message.type === 'abort') controller.abort();
+});
+
+const code = await main(data.argv, {
+  output: processOutput({ tty: data.stdoutTty, errTty: data.stderrTty, columns: data.columns }),
+  signal: controller.signal,
+  onActivity: (activity) => {
+    if (activity.runStarted !== undefined)
+      send({ type: 'run-started', runId: activity.runStarted, instanceDir: activity.instanceDir });
+    if (activity.runEnded !== undefined) send({ type: 'run-ended', runId: activity.runEnded });
+    if (activity.backfill !== undefined)
+      send({ type: 'backfill', backfillId: activity.backfill, instanceDir: activity.instanceDir });
+  },
+});
+send({ type: 'exit', code });
+// Steps that ignored the cancellation may have left timers behind: they are not waited for.
+process.exit(code);

@@ -1,0 +1,189 @@
+/**
+ * @module execution/_claim
+ * Claiming a unit before it runs, so each asset partition runs once at a time across
+ * processes: its leases are taken with its first `step:started` (`EventLog.startSteps`). A
+ * unit another live run holds waits for it; a unit another run finished since the plan is
+ * planned again and runs only if it is still stale; a lease whose holder died is taken over,
+ * and the take-over is recorded. Concurrent commands end as if they had run one after the
+ * other.
+ */
+import { hostname } from 'node:os';
+import { isAlive } from '../artefacts/index.js';
+import { type AssetDefinition, PartitionSet } from '../definitions/index.js';
+import type { AssetRecord, Lease, WeirEvent } from '../storage/index.js';
+import { codeVersionOf } from '../versioning/index.js';
+import { provenanceOf } from './_inputs.js';
+import type { RunContext } from './_run-context.js';
+import type { StepUnit } from './_units.js';
+import type { VersionEvent } from './_version-book.js';
+import { activeRuns } from './recovery.js';
+
+/** How often a run renews the leases it holds. */
+export const HEARTBEAT_MS = 10_000;
+/** A lease of another host not renewed for this long is dead (its host may be gone). */
+export const LEASE_TTL_MS = 60_000;
+/** How long a unit waiting for another run's lease sleeps between looks, at first and at most. */
+const POLL_MS = [50, 1_000] as const;
+
+const HOST = hostname();
+
+export type Claim =
+  /** The unit's leases are the run's; its first `step:started` is recorded. */
+  | { status: 'claimed' }
+  /** Another live run holds some of its partitions: wait, then claim again. */
+  | { status: 'held'; leases: Lease[] }
+  /** Another run materialized it since the plan, and it is not stale any more. */
+  | { status: 'done-elsewhere'; events: VersionEvent[] };
+
+/**
+ * Takes `unit`'s leases with its first `step:started`, taking over dead holders, and
+ * re-planning it when another run materialized it since the plan (a forced unit runs anyway).
+ */
+export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean): Promise<Claim> {
+  let takeOver: Array<{ lease: Lease; events: WeirEvent[] }> = [];
+  for (;;) {
+    const tookOver = takeOver[0]?.lease;
+    const result = await run.eventLog.startSteps({
+      events: run.unitEvents(unit, (fields) => ({
+        type: 'step:started',
+        ...fields,
+        attempt: 1,
+        ...(tookOver === undefined
+          ? {}
+          : { tookOver: { runId: tookOver.runId, reason: deathOf(tookOver) } }),
+      })),
+      expected: unit.keys.map((partition) => ({
+        assetKey: unit.key,
+        partition,
+        materializationId: run.basis.materializationId(unit.key, partition),
+      })),
+      takeOver,
+    });
+    if (result.status === 'started') {
+      run.emit(result.events);
+      return { status: 'claimed' };
+    }
+    if (result.status === 'held') {
+      const now = Date.now();
+      const live = result.leases.filter((lease) => !isDead(lease, now));
+      if (live.length > 0) return { status: 'held', leases: live };
+      takeOver = result.leases.map((lease) => ({ lease, events: closingOf(lease) }));
+      continue;
+    }
+    for (const moved of result.partitions) {
+      run.basis.learn(moved.assetKey, moved.partition, moved.materializationId);
+    }
+    if (force) continue;
+    const done = await doneElsewhere(run, unit);
+    if (done !== undefined) return { status: 'done-elsewhere', events: done };
+  }
+}
+
+/**
+ * Waits until none of `leases` is held by a live run any more (released, or its holder
+ * died), or the run is cancelled.
+ */
+export async function waitForRelease(
+  run: RunContext,
+  unit: StepUnit,
+  leases: readonly Lease[],
+): Promise<void> {
+  const watched = [...new Set(leases.map((lease) => lease.partition))];
+  for (
+    let delay: number = POLL_MS[0];
+    !run.signal.aborted;
+    delay = Math.min(2 * delay, POLL_MS[1])
+  ) {
+    await sleep(delay, run.signal);
+    const now = Date.now();
+    const held = await run.eventLog.leases(unit.key, watched);
+    if (held.every((lease) => lease.runId === run.runId || isDead(lease, now))) return;
+  }
+}
+
+/**
+ * Whether a lease's holder is gone: on this host, its process died (or is this process,
+ * which is not running that run any more); on another host, it stopped renewing the lease.
+ */
+export function isDead(lease: Lease, now: number): boolean {
+  if (activeRuns.has(lease.runId)) return false;
+  if (lease.host === HOST) return lease.pid === process.pid || !isAlive(lease.pid);
+  return now - lease.heartbeatAt > LEASE_TTL_MS;
+}
+
+function deathOf(lease: Lease): string {
+  return lease.host === HOST
+    ? `its process (pid ${lease.pid} on ${lease.host}) died`
+    : `it was not renewed for ${Math.round((Date.now() - lease.heartbeatAt) / 1000)} s (host ${lease.host})`;
+}
+
+/** The event that closes a dead holder's step: it failed, its process gone. */
+function closingOf(lease: Lease): WeirEvent[] {
+  return [
+    {
+      type: 'step:failed',
+      runId: lease.runId,
+      assetKey: lease.assetKey,
+      partition: lease.partition,
+      timestamp: Date.now(),
+      attempt: 1,
+      error: {
+        name: 'ProcessDied',
+        message: `the step's lease was taken over: ${deathOf(lease)} before the step finished`,
+      },
+    },
+  ];
+}
+
+/**
+ * The usable versions another run recorded for `unit`, if it is no longer stale: every
+ * partition materialized, not failed since, not blocked, with the current code version and
+ * from the inputs the unit would read now. Undefined when it must run.
+ */
+async function doneElsewhere(run: RunContext, unit: StepUnit): Promise<VersionEvent[] | undefined> {
+  const { eventLog, graph } = run;
+  const node = graph.node(unit.key);
+  const records =
+    unit.partitions === undefined
+      ? await eventLog.latest([unit.key])
+      : await eventLog.partitionRecords(unit.key, unit.keys);
+  const byPartition = new Map(records.map((record) => [record.partition, record]));
+  const code = codeVersionOf(node.definition as AssetDefinition);
+  const indices = unit.partitions === undefined ? [] : [...unit.partitions.indices()];
+  const usable: VersionEvent[] = [];
+  for (const [i, partition] of unit.keys.entries()) {
+    const record = byPartition.get(partition);
+    if (!isCurrent(record, code)) return undefined;
+    const set =
+      unit.space === undefined ? undefined : PartitionSet.empty(unit.space.size).add(indices[i]!);
+    const reads = await provenanceOf(run, node, unit, set);
+    const read = record!.usable!.materialization.inputs;
+    if (!node.parents.every((parent) => read[parent]?.dataVersion === reads[parent]!.dataVersion)) {
+      return undefined;
+    }
+    usable.push(record!.usable!);
+  }
+  return usable;
+}
+
+/** Materialized with `code`, usable, and not failed since. */
+function isCurrent(record: AssetRecord | undefined, code: string): boolean {
+  const newest = record?.materialization;
+  if (newest === undefined || record?.usable?.id !== newest.id) return false;
+  if (record.failure !== undefined && record.failure.id > newest.id) return false;
+  return newest.materialization.codeVersion === code;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

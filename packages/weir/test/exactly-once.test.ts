@@ -1,0 +1,225 @@
+/**
+ * Exactly once across processes: several `weir materialize` (or `weir backfill`) processes on
+ * one project run each stale step once between them, end as if they had run one after the
+ * other, and never build a reader from a version another process replaced.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { asset, assetStatus, defineProject, materialize } from '../src/index.js';
+import { projectDir, spawnWeir, weir, weirJson } from './cli-helpers.js';
+import { tempInstance } from './helpers.js';
+
+/** Each step appends its key to executions.log (one write, O_APPEND) and takes a little time. */
+const CHAIN_AND_FAN = `
+import { appendFileSync } from 'node:fs';
+import { asset, defineProject } from 'weir';
+
+const ran = (key: string) => appendFileSync('executions.log', key + '\\n');
+const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
+
+const root = asset({
+  key: 'root',
+  materialize: async () => { ran('root'); await pause(); return Math.random(); },
+});
+const chain = [];
+let previous = root;
+for (let i = 0; i < 20; i++) {
+  const up = previous;
+  previous = asset({
+    key: 'chain/c' + String(i).padStart(2, '0'),
+    ins: { up },
+    materialize: async (ctx, { up }) => { ran(ctx.key); await pause(); return up + 1; },
+  });
+  chain.push(previous);
+}
+const fan = [];
+for (let i = 0; i < 29; i++) {
+  fan.push(asset({
+    key: 'fan/f' + String(i).padStart(2, '0'),
+    ins: { root },
+    materialize: async (ctx, { root }) => { ran(ctx.key); await pause(); return root * 2; },
+  }));
+}
+export default defineProject({ assets: [root, ...chain, ...fan], concurrency: 3 });
+`;
+
+const DAILY = `
+import { appendFileSync } from 'node:fs';
+import { asset, dailyPartitions, defineProject } from 'weir';
+
+export default defineProject({
+  assets: [
+    asset({
+      key: 'daily',
+      partitions: dailyPartitions({ start: '2024-01-01', end: '2024-02-01' }),
+      materialize: async (ctx) => {
+        appendFileSync('executions.log', ctx.partition.key + '\\n');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return ctx.partition.key;
+      },
+    }),
+  ],
+  concurrency: 2,
+});
+`;
+
+function exited(child: ChildProcess): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })),
+  );
+}
+
+function executions(dir: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of readFileSync(join(dir, 'executions.log'), 'utf8').split('\n')) {
+    if (key !== '') counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+interface StatusJson {
+  key: string;
+  status: string;
+  dataVersion: string | null;
+}
+
+describe('exactly once across processes', () => {
+  for (const processes of [2, 4]) {
+    it(`${processes} materialize processes run each of 50 stale steps once, and agree on every version`, async () => {
+      const dir = projectDir({ 'weir.config.ts': CHAIN_AND_FAN });
+      // Create the log and compile the project first, so the processes race on steps only.
+      expect(weir(dir, 'status').code).toBe(0);
+      const results = await Promise.all(
+        Array.from({ length: processes }, () => exited(spawnWeir(dir, 'materialize'))),
+      );
+      for (const result of results) expect(result.code, result.stderr).toBe(0);
+      const counts = executions(dir);
+      expect(counts.size).toBe(50);
+      expect(
+        [...counts.values()].every((n) => n === 1),
+        JSON.stringify([...counts]),
+      ).toBe(true);
+      // Every reader was built from the root version that stands (root is random).
+      const states = weirJson<StatusJson[]>(dir, 'status');
+      expect(states.every((s) => s.status === 'fresh')).toBe(true);
+      expect(results.map((r) => r.stdout).join('')).toMatch(/done by another run meanwhile/);
+    });
+  }
+
+  it('two backfills over the same 31 days share the work and both succeed', async () => {
+    const dir = projectDir({ 'weir.config.ts': DAILY });
+    const backfill = () =>
+      exited(spawnWeir(dir, 'backfill', 'daily', '--from', '2024-01-01', '--to', '2024-01-31'));
+    const results = await Promise.all([backfill(), backfill()]);
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    const counts = executions(dir);
+    expect(counts.size).toBe(31);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const listed = weirJson<Array<{ status: string }>>(dir, 'backfill', '--list');
+    expect(listed.map((b) => b.status)).toEqual(['success', 'success']);
+  });
+});
+
+describe('leases through the API', () => {
+  function counted() {
+    const runs = new Map<string, number>();
+    const ran = (key: string) => runs.set(key, (runs.get(key) ?? 0) + 1);
+    const slow = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const root = asset({
+      key: 'root',
+      materialize: async () => {
+        ran('root');
+        await slow();
+        return Math.random();
+      },
+    });
+    const readers = Array.from({ length: 12 }, (_, i) =>
+      asset({
+        key: `reader${i}`,
+        ins: { root },
+        materialize: async (ctx, { root }) => {
+          ran(ctx.key);
+          await slow();
+          return root;
+        },
+      }),
+    );
+    return { runs, project: defineProject({ assets: [root, ...readers], concurrency: 2 }) };
+  }
+
+  it('two runs at once in one process: each step once, readers built from the root that stands', async () => {
+    const instance = tempInstance();
+    const { runs, project } = counted();
+    const results = await Promise.all([
+      materialize(project, { instance }),
+      materialize(project, { instance }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['success', 'success']);
+    expect([...runs.values()]).toEqual(Array(13).fill(1));
+    const keys = [...runs.keys()].sort();
+    // Each run accounts for every step: materialized by it, or by the other meanwhile.
+    for (const { summary } of results) {
+      expect([...summary.materialized, ...(summary.concurrent ?? [])].sort()).toEqual(keys);
+    }
+    expect(results.flatMap((r) => r.summary.materialized).sort()).toEqual(keys);
+    const states = await assetStatus(project, { instance });
+    expect(states.every((s) => s.status === 'fresh')).toBe(true);
+  });
+
+  it('a forced run waits for the holder, then runs anyway', async () => {
+    const instance = tempInstance();
+    const { runs, project } = counted();
+    await Promise.all([
+      materialize(project, { instance }),
+      materialize(project, { instance, force: true }),
+    ]);
+    expect([...runs.values()]).toEqual(Array(13).fill(2));
+  });
+
+  it('takes over the lease of a run whose process died, and records the take-over', async () => {
+    const instance = tempInstance();
+    const { runs, project } = counted();
+    const dead = { runId: 'r-dead', host: hostname(), pid: 2 ** 22 + 11 };
+    await instance.eventLog.append([
+      {
+        type: 'run:started',
+        ...dead,
+        timestamp: 1,
+        selection: '*',
+        force: false,
+        steps: ['root'],
+        weirVersion: '0',
+      },
+    ]);
+    await instance.eventLog.startSteps({
+      events: [
+        {
+          type: 'step:started',
+          runId: 'r-dead',
+          assetKey: 'root',
+          partition: '',
+          timestamp: 1,
+          attempt: 1,
+        },
+      ],
+      expected: [],
+    });
+    const result = await materialize(project, { instance });
+    expect(result.status).toBe('success');
+    expect(runs.get('root')).toBe(1);
+    const [failed] = await instance.eventLog.events({ runId: 'r-dead', types: ['step:failed'] });
+    expect(failed).toMatchObject({ assetKey: 'root', error: { name: 'ProcessDied' } });
+    const [started] = await instance.eventLog.events({
+      runId: result.runId,
+      types: ['step:started'],
+    });
+    expect(started).toMatchObject({ assetKey: 'root', tookOver: { runId: 'r-dead' } });
+  });
+});

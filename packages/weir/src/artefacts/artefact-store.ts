@@ -70,6 +70,13 @@ export interface ArtefactStore {
     location: string,
     options?: { deep?: boolean; storedAt?: number },
   ): Promise<ArtefactHealth>;
+  /**
+   * Optional: the cheap `verify` (no `deep`) of many artefacts at once, results in order, for a
+   * store that can do it faster than one call each (the local store: a `stat` each, in one go).
+   */
+  verifyMany?(
+    items: ReadonlyArray<{ location: string; storedAt?: number }>,
+  ): Promise<ArtefactHealth[]>;
   /** Every stored artefact, in no particular order (for `weir gc`). */
   list(): AsyncIterable<StoredObject>;
   /**

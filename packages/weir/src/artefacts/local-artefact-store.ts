@@ -32,6 +32,7 @@ import {
 } from './artefact-store.js';
 
 const ADDRESS = /^objects\/[0-9a-f]{2}\/([0-9a-f]{64})$/;
+const UNHASHED: ArtefactHealth = Object.freeze({ status: 'intact', hashed: false });
 
 export interface LocalArtefactStoreOptions {
   /** Open without writing anything (a read-only instance): every write throws `read-only`. */
@@ -144,6 +145,17 @@ export class LocalArtefactStore implements ArtefactStore {
     location: string,
     options: { deep?: boolean; storedAt?: number } = {},
   ): Promise<ArtefactHealth> {
+    return this.check(location, options);
+  }
+
+  /** The cheap check of many artefacts in one synchronous pass: a `stat` each, no promise each. */
+  async verifyMany(
+    items: ReadonlyArray<{ location: string; storedAt?: number }>,
+  ): Promise<ArtefactHealth[]> {
+    return items.map((item) => this.check(item.location, item));
+  }
+
+  private check(location: string, options: { deep?: boolean; storedAt?: number }): ArtefactHealth {
     const path = this.pathOf(location);
     try {
       const stat = lstatSync(path, { throwIfNoEntry: false });
@@ -155,7 +167,7 @@ export class LocalArtefactStore implements ArtefactStore {
         // milliseconds: storedAt is one, taken after the write, in the same (or a later) ms.
         const modifiedAt = stat.isDirectory() ? treeStat(path).modifiedAt : stat.mtimeMs;
         const suspect = options.storedAt !== undefined && Math.floor(modifiedAt) > options.storedAt;
-        if (!suspect) return { status: 'intact', hashed: false };
+        if (!suspect) return UNHASHED;
       }
       const actual = stat.isDirectory() ? hashTree(path).hash : sha256(readFileSync(path));
       return actual === expected

@@ -21,20 +21,21 @@ export async function probeArtefacts(
   records: ReadonlyMap<string, AssetRecord>,
   states: Map<string, AssetState>,
 ): Promise<void> {
-  const probes: Array<Promise<void>> = [];
+  const probed: Array<{ key: string; location: string; storedAt: number }> = [];
   for (const key of selected) {
     const usable = records.get(key)?.usable;
-    const state = states.get(key);
-    if (usable === undefined || state === undefined || graph.node(key).kind !== 'asset') continue;
+    if (usable === undefined || !states.has(key) || graph.node(key).kind !== 'asset') continue;
     const { location } = usable.materialization.artefact;
-    probes.push(
-      artefacts.verify(location, { storedAt: usable.materialization.endedAt }).then((health) => {
-        if (health.status === 'intact') return;
-        states.set(key, withCause(state, causeOf(key, location, health.status)));
-      }),
-    );
+    probed.push({ key, location, storedAt: usable.materialization.endedAt });
   }
-  await Promise.all(probes);
+  const health =
+    (await artefacts.verifyMany?.(probed)) ??
+    (await Promise.all(probed.map((p) => artefacts.verify(p.location, p))));
+  for (const [i, { key, location }] of probed.entries()) {
+    const { status } = health[i]!;
+    if (status === 'intact') continue;
+    states.set(key, withCause(states.get(key)!, causeOf(key, location, status)));
+  }
 }
 
 function causeOf(key: string, location: string, problem: ArtefactCause['problem']): ArtefactCause {

@@ -170,6 +170,7 @@ async function main(): Promise<void> {
 
       const samples = {
         status: [] as number[],
+        unprobed: [] as number[],
         explain: [] as number[],
         latest: [] as number[],
         parse: [] as number[],
@@ -187,6 +188,11 @@ async function main(): Promise<void> {
         samples.count.push(await time(() => countAll.get()));
         samples.latest.push(await time(() => instance.eventLog.latest()));
         samples.status.push(await time(() => assetStatus(project, { instance, observe: false })));
+        samples.unprobed.push(
+          await time(() =>
+            assetStatus(project, { instance, observe: false, checkArtefacts: false }),
+          ),
+        );
         samples.explain.push(
           await time(() => explain(project, deepest, { instance, observe: false })),
         );
@@ -219,6 +225,7 @@ async function main(): Promise<void> {
             row('baseline: SELECT count(*) FROM events', samples.count),
             row('eventLog.latest() (all assets)', samples.latest),
             row('assetStatus(all, observe: false)', samples.status, TARGET_MS),
+            row('  the same without the artefact probe', samples.unprobed),
             row(`explain('${deepest}')`, samples.explain),
           ],
         )}\n`,

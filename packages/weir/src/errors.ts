@@ -17,7 +17,15 @@ export type WeirErrorCode =
   | 'E_PROJECT_LOAD'
   | 'E_USER_CODE'
   | 'E_STORAGE'
+  /** The event log's file is damaged: `weir doctor` says what, and recovers what is readable. */
+  | 'E_STORAGE_CORRUPT'
   | 'E_ARTEFACT'
+  /** A stored artefact's bytes no longer match their content hash. */
+  | 'E_ARTEFACT_CORRUPT'
+  /** The disk (or quota) is full. */
+  | 'E_NO_SPACE'
+  /** A write to an instance (or a part of it) that is read-only here. */
+  | 'E_READ_ONLY'
   /** The command line (or call) is malformed on its own: the CLI exits 2. */
   | 'E_USAGE'
   /** Well-formed, but names what the project or its history lacks: a partition, run, backfill, value. */

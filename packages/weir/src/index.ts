@@ -8,7 +8,17 @@
  * @module weir
  */
 
-export type { ArtefactStore, StoredArtefact } from './artefacts/index.js';
+export {
+  ArtefactError,
+  type ArtefactHealth,
+  type ArtefactProblem,
+  type ArtefactStore,
+  LocalArtefactStore,
+  type LocalArtefactStoreOptions,
+  type PutOptions,
+  type StoredArtefact,
+  type StoredObject,
+} from './artefacts/index.js';
 export {
   type BoundsCheckOptions,
   type BuiltinCheckOptions,
@@ -108,6 +118,8 @@ export {
   type WeirErrorOptions,
 } from './errors.js';
 export {
+  type ArtefactCheck,
+  type ArtefactStatus,
   type AssetCheckResult,
   type AssetValue,
   type AssetValueOptions,
@@ -121,12 +133,17 @@ export {
   backfill,
   type ChangedObservation,
   type CheckAssetsOptions,
+  type CollectedArtefact,
   cancelBackfill,
   checkAssets,
+  collectGarbage,
   createInstance,
+  DEFAULT_RETENTION,
   type Executor,
   explain,
   findRun,
+  type GcOptions,
+  type GcReport,
   type Instance,
   type InstanceParts,
   inProcessExecutor,
@@ -142,6 +159,7 @@ export {
   planMaterialization,
   type ReadStateOptions,
   type RecordFreshnessOptions,
+  type ReproductionCheck,
   type RunContext,
   type RunResult,
   readState,
@@ -154,6 +172,9 @@ export {
   type StatusOptions,
   type StepOutcome,
   type StepUnit,
+  type VerifyOptions,
+  type VerifyReport,
+  verify,
   type WhyReport,
 } from './execution/index.js';
 export { fileVersion } from './file-version.js';
@@ -172,7 +193,13 @@ export {
   staticMapping,
   timeWindowMapping,
 } from './graph/index.js';
-export { type EmbeddedInstance, type InstanceOptions, openInstance } from './instance/index.js';
+export {
+  checkEventLog,
+  type EmbeddedInstance,
+  type InstanceOptions,
+  openInstance,
+  recoverEventLog,
+} from './instance/index.js';
 export type {
   AssetRecord,
   BackfillRecord,
@@ -180,9 +207,13 @@ export type {
   BackfillStatus,
   EventLog,
   EventQuery,
+  LogHealth,
+  LostEvent,
   Materialization,
   Observation,
   PartitionStates,
+  RecoveryReport,
+  RetentionPolicy,
   RunRecord,
   RunStatus,
   RunSummary,

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  type ArtefactHealth,
   type ArtefactStore,
   asset,
   createInstance,
@@ -15,6 +16,7 @@ import {
   type InstanceParts,
   materialize,
   type StoredArtefact,
+  type StoredObject,
 } from '../src/index.js';
 import { tempInstance } from './helpers.js';
 
@@ -56,6 +58,22 @@ class MemoryArtefacts implements ArtefactStore {
   }
   async exists(location: string): Promise<boolean> {
     return this.blobs.has(location);
+  }
+  async verify(location: string): Promise<ArtefactHealth> {
+    const bytes = this.blobs.get(location);
+    if (bytes === undefined) return { status: 'missing' };
+    const actualHash = createHash('sha256').update(bytes).digest('hex');
+    return actualHash === location
+      ? { status: 'intact', hashed: true }
+      : { status: 'corrupt', actualHash };
+  }
+  async *list(): AsyncIterable<StoredObject> {
+    for (const [location, bytes] of this.blobs) {
+      yield { location, size: bytes.byteLength, modifiedAt: 0 };
+    }
+  }
+  async remove(location: string): Promise<boolean> {
+    return this.blobs.delete(location);
   }
   async tempPath(): Promise<string> {
     throw new Error('files are not supported');

@@ -43,7 +43,10 @@ describe('SQLite event log', () => {
     }
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).message).toContain(path);
-    expect((error as EnvironmentError).hint).toContain('move it aside');
+    expect((error as EnvironmentError).code).toBe('E_STORAGE_CORRUPT');
+    // Recovery that keeps history, never "move it aside" first (issue 15).
+    expect((error as EnvironmentError).hint).toContain("'weir doctor --recover'");
+    expect((error as EnvironmentError).hint).not.toContain('move it aside');
   });
 
   it('upgrades a version-1 log, keeping what its index knew', async () => {

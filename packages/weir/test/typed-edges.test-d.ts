@@ -157,6 +157,58 @@ describe('json assets hand downstream what a JSON round trip gives', () => {
     });
   });
 
+  it('refuses what JSON would store lossily (a Map or Set as {}, binary data, a Promise), at compile time', () => {
+    asset({
+      key: 'x/map',
+      // @ts-expect-error a json asset cannot return a Map: JSON would store {}
+      materialize: () => new Map([['a', 1]]),
+    });
+    asset({
+      key: 'x/nested_set',
+      // @ts-expect-error a Set deep inside the value is refused too
+      materialize: async () => ({ rows: [{ stations: new Set(['A']) }] }),
+    });
+    asset({
+      key: 'x/floats',
+      // @ts-expect-error typed arrays are binary data: io 'bytes', or Array.from
+      materialize: () => ({ series: new Float64Array(3) }),
+    });
+    // The same values are fine where they are not stored as JSON, or converted first.
+    asset({ key: 'x/map_bytes', io: 'bytes', materialize: () => new Uint8Array(2) });
+    const entries = asset({
+      key: 'x/entries',
+      materialize: () => Object.fromEntries(new Map([['a', 1]])),
+    });
+    asset({
+      key: 'x/entries_reader',
+      ins: { entries },
+      materialize: (_ctx, { entries }) => {
+        expectTypeOf(entries).toEqualTypeOf<{ [k: string]: number }>();
+      },
+    });
+  });
+
+  it('accepts recursive and open-ended value types', () => {
+    interface TreeNode {
+      name: string;
+      children: TreeNode[];
+    }
+    type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+    const tree = asset({
+      key: 'x/tree',
+      materialize: (): TreeNode => ({ name: 'a', children: [] }),
+    });
+    asset({ key: 'x/json', materialize: (): Json => ({ a: [1, 'b', null] }) });
+    asset({ key: 'x/unknown', materialize: (): unknown => 1 });
+    asset({
+      key: 'x/tree_reader',
+      ins: { tree },
+      materialize: (_ctx, { tree }) => {
+        expectTypeOf(tree.children[0]!.children[0]!.name).toEqualTypeOf<string>();
+      },
+    });
+  });
+
   it('partitioned assets: ctx.partition is given, many() inputs are maps, single-run returns per key', () => {
     const days = dailyPartitions({ start: '2024-01-01' });
     const daily = asset({

@@ -4,6 +4,7 @@
  * step itself and handed downstream as paths, so they have no codec here.
  */
 import { UserCodeError } from '../errors.js';
+import { findJsonProblem, type JsonProblem } from './_json-problems.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -34,6 +35,8 @@ export function encodeValue(
   try {
     text = JSON.stringify(value);
   } catch (error) {
+    const problem = findJsonProblem(value, true);
+    if (problem !== undefined) throw unstorable(assetKey, problem, error);
     throw new UserCodeError(
       'E_USER_CODE',
       `asset '${assetKey}' returned a value that is not JSON: ${(error as Error).message}`,
@@ -49,7 +52,20 @@ export function encodeValue(
       `asset '${assetKey}' returned ${describe(value)}, which JSON cannot store`,
     );
   }
+  // JSON.stringify accepted it, so the value has no cycles; look for what it stored lossily.
+  const problem = findJsonProblem(value);
+  if (problem !== undefined) throw unstorable(assetKey, problem);
   return encoder.encode(text);
+}
+
+/** A value JSON would store lossily (NaN as null, a Map as {}): refused, naming where. */
+function unstorable(assetKey: string, problem: JsonProblem, cause?: unknown): UserCodeError {
+  const where = problem.path === '' ? 'the value itself' : problem.path;
+  return new UserCodeError(
+    'E_USER_CODE',
+    `asset '${assetKey}' returned a value JSON cannot store faithfully: ${where} is ${problem.what}`,
+    { hint: problem.hint, ...(cause === undefined ? {} : { cause }) },
+  );
 }
 
 export function decodeValue(format: 'json' | 'bytes', bytes: Uint8Array): unknown {

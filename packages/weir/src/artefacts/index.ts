@@ -4,4 +4,8 @@
  */
 export * from './artefact-store.js';
 export * from './formats.js';
-export { isAlive, LocalArtefactStore } from './local-artefact-store.js';
+export {
+  isAlive,
+  LocalArtefactStore,
+  type LocalArtefactStoreOptions,
+} from './local-artefact-store.js';

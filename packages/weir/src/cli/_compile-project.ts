@@ -18,6 +18,8 @@ import {
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { isAlive } from '../artefacts/index.js';
 import { EnvironmentError } from '../errors.js';
 import { sha256 } from '../hash.js';
@@ -41,12 +43,22 @@ export interface CompiledFile {
 
 const CODE = /\.[cm]?[jt]sx?$/;
 
+export interface CompileOptions {
+  /**
+   * Import packages by absolute URL, resolved from the project, instead of by name: for a
+   * cache folder outside the project (a read-only project compiles into the temp folder),
+   * from where Node would not find the project's node_modules.
+   */
+  resolvePackages?: boolean;
+  /** Called once the first file is being compiled: this thread waits for esbuild then. */
+  whileWaiting?: () => void;
+}
+
 export async function compileProject(
   path: string,
   cacheDir: string,
   keep: string | undefined,
-  /** Called once the first file is being compiled: this thread waits for esbuild then. */
-  whileWaiting?: () => void,
+  options: CompileOptions = {},
 ): Promise<CompiledProject> {
   const { build } = await import('esbuild');
   const root = dirname(path);
@@ -85,10 +97,11 @@ export async function compileProject(
         format: 'esm',
         platform: 'node',
         target: 'node20',
-        packages: 'external',
+        ...(options.resolvePackages ? { conditions: [] } : { packages: 'external' as const }),
         sourcemap: 'external',
         logLevel: 'silent',
         plugins: [
+          ...(options.resolvePackages ? [packagesByUrl] : []),
           {
             name: 'weir-project-files',
             setup(esbuild) {
@@ -128,7 +141,7 @@ export async function compileProject(
           },
         ],
       });
-      if (sources.length === 1) whileWaiting?.();
+      if (sources.length === 1) options.whileWaiting?.();
       const result = await building.catch((error: unknown) => {
         throw compileError(path, error);
       });
@@ -201,6 +214,23 @@ function removeOldBuilds(
     rmSync(full, { recursive: true, force: true });
   }
 }
+
+/** Bare imports (packages) become external imports of the file Node's resolution would find. */
+const packagesByUrl: Plugin = {
+  name: 'weir-packages-by-url',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'resolving' || args.path.startsWith('node:')) return undefined;
+      const found = await esbuild.resolve(args.path, {
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        pluginData: 'resolving',
+      });
+      if (found.errors.length > 0 || found.external) return { path: args.path, external: true };
+      return { path: pathToFileURL(found.path).href, external: true };
+    });
+  },
+};
 
 function compileError(path: string, error: unknown): EnvironmentError {
   const failure = error as {

@@ -25,6 +25,11 @@ export interface CommandContext {
   signal: AbortSignal;
   project(): Promise<LoadedProject>;
   instance(): Promise<Instance>;
+  /**
+   * The instance, for a command that records (`doing` says what, e.g. `weir materialize
+   * records runs`): a read-only instance is refused before anything starts.
+   */
+  writableInstance(doing: string): Promise<Instance>;
   /** Tells whoever supervises the command which runs and backfills it works on. */
   report(activity: RunActivity): void;
 }
@@ -93,6 +98,20 @@ export function createContext(options: ContextOptions): CommandContext {
         return opened;
       });
       return instance;
+    },
+    writableInstance: async (doing) => {
+      const opened = await ctx.instance();
+      if (opened.readOnly) {
+        const { instanceDir } = await ctx.project();
+        throw new EnvironmentError(
+          'E_READ_ONLY',
+          `the instance ${instanceDir} is read-only here, and ${doing}`,
+          {
+            hint: `run it where the instance is writable (as its owner, or after chmod -R u+w ${instanceDir}); status, why, history, runs, logs, list and verify read it as it is`,
+          },
+        );
+      }
+      return opened;
     },
   };
   return ctx;

@@ -5,7 +5,18 @@
  * the inputs changed, so a warm start does not start esbuild at all. Then derives each
  * asset's code from the compiled files (see `_code-versions.ts`).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
@@ -38,7 +49,7 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
   const path = findProjectFile(cwd, explicit);
   const root = dirname(path);
   const cacheDir = join(root, '.weir', 'cache');
-  const { module, files } = await importProjectModule(path, cacheDir);
+  const { module, files, cacheDir: usedDir } = await importProjectModule(path, cacheDir);
   const project = (module as { default?: unknown }).default;
   if (!isProject(project)) {
     throw new EnvironmentError(
@@ -53,36 +64,98 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
     project,
     root,
     files,
-    join(cacheDir, `code-facts-${sha256(path).slice(0, 12)}.json`),
+    join(usedDir, `code-facts-${sha256(path).slice(0, 12)}.json`),
   );
   return { project, path, root, instanceDir: resolve(root, project.instance.dir ?? '.weir') };
 }
 
+/**
+ * The project's module and its compiled files, built into `cacheDir` (the compile cache it
+ * used is returned): into the temp folder when this process may not write the project's.
+ */
 async function importProjectModule(
   path: string,
   cacheDir: string,
-): Promise<{ module: unknown; files: CompiledFile[] }> {
-  const manifestPath = join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
-  const cached = readManifest(manifestPath);
-  let entry = cached !== undefined && isCurrent(cached) ? cached : undefined;
+): Promise<{ module: unknown; files: CompiledFile[]; cacheDir: string }> {
+  let used = cacheDir;
+  let entry = currentBuild(path, used);
+  if (entry === undefined && writable(used)) entry = await build(path, used, {});
   if (entry === undefined) {
-    mkdirSync(cacheDir, { recursive: true });
-    // The new files will be analysed for code versions: ready the parser while esbuild works
-    // (a failure here shows where the parser is used).
-    const compiled = await compileProject(path, cacheDir, cached?.output, () => {
-      warmCodeAnalyser().catch(() => undefined);
-    });
-    entry = { output: compiled.entry, inputs: compiled.inputs, files: compiled.files };
-    // A file saved during the build: use this build now, but do not cache it.
-    if (compiled.inputs.every(unchangedSince)) {
-      writeAtomically(manifestPath, JSON.stringify(entry satisfies CacheEntry));
-    }
+    // A project (or .weir) this process may not write: compile into the temp folder.
+    used = fallbackCacheDir(path);
+    entry = currentBuild(path, used) ?? (await build(path, used, { resolvePackages: true }));
   }
   try {
-    return { module: await import(pathToFileURL(entry.output).href), files: entry.files };
+    const module = await import(pathToFileURL(entry.output).href);
+    return { module, files: entry.files, cacheDir: used };
   } catch (error) {
     throw loadError(path, error);
   }
+}
+
+function manifestOf(path: string, cacheDir: string): string {
+  return join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
+}
+
+/** A cached build whose inputs have not changed since. */
+function currentBuild(path: string, cacheDir: string): CacheEntry | undefined {
+  const cached = readManifest(manifestOf(path, cacheDir));
+  return cached !== undefined && isCurrent(cached) ? cached : undefined;
+}
+
+async function build(
+  path: string,
+  cacheDir: string,
+  options: { resolvePackages?: boolean },
+): Promise<CacheEntry> {
+  const manifestPath = manifestOf(path, cacheDir);
+  mkdirSync(cacheDir, { recursive: true });
+  const compiled = await compileProject(path, cacheDir, readManifest(manifestPath)?.output, {
+    ...options,
+    // The new files will be analysed for code versions: ready the parser while esbuild works
+    // (a failure here shows where the parser is used).
+    whileWaiting: () => {
+      warmCodeAnalyser().catch(() => undefined);
+    },
+  });
+  const entry: CacheEntry = {
+    output: compiled.entry,
+    inputs: compiled.inputs,
+    files: compiled.files,
+  };
+  // A file saved during the build: use this build now, but do not cache it.
+  if (compiled.inputs.every(unchangedSince)) {
+    writeAtomically(manifestPath, JSON.stringify(entry));
+  }
+  return entry;
+}
+
+/** Whether this process can create (or write into) `dir`. */
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * This user's cache folder, in the temp folder, for a project that cannot keep its own: one
+ * only this user can write (compiled code is run), else a fresh one.
+ */
+function fallbackCacheDir(path: string): string {
+  const uid = process.getuid?.() ?? 0;
+  const mine = join(tmpdir(), `weir-cache-${uid}`);
+  try {
+    mkdirSync(mine, { recursive: true, mode: 0o700 });
+    const stat = statSync(mine);
+    if (stat.uid === uid && (stat.mode & 0o022) === 0) return join(mine, sha256(path).slice(0, 12));
+  } catch {
+    // Fall through to a fresh folder.
+  }
+  return mkdtempSync(join(tmpdir(), 'weir-cache-'));
 }
 
 /**

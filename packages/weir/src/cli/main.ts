@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { didYouMean, EnvironmentError, WeirError } from '../errors.js';
 import { WEIR_VERSION } from '../version.js';
+import { systemFault } from './_faults.js';
 import {
   type Command,
   type ContextOptions,
@@ -15,6 +16,8 @@ import {
 } from './command.js';
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
+import { doctorCommand } from './commands/doctor.js';
+import { gcCommand } from './commands/gc.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
@@ -24,6 +27,7 @@ import { partitionsCommand } from './commands/partitions.js';
 import { runsCommand } from './commands/runs.js';
 import { statusCommand } from './commands/status.js';
 import { valueCommand } from './commands/value.js';
+import { verifyCommand } from './commands/verify.js';
 import { whyCommand } from './commands/why.js';
 import { type Output, paint, processOutput } from './format.js';
 
@@ -40,6 +44,9 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   listCommand,
   partitionsCommand,
+  verifyCommand,
+  gcCommand,
+  doctorCommand,
 ];
 
 export interface MainOptions {
@@ -118,7 +125,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
 }
 
-function reportError(error: unknown, output: Output, verbose: boolean): void {
+function reportError(thrown: unknown, output: Output, verbose: boolean): void {
+  const error = systemFault(thrown) ?? thrown;
   if (error instanceof WeirError) {
     output.err(`${paint(output, 'red', 'error')}: ${error.message}\n`);
     if (error.hint) output.err(`${paint(output, 'gray', 'hint')}: ${error.hint}\n`);

@@ -8,7 +8,7 @@ import { type CheckDefinition, isCheck } from './check.js';
 import type { AssetContext, FileArtefact, IoFormat, RangeAssetContext } from './context.js';
 import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
 import { type AssetInput, isAssetInput } from './input.js';
-import type { Jsonified } from './jsonified.js';
+import type { Jsonified, JsonStorable } from './jsonified.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes } from './metadata.js';
 import {
@@ -198,7 +198,9 @@ export function asset<
   IO extends 'json' | 'bytes' = 'json',
   V = unknown,
   const P extends PartitionsDefinition = PartitionsDefinition,
->(spec: RangeAssetSpec<K, Ins, Res, IO, V, P>): AssetDefinition<K, StoredValue<IO, V>>;
+>(
+  spec: RangeAssetSpec<K, Ins, Res, IO, V, P> & JsonStorable<IO, V>,
+): AssetDefinition<K, StoredValue<IO, V>>;
 export function asset<
   const K extends string,
   const Ins extends Readonly<Record<string, InputSpec>> = Record<never, never>,
@@ -206,7 +208,9 @@ export function asset<
   IO extends IoFormat = 'json',
   R = unknown,
   const P extends PartitionsDefinition | undefined = undefined,
->(spec: AssetSpec<K, Ins, Res, IO, R, P>): AssetDefinition<K, StoredValue<IO, R>>;
+>(
+  spec: AssetSpec<K, Ins, Res, IO, R, P> & JsonStorable<IO, R>,
+): AssetDefinition<K, StoredValue<IO, R>>;
 export function asset(
   spec:
     | AssetSpec<

@@ -8,7 +8,7 @@ export * from './context.js';
 export * from './derived-code.js';
 export * from './freshness.js';
 export * from './input.js';
-export type { Jsonified } from './jsonified.js';
+export type { Jsonified, JsonStorable, NotStorableAsJson } from './jsonified.js';
 export * from './keys.js';
 export * from './metadata.js';
 export * from './option-keys.js';

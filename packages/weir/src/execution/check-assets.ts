@@ -3,6 +3,7 @@
  * Re-evaluates checks against the newest materializations without recomputing them
  * (`weir check`), and records the results.
  */
+import { ArtefactError } from '../artefacts/index.js';
 import {
   type AssetDefinition,
   type CheckDefinition,
@@ -26,6 +27,11 @@ export interface AssetCheckResult {
   /** The materialization evaluated; undefined when the asset has none yet. */
   materializationId: number | undefined;
   checks: CheckRecord[];
+  /**
+   * Why the checks could not be evaluated: the materialization's artefact is missing, corrupt
+   * or unreadable (nothing is recorded for it then).
+   */
+  error?: { code: string; message: string; hint?: string };
 }
 
 export interface CheckAssetsOptions {
@@ -96,7 +102,20 @@ async function checkOne(
   if (checks.length === 0 && (latest?.materialization.blockedBy ?? []).length === 0) return;
   if (latest === undefined) return { assetKey: key, materializationId: undefined, checks: [] };
   const partitioned = latest.partition !== NO_PARTITION;
-  const outcomes = await evaluateChecks(checks, await loadValue(artefacts, latest), {
+  let value: unknown;
+  try {
+    value = await loadValue(artefacts, latest);
+  } catch (error) {
+    if (!(error instanceof ArtefactError)) throw error;
+    const { code, message, hint } = error;
+    return {
+      assetKey: key,
+      materializationId: latest.id,
+      checks: [],
+      error: { code, message, ...(hint === undefined ? {} : { hint }) },
+    };
+  }
+  const outcomes = await evaluateChecks(checks, value, {
     assetKey: key,
     partition: partitioned ? latest.partition : undefined,
     history: await checkHistory(

@@ -20,6 +20,13 @@ export { type AssetCheckResult, type CheckAssetsOptions, checkAssets } from './c
 export { addDynamicPartitions, removeDynamicPartitions } from './dynamic-partitions.js';
 export type { Executor, StepOutcome } from './executor.js';
 export { type RecordFreshnessOptions, recordFreshness } from './freshness.js';
+export {
+  type CollectedArtefact,
+  collectGarbage,
+  DEFAULT_RETENTION,
+  type GcOptions,
+  type GcReport,
+} from './gc.js';
 export { createInstance, type Instance, type InstanceParts } from './instance.js';
 export type { ChangedObservation, ObservationFailure, SourceObservations } from './observe.js';
 export type { PartitionRequest } from './partitions.js';
@@ -44,3 +51,12 @@ export {
   type RunResult,
 } from './run.js';
 export { inProcessExecutor } from './step.js';
+export {
+  type ArtefactCheck,
+  type ArtefactStatus,
+  collectedLocations,
+  type ReproductionCheck,
+  type VerifyOptions,
+  type VerifyReport,
+  verify,
+} from './verify.js';

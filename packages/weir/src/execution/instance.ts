@@ -20,6 +20,11 @@ export interface InstanceParts {
    * snapshots of partitioned assets); safe to delete. No cache when omitted.
    */
   cacheDir?: string;
+  /**
+   * This process may only read the instance (its files are not writable here): crash recovery
+   * is skipped and writing commands refuse to start. False when omitted.
+   */
+  readOnly?: boolean;
 }
 
 /** Where a deployment keeps its event log and artefacts, and how it executes steps. */
@@ -28,9 +33,12 @@ export interface Instance {
   readonly artefacts: ArtefactStore;
   readonly executor: Executor;
   readonly cacheDir: string | undefined;
+  /** Whether this process may only read the instance (see `InstanceParts.readOnly`). */
+  readonly readOnly: boolean;
   /**
    * Closes the runs whose process died (on this host) as crashed, and returns their ids. The
-   * CLI does this once per command; a long-lived process when it starts.
+   * CLI does this once per command; a long-lived process when it starts. A read-only instance
+   * recovers nothing (reads show such runs as crashed anyway).
    */
   recover(): Promise<string[]>;
   /** Closes the artefact store and the event log. */
@@ -54,7 +62,8 @@ export function createInstance(parts: InstanceParts): Instance {
     artefacts,
     executor: parts.executor ?? inProcessExecutor,
     cacheDir: parts.cacheDir,
-    recover: () => recoverCrashedRuns(eventLog),
+    readOnly: parts.readOnly ?? false,
+    recover: async () => (parts.readOnly ? [] : recoverCrashedRuns(eventLog)),
     async close() {
       await artefacts.close();
       await eventLog.close();

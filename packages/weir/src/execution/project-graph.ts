@@ -23,7 +23,8 @@ export function graphOf(project: ProjectDefinition | AssetGraph): AssetGraph {
 
 /**
  * The keys a selection names: an expression, or a list of exact keys; every key when it is
- * omitted.
+ * omitted. An empty or blank selection is an error, not "everything" (a script passing an
+ * empty variable must not run the whole project): `*` selects every asset.
  */
 export function selectKeys(
   graph: AssetGraph,
@@ -31,6 +32,7 @@ export function selectKeys(
 ): Set<string> {
   if (selection === undefined) return new Set(graph.keys);
   if (typeof selection !== 'string') {
+    if (selection.length === 0) throw emptySelection('the selection lists no assets');
     for (const key of selection) {
       if (!graph.has(key)) {
         throw new SelectionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
@@ -40,8 +42,15 @@ export function selectKeys(
     }
     return new Set(selection);
   }
-  if (selection.trim() === '') return new Set(graph.keys);
+  if (selection.trim() === '')
+    throw emptySelection(`the selection is empty (${JSON.stringify(selection)})`);
   return selectAssets(selection, graph);
+}
+
+function emptySelection(message: string): SelectionError {
+  return new SelectionError('E_SELECTION_EMPTY', message, {
+    hint: "name assets (a key, a glob, +key, group:NAME), or '*' for every asset; a script passing an empty variable should leave the argument out",
+  });
 }
 
 /** A selection as text, as runs and backfills record it: a list of keys is their union. */

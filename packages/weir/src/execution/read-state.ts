@@ -15,6 +15,7 @@ import {
   resolveStaleness,
   type SourcePartitionsNow,
 } from '../versioning/index.js';
+import { probeArtefacts } from './_artefact-probe.js';
 import { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
 import type { Instance } from './instance.js';
@@ -36,6 +37,11 @@ export interface ReadStateOptions {
   signal?: AbortSignal;
   /** `ctx.log` entries of source observers. */
   onLog?: (assetKey: string, entry: LogEntry) => void;
+  /**
+   * Check that the selected assets' current artefacts are there and were not written over
+   * (default true): a missing or corrupt one makes its asset stale (see _artefact-probe.ts).
+   */
+  checkArtefacts?: boolean;
 }
 
 /** The state of a selection and its upstream, as read at one moment. */
@@ -120,6 +126,9 @@ export async function readStateWith(
     partitions,
     sources: partitionedSources(observations),
   });
+  if (options.checkArtefacts !== false) {
+    await probeArtefacts(graph, options.instance.artefacts, selected, records, states);
+  }
   return { graph, selected, keys, now, records, observations, partitions, states };
 }
 

@@ -18,6 +18,7 @@ import {
   partitionInfoAt,
   partitionKeyProblem,
   retryDelay,
+  unitLabel,
 } from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
@@ -26,7 +27,7 @@ import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codePartsOf, codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
-import { RunStopped, toErrorInfo } from './_errors.js';
+import { diskFull, RunStopped, toErrorInfo } from './_errors.js';
 import { gatherInputs, partitionProvenance } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import { StepLog } from './_step-log.js';
@@ -237,19 +238,26 @@ async function attemptOnce(
           },
         );
       }
-      stored.push({ partition: unit.keys[0]!, artefact: await run.artefacts.putPath(outputPath) });
+      const artefact = await run.artefacts.putPath(outputPath, { label: unit.label });
+      stored.push({ partition: unit.keys[0]!, artefact });
     } else {
       const perPartition = range
         ? valuesByPartition(value, unit)
         : [[unit.keys[0]!, value] as const];
       for (const [partition, one] of perPartition) {
         const encoded = encodeValue(definition.io as 'json' | 'bytes', one, unit.label);
-        stored.push({ partition, artefact: await run.artefacts.putBytes(encoded), encoded });
+        const label = unitLabel(node.key, [partition]);
+        stored.push({
+          partition,
+          artefact: await run.artefacts.putBytes(encoded, { label }),
+          encoded,
+        });
       }
     }
   } catch (error) {
+    // The partial output goes first: a full disk needs the space to record the failure.
     if (outputPath !== undefined) await run.artefacts.discard(outputPath);
-    throw error;
+    throw diskFull(error, unit.label, outputPath);
   }
 
   const endedAt = Date.now();

@@ -3,7 +3,8 @@
  * The embedded preset: `<dir>/events.db` (SQLite), `<dir>/artefacts/` (local files) and
  * `<dir>/cache/`, steps run in this process.
  */
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { LocalArtefactStore } from '../artefacts/index.js';
 import { EnvironmentError, WeirError } from '../errors.js';
 import { createInstance, type Instance } from '../execution/index.js';
@@ -17,6 +18,11 @@ export interface InstanceOptions {
    * cost of an fsync per transaction.
    */
   durability?: 'normal' | 'full';
+  /**
+   * Open for reading only. By default an instance is read-only exactly when this process
+   * cannot write its folder, its event log or its artefact store.
+   */
+  readOnly?: boolean;
 }
 
 export interface EmbeddedInstance extends Instance {
@@ -27,18 +33,35 @@ export interface EmbeddedInstance extends Instance {
 /** Opens (creating if needed) the embedded instance in `options.dir`. */
 export function openInstance(options: InstanceOptions = {}): EmbeddedInstance {
   const dir = resolve(options.dir ?? '.weir');
-  const eventLog = openEventLog(
-    join(dir, 'events.db'),
-    options.durability === undefined ? {} : { durability: options.durability },
-  );
+  const readOnly =
+    options.readOnly ?? !allWritable([dir, join(dir, 'events.db'), join(dir, 'artefacts')]);
+  const eventLog = openEventLog(join(dir, 'events.db'), {
+    readOnly,
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+  });
   let artefacts: LocalArtefactStore;
   try {
-    artefacts = new LocalArtefactStore(join(dir, 'artefacts'));
+    artefacts = new LocalArtefactStore(join(dir, 'artefacts'), { readOnly });
   } catch (error) {
     void eventLog.close();
     throw error;
   }
-  return { ...createInstance({ eventLog, artefacts, cacheDir: join(dir, 'cache') }), dir };
+  const parts = { eventLog, artefacts, cacheDir: join(dir, 'cache'), readOnly };
+  return { ...createInstance(parts), dir };
+}
+
+/** Whether this process can write each path that exists (or create it, for one that does not). */
+function allWritable(paths: readonly string[]): boolean {
+  return paths.every((path) => {
+    let target = path;
+    while (!existsSync(target) && dirname(target) !== target) target = dirname(target);
+    try {
+      accessSync(target, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

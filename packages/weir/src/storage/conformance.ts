@@ -284,6 +284,49 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
       await log.close();
     });
 
+    it('stores events that index nothing (repairs, collected artefacts) and changes no record for them', async () => {
+      const { log } = await options.create();
+      await log.append([
+        started('r1'),
+        { type: 'asset:materialized', ...step('r1', 'a'), materialization: materialization('v1') },
+      ]);
+      const before = { latest: await log.latest(), runs: await log.runs() };
+      const [repaired, collected] = await log.append([
+        {
+          type: 'artefact:repaired',
+          assetKey: 'a',
+          partition: '',
+          timestamp: 10,
+          materializationId: 2,
+          location: 'objects/ab/abc',
+          found: 'corrupt',
+        },
+        {
+          type: 'artefacts:collected',
+          timestamp: 11,
+          locations: ['objects/cd/cde'],
+          bytes: 12,
+          policy: { keepDays: 30, keepLast: 3, graceMs: 1000 },
+        },
+        {
+          type: 'artefact:repaired',
+          assetKey: 'never-materialized',
+          partition: '',
+          timestamp: 12,
+          materializationId: 2,
+          location: 'objects/ab/abc',
+          found: 'missing',
+        },
+      ]);
+      expect(await log.latest()).toEqual(before.latest);
+      expect(await log.runs()).toEqual(before.runs);
+      expect(await log.events({ assetKey: 'a', types: ['artefact:repaired'] })).toEqual([repaired]);
+      expect(await log.events({ types: ['artefacts:collected'] })).toEqual([collected]);
+      await log.rebuildIndexes();
+      expect(await log.latest()).toEqual(before.latest);
+      await log.close();
+    });
+
     partitionConformanceCases(options);
     indexConformanceCases(options);
     connectionConformanceCases(options);

@@ -219,7 +219,44 @@ export type WeirEvent =
       assetKey: string;
       partition: string;
       freshness: FreshnessOutcome;
+    })
+  | (Base & {
+      /**
+       * `weir verify --repair` rewrote an artefact that was missing or corrupt, from a
+       * reproduction (recorded inputs, same code) that gave exactly the recorded content.
+       * History only: indexes nothing.
+       */
+      type: 'artefact:repaired';
+      assetKey: string;
+      partition: string;
+      /** The materialization whose artefact was rewritten. */
+      materializationId: number;
+      location: string;
+      /** What verification found before the repair. */
+      found: 'missing' | 'corrupt' | 'unreadable';
+    })
+  | (Base & {
+      /**
+       * `weir gc` removed these artefacts from the store; the events that refer to them stay,
+       * so history can say their bytes were collected. History only: indexes nothing.
+       */
+      type: 'artefacts:collected';
+      locations: string[];
+      /** Bytes freed by these locations. */
+      bytes: number;
+      /** The retention policy that let them go. */
+      policy: RetentionPolicy;
     });
+
+/** What `weir gc` keeps of an asset partition's history (see docs/gc.md). */
+export interface RetentionPolicy {
+  /** Every materialization younger than this many days keeps its artefact. */
+  keepDays: number;
+  /** The newest this many materializations of each asset partition keep theirs. */
+  keepLast: number;
+  /** Artefacts no event refers to are kept while younger than this (a run may be recording them). */
+  graceMs: number;
+}
 
 export type WeirEventType = WeirEvent['type'];
 

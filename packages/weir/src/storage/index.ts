@@ -4,4 +4,11 @@
  */
 export * from './event-log.js';
 export * from './events.js';
+export {
+  checkLogFile,
+  type LogHealth,
+  type LostEvent,
+  type RecoveryReport,
+  recoverLogFile,
+} from './sqlite/_recover.js';
 export { SqliteEventLog, type SqliteEventLogOptions } from './sqlite/sqlite-event-log.js';

@@ -46,6 +46,14 @@ export type StaleCause =
     }
   | { category: 'unobservable'; key: string; error: string; reason: string }
   | {
+      /** The current materialization's artefact is missing, or was changed after it was stored. */
+      category: 'artefact';
+      key: string;
+      location: string;
+      problem: 'missing' | 'corrupt' | 'unreadable';
+      reason: string;
+    }
+  | {
       category: 'check';
       key: string;
       /** The blocking checks that failed. */

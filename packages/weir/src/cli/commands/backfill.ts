@@ -90,7 +90,10 @@ Ctrl-C interrupts (exit 130): resume with weir backfill --resume ID.
     }
     if (ctx.values.list) return list(ctx);
     if (cancel !== undefined) {
-      const record = await cancelBackfill(await ctx.instance(), cancel);
+      const record = await cancelBackfill(
+        await ctx.writableInstance('cancelling a backfill records it'),
+        cancel,
+      );
       if (ctx.values.json) ctx.output.out(json(record));
       else
         ctx.output.out(
@@ -118,7 +121,7 @@ async function run(
 ): Promise<number> {
   const { project } = await ctx.project();
   const graph = graphOf(project);
-  const instance = await ctx.instance();
+  const instance = await ctx.writableInstance('a backfill records its runs and artefacts');
   const { output } = ctx;
   const asJson = Boolean(ctx.values.json);
   const progress = asJson

@@ -18,7 +18,7 @@ export const checkCommand: Command = {
   async run(ctx) {
     const { project } = await ctx.project();
     const partitions = partitionRequest(ctx, USAGE);
-    const instance = await ctx.instance();
+    const instance = await ctx.writableInstance('weir check records its results');
     const selection =
       ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') };
     const results = await checkAssets(project, {
@@ -29,8 +29,8 @@ export const checkCommand: Command = {
     });
     // Freshness changes are history only when judged at the real time, not at WEIR_NOW.
     if (withClock().now === undefined) await recordFreshness(project, { instance, ...selection });
-    const failedErrors = results.some((r) =>
-      r.checks.some((c) => !c.passed && c.severity === 'error'),
+    const failedErrors = results.some(
+      (r) => r.error !== undefined || r.checks.some((c) => !c.passed && c.severity === 'error'),
     );
     if (ctx.values.json) {
       ctx.output.out(json(results));
@@ -39,6 +39,15 @@ export const checkCommand: Command = {
     const { output } = ctx;
     const rows: string[][] = [];
     for (const result of results) {
+      if (result.error !== undefined) {
+        rows.push([
+          partitionLabel(result.assetKey, result.partition ?? ''),
+          '',
+          paint(output, 'red', 'not evaluated'),
+          result.error.message,
+        ]);
+        continue;
+      }
       if (result.materializationId === undefined) {
         rows.push([
           partitionLabel(result.assetKey, result.partition ?? ''),
@@ -69,6 +78,8 @@ export const checkCommand: Command = {
       return 0;
     }
     output.out(`${table([['ASSET', 'CHECK', 'RESULT', 'MESSAGE'], ...rows])}\n`);
+    const hint = results.find((r) => r.error?.hint !== undefined)?.error?.hint;
+    if (hint !== undefined) output.err(`${paint(output, 'gray', 'hint')}: ${hint}\n`);
     return failedErrors ? 1 : 0;
   },
 };

@@ -8,6 +8,7 @@ import { assetHistory, graphOf } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion } from '../../storage/index.js';
+import { goneArtefacts } from '../_artefact-notes.js';
 import { partitionLabel } from '../_partitions.js';
 import {
   type Command,
@@ -58,7 +59,8 @@ export const historyCommand: Command = {
       });
     }
     if (ctx.values.checks || ctx.values.freshness) return contractHistory(ctx, key, graph);
-    const events = await assetHistory(await ctx.instance(), key, {
+    const instance = await ctx.instance();
+    const events = await assetHistory(instance, key, {
       graph,
       limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
       ...(partition === undefined ? {} : { partition }),
@@ -73,6 +75,12 @@ export const historyCommand: Command = {
       );
       return 0;
     }
+    const gone = await goneArtefacts(
+      instance,
+      events.flatMap((e) =>
+        e.type === 'asset:materialized' ? [e.materialization.artefact.location] : [],
+      ),
+    );
     const rows = events.map((e) =>
       e.type === 'asset:materialized'
         ? [
@@ -85,9 +93,14 @@ export const historyCommand: Command = {
               .map(([k, v]) => `${k}${readPartitions(v)}@${shortVersion(v.dataVersion)}`)
               .join(' '),
             formatDuration(e.materialization.endedAt - e.materialization.startedAt),
-            e.materialization.blockedBy?.length
-              ? `blocked by ${e.materialization.blockedBy.join(', ')}: not used`
-              : '',
+            [
+              e.materialization.blockedBy?.length
+                ? `blocked by ${e.materialization.blockedBy.join(', ')}: not used`
+                : '',
+              gone.get(e.materialization.artefact.location) ?? '',
+            ]
+              .filter((note) => note !== '')
+              .join('; '),
           ]
         : [
             formatClock(e.timestamp),

@@ -13,7 +13,10 @@ export const listCommand: Command = {
   options: {},
   async run(ctx) {
     const graph = graphOf((await ctx.project()).project);
-    const selected = selectKeys(graph, ctx.positionals.join(','));
+    const selected = selectKeys(
+      graph,
+      ctx.positionals.length === 0 ? undefined : ctx.positionals.join(','),
+    );
     const nodes = graph.keys.filter((key) => selected.has(key)).map((key) => graph.node(key));
     if (ctx.values.json) {
       ctx.output.out(

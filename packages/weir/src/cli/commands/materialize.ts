@@ -44,7 +44,7 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
     const { project } = await ctx.project();
     const graph = graphOf(project);
     const partitions = partitionRequest(ctx, USAGE);
-    const instance = await ctx.instance();
+    const instance = await ctx.writableInstance('weir materialize records runs and artefacts');
     const progress = ctx.values.json
       ? undefined
       : new Progress(ctx.output, Boolean(ctx.values.verbose), {

@@ -55,7 +55,10 @@ export const partitionsCommand: Command = {
         },
       );
     }
-    const instance = await ctx.instance();
+    const instance =
+      sub === 'list'
+        ? await ctx.instance()
+        : await ctx.writableInstance(`weir partitions ${sub} records the change`);
     const { output } = ctx;
     if (sub === 'list') {
       if (keys.length > 0)

@@ -3,7 +3,7 @@
  * `weir why`: the chain of causes of an asset's (or a partition's) status, and its provenance.
  */
 import type { FreshnessPolicy } from '../../definitions/index.js';
-import { explain, graphOf, type WhyReport } from '../../execution/index.js';
+import { explain, graphOf, type Instance, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';
 import {
@@ -12,6 +12,7 @@ import {
   describeCodeChanges,
   type StaleCause,
 } from '../../versioning/index.js';
+import { goneArtefacts } from '../_artefact-notes.js';
 import { PARTITION_STATUSES, partitionCounts } from '../_partition-map.js';
 import { partitionLabel } from '../_partitions.js';
 import { type Command, requirePositional, stringOption } from '../command.js';
@@ -30,6 +31,27 @@ import {
 
 const USAGE = 'weir why KEY [--partition P] [--json]';
 
+/** Notes on the inputs a materialization read, by the event id of each (see inputNotes). */
+type Notes = ReadonlyMap<number, string>;
+
+/** For each input of `event` whose artefact is gone from the store: collected by gc, or missing. */
+async function inputNotes(instance: Instance, event: StoredEvent | undefined): Promise<Notes> {
+  if (event?.type !== 'asset:materialized') return new Map();
+  const located = new Map<number, string>();
+  for (const input of Object.values(event.materialization.inputs)) {
+    const read = input.eventId > 0 ? await instance.eventLog.event(input.eventId) : undefined;
+    if (read?.type === 'asset:materialized')
+      located.set(read.id, read.materialization.artefact.location);
+  }
+  const gone = await goneArtefacts(instance, located.values());
+  const notes = new Map<number, string>();
+  for (const [id, location] of located) {
+    const note = gone.get(location);
+    if (note !== undefined) notes.set(id, note);
+  }
+  return notes;
+}
+
 export const whyCommand: Command = {
   name: 'why',
   summary: 'Explain an asset: the full chain of causes of its status, and its provenance',
@@ -44,8 +66,9 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     const key = requirePositional(ctx, 'an asset key', USAGE);
     const partition = stringOption(ctx.values.partition);
     const { project } = await ctx.project();
+    const instance = await ctx.instance();
     const report = await explain(project, key, {
-      instance: await ctx.instance(),
+      instance,
       onLog: logPrinter(ctx.output),
       ...withClock(),
       ...(partition === undefined ? {} : { partition }),
@@ -62,8 +85,15 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     const time = (ms: number) => formatTime(ms, zone);
     ctx.output.out(
       report.partition === undefined
-        ? renderWhy(report, ctx.output, time, parts)
-        : renderPartitionWhy(report, report.partition, ctx.output, time, parts),
+        ? renderWhy(report, ctx.output, time, await inputNotes(instance, report.current), parts)
+        : renderPartitionWhy(
+            report,
+            report.partition,
+            ctx.output,
+            time,
+            await inputNotes(instance, report.partition.current),
+            parts,
+          ),
     );
     return 0;
   },
@@ -111,6 +141,7 @@ export function renderPartitionWhy(
   why: NonNullable<WhyReport['partition']>,
   output: Output,
   time: TimeFormat = (ms) => formatTime(ms),
+  notes: Notes = new Map(),
   codeParts?: CodeParts,
 ): string {
   const label = partitionLabel(report.key, why.partition);
@@ -138,7 +169,7 @@ export function renderPartitionWhy(
   lines.push(
     ...(why.current === undefined
       ? [paint(output, 'gray', 'no materialization of this partition yet')]
-      : materializationLines(why.current, report.state.codeVersion, time)),
+      : materializationLines(why.current, report.state.codeVersion, time, notes)),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -147,6 +178,7 @@ export function renderWhy(
   report: WhyReport,
   output: Output,
   time: TimeFormat = (ms) => formatTime(ms),
+  notes: Notes = new Map(),
   codeParts?: CodeParts,
 ): string {
   const { state } = report;
@@ -185,7 +217,7 @@ export function renderWhy(
       `  freshness: ${f.status === 'overdue' ? paint(output, 'red', 'overdue') : f.status}, ${f.reason}`,
     );
   }
-  lines.push('', ...renderProvenance(report, output, time), ...renderChecks(report, output));
+  lines.push('', ...renderProvenance(report, output, time, notes), ...renderChecks(report, output));
   return `${lines.join('\n')}\n`;
 }
 
@@ -255,7 +287,12 @@ function renderChecks(report: WhyReport, output: Output): string[] {
   ];
 }
 
-function renderProvenance(report: WhyReport, output: Output, time: TimeFormat): string[] {
+function renderProvenance(
+  report: WhyReport,
+  output: Output,
+  time: TimeFormat,
+  notes: Notes,
+): string[] {
   const event = report.current;
   const partitions = report.state.partitions;
   if (partitions !== undefined) {
@@ -281,7 +318,7 @@ function renderProvenance(report: WhyReport, output: Output, time: TimeFormat): 
       `  data version  ${event.observation.dataVersion}`,
     ];
   }
-  return materializationLines(event, report.state.codeVersion, time);
+  return materializationLines(event, report.state.codeVersion, time, notes);
 }
 
 /** The provenance of one materialization: versions, inputs (with partitions read), artefact. */
@@ -289,6 +326,7 @@ function materializationLines(
   event: StoredEvent<'asset:materialized'>,
   currentCodeVersion: string,
   time: TimeFormat,
+  notes: Notes,
 ): string[] {
   const m = event.materialization;
   const inputs = Object.entries(m.inputs);
@@ -299,7 +337,7 @@ function materializationLines(
     `  inputs${inputs.length === 0 ? '        (none)' : ''}`,
     ...inputs.map(
       ([key, input]) =>
-        `    ${key}${describeReadPartitions(input)}  ${shortVersion(input.dataVersion)}  (event ${input.eventId}${(input.partitionCount ?? input.partitions?.length ?? 1) > 1 ? ', the newest read' : ''})`,
+        `    ${key}${describeReadPartitions(input)}  ${shortVersion(input.dataVersion)}  (event ${input.eventId}${(input.partitionCount ?? input.partitions?.length ?? 1) > 1 ? ', the newest read' : ''}${notes.has(input.eventId) ? `; ${notes.get(input.eventId)}` : ''})`,
     ),
     `  config hash   ${m.configHash}`,
     `  artefact      ${m.artefact.format}, ${formatBytes(m.artefact.size)}, ${m.artefact.location}`,

@@ -34,9 +34,39 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'leases: steps in flight, one run per asset partition', sql: leases },
 ];
 
+const NEWEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Checks a log opened read-only: its schema must be exactly this Weir's (an older one needs a
+ * migration, which writes).
+ */
+export function checkSchema(db: Database.Database, path: string): void {
+  const current = (
+    db.prepare('SELECT MAX(version) AS v FROM weir_schema').get() as { v: number | null }
+  ).v;
+  if (current !== null && current > NEWEST) throw newerThanThisWeir(path, current);
+  if (current !== NEWEST) {
+    throw new EnvironmentError(
+      'E_READ_ONLY',
+      `the event log ${path} has schema version ${current ?? 0}; this Weir reads version ${NEWEST} and would upgrade it, but the log is read-only here`,
+      {
+        hint: 'run one writing command (weir materialize) where the instance is writable, or read it with the Weir version that wrote it',
+      },
+    );
+  }
+}
+
+function newerThanThisWeir(path: string, current: number): EnvironmentError {
+  return new EnvironmentError(
+    'E_STORAGE',
+    `the event log at ${path} has schema version ${current}, newer than this Weir understands (${NEWEST})`,
+    { hint: 'upgrade Weir to the version that wrote this log' },
+  );
+}
+
 /** Applies the migrations a log lacks; refuses a log newer than this Weir. */
 export function migrate(db: Database.Database, path: string): void {
-  const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  const newest = NEWEST;
   // One immediate transaction: a second process opening the same new log waits here, then
   // finds the migrations applied, instead of racing to apply them too.
   db.transaction(() => {
@@ -46,13 +76,7 @@ export function migrate(db: Database.Database, path: string): void {
     const current =
       (db.prepare('SELECT MAX(version) AS v FROM weir_schema').get() as { v: number | null }).v ??
       0;
-    if (current > newest) {
-      throw new EnvironmentError(
-        'E_STORAGE',
-        `the event log at ${path} has schema version ${current}, newer than this Weir understands (${newest})`,
-        { hint: 'upgrade Weir to the version that wrote this log' },
-      );
-    }
+    if (current > newest) throw newerThanThisWeir(path, current);
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
       db.prepare(

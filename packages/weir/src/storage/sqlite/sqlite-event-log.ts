@@ -3,9 +3,8 @@
  * The embedded event log: one SQLite file in WAL mode, with its index tables kept in the same
  * transactions as the events they summarise.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
 import type {
   AssetRecord,
@@ -20,9 +19,10 @@ import type {
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
 import { assetRecords } from './_asset-records.js';
+import { readOnlyLog, sqliteFault } from './_faults.js';
 import { GroupCommit } from './_group-commit.js';
 import { LeaseTable } from './_leases.js';
-import { migrate } from './_migrations.js';
+import { openDatabase } from './_open.js';
 import { PartitionStateReader } from './_partition-states.js';
 import {
   BACKFILL_SELECT,
@@ -42,12 +42,19 @@ export interface SqliteEventLogOptions {
    * cost of an fsync per transaction.
    */
   durability?: 'normal' | 'full';
+  /**
+   * Open for reading only (an instance this process may not write): nothing is created or
+   * migrated, and every append fails with `E_READ_ONLY`.
+   */
+  readOnly?: boolean;
 }
 
 /** The embedded event log: one SQLite file in WAL mode. */
 export class SqliteEventLog implements EventLog {
   readonly path: string;
+  readonly readOnly: boolean;
   private readonly db: Database.Database;
+  private readonly snapshot: string | undefined;
   private readonly insertEvent: Database.Statement;
   private readonly indexUsableMaterialization: Database.Statement;
   private readonly indexBlockedMaterialization: Database.Statement;
@@ -75,33 +82,30 @@ export class SqliteEventLog implements EventLog {
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
     this.path = path;
+    this.readOnly = options.readOnly ?? false;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
-      // First, so that switching to WAL and migrating wait for another process instead of failing.
-      this.db.pragma('busy_timeout = 10000');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-      migrate(this.db, path);
+      const opened = openDatabase(path, options);
+      this.db = opened.db;
+      this.snapshot = opened.snapshot;
     } catch (error) {
-      if (error instanceof EnvironmentError) throw error;
+      const fault = sqliteFault(error, path);
+      if (fault instanceof EnvironmentError) throw fault;
       throw new EnvironmentError(
         'E_STORAGE',
         `cannot open the event log at ${path}: ${(error as Error).message}`,
-        {
-          cause: error,
-          hint: 'if the file is corrupt, move it aside; Weir then starts a new log (artefacts stay in place)',
-        },
+        { cause: error },
       );
     }
     const db = this.db;
-    this.insertEvent = db.prepare(
+    // A damaged schema shows when statements are prepared: say so as any read would.
+    const prepare = (sql: string) => this.guard(() => db.prepare(sql));
+    this.insertEvent = prepare(
       `INSERT INTO events (type, run_id, asset_key, partition, timestamp, body)
        VALUES (@type, @runId, @assetKey, @partition, @timestamp, @body)`,
     );
     // Every write of an asset_state row sets updated_id to the id of the event that wrote it.
     const upsert = (column: string) =>
-      db.prepare(
+      prepare(
         `INSERT INTO asset_state (asset_key, partition, ${column}, updated_id)
          VALUES (@assetKey, @partition, @id, @id)
          ON CONFLICT (asset_key, partition) DO UPDATE
@@ -112,7 +116,7 @@ export class SqliteEventLog implements EventLog {
         WHEN data_version IS excluded.data_version AND data_changed_id IS NOT NULL THEN data_changed_id
         ELSE excluded.data_changed_id END,
       data_version = excluded.data_version`;
-    this.indexUsableMaterialization = db.prepare(
+    this.indexUsableMaterialization = prepare(
       `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
          code_version, inputs_as_of, data_version, data_changed_id, usable_id, usable_summary, updated_id)
        VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, @dataVersion, @id,
@@ -124,7 +128,7 @@ export class SqliteEventLog implements EventLog {
            usable_id = excluded.usable_id, usable_summary = excluded.usable_summary,
            ${dataChanged}, updated_id = excluded.updated_id`,
     );
-    this.indexBlockedMaterialization = db.prepare(
+    this.indexBlockedMaterialization = prepare(
       `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
          code_version, inputs_as_of, updated_id)
        VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, @id)
@@ -134,14 +138,14 @@ export class SqliteEventLog implements EventLog {
            code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
            updated_id = excluded.updated_id`,
     );
-    this.indexObservation = db.prepare(
+    this.indexObservation = prepare(
       `INSERT INTO asset_state (asset_key, partition, observation_id, data_version, data_changed_id, updated_id)
        VALUES (@assetKey, @partition, @id, @dataVersion, @id, @id)
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET observation_id = excluded.observation_id, ${dataChanged}, updated_id = excluded.updated_id`,
     );
     this.indexFailure = upsert('failure_id');
-    this.indexUsable = db.prepare(
+    this.indexUsable = prepare(
       `UPDATE asset_state SET usable_id = materialization_id, usable_summary = materialization_summary,
          data_changed_id = CASE WHEN data_version IS @dataVersion AND data_changed_id IS NOT NULL
            THEN data_changed_id ELSE materialization_id END,
@@ -150,54 +154,54 @@ export class SqliteEventLog implements EventLog {
          AND materialization_id = @materializationId AND usable_id IS NOT materialization_id`,
     );
     this.indexFreshness = upsert('freshness_id');
-    this.indexCheck = db.prepare(
+    this.indexCheck = prepare(
       `INSERT INTO check_latest (asset_key, partition, check_name, event_id)
        VALUES (@assetKey, @partition, @checkName, @id)
        ON CONFLICT (asset_key, partition, check_name) DO UPDATE SET event_id = excluded.event_id`,
     );
-    this.latestCheckOf = db.prepare(
+    this.latestCheckOf = prepare(
       `SELECT e.body FROM check_latest c JOIN events e ON e.id = c.event_id
        WHERE c.asset_key = @assetKey AND c.partition = @partition AND c.check_name = @checkName`,
     );
-    this.latestMaterializationOf = db.prepare(
+    this.latestMaterializationOf = prepare(
       `SELECT e.id, e.body FROM asset_state l JOIN events e ON e.id = l.materialization_id
        WHERE l.asset_key = @assetKey AND l.partition = @partition`,
     );
-    this.startRun = db.prepare(
+    this.startRun = prepare(
       `INSERT INTO runs (run_id, status, started_at, started_id, backfill_id)
        VALUES (@runId, 'running', @timestamp, @id, @backfillId)
        ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = excluded.started_at,
          started_id = excluded.started_id, backfill_id = excluded.backfill_id`,
     );
-    this.finishRun = db.prepare(
+    this.finishRun = prepare(
       `UPDATE runs SET status = @status, finished_at = @timestamp, finished_id = @id
        WHERE run_id = @runId`,
     );
     // json_each's key of an array element is its index: keys added together keep their order.
     // A key added again keeps its first place.
-    this.addPartitions = db.prepare(
+    this.addPartitions = prepare(
       `INSERT OR IGNORE INTO dynamic_partitions (name, key, added_id, position)
        SELECT @name, value, @id, key FROM json_each(@keys)`,
     );
-    this.removePartitions = db.prepare(
+    this.removePartitions = prepare(
       'DELETE FROM dynamic_partitions WHERE name = @name AND key IN (SELECT value FROM json_each(@keys))',
     );
-    this.requestBackfill = db.prepare(
+    this.requestBackfill = prepare(
       `INSERT INTO backfills (backfill_id, status, requested_at, requested_id)
        VALUES (@backfillId, 'running', @timestamp, @id)
        ON CONFLICT (backfill_id) DO UPDATE SET status = 'running', requested_at = excluded.requested_at,
          requested_id = excluded.requested_id, finished_at = NULL, finished_id = NULL`,
     );
-    this.finishBackfill = db.prepare(
+    this.finishBackfill = prepare(
       `UPDATE backfills SET status = @status, finished_at = @timestamp, finished_id = @id
        WHERE backfill_id = @backfillId`,
     );
-    this.partitionStateReader = new PartitionStateReader(db);
+    this.partitionStateReader = this.guard(() => new PartitionStateReader(db));
     this.appendAll = db.transaction((events: readonly WeirEvent[]) =>
       events.map((event) => this.insert(event)),
     );
-    this.leaseTable = new LeaseTable(db);
-    this.group = new GroupCommit(db);
+    this.leaseTable = this.guard(() => new LeaseTable(db));
+    this.group = this.guard(() => new GroupCommit(db));
     const running = db
       .prepare("SELECT 1 FROM runs WHERE run_id = @runId AND status = 'running'")
       .pluck(true);
@@ -361,62 +365,80 @@ export class SqliteEventLog implements EventLog {
   }
 
   async append(events: readonly WeirEvent[]): Promise<StoredEvent[]> {
-    if (events.length === 0) return [];
-    return this.group.submit(() => this.appendAll(events));
+    return this.faults(() => {
+      if (events.length === 0) return [];
+      if (this.readOnly) throw readOnlyLog(this.path);
+      return this.group.submit(() => this.appendAll(events));
+    });
   }
 
   /** Synchronous append, for callers that must record while their event loop is blocked. */
   appendSync(events: readonly WeirEvent[]): StoredEvent[] {
-    if (events.length === 0) return [];
-    this.group.flush();
-    return this.appendAll(events);
+    return this.guard(() => {
+      if (events.length === 0) return [];
+      if (this.readOnly) throw readOnlyLog(this.path);
+      this.group.flush();
+      return this.appendAll(events);
+    });
   }
 
   async appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]> {
-    return this.group.submit(() => this.appendWhile(runId, events));
+    return this.faults(() => {
+      return this.group.submit(() => this.appendWhile(runId, events));
+    });
   }
 
   async startSteps(start: StepStart): Promise<StepStartResult> {
-    return this.group.submit(() => this.startAll(start));
+    return this.faults(() => {
+      return this.group.submit(() => this.startAll(start));
+    });
   }
 
   async leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]> {
-    return this.leaseTable.leases(assetKey, partitions);
+    return this.faults(() => {
+      return this.leaseTable.leases(assetKey, partitions);
+    });
   }
 
   async renewLeases(runId: string, at: number): Promise<void> {
-    this.leaseTable.renewLeases(runId, at);
+    return this.faults(() => {
+      this.leaseTable.renewLeases(runId, at);
+    });
   }
 
   async latest(assetKeys?: readonly string[]): Promise<AssetRecord[]> {
-    if (assetKeys === undefined) {
-      // Through the partial index of unpartitioned rows (there may be millions of partition
-      // rows), then in rowid order: nearly as fast as scanning the table was without them.
-      return assetRecords(
-        this.db,
-        "rowid IN (SELECT rowid FROM asset_state WHERE partition = '')",
-        "c.partition = ''",
-        {},
-      );
-    }
-    const filter = (t: string) =>
-      `${t}partition = '' AND ${t}asset_key IN (SELECT value FROM json_each(@assetKeys))`;
-    return assetRecords(this.db, filter(''), filter('c.'), {
-      assetKeys: JSON.stringify(assetKeys),
+    return this.faults(() => {
+      if (assetKeys === undefined) {
+        // Through the partial index of unpartitioned rows (there may be millions of partition
+        // rows), then in rowid order: nearly as fast as scanning the table was without them.
+        return assetRecords(
+          this.db,
+          "rowid IN (SELECT rowid FROM asset_state WHERE partition = '')",
+          "c.partition = ''",
+          {},
+        );
+      }
+      const filter = (t: string) =>
+        `${t}partition = '' AND ${t}asset_key IN (SELECT value FROM json_each(@assetKeys))`;
+      return assetRecords(this.db, filter(''), filter('c.'), {
+        assetKeys: JSON.stringify(assetKeys),
+      });
     });
   }
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {
-    if (partitions.length === 0) return [];
-    // Each key looked up in the unique index (a CROSS JOIN keeps SQLite from scanning all of
-    // the asset's partitions through another index, which it prefers and which is O(all)).
-    const rows = `rowid IN (SELECT s.rowid FROM json_each(@partitions) j CROSS JOIN asset_state s
-      WHERE s.asset_key = @assetKey AND s.partition = j.value)`;
-    const checks =
-      'c.asset_key = @assetKey AND c.partition IN (SELECT value FROM json_each(@partitions))';
-    return assetRecords(this.db, rows, checks, {
-      assetKey,
-      partitions: JSON.stringify(partitions),
+    return this.faults(() => {
+      if (partitions.length === 0) return [];
+      // Each key looked up in the unique index (a CROSS JOIN keeps SQLite from scanning all of
+      // the asset's partitions through another index, which it prefers and which is O(all)).
+      const rows = `rowid IN (SELECT s.rowid FROM json_each(@partitions) j CROSS JOIN asset_state s
+        WHERE s.asset_key = @assetKey AND s.partition = j.value)`;
+      const checks =
+        'c.asset_key = @assetKey AND c.partition IN (SELECT value FROM json_each(@partitions))';
+      return assetRecords(this.db, rows, checks, {
+        assetKey,
+        partitions: JSON.stringify(partitions),
+      });
     });
   }
 
@@ -428,101 +450,152 @@ export class SqliteEventLog implements EventLog {
     assetKey: string,
     options: { updatedAfter?: number } = {},
   ): Promise<PartitionStates> {
-    return this.partitionStateReader.read(assetKey, options.updatedAfter);
+    return this.faults(() => {
+      return this.partitionStateReader.read(assetKey, options.updatedAfter);
+    });
   }
 
   async dynamicPartitions(name: string): Promise<string[]> {
-    return this.db
-      .prepare('SELECT key FROM dynamic_partitions WHERE name = @name ORDER BY added_id, position')
-      .pluck(true)
-      .all({ name }) as string[];
+    return this.faults(() => {
+      return this.db
+        .prepare(
+          'SELECT key FROM dynamic_partitions WHERE name = @name ORDER BY added_id, position',
+        )
+        .pluck(true)
+        .all({ name }) as string[];
+    });
   }
 
   async backfills(
     options: { limit?: number; status?: BackfillStatus } = {},
   ): Promise<BackfillRecord[]> {
-    const rows = this.db
-      .prepare(
-        `${BACKFILL_SELECT} ${options.status ? 'WHERE b.status = @status' : ''}
-         ORDER BY b.requested_at DESC, b.requested_id DESC LIMIT @limit`,
-      )
-      .all({ status: options.status, limit: options.limit ?? 50 }) as BackfillRow[];
-    return backfillRecords(this.db, rows);
+    return this.faults(() => {
+      const rows = this.db
+        .prepare(
+          `${BACKFILL_SELECT} ${options.status ? 'WHERE b.status = @status' : ''}
+           ORDER BY b.requested_at DESC, b.requested_id DESC LIMIT @limit`,
+        )
+        .all({ status: options.status, limit: options.limit ?? 50 }) as BackfillRow[];
+      return backfillRecords(this.db, rows);
+    });
   }
 
   async backfill(backfillId: string): Promise<BackfillRecord | undefined> {
-    const row = this.db
-      .prepare(`${BACKFILL_SELECT} WHERE b.backfill_id = @backfillId`)
-      .get({ backfillId }) as BackfillRow | undefined;
-    return row === undefined ? undefined : backfillRecords(this.db, [row])[0];
+    return this.faults(() => {
+      const row = this.db
+        .prepare(`${BACKFILL_SELECT} WHERE b.backfill_id = @backfillId`)
+        .get({ backfillId }) as BackfillRow | undefined;
+      return row === undefined ? undefined : backfillRecords(this.db, [row])[0];
+    });
   }
 
   async event(id: number): Promise<StoredEvent | undefined> {
-    const row = this.db.prepare('SELECT id, body FROM events WHERE id = @id').get({ id }) as
-      | Row
-      | undefined;
-    return row === undefined ? undefined : parse(row.id, row.body);
+    return this.faults(() => {
+      const row = this.db.prepare('SELECT id, body FROM events WHERE id = @id').get({ id }) as
+        | Row
+        | undefined;
+      return row === undefined ? undefined : parse(row.id, row.body);
+    });
   }
 
   async events(query: EventQuery = {}): Promise<StoredEvent[]> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { ...query };
-    if (query.afterId !== undefined)
-      where.push(query.descending ? 'id < @afterId' : 'id > @afterId');
-    if (query.runId !== undefined) where.push('run_id = @runId');
-    if (query.assetKey !== undefined) where.push('asset_key = @assetKey');
-    if (query.types !== undefined && query.types.length > 0) {
-      where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
-      query.types.forEach((type, i) => {
-        params[`type${i}`] = type;
-      });
-    }
-    const sql =
-      `SELECT id, body FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
-      ` ORDER BY id ${query.descending ? 'DESC' : 'ASC'}${query.limit !== undefined ? ' LIMIT @limit' : ''}`;
-    const rows = this.db.prepare(sql).all(params) as Row[];
-    return rows.map((row) => parse(row.id, row.body));
+    return this.faults(() => {
+      const where: string[] = [];
+      const params: Record<string, unknown> = { ...query };
+      if (query.afterId !== undefined)
+        where.push(query.descending ? 'id < @afterId' : 'id > @afterId');
+      if (query.runId !== undefined) where.push('run_id = @runId');
+      if (query.assetKey !== undefined) where.push('asset_key = @assetKey');
+      if (query.types !== undefined && query.types.length > 0) {
+        where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
+        query.types.forEach((type, i) => {
+          params[`type${i}`] = type;
+        });
+      }
+      const sql =
+        `SELECT id, body FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
+        ` ORDER BY id ${query.descending ? 'DESC' : 'ASC'}${query.limit !== undefined ? ' LIMIT @limit' : ''}`;
+      const rows = this.db.prepare(sql).all(params) as Row[];
+      return rows.map((row) => parse(row.id, row.body));
+    });
   }
 
   async runs(options: { limit?: number; status?: RunStatus } = {}): Promise<RunRecord[]> {
-    const rows = this.db
-      .prepare(
-        `${RUN_SELECT} ${options.status ? 'WHERE r.status = @status' : ''} ORDER BY r.started_at DESC, r.started_id DESC LIMIT @limit`,
-      )
-      .all({ status: options.status, limit: options.limit ?? 50 }) as RunRow[];
-    return rows.map(toRunRecord);
+    return this.faults(() => {
+      const rows = this.db
+        .prepare(
+          `${RUN_SELECT} ${options.status ? 'WHERE r.status = @status' : ''} ORDER BY r.started_at DESC, r.started_id DESC LIMIT @limit`,
+        )
+        .all({ status: options.status, limit: options.limit ?? 50 }) as RunRow[];
+      return rows.map(toRunRecord);
+    });
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    const row = this.db.prepare(`${RUN_SELECT} WHERE r.run_id = @runId`).get({ runId }) as
-      | RunRow
-      | undefined;
-    return row === undefined ? undefined : toRunRecord(row);
+    return this.faults(() => {
+      const row = this.db.prepare(`${RUN_SELECT} WHERE r.run_id = @runId`).get({ runId }) as
+        | RunRow
+        | undefined;
+      return row === undefined ? undefined : toRunRecord(row);
+    });
   }
 
   async rebuildIndexes(): Promise<void> {
-    this.db.transaction(() => {
-      this.db.exec(
-        `DELETE FROM asset_state; DELETE FROM runs; DELETE FROM check_latest;
-         DELETE FROM dynamic_partitions; DELETE FROM backfills; DELETE FROM leases;`,
-      );
-      // Pages, not one cursor: SQLite cannot write while a statement is still reading.
-      const page = this.db.prepare(
-        'SELECT id, body FROM events WHERE id > @afterId ORDER BY id LIMIT 10000',
-      );
-      for (
-        let rows = page.all({ afterId: 0 }) as Row[];
-        rows.length > 0;
-        rows = page.all({ afterId: rows[rows.length - 1]!.id }) as Row[]
-      ) {
-        for (const row of rows) this.index(parse(row.id, row.body));
-      }
-    })();
+    return this.faults(() => {
+      this.db.transaction(() => {
+        this.db.exec(
+          `DELETE FROM asset_state; DELETE FROM runs; DELETE FROM check_latest;
+           DELETE FROM dynamic_partitions; DELETE FROM backfills; DELETE FROM leases;`,
+        );
+        // Pages, not one cursor: SQLite cannot write while a statement is still reading.
+        const page = this.db.prepare(
+          'SELECT id, body FROM events WHERE id > @afterId ORDER BY id LIMIT 10000',
+        );
+        for (
+          let rows = page.all({ afterId: 0 }) as Row[];
+          rows.length > 0;
+          rows = page.all({ afterId: rows[rows.length - 1]!.id }) as Row[]
+        ) {
+          for (const row of rows) this.index(parse(row.id, row.body));
+        }
+      })();
+    });
+  }
+
+  /** `PRAGMA integrity_check`: `['ok']`, or what is damaged (at most `max` lines). */
+  integrityCheck(max = 20): string[] {
+    return this.guard(() =>
+      (
+        this.db.pragma(`integrity_check(${max})`, { simple: false }) as Array<{
+          integrity_check: string;
+        }>
+      ).map((row) => row.integrity_check),
+    );
   }
 
   async close(): Promise<void> {
-    if (!this.db.open) return;
-    this.group.flush();
-    this.db.close();
+    if (this.db.open) {
+      this.group.flush();
+      this.db.close();
+    }
+    if (this.snapshot !== undefined) rmSync(this.snapshot, { recursive: true, force: true });
+  }
+
+  /** Runs `work` with SQLite's errors restated as what happened to the log (see _faults.ts). */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw sqliteFault(error, this.path, this.db);
+    }
+  }
+
+  /** `guard` for work that may finish later (a group commit). */
+  private async faults<T>(work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw sqliteFault(error, this.path, this.db);
+    }
   }
 }

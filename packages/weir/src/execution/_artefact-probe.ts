@@ -1,0 +1,57 @@
+/**
+ * @module execution/_artefact-probe
+ * The cheap check of current artefacts that the read path makes, so `status` and `materialize`
+ * do not call an asset fresh whose stored bytes are gone or were written over: each current
+ * artefact of the selected (unpartitioned) assets must be there and not modified after its
+ * materialization was recorded; one that was is hashed. Artefacts that rot without a write
+ * (a bad disk) are found by reading them and by `weir verify`.
+ */
+import type { ArtefactStore } from '../artefacts/index.js';
+import type { AssetGraph } from '../graph/index.js';
+import type { AssetRecord } from '../storage/index.js';
+import type { AssetState, StaleCause } from '../versioning/index.js';
+
+type ArtefactCause = Extract<StaleCause, { category: 'artefact' }>;
+
+/** Marks stale each selected asset whose current artefact is missing or corrupt. */
+export async function probeArtefacts(
+  graph: AssetGraph,
+  artefacts: ArtefactStore,
+  selected: ReadonlySet<string>,
+  records: ReadonlyMap<string, AssetRecord>,
+  states: Map<string, AssetState>,
+): Promise<void> {
+  const probed: Array<{ key: string; location: string; storedAt: number }> = [];
+  for (const key of selected) {
+    const usable = records.get(key)?.usable;
+    if (usable === undefined || !states.has(key) || graph.node(key).kind !== 'asset') continue;
+    const { location } = usable.materialization.artefact;
+    probed.push({ key, location, storedAt: usable.materialization.endedAt });
+  }
+  const health =
+    (await artefacts.verifyMany?.(probed)) ??
+    (await Promise.all(probed.map((p) => artefacts.verify(p.location, p))));
+  for (const [i, { key, location }] of probed.entries()) {
+    const { status } = health[i]!;
+    if (status === 'intact') continue;
+    states.set(key, withCause(states.get(key)!, causeOf(key, location, status)));
+  }
+}
+
+function causeOf(key: string, location: string, problem: ArtefactCause['problem']): ArtefactCause {
+  const reason =
+    problem === 'missing'
+      ? `its artefact ${location} is missing`
+      : problem === 'corrupt'
+        ? `its artefact ${location} is corrupt (changed after it was stored)`
+        : `its artefact ${location} cannot be read`;
+  return { category: 'artefact', key, location, problem, reason };
+}
+
+function withCause(state: AssetState, cause: ArtefactCause): AssetState {
+  return {
+    ...state,
+    status: state.status === 'fresh' ? 'stale' : state.status,
+    causes: [cause, ...state.causes],
+  };
+}

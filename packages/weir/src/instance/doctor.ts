@@ -1,0 +1,40 @@
+/**
+ * @module instance/doctor
+ * Health of an embedded instance's event log (`weir doctor`): what `PRAGMA integrity_check`
+ * finds, and recovery of every readable event into a new log that keeps the damaged file.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EnvironmentError } from '../errors.js';
+import {
+  checkLogFile,
+  type LogHealth,
+  type RecoveryReport,
+  recoverLogFile,
+} from '../storage/index.js';
+
+/** The embedded instance's event log file in `dir`. */
+export function eventLogPath(dir: string): string {
+  return join(resolve(dir), 'events.db');
+}
+
+/** Checks the event log of the instance in `dir` without changing anything. */
+export function checkEventLog(dir: string): LogHealth {
+  const path = eventLogPath(dir);
+  if (!existsSync(path)) {
+    throw new EnvironmentError('E_STORAGE', `there is no event log at ${path} yet`, {
+      hint: 'weir materialize creates it',
+    });
+  }
+  return checkLogFile(path);
+}
+
+/**
+ * Recovers the readable events of the instance's event log into a new log (same event ids,
+ * indexes rebuilt from the events) and keeps the damaged file beside it. No other weir
+ * process may use the instance meanwhile.
+ */
+export async function recoverEventLog(dir: string, now = new Date()): Promise<RecoveryReport> {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return recoverLogFile(eventLogPath(dir), stamp);
+}

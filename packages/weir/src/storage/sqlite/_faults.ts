@@ -1,0 +1,82 @@
+/**
+ * @module storage/sqlite/_faults
+ * SQLite's errors restated as what happened to the event log and what to do: a corrupt file
+ * (with what `PRAGMA quick_check` finds), a full disk, a read-only file, a lock held too long.
+ */
+import type Database from 'better-sqlite3';
+import { EnvironmentError } from '../../errors.js';
+
+const DOCTOR =
+  "run 'weir doctor' to see what is damaged; 'weir doctor --recover' copies every readable event into a new log and keeps this file beside it";
+
+/** The SQLite result code of an error (`SQLITE_CORRUPT`, `SQLITE_FULL` …), if it has one. */
+export function sqliteCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+export function isCorruption(error: unknown): boolean {
+  const code = sqliteCode(error) ?? '';
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
+}
+
+/**
+ * An error from SQLite as an EnvironmentError naming the log's file, or the error itself when
+ * it is not about the environment (a bug). `db`, when open, describes a corruption.
+ */
+export function sqliteFault(error: unknown, path: string, db?: Database.Database): unknown {
+  if (error instanceof EnvironmentError) return error;
+  const code = sqliteCode(error);
+  if (code === undefined) return error;
+  const message = (error as Error).message;
+  if (isCorruption(error)) {
+    const found = describeCorruption(db);
+    return new EnvironmentError(
+      'E_STORAGE_CORRUPT',
+      `the event log ${path} is corrupt (${message})${found.length === 0 ? '' : `: ${found.join('; ')}`}`,
+      { cause: error, hint: DOCTOR },
+    );
+  }
+  if (code === 'SQLITE_FULL') {
+    return new EnvironmentError(
+      'E_NO_SPACE',
+      `no space left on device writing the event log (${path})`,
+      {
+        cause: error,
+        hint: 'free some space (weir gc removes artefacts nothing needs), or move the instance to a larger disk',
+      },
+    );
+  }
+  if (code.startsWith('SQLITE_READONLY')) return readOnlyLog(path, error);
+  if (code === 'SQLITE_BUSY') {
+    return new EnvironmentError(
+      'E_STORAGE',
+      `the event log ${path} stayed locked by another process for too long`,
+      { cause: error, hint: 'wait for the other weir process to finish, then try again' },
+    );
+  }
+  return new EnvironmentError(
+    'E_STORAGE',
+    `cannot use the event log ${path}: ${message} (${code})`,
+    { cause: error },
+  );
+}
+
+/** The first problems `PRAGMA quick_check` reports, or nothing if it cannot run. */
+function describeCorruption(db: Database.Database | undefined): string[] {
+  if (db === undefined || !db.open) return [];
+  try {
+    const rows = db.pragma('quick_check(3)', { simple: false }) as Array<{ quick_check: string }>;
+    return rows.map((r) => r.quick_check).filter((line) => line !== 'ok');
+  } catch {
+    return [];
+  }
+}
+
+/** An append to a log this process may only read. */
+export function readOnlyLog(path: string, cause?: unknown): EnvironmentError {
+  return new EnvironmentError('E_READ_ONLY', `the event log ${path} is read-only here`, {
+    ...(cause === undefined ? {} : { cause }),
+    hint: 'commands that record (materialize, backfill, check, gc, verify --repair, doctor --recover) need a writable instance; status, why, history, runs, logs, list and verify work read-only',
+  });
+}

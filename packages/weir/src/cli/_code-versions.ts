@@ -8,6 +8,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type AssetDefinition,
   type ProjectDefinition,
@@ -135,6 +136,8 @@ function sibling(
 
 /** A package as Node finds it from `from`: its name and the version its package.json states. */
 function installed(from: string, specifier: string): Resolved {
+  // A project compiled outside its folder (a read-only one) imports packages by file URL.
+  if (specifier.startsWith('file:')) return packageOf(fileURLToPath(specifier));
   if (isBuiltin(specifier) || specifier.startsWith('#') || specifier.startsWith('/'))
     return { ignore: true };
   const name = packageName(specifier);
@@ -148,6 +151,24 @@ function installed(from: string, specifier: string): Resolved {
       // Not installed here: look further up, as Node does.
     }
     if (dirname(dir) === dir) return { package: name, version: 'not installed' };
+  }
+}
+
+/** The package a file belongs to: the nearest package.json above it that has a name. */
+function packageOf(file: string): Resolved {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (typeof manifest.name === 'string') {
+        return { package: manifest.name, version: String(manifest.version ?? 'unversioned') };
+      }
+    } catch {
+      // No package.json here: look further up.
+    }
+    if (dirname(dir) === dir) return { ignore: true };
   }
 }
 

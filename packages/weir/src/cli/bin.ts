@@ -33,5 +33,17 @@ if (SUPERVISED.has(argv[0] ?? '') && process.env.WEIR_IN_PROCESS !== '1') {
   });
   process.on('SIGTERM', () => controller.abort());
   const { main } = await import('./main.js');
-  process.exit(await main(argv, { signal: controller.signal, cwd }));
+  const code = await main(argv, { signal: controller.signal, cwd });
+  // Into a pipe, output that did not fit its buffer is still queued: exiting now would cut
+  // it off (`weir status | less` of thousands of assets). Timers left behind are not waited for.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.writableLength === 0) resolve();
+    else stream.write('', () => resolve());
+  });
 }

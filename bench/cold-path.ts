@@ -121,7 +121,7 @@ async function appendHistory(instanceDir: string, runs: number): Promise<number>
     const checksOf = new Map<number, Array<StoredEvent<'check:evaluated'>>>();
     for (const c of checks)
       checksOf.set(c.materializationId, [...(checksOf.get(c.materializationId) ?? []), c]);
-    const strip = <T extends StoredEvent>({ id: _id, ...event }: T) => event as WeirEvent;
+    const strip = <T extends StoredEvent>({ id: _id, ...event }: T) => event as unknown as WeirEvent;
     for (let r = 1; r <= runs; r++) {
       const runId = `history-${r}`;
       const [newest] = await eventLog.events({ descending: true, limit: 1 });

@@ -89,9 +89,9 @@ export function sourceAsset<
       `source asset '${spec.key}' needs an observe(ctx) function`,
     );
   }
-  return {
-    ...spec,
-    kind: 'source',
+  // Object.assign rather than a spread followed by properties: see asset().
+  return Object.assign({}, spec, {
+    kind: 'source' as const,
     resources: spec.resources ?? {},
     partitions: validatePartitions(spec.partitions, `source asset '${spec.key}'`),
     freshness:
@@ -99,5 +99,5 @@ export function sourceAsset<
         ? undefined
         : validateFreshnessPolicy(spec.freshness, `source asset '${spec.key}'`),
     observe: spec.observe as SourceAssetDefinition<K>['observe'],
-  };
+  });
 }

@@ -217,11 +217,12 @@ export type {
   RunRecord,
   RunStatus,
   RunSummary,
+  StatusRow,
   StoredEvent,
   WeirEvent,
   WeirEventType,
 } from './storage/index.js';
-export { SqliteEventLog } from './storage/index.js';
+export { inputVersionsOf, SqliteEventLog, statusRowOf } from './storage/index.js';
 export { WEIR_VERSION } from './version.js';
 export type {
   AssetState,

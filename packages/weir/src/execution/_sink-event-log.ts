@@ -37,6 +37,7 @@ export class SinkEventLog implements EventLog {
   }
 
   latest: EventLog['latest'] = (keys) => this.real.latest(keys);
+  statusRows: EventLog['statusRows'] = (keys) => this.real.statusRows(keys);
   partitionStates: EventLog['partitionStates'] = (key, options) =>
     this.real.partitionStates(key, options);
   partitionRecords: EventLog['partitionRecords'] = (key, partitions) =>

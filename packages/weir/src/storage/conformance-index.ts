@@ -15,8 +15,9 @@ import {
   started,
 } from './_conformance-fixtures.js';
 import type { EventLogConformanceOptions } from './conformance.js';
-import type { AssetRecord, EventLog } from './event-log.js';
+import type { AssetRecord, EventLog, StatusRow } from './event-log.js';
 import type { StoredEvent, WeirEvent } from './events.js';
+import { statusRowOf } from './status-row.js';
 
 /** The record of an unpartitioned asset. */
 async function recordOf(log: EventLog, assetKey: string): Promise<AssetRecord | undefined> {
@@ -120,6 +121,64 @@ export function indexConformanceCases(options: EventLogConformanceOptions): void
     await log.append([failed('s', ''), freshnessEvaluated('s', '')]);
     expect(await changedId()).toBe(o3!.id);
     await log.close();
+  });
+
+  it('gives every unpartitioned asset a status row that is a function of its record, before and after a rebuild', async () => {
+    const { log } = await options.create();
+    const [a1] = await log.append([materialized('a', '', 'va')]);
+    const input = (dataVersion: string, eventId: number) => ({ dataVersion, eventId });
+    // Inputs in no particular order; one with several partitions; a version the encoding cannot hold.
+    const [b1] = await log.append([
+      materialized('b', '', 'vb', {
+        inputs: {
+          z: input('vz', 1),
+          a: input('va', a1!.id),
+          m: { ...input('h', 1), partitionCount: 2 },
+        },
+      }),
+    ]);
+    await log.append([materialized('c', '', 'vc', { inputs: { a: input('v\0a', a1!.id) } })]);
+    // A failing check on the newest; then a blocked newest over a usable one; a failure; freshness.
+    await log.append([checked('b', '', b1!.id, false, 'volume'), checked('b', '', b1!.id, true)]);
+    const [d1] = await log.append([materialized('d', '', 'vd1')]);
+    await log.append([materialized('d', '', 'vd2', { blockedBy: ['bounds'], endedAt: 7 })]);
+    await log.append([
+      checked('d', '', d1!.id, false),
+      failed('d', ''),
+      freshnessEvaluated('d', ''),
+    ]);
+    // An observed source, a failed asset never materialized, a partition (no row), a check alone.
+    await log.append([observed('s', 'vs'), failed('e', ''), materialized('p', 'x', 'vp')]);
+    await log.append([checked('f', '', 1, false)]);
+
+    const expectAgreement = async () => {
+      const fields = (row: StatusRow) => {
+        const { record: _record, ...rest } = row;
+        return rest;
+      };
+      const records = await log.latest();
+      const rows = await log.statusRows();
+      const sort = <T extends { assetKey: string }>(list: T[]) =>
+        [...list].sort((x, y) => x.assetKey.localeCompare(y.assetKey));
+      expect(sort(rows).map(fields)).toEqual(sort(records).map((r) => fields(statusRowOf(r))));
+      expect(sort(rows).map((row) => row.record())).toEqual(sort(records));
+      expect(rows.map((row) => row.assetKey).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 's']);
+      const some = await log.statusRows(['b', 'p', 'nothing']);
+      expect(some.map(fields)).toEqual([fields(statusRowOf((await log.latest(['b']))[0]!))]);
+    };
+    await expectAgreement();
+    const rows = Object.fromEntries((await log.statusRows()).map((row) => [row.assetKey, row]));
+    expect(rows.b!.inputVersions).toBe(`a\0va\0m\0h\0z\0vz`);
+    expect(rows.b!.failingCheck).toBe(true);
+    expect(rows.c!.inputVersions).toBeUndefined();
+    expect(rows.d).toMatchObject({
+      usableId: d1!.id,
+      dataVersion: 'vd2',
+      endedAt: 7,
+      failingCheck: false,
+    });
+    await log.rebuildIndexes();
+    await expectAgreement();
   });
 
   it("moves a partition row's updated id for each event that changes the row, and only for those", async () => {

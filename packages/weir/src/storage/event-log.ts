@@ -108,6 +108,43 @@ export interface AssetRecord {
 }
 
 /**
+ * What decides an unpartitioned asset's status, readable without decoding its summaries, and
+ * its record (see `EventLog.statusRows`). Every field is a function of the asset's
+ * AssetRecord, given by `statusRowOf` in `storage/status-row.ts` (a backend may compute the
+ * row with it; SQLite keeps the fields in columns). Ids are 0 for none; fields "of the newest
+ * materialization" are undefined (`endedAt` 0) when it has none.
+ */
+export interface StatusRow {
+  assetKey: string;
+  /** `AssetRecord.materialization.id`. */
+  materializationId: number;
+  /** `AssetRecord.usable.id`. */
+  usableId: number;
+  /** `AssetRecord.observation.id`. */
+  observationId: number;
+  /** `AssetRecord.failure.id`. */
+  failureId: number;
+  /** The newest materialization's data version. */
+  dataVersion: string | undefined;
+  /** The newest materialization's code version. */
+  codeVersion: string | undefined;
+  /**
+   * The newest materialization's inputs and the data versions it read, as
+   * `inputVersionsOf(materialization.inputs)` encodes them (keys in order; undefined where
+   * that encoding is).
+   */
+  inputVersions: string | undefined;
+  /** The newest materialization's artefact location. */
+  location: string | undefined;
+  /** The newest materialization's `endedAt`. */
+  endedAt: number;
+  /** Whether an indexed check result (`AssetRecord.checks`) about the newest materialization failed. */
+  failingCheck: boolean;
+  /** The record, exactly as `latest()` returns it; a backend may decode it only when asked. */
+  record(): AssetRecord;
+}
+
+/**
  * The state of every recorded partition of one asset, in columns (one entry per partition,
  * in no particular order), so planning over 100,000 partitions reads typed arrays rather
  * than 100,000 records. Ids are event ids; 0 means none.
@@ -318,6 +355,12 @@ export interface EventLog {
    * Partitioned assets are read with `partitionStates` and `partitionRecords`.
    */
   latest(assetKeys?: readonly string[]): Promise<AssetRecord[]>;
+  /**
+   * The status row of every unpartitioned asset among `assetKeys` (all when omitted): the same
+   * assets as `latest()`, in no particular order. Status reads these to decide which assets are
+   * fresh without decoding each record, and decodes only the records it needs.
+   */
+  statusRows(assetKeys?: readonly string[]): Promise<StatusRow[]>;
   /**
    * Every recorded partition of a partitioned asset, in columns (empty for an unknown or
    * unpartitioned asset); with `updatedAfter`, only the partitions whose updated id is

@@ -12,3 +12,4 @@ export {
   recoverLogFile,
 } from './sqlite/_recover.js';
 export { SqliteEventLog, type SqliteEventLogOptions } from './sqlite/sqlite-event-log.js';
+export * from './status-row.js';

@@ -15,6 +15,7 @@ import type {
   MaterializationSummary,
   PartitionStates,
   RunRecord,
+  StatusRow,
   StepStart,
   StepStartResult,
 } from '../../src/storage/event-log.js';
@@ -26,6 +27,7 @@ import type {
   StoredEvent,
   WeirEvent,
 } from '../../src/storage/events.js';
+import { statusRowOf } from '../../src/storage/status-row.js';
 
 const DEFAULT_LIMIT = 50;
 
@@ -123,6 +125,10 @@ export class MemoryEventLog implements EventLog {
         records.push(toRecord(store, row));
     }
     return records;
+  }
+
+  async statusRows(assetKeys?: readonly string[]): Promise<StatusRow[]> {
+    return (await this.latest(assetKeys)).map(statusRowOf);
   }
 
   async partitionStates(

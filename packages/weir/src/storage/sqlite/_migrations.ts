@@ -11,6 +11,7 @@ import eventsAssetAndRunIndexes from './migrations/001-events-asset-and-run-inde
 import assetState from './migrations/002-asset-state.sql';
 import partitions from './migrations/003-partitions.sql';
 import leases from './migrations/004-leases.sql';
+import statusColumns from './migrations/005-status-columns.sql';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: partitions,
   },
   { version: 4, name: 'leases: steps in flight, one run per asset partition', sql: leases },
+  {
+    version: 5,
+    name: 'status columns: input versions, artefact location and end time; check outcomes',
+    sql: statusColumns,
+  },
 ];
 
 const NEWEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -14,6 +14,9 @@ CREATE TABLE asset_state (
   inputs_as_of INTEGER,
   code_version TEXT,
   updated_id INTEGER,
+  input_versions TEXT,
+  location TEXT,
+  ended_at INTEGER,
   UNIQUE (asset_key, partition)
 );
 
@@ -31,6 +34,8 @@ CREATE TABLE check_latest (
   partition TEXT NOT NULL,
   check_name TEXT NOT NULL,
   event_id INTEGER NOT NULL,
+  materialization_id INTEGER,
+  passed INTEGER,
   PRIMARY KEY (asset_key, partition, check_name)
 ) WITHOUT ROWID;
 

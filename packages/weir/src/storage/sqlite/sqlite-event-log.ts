@@ -14,11 +14,13 @@ import type {
   Lease,
   PartitionStates,
   RunRecord,
+  StatusRow,
   StepStart,
   StepStartResult,
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
-import { assetRecords } from './_asset-records.js';
+import { inputVersionsOf } from '../status-row.js';
+import { assetRecords, statusRows } from './_asset-records.js';
 import { readOnlyLog, sqliteFault } from './_faults.js';
 import { GroupCommit } from './_group-commit.js';
 import { LeaseTable } from './_leases.js';
@@ -116,27 +118,33 @@ export class SqliteEventLog implements EventLog {
         WHEN data_version IS excluded.data_version AND data_changed_id IS NOT NULL THEN data_changed_id
         ELSE excluded.data_changed_id END,
       data_version = excluded.data_version`;
+    // What status decides freshness from without decoding the summary (migration 005).
+    const statusColumns = 'input_versions, location, ended_at';
+    const statusValues = '@inputVersions, @location, @endedAt';
+    const statusUpdates = `input_versions = excluded.input_versions, location = excluded.location,
+           ended_at = excluded.ended_at`;
     this.indexUsableMaterialization = prepare(
       `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
-         code_version, inputs_as_of, data_version, data_changed_id, usable_id, usable_summary, updated_id)
-       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, @dataVersion, @id,
-         @id, @summary, @id)
+         code_version, inputs_as_of, ${statusColumns}, data_version, data_changed_id, usable_id,
+         usable_summary, updated_id)
+       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, ${statusValues},
+         @dataVersion, @id, @id, @summary, @id)
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET materialization_id = excluded.materialization_id,
            materialization_summary = excluded.materialization_summary,
            code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
-           usable_id = excluded.usable_id, usable_summary = excluded.usable_summary,
+           ${statusUpdates}, usable_id = excluded.usable_id, usable_summary = excluded.usable_summary,
            ${dataChanged}, updated_id = excluded.updated_id`,
     );
     this.indexBlockedMaterialization = prepare(
       `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
-         code_version, inputs_as_of, updated_id)
-       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, @id)
+         code_version, inputs_as_of, ${statusColumns}, updated_id)
+       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, ${statusValues}, @id)
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET materialization_id = excluded.materialization_id,
            materialization_summary = excluded.materialization_summary,
            code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
-           updated_id = excluded.updated_id`,
+           ${statusUpdates}, updated_id = excluded.updated_id`,
     );
     this.indexObservation = prepare(
       `INSERT INTO asset_state (asset_key, partition, observation_id, data_version, data_changed_id, updated_id)
@@ -155,9 +163,10 @@ export class SqliteEventLog implements EventLog {
     );
     this.indexFreshness = upsert('freshness_id');
     this.indexCheck = prepare(
-      `INSERT INTO check_latest (asset_key, partition, check_name, event_id)
-       VALUES (@assetKey, @partition, @checkName, @id)
-       ON CONFLICT (asset_key, partition, check_name) DO UPDATE SET event_id = excluded.event_id`,
+      `INSERT INTO check_latest (asset_key, partition, check_name, event_id, materialization_id, passed)
+       VALUES (@assetKey, @partition, @checkName, @id, @materializationId, @passed)
+       ON CONFLICT (asset_key, partition, check_name) DO UPDATE SET event_id = excluded.event_id,
+         materialization_id = excluded.materialization_id, passed = excluded.passed`,
     );
     this.latestCheckOf = prepare(
       `SELECT e.body FROM check_latest c JOIN events e ON e.id = c.event_id
@@ -247,6 +256,9 @@ export class SqliteEventLog implements EventLog {
           codeVersion: m.codeVersion,
           inputsAsOf,
           dataVersion: m.dataVersion,
+          inputVersions: inputVersionsOf(m.inputs) ?? null,
+          location: m.artefact.location,
+          endedAt: m.endedAt,
         };
         if ((m.blockedBy ?? []).length === 0) this.indexUsableMaterialization.run(row);
         else this.indexBlockedMaterialization.run(row);
@@ -259,6 +271,8 @@ export class SqliteEventLog implements EventLog {
           partition: event.partition,
           checkName: event.check.name,
           id: event.id,
+          materializationId: event.materializationId,
+          passed: event.check.passed ? 1 : 0,
         });
         if (event.check.passed) this.unblockIfCleared(event);
         break;
@@ -407,23 +421,11 @@ export class SqliteEventLog implements EventLog {
   }
 
   async latest(assetKeys?: readonly string[]): Promise<AssetRecord[]> {
-    return this.faults(() => {
-      if (assetKeys === undefined) {
-        // Through the partial index of unpartitioned rows (there may be millions of partition
-        // rows), then in rowid order: nearly as fast as scanning the table was without them.
-        return assetRecords(
-          this.db,
-          "rowid IN (SELECT rowid FROM asset_state WHERE partition = '')",
-          "c.partition = ''",
-          {},
-        );
-      }
-      const filter = (t: string) =>
-        `${t}partition = '' AND ${t}asset_key IN (SELECT value FROM json_each(@assetKeys))`;
-      return assetRecords(this.db, filter(''), filter('c.'), {
-        assetKeys: JSON.stringify(assetKeys),
-      });
-    });
+    return this.faults(() => assetRecords(this.db, ...unpartitioned(assetKeys)));
+  }
+
+  async statusRows(assetKeys?: readonly string[]): Promise<StatusRow[]> {
+    return this.faults(() => statusRows(this.db, ...unpartitioned(assetKeys)));
   }
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {
@@ -598,4 +600,22 @@ export class SqliteEventLog implements EventLog {
       throw sqliteFault(error, this.path, this.db);
     }
   }
+}
+
+/** The where clauses and parameters of `assetRecords`/`statusRows` for unpartitioned assets. */
+function unpartitioned(
+  assetKeys: readonly string[] | undefined,
+): [string, string, Record<string, unknown>] {
+  if (assetKeys === undefined) {
+    // Through the partial index of unpartitioned rows (there may be millions of partition
+    // rows), then in rowid order: nearly as fast as scanning the table was without them.
+    return [
+      "rowid IN (SELECT rowid FROM asset_state WHERE partition = '')",
+      "c.partition = ''",
+      {},
+    ];
+  }
+  const filter = (t: string) =>
+    `${t}partition = '' AND ${t}asset_key IN (SELECT value FROM json_each(@assetKeys))`;
+  return [filter(''), filter('c.'), { assetKeys: JSON.stringify(assetKeys) }];
 }

@@ -1,0 +1,26 @@
+-- Status reads decide which assets are fresh from columns, without decoding summaries: the
+-- newest materialization's inputs and the data versions it read (`key\0version\0…` in key
+-- order, NULL when a key or version holds \0 and the encoding would be ambiguous), its
+-- artefact location and end time (for the artefact probe); and, per indexed check result,
+-- the materialization it is about and whether it passed.
+ALTER TABLE asset_state ADD COLUMN input_versions TEXT;
+ALTER TABLE asset_state ADD COLUMN location TEXT;
+ALTER TABLE asset_state ADD COLUMN ended_at INTEGER;
+ALTER TABLE check_latest ADD COLUMN materialization_id INTEGER;
+ALTER TABLE check_latest ADD COLUMN passed INTEGER;
+
+UPDATE asset_state SET
+  location = materialization_summary ->> '$.materialization.artefact.location',
+  ended_at = materialization_summary ->> '$.materialization.endedAt',
+  input_versions = (
+    SELECT CASE
+      WHEN count(*) = 0 THEN ''
+      WHEN sum(instr(j.key, char(0)) + instr(j.value ->> '$.dataVersion', char(0))) > 0 THEN NULL
+      ELSE group_concat(j.key || char(0) || (j.value ->> '$.dataVersion'), char(0) ORDER BY j.key)
+    END
+    FROM json_each(materialization_summary, '$.materialization.inputs') j)
+WHERE materialization_summary IS NOT NULL;
+
+UPDATE check_latest SET
+  materialization_id = (SELECT body ->> '$.materializationId' FROM events WHERE id = check_latest.event_id),
+  passed = (SELECT body ->> '$.check.passed' FROM events WHERE id = check_latest.event_id);

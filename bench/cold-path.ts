@@ -55,17 +55,18 @@ function sourceFile(f: number): string {
     `  return clamp(x * SCALE, 0, ${1000 + f});`,
     '}',
     '',
-    `const positive = check<number>({ name: 'positive', evaluate: (_ctx, n) => n >= 0 });`,
+    `const positive = check<{ n: number }>({ name: 'positive', evaluate: (_ctx, v) => v.n >= 0 });`,
     '',
   ];
   for (let a = 0; a < PER_FILE; a++) {
     const checks = a % 4 === 0 ? '  checks: [positive],\n' : '';
     const right = (a * 7 + 3) % PER_FILE;
+    // Each value differs (its key is in it), so each asset has its own artefact, as in life.
     const body =
       f === 0
-        ? `  materialize: () => scaled(${a}) + normalize(' x ').length,\n`
+        ? `  materialize: () => ({ key: 'f${pad(f)}/a${a}', n: scaled(${a}) + normalize(' x ').length }),\n`
         : `  ins: { left: prev.a${a}, right: prev.a${right} },\n` +
-          `  materialize: (_ctx, { left, right }) => scaled(left + right) % 1000,\n`;
+          `  materialize: (_ctx, { left, right }) => ({ key: 'f${pad(f)}/a${a}', n: scaled(left.n + right.n) % 1000 }),\n`;
     lines.push(`export const a${a} = asset({\n  key: 'f${pad(f)}/a${a}',\n${checks}${body}});`);
   }
   return `${lines.join('\n')}\n`;
@@ -121,7 +122,8 @@ async function appendHistory(instanceDir: string, runs: number): Promise<number>
     const checksOf = new Map<number, Array<StoredEvent<'check:evaluated'>>>();
     for (const c of checks)
       checksOf.set(c.materializationId, [...(checksOf.get(c.materializationId) ?? []), c]);
-    const strip = <T extends StoredEvent>({ id: _id, ...event }: T) => event as unknown as WeirEvent;
+    const strip = <T extends StoredEvent>({ id: _id, ...event }: T) =>
+      event as unknown as WeirEvent;
     for (let r = 1; r <= runs; r++) {
       const runId = `history-${r}`;
       const [newest] = await eventLog.events({ descending: true, limit: 1 });

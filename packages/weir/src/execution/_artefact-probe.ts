@@ -8,7 +8,7 @@
  */
 import type { ArtefactStore } from '../artefacts/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { AssetRecord } from '../storage/index.js';
+import type { AssetRecord, StatusRow } from '../storage/index.js';
 import type { AssetState, StaleCause } from '../versioning/index.js';
 
 type ArtefactCause = Extract<StaleCause, { category: 'artefact' }>;
@@ -18,15 +18,24 @@ export async function probeArtefacts(
   graph: AssetGraph,
   artefacts: ArtefactStore,
   selected: ReadonlySet<string>,
+  rows: ReadonlyMap<string, StatusRow>,
   records: ReadonlyMap<string, AssetRecord>,
   states: Map<string, AssetState>,
 ): Promise<void> {
   const probed: Array<{ key: string; location: string; storedAt: number }> = [];
   for (const key of selected) {
-    const usable = records.get(key)?.usable;
-    if (usable === undefined || !states.has(key) || graph.node(key).kind !== 'asset') continue;
-    const { location } = usable.materialization.artefact;
-    probed.push({ key, location, storedAt: usable.materialization.endedAt });
+    const row = rows.get(key);
+    if (row === undefined || row.usableId === 0 || !states.has(key)) continue;
+    if (graph.node(key).kind !== 'asset') continue;
+    // The usable materialization's artefact: from the row when it is the newest (as nearly
+    // always), else from the record (read: the row did not show the asset fresh).
+    if (row.usableId === row.materializationId) {
+      probed.push({ key, location: row.location!, storedAt: row.endedAt });
+      continue;
+    }
+    const usable = records.get(key)?.usable?.materialization;
+    if (usable === undefined) continue;
+    probed.push({ key, location: usable.artefact.location, storedAt: usable.endedAt });
   }
   const health =
     (await artefacts.verifyMany?.(probed)) ??

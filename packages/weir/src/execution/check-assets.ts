@@ -58,6 +58,7 @@ export async function checkAssets(
     instance: options.instance,
     ...(options.selection === undefined ? {} : { selection: options.selection }),
     observe: false,
+    details: true,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const { spaces, rows } = partitions;

@@ -35,6 +35,7 @@ export async function recordFreshness(
     instance: options.instance,
     ...(options.selection === undefined ? {} : { selection: options.selection }),
     observe: false,
+    details: true,
     now: at,
   });
   const changed = [...states.values()].filter((state) => selected.has(state.key));

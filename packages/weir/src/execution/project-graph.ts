@@ -1,12 +1,12 @@
 /**
  * @module execution/project-graph
- * From a project to its validated graph, from a selection to its keys, and the index records
+ * From a project to its validated graph, from a selection to its keys, and the status rows
  * of a set of keys.
  */
 import type { ProjectDefinition } from '../definitions/index.js';
 import { didYouMean, SelectionError } from '../errors.js';
 import { type AssetGraph, buildAssetGraph, selectAssets } from '../graph/index.js';
-import type { AssetRecord, EventLog } from '../storage/index.js';
+import type { EventLog, StatusRow } from '../storage/index.js';
 
 const graphs = new WeakMap<ProjectDefinition, AssetGraph>();
 
@@ -59,15 +59,16 @@ export function selectionText(selection: string | readonly string[] | undefined)
   return typeof selection === 'string' ? selection : selection.join(', ');
 }
 
-/** The index records of `keys` (unpartitioned), by asset key. */
-export async function readRecords(
+/** The status rows (and through them the records) of `keys` (unpartitioned), by asset key. */
+export async function readStatusRows(
   eventLog: EventLog,
   keys: Iterable<string>,
-): Promise<Map<string, AssetRecord>> {
+): Promise<Map<string, StatusRow>> {
   const wanted = [...keys];
-  const records = await eventLog.latest(wanted.length > 500 ? undefined : wanted);
-  const byKey = new Map<string, AssetRecord>();
+  // Listing thousands of keys costs more than reading every row and leaving some out.
+  const rows = await eventLog.statusRows(wanted.length > 500 ? undefined : wanted);
+  const byKey = new Map<string, StatusRow>();
   const set = new Set(wanted);
-  for (const record of records) if (set.has(record.assetKey)) byKey.set(record.assetKey, record);
+  for (const row of rows) if (set.has(row.assetKey)) byKey.set(row.assetKey, row);
   return byKey;
 }

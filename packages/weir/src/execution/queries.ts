@@ -44,7 +44,7 @@ export async function explain(
 ): Promise<WhyReport> {
   const graph = graphOf(project);
   graph.node(key);
-  const { states } = await readState(graph, { ...options, selection: [key] });
+  const { states } = await readState(graph, { ...options, selection: [key], details: true });
   const state = states.get(key)!;
   const upstream: Record<string, AssetState> = {};
   for (const [other, otherState] of states) if (other !== key) upstream[other] = otherState;

@@ -12,16 +12,18 @@ import { NO_PARTITION } from '../storage/index.js';
 import {
   type AssetState,
   type PartitionInputs,
+  resolveFromRows,
   resolveStaleness,
   type SourcePartitionsNow,
 } from '../versioning/index.js';
 import { probeArtefacts } from './_artefact-probe.js';
+import { RecordMap } from './_record-map.js';
 import { ResourcePool } from './_resources.js';
 import type { LogEntry } from './_step-logger.js';
 import type { Instance } from './instance.js';
 import { NOTHING_OBSERVED, observeSources, type SourceObservations } from './observe.js';
 import { partitionCacheDir, readPartitionInputs } from './partitions.js';
-import { graphOf, readRecords, selectKeys } from './project-graph.js';
+import { graphOf, readStatusRows, selectKeys } from './project-graph.js';
 
 export interface ReadStateOptions {
   instance: Instance;
@@ -42,6 +44,13 @@ export interface ReadStateOptions {
    * (default true): a missing or corrupt one makes its asset stale (see _artefact-probe.ts).
    */
   checkArtefacts?: boolean;
+  /**
+   * Read the index record of every asset read (`records`, `AssetState.record`), as `why`,
+   * `status --json` and `check` show them (default false). Otherwise a record is read only
+   * where staleness needs it: for every asset not shown fresh by its status row, and for its
+   * upstream; an asset its row shows fresh has no record unless it is one of those.
+   */
+  details?: boolean;
 }
 
 /** The state of a selection and its upstream, as read at one moment. */
@@ -52,8 +61,13 @@ export interface StateSnapshot {
   /** The selection and everything upstream of it: what was read. */
   keys: ReadonlySet<string>;
   now: number;
-  /** Index records by asset key (with observations made in this read but not recorded). */
+  /**
+   * Index records by asset key (with observations made in this read but not recorded): of
+   * every key in `keys` with `details`, else of those staleness needed (see `details`).
+   */
   records: ReadonlyMap<string, AssetRecord>;
+  /** Reads the records of more keys into `records` (and so into their states' `record`). */
+  loadRecords(keys: Iterable<string>): Promise<void>;
   /** Source observations made in this read: versions that changed, and failures. */
   observations: SourceObservations;
   partitions: PartitionInputs;
@@ -103,7 +117,11 @@ export async function readStateWith(
           now,
           ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
         }));
-  const records = await readRecords(eventLog, keys);
+  // The status rows decide which assets are fresh; records are read for sources (few, and
+  // observed now), then for whatever the rows leave undecided and its upstream.
+  const rows = await readStatusRows(eventLog, keys);
+  const records = new RecordMap(eventLog);
+  await records.load([...keys].filter((key) => graph.node(key).kind === 'source'));
   for (const change of observations.changed) {
     if (change.partition === NO_PARTITION) withPendingObservation(records, change);
   }
@@ -114,7 +132,7 @@ export async function readStateWith(
     now,
     partitionCacheDir(options.instance),
   );
-  const states = resolveStaleness(graph, {
+  const inputs = {
     records,
     keys: selected.size === graph.size ? undefined : selected,
     now,
@@ -125,11 +143,30 @@ export async function readStateWith(
     ),
     partitions,
     sources: partitionedSources(observations),
-  });
+  };
+  const resolved = resolveFromRows(graph, { ...inputs, rows });
+  await records.load(options.details ? keys : undecided(graph, keys, resolved));
+  const states = resolveStaleness(graph, { ...inputs, resolved });
   if (options.checkArtefacts !== false) {
-    await probeArtefacts(graph, options.instance.artefacts, selected, records, states);
+    await probeArtefacts(graph, options.instance.artefacts, selected, rows, records, states);
   }
-  return { graph, selected, keys, now, records, observations, partitions, states };
+  const loadRecords = (more: Iterable<string>) => records.load(more);
+  return { graph, selected, keys, now, records, loadRecords, observations, partitions, states };
+}
+
+/** The keys the status rows left undecided, and their upstream: whose records staleness reads. */
+function undecided(
+  graph: AssetGraph,
+  keys: ReadonlySet<string>,
+  resolved: ReadonlyMap<string, AssetState>,
+): Set<string> {
+  const wanted = new Set<string>();
+  for (const key of keys) {
+    if (resolved.has(key)) continue;
+    wanted.add(key);
+    for (const parent of graph.parents(key)) wanted.add(parent);
+  }
+  return wanted;
 }
 
 /** What observing found of each partitioned source: changed and failing partitions. */
@@ -157,7 +194,7 @@ function partitionedSources(observations: SourceObservations): Map<string, Sourc
  * (none yet) and its data changed after every recorded event, so every reader is stale.
  */
 function withPendingObservation(
-  records: Map<string, AssetRecord>,
+  records: RecordMap,
   change: SourceObservations['changed'][number],
 ): void {
   const recorded = records.get(change.key);

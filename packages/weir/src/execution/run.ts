@@ -177,6 +177,8 @@ async function runPlan(
     return { runId: undefined, status: 'nothing-to-do', plan, ...summarizeRun([]) };
   }
   const { instance } = options;
+  // What the steps read (their inputs' versions) and what they replace (their own records).
+  await snapshot.loadRecords(plan.steps.flatMap((key) => [key, ...graph.parents(key)]));
   const runId = newRunId();
   const run = new RunContext({
     runId,

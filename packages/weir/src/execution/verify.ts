@@ -91,6 +91,7 @@ export async function verify(
     ...(options.selection === undefined ? {} : { selection: options.selection }),
     observe: options.reproduce === true || options.repair === true,
     checkArtefacts: false,
+    details: true,
     ...(options.now === undefined ? {} : { now: options.now }),
     signal,
   });

@@ -108,11 +108,11 @@ export interface AssetRecord {
 }
 
 /**
- * What decides an unpartitioned asset's status, readable without decoding its summaries, and
- * its record (see `EventLog.statusRows`). Every field is a function of the asset's
- * AssetRecord, given by `statusRowOf` in `storage/status-row.ts` (a backend may compute the
- * row with it; SQLite keeps the fields in columns). Ids are 0 for none; fields "of the newest
- * materialization" are undefined (`endedAt` 0) when it has none.
+ * What decides an unpartitioned asset's status, in a few columns (see `EventLog.statusRows`).
+ * Every field is a function of the asset's AssetRecord, given by `statusRowOf` in
+ * `storage/status-row.ts` (a backend may compute rows with it; SQLite keeps the fields in
+ * columns). Ids are 0 for none; fields "of the newest materialization" are undefined
+ * (`endedAt` 0) when it has none.
  */
 export interface StatusRow {
   assetKey: string;
@@ -140,8 +140,6 @@ export interface StatusRow {
   endedAt: number;
   /** Whether an indexed check result (`AssetRecord.checks`) about the newest materialization failed. */
   failingCheck: boolean;
-  /** The record, exactly as `latest()` returns it; a backend may decode it only when asked. */
-  record(): AssetRecord;
 }
 
 /**
@@ -358,7 +356,7 @@ export interface EventLog {
   /**
    * The status row of every unpartitioned asset among `assetKeys` (all when omitted): the same
    * assets as `latest()`, in no particular order. Status reads these to decide which assets are
-   * fresh without decoding each record, and decodes only the records it needs.
+   * fresh without reading their records, and reads (with `latest`) only the records it needs.
    */
   statusRows(assetKeys?: readonly string[]): Promise<StatusRow[]>;
   /**

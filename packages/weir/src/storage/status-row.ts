@@ -54,6 +54,5 @@ export function statusRowOf(record: AssetRecord): StatusRow {
     location: m?.artefact.location,
     endedAt: m?.endedAt ?? 0,
     failingCheck,
-    record: () => record,
   };
 }

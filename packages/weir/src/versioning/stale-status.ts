@@ -74,6 +74,11 @@ export interface AssetState {
   /** The current data version (latest materialization or observation). */
   dataVersion: string | undefined;
   codeVersion: string;
+  /**
+   * The asset's index record. Read for every asset that is not fresh (and its upstream); for
+   * one whose status row showed it fresh, only when the read asked for `details` or needed it
+   * (see `ReadStateOptions.details`), else undefined.
+   */
   record: AssetRecord | undefined;
   /** Failing checks that do not block (warnings), one line each. */
   warnings: string[];

@@ -7,7 +7,8 @@
 import type { PartitionSpace } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { shortVersion } from '../hash.js';
-import type { AssetRecord } from '../storage/index.js';
+import type { AssetRecord, StatusRow } from '../storage/index.js';
+import { freshFromRow } from './_fresh-from-row.js';
 import { freshnessOf } from './_freshness.js';
 import { codeVersionOf } from './code-version.js';
 import type { DensePartitionStates } from './partition-staleness.js';
@@ -33,6 +34,8 @@ export interface StalenessInputs {
   partitions?: PartitionInputs;
   /** Partitioned sources: what observing them found now (changes not recorded yet, failures). */
   sources?: ReadonlyMap<string, SourcePartitionsNow>;
+  /** States decided already (by `resolveFromRows`), taken as they are. */
+  resolved?: ReadonlyMap<string, AssetState>;
 }
 
 /**
@@ -62,20 +65,60 @@ export function resolveStaleness(
       );
       continue;
     }
+    const resolved = inputs.resolved?.get(key);
+    if (resolved !== undefined) {
+      // A state decided from its row has the record if one was read for it.
+      if (resolved.record === undefined) resolved.record = records.get(key);
+      states.set(key, resolved);
+      continue;
+    }
+    if (space === undefined) {
+      states.set(key, resolveOne(graph, key, records, states, now, unobservable));
+      continue;
+    }
     states.set(
       key,
-      space === undefined
-        ? resolveOne(graph, key, records, states, now, unobservable)
-        : resolvePartitionedAsset(
-            graph,
-            key,
-            space,
-            partitions.rows.get(key),
-            states,
-            now,
-            records.get(key),
-          ),
+      resolvePartitionedAsset(
+        graph,
+        key,
+        space,
+        partitions.rows.get(key),
+        states,
+        now,
+        records.get(key),
+      ),
     );
+  }
+  return states;
+}
+
+/**
+ * What the status rows decide alone, before any asset's record is read: the unpartitioned
+ * assets in `keys` (and upstream) that their rows show fresh (see `_fresh-from-row.ts`), and
+ * the unpartitioned sources (their records must be in `records`). Pass the result to
+ * `resolveStaleness` as `resolved`, with the records of every other asset and of its
+ * upstream: the states are those `resolveStaleness` alone would give (an asset decided here
+ * has its record in its state when `records` has it by then).
+ */
+export function resolveFromRows(
+  graph: AssetGraph,
+  inputs: Omit<StalenessInputs, 'resolved'> & { rows: ReadonlyMap<string, StatusRow> },
+): Map<string, AssetState> {
+  const { records, now, rows } = inputs;
+  const unobservable = inputs.unobservable ?? NOTHING_UNOBSERVABLE;
+  const spaces = inputs.partitions?.spaces;
+  const wanted = inputs.keys === undefined ? undefined : graph.upstreamOf(inputs.keys);
+  const states = new Map<string, AssetState>();
+  for (const key of graph.keys) {
+    if ((wanted !== undefined && !wanted.has(key)) || spaces?.has(key)) continue;
+    const node = graph.node(key);
+    if (node.kind === 'source') {
+      states.set(key, resolveOne(graph, key, records, states, now, unobservable));
+      continue;
+    }
+    const row = rows.get(key);
+    const fresh = row === undefined ? undefined : freshFromRow(node, row, states, now);
+    if (fresh !== undefined) states.set(key, fresh);
   }
   return states;
 }

@@ -57,6 +57,8 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
       instance: await ctx.instance(),
       ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
       observe: !ctx.values['no-observe'],
+      // JSON shows each asset's latest materialization and checks: read every record.
+      details: Boolean(ctx.values.json),
       onLog: logPrinter(ctx.output),
       ...withClock(),
     });

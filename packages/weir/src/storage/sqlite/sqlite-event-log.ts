@@ -20,7 +20,7 @@ import type {
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
 import { inputVersionsOf } from '../status-row.js';
-import { assetRecords, statusRows } from './_asset-records.js';
+import { assetRecords } from './_asset-records.js';
 import { readOnlyLog, sqliteFault } from './_faults.js';
 import { GroupCommit } from './_group-commit.js';
 import { LeaseTable } from './_leases.js';
@@ -37,6 +37,7 @@ import {
   summarize,
   toRunRecord,
 } from './_rows.js';
+import { readStatusRows } from './_status-rows.js';
 
 export interface SqliteEventLogOptions {
   /**
@@ -118,7 +119,10 @@ export class SqliteEventLog implements EventLog {
         WHEN data_version IS excluded.data_version AND data_changed_id IS NOT NULL THEN data_changed_id
         ELSE excluded.data_changed_id END,
       data_version = excluded.data_version`;
-    // What status decides freshness from without decoding the summary (migration 005).
+    // What status decides freshness from without reading a summary (migration 005). And
+    // usable_summary is NULL while the usable materialization is the newest (nearly always):
+    // a row holds one summary, not two copies, which halves what a scan of asset_state reads.
+    // A blocked newest keeps the usable one's summary there (the old row's values, below).
     const statusColumns = 'input_versions, location, ended_at';
     const statusValues = '@inputVersions, @location, @endedAt';
     const statusUpdates = `input_versions = excluded.input_versions, location = excluded.location,
@@ -128,12 +132,12 @@ export class SqliteEventLog implements EventLog {
          code_version, inputs_as_of, ${statusColumns}, data_version, data_changed_id, usable_id,
          usable_summary, updated_id)
        VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, ${statusValues},
-         @dataVersion, @id, @id, @summary, @id)
+         @dataVersion, @id, @id, NULL, @id)
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET materialization_id = excluded.materialization_id,
            materialization_summary = excluded.materialization_summary,
            code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
-           ${statusUpdates}, usable_id = excluded.usable_id, usable_summary = excluded.usable_summary,
+           ${statusUpdates}, usable_id = excluded.usable_id, usable_summary = NULL,
            ${dataChanged}, updated_id = excluded.updated_id`,
     );
     this.indexBlockedMaterialization = prepare(
@@ -143,6 +147,8 @@ export class SqliteEventLog implements EventLog {
        ON CONFLICT (asset_key, partition) DO UPDATE
        SET materialization_id = excluded.materialization_id,
            materialization_summary = excluded.materialization_summary,
+           usable_summary = CASE WHEN usable_id IS materialization_id THEN materialization_summary
+             ELSE usable_summary END,
            code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
            ${statusUpdates}, updated_id = excluded.updated_id`,
     );
@@ -154,7 +160,7 @@ export class SqliteEventLog implements EventLog {
     );
     this.indexFailure = upsert('failure_id');
     this.indexUsable = prepare(
-      `UPDATE asset_state SET usable_id = materialization_id, usable_summary = materialization_summary,
+      `UPDATE asset_state SET usable_id = materialization_id, usable_summary = NULL,
          data_changed_id = CASE WHEN data_version IS @dataVersion AND data_changed_id IS NOT NULL
            THEN data_changed_id ELSE materialization_id END,
          data_version = @dataVersion, updated_id = @id
@@ -425,7 +431,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async statusRows(assetKeys?: readonly string[]): Promise<StatusRow[]> {
-    return this.faults(() => statusRows(this.db, ...unpartitioned(assetKeys)));
+    return this.faults(() => readStatusRows(this.db, ...unpartitioned(assetKeys)));
   }
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {

@@ -1,4 +1,4 @@
--- Status reads decide which assets are fresh from columns, without decoding summaries: the
+-- Status reads decide which assets are fresh from columns, without reading summaries: the
 -- newest materialization's inputs and the data versions it read (`key\0version\0…` in key
 -- order, NULL when a key or version holds \0 and the encoding would be ambiguous), its
 -- artefact location and end time (for the artefact probe); and, per indexed check result,
@@ -24,3 +24,7 @@ WHERE materialization_summary IS NOT NULL;
 UPDATE check_latest SET
   materialization_id = (SELECT body ->> '$.materializationId' FROM events WHERE id = check_latest.event_id),
   passed = (SELECT body ->> '$.check.passed' FROM events WHERE id = check_latest.event_id);
+
+-- The usable materialization's summary is kept only when it is not the newest one (a blocking
+-- check failed on the newest): otherwise the row holds one summary, not two copies of it.
+UPDATE asset_state SET usable_summary = NULL WHERE usable_id IS materialization_id;

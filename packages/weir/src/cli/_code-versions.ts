@@ -99,7 +99,7 @@ async function analyse(
 
 /** A file the parser cannot read has no facts: its functions count by their own text only. */
 function factsOf(analyser: CodeAnalyser, code: string): ModuleFacts {
-  // The inline source map is a comment at the end: no need to scan it.
+  // The source map comment is at the end: no need to scan it.
   const map = code.lastIndexOf('\n//# sourceMappingURL=');
   try {
     return analyser.facts(map === -1 ? code : code.slice(0, map + 1), { opaque });

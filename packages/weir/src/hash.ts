@@ -3,10 +3,19 @@
  * Hashing helpers shared by the artefact store (content addresses) and versioning (code
  * versions, config identities).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/**
+ * One-shot hashing (Node ≥ 20.12) allocates no Hash object: about 3x faster for the short
+ * texts code versions hash by the thousand. Older Nodes take the stream API.
+ */
+const hashOnce = (
+  crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }
+).hash;
 
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  if (hashOnce !== undefined) return hashOnce('sha256', data, 'hex');
+  return crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** JSON with object keys sorted at every level, so equal values hash equally. */

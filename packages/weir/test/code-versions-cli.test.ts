@@ -1,11 +1,16 @@
 /**
  * Derived code versions through the CLI: each kind of edit restales exactly the assets whose
- * `materialize` (or checks) can reach it, and `weir why` names what changed.
+ * `materialize` (or checks) can reach it, and `weir why` names what changed; the cache of what
+ * was derived gives the same versions as deriving, and only while it holds.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectDir, weir, weirJson, writeFile } from './cli-helpers.js';
+
+const WEIR = fileURLToPath(new URL('../bin/weir.js', import.meta.url));
 
 const FILES: Record<string, string> = {
   'weir.config.ts': `import { defineProject } from 'weir';
@@ -262,5 +267,55 @@ describe('derived code versions through the CLI', () => {
       writeFile(join(dir, 'src/phone.ts'), FILES['src/phone.ts']!);
       writeFile(path, original);
     }
+  });
+});
+
+describe('the cache of derived code versions', () => {
+  const versions = (dir: string, env: Record<string, string> = {}) => {
+    const result = spawnSync(process.execPath, [WEIR, 'status', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const states = JSON.parse(result.stdout) as Array<{ key: string; codeVersion: string }>;
+    return Object.fromEntries(states.map((s) => [s.key, s.codeVersion]));
+  };
+  const caches = (dir: string) =>
+    readdirSync(join(dir, '.weir', 'cache')).filter((f) => f.startsWith('code-versions-'));
+
+  it('gives what deriving gives, and is set aside when the definitions differ for the same build', () => {
+    const dir = projectDir({
+      ...FILES,
+      'weir.config.ts': `import { asset, defineProject } from 'weir';
+import * as assets from './src/assets';
+
+// The same compiled files define other functions, keys or formats depending on the environment.
+const picked = asset({
+  key: 'picked',
+  ...(process.env.WEIR_TEST_IO === 'bytes' ? { io: 'bytes' as const } : {}),
+  materialize: process.env.WEIR_TEST_PICK === 'b' ? () => new Uint8Array([2]) : () => new Uint8Array([1]),
+});
+const extra = process.env.WEIR_TEST_EXTRA ? [asset({ key: 'extra', materialize: () => 3 })] : [];
+
+export default defineProject({ assets: [...Object.values(assets), picked, ...extra] });
+`,
+    });
+    const derived = versions(dir);
+    expect(caches(dir)).toHaveLength(1);
+    expect(versions(dir)).toEqual(derived);
+    const environments: Array<Record<string, string>> = [
+      { WEIR_TEST_PICK: 'b' },
+      { WEIR_TEST_IO: 'bytes' },
+      { WEIR_TEST_EXTRA: '1' },
+    ];
+    for (const env of environments) {
+      const cached = versions(dir, env);
+      rmSync(join(dir, '.weir', 'cache', caches(dir)[0]!));
+      expect(versions(dir, env)).toEqual(cached);
+    }
+    expect(versions(dir, { WEIR_TEST_PICK: 'b' }).picked).not.toBe(derived.picked);
+    expect(versions(dir, { WEIR_TEST_IO: 'bytes' }).picked).not.toBe(derived.picked);
+    expect(versions(dir)).toEqual(derived);
   });
 });

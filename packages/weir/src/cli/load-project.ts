@@ -60,11 +60,13 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
       },
     );
   }
+  const id = sha256(path).slice(0, 12);
   await deriveCodeVersions(
     project,
     root,
     files,
-    join(usedDir, `code-facts-${sha256(path).slice(0, 12)}.json`),
+    join(usedDir, `code-facts-${id}.json`),
+    join(usedDir, `code-versions-${id}.json`),
   );
   return { project, path, root, instanceDir: resolve(root, project.instance.dir ?? '.weir') };
 }

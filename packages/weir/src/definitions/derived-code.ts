@@ -6,7 +6,13 @@
 
 /** The parts of an asset's code, each with a hash (or a package's version), by name. */
 export interface DerivedCode {
-  readonly parts: Readonly<Record<string, string>>;
+  /** The parts, or a function giving them when first asked for (recording a run, `why`). */
+  readonly parts: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
+  /**
+   * The code version these parts give (`codeVersionFromParts`), when the loader knows it
+   * already (from its cache of an unchanged build): then nothing is hashed for status.
+   */
+  readonly version?: string;
 }
 
 const DERIVED_CODE = Symbol.for('weir.derivedCode');

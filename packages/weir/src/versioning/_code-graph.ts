@@ -75,6 +75,12 @@ export class CodeGraph {
     }
   }
 
+  /** A place where a function with this text is, as [module, start, end] (undefined: none). */
+  locate(text: string): [string, number, number] | undefined {
+    const place = this.functions.get(text)?.all[0];
+    return place === undefined ? undefined : [place.module, place.fact.start, place.fact.end];
+  }
+
   /** The parts of a code version reaching from these functions, keyed by what `why` shows. */
   parts(roots: readonly CodeRoot[]): Record<string, string> {
     const parts = new Map<string, string>();

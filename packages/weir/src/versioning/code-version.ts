@@ -51,18 +51,39 @@ function derive(definition: AssetDefinition): Derived {
   const found = derivedCodeOf(definition);
   const cached = derived.get(definition);
   if (cached !== undefined && cached.found === found) return cached;
-  const result = found === undefined ? fromSource(definition) : fromParts(definition, found.parts);
+  let result: Derived;
+  if (found === undefined) result = fromSource(definition);
+  else {
+    const partsOf = found.parts;
+    const parts = typeof partsOf === 'function' ? partsOf : () => partsOf;
+    const version = found.version ?? codeVersionFromParts(definition, parts());
+    result = { found, version, parts };
+  }
   derived.set(definition, result);
   return result;
 }
 
-function fromParts(definition: AssetDefinition, parts: Readonly<Record<string, string>>): Derived {
+/** The code version an asset's derived `parts` give. */
+export function codeVersionFromParts(
+  definition: AssetDefinition,
+  parts: Readonly<Record<string, string>>,
+): string {
   const listed = Object.keys(parts)
     .sort()
     .map((key) => `${key}=${parts[key]}`)
     .join('\n');
-  const version = sha256(`weir-code/2\0${definition.io}\0${listed}${partitionEdges(definition)}`);
-  return { found: derivedCodeOf(definition), version: version.slice(0, 16), parts: () => parts };
+  return sha256(`weir-code/2\0${definition.io}\0${listed}${partitionEdges(definition)}`).slice(
+    0,
+    16,
+  );
+}
+
+/**
+ * What of a definition, beside its code, its derived code version depends on: how its value
+ * is stored and (partitioned) how it reads its inputs. A cached version holds while this does.
+ */
+export function versionShape(definition: AssetDefinition): string {
+  return `${definition.io}\0${partitionEdges(definition)}`;
 }
 
 /**

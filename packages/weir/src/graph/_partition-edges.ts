@@ -19,14 +19,16 @@ export function edgeProblems(definitions: ReadonlyMap<string, AnyAssetDefinition
     resolvePartitionSpace(definition.partitions, context);
   for (const definition of definitions.values()) {
     if (definition.kind !== 'asset') continue;
-    const down = spaceOf(definition);
-    const edges: Array<{ name: string | undefined; parent: string }> = [
-      ...Object.entries(definition.ins).map(([name, up]) => ({ name, parent: up.key })),
-      ...definition.deps.map((parent) => ({ name: undefined, parent })),
-    ];
+    const edges: Array<{ name: string | undefined; parent: string }> = [];
+    for (const name in definition.ins) edges.push({ name, parent: definition.ins[name]!.key });
+    for (const parent of definition.deps) edges.push({ name: undefined, parent });
+    let down: PartitionSpace | undefined;
     for (const { name, parent } of edges) {
       const upstream = definitions.get(parent);
-      if (upstream === undefined) continue;
+      // An edge between unpartitioned assets has nothing to check (nearly every edge).
+      if (upstream === undefined || (upstream.partitions ?? definition.partitions) === undefined)
+        continue;
+      down ??= spaceOf(definition);
       const up = spaceOf(upstream);
       if (up.definition === undefined && down.definition === undefined) continue;
       const mode = name === undefined ? undefined : definition.inputModes[name];

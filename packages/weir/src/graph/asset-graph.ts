@@ -186,7 +186,8 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
   for (const definition of definitions.values()) {
     const inputs = new Map<string, string>();
     const mappings = new Map<string, PartitionMapping | undefined>();
-    const parents = new Set<string>();
+    // An array, not a Set: an asset has a few parents, and this runs for every asset.
+    const parents: string[] = [];
     const reference = (upstream: string, how: string, byDefinition: boolean) => {
       if (!definitions.has(upstream)) {
         // A definition object passed in `ins` exists: it was only left out of the project.
@@ -196,10 +197,11 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
             (hint ? `: ${hint}` : '; add it to defineProject({ assets })'),
         );
       }
-      parents.add(upstream);
+      if (!parents.includes(upstream)) parents.push(upstream);
     };
     if (definition.kind === 'asset') {
-      for (const [name, upstream] of Object.entries(definition.ins)) {
+      for (const name in definition.ins) {
+        const upstream = definition.ins[name]!;
         inputs.set(name, upstream.key);
         reference(upstream.key, `reads input '${name}' from`, true);
         const mapping = definition.inputModes[name]?.mapping;
@@ -212,7 +214,8 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
       }
       for (const dep of definition.deps) reference(dep, 'depends on', false);
     }
-    for (const [name, used] of Object.entries(definition.resources)) {
+    for (const name in definition.resources) {
+      const used = definition.resources[name]!;
       if (!resources.has(used.key)) {
         problems.push(
           `${definition.kind === 'asset' ? 'asset' : 'source asset'} '${definition.key}' uses resource '${used.key}'` +
@@ -220,7 +223,7 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
         );
       }
     }
-    wiring.set(definition.key, { inputs, parents: [...parents].sort(), mappings });
+    wiring.set(definition.key, { inputs, parents: parents.sort(), mappings });
   }
   if (problems.length === 0) problems.push(...edgeProblems(definitions));
   if (problems.length > 0) throw definitionProblems(problems);

@@ -33,6 +33,10 @@ export function openDatabase(path: string, options: OpenOptions): OpenedDatabase
     db.pragma('busy_timeout = 10000');
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    // A checkpoint syncs the WAL and the database file: at SQLite's default (every 1,000
+    // pages) that was most of the cost of a small commit (a one-row transaction: 37 µs,
+    // 9.5 µs with 10,000). The WAL grows to about 40 MB between checkpoints instead of 4 MB.
+    db.pragma('wal_autocheckpoint = 10000');
     migrate(db, path);
   } catch (error) {
     db.close();

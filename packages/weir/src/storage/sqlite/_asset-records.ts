@@ -1,19 +1,22 @@
 /**
  * Index rows of asset_state (and their newest check results) as `AssetRecord`s: what
- * `latest()` and `partitionRecords()` return.
+ * `latest()` and `partitionRecords()` return. A row keeps the summary of its newest
+ * materialization only for an unpartitioned asset (status of thousands of assets reads them
+ * together); a partition's summaries are made from the events when its record is read.
  */
 import type Database from 'better-sqlite3';
-import type { AssetRecord } from '../event-log.js';
+import type { AssetRecord, MaterializationSummary } from '../event-log.js';
 import type { StoredEvent } from '../events.js';
-import { parse, type Row, readSummary } from './_rows.js';
+import { parse, type Row, readSummary, summarize } from './_rows.js';
 
 /**
- * asset_key, partition, summary, usable_id, usable summary (when not the newest), observation,
- * failure and freshness ids, data_changed_id.
+ * asset_key, partition, materialization_id, its summary, usable_id, the usable summary (when
+ * not the newest), observation, failure and freshness ids, data_changed_id.
  */
 type StateRow = [
   string,
   string,
+  number | null,
   string | null,
   number | null,
   string | null,
@@ -22,6 +25,7 @@ type StateRow = [
   number | null,
   number | null,
 ];
+
 /**
  * The records of the asset_state rows `where` selects, with the checks `checkWhere` selects
  * from check_latest (`c`) for the same rows; both take the named parameters `params`.
@@ -32,11 +36,11 @@ export function assetRecords(
   checkWhere: string,
   params: Readonly<Record<string, unknown>>,
 ): AssetRecord[] {
-  // Raw rows of one rowid table; the few observation, failure and freshness events are
-  // fetched by id afterwards rather than joined for every asset.
+  // Raw rows of one rowid table; the few observation, failure and freshness events (and the
+  // materializations of partitions) are fetched by id afterwards rather than joined.
   const rows = db
     .prepare(
-      `SELECT asset_key, partition, materialization_summary, usable_id,
+      `SELECT asset_key, partition, materialization_id, materialization_summary, usable_id,
               CASE WHEN usable_id IS materialization_id THEN NULL ELSE usable_summary END,
               observation_id, failure_id, freshness_id, data_changed_id
        FROM asset_state WHERE ${where}`,
@@ -44,33 +48,27 @@ export function assetRecords(
     .raw(true)
     .all(params) as StateRow[];
   if (rows.length === 0) return [];
-  const wanted: number[] = [];
-  for (const row of rows)
-    for (const id of [row[5], row[6], row[7]]) if (id !== null) wanted.push(id);
-  const bodies = new Map<number, StoredEvent>();
-  if (wanted.length > 0) {
-    const found = db
-      .prepare('SELECT id, body FROM events WHERE id IN (SELECT value FROM json_each(@ids))')
-      .all({ ids: JSON.stringify(wanted) }) as Row[];
-    for (const row of found) bodies.set(row.id, parse(row.id, row.body));
-  }
+  const bodies = eventsOf(db, rows);
+  const summaryOf = (id: number, kept: string | null, assetKey: string, partition: string) => {
+    if (kept !== null) return readSummary(kept, assetKey, partition);
+    // The same JSON the row would have kept, so the record is the same either way.
+    const event = bodies.get(id) as StoredEvent<'asset:materialized'>;
+    return readSummary(summarize(event), assetKey, partition);
+  };
   const records = new Map<string, AssetRecord>();
-  for (const [
-    assetKey,
-    partition,
-    latest,
-    usableId,
-    usable,
-    observationId,
-    failureId,
-    freshnessId,
-    dataChangedId,
-  ] of rows) {
+  for (const row of rows) {
+    const [assetKey, partition, latestId, latest, usableId, usable] = row;
+    const [, , , , , , observationId, failureId, freshnessId, dataChangedId] = row;
     const record: AssetRecord = { assetKey, partition, checks: {} };
-    if (latest !== null) record.materialization = readSummary(latest, assetKey, partition);
-    if (usableId !== null)
+    let newest: MaterializationSummary | undefined;
+    if (latestId !== null) {
+      newest = summaryOf(latestId, latest, assetKey, partition);
+      record.materialization = newest;
+    }
+    if (usableId !== null) {
       record.usable =
-        usable === null ? record.materialization : readSummary(usable, assetKey, partition);
+        usableId === latestId ? newest : summaryOf(usableId, usable, assetKey, partition);
+    }
     if (observationId !== null)
       record.observation = bodies.get(observationId) as StoredEvent<'asset:observed'>;
     if (failureId !== null) record.failure = bodies.get(failureId) as StoredEvent<'step:failed'>;
@@ -91,4 +89,21 @@ export function assetRecords(
     if (record !== undefined) record.checks[event.check.name] = event;
   }
   return [...records.values()];
+}
+
+/** The events the rows name by id and keep no summary of, parsed. */
+function eventsOf(db: Database.Database, rows: readonly StateRow[]): Map<number, StoredEvent> {
+  const wanted: number[] = [];
+  for (const [, , latestId, latest, usableId, usable, ...others] of rows) {
+    if (latestId !== null && latest === null) wanted.push(latestId);
+    if (usableId !== null && usableId !== latestId && usable === null) wanted.push(usableId);
+    for (const id of others.slice(0, 3)) if (id !== null) wanted.push(id);
+  }
+  const bodies = new Map<number, StoredEvent>();
+  if (wanted.length === 0) return bodies;
+  const found = db
+    .prepare('SELECT id, body FROM events WHERE id IN (SELECT value FROM json_each(@ids))')
+    .all({ ids: JSON.stringify(wanted) }) as Row[];
+  for (const row of found) bodies.set(row.id, parse(row.id, row.body));
+  return bodies;
 }

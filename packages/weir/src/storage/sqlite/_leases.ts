@@ -27,6 +27,8 @@ export class LeaseTable {
   private readonly renew: Database.Statement;
   private readonly held: Database.Statement;
   private readonly newest: Database.Statement;
+  private readonly heldOne: Database.Statement;
+  private readonly newestOne: Database.Statement;
 
   constructor(db: Database.Database) {
     this.take = db.prepare(
@@ -56,6 +58,19 @@ export class LeaseTable {
          WHERE s.asset_key = @assetKey AND s.partition = j.value`,
       )
       .raw(true);
+    // The same for one partition (most units), without encoding a list to decode it again.
+    this.heldOne = db.prepare(
+      `SELECT l.asset_key, l.partition, l.run_id, l.started_id, l.heartbeat_at,
+         json_extract(e.body, '$.host') AS host, json_extract(e.body, '$.pid') AS pid
+       FROM leases l LEFT JOIN runs r ON r.run_id = l.run_id LEFT JOIN events e ON e.id = r.started_id
+       WHERE l.asset_key = @assetKey AND l.partition = @partition`,
+    );
+    this.newestOne = db
+      .prepare(
+        `SELECT partition, ifnull(materialization_id, 0) FROM asset_state
+         WHERE asset_key = @assetKey AND partition = @partition`,
+      )
+      .raw(true);
   }
 
   /** Keeps the table in step with one appended event (called inside its transaction). */
@@ -67,7 +82,11 @@ export class LeaseTable {
 
   leases(assetKey: string, partitions: readonly string[]): Lease[] {
     if (partitions.length === 0) return [];
-    const rows = this.held.all({ assetKey, partitions: JSON.stringify(partitions) }) as LeaseRow[];
+    const rows = (
+      partitions.length === 1
+        ? this.heldOne.all({ assetKey, partition: partitions[0] })
+        : this.held.all({ assetKey, partitions: JSON.stringify(partitions) })
+    ) as LeaseRow[];
     return rows.map((row) => ({
       assetKey: row.asset_key,
       partition: row.partition,
@@ -110,8 +129,14 @@ export class LeaseTable {
       byAsset.set(assetKey, list);
     }
     for (const [assetKey, expected] of byAsset) {
-      const partitions = JSON.stringify(expected.map((e) => e.partition));
-      const current = new Map(this.newest.all({ assetKey, partitions }) as Array<[string, number]>);
+      const rows =
+        expected.length === 1
+          ? this.newestOne.all({ assetKey, partition: expected[0]!.partition })
+          : this.newest.all({
+              assetKey,
+              partitions: JSON.stringify(expected.map((e) => e.partition)),
+            });
+      const current = new Map(rows as Array<[string, number]>);
       for (const { partition, materializationId } of expected) {
         const now = current.get(partition) ?? 0;
         if (now !== materializationId) moved.push({ assetKey, partition, materializationId: now });

@@ -78,10 +78,8 @@ export class SqliteEventLog implements EventLog {
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
   private readonly leaseTable: LeaseTable;
   private readonly group: GroupCommit;
-  private readonly startAll: Database.Transaction<(start: StepStart) => StepStartResult>;
-  private readonly appendWhile: Database.Transaction<
-    (runId: string, events: readonly WeirEvent[]) => StoredEvent[]
-  >;
+  private readonly startAll: (start: StepStart) => StepStartResult;
+  private readonly appendWhile: (runId: string, events: readonly WeirEvent[]) => StoredEvent[];
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
     this.path = path;
@@ -220,15 +218,15 @@ export class SqliteEventLog implements EventLog {
     const running = db
       .prepare("SELECT 1 FROM runs WHERE run_id = @runId AND status = 'running'")
       .pluck(true);
-    this.appendWhile = db.transaction((runId: string, events: readonly WeirEvent[]) =>
-      running.get({ runId }) === undefined ? [] : events.map((event) => this.insert(event)),
-    );
-    this.startAll = db.transaction((start: StepStart): StepStartResult => {
+    // Run inside a group commit's transaction (see _group-commit.ts).
+    this.appendWhile = (runId: string, events: readonly WeirEvent[]) =>
+      running.get({ runId }) === undefined ? [] : events.map((event) => this.insert(event));
+    this.startAll = (start: StepStart): StepStartResult => {
       const refusal = this.leaseTable.refusal(start);
       if (refusal !== undefined) return refusal;
       const taking = (start.takeOver ?? []).flatMap((dead) => dead.events);
       return { status: 'started', events: [...taking, ...start.events].map((e) => this.insert(e)) };
-    });
+    };
   }
 
   private insert(event: WeirEvent): StoredEvent {
@@ -260,13 +258,17 @@ export class SqliteEventLog implements EventLog {
           assetKey,
           partition,
           id,
-          summary: summarize(event),
+          // Only an unpartitioned asset keeps its summary in the row (see _asset-records.ts):
+          // a partition's record is read a few at a time, and a smaller row makes each
+          // partition's commit write fewer pages.
+          summary: partition === '' ? summarize(event) : null,
           codeVersion: m.codeVersion,
           inputsAsOf,
           dataVersion: m.dataVersion,
-          inputVersions: inputVersionsOf(m.inputs) ?? null,
-          location: m.artefact.location,
-          endedAt: m.endedAt,
+          // Status columns: status rows are those of unpartitioned assets (migration 005).
+          inputVersions: partition === '' ? (inputVersionsOf(m.inputs) ?? null) : null,
+          location: partition === '' ? m.artefact.location : null,
+          endedAt: partition === '' ? m.endedAt : null,
         };
         if ((m.blockedBy ?? []).length === 0) this.indexUsableMaterialization.run(row);
         else this.indexBlockedMaterialization.run(row);
@@ -279,8 +281,9 @@ export class SqliteEventLog implements EventLog {
           partition: event.partition,
           checkName: event.check.name,
           id: event.id,
-          materializationId: event.materializationId,
-          passed: event.check.passed ? 1 : 0,
+          // For status rows, as asset_state's status columns: unpartitioned only.
+          materializationId: event.partition === '' ? event.materializationId : null,
+          passed: event.partition === '' ? (event.check.passed ? 1 : 0) : null,
         });
         if (event.check.passed) this.unblockIfCleared(event);
         break;
@@ -390,7 +393,7 @@ export class SqliteEventLog implements EventLog {
     return this.faults(() => {
       if (events.length === 0) return [];
       if (this.readOnly) throw readOnlyLog(this.path);
-      return this.group.submit(() => this.appendAll(events));
+      return this.group.submit(() => events.map((event) => this.insert(event)));
     });
   }
 

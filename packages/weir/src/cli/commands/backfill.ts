@@ -126,7 +126,7 @@ async function run(
     : new Progress(output, Boolean(ctx.values.verbose), {
         partitioned: (key) => graph.get(key)?.partitions !== undefined,
       });
-  const concurrency = positiveInteger(ctx.values.concurrency, 'concurrency');
+  const concurrency = positiveInteger(ctx.values.concurrency, 'concurrency') ?? project.concurrency;
   let backfillId = resume;
   const onRequested = (record: BackfillRecord) => {
     backfillId = record.backfillId;
@@ -139,7 +139,7 @@ async function run(
   };
   const options = {
     instance,
-    ...(concurrency === undefined ? {} : { concurrency }),
+    concurrency,
     ...withClock(),
     signal: ctx.signal,
     onRequested,

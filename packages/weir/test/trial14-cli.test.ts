@@ -43,4 +43,49 @@ export default defineProject({ assets: [a, b, c, p], concurrency: 1 });
     expect(weir(dir, 'backfill', 'p', '--partition', 'x,y,z').code).toBe(0);
     oneAtATime();
   });
+
+  it('a value that is not JSON in metadata, a check result or log fields fails only its own source or step', () => {
+    // A BigInt (what database drivers return for counts) or a cycle cannot be stored.
+    const dir = projectDir({
+      'weir.config.ts': `
+import { asset, check, defineProject, sourceAsset } from 'weir';
+const cyclic: Record<string, unknown> = {};
+cyclic.self = cyclic;
+const bigSource = sourceAsset({ key: 'src/big', observe: () => ({ dataVersion: 'v1', metadata: { rows: 10n as never } }) });
+const cyclicSource = sourceAsset({ key: 'src/cyclic', observe: () => ({ dataVersion: 'v1', metadata: cyclic as never }) });
+const fromBig = asset({ key: 'from_big', deps: [bigSource], materialize: () => 1 });
+const fromCyclic = asset({ key: 'from_cyclic', deps: [cyclicSource], materialize: () => 1 });
+const meta = asset({ key: 'meta', materialize: (ctx) => { ctx.addMetadata({ rows: 10n as never }); return 1; } });
+const logged = asset({ key: 'logged', materialize: (ctx) => { ctx.log.info('counted', { rows: 10n as never }); return 1; } });
+const checked = asset({
+  key: 'checked',
+  checks: [check({ name: 'counted', evaluate: () => ({ passed: true, metadata: { rows: 10n as never } }) })],
+  materialize: () => 1,
+});
+const fine = asset({ key: 'fine', materialize: () => 1 });
+export default defineProject({ assets: [bigSource, cyclicSource, fromBig, fromCyclic, meta, logged, checked, fine] });
+`,
+    });
+    const run = weir(dir, 'materialize');
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.code).toBe(1);
+    const status = Object.fromEntries(
+      weirJson<Array<{ key: string; status: string; reason: string }>>(dir, 'status').map((s) => [
+        s.key,
+        s,
+      ]),
+    );
+    expect(status.fine!.status).toBe('fresh');
+    expect(status['src/big']!.status).toBe('failed');
+    expect(status['src/big']!.reason).toContain('not JSON');
+    expect(status['src/cyclic']!.status).toBe('failed');
+    expect(status.meta!.status).toBe('failed');
+    expect(status.meta!.reason).toContain('ctx.addMetadata');
+    expect(status.logged!.status).toBe('failed');
+    expect(status.logged!.reason).toContain('ctx.log.info');
+    // The check fails (a contract that cannot be recorded does not hold), and says why.
+    expect(status.checked!.status).toBe('failed');
+    const why = weir(dir, 'why', 'checked');
+    expect(why.stdout).toContain('not JSON');
+  });
 });

@@ -2,8 +2,10 @@
  * Findings of trial 14 (a new user's own project, then adversarial review), each through the
  * command where a user meets it.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectDir, weir, weirJson } from './cli-helpers.js';
+import { projectDir, spawnWeir, waitFor, weir, weirJson } from './cli-helpers.js';
 
 interface LogsJson {
   events: Array<{ type: string; assetKey?: string; timestamp: number }>;
@@ -88,4 +90,37 @@ export default defineProject({ assets: [bigSource, cyclicSource, fromBig, fromCy
     const why = weir(dir, 'why', 'checked');
     expect(why.stdout).toContain('not JSON');
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} stops weir status within about 2 s while an observe() ignores its signal`, async () => {
+      const dir = projectDir({
+        'weir.config.ts': `
+import { writeFileSync } from 'node:fs';
+import { asset, defineProject, sourceAsset } from 'weir';
+const feed = sourceAsset({
+  key: 'src/feed',
+  observe: () => {
+    writeFileSync(new URL('./observing', import.meta.url), 'yes');
+    return new Promise<string>((resolve) => setTimeout(() => resolve('v1'), 60_000));
+  },
+});
+const a = asset({ key: 'a', deps: [feed], materialize: () => 1 });
+export default defineProject({ assets: [feed, a] });
+`,
+      });
+      const child = spawnWeir(dir, 'status');
+      const exited = new Promise<number>((resolve) =>
+        child.once('exit', (code) => resolve(code ?? -1)),
+      );
+      try {
+        await waitFor(() => existsSync(join(dir, 'observing')));
+        const sent = Date.now();
+        child.kill(signal);
+        expect(await exited).toBe(130);
+        expect(Date.now() - sent).toBeLessThan(3_000);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    });
+  }
 });

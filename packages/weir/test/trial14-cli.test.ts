@@ -2,7 +2,7 @@
  * Findings of trial 14 (a new user's own project, then adversarial review), each through the
  * command where a user meets it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectDir, spawnWeir, waitFor, weir, weirJson } from './cli-helpers.js';
@@ -123,4 +123,44 @@ export default defineProject({ assets: [feed, a] });
       }
     });
   }
+
+  it('SIGTERM stops a run within about 2 s while a step waits in a synchronous child process', async () => {
+    // SIGTERM to weir alone (as a process manager sends it), not to the child: the step's thread
+    // stays blocked in spawnSync until the child ends, 30 s later.
+    const dir = projectDir({
+      'weir.config.ts': `
+import { spawnSync } from 'node:child_process';
+import { asset, defineProject } from 'weir';
+const here = (name: string) => new URL('./' + name, import.meta.url).pathname;
+const wait = asset({
+  key: 'wait',
+  materialize: () => {
+    spawnSync(process.execPath, ['-e', "require('fs').writeFileSync(process.argv[1], String(process.pid)); setTimeout(() => {}, 30000)", here('child.pid')]);
+    return 1;
+  },
+});
+export default defineProject({ assets: [wait] });
+`,
+    });
+    const child = spawnWeir(dir, 'materialize');
+    const exited = new Promise<number>((resolve) =>
+      child.once('exit', (code) => resolve(code ?? -1)),
+    );
+    try {
+      await waitFor(() => existsSync(join(dir, 'child.pid')));
+      const sent = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(130);
+      expect(Date.now() - sent).toBeLessThan(3_000);
+      const [run] = weirJson<Array<{ runId: string; status: string }>>(dir, 'runs');
+      expect(run!.status).toBe('cancelled');
+    } finally {
+      child.kill('SIGKILL');
+      try {
+        process.kill(Number(readFileSync(join(dir, 'child.pid'), 'utf8')), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
 });

@@ -163,4 +163,25 @@ export default defineProject({ assets: [wait] });
       }
     }
   });
+
+  it('weir value into a reader that stops early (| head) ends quietly', async () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { asset, defineProject } from 'weir';
+const rows = asset({ key: 'rows', materialize: () => Array.from({ length: 200_000 }, (_, i) => ({ i, name: 'row ' + i })) });
+export default defineProject({ assets: [rows] });
+`,
+    });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const child = spawnWeir(dir, 'value', 'rows');
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number>((resolve) =>
+      child.once('exit', (code) => resolve(code ?? -1)),
+    );
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const code = await exited;
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
 });

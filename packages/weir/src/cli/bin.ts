@@ -22,7 +22,14 @@ const argv = process.argv.slice(2);
 const cwd = process.cwd();
 const folder = projectFolderOf(argv, cwd);
 if (folder !== undefined) process.chdir(folder);
-if (SUPERVISED.has(argv[0] ?? '') && process.env.WEIR_IN_PROCESS !== '1') {
+const supervised = SUPERVISED.has(argv[0] ?? '') && process.env.WEIR_IN_PROCESS !== '1';
+// A reader that stops early (`weir value KEY | head`) closes the pipe: a command that only
+// reads ends quietly; one that runs steps goes on (its run is recorded) without its output.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  if (!supervised) process.exit(0);
+});
+if (supervised) {
   process.exitCode = await supervise(argv, new URL('./worker.js', import.meta.url), cwd);
 } else {
   const GRACE_MS = 1_500;

@@ -2,7 +2,7 @@
  * Findings of trial 14 (a new user's own project, then adversarial review), each through the
  * command where a user meets it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectDir, spawnWeir, waitFor, weir, weirJson } from './cli-helpers.js';
@@ -183,5 +183,36 @@ export default defineProject({ assets: [rows] });
     const code = await exited;
     expect(stderr).not.toContain('EPIPE');
     expect(code).toBe(0);
+  });
+
+  it('a partition of a source that cannot be observed: no hint to select what is selected', () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { readFileSync } from 'node:fs';
+import { asset, defineProject, dynamicPartitions, fileVersion, many, sourceAsset } from 'weir';
+const feeds = dynamicPartitions('feeds');
+const file = (key: string) => new URL('./feeds/' + key + '.csv', import.meta.url).pathname;
+const files = sourceAsset({ key: 'raw/files', partitions: feeds, observe: (ctx) => fileVersion(file(ctx.partition.key)) });
+const rows = asset({ key: 'rows', partitions: feeds, ins: { files }, materialize: (ctx) => readFileSync(file(ctx.partition.key), 'utf8') });
+const all = asset({ key: 'all', ins: { rows: many(rows) }, materialize: (_ctx, { rows }) => [...rows.keys()] });
+export default defineProject({ assets: [files, rows, all] });
+`,
+      'feeds/a.csv': 'a\n',
+      'feeds/b.csv': 'b\n',
+    });
+    expect(weir(dir, 'partitions', 'add', 'feeds', 'a', 'b').code).toBe(0);
+    expect(weir(dir, 'materialize').code).toBe(0);
+    // b's file goes away: its reader waits, and so does what reads that.
+    rmSync(join(dir, 'feeds/b.csv'));
+    const waiting = weir(dir, 'materialize');
+    expect(waiting.code).toBe(1);
+    expect(waiting.stderr + waiting.stdout).toContain('raw/files[b]');
+    expect(waiting.stderr + waiting.stdout).not.toContain('is not selected');
+    // c is added without a file: never observed, so its readers are skipped.
+    expect(weir(dir, 'partitions', 'add', 'feeds', 'c').code).toBe(0);
+    const skipped = weir(dir, 'materialize');
+    expect(skipped.code).toBe(1);
+    expect(skipped.stderr + skipped.stdout).toContain('rows: 1 partition');
+    expect(skipped.stderr + skipped.stdout).not.toContain('select them too');
   });
 });

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectDir, spawnWeir, waitFor, weir, weirJson } from './cli-helpers.js';
+import { projectDir, spawnWeir, waitFor, weir, weirJson, writeFile } from './cli-helpers.js';
 
 interface LogsJson {
   events: Array<{ type: string; assetKey?: string; timestamp: number }>;
@@ -214,5 +214,61 @@ export default defineProject({ assets: [files, rows, all] });
     expect(skipped.code).toBe(1);
     expect(skipped.stderr + skipped.stdout).toContain('rows: 1 partition');
     expect(skipped.stderr + skipped.stdout).not.toContain('select them too');
+  });
+
+  describe('code versions of a materialize that is not a function written beside its key', () => {
+    const ASSETS = `import { asset, boundsCheck } from 'weir';
+
+const FACTOR = 2;
+function computeRef() { return [{ v: FACTOR }]; }
+export const ref = asset({ key: 'ref', checks: [boundsCheck('v', { min: 0 })], materialize: computeRef });
+
+function realWork(n: number) { return n + 1; }
+export const bound = asset({ key: 'bound', materialize: realWork.bind(null, 41) });
+
+function timed<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => fn(...args);
+}
+export const wrapped = asset({ key: 'wrapped', materialize: timed(() => 10 * FACTOR) });
+export const other = asset({ key: 'other', materialize: timed(() => 20) });
+`;
+    const edits = [
+      {
+        name: 'the options of a check beside a named materialize',
+        from: '{ min: 0 }',
+        to: '{ min: 1 }',
+        stale: ['ref'],
+      },
+      {
+        name: 'the function a bound materialize calls',
+        from: 'return n + 1;',
+        to: 'return n + 2;',
+        stale: ['bound'],
+      },
+      {
+        name: 'the function a wrapper is given',
+        from: '10 * FACTOR',
+        to: '11 * FACTOR',
+        stale: ['wrapped'],
+      },
+    ];
+    for (const edit of edits) {
+      it(`editing ${edit.name} restales ${edit.stale.join(', ')}`, () => {
+        const dir = projectDir({
+          'weir.config.ts': `import { defineProject } from 'weir';
+import * as assets from './src/assets';
+export default defineProject({ assets: Object.values(assets) });
+`,
+          'src/assets.ts': ASSETS,
+        });
+        expect(weir(dir, 'materialize').code).toBe(0);
+        writeFile(join(dir, 'src/assets.ts'), ASSETS.replace(edit.from, edit.to));
+        const stale = weirJson<Array<{ key: string; status: string }>>(dir, 'status')
+          .filter((s) => s.status !== 'fresh')
+          .map((s) => s.key);
+        expect(stale).toEqual(edit.stale);
+        expect(weir(dir, 'why', edit.stale[0]!).stdout).toContain('code changed');
+      });
+    }
   });
 });

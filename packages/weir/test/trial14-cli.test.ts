@@ -271,4 +271,18 @@ export default defineProject({ assets: Object.values(assets) });
       });
     }
   });
+
+  it('weir status says so when an observe() returns a promise that never settles', () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { asset, defineProject, sourceAsset } from 'weir';
+const feed = sourceAsset({ key: 'src/feed', observe: () => new Promise<string>(() => {}) });
+const a = asset({ key: 'a', deps: [feed], materialize: () => 1 });
+export default defineProject({ assets: [feed, a] });
+`,
+    });
+    const status = weir(dir, 'status');
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain('never settles');
+  });
 });

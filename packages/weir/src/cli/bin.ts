@@ -44,6 +44,14 @@ if (supervised) {
   };
   process.on('SIGINT', cancel);
   process.on('SIGTERM', cancel);
+  // Nothing left to wait for while the command is still waiting: it waits on a promise that
+  // nothing will settle (Node would exit 13 without a word).
+  process.once('beforeExit', () => {
+    process.stderr.write(
+      'error: the command waits on a promise that never settles (an observe() or a resource that never resolves?), so it stopped\n',
+    );
+    process.exit(1);
+  });
   const { main } = await import('./main.js');
   process.exit(await main(argv, { signal: controller.signal, cwd }));
 }

@@ -285,4 +285,31 @@ export default defineProject({ assets: [feed, a] });
     expect(status.code).toBe(1);
     expect(status.stderr).toContain('never settles');
   });
+
+  it('an unpartitioned reader of a partitioned source says it was observed with new data', () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { readFileSync } from 'node:fs';
+import { asset, defineProject, fileVersion, sourceAsset, staticPartitions } from 'weir';
+const parts = staticPartitions(['a', 'b']);
+const file = (key: string) => new URL('./d/' + key + '.txt', import.meta.url).pathname;
+const src = sourceAsset({ key: 'src', partitions: parts, observe: (ctx) => fileVersion(file(ctx.partition.key)) });
+const each = asset({ key: 'each', partitions: parts, deps: [src], materialize: (ctx) => readFileSync(file(ctx.partition.key), 'utf8') });
+const whole = asset({ key: 'whole', deps: [src], materialize: () => readFileSync(file('a'), 'utf8') });
+const after = asset({ key: 'after', deps: [each], materialize: () => 1 });
+export default defineProject({ assets: [src, each, whole, after] });
+`,
+      'd/a.txt': '1',
+      'd/b.txt': '1',
+    });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    writeFile(join(dir, 'd/b.txt'), '2');
+    const status = Object.fromEntries(
+      weirJson<Array<{ key: string; reason: string }>>(dir, 'status').map((s) => [s.key, s.reason]),
+    );
+    expect(status.whole).toBe(
+      'input src changed: partitions were observed with new data since it was read',
+    );
+    expect(status.after).toBe('upstream each has 1 stale partition it reads');
+  });
 });

@@ -12,7 +12,7 @@ import { isAlive } from '../artefacts/index.js';
 import { type AssetDefinition, PartitionSet } from '../definitions/index.js';
 import type { AssetRecord, Lease, WeirEvent } from '../storage/index.js';
 import { codeVersionOf } from '../versioning/index.js';
-import { provenanceOf } from './_inputs.js';
+import { inputExpectations, provenanceOf } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
 import type { VersionEvent } from './_version-book.js';
@@ -40,6 +40,7 @@ export type Claim =
  * re-planning it when another run materialized it since the plan (a forced unit runs anyway).
  */
 export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean): Promise<Claim> {
+  const node = run.graph.node(unit.key);
   let takeOver: Array<{ lease: Lease; events: WeirEvent[] }> = [];
   for (;;) {
     const tookOver = takeOver[0]?.lease;
@@ -52,11 +53,15 @@ export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean)
           ? {}
           : { tookOver: { runId: tookOver.runId, reason: deathOf(tookOver) } }),
       })),
-      expected: unit.keys.map((partition) => ({
-        assetKey: unit.key,
-        partition,
-        materializationId: run.basis.materializationId(unit.key, partition),
-      })),
+      expected: [
+        ...unit.keys.map((partition) => ({
+          assetKey: unit.key,
+          partition,
+          materializationId: run.basis.materializationId(unit.key, partition),
+        })),
+        // What it reads must not have been replaced since the run learnt it either.
+        ...(await inputExpectations(run, node, unit)),
+      ],
       takeOver,
     });
     if (result.status === 'started') {
@@ -70,10 +75,19 @@ export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean)
       takeOver = result.leases.map((lease) => ({ lease, events: closingOf(lease) }));
       continue;
     }
+    let replan = false;
+    const inputs = new Map<string, string[]>();
     for (const moved of result.partitions) {
-      run.basis.learn(moved.assetKey, moved.partition, moved.materializationId);
+      if (moved.assetKey === unit.key) {
+        run.basis.learn(moved.assetKey, moved.partition, moved.materializationId);
+        replan = true;
+      } else {
+        inputs.set(moved.assetKey, [...(inputs.get(moved.assetKey) ?? []), moved.partition]);
+      }
     }
-    if (force) continue;
+    // Another run replaced an input: read (and check) the version that stands now.
+    for (const [key, partitions] of inputs) await run.versions.refresh(key, partitions);
+    if (force || !replan) continue;
     const done = await doneElsewhere(run, unit);
     if (done !== undefined) return { status: 'done-elsewhere', events: done };
   }

@@ -1,0 +1,109 @@
+/**
+ * Exactly once, cases found by trying to break it: a step never starts from an input version
+ * another run replaced after this run learnt it.
+ */
+import { describe, expect, it } from 'vitest';
+import { asset, assetStatus, defineProject, materialize } from '../src/index.js';
+import { tempInstance } from './helpers.js';
+
+/** A promise with its resolver, to hold a step until the test lets it go. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** Resolves once `predicate` holds, polling. */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('inputs replaced by another run', () => {
+  for (const how of ['forced', 'stale'] as const)
+    it(`a step that waited for another run reads the input that run replaced meanwhile, not the one it planned from (${how})`, async () => {
+      const instance = tempInstance();
+      let version = 0;
+      const gates = { a: gate(), c: gate(), b: gate() };
+      let hold = false;
+      const running = new Set<string>();
+      const ran: string[] = [];
+      const step = (key: keyof typeof gates) => async () => {
+        ran.push(key);
+        running.add(key);
+        if (hold) await gates[key].promise;
+        running.delete(key);
+      };
+      const a = asset({
+        key: 'a',
+        materialize: async () => {
+          await step('a')();
+          version += 1;
+          return version;
+        },
+      });
+      const cOf = (codeVersion: string) =>
+        asset({
+          key: 'c',
+          codeVersion,
+          materialize: async () => {
+            await step('c')();
+            return Number(codeVersion);
+          },
+        });
+      const c = cOf('1');
+      const bOf = (c: ReturnType<typeof cOf>) =>
+        asset({
+          key: 'b',
+          codeVersion: '1',
+          ins: { a, c },
+          materialize: async (_ctx, inputs) => {
+            // Only the first run's b waits (the second finds the lease held and waits for it).
+            if (ran.filter((k) => k === 'b').length === 0) await step('b')();
+            else ran.push('b');
+            return inputs.a + inputs.c;
+          },
+        });
+      const project = defineProject({ assets: [a, bOf(c), c] });
+      // Run 2 rebuilds c because it is forced, or because its code changed.
+      const c2 = how === 'forced' ? c : cOf('2');
+      const project2 = defineProject({ assets: [a, bOf(c2), c2] });
+      await materialize(project, { instance });
+      ran.length = 0;
+      hold = true;
+
+      // Run 1 replaces a, then builds b from it. Run 2 plans before a is replaced, rebuilds c,
+      // then finds b held by run 1 and, after it, builds b again (forced).
+      const first = materialize(project, { instance, selection: 'a+', force: true });
+      await until(() => running.has('a'));
+      const second = materialize(project2, {
+        instance,
+        selection: 'c+',
+        force: how === 'forced',
+      });
+      await until(() => running.has('c'));
+      gates.a.open();
+      await until(() => running.has('b'));
+      gates.c.open();
+      // Let run 2 record c and find b's lease held.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      gates.b.open();
+      const results = await Promise.all([first, second]);
+      expect(results.map((r) => r.status)).toEqual(['success', 'success']);
+
+      expect(ran.filter((k) => k === 'b')).toHaveLength(2);
+      // b was built last, by run 2: from the a that stands (run 1's), not the one run 2 planned from.
+      const states = await assetStatus(project2, { instance });
+      expect(
+        states.map((s) => [s.key, s.status]),
+        JSON.stringify(states.map((s) => s.causes)),
+      ).toEqual([
+        ['a', 'fresh'],
+        ['c', 'fresh'],
+        ['b', 'fresh'],
+      ]);
+      const [latestA, latestB] = await instance.eventLog.latest(['a', 'b']);
+      expect(latestB!.usable!.materialization.inputs.a!.eventId).toBe(latestA!.usable!.id);
+    });
+});

@@ -210,6 +210,8 @@ async function repairAll(
     const check = artefacts[i]!;
     if (check.status === 'intact' || check.status === 'collected') continue;
     if (repaired.has(check.location)) {
+      // Another materialization with the same content: its copy was rewritten just now.
+      check.status = 'intact';
       check.repair = { repaired: true };
       continue;
     }

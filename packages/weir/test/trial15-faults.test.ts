@@ -1,9 +1,13 @@
 /**
  * Faults with a cause, cases found by trying to break them.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asset, defineProject, EnvironmentError, materialize } from '../src/index.js';
+import { projectDir, weir } from './cli-helpers.js';
 import { tempInstance } from './helpers.js';
+import { mountTmpfs } from './support/faults.js';
 
 describe('the event log refusing a write mid-run', () => {
   it('stops the run with the log’s own fault (a full disk), not an internal RunStopped', async () => {
@@ -34,5 +38,39 @@ describe('the event log refusing a write mid-run', () => {
       code: 'E_NO_SPACE',
       message: expect.stringContaining('no space left on device writing the event log'),
     });
+  });
+});
+
+describe('a disk that is full before the command starts', () => {
+  it('says the disk is full when the event log cannot make its shared-memory file', (ctx) => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { asset, defineProject } from 'weir';
+export default defineProject({ assets: [asset({ key: 'a', materialize: () => 1 })] });
+`,
+    });
+    const mounted = mountTmpfs(join(dir, '.weir'), '1m');
+    if (typeof mounted === 'string') {
+      ctx.skip(mounted);
+      return;
+    }
+    try {
+      expect(weir(dir, 'materialize').code).toBe(0);
+      // Fill what is left (the log's -shm file went with the last connection).
+      const fill = join(dir, '.weir', 'filler');
+      for (let chunk = 64 * 1024; chunk >= 512; ) {
+        try {
+          writeFileSync(fill, Buffer.alloc(chunk), { flag: 'a' });
+        } catch {
+          chunk >>= 1;
+        }
+      }
+      const status = weir(dir, 'status');
+      expect(status.code).toBe(1);
+      expect(status.stderr).not.toMatch(/internal error|disk I\/O error/);
+      expect(status.stderr).toMatch(/no space left on device .*events\.db/);
+    } finally {
+      mounted.unmount();
+    }
   });
 });

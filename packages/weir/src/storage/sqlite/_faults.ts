@@ -3,6 +3,8 @@
  * SQLite's errors restated as what happened to the event log and what to do: a corrupt file
  * (with what `PRAGMA quick_check` finds), a full disk, a read-only file, a lock held too long.
  */
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
 
@@ -37,7 +39,7 @@ export function sqliteFault(error: unknown, path: string, db?: Database.Database
       { cause: error, hint: DOCTOR },
     );
   }
-  if (code === 'SQLITE_FULL') {
+  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && isOutOfSpace(path))) {
     return new EnvironmentError(
       'E_NO_SPACE',
       `no space left on device writing the event log (${path})`,
@@ -60,6 +62,19 @@ export function sqliteFault(error: unknown, path: string, db?: Database.Database
     `cannot use the event log ${path}: ${message} (${code})`,
     { cause: error },
   );
+}
+
+/**
+ * Whether the disk holding `path` is (nearly) full. SQLite reports some writes that do not fit
+ * as I/O errors, not SQLITE_FULL: creating the log's `-shm` file (SQLITE_IOERR_SHMSIZE), say.
+ */
+function isOutOfSpace(path: string): boolean {
+  try {
+    const { bavail, bsize } = statfsSync(dirname(path));
+    return bavail * bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /** The first problems `PRAGMA quick_check` reports, or nothing if it cannot run. */

@@ -1,12 +1,20 @@
 /**
  * Faults with a cause, cases found by trying to break them.
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asset, defineProject, EnvironmentError, materialize } from '../src/index.js';
+import {
+  asset,
+  checkEventLog,
+  defineProject,
+  EnvironmentError,
+  materialize,
+  openInstance,
+  recoverEventLog,
+} from '../src/index.js';
 import { projectDir, weir } from './cli-helpers.js';
-import { tempInstance } from './helpers.js';
+import { tempDir, tempInstance } from './helpers.js';
 import { mountTmpfs } from './support/faults.js';
 
 describe('the event log refusing a write mid-run', () => {
@@ -71,6 +79,40 @@ export default defineProject({ assets: [asset({ key: 'a', materialize: () => 1 }
       expect(status.stderr).toMatch(/no space left on device .*events\.db/);
     } finally {
       mounted.unmount();
+    }
+  });
+});
+
+describe('a truncated event log', () => {
+  it('is recovered up to where it was cut, not refused with advice to run the recovery again', async () => {
+    const dir = join(tempDir(), '.weir');
+    const instance = openInstance({ dir });
+    const events = Array.from({ length: 3000 }, (_, i) => ({
+      type: 'run:started' as const,
+      runId: `r${i}`,
+      timestamp: i,
+      selection: '*',
+      force: false,
+      steps: ['a'],
+      host: 'h',
+      pid: 1,
+      weirVersion: 'x'.repeat(100),
+    }));
+    await instance.eventLog.append(events);
+    await instance.close();
+    const file = join(dir, 'events.db');
+    truncateSync(file, Math.floor(statSync(file).size / 2));
+    expect((await checkEventLog(dir)).healthy).toBe(false);
+
+    const report = await recoverEventLog(dir);
+    expect(report.recovered).toBeGreaterThan(0);
+    // Some of what is gone no index names any more: the report says the file was cut short.
+    expect(report.missingPages).toBeGreaterThan(0);
+    const recovered = openInstance({ dir });
+    try {
+      expect((await recovered.eventLog.events()).length).toBe(report.recovered);
+    } finally {
+      await recovered.close();
     }
   });
 });

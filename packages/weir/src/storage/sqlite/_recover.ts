@@ -4,7 +4,7 @@
  * SQLite can still read is copied, with its id, into a new log whose indexes are rebuilt from
  * those events; the damaged file is kept beside it, and the report says what was lost.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
 import { sqliteCode, sqliteFault } from './_faults.js';
@@ -37,6 +37,11 @@ export interface RecoveryReport {
   keptAs: string;
   recovered: number;
   lost: LostEvent[];
+  /**
+   * Pages the file's header counts that the file no longer has (it was cut short): events
+   * in them may be lost without anything left that names them.
+   */
+  missingPages?: number;
 }
 
 interface Row {
@@ -105,9 +110,31 @@ export async function recoverLogFile(path: string, stamp: string): Promise<Recov
   } finally {
     if (lock?.open) lock.close();
   }
+  const missingPages = pagesCutOff(path);
   moveFiles(path, keptAs);
   moveFiles(fresh, path);
-  return { path, keptAs, ...copied };
+  return { path, keptAs, ...copied, ...(missingPages > 0 ? { missingPages } : {}) };
+}
+
+/** How many pages the header of the SQLite file at `path` counts beyond its end (0 if unknown). */
+function pagesCutOff(path: string): number {
+  try {
+    const header = Buffer.alloc(100);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, header, 0, 100, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const raw = header.readUInt16BE(16);
+    const pageSize = raw === 1 ? 65536 : raw;
+    // The header's page count is valid only while its change counter matches "valid for".
+    if (pageSize < 512 || header.readUInt32BE(24) !== header.readUInt32BE(92)) return 0;
+    const counted = header.readUInt32BE(28);
+    return Math.max(0, counted - Math.floor(statSync(path).size / pageSize));
+  } catch {
+    return 0;
+  }
 }
 
 /** Copies the readable events of `path` into a new log at `fresh` and indexes them. */
@@ -156,7 +183,13 @@ function writeLock(path: string): Database.Database | undefined {
 
 function openSource(path: string): Database.Database {
   try {
-    return new Database(path, { readonly: true, fileMustExist: true });
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    // A truncated file (its header counts more pages than it has) is refused as malformed
+    // before anything is read, unless the schema may be "written": read-only here, nothing
+    // is, and every page that is still there can be read.
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    return db;
   } catch (error) {
     throw new EnvironmentError(
       'E_STORAGE_CORRUPT',

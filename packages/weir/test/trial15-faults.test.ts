@@ -3,9 +3,11 @@
  */
 import { statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
   asset,
+  assetStatus,
   checkEventLog,
   defineProject,
   EnvironmentError,
@@ -113,6 +115,66 @@ describe('a truncated event log', () => {
       expect((await recovered.eventLog.events()).length).toBe(report.recovered);
     } finally {
       await recovered.close();
+    }
+  });
+});
+
+describe('damage inside a stored value (the SQLite file itself is sound)', () => {
+  it('is reported as a corrupt log by reads and by doctor, and recovery drops what cannot be indexed', async () => {
+    const dir = join(tempDir(), '.weir');
+    const project = defineProject({
+      assets: [
+        asset({ key: 'a', materialize: () => 1 }),
+        asset({ key: 'b', materialize: () => 2 }),
+      ],
+    });
+    let instance = openInstance({ dir });
+    await materialize(project, { instance });
+    await instance.close();
+    const db = new Database(join(dir, 'events.db'));
+    // A flipped byte in the index's summary of a (no longer JSON), and in a key of an event's
+    // body (still JSON, but not the event it was).
+    db.prepare(
+      `UPDATE asset_state SET materialization_summary = substr(materialization_summary, 2),
+         usable_summary = substr(usable_summary, 2) WHERE asset_key = 'a'`,
+    ).run();
+    const damaged = db
+      .prepare(`SELECT id FROM events WHERE type = 'step:started' AND asset_key = 'b'`)
+      .pluck(true)
+      .get() as number;
+    db.prepare(
+      `UPDATE events SET body = replace(body, '"assetKey"', '"assetKey_"') WHERE id = ?`,
+    ).run(damaged);
+    db.close();
+
+    instance = openInstance({ dir });
+    const error = await assetStatus(project, { instance }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    await instance.close();
+    expect(error).toMatchObject({
+      code: 'E_STORAGE_CORRUPT',
+      message: expect.stringMatching(
+        /events\.db is corrupt: the index's summary of a is not valid JSON/,
+      ),
+    });
+
+    const health = await checkEventLog(dir);
+    expect(health.healthy).toBe(false);
+    expect(health.problems.join('\n')).toMatch(/summary of a is damaged/);
+
+    const report = await recoverEventLog(dir);
+    expect(report.lost.map((e) => e.id)).toEqual([damaged]);
+    instance = openInstance({ dir });
+    try {
+      const states = await assetStatus(project, { instance });
+      expect(states.map((s) => [s.key, s.status])).toEqual([
+        ['a', 'fresh'],
+        ['b', 'fresh'],
+      ]);
+    } finally {
+      await instance.close();
     }
   });
 });

@@ -7,6 +7,7 @@ import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
+import { DamagedRow } from './_rows.js';
 
 const DOCTOR =
   "run 'weir doctor' to see what is damaged; 'weir doctor --recover' copies every readable event into a new log and keeps this file beside it";
@@ -28,6 +29,13 @@ export function isCorruption(error: unknown): boolean {
  */
 export function sqliteFault(error: unknown, path: string, db?: Database.Database): unknown {
   if (error instanceof EnvironmentError) return error;
+  if (error instanceof DamagedRow) {
+    return new EnvironmentError(
+      'E_STORAGE_CORRUPT',
+      `the event log ${path} is corrupt: ${error.message}`,
+      { cause: error, hint: DOCTOR },
+    );
+  }
   const code = sqliteCode(error);
   if (code === undefined) return error;
   const message = (error as Error).message;

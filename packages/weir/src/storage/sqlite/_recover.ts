@@ -78,15 +78,49 @@ export function checkLogFile(path: string): LogHealth {
     const events = attempt(
       () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n,
     );
+    // Damage inside a value (a flipped byte in an event's JSON) passes SQLite's own checks.
+    const values = Array.isArray(problems) ? attempt(() => damagedValues(db)) : [];
+    const found = [
+      ...(Array.isArray(problems) ? problems : [problems.error]),
+      ...(Array.isArray(values) ? values : [values.error]),
+    ];
     return {
       path,
-      healthy: Array.isArray(problems) && problems.length === 0 && typeof events === 'number',
-      problems: Array.isArray(problems) ? problems : [problems.error],
+      healthy: found.length === 0 && typeof events === 'number',
+      problems: found,
       ...(typeof events === 'number' ? { events } : {}),
     };
   } finally {
     closeOpened(opened);
   }
+}
+
+/** Events whose body is not valid JSON (or not the event its row says), and index summaries that are not. */
+function damagedValues(db: Database.Database): string[] {
+  const events = db
+    .prepare(
+      `SELECT id FROM events
+       WHERE CASE WHEN json_valid(body) THEN json_extract(body, '$.type') IS NOT type ELSE 1 END
+       ORDER BY id LIMIT 20`,
+    )
+    .pluck(true)
+    .all() as number[];
+  const summaries = db
+    .prepare(
+      `SELECT asset_key || CASE partition WHEN '' THEN '' ELSE '[' || partition || ']' END
+       FROM asset_state
+       WHERE NOT json_valid(coalesce(materialization_summary, '{}'))
+          OR NOT json_valid(coalesce(usable_summary, '{}'))
+       LIMIT 20`,
+    )
+    .pluck(true)
+    .all() as string[];
+  return [
+    ...events.map((id) => `event ${id}: its body is damaged (not the JSON of its event)`),
+    ...summaries.map(
+      (key) => `the index's summary of ${key} is damaged (an index: rebuilt from the events)`,
+    ),
+  ];
 }
 
 /**
@@ -143,31 +177,31 @@ async function copyInto(
   fresh: string,
 ): Promise<{ recovered: number; lost: LostEvent[] }> {
   const source = openSource(path);
-  let recovered = 0;
-  let lost: LostEvent[];
   try {
     await new SqliteEventLog(fresh).close();
     const target = new Database(fresh);
+    let ids: { recovered: number; missing: number[] };
     try {
-      const ids = copyEvents(source, target);
-      recovered = ids.recovered;
-      lost = describeLost(source, ids.missing);
+      ids = copyEvents(source, target);
     } finally {
       target.close();
     }
+    // An event whose JSON parses but is damaged inside cannot be indexed: it is lost too.
+    const dropped: number[] = [];
+    const log = new SqliteEventLog(fresh);
+    try {
+      await log.rebuildIndexes({ drop: (id) => dropped.push(id) });
+    } finally {
+      await log.close();
+    }
+    const missing = [...ids.missing, ...dropped].sort((a, b) => a - b);
+    return { recovered: ids.recovered - dropped.length, lost: describeLost(source, missing) };
   } catch (error) {
-    source.close();
     removeFiles(fresh);
     throw error;
-  }
-  source.close();
-  const log = new SqliteEventLog(fresh);
-  try {
-    await log.rebuildIndexes();
   } finally {
-    await log.close();
+    source.close();
   }
-  return { recovered, lost };
 }
 
 function writeLock(path: string): Database.Database | undefined {

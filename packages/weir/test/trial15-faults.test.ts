@@ -178,3 +178,28 @@ describe('damage inside a stored value (the SQLite file itself is sound)', () =>
     }
   });
 });
+
+describe('another process holding the write lock', () => {
+  it('does not stop a read: opening an up-to-date log takes no write lock', async () => {
+    const dir = join(tempDir(), '.weir');
+    const project = defineProject({ assets: [asset({ key: 'a', materialize: () => 1 })] });
+    let instance = openInstance({ dir });
+    await materialize(project, { instance });
+    await instance.close();
+    // Another connection (SQLite's locks are per file, across processes and connections).
+    const writer = new Database(join(dir, 'events.db'));
+    writer.pragma('busy_timeout = 0');
+    writer.exec('BEGIN IMMEDIATE; UPDATE leases SET heartbeat_at = 0');
+    try {
+      const started = Date.now();
+      instance = openInstance({ dir });
+      const states = await assetStatus(project, { instance });
+      await instance.close();
+      expect(states.map((s) => s.status)).toEqual(['fresh']);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  }, 15_000);
+});

@@ -3,7 +3,7 @@
  * another run replaced after this run learnt it.
  */
 import { describe, expect, it } from 'vitest';
-import { asset, assetStatus, defineProject, materialize } from '../src/index.js';
+import { asset, assetStatus, dailyPartitions, defineProject, materialize } from '../src/index.js';
 import { tempInstance } from './helpers.js';
 
 /** A promise with its resolver, to hold a step until the test lets it go. */
@@ -106,4 +106,45 @@ describe('inputs replaced by another run', () => {
       const [latestA, latestB] = await instance.eventLog.latest(['a', 'b']);
       expect(latestB!.usable!.materialization.inputs.a!.eventId).toBe(latestA!.usable!.id);
     });
+});
+
+describe('single-run ranges that overlap across runs', () => {
+  it('a range waiting for another run runs only the partitions that run did not do', async () => {
+    const instance = tempInstance();
+    const ran: string[][] = [];
+    const first = gate();
+    let calls = 0;
+    const vec = asset({
+      key: 'vec',
+      partitions: dailyPartitions({ start: '2024-01-01', end: '2024-01-11' }),
+      backfillPolicy: 'single-run',
+      materialize: async (ctx) => {
+        ran.push([...ctx.partitions.keys]);
+        calls += 1;
+        if (calls === 1) await first.promise;
+        return new Map(ctx.partitions.keys.map((k) => [k, k]));
+      },
+    });
+    const project = defineProject({ assets: [vec] });
+    const one = materialize(project, {
+      instance,
+      partitions: { from: '2024-01-01', to: '2024-01-06' },
+    });
+    await until(() => calls === 1);
+    const two = materialize(project, { instance });
+    // Let run 2 find its range held by run 1.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.open();
+    const results = await Promise.all([one, two]);
+    expect(results.map((r) => r.status)).toEqual(['success', 'success']);
+    const counts = new Map<string, number>();
+    for (const keys of ran) for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    expect(counts.size).toBe(10);
+    expect(
+      [...counts.values()].every((n) => n === 1),
+      JSON.stringify(ran),
+    ).toBe(true);
+    const states = await assetStatus(project, { instance });
+    expect(states.map((s) => s.status)).toEqual(['fresh']);
+  });
 });

@@ -2,6 +2,8 @@
  * Exactly once, cases found by trying to break it: a step never starts from an input version
  * another run replaced after this run learnt it.
  */
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { asset, assetStatus, dailyPartitions, defineProject, materialize } from '../src/index.js';
 import { tempInstance } from './helpers.js';
@@ -147,4 +149,59 @@ describe('single-run ranges that overlap across runs', () => {
     const states = await assetStatus(project, { instance });
     expect(states.map((s) => s.status)).toEqual(['fresh']);
   });
+});
+
+describe('a dead holder whose pid now belongs to another process', () => {
+  it('is judged dead by the start of its process, so its lease is taken over and its run closed', async () => {
+    const instance = tempInstance();
+    // A process alive now, with the pid the dead run had (pids are reused: after a reboot,
+    // in a restarted container).
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const hourAgo = Date.now() - 3_600_000;
+      // The dead run's process started at another time than the one with its pid now.
+      const dead = { runId: 'r-dead', host: hostname(), pid: other.pid!, pidStart: 1 };
+      await instance.eventLog.append([
+        {
+          type: 'run:started',
+          ...dead,
+          timestamp: hourAgo,
+          selection: '*',
+          force: false,
+          steps: ['root'],
+          weirVersion: '0',
+        },
+      ]);
+      await instance.eventLog.startSteps({
+        events: [
+          {
+            type: 'step:started',
+            runId: 'r-dead',
+            assetKey: 'root',
+            partition: '',
+            timestamp: hourAgo,
+            attempt: 1,
+          },
+        ],
+        expected: [],
+      });
+      const project = defineProject({ assets: [asset({ key: 'root', materialize: () => 1 })] });
+      // It waited for the "live" holder for ever.
+      const result = await Promise.race([
+        materialize(project, { instance }),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('still waiting for the dead holder')), 5_000),
+        ),
+      ]);
+      expect(result.status).toBe('success');
+      const [started] = await instance.eventLog.events({
+        runId: result.runId,
+        types: ['step:started'],
+      });
+      expect(started).toMatchObject({ tookOver: { runId: 'r-dead' } });
+      expect(await instance.recover()).toEqual(['r-dead']);
+    } finally {
+      other.kill();
+    }
+  }, 10_000);
 });

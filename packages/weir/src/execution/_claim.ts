@@ -152,7 +152,9 @@ export async function waitForRelease(
  */
 export function isDead(lease: Lease, now: number): boolean {
   if (activeRuns.has(lease.runId)) return false;
-  if (lease.host === HOST) return lease.pid === process.pid || !isAlive(lease.pid);
+  if (lease.host === HOST) {
+    return lease.pid === process.pid || !isAlive(lease.pid, lease.pidStart);
+  }
   return now - lease.heartbeatAt > LEASE_TTL_MS;
 }
 

@@ -21,9 +21,9 @@ const HOST = hostname();
  */
 export function isOrphaned(run: RunRecord): boolean {
   if (run.status !== 'running' || activeRuns.has(run.runId)) return false;
-  const { pid, host } = run.started;
+  const { pid, host, pidStart } = run.started;
   if (host !== HOST) return false;
-  return pid === process.pid || !isAlive(pid);
+  return pid === process.pid || !isAlive(pid, pidStart);
 }
 
 /** A run as it stands now: an orphaned run reads as crashed before anyone closes it. */

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { processStart } from '../artefacts/index.js';
 import { PartitionSet, type PartitionSpace, type ProjectDefinition } from '../definitions/index.js';
 import { EnvironmentError, WeirError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
@@ -265,6 +266,7 @@ function openingOf(
       units: units.length,
       host: hostname(),
       pid: process.pid,
+      ...(PID_START === undefined ? {} : { pidStart: PID_START }),
       weirVersion: WEIR_VERSION,
       ...(options.partitions === undefined ? {} : { partitions: requestOf(options.partitions) }),
       ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
@@ -328,6 +330,9 @@ function requestOf(request: PartitionRequest): { from?: string; to?: string; key
   if (request.keys !== undefined) out.keys = [...request.keys];
   return out;
 }
+
+/** This process's start (see `processStart`): with its pid, names it after it is gone. */
+const PID_START = processStart(process.pid);
 
 function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

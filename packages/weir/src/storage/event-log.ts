@@ -190,6 +190,8 @@ export interface LeaseHolder {
   runId: string;
   host: string;
   pid: number;
+  /** The holder process's start, from its run's `run:started` (`pidStart`), when known. */
+  pidStart?: number;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Faults with a cause, cases found by trying to break them.
  */
-import { statSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -202,4 +204,39 @@ describe('another process holding the write lock', () => {
       writer.close();
     }
   }, 15_000);
+});
+
+describe('weir doctor --recover while a run is still going', () => {
+  it('refuses, naming the run, instead of moving the log away from under it', async () => {
+    const dir = join(tempDir(), '.weir');
+    const instance = openInstance({ dir });
+    const running = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await instance.eventLog.append([
+        {
+          type: 'run:started',
+          runId: 'r-live',
+          timestamp: Date.now(),
+          selection: '*',
+          force: false,
+          steps: ['a'],
+          host: hostname(),
+          pid: running.pid!,
+          weirVersion: '0',
+        },
+      ]);
+      await instance.close();
+      const error = await recoverEventLog(dir).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toMatchObject({
+        code: 'E_CONFLICT',
+        message: expect.stringContaining(`run r-live (pid ${running.pid})`),
+      });
+      expect(readdirSync(dir).filter((name) => name.includes('damaged'))).toEqual([]);
+    } finally {
+      running.kill();
+    }
+  });
 });

@@ -95,6 +95,31 @@ export function checkLogFile(path: string): LogHealth {
   }
 }
 
+/**
+ * The runs the file at `path` records as still running, with their process, as far as it
+ * can be read (a damaged file may not say: then none).
+ */
+export function runningRuns(
+  path: string,
+): Array<{ runId: string; host: string; pid: number; pidStart?: number }> {
+  let opened: OpenedDatabase | undefined;
+  try {
+    opened = openFileReadOnly(path);
+    const rows = opened.db
+      .prepare(
+        `SELECT r.run_id AS runId, json_extract(e.body, '$.host') AS host,
+           json_extract(e.body, '$.pid') AS pid, json_extract(e.body, '$.pidStart') AS pidStart
+         FROM runs r JOIN events e ON e.id = r.started_id WHERE r.status = 'running'`,
+      )
+      .all() as Array<{ runId: string; host: string; pid: number; pidStart: number | null }>;
+    return rows.map(({ pidStart, ...run }) => (pidStart === null ? run : { ...run, pidStart }));
+  } catch {
+    return [];
+  } finally {
+    if (opened !== undefined) closeOpened(opened);
+  }
+}
+
 /** Events whose body is not valid JSON (or not the event its row says), and index summaries that are not. */
 function damagedValues(db: Database.Database): string[] {
   const events = db

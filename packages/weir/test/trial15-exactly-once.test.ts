@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { THIS_PROCESS } from '../src/execution/recovery.js';
 import { asset, assetStatus, dailyPartitions, defineProject, materialize } from '../src/index.js';
 import { tempInstance } from './helpers.js';
 
@@ -204,4 +205,52 @@ describe('a dead holder whose pid now belongs to another process', () => {
       other.kill();
     }
   }, 10_000);
+});
+
+describe('a run of another thread of this process', () => {
+  it('holds its lease: a run in this thread waits for it instead of taking it over', async () => {
+    const instance = tempInstance();
+    const other = {
+      runId: 'r-other-thread',
+      host: hostname(),
+      pid: process.pid,
+      ...(THIS_PROCESS.pidStart === undefined ? {} : { pidStart: THIS_PROCESS.pidStart }),
+      threadId: THIS_PROCESS.threadId + 1000,
+    };
+    await instance.eventLog.append([
+      {
+        type: 'run:started',
+        ...other,
+        timestamp: Date.now(),
+        selection: '*',
+        force: false,
+        steps: ['root'],
+        weirVersion: '0',
+      },
+    ]);
+    await instance.eventLog.startSteps({
+      events: [
+        {
+          type: 'step:started',
+          runId: other.runId,
+          assetKey: 'root',
+          partition: '',
+          timestamp: Date.now(),
+          attempt: 1,
+        },
+      ],
+      expected: [],
+    });
+    let ran = 0;
+    const project = defineProject({
+      assets: [asset({ key: 'root', materialize: () => ++ran })],
+    });
+    const result = await materialize(project, { instance, signal: AbortSignal.timeout(500) });
+    expect(result.status).toBe('cancelled');
+    expect(ran).toBe(0);
+    expect(await instance.eventLog.events({ runId: other.runId, types: ['step:failed'] })).toEqual(
+      [],
+    );
+    expect(await instance.recover()).toEqual([]);
+  });
 });

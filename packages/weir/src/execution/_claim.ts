@@ -8,7 +8,6 @@
  * other.
  */
 import { hostname } from 'node:os';
-import { isAlive } from '../artefacts/index.js';
 import { type AssetDefinition, PartitionSet, unitLabel } from '../definitions/index.js';
 import type { AssetRecord, Lease, WeirEvent } from '../storage/index.js';
 import { codeVersionOf } from '../versioning/index.js';
@@ -16,7 +15,7 @@ import { inputExpectations, provenanceOf } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
 import type { VersionEvent } from './_version-book.js';
-import { activeRuns } from './recovery.js';
+import { holderGone } from './recovery.js';
 
 /** How often a run renews the leases it holds. */
 export const HEARTBEAT_MS = 10_000;
@@ -147,14 +146,11 @@ export async function waitForRelease(
 }
 
 /**
- * Whether a lease's holder is gone: on this host, its process died (or is this process,
- * which is not running that run any more); on another host, it stopped renewing the lease.
+ * Whether a lease's holder is gone: on this host, its process (or thread) died (see
+ * `holderGone`); on another host, it stopped renewing the lease.
  */
 export function isDead(lease: Lease, now: number): boolean {
-  if (activeRuns.has(lease.runId)) return false;
-  if (lease.host === HOST) {
-    return lease.pid === process.pid || !isAlive(lease.pid, lease.pidStart);
-  }
+  if (lease.host === HOST) return holderGone(lease);
   return now - lease.heartbeatAt > LEASE_TTL_MS;
 }
 

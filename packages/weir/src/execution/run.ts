@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { processStart } from '../artefacts/index.js';
 import { PartitionSet, type PartitionSpace, type ProjectDefinition } from '../definitions/index.js';
 import { EnvironmentError, WeirError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
@@ -29,7 +28,7 @@ import { type PartitionRequest, requestedPartitions } from './partitions.js';
 import { type Plan, planRun } from './planner.js';
 import { graphOf, selectionText, selectKeys } from './project-graph.js';
 import { readStateWith, type StateSnapshot } from './read-state.js';
-import { activeRuns } from './recovery.js';
+import { activeRuns, THIS_PROCESS } from './recovery.js';
 import { runStatus, type SettledUnit, summarizeRun } from './run-summary.js';
 
 export interface MaterializeOptions {
@@ -266,7 +265,8 @@ function openingOf(
       units: units.length,
       host: hostname(),
       pid: process.pid,
-      ...(PID_START === undefined ? {} : { pidStart: PID_START }),
+      ...(THIS_PROCESS.pidStart === undefined ? {} : { pidStart: THIS_PROCESS.pidStart }),
+      threadId: THIS_PROCESS.threadId,
       weirVersion: WEIR_VERSION,
       ...(options.partitions === undefined ? {} : { partitions: requestOf(options.partitions) }),
       ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
@@ -330,9 +330,6 @@ function requestOf(request: PartitionRequest): { from?: string; to?: string; key
   if (request.keys !== undefined) out.keys = [...request.keys];
   return out;
 }
-
-/** This process's start (see `processStart`): with its pid, names it after it is gone. */
-const PID_START = processStart(process.pid);
 
 function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

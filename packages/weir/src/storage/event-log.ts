@@ -192,6 +192,8 @@ export interface LeaseHolder {
   pid: number;
   /** The holder process's start, from its run's `run:started` (`pidStart`), when known. */
   pidStart?: number;
+  /** The holder's thread in that process, from its run's `run:started`, when known. */
+  threadId?: number;
 }
 
 /**

@@ -290,6 +290,7 @@ function leaseOf(store: MemoryEventStore, assetKey: string, partition: string): 
     host: holder?.host ?? '',
     pid: holder?.pid ?? 0,
     ...(holder?.pidStart === undefined ? {} : { pidStart: holder.pidStart }),
+    ...(holder?.threadId === undefined ? {} : { threadId: holder.threadId }),
   };
 }
 

@@ -19,6 +19,7 @@ type LeaseRow = {
   host: string | null;
   pid: number | null;
   pid_start: number | null;
+  thread_id: number | null;
 };
 
 export class LeaseTable {
@@ -46,7 +47,8 @@ export class LeaseTable {
     this.held = db.prepare(
       `SELECT l.asset_key, l.partition, l.run_id, l.started_id, l.heartbeat_at,
          json_extract(e.body, '$.host') AS host, json_extract(e.body, '$.pid') AS pid,
-         json_extract(e.body, '$.pidStart') AS pid_start
+         json_extract(e.body, '$.pidStart') AS pid_start,
+         json_extract(e.body, '$.threadId') AS thread_id
        FROM leases l LEFT JOIN runs r ON r.run_id = l.run_id LEFT JOIN events e ON e.id = r.started_id
        WHERE l.asset_key = @assetKey AND l.partition IN (SELECT value FROM json_each(@partitions))`,
     );
@@ -77,6 +79,7 @@ export class LeaseTable {
       host: row.host ?? '',
       pid: row.pid ?? 0,
       ...(row.pid_start === null ? {} : { pidStart: row.pid_start }),
+      ...(row.thread_id === null ? {} : { threadId: row.thread_id }),
       startedId: row.started_id,
       heartbeatAt: row.heartbeat_at,
     }));

@@ -53,7 +53,7 @@ export function sqliteFault(error: unknown, path: string, db?: Database.Database
       `no space left on device writing the event log (${path})`,
       {
         cause: error,
-        hint: 'free some space (weir gc removes artefacts nothing needs), or move the instance to a larger disk',
+        hint: 'free some space: weir gc removes artefacts nothing needs, but opening the event log needs a little room itself (about 100 KB), so on a disk that is completely full remove something else first; or move the instance to a larger disk',
       },
     );
   }

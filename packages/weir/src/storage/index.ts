@@ -10,5 +10,6 @@ export {
   type LostEvent,
   type RecoveryReport,
   recoverLogFile,
+  runningRuns,
 } from './sqlite/_recover.js';
 export { SqliteEventLog, type SqliteEventLogOptions } from './sqlite/sqlite-event-log.js';

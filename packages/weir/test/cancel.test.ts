@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openInstance } from '../src/index.js';
 import { projectDir, spawnWeir, waitFor, weir, weirJson } from './cli-helpers.js';
 
 /** `spin` logs, then blocks the event loop for a minute (unless the file `free` exists). */
@@ -110,6 +111,43 @@ describe('cancelling a step that blocks the event loop', () => {
     expect(listed!.status).toBe('cancelled');
     const [run] = weirJson<RunJson[]>(dir, 'runs');
     expect(run!.status).toBe('cancelled');
+  });
+});
+
+describe('log lines of a step that bursts, then blocks', () => {
+  it('keeps all but at most its last 64 lines when the run is stopped', async () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { existsSync, writeFileSync } from 'node:fs';
+import { asset, defineProject } from 'weir';
+export default defineProject({
+  assets: [
+    asset({
+      key: 'burst',
+      materialize: (ctx) => {
+        for (let i = 0; i < 3000; i++) ctx.log.info('line ' + i);
+        writeFileSync(new URL('./spinning', import.meta.url).pathname, '');
+        const until = Date.now() + 60_000;
+        while (Date.now() < until) {}
+        return 1;
+      },
+    }),
+  ],
+});
+`,
+    });
+    const child = spawnWeir(dir, 'materialize');
+    const exited = new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? -1)));
+    await waitFor(() => existsSync(join(dir, 'spinning')));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    const instance = openInstance({ dir: join(dir, '.weir') });
+    try {
+      const lines = await instance.eventLog.events({ types: ['step:log'] });
+      expect(lines.length).toBeGreaterThanOrEqual(3_000 - 64);
+    } finally {
+      await instance.close();
+    }
   });
 });
 

@@ -54,15 +54,16 @@ function visit(
   }
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) return visitChildren(value, path, ancestors, true);
+  if (value instanceof Date && Number.isNaN(value.getTime())) {
+    return { path, what: 'an invalid Date', hint: 'JSON would store null: check the date' };
+  }
+  // JSON.stringify stores what toJSON gives, on a plain object as on a class instance.
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    return visit((toJSON as (key: string) => unknown).call(value, key), key, path, ancestors);
+  }
   const proto = Object.getPrototypeOf(value) as object | null;
   if (proto !== Object.prototype && proto !== null) {
-    if (value instanceof Date && Number.isNaN(value.getTime())) {
-      return { path, what: 'an invalid Date', hint: 'JSON would store null: check the date' };
-    }
-    const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') {
-      return visit((toJSON as (key: string) => unknown).call(value, key), key, path, ancestors);
-    }
     const lossy = lossyClass(value);
     if (lossy !== undefined) return { path, ...lossy };
   }

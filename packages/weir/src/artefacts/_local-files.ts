@@ -20,8 +20,10 @@ const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
  * A write that failed for a reason of the environment, as an ArtefactError naming what was
  * being written and where; anything else is returned as it is.
  */
-export function writeFailure(error: unknown, what: string, path: string): unknown {
+export function writeFailure(error: unknown, what: string, attempted: string): unknown {
   const code = errnoOf(error);
+  // The file the system refused, when it says (the target of a rename, say), else the one tried.
+  const path = (error as NodeJS.ErrnoException | undefined)?.path ?? attempted;
   if (code !== undefined && NO_SPACE.has(code)) {
     return new ArtefactError('no-space', `no space left on device writing ${what} (${path})`, {
       cause: error,

@@ -8,4 +8,5 @@ export {
   isAlive,
   LocalArtefactStore,
   type LocalArtefactStoreOptions,
+  processStart,
 } from './local-artefact-store.js';

@@ -406,14 +406,34 @@ function removeDeadProcessTemps(tmpRoot: string): void {
 /**
  * Whether process `pid` on this host is running. A killed process that nobody has reaped
  * yet (a zombie, when PID 1 does not reap) still answers signals: on Linux its state says so.
+ * With `start` (see `processStart`), a process with that pid that started at another time
+ * is another process: the one asked about is not running.
  */
-export function isAlive(pid: number): boolean {
+export function isAlive(pid: number, start?: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return !isZombie(pid);
+  if (isZombie(pid)) return false;
+  // Another process given the same pid later (after a reboot, in a restarted container).
+  const now = start === undefined ? undefined : processStart(pid);
+  return now === undefined || now === start;
+}
+
+/**
+ * When process `pid` started, in the host's own terms: on Linux, field 22 of /proc/PID/stat
+ * (clock ticks after boot), which with the pid names one process; undefined elsewhere.
+ */
+export function processStart(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state …: the fields after the last ')' start at field 3.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isInteger(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isZombie(pid: number): boolean {

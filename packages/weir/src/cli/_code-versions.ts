@@ -162,7 +162,15 @@ function factsOf(analyser: CodeAnalyser, code: string): ModuleFacts {
   try {
     return analyser.facts(map === -1 ? code : code.slice(0, map + 1), { opaque });
   } catch {
-    return { units: [], bindings: {}, imports: {}, exports: {}, stars: [], functions: [] };
+    return {
+      units: [],
+      bindings: {},
+      imports: {},
+      exports: {},
+      stars: [],
+      functions: [],
+      specs: [],
+    };
   }
 }
 

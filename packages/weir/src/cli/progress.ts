@@ -24,6 +24,8 @@ export interface ProgressOptions {
 
 export class Progress {
   private total = 0;
+  /** The run being shown (a backfill shows several, one after the other). */
+  private runId: string | undefined;
   /** A run with partitioned steps: how many units it has is not known up front. */
   private open = false;
   private done = 0;
@@ -49,8 +51,11 @@ export class Progress {
   ) {}
 
   onEvent = (event: StoredEvent): void => {
+    // Another run's events (a dead run's step, closed when this run takes its lease over).
+    if (this.runId !== undefined && 'runId' in event && event.runId !== this.runId) return;
     switch (event.type) {
       case 'run:started': {
+        this.runId = event.runId;
         this.total = event.units ?? event.steps.length;
         const partitioned = event.steps.filter((key) => this.options.partitioned?.(key));
         // Logs written before runs counted their units: the total is not known then.
@@ -68,6 +73,11 @@ export class Progress {
       case 'step:started': {
         const label = partitionLabel(event.assetKey, event.partition);
         this.running.set(label, event.timestamp);
+        if (event.tookOver !== undefined) {
+          this.line(
+            `${paint(this.output, 'yellow', '↷')} ${label}: taking over from run ${event.tookOver.runId} (${event.tookOver.reason})`,
+          );
+        }
         if (!this.output.tty && this.verbose)
           this.line(`started ${label}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
         break;

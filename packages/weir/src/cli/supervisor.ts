@@ -5,6 +5,7 @@
  * event loop: it asks the worker to cancel, and if the run has not ended within GRACE_MS,
  * stops the worker and records the run (its steps in flight) as cancelled itself. Exit 130.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { WorkerData, WorkerMessage } from './worker-protocol.js';
 
@@ -13,6 +14,13 @@ export const SUPERVISED = new Set(['materialize', 'backfill']);
 
 /** How long a cancelled run may take to end by itself before its thread is stopped. */
 const GRACE_MS = 1_500;
+/**
+ * How long stopping the worker may take. A thread blocked in a native call (a synchronous
+ * child process: `execSync`) stops only when the call returns: past this, the step's child
+ * processes are sent SIGTERM (as Ctrl-C in a terminal signals them), and past it again the
+ * run is recorded as cancelled and the process ends without waiting for the thread.
+ */
+const TERMINATE_MS = 500;
 /** How often a running backfill is looked up for a cancellation from another process. */
 const BACKFILL_POLL_MS = 500;
 
@@ -36,9 +44,32 @@ export async function supervise(
 
   const stop = (why: string) => {
     stopping ??= (async () => {
-      await worker.terminate();
+      const terminated = worker.terminate().then(() => true);
+      const within = (ms: number) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), ms);
+        });
+        return Promise.race([terminated, late]).finally(() => clearTimeout(timer));
+      };
+      let stopped = await within(TERMINATE_MS);
+      if (!stopped) {
+        for (const pid of childProcesses()) {
+          try {
+            process.kill(pid, 'SIGTERM');
+          } catch {
+            // Gone meanwhile.
+          }
+        }
+        stopped = await within(TERMINATE_MS);
+      }
       for (const [runId, instanceDir] of runs) await cancelRun(instanceDir, runId, why);
       code = 130;
+      if (!stopped) {
+        // Node joins worker threads on exit, and this one is stuck in a native call.
+        process.stderr.write('cancelling: a step is blocked in a call that does not return\n');
+        process.kill(process.pid, 'SIGKILL');
+      }
     })();
     return stopping;
   };
@@ -90,6 +121,18 @@ export async function supervise(
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigterm);
   return code ?? exitCode;
+}
+
+/** The child processes of every thread of this process, where the system lists them (Linux). */
+function childProcesses(): number[] {
+  const tasks = `/proc/${process.pid}/task`;
+  try {
+    return readdirSync(tasks).flatMap((task) =>
+      readFileSync(`${tasks}/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** Records a run the worker could not close as cancelled (loaded only when needed). */

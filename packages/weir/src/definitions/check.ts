@@ -6,6 +6,7 @@
  */
 import { DefinitionError, didYouMean } from '../errors.js';
 import type { Metadata } from './metadata.js';
+import { jsonProblem } from './metadata.js';
 import { optionKeys } from './option-keys.js';
 
 /** `error` checks block downstream by default; `warn` checks only record. */
@@ -175,6 +176,8 @@ function resultProblem(returned: unknown): string | undefined {
   ) {
     return '`metadata` is not an object';
   }
+  const problem = jsonProblem(metadata);
+  if (problem !== undefined) return `\`metadata\` is not JSON (${problem})`;
   return undefined;
 }
 

@@ -20,3 +20,17 @@ export interface AssetAttributes {
   tags?: Readonly<Record<string, string>>;
   metadata?: Metadata;
 }
+
+/**
+ * Why `value` cannot be stored as JSON (a BigInt, a cycle), or undefined when it can. Metadata,
+ * check results and log fields are checked where user code hands them over, so that a value
+ * the event log cannot hold fails that source, step or check, not the whole run.
+ */
+export function jsonProblem(value: unknown): string | undefined {
+  try {
+    JSON.stringify(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}

@@ -8,15 +8,14 @@
  * other.
  */
 import { hostname } from 'node:os';
-import { isAlive } from '../artefacts/index.js';
-import { type AssetDefinition, PartitionSet } from '../definitions/index.js';
+import { type AssetDefinition, PartitionSet, unitLabel } from '../definitions/index.js';
 import type { AssetRecord, Lease, WeirEvent } from '../storage/index.js';
 import { codeVersionOf } from '../versioning/index.js';
-import { provenanceOf } from './_inputs.js';
+import { inputExpectations, provenanceOf } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
 import type { VersionEvent } from './_version-book.js';
-import { activeRuns } from './recovery.js';
+import { holderGone } from './recovery.js';
 
 /** How often a run renews the leases it holds. */
 export const HEARTBEAT_MS = 10_000;
@@ -28,10 +27,14 @@ const POLL_MS = [50, 1_000] as const;
 const HOST = hostname();
 
 export type Claim =
-  /** The unit's leases are the run's; its first `step:started` is recorded. */
-  | { status: 'claimed' }
+  /**
+   * The unit's leases are the run's; its first `step:started` is recorded. A range unit some
+   * of whose partitions another run did meanwhile is narrowed to the rest first (in place):
+   * `concurrent` holds the versions that run recorded for the partitions left out.
+   */
+  | { status: 'claimed'; concurrent: VersionEvent[] }
   /** Another live run holds some of its partitions: wait, then claim again. */
-  | { status: 'held'; leases: Lease[] }
+  | { status: 'held'; leases: Lease[]; concurrent: VersionEvent[] }
   /** Another run materialized it since the plan, and it is not stale any more. */
   | { status: 'done-elsewhere'; events: VersionEvent[] };
 
@@ -40,7 +43,9 @@ export type Claim =
  * re-planning it when another run materialized it since the plan (a forced unit runs anyway).
  */
 export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean): Promise<Claim> {
+  const node = run.graph.node(unit.key);
   let takeOver: Array<{ lease: Lease; events: WeirEvent[] }> = [];
+  const concurrent: VersionEvent[] = [];
   for (;;) {
     const tookOver = takeOver[0]?.lease;
     const result = await run.eventLog.startSteps({
@@ -52,31 +57,70 @@ export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean)
           ? {}
           : { tookOver: { runId: tookOver.runId, reason: deathOf(tookOver) } }),
       })),
-      expected: unit.keys.map((partition) => ({
-        assetKey: unit.key,
-        partition,
-        materializationId: run.basis.materializationId(unit.key, partition),
-      })),
+      expected: [
+        ...unit.keys.map((partition) => ({
+          assetKey: unit.key,
+          partition,
+          materializationId: run.basis.materializationId(unit.key, partition),
+        })),
+        // What it reads must not have been replaced since the run learnt it either.
+        ...(await inputExpectations(run, node, unit)),
+      ],
       takeOver,
     });
     if (result.status === 'started') {
       run.emit(result.events);
-      return { status: 'claimed' };
+      return { status: 'claimed', concurrent };
     }
     if (result.status === 'held') {
       const now = Date.now();
       const live = result.leases.filter((lease) => !isDead(lease, now));
-      if (live.length > 0) return { status: 'held', leases: live };
+      if (live.length > 0) return { status: 'held', leases: live, concurrent };
       takeOver = result.leases.map((lease) => ({ lease, events: closingOf(lease) }));
       continue;
     }
+    let replan = false;
+    const inputs = new Map<string, string[]>();
     for (const moved of result.partitions) {
-      run.basis.learn(moved.assetKey, moved.partition, moved.materializationId);
+      if (moved.assetKey === unit.key) {
+        run.basis.learn(moved.assetKey, moved.partition, moved.materializationId);
+        replan = true;
+      } else {
+        inputs.set(moved.assetKey, [...(inputs.get(moved.assetKey) ?? []), moved.partition]);
+      }
     }
-    if (force) continue;
+    // Another run replaced an input: read (and check) the version that stands now.
+    for (const [key, partitions] of inputs) await run.versions.refresh(key, partitions);
+    if (force || !replan) continue;
     const done = await doneElsewhere(run, unit);
-    if (done !== undefined) return { status: 'done-elsewhere', events: done };
+    if (done.size === unit.keys.length) {
+      return { status: 'done-elsewhere', events: [...concurrent, ...done.values()] };
+    }
+    concurrent.push(...narrow(unit, done));
   }
+}
+
+/**
+ * Narrows a range unit (`single-run`) to the span of its partitions not in `done`, so it does
+ * not redo what another run did meanwhile; returns the versions of the partitions it left out.
+ * A partition done elsewhere inside that span runs again (a range is one call).
+ */
+function narrow(unit: StepUnit, done: ReadonlyMap<string, VersionEvent>): VersionEvent[] {
+  if (done.size === 0 || unit.partitions === undefined) return [];
+  const indices = [...unit.partitions.indices()];
+  const todo = indices.filter((_, i) => !done.has(unit.keys[i]!));
+  const [first, last] = [todo[0]!, todo[todo.length - 1]!];
+  const left: VersionEvent[] = [];
+  const keys: string[] = [];
+  for (const [i, index] of indices.entries()) {
+    const key = unit.keys[i]!;
+    if (index >= first && index <= last) keys.push(key);
+    else left.push(done.get(key)!);
+  }
+  unit.partitions = PartitionSet.fromRanges(unit.partitions.size, [[first, last + 1]]);
+  unit.keys = keys;
+  unit.label = unitLabel(unit.key, keys);
+  return left;
 }
 
 /**
@@ -102,12 +146,11 @@ export async function waitForRelease(
 }
 
 /**
- * Whether a lease's holder is gone: on this host, its process died (or is this process,
- * which is not running that run any more); on another host, it stopped renewing the lease.
+ * Whether a lease's holder is gone: on this host, its process (or thread) died (see
+ * `holderGone`); on another host, it stopped renewing the lease.
  */
 export function isDead(lease: Lease, now: number): boolean {
-  if (activeRuns.has(lease.runId)) return false;
-  if (lease.host === HOST) return lease.pid === process.pid || !isAlive(lease.pid);
+  if (lease.host === HOST) return holderGone(lease);
   return now - lease.heartbeatAt > LEASE_TTL_MS;
 }
 
@@ -136,11 +179,11 @@ function closingOf(lease: Lease): WeirEvent[] {
 }
 
 /**
- * The usable versions another run recorded for `unit`, if it is no longer stale: every
- * partition materialized, not failed since, not blocked, with the current code version and
- * from the inputs the unit would read now. Undefined when it must run.
+ * The partitions of `unit` another run recorded meanwhile that are no longer stale, with
+ * their usable versions: materialized, not failed since, not blocked, with the current code
+ * version and from the inputs the unit would read now. All of them: the unit need not run.
  */
-async function doneElsewhere(run: RunContext, unit: StepUnit): Promise<VersionEvent[] | undefined> {
+async function doneElsewhere(run: RunContext, unit: StepUnit): Promise<Map<string, VersionEvent>> {
   const { eventLog, graph } = run;
   const node = graph.node(unit.key);
   const records =
@@ -150,20 +193,20 @@ async function doneElsewhere(run: RunContext, unit: StepUnit): Promise<VersionEv
   const byPartition = new Map(records.map((record) => [record.partition, record]));
   const code = codeVersionOf(node.definition as AssetDefinition);
   const indices = unit.partitions === undefined ? [] : [...unit.partitions.indices()];
-  const usable: VersionEvent[] = [];
+  const done = new Map<string, VersionEvent>();
   for (const [i, partition] of unit.keys.entries()) {
     const record = byPartition.get(partition);
-    if (!isCurrent(record, code)) return undefined;
+    if (!isCurrent(record, code)) continue;
     const set =
       unit.space === undefined ? undefined : PartitionSet.empty(unit.space.size).add(indices[i]!);
     const reads = await provenanceOf(run, node, unit, set);
     const read = record!.usable!.materialization.inputs;
     if (!node.parents.every((parent) => read[parent]?.dataVersion === reads[parent]!.dataVersion)) {
-      return undefined;
+      continue;
     }
-    usable.push(record!.usable!);
+    done.set(partition, record!.usable!);
   }
-  return usable;
+  return done;
 }
 
 /** Materialized with `code`, usable, and not failed since. */

@@ -112,6 +112,35 @@ export async function readsUnchanged(
   return node.parents.every((parent) => recorded[parent]?.dataVersion === now[parent]!.dataVersion);
 }
 
+/**
+ * Every asset partition `unit` reads, with the newest materialization id the run knows of it:
+ * what must still be the newest when the unit starts (`EventLog.startSteps`), so a step is
+ * never built from a version another run replaced after this run learnt it.
+ */
+export async function inputExpectations(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+): Promise<Array<{ assetKey: string; partition: string; materializationId: number }>> {
+  const expected: Array<{ assetKey: string; partition: string; materializationId: number }> = [];
+  for (const parent of node.parents) {
+    if (run.graph.node(parent).kind === 'source') continue;
+    const keys = run.versions.isPartitioned(parent)
+      ? mappedKeys(run, node, unit, parent)
+      : [undefined];
+    if (keys[0] !== undefined) await run.versions.load(parent, keys as string[]);
+    for (const key of keys) {
+      const partition = key ?? '';
+      expected.push({
+        assetKey: parent,
+        partition,
+        materializationId: run.versions.newestId(parent, partition),
+      });
+    }
+  }
+  return expected;
+}
+
 /** The partitions of `parent` that `unit` (or `set` of its space) reads and that have a version, in partition order. */
 async function partitionsRead(
   run: RunContext,
@@ -120,13 +149,25 @@ async function partitionsRead(
   parent: string,
   set: PartitionSet = unit.partitions ?? PartitionSet.all(1),
 ): Promise<string[]> {
+  const keys = mappedKeys(run, node, unit, parent, set);
+  await run.versions.load(parent, keys);
+  return keys.filter((key) => run.versions.event(parent, key) !== undefined);
+}
+
+/** The partitions of `parent` that `unit` (or `set` of its space) reads, in partition order. */
+function mappedKeys(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+  parent: string,
+  set: PartitionSet = unit.partitions ?? PartitionSet.all(1),
+): string[] {
   const up = run.spaces.get(parent)!;
   const down = unit.space ?? UNPARTITIONED_SPACE;
   const mapping = run.graph.mappingOf(node.key, parent, up, down);
   const keys: string[] = [];
   for (const i of mapping.upstreamFor(set, down, up).partitions.indices()) keys.push(up.keyAt(i));
-  await run.versions.load(parent, keys);
-  return keys.filter((key) => run.versions.event(parent, key) !== undefined);
+  return keys;
 }
 
 /** One input version for several partitions: a hash of their keys and versions, the newest event. */

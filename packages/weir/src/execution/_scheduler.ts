@@ -16,6 +16,7 @@ import { type Claim, claimUnit, waitForRelease } from './_claim.js';
 import { readsUnchanged } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
+import type { VersionEvent } from './_version-book.js';
 import type { Executor, StepOutcome } from './executor.js';
 import type { Plan } from './planner.js';
 import { ReadyQueue } from './ready-queue.js';
@@ -98,9 +99,15 @@ export async function schedule(
       ),
     );
   };
+  // Partitions of a range unit another run did meanwhile (the unit was narrowed to the rest).
+  const concurrent = (unit: StepUnit, events: readonly VersionEvent[]) => {
+    for (const event of events) run.versions.update(event);
+    const keys = events.map((event) => event.partition);
+    settled.push({ key: unit.key, keys, outcome: { status: 'concurrent', events: [...events] } });
+  };
   const launch = (unit: StepUnit) => {
     running.add(unit);
-    execute(run, unit, options, conditional)
+    execute(run, unit, options, conditional, concurrent)
       .then(
         (outcome) => {
           // Cancelled while running: recorded already, and a late result is discarded.
@@ -192,6 +199,7 @@ async function execute(
   unit: StepUnit,
   options: ScheduleOptions,
   conditional: ReadonlySet<string>,
+  concurrent: (unit: StepUnit, events: readonly VersionEvent[]) => void,
 ): Promise<UnitOutcome | Extract<Claim, { status: 'held' }>> {
   if (isConditional(unit, options.plan, conditional)) {
     const recorded = await recordedInputs(run, unit, options.records);
@@ -200,8 +208,9 @@ async function execute(
     }
   }
   const claim = await claimUnit(run, unit, options.force);
-  if (claim.status === 'held') return claim;
   if (claim.status === 'done-elsewhere') return { status: 'concurrent', events: claim.events };
+  if (claim.concurrent.length > 0) concurrent(unit, claim.concurrent);
+  if (claim.status === 'held') return claim;
   const outcome = await options.executor.execute(unit, run);
   if (!STEP_STATUSES.has((outcome as { status?: unknown } | undefined)?.status)) {
     // A unit whose outcome is not understood would settle as nothing at all.

@@ -3,24 +3,26 @@
  * A step's `ctx.log`, durable as it is written, so that `weir logs RUN --follow` shows it
  * while the step runs and it survives a crash, a cancel, or a step that blocks the event loop
  * and is then stopped. Where the event log can append synchronously, each line is recorded at
- * once, up to WRITES_PER_WINDOW lines per FLUSH_MS; lines beyond that are recorded together
- * at the next line after the window (or by a timer): a fast logger loses at most one window
- * of lines to a crash. Without synchronous appends, lines go in groups as the step yields.
+ * once (about 40 µs a line), up to LINES_PER_SECOND lines a second; past that rate, lines are
+ * recorded in groups of GROUP lines, or FLUSH_MS apart (a few µs a line), so a step logging
+ * in a tight loop loses at most its last GROUP lines if it then blocks for good or crashes.
+ * Without synchronous appends, lines go in groups as the step yields.
  */
 import type { StepLogger } from '../definitions/index.js';
 import type { StoredEvent, WeirEvent } from '../storage/index.js';
 import type { RunContext } from './_run-context.js';
 import { bufferedLogger, type LogEntry } from './_step-logger.js';
 
-const FLUSH_MS = 20;
-const WRITES_PER_WINDOW = 32;
-const FLUSH_ENTRIES = 1_000;
+const LINES_PER_SECOND = 1_000;
+const GROUP = 64;
+const FLUSH_MS = 1;
 
 export class StepLog {
   readonly logger: StepLogger;
   private buffer: WeirEvent[] = [];
-  private windowStart = 0;
-  private writesInWindow = 0;
+  private secondStart = 0;
+  private linesThisSecond = 0;
+  private lastFlush = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<unknown> = Promise.resolve();
   private failure: unknown;
@@ -51,13 +53,17 @@ export class StepLog {
       ...(entry.fields === undefined ? {} : { fields: entry.fields }),
     });
     const now = Date.now();
-    if (now - this.windowStart >= FLUSH_MS) {
-      this.windowStart = now;
-      this.writesInWindow = 0;
+    if (now - this.secondStart >= 1_000) {
+      this.secondStart = now;
+      this.linesThisSecond = 0;
     }
+    this.linesThisSecond++;
     const eager = this.run.eventLog.appendSync !== undefined;
-    if ((eager && this.writesInWindow < WRITES_PER_WINDOW) || this.buffer.length >= FLUSH_ENTRIES) {
-      this.writesInWindow++;
+    const due =
+      this.linesThisSecond <= LINES_PER_SECOND ||
+      this.buffer.length >= GROUP ||
+      now - this.lastFlush >= FLUSH_MS;
+    if ((eager && due) || this.buffer.length >= 16 * GROUP) {
       this.flush();
     } else {
       this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
@@ -67,6 +73,7 @@ export class StepLog {
   private flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.lastFlush = Date.now();
     if (this.buffer.length === 0) return;
     const events = this.buffer;
     this.buffer = [];

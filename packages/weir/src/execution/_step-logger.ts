@@ -2,7 +2,12 @@
  * @module execution/_step-logger
  * `ctx.log`: a logger whose entries go to the event log and to whoever watches the run.
  */
-import type { JsonValue, LogLevel, StepLogger } from '../definitions/index.js';
+import {
+  type JsonValue,
+  jsonProblem,
+  type LogLevel,
+  type StepLogger,
+} from '../definitions/index.js';
 
 export interface LogEntry {
   level: LogLevel;
@@ -17,7 +22,12 @@ export function bufferedLogger(onEntry: (entry: LogEntry) => void): StepLogger {
     (level: LogLevel) =>
     (message: string, fields?: Record<string, JsonValue>): void => {
       const entry: LogEntry = { level, message: String(message), timestamp: Date.now() };
-      if (fields !== undefined) entry.fields = fields;
+      if (fields !== undefined) {
+        const problem = jsonProblem(fields);
+        if (problem !== undefined)
+          throw new TypeError(`ctx.log.${level}(): fields that are not JSON: ${problem}`);
+        entry.fields = fields;
+      }
       onEntry(entry);
     };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };

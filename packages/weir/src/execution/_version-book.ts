@@ -24,6 +24,11 @@ export class VersionBook {
   private readonly partitions = new Map<string, Map<string, VersionEvent | null>>();
   /** Partitions being read from the log: concurrent steps wait for the same read. */
   private readonly loading = new Map<string, Promise<void>>();
+  /**
+   * The newest materialization id of each asset partition as far as known (blocked ones
+   * included, as `EventLog.startSteps` compares them); by `key\0partition`.
+   */
+  private readonly newest = new Map<string, number>();
 
   constructor(
     records: ReadonlyMap<string, AssetRecord>,
@@ -33,6 +38,7 @@ export class VersionBook {
     for (const [key, record] of records) {
       const event = record.usable ?? record.observation;
       if (event !== undefined) this.events.set(key, event);
+      this.newest.set(`${key}\0${NO_PARTITION}`, record.materialization?.id ?? 0);
     }
     for (const key of partitioned) this.partitions.set(key, new Map());
   }
@@ -72,10 +78,14 @@ export class VersionBook {
     if (missing.length > 0) {
       const read = eventLog.partitionRecords(key, missing).then((records) => {
         // A partitioned source's version is its observation.
-        const found = new Map(records.map((r) => [r.partition, r.usable ?? r.observation]));
+        const found = new Map(records.map((r) => [r.partition, r]));
         for (const p of missing) {
           // A version this run recorded meanwhile is newer than what the log had.
-          if (!known.has(p)) known.set(p, found.get(p) ?? null);
+          if (!known.has(p)) {
+            const record = found.get(p);
+            known.set(p, record?.usable ?? record?.observation ?? null);
+            this.newest.set(`${key}\0${p}`, record?.materialization?.id ?? 0);
+          }
           this.loading.delete(`${key}\0${p}`);
         }
       });
@@ -88,5 +98,40 @@ export class VersionBook {
   update(event: VersionEvent): void {
     if (event.partition === NO_PARTITION) this.events.set(event.assetKey, event);
     else this.partitions.get(event.assetKey)?.set(event.partition, event);
+    const at = `${event.assetKey}\0${event.partition}`;
+    if (event.type === 'asset:materialized' && event.id > (this.newest.get(at) ?? 0)) {
+      this.newest.set(at, event.id);
+    }
+  }
+
+  /**
+   * The newest materialization id of `key`'s `partition` as this run knows it (0: none): what
+   * a step that reads it expects to still be the newest when it starts.
+   */
+  newestId(key: string, partition = NO_PARTITION): number {
+    return this.newest.get(`${key}\0${partition}`) ?? 0;
+  }
+
+  /**
+   * Takes the log's versions of `partitions` of `key` (its only one when unpartitioned),
+   * replacing what the run knew: another run moved them on.
+   */
+  async refresh(key: string, partitions: readonly string[]): Promise<void> {
+    const eventLog = this.eventLog;
+    if (eventLog === undefined) return;
+    const known = this.partitions.get(key);
+    const records =
+      known === undefined
+        ? await eventLog.latest([key])
+        : await eventLog.partitionRecords(key, partitions);
+    const found = new Map(records.map((r) => [r.partition, r]));
+    for (const p of known === undefined ? [NO_PARTITION] : partitions) {
+      const record = found.get(p);
+      const event = record?.usable ?? record?.observation;
+      if (known !== undefined) known.set(p, event ?? null);
+      else if (event !== undefined) this.events.set(key, event);
+      else this.events.delete(key);
+      this.newest.set(`${key}\0${p}`, record?.materialization?.id ?? 0);
+    }
   }
 }

@@ -6,6 +6,7 @@
  * a failure returned, not thrown: it stops only what depends on it.
  */
 import {
+  jsonProblem,
   type ObserveContext,
   type ObserveResult,
   type PartitionSpace,
@@ -150,6 +151,7 @@ export async function recordObservations(
 }
 
 function normalize(result: ObserveResult, key: string, partition: string): Observation {
+  const which = partition === NO_PARTITION ? '' : ` (partition ${partition})`;
   if (typeof result === 'string' && result !== '') return { dataVersion: result, metadata: {} };
   if (
     typeof result === 'object' &&
@@ -157,9 +159,14 @@ function normalize(result: ObserveResult, key: string, partition: string): Obser
     typeof result.dataVersion === 'string' &&
     result.dataVersion !== ''
   ) {
+    const problem = jsonProblem(result.metadata);
+    if (problem !== undefined) {
+      throw new TypeError(
+        `source asset '${key}'${which} observe() returned metadata that is not JSON: ${problem}`,
+      );
+    }
     return { dataVersion: result.dataVersion, metadata: result.metadata ?? {} };
   }
-  const which = partition === NO_PARTITION ? '' : ` (partition ${partition})`;
   throw new TypeError(
     `source asset '${key}'${which} observe() must return a non-empty data version string or { dataVersion, metadata }, got ${JSON.stringify(result)}`,
   );

@@ -85,7 +85,7 @@ export function planRun(
     const node = graph.node(key);
     if (node.kind === 'source') continue;
     if (states.get(key)?.partitions !== undefined) {
-      planPartitions(graph, key, states, plan, options);
+      planPartitions(graph, key, states, plan, options, selection);
       if (plan.partitions.get(key)?.planned.isEmpty() === false) planned.add(key);
       continue;
     }
@@ -101,9 +101,9 @@ export function planRun(
         if (reads.unavailable > 0) {
           blockers.push(parent);
           reasons.push(
-            `upstream ${parent} has no version of ${reads.unavailable} partition${reads.unavailable === 1 ? '' : 's'} it reads (select them too, e.g. +${key})`,
+            `upstream ${parent} has no version of ${reads.unavailable} partition${reads.unavailable === 1 ? '' : 's'} it reads${selectHint(graph, selection, parent, key)}`,
           );
-        } else if (!reads.planned && parentState.status !== 'fresh') {
+        } else if (!reads.planned && parentState.status !== 'fresh' && !selection.has(parent)) {
           staleUpstream.push({ key: parent, status: parentState.status });
         }
         continue;
@@ -127,7 +127,7 @@ export function planRun(
               ? `upstream ${parent} has no version that passed its blocking checks`
               : `upstream ${parent} has never been materialized and is not selected (select it too, e.g. +${key})`,
         );
-      } else if (parentState.status !== 'fresh') {
+      } else if (parentState.status !== 'fresh' && !selection.has(parent)) {
         staleUpstream.push({ key: parent, status: parentState.status });
       }
     }
@@ -180,6 +180,7 @@ function planPartitions(
   states: ReadonlyMap<string, AssetState>,
   plan: Plan,
   options: PlanOptions,
+  selection: ReadonlySet<string>,
 ): void {
   const state = states.get(key)!.partitions!;
   const { space } = state;
@@ -232,8 +233,8 @@ function planPartitions(
       unobserved
         ? `source ${parent} could not be observed`
         : view.space.definition === undefined
-          ? `upstream ${parent} has no version (select it too, e.g. +${key})`
-          : `upstream ${parent} has no version of partitions they read (select them too, e.g. +${key})`,
+          ? `upstream ${parent} has no version${selectHint(graph, selection, parent, key, 'it')}`
+          : `upstream ${parent} has no version of partitions they read${selectHint(graph, selection, parent, key)}`,
     );
   }
   blocked = blocked.difference(waiting);
@@ -255,4 +256,19 @@ function planPartitions(
     });
   }
   if (run.isEmpty() && blocked.isEmpty()) plan.upToDate.push(key);
+}
+
+/**
+ * The hint to select an upstream that has no version: only when it is an asset left out of
+ * the selection (a source is observed, not run; a selected asset that cannot run says why).
+ */
+function selectHint(
+  graph: AssetGraph,
+  selection: ReadonlySet<string>,
+  parent: string,
+  key: string,
+  what = 'them',
+): string {
+  if (selection.has(parent) || graph.node(parent).kind === 'source') return '';
+  return ` (select ${what} too, e.g. +${key})`;
 }

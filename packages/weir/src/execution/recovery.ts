@@ -4,26 +4,52 @@
  * as crashed (a write, once per command).
  */
 import { hostname } from 'node:os';
-import { isAlive } from '../artefacts/index.js';
+import { threadId } from 'node:worker_threads';
+import { isAlive, processStart } from '../artefacts/index.js';
 import { unitLabel } from '../definitions/index.js';
 import type { EventLog, RunRecord, StoredEvent, WeirEvent } from '../storage/index.js';
 import { STEP_OUTCOMES } from '../storage/index.js';
 
-/** Runs this process is executing now: never taken for crashed, whatever their pid says. */
+/** Runs this thread is executing now: never taken for crashed, whatever their pid says. */
 export const activeRuns = new Set<string>();
 
 const HOST = hostname();
 
+/** This process and thread, as a run records who runs it (see `run:started`). */
+export const THIS_PROCESS: { pid: number; pidStart: number | undefined; threadId: number } = {
+  pid: process.pid,
+  pidStart: processStart(process.pid),
+  threadId,
+};
+
+/**
+ * Whether the process (and thread) that ran `run` on this host is gone: its pid is free, or
+ * used by a process that started at another time (a reused pid), or it is this process and
+ * this thread, which is not running the run any more. A run of another thread of this process
+ * is alive: this thread cannot tell when that one ends.
+ */
+export function holderGone(run: {
+  runId: string;
+  pid: number;
+  pidStart?: number | undefined;
+  threadId?: number | undefined;
+}): boolean {
+  if (activeRuns.has(run.runId)) return false;
+  if (run.pid !== process.pid) return !isAlive(run.pid, run.pidStart);
+  if (run.pidStart !== undefined && run.pidStart !== THIS_PROCESS.pidStart) return true;
+  return run.threadId === undefined || run.threadId === threadId;
+}
+
 /**
  * Whether a run recorded as running has lost its process: started on this host by a process
- * that is gone (or by an earlier process that had this one's pid, in a restarted container).
+ * (or thread of this process) that is gone.
  * Runs of other hosts are not judged here.
  */
 export function isOrphaned(run: RunRecord): boolean {
-  if (run.status !== 'running' || activeRuns.has(run.runId)) return false;
-  const { pid, host } = run.started;
+  if (run.status !== 'running') return false;
+  const { pid, host, pidStart, threadId } = run.started;
   if (host !== HOST) return false;
-  return pid === process.pid || !isAlive(pid);
+  return holderGone({ runId: run.runId, pid, pidStart, threadId });
 }
 
 /** A run as it stands now: an orphaned run reads as crashed before anyone closes it. */

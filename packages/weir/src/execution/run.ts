@@ -7,14 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { PartitionSet, type PartitionSpace, type ProjectDefinition } from '../definitions/index.js';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, WeirError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { RunSummary, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import type { AssetState } from '../versioning/index.js';
 import { HEARTBEAT_MS } from './_claim.js';
-import { toErrorInfo } from './_errors.js';
+import { RunStopped, toErrorInfo } from './_errors.js';
 import { PlanBasis } from './_plan-basis.js';
 import { ResourcePool } from './_resources.js';
 import { RunContext } from './_run-context.js';
@@ -28,7 +28,7 @@ import { type PartitionRequest, requestedPartitions } from './partitions.js';
 import { type Plan, planRun } from './planner.js';
 import { graphOf, selectionText, selectKeys } from './project-graph.js';
 import { readStateWith, type StateSnapshot } from './read-state.js';
-import { activeRuns } from './recovery.js';
+import { activeRuns, THIS_PROCESS } from './recovery.js';
 import { runStatus, type SettledUnit, summarizeRun } from './run-summary.js';
 
 export interface MaterializeOptions {
@@ -231,7 +231,8 @@ async function runPlan(
         },
       ])
       .catch(() => {});
-    throw error;
+    // The event log refused a write (a full disk, say): that fault is the cause, said as it is.
+    throw error instanceof RunStopped && error.cause instanceof WeirError ? error.cause : error;
   } finally {
     clearInterval(heartbeat);
     activeRuns.delete(runId);
@@ -266,6 +267,8 @@ function openingOf(
       units: units.length,
       host: hostname(),
       pid: process.pid,
+      ...(THIS_PROCESS.pidStart === undefined ? {} : { pidStart: THIS_PROCESS.pidStart }),
+      threadId: THIS_PROCESS.threadId,
       weirVersion: WEIR_VERSION,
       ...(options.partitions === undefined ? {} : { partitions: requestOf(options.partitions) }),
       ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),

@@ -15,6 +15,7 @@ import type {
 } from '../definitions/index.js';
 import {
   dynamicNameProblem,
+  jsonProblem,
   partitionInfoAt,
   partitionKeyProblem,
   retryDelay,
@@ -214,6 +215,9 @@ async function attemptOnce(
       remove: editDynamic('partitions:removed'),
     },
     addMetadata(entries: Metadata) {
+      const problem = jsonProblem(entries);
+      if (problem !== undefined)
+        throw new TypeError(`ctx.addMetadata(): metadata that is not JSON: ${problem}`);
       Object.assign(metadata, entries);
     },
     setDataVersion(version: string) {

@@ -9,7 +9,7 @@
  * reads, repeatable at any time); a repair rewrites bytes in the store and records an
  * `artefact:repaired` event, which indexes nothing, so the log explains the change.
  */
-import type { ArtefactHealth } from '../artefacts/index.js';
+import { type ArtefactHealth, isArtefactError, type StoredArtefact } from '../artefacts/index.js';
 import type { ProjectDefinition } from '../definitions/index.js';
 import { unitLabel } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
@@ -211,6 +211,8 @@ async function repairAll(
     const check = artefacts[i]!;
     if (check.status === 'intact' || check.status === 'collected') continue;
     if (repaired.has(check.location)) {
+      // Another materialization with the same content: its copy was rewritten just now.
+      check.status = 'intact';
       check.repair = { repaired: true };
       continue;
     }
@@ -235,14 +237,23 @@ async function repairOne(
   const { instance } = runs.ctx;
   const label = unitLabel(event.assetKey, [event.partition]);
   const { artefact } = event.materialization;
-  const stored =
-    artefact.format === 'files'
-      ? await instance.artefacts.putPath(await runs.scratch.scratch.localPath(artefact.location), {
-          label,
-        })
-      : await instance.artefacts.putBytes(await runs.scratch.scratch.read(artefact.location), {
-          label,
-        });
+  let stored: StoredArtefact;
+  try {
+    stored =
+      artefact.format === 'files'
+        ? await instance.artefacts.putPath(
+            await runs.scratch.scratch.localPath(artefact.location),
+            { label },
+          )
+        : await instance.artefacts.putBytes(await runs.scratch.scratch.read(artefact.location), {
+            label,
+          });
+  } catch (error) {
+    // This artefact cannot be rewritten here (its copy belongs to another user, the disk is
+    // full): said in its row, and the other repairs go on.
+    if (!isArtefactError(error)) throw error;
+    return { repaired: false, reason: error.message };
+  }
   if (stored.location !== artefact.location) {
     return { repaired: false, reason: `the reproduction was stored at ${stored.location}` };
   }

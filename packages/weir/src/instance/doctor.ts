@@ -4,13 +4,16 @@
  * finds, and recovery of every readable event into a new log that keeps the damaged file.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isAlive } from '../artefacts/index.js';
 import { EnvironmentError } from '../errors.js';
 import {
   checkLogFile,
   type LogHealth,
   type RecoveryReport,
   recoverLogFile,
+  runningRuns,
 } from '../storage/index.js';
 
 /** The embedded instance's event log file in `dir`. */
@@ -36,5 +39,19 @@ export function checkEventLog(dir: string): LogHealth {
  */
 export async function recoverEventLog(dir: string, now = new Date()): Promise<RecoveryReport> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return recoverLogFile(eventLogPath(dir), stamp);
+  const path = eventLogPath(dir);
+  // A run still going would go on writing into the file recovery moves aside: its events
+  // would be lost from the new log.
+  const host = hostname();
+  const live = runningRuns(path).filter(
+    (run) => run.host === host && run.pid !== process.pid && isAlive(run.pid, run.pidStart),
+  );
+  if (live.length > 0) {
+    throw new EnvironmentError(
+      'E_CONFLICT',
+      `the event log ${path} is in use by ${live.map((run) => `run ${run.runId} (pid ${run.pid})`).join(', ')}: recovery moves the file aside, and what a running command records after that would be lost`,
+      { hint: 'let it finish (or stop it), then run weir doctor --recover again' },
+    );
+  }
+  return recoverLogFile(path, stamp);
 }

@@ -71,6 +71,18 @@ export function leaseConformanceCases(options: EventLogConformanceOptions): void
     await log.close();
   });
 
+  it('a lease names its holder process as its run:started does: host, pid and, when given, its start', async () => {
+    const { log } = await options.create();
+    await log.append([started('r1'), { ...started('r2'), pidStart: 4242 } as WeirEvent]);
+    await log.startSteps(unit('r1', 'p', ['a']));
+    await log.startSteps(unit('r2', 'p', ['b']));
+    const [a, b] = [(await log.leases('p', ['a']))[0]!, (await log.leases('p', ['b']))[0]!];
+    expect(a).toMatchObject({ host: 'host', pid: 1 });
+    expect(a.pidStart).toBeUndefined();
+    expect(b).toMatchObject({ host: 'host', pid: 1, pidStart: 4242 });
+    await log.close();
+  });
+
   it('startSteps refuses a partition whose newest materialization moved on since it was planned', async () => {
     const { log } = await options.create();
     await log.append([started('r1'), started('r2')]);

@@ -225,6 +225,10 @@ export interface LeaseHolder {
   runId: string;
   host: string;
   pid: number;
+  /** The holder process's start, from its run's `run:started` (`pidStart`), when known. */
+  pidStart?: number;
+  /** The holder's thread in that process, from its run's `run:started`, when known. */
+  threadId?: number;
 }
 
 /**

@@ -152,6 +152,13 @@ export type WeirEvent =
       units?: number;
       host: string;
       pid: number;
+      /**
+       * When that process started, in the host's own terms (Linux: clock ticks after boot), so
+       * a later process given the same pid is not taken for it. Absent where unknown.
+       */
+      pidStart?: number;
+      /** The thread of that process running it (worker_threads' threadId; 0: the main thread). */
+      threadId?: number;
       weirVersion: string;
       /** Partitions asked for (`--partition`, `--from/--to`); every stale one when omitted. */
       partitions?: { from?: string; to?: string; keys?: string[] };

@@ -10,6 +10,7 @@ export {
   type LostEvent,
   type RecoveryReport,
   recoverLogFile,
+  runningRuns,
 } from './sqlite/_recover.js';
 export { SqliteEventLog, type SqliteEventLogOptions } from './sqlite/sqlite-event-log.js';
 export * from './status-row.js';

@@ -10,6 +10,7 @@ import {
   type ModuleFacts,
   own,
   partHash,
+  type SpecFact,
   type Use,
 } from './_module-facts.js';
 
@@ -60,6 +61,8 @@ export const MAX_PARTS = 64;
 export class CodeGraph {
   /** Functions by their text (what `fn.toString()` returns), wherever they occur. */
   private readonly functions = new Map<string, Located>();
+  /** Asset specs whose `materialize` is an expression, by the key written beside it. */
+  private readonly specs = new Map<string, Array<{ module: string; fact: SpecFact }>>();
   private readonly effects = new Map<string, Map<number, number[]>>();
   /** What each use (or `#unit` index) of each module reaches: the same for every root. */
   private readonly closures = new Map<string, Map<string, Array<[string, string]>>>();
@@ -71,6 +74,9 @@ export class CodeGraph {
         const entry = this.functions.get(text);
         if (entry === undefined) this.functions.set(text, { all: [{ module: id, fact }] });
         else entry.all.push({ module: id, fact });
+      }
+      for (const fact of facts.specs) {
+        this.specs.set(fact.label, [...(this.specs.get(fact.label) ?? []), { module: id, fact }]);
       }
     }
   }
@@ -99,6 +105,16 @@ export class CodeGraph {
         for (const use of fact.uses) add(module, use);
         if (fact.enclosing) add(module, `#${fact.unit}`);
         if (fact.checks === undefined || root.part !== 'materialize') continue;
+        parts.set('checks', `code ${fact.checks.hash}`);
+        for (const use of fact.checks.uses) add(module, use);
+        if (fact.checks.enclosing) add(module, `#${fact.unit}`);
+      }
+      if (root.part !== 'materialize' || root.label === undefined) continue;
+      for (const { module, fact } of this.specs.get(root.label) ?? []) {
+        parts.set('materialize expression', `code ${fact.hash}`);
+        for (const use of fact.uses) add(module, use);
+        if (fact.enclosing) add(module, `#${fact.unit}`);
+        if (fact.checks === undefined) continue;
         parts.set('checks', `code ${fact.checks.hash}`);
         for (const use of fact.checks.uses) add(module, use);
         if (fact.checks.enclosing) add(module, `#${fact.unit}`);

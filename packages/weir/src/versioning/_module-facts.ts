@@ -52,6 +52,22 @@ export interface FunctionFact {
   label?: string;
 }
 
+/**
+ * An asset spec (`{ key: '…', materialize: … }`) whose `materialize` is not a function written
+ * there but an expression that makes or names one (`compute`, `timed(() => …)`,
+ * `work.bind(null, 1)`): its text and uses count for the asset with that key, as the checks
+ * written beside it do, since the function itself may be found elsewhere or nowhere.
+ */
+export interface SpecFact {
+  /** The `key` written beside `materialize`. */
+  label: string;
+  hash: string;
+  unit: number;
+  uses: Use[];
+  enclosing?: true;
+  checks?: { hash: string; uses: Use[]; enclosing?: true };
+}
+
 export interface ModuleFacts {
   units: UnitFact[];
   /** Top-level name → index of the unit declaring it. */
@@ -62,6 +78,7 @@ export interface ModuleFacts {
   stars: string[];
   /** Every function, in source order. */
   functions: FunctionFact[];
+  specs: SpecFact[];
 }
 
 export interface FactsOptions {
@@ -102,6 +119,7 @@ export function moduleFacts(code: string, parse: Parse, options: FactsOptions = 
     exports: {},
     stars: [],
     functions: [],
+    specs: [],
   };
   const ranges: Array<[number, number]> = [];
   let statements = 0;
@@ -214,6 +232,13 @@ export function moduleFacts(code: string, parse: Parse, options: FactsOptions = 
     }
     facts.functions.push(fact);
   }
+  for (const spec of context.specs) {
+    const unit = unitAt(ranges, spec.value.start);
+    if (unit === undefined) continue;
+    const fact: SpecFact = { label: spec.label, unit, ...context.part(spec.value) };
+    if (spec.checks !== undefined) fact.checks = context.part(spec.checks);
+    facts.specs.push(fact);
+  }
   return facts;
 }
 
@@ -232,6 +257,8 @@ class Context {
   /** `ns.prop` for an identifier that is the object of a non-computed member access. */
   private readonly members = new Map<Identifier, string>();
   private readonly dynamicImports: Array<{ start: number; specifier: string }> = [];
+  /** Asset specs whose `materialize` is not a function written there. */
+  readonly specs: Array<{ label: string; value: AnyNode; checks?: AnyNode }> = [];
 
   constructor(
     private readonly code: string,
@@ -264,6 +291,16 @@ class Context {
     return { uses: [...found].sort(), enclosing };
   }
 
+  /** The hash of a node's text and the names it uses. */
+  part(node: AnyNode): { hash: string; uses: Use[]; enclosing?: true } {
+    const { uses, enclosing } = this.uses(node.start, node.end);
+    return {
+      hash: partHash(this.code.slice(node.start, node.end)),
+      uses,
+      ...(enclosing ? { enclosing: true as const } : {}),
+    };
+  }
+
   /** Every function of the program (and notes member accesses and dynamic imports on the way). */
   functions(program: Program): FoundFunction[] {
     const found: FoundFunction[] = [];
@@ -286,6 +323,9 @@ class Context {
           if (node.source.type === 'Literal' && typeof node.source.value === 'string')
             this.dynamicImports.push({ start: node.start, specifier: node.source.value });
           break;
+        case 'ObjectExpression':
+          this.specAt(node);
+          break;
       }
       for (const [key, value] of Object.entries(node)) {
         if (key === 'loc') continue;
@@ -296,6 +336,24 @@ class Context {
     };
     visit(program, undefined, undefined);
     return found;
+  }
+
+  /** Notes `{ key: '…', materialize: EXPRESSION }` where the expression is not a function. */
+  private specAt(node: AnyNode & { type: 'ObjectExpression' }): void {
+    let label: string | undefined;
+    let value: AnyNode | undefined;
+    let checks: AnyNode | undefined;
+    for (const p of node.properties) {
+      if (p.type !== 'Property' || p.computed || p.kind !== 'init' || p.method) continue;
+      const name = keyName(p.key);
+      if (name === 'key' && p.value.type === 'Literal' && typeof p.value.value === 'string')
+        label = p.value.value;
+      else if (name === 'materialize') value = p.value;
+      else if (name === 'checks') checks = p.value;
+    }
+    if (label === undefined || value === undefined) return;
+    if (value.type === 'ArrowFunctionExpression' || value.type === 'FunctionExpression') return;
+    this.specs.push({ label, value, ...(checks === undefined ? {} : { checks }) });
   }
 
   private functionAt(node: AnyNode, parent: AnyNode | undefined, grand: AnyNode | undefined) {

@@ -26,7 +26,7 @@ export {
 export { type FactsOptions, functionKey, type ModuleFacts } from './_module-facts.js';
 
 /** Bumped whenever what `ModuleFacts` holds, or how it is computed, changes (cached facts are keyed by it). */
-export const FACTS_FORMAT = 3;
+export const FACTS_FORMAT = 4;
 
 export interface CodeAnalyser {
   /** Parses a compiled ES module (throws on a syntax error). */

@@ -39,6 +39,7 @@ export function describePart(key: string, value: string): string {
   if (key.startsWith('package ')) return `${key} ${value}`;
   if (key === 'materialize') return 'materialize';
   if (key === 'checks') return 'the checks listed beside materialize';
+  if (key === 'materialize expression') return 'the expression given as materialize';
   if (key.startsWith('check ')) return `${key} (its evaluate)`;
   const colon = key.lastIndexOf(':');
   const kind = value.split(' ')[0];

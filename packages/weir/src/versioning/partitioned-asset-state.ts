@@ -258,7 +258,7 @@ export function partitionedParentCause(
   }
   if (newest > read.eventId) {
     return changed(
-      `input ${parent.key} changed: partitions were materialized with new data since it was read`,
+      `input ${parent.key} changed: partitions were ${parent.kind === 'source' ? 'observed' : 'materialized'} with new data since it was read`,
     );
   }
   if (!mapping.downstreamFor(view.notFresh, view.space, UNPARTITIONED_SPACE).isEmpty()) {
@@ -267,7 +267,7 @@ export function partitionedParentCause(
       key,
       dependency: parent.key,
       dependencyStatus: parent.status,
-      reason: `upstream ${parent.key} has ${describeNotFresh(parent)} partitions it reads`,
+      reason: `upstream ${parent.key} has ${describeNotFresh(parent)} it reads`,
     };
   }
   return undefined;
@@ -280,8 +280,7 @@ function describeNotFresh(state: AssetState): string {
     [p.failed.count, 'failed'],
     [p.missing.count, 'missing'],
   ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, what]) => `${n} ${what}`)
-    .join(', ');
+  const found = parts.filter(([n]) => n > 0);
+  const total = found.reduce((sum, [n]) => sum + n, 0);
+  return `${found.map(([n, what]) => `${n} ${what}`).join(', ')} partition${total === 1 ? '' : 's'}`;
 }

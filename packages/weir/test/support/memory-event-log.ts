@@ -289,7 +289,15 @@ function leaseOf(store: MemoryEventStore, assetKey: string, partition: string): 
   const run = store.index.runs.get(lease.runId);
   const started = run === undefined ? undefined : store.read(run.startedId);
   const holder = started?.type === 'run:started' ? started : undefined;
-  return { assetKey, partition, ...lease, host: holder?.host ?? '', pid: holder?.pid ?? 0 };
+  return {
+    assetKey,
+    partition,
+    ...lease,
+    host: holder?.host ?? '',
+    pid: holder?.pid ?? 0,
+    ...(holder?.pidStart === undefined ? {} : { pidStart: holder.pidStart }),
+    ...(holder?.threadId === undefined ? {} : { threadId: holder.threadId }),
+  };
 }
 
 const OUTCOMES = new Set(['asset:materialized', 'step:failed', 'step:cancelled', 'step:skipped']);

@@ -129,7 +129,7 @@ async function run(
     : new Progress(output, Boolean(ctx.values.verbose), {
         partitioned: (key) => graph.get(key)?.partitions !== undefined,
       });
-  const concurrency = positiveInteger(ctx.values.concurrency, 'concurrency');
+  const concurrency = positiveInteger(ctx.values.concurrency, 'concurrency') ?? project.concurrency;
   let backfillId = resume;
   const onRequested = (record: BackfillRecord) => {
     backfillId = record.backfillId;
@@ -142,7 +142,7 @@ async function run(
   };
   const options = {
     instance,
-    ...(concurrency === undefined ? {} : { concurrency }),
+    concurrency,
     ...withClock(),
     signal: ctx.signal,
     onRequested,

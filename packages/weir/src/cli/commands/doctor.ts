@@ -78,8 +78,13 @@ function renderRecovery(report: RecoveryReport, cwd: string): string {
     `Recovered ${report.recovered} events into a new event log at ${show(report.path)}; its indexes were rebuilt from them.`,
     `The damaged file is kept as ${show(report.keptAs)}.`,
   ];
+  if (report.missingPages !== undefined) {
+    lines.push(
+      `The file was cut short: ${report.missingPages} of its pages are gone, and events recorded in them may be lost without anything left that names them.`,
+    );
+  }
   if (report.lost.length === 0) {
-    lines.push('No event was lost.');
+    if (report.missingPages === undefined) lines.push('No event was lost.');
   } else {
     lines.push(`Lost ${report.lost.length} events (${ranges(report.lost.map((e) => e.id))}):`);
     for (const event of report.lost.filter((e) => e.type !== undefined).slice(0, 20)) {

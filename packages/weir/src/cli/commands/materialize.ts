@@ -50,14 +50,15 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
       : new Progress(ctx.output, Boolean(ctx.values.verbose), {
           partitioned: (key) => graph.get(key)?.partitions !== undefined,
         });
-    const concurrency = positiveInteger(ctx.values.concurrency, 'concurrency');
+    const concurrency =
+      positiveInteger(ctx.values.concurrency, 'concurrency') ?? project.concurrency;
     let result: RunResult;
     try {
       result = await materialize(graph, {
         instance,
         ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
         force: Boolean(ctx.values.force),
-        ...(concurrency === undefined ? {} : { concurrency }),
+        concurrency,
         ...(partitions === undefined ? {} : { partitions }),
         ...withClock(),
         signal: ctx.signal,

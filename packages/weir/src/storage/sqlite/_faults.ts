@@ -3,8 +3,11 @@
  * SQLite's errors restated as what happened to the event log and what to do: a corrupt file
  * (with what `PRAGMA quick_check` finds), a full disk, a read-only file, a lock held too long.
  */
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
+import { DamagedRow } from './_rows.js';
 
 const DOCTOR =
   "run 'weir doctor' to see what is damaged; 'weir doctor --recover' copies every readable event into a new log and keeps this file beside it";
@@ -26,6 +29,13 @@ export function isCorruption(error: unknown): boolean {
  */
 export function sqliteFault(error: unknown, path: string, db?: Database.Database): unknown {
   if (error instanceof EnvironmentError) return error;
+  if (error instanceof DamagedRow) {
+    return new EnvironmentError(
+      'E_STORAGE_CORRUPT',
+      `the event log ${path} is corrupt: ${error.message}`,
+      { cause: error, hint: DOCTOR },
+    );
+  }
   const code = sqliteCode(error);
   if (code === undefined) return error;
   const message = (error as Error).message;
@@ -37,13 +47,13 @@ export function sqliteFault(error: unknown, path: string, db?: Database.Database
       { cause: error, hint: DOCTOR },
     );
   }
-  if (code === 'SQLITE_FULL') {
+  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && isOutOfSpace(path))) {
     return new EnvironmentError(
       'E_NO_SPACE',
       `no space left on device writing the event log (${path})`,
       {
         cause: error,
-        hint: 'free some space (weir gc removes artefacts nothing needs), or move the instance to a larger disk',
+        hint: 'free some space: weir gc removes artefacts nothing needs, but opening the event log needs a little room itself (about 100 KB), so on a disk that is completely full remove something else first; or move the instance to a larger disk',
       },
     );
   }
@@ -60,6 +70,19 @@ export function sqliteFault(error: unknown, path: string, db?: Database.Database
     `cannot use the event log ${path}: ${message} (${code})`,
     { cause: error },
   );
+}
+
+/**
+ * Whether the disk holding `path` is (nearly) full. SQLite reports some writes that do not fit
+ * as I/O errors, not SQLITE_FULL: creating the log's `-shm` file (SQLITE_IOERR_SHMSIZE), say.
+ */
+function isOutOfSpace(path: string): boolean {
+  try {
+    const { bavail, bsize } = statfsSync(dirname(path));
+    return bavail * bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /** The first problems `PRAGMA quick_check` reports, or nothing if it cannot run. */

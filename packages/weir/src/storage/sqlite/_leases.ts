@@ -18,6 +18,8 @@ type LeaseRow = {
   heartbeat_at: number;
   host: string | null;
   pid: number | null;
+  pid_start: number | null;
+  thread_id: number | null;
 };
 
 export class LeaseTable {
@@ -44,12 +46,13 @@ export class LeaseTable {
     this.releaseRun = db.prepare('DELETE FROM leases WHERE run_id = @runId');
     this.renew = db.prepare('UPDATE leases SET heartbeat_at = @at WHERE run_id = @runId');
     // The holder's host and pid are on its run's run:started event.
-    this.held = db.prepare(
-      `SELECT l.asset_key, l.partition, l.run_id, l.started_id, l.heartbeat_at,
-         json_extract(e.body, '$.host') AS host, json_extract(e.body, '$.pid') AS pid
+    const held = `SELECT l.asset_key, l.partition, l.run_id, l.started_id, l.heartbeat_at,
+         json_extract(e.body, '$.host') AS host, json_extract(e.body, '$.pid') AS pid,
+         json_extract(e.body, '$.pidStart') AS pid_start,
+         json_extract(e.body, '$.threadId') AS thread_id
        FROM leases l LEFT JOIN runs r ON r.run_id = l.run_id LEFT JOIN events e ON e.id = r.started_id
-       WHERE l.asset_key = @assetKey AND l.partition IN (SELECT value FROM json_each(@partitions))`,
-    );
+       WHERE l.asset_key = @assetKey`;
+    this.held = db.prepare(`${held} AND l.partition IN (SELECT value FROM json_each(@partitions))`);
     // CROSS JOIN: each key looked up in the unique index, not a scan of the asset's partitions.
     this.newest = db
       .prepare(
@@ -59,12 +62,7 @@ export class LeaseTable {
       )
       .raw(true);
     // The same for one partition (most units), without encoding a list to decode it again.
-    this.heldOne = db.prepare(
-      `SELECT l.asset_key, l.partition, l.run_id, l.started_id, l.heartbeat_at,
-         json_extract(e.body, '$.host') AS host, json_extract(e.body, '$.pid') AS pid
-       FROM leases l LEFT JOIN runs r ON r.run_id = l.run_id LEFT JOIN events e ON e.id = r.started_id
-       WHERE l.asset_key = @assetKey AND l.partition = @partition`,
-    );
+    this.heldOne = db.prepare(`${held} AND l.partition = @partition`);
     this.newestOne = db
       .prepare(
         `SELECT partition, ifnull(materialization_id, 0) FROM asset_state
@@ -93,6 +91,8 @@ export class LeaseTable {
       runId: row.run_id,
       host: row.host ?? '',
       pid: row.pid ?? 0,
+      ...(row.pid_start === null ? {} : { pidStart: row.pid_start }),
+      ...(row.thread_id === null ? {} : { threadId: row.thread_id }),
       startedId: row.started_id,
       heartbeatAt: row.heartbeat_at,
     }));

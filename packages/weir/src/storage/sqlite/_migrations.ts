@@ -73,6 +73,11 @@ function newerThanThisWeir(path: string, current: number): EnvironmentError {
 /** Applies the migrations a log lacks; refuses a log newer than this Weir. */
 export function migrate(db: Database.Database, path: string): void {
   const newest = NEWEST;
+  // Up to date (every open but the first after an upgrade): a read, which in WAL mode waits
+  // for no writer, so a read command works while another process holds the write lock.
+  const found = schemaVersion(db);
+  if (found === newest) return;
+  if (found !== undefined && found > newest) throw newerThanThisWeir(path, found);
   // One immediate transaction: a second process opening the same new log waits here, then
   // finds the migrations applied, instead of racing to apply them too.
   db.transaction(() => {
@@ -91,4 +96,16 @@ export function migrate(db: Database.Database, path: string): void {
       db.exec(migration.sql);
     }
   }).immediate();
+}
+
+/** The log's schema version, or undefined when it has no schema table yet. */
+function schemaVersion(db: Database.Database): number | undefined {
+  try {
+    return (
+      (db.prepare('SELECT MAX(version) AS v FROM weir_schema').get() as { v: number | null }).v ?? 0
+    );
+  } catch (error) {
+    if (/no such table/.test((error as Error).message)) return undefined;
+    throw error;
+  }
 }

@@ -30,19 +30,39 @@ export function openDatabase(path: string, options: OpenOptions): OpenedDatabase
   const db = new Database(path);
   try {
     // First, so that switching to WAL and migrating wait for another process instead of failing.
-    db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    whileBusy(() => db.pragma('journal_mode = WAL'), deadline);
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     // A checkpoint syncs the WAL and the database file: at SQLite's default (every 1,000
     // pages) that was most of the cost of a small commit (a one-row transaction: 37 µs,
     // 9.5 µs with 10,000). The WAL grows to about 40 MB between checkpoints instead of 4 MB.
     db.pragma('wal_autocheckpoint = 10000');
-    migrate(db, path);
+    whileBusy(() => migrate(db, path), deadline);
   } catch (error) {
     db.close();
     throw error;
   }
   return { db };
+}
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs `step` again while SQLite refuses it as busy, until `deadline`. While another process
+ * writes a new file's first transaction (still in rollback mode), SQLite refuses a second
+ * connection's switch to WAL at once instead of waiting (waiting could deadlock), so the
+ * busy timeout alone does not cover two commands creating one instance at the same moment.
+ */
+function whileBusy<T>(step: () => T, deadline: number): T {
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 function openReadOnly(path: string): OpenedDatabase {

@@ -4,7 +4,7 @@
  * SQLite can still read is copied, with its id, into a new log whose indexes are rebuilt from
  * those events; the damaged file is kept beside it, and the report says what was lost.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
 import { sqliteCode, sqliteFault } from './_faults.js';
@@ -37,6 +37,11 @@ export interface RecoveryReport {
   keptAs: string;
   recovered: number;
   lost: LostEvent[];
+  /**
+   * Pages the file's header counts that the file no longer has (it was cut short): events
+   * in them may be lost without anything left that names them.
+   */
+  missingPages?: number;
 }
 
 interface Row {
@@ -73,15 +78,74 @@ export function checkLogFile(path: string): LogHealth {
     const events = attempt(
       () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n,
     );
+    // Damage inside a value (a flipped byte in an event's JSON) passes SQLite's own checks.
+    const values = Array.isArray(problems) ? attempt(() => damagedValues(db)) : [];
+    const found = [
+      ...(Array.isArray(problems) ? problems : [problems.error]),
+      ...(Array.isArray(values) ? values : [values.error]),
+    ];
     return {
       path,
-      healthy: Array.isArray(problems) && problems.length === 0 && typeof events === 'number',
-      problems: Array.isArray(problems) ? problems : [problems.error],
+      healthy: found.length === 0 && typeof events === 'number',
+      problems: found,
       ...(typeof events === 'number' ? { events } : {}),
     };
   } finally {
     closeOpened(opened);
   }
+}
+
+/**
+ * The runs the file at `path` records as still running, with their process, as far as it
+ * can be read (a damaged file may not say: then none).
+ */
+export function runningRuns(
+  path: string,
+): Array<{ runId: string; host: string; pid: number; pidStart?: number }> {
+  let opened: OpenedDatabase | undefined;
+  try {
+    opened = openFileReadOnly(path);
+    const rows = opened.db
+      .prepare(
+        `SELECT r.run_id AS runId, json_extract(e.body, '$.host') AS host,
+           json_extract(e.body, '$.pid') AS pid, json_extract(e.body, '$.pidStart') AS pidStart
+         FROM runs r JOIN events e ON e.id = r.started_id WHERE r.status = 'running'`,
+      )
+      .all() as Array<{ runId: string; host: string; pid: number; pidStart: number | null }>;
+    return rows.map(({ pidStart, ...run }) => (pidStart === null ? run : { ...run, pidStart }));
+  } catch {
+    return [];
+  } finally {
+    if (opened !== undefined) closeOpened(opened);
+  }
+}
+
+/** Events whose body is not valid JSON (or not the event its row says), and index summaries that are not. */
+function damagedValues(db: Database.Database): string[] {
+  const events = db
+    .prepare(
+      `SELECT id FROM events
+       WHERE CASE WHEN json_valid(body) THEN json_extract(body, '$.type') IS NOT type ELSE 1 END
+       ORDER BY id LIMIT 20`,
+    )
+    .pluck(true)
+    .all() as number[];
+  const summaries = db
+    .prepare(
+      `SELECT asset_key || CASE partition WHEN '' THEN '' ELSE '[' || partition || ']' END
+       FROM asset_state
+       WHERE NOT json_valid(coalesce(materialization_summary, '{}'))
+          OR NOT json_valid(coalesce(usable_summary, '{}'))
+       LIMIT 20`,
+    )
+    .pluck(true)
+    .all() as string[];
+  return [
+    ...events.map((id) => `event ${id}: its body is damaged (not the JSON of its event)`),
+    ...summaries.map(
+      (key) => `the index's summary of ${key} is damaged (an index: rebuilt from the events)`,
+    ),
+  ];
 }
 
 /**
@@ -105,9 +169,31 @@ export async function recoverLogFile(path: string, stamp: string): Promise<Recov
   } finally {
     if (lock?.open) lock.close();
   }
+  const missingPages = pagesCutOff(path);
   moveFiles(path, keptAs);
   moveFiles(fresh, path);
-  return { path, keptAs, ...copied };
+  return { path, keptAs, ...copied, ...(missingPages > 0 ? { missingPages } : {}) };
+}
+
+/** How many pages the header of the SQLite file at `path` counts beyond its end (0 if unknown). */
+function pagesCutOff(path: string): number {
+  try {
+    const header = Buffer.alloc(100);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, header, 0, 100, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const raw = header.readUInt16BE(16);
+    const pageSize = raw === 1 ? 65536 : raw;
+    // The header's page count is valid only while its change counter matches "valid for".
+    if (pageSize < 512 || header.readUInt32BE(24) !== header.readUInt32BE(92)) return 0;
+    const counted = header.readUInt32BE(28);
+    return Math.max(0, counted - Math.floor(statSync(path).size / pageSize));
+  } catch {
+    return 0;
+  }
 }
 
 /** Copies the readable events of `path` into a new log at `fresh` and indexes them. */
@@ -116,31 +202,31 @@ async function copyInto(
   fresh: string,
 ): Promise<{ recovered: number; lost: LostEvent[] }> {
   const source = openSource(path);
-  let recovered = 0;
-  let lost: LostEvent[];
   try {
     await new SqliteEventLog(fresh).close();
     const target = new Database(fresh);
+    let ids: { recovered: number; missing: number[] };
     try {
-      const ids = copyEvents(source, target);
-      recovered = ids.recovered;
-      lost = describeLost(source, ids.missing);
+      ids = copyEvents(source, target);
     } finally {
       target.close();
     }
+    // An event whose JSON parses but is damaged inside cannot be indexed: it is lost too.
+    const dropped: number[] = [];
+    const log = new SqliteEventLog(fresh);
+    try {
+      await log.rebuildIndexes({ drop: (id) => dropped.push(id) });
+    } finally {
+      await log.close();
+    }
+    const missing = [...ids.missing, ...dropped].sort((a, b) => a - b);
+    return { recovered: ids.recovered - dropped.length, lost: describeLost(source, missing) };
   } catch (error) {
-    source.close();
     removeFiles(fresh);
     throw error;
-  }
-  source.close();
-  const log = new SqliteEventLog(fresh);
-  try {
-    await log.rebuildIndexes();
   } finally {
-    await log.close();
+    source.close();
   }
-  return { recovered, lost };
 }
 
 function writeLock(path: string): Database.Database | undefined {
@@ -156,7 +242,13 @@ function writeLock(path: string): Database.Database | undefined {
 
 function openSource(path: string): Database.Database {
   try {
-    return new Database(path, { readonly: true, fileMustExist: true });
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    // A truncated file (its header counts more pages than it has) is refused as malformed
+    // before anything is read, unless the schema may be "written": read-only here, nothing
+    // is, and every page that is still there can be read.
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    return db;
   } catch (error) {
     throw new EnvironmentError(
       'E_STORAGE_CORRUPT',

@@ -114,12 +114,27 @@ export function summarize(event: StoredEvent<'asset:materialized'>): string {
   });
 }
 
+/**
+ * A row whose stored JSON no longer parses: damage inside a value, which SQLite's own checks
+ * do not see (restated with the log's path by `sqliteFault`).
+ */
+export class DamagedRow extends Error {
+  override readonly name = 'DamagedRow';
+}
+
 export function readSummary(
   json: string,
   assetKey: string,
   partition: string,
 ): MaterializationSummary {
-  const summary = JSON.parse(json) as MaterializationSummary;
+  let summary: MaterializationSummary;
+  try {
+    summary = JSON.parse(json) as MaterializationSummary;
+  } catch {
+    throw new DamagedRow(
+      `the index's summary of ${partition === '' ? assetKey : `${assetKey}[${partition}]`} is not valid JSON`,
+    );
+  }
   summary.type = 'asset:materialized';
   summary.assetKey = assetKey;
   summary.partition = partition;
@@ -128,7 +143,12 @@ export function readSummary(
 
 export function parse(id: number, body: string): StoredEvent {
   // Assigning instead of spreading saves a copy per event: status parses thousands.
-  const event = JSON.parse(body) as StoredEvent;
+  let event: StoredEvent;
+  try {
+    event = JSON.parse(body) as StoredEvent;
+  } catch {
+    throw new DamagedRow(`event ${id} is damaged: its body is not valid JSON`);
+  }
   event.id = id;
   return event;
 }

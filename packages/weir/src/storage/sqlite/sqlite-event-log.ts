@@ -553,7 +553,16 @@ export class SqliteEventLog implements EventLog {
     });
   }
 
-  async rebuildIndexes(): Promise<void> {
+  /**
+   * Rebuilds every index from the events. With `drop` (recovering a damaged log), an event
+   * that cannot be indexed (its JSON parses, but is damaged inside) is deleted and named
+   * instead of failing the rebuild.
+   */
+  async rebuildIndexes(options: { drop?: (id: number) => void } = {}): Promise<void> {
+    const { drop } = options;
+    const remove = this.db.prepare('DELETE FROM events WHERE id = @id');
+    // Nested in the rebuild's transaction: a savepoint, so a failed event leaves no trace.
+    const indexOne = this.db.transaction((row: Row) => this.index(parse(row.id, row.body)));
     return this.faults(() => {
       this.db.transaction(() => {
         this.db.exec(
@@ -569,7 +578,18 @@ export class SqliteEventLog implements EventLog {
           rows.length > 0;
           rows = page.all({ afterId: rows[rows.length - 1]!.id }) as Row[]
         ) {
-          for (const row of rows) this.index(parse(row.id, row.body));
+          for (const row of rows) {
+            if (drop === undefined) {
+              this.index(parse(row.id, row.body));
+              continue;
+            }
+            try {
+              indexOne(row);
+            } catch {
+              remove.run({ id: row.id });
+              drop(row.id);
+            }
+          }
         }
       })();
     });

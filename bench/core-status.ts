@@ -10,11 +10,12 @@
  * about 200,000 events.
  *
  * Measures (medians over repeats) `assetStatus(project, { instance, observe: false })` of
- * every asset, `explain()` of the deepest asset (its upstream closure is most of the graph),
- * and `eventLog.latest()` (the index read both start with). Baselines in the same run, on
- * a separate read-only connection: reading and JSON.parse-ing the 10,000 current
- * materialization bodies (what status must at least do), and `SELECT count(*) FROM events`.
- * Target: assetStatus ≤ 100 ms.
+ * every asset (with and without the artefact probe), `explain()` of the deepest asset (its
+ * upstream closure is most of the graph), `eventLog.statusRows()` (what status reads) and
+ * `eventLog.latest()` (every record, what `details` reads). Baselines in the same run, on a
+ * separate read-only connection: a bare read of the status rows (the same columns of
+ * asset_state, no JavaScript beyond the rows), reading and JSON.parse-ing the 10,000 current
+ * materialization bodies, and `SELECT count(*) FROM events`. Target: assetStatus ≤ 50 ms.
  *
  * Run: npm run bench -- core-status [--repeats N]
  */
@@ -37,7 +38,8 @@ import {
 } from 'weir';
 import { gc, median, table } from './_report.js';
 
-const TARGET_MS = 100;
+/** Issue 15 (issue 2 asked for 100 ms). */
+const TARGET_MS = 50;
 const LAYERS = 100;
 const WIDTH = 100;
 const HISTORY = 10;
@@ -161,6 +163,13 @@ async function main(): Promise<void> {
         'SELECT e.id, e.body FROM asset_state l JOIN events e ON e.id = l.materialization_id',
       );
       const countAll = reader.prepare('SELECT count(*) AS n FROM events');
+      const statusColumns = reader
+        .prepare(
+          `SELECT asset_key, materialization_id, usable_id, observation_id, failure_id,
+             data_version, code_version, input_versions, location, ended_at
+           FROM asset_state WHERE partition = ''`,
+        )
+        .raw(true);
 
       // Sanity: everything is fresh, and the history is what we claim.
       const check = await assetStatus(project, { instance, observe: false });
@@ -173,6 +182,8 @@ async function main(): Promise<void> {
         unprobed: [] as number[],
         explain: [] as number[],
         latest: [] as number[],
+        rows: [] as number[],
+        bare: [] as number[],
         parse: [] as number[],
         count: [] as number[],
       };
@@ -186,6 +197,8 @@ async function main(): Promise<void> {
           }),
         );
         samples.count.push(await time(() => countAll.get()));
+        samples.bare.push(await time(() => statusColumns.all()));
+        samples.rows.push(await time(() => instance.eventLog.statusRows()));
         samples.latest.push(await time(() => instance.eventLog.latest()));
         samples.status.push(await time(() => assetStatus(project, { instance, observe: false })));
         samples.unprobed.push(
@@ -200,15 +213,15 @@ async function main(): Promise<void> {
       const report = await explain(project, deepest, { instance, observe: false });
 
       const parse = median(samples.parse);
-      const count = median(samples.count);
+      const bare = median(samples.bare);
       const status = median(samples.status);
       const row = (name: string, values: number[], target?: number) => {
         const ms = median(values);
         return [
           name,
           ms.toFixed(1),
+          `${(ms / bare).toFixed(2)}x`,
           `${(ms / parse).toFixed(2)}x`,
-          `${(ms / count).toFixed(1)}x`,
           target === undefined ? '' : ms <= target ? `≤ ${target} ms PASS` : `> ${target} ms FAIL`,
         ];
       };
@@ -219,11 +232,13 @@ async function main(): Promise<void> {
       );
       process.stdout.write(
         `${table(
-          ['measurement', 'median ms', 'vs read+parse', 'vs count(*)', 'target'],
+          ['measurement', 'median ms', 'vs status rows', 'vs read+parse', 'target'],
           [
+            row('baseline: bare read of the 10,000 status rows', samples.bare),
             row('baseline: read + JSON.parse 10,000 current bodies', samples.parse),
             row('baseline: SELECT count(*) FROM events', samples.count),
-            row('eventLog.latest() (all assets)', samples.latest),
+            row('eventLog.statusRows() (all assets)', samples.rows),
+            row('eventLog.latest() (all assets, every record)', samples.latest),
             row('assetStatus(all, observe: false)', samples.status, TARGET_MS),
             row('  the same without the artefact probe', samples.unprobed),
             row(`explain('${deepest}')`, samples.explain),

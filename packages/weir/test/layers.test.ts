@@ -11,7 +11,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Layers from the bottom; folders of one rank are peers and may not import each other. */
 const RANKS: Record<string, number> = {
-  '.': 0, // errors.ts, hash.ts, version.ts, file-version.ts: shared by every layer
+  '.': 0, // errors.ts, hash.ts, version.ts, file-version.ts, source-stacks.ts: shared by every layer
   definitions: 1,
   graph: 2,
   checks: 2,

@@ -277,6 +277,8 @@ export class LocalArtefactStore implements ArtefactStore {
 
   /** The absolute path of a location, refusing anything that would escape the store. */
   private pathOf(location: string): string {
+    // A content address cannot leave the store: no resolving needed (status checks thousands).
+    if (ADDRESS.test(location)) return `${this.root}${sep}${location}`;
     const path = resolve(this.root, location);
     if (!path.startsWith(this.root + sep)) {
       throw new ArtefactError(

@@ -15,9 +15,6 @@
 import { projectFolderOf } from './_find-project.js';
 import { SUPERVISED, supervise } from './supervisor.js';
 
-// Stacks from user code point at the user's own files, not at the bundle in .weir/cache.
-process.setSourceMapsEnabled(true);
-
 const argv = process.argv.slice(2);
 const cwd = process.cwd();
 const folder = projectFolderOf(argv, cwd);

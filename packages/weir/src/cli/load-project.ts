@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
+import { sourceMapped } from '../source-stacks.js';
 import { warmCodeAnalyser } from '../versioning/index.js';
 import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
@@ -189,7 +190,7 @@ const WEIR_OR_DEPENDENCY =
 
 /** The first stack frame in the user's own files (not Weir's, not node_modules). */
 function userFrame(error: unknown): string | undefined {
-  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const stack = error instanceof Error ? sourceMapped(error.stack ?? '') : '';
   for (const line of stack.split('\n').slice(1)) {
     const match = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
     if (match === null) continue;

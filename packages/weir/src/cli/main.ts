@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { didYouMean, EnvironmentError, WeirError } from '../errors.js';
+import { sourceMapped } from '../source-stacks.js';
 import { WEIR_VERSION } from '../version.js';
 import { systemFault } from './_faults.js';
 import {
@@ -130,13 +131,13 @@ function reportError(thrown: unknown, output: Output, verbose: boolean): void {
   if (error instanceof WeirError) {
     output.err(`${paint(output, 'red', 'error')}: ${error.message}\n`);
     if (error.hint) output.err(`${paint(output, 'gray', 'hint')}: ${error.hint}\n`);
-    if (verbose && error.stack) output.err(`${error.stack}\n`);
+    if (verbose && error.stack) output.err(`${sourceMapped(error.stack)}\n`);
     if (verbose && error.cause instanceof Error && error.cause.stack)
-      output.err(`caused by: ${error.cause.stack}\n`);
+      output.err(`caused by: ${sourceMapped(error.cause.stack)}\n`);
     return;
   }
   output.err(
-    `${paint(output, 'red', 'internal error')}: ${(error as Error)?.stack ?? String(error)}\n`,
+    `${paint(output, 'red', 'internal error')}: ${error instanceof Error && error.stack ? sourceMapped(error.stack) : String(error)}\n`,
   );
   output.err('This is a bug in Weir; please report it with the command you ran.\n');
 }

@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { sourceMapped } from '../source-stacks.js';
 import type { WorkerData, WorkerMessage } from './worker-protocol.js';
 
 /** Commands whose steps run user code, so they run in a worker. */
@@ -110,7 +111,9 @@ export async function supervise(
   });
   const exitCode = await new Promise<number>((resolve) => {
     worker.on('error', (error) => {
-      process.stderr.write(`internal error: ${error.stack ?? error.message}\n`);
+      process.stderr.write(
+        `internal error: ${error.stack ? sourceMapped(error.stack) : error.message}\n`,
+      );
       resolve(1);
     });
     worker.on('exit', (exit) => resolve(code ?? exit));

@@ -8,8 +8,6 @@ import { processOutput } from './format.js';
 import { main } from './main.js';
 import type { SupervisorMessage, WorkerData, WorkerMessage } from './worker-protocol.js';
 
-process.setSourceMapsEnabled(true);
-
 const data = workerData as WorkerData;
 const port = parentPort!;
 const send = (message: WorkerMessage) => port.postMessage(message);

@@ -4,6 +4,7 @@
  * steps.
  */
 import { EnvironmentError, WeirError } from '../errors.js';
+import { sourceMapped } from '../source-stacks.js';
 import type { ErrorInfo } from '../storage/index.js';
 
 export function toErrorInfo(error: unknown): ErrorInfo {
@@ -12,7 +13,8 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     // A wrapped user error keeps the stack that points into the user's code; a fault of the
     // environment (a full disk, a corrupt input) says all in its message: no stack.
     const stack = error.cause instanceof Error ? error.cause.stack : error.stack;
-    if (stack !== undefined && !(error instanceof EnvironmentError)) info.stack = stack;
+    if (stack !== undefined && !(error instanceof EnvironmentError))
+      info.stack = sourceMapped(stack);
     if (error instanceof WeirError) info.code = error.code;
     return info;
   }

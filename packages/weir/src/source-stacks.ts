@@ -1,0 +1,55 @@
+/**
+ * @module source-stacks
+ * Stack traces that name the files people wrote, mapped only when a stack is shown or
+ * recorded. Node's own mapping (`--enable-source-maps`) reads and decodes the map of every
+ * module as it loads, which costs a command that shows no stack tens of milliseconds; this
+ * reads the map of a frame's file (`<file>.map` beside it, as the project compiler and the
+ * package build write them) the first time a stack passes through it.
+ */
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const maps = new Map<string, SourceMap | null>();
+
+function mapOf(file: string): SourceMap | null {
+  let map = maps.get(file);
+  if (map === undefined) {
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+    } catch {
+      map = null;
+    }
+    maps.set(file, map);
+  }
+  return map;
+}
+
+/** `    at name (file:///a/b.mjs:12:5)` or `    at file:///a/b.mjs:12:5`. */
+const FRAME = /^(\s*at (?:.*? \()?)((?:file:\/\/)?\/[^():]*):(\d+):(\d+)(\)?)$/;
+
+const pathOf = (location: string) =>
+  location.startsWith('file://') ? fileURLToPath(location) : location;
+
+/** `stack` with each frame whose file has a source map pointing at the original source. */
+export function sourceMapped(stack: string): string {
+  if (process.sourceMapsEnabled) return stack;
+  return stack
+    .split('\n')
+    .map((line) => {
+      const frame = FRAME.exec(line);
+      if (frame === null) return line;
+      const [, head, location, row, column, tail] = frame as unknown as [string, ...string[]];
+      const file = pathOf(location!);
+      const map = mapOf(file);
+      if (map === null) return line;
+      const entry = map.findEntry(Number(row) - 1, Number(column) - 1);
+      if (!('originalSource' in entry)) return line;
+      const source = entry.originalSource.startsWith('file://')
+        ? fileURLToPath(entry.originalSource)
+        : resolve(dirname(file), entry.originalSource);
+      return `${head}${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}${tail}`;
+    })
+    .join('\n');
+}

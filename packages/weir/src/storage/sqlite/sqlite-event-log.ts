@@ -11,6 +11,7 @@ import type {
   BackfillRecord,
   EventLog,
   EventQuery,
+  HoldingResult,
   Lease,
   PartitionStates,
   RunRecord,
@@ -78,6 +79,13 @@ export class SqliteEventLog implements EventLog {
   private readonly startAll: Database.Transaction<(start: StepStart) => StepStartResult>;
   private readonly appendWhile: Database.Transaction<
     (runId: string, events: readonly WeirEvent[]) => StoredEvent[]
+  >;
+  private readonly appendHeld: Database.Transaction<
+    (
+      runId: string,
+      leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+      events: readonly WeirEvent[],
+    ) => HoldingResult
   >;
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
@@ -207,6 +215,17 @@ export class SqliteEventLog implements EventLog {
       .pluck(true);
     this.appendWhile = db.transaction((runId: string, events: readonly WeirEvent[]) =>
       running.get({ runId }) === undefined ? [] : events.map((event) => this.insert(event)),
+    );
+    this.appendHeld = db.transaction(
+      (
+        runId: string,
+        leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+        events: readonly WeirEvent[],
+      ): HoldingResult => {
+        const lost = this.leaseTable.notHeldBy(runId, leases);
+        if (lost.length > 0) return { status: 'lost', lost };
+        return { status: 'appended', events: events.map((event) => this.insert(event)) };
+      },
     );
     this.startAll = db.transaction((start: StepStart): StepStartResult => {
       const refusal = this.leaseTable.refusal(start);
@@ -386,6 +405,14 @@ export class SqliteEventLog implements EventLog {
     return this.faults(() => {
       return this.group.submit(() => this.appendWhile(runId, events));
     });
+  }
+
+  async appendHolding(
+    runId: string,
+    leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+    events: readonly WeirEvent[],
+  ): Promise<HoldingResult> {
+    return this.faults(() => this.group.submit(() => this.appendHeld(runId, leases, events)));
   }
 
   async startSteps(start: StepStart): Promise<StepStartResult> {

@@ -174,20 +174,18 @@ export function without<C extends AutomationCondition>(
  * formatCondition(and(missing(), not(inProgress()))); // 'and(missing, not(in_progress))'
  */
 export function formatCondition(condition: AutomationCondition): string {
-  const children = childrenOf(condition);
-  const generic = ['and', 'or', 'not', 'since', 'newly-true'].includes(condition.type);
-  const plainName =
-    condition.type === 'not'
-      ? 'not'
-      : condition.type === 'newly-true'
-        ? 'newly_true'
-        : condition.type === 'since'
-          ? 'since'
-          : condition.name;
-  const renamed = generic && condition.name !== plainName && !isDefaultName(condition);
-  if (children.length === 0 || renamed) return condition.name;
-  return `${plainName}(${children.map(formatCondition).join(', ')})`;
+  const operator = OPERATORS[condition.type];
+  if (operator === undefined || !isDefaultName(condition)) return condition.name;
+  return `${operator}(${childrenOf(condition).map(formatCondition).join(', ')})`;
 }
+
+const OPERATORS: Readonly<Record<string, string>> = {
+  and: 'and',
+  or: 'or',
+  not: 'not',
+  since: 'since',
+  'newly-true': 'newly_true',
+};
 
 function isDefaultName(condition: AutomationCondition): boolean {
   const [first, second] = childrenOf(condition);

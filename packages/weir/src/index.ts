@@ -20,6 +20,24 @@ export {
   type StoredObject,
 } from './artefacts/index.js';
 export {
+  type AssetFacts,
+  type ChangeRecord,
+  type ConditionEvaluation,
+  type ConditionMemory,
+  type ConditionResult,
+  type DataChange,
+  decodeSet,
+  type ExplainOptions,
+  encodeSet,
+  evaluateCondition,
+  explainCondition,
+  type KeyRange,
+  type KeyRanges,
+  type NodeMemory,
+  type ParentFacts,
+  type UpstreamDetail,
+} from './automation/index.js';
+export {
   type BoundsCheckOptions,
   type BuiltinCheckOptions,
   boundsCheck,

@@ -144,8 +144,9 @@ export function upstreamUpdated(options?: UpstreamOptions): UpstreamFactConditio
 }
 
 /**
- * Like `upstreamUpdated`, for data that changed since the previous evaluation (at the first
- * evaluation: any it has not read), or that is requested in this evaluation.
+ * Like `upstreamUpdated`, for data that changed since the previous evaluation and after the
+ * partition's newest attempt (so a step that failed in the run that brought the data is not
+ * asked again for it); at the first evaluation, data it has not read; or requested now.
  */
 export function upstreamNewlyUpdated(options?: UpstreamOptions): UpstreamFactCondition {
   return upstream(

@@ -243,6 +243,8 @@ describe('operators', () => {
     const moved = and(not(inProgress()), first);
     expect(trueKeys(moved, facts(), memory)).toEqual([]);
     expect(trueKeys(keep, facts(), { version: 9 })).toEqual([]);
+    const renamed = and(named(first, 'waiting', 'missing, until overdue'), not(failed()));
+    expect(trueKeys(renamed, facts(), memory)).toEqual(['a']); // a name is not a meaning
   });
 
   it('named() renames without changing what it means', () => {

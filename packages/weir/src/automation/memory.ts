@@ -33,11 +33,20 @@ export interface NodeMemory {
 
 const signatures = new WeakMap<AutomationCondition, string>();
 
-/** A short hash of a node and everything below it (cached: conditions are immutable data). */
+/**
+ * A short hash of what a node means: its type, options and operands, not its name or
+ * description, so renaming a composition (or rewording a built-in's description in a later
+ * version) keeps its memory. Cached: conditions are immutable data.
+ */
 export function signatureOf(node: AutomationCondition): string {
   let sig = signatures.get(node);
   if (sig === undefined) {
-    sig = sha256(stableStringify(node)).slice(0, 12);
+    const meaning = JSON.parse(
+      JSON.stringify(node, (key, value: unknown) =>
+        key === 'name' || key === 'description' ? undefined : value,
+      ),
+    ) as unknown;
+    sig = sha256(stableStringify(meaning)).slice(0, 12);
     signatures.set(node, sig);
   }
   return sig;

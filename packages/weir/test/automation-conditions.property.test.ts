@@ -11,6 +11,7 @@ import {
   type AutomationCondition,
   and,
   type ConditionResult,
+  codeVersionChanged,
   cronTickPassed,
   dailyPartitions,
   decodeSet,
@@ -61,6 +62,7 @@ function latestTick(cron: string, at: number): number {
 const ignoreArb = fc.subarray(PARENTS, { maxLength: 2 });
 const leafArb: fc.Arbitrary<AutomationCondition> = fc.oneof(
   fc.constantFrom(
+    codeVersionChanged(),
     missing(),
     inProgress(),
     failed(),
@@ -153,6 +155,7 @@ interface Step {
   inProgress: boolean[];
   failed: boolean[];
   overdue: boolean[];
+  codeChanged: boolean[];
   materializedId: number[];
   parents: Parent[];
 }
@@ -201,6 +204,7 @@ function steps(seed: number, kind: SpaceKind, count: number): Step[] {
       inProgress: keys.map(() => bool(0.2)),
       failed: keys.map(() => bool(0.2)),
       overdue: keys.map(() => bool(0.2)),
+      codeChanged: keys.map(() => bool(0.2)),
       materializedId: keys.map(() => int(cursor + 5)),
       parents,
     });
@@ -223,6 +227,7 @@ function factsOf(step: Step): AssetFacts {
     inProgress: indicesOf(step.inProgress),
     failed: indicesOf(step.failed),
     overdue: indicesOf(step.overdue),
+    codeChanged: indicesOf(step.codeChanged),
     materializedId: step.materializedId,
     parents: step.parents.map((p) => ({
       asset: fakeFacts({
@@ -322,6 +327,8 @@ class Naive {
         return step.failed[i]!;
       case 'overdue':
         return step.overdue[i]!;
+      case 'code-version-changed':
+        return step.codeChanged[i]!;
       case 'newly-updated':
         return previous !== undefined && step.materializedId[i]! > previous.cursor;
       case 'newly-requested':

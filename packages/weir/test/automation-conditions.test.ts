@@ -4,6 +4,7 @@ import {
   type AutomationCondition,
   and,
   type ConditionMemory,
+  codeVersionChanged,
   cronTickPassed,
   dailyPartitions,
   decodeSet,
@@ -12,6 +13,7 @@ import {
   initialEvaluation,
   inLatestTimeWindow,
   inProgress,
+  memoryWithRequested,
   missing,
   multiPartitions,
   named,
@@ -34,7 +36,7 @@ import {
   upstreamsUpdatedSinceCron,
   upstreamUpdated,
 } from '../src/index.js';
-import { type FakeAssetSpec, fakeFacts, identity } from './support/automation-facts.js';
+import { type FakeAssetSpec, fakeFacts, identity, setOf } from './support/automation-facts.js';
 
 const keys = staticPartitions(['a', 'b', 'c', 'd']);
 const space = resolvePartitionSpace(keys, { now: 0, dynamicKeys: () => [] });
@@ -66,11 +68,12 @@ function sequence(condition: AutomationCondition, steps: AssetFacts[]): string[]
 
 describe('own facts', () => {
   it('read the facts directly', () => {
-    const f = facts({ missing: [0], inProgress: [1], failed: [2], overdue: [3] });
+    const f = facts({ missing: [0], inProgress: [1], failed: [2], overdue: [3], codeChanged: [1] });
     expect(trueKeys(missing(), f)).toEqual(['a']);
     expect(trueKeys(inProgress(), f)).toEqual(['b']);
     expect(trueKeys(failed(), f)).toEqual(['c']);
     expect(trueKeys(overdue(), f)).toEqual(['d']);
+    expect(trueKeys(codeVersionChanged(), f)).toEqual(['b']);
   });
 
   it('newlyUpdated and newlyRequested look at the previous evaluation', () => {
@@ -226,6 +229,15 @@ describe('operators', () => {
     );
     const revived = JSON.parse(JSON.stringify(two.memory)) as ConditionMemory;
     expect(trueKeys(condition, steps[4]!, revived)).toEqual(['a']);
+  });
+
+  it('memoryWithRequested forgets requests the daemon could not launch', () => {
+    const condition = and(missing(), not(newlyRequested()));
+    const first = evaluateCondition(condition, facts({ missing: [0, 1] }));
+    expect([...first.requested.indices()]).toEqual([0, 1]);
+    const launched = setOf(4, [0]); // b's lease was held elsewhere
+    const kept = memoryWithRequested(first.memory, launched, space);
+    expect(trueKeys(condition, facts({ missing: [0, 1] }), kept)).toEqual(['b']);
   });
 
   it('newlyTrue is true where its operand became true since the previous evaluation', () => {

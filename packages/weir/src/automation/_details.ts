@@ -6,7 +6,6 @@
  */
 import { PartitionSet, type PartitionSpace } from '../definitions/index.js';
 import type { ParentPart } from './_leaves.js';
-import type { ParentFacts } from './facts.js';
 import { encodeSet } from './key-ranges.js';
 import type { ChangeRecord, UpstreamDetail } from './result.js';
 
@@ -79,7 +78,7 @@ function changeRecords(
     for (const index of split) {
       const who = index === undefined ? readBy : PartitionSet.empty(space.size).add(index);
       records.push({
-        upstream: encodeSet(group.partitions.intersect(read(parent, who)), parent.asset.space),
+        upstream: encodeSet(group.partitions.intersect(parent.readOf(who)), parent.asset.space),
         readers: encodeSet(who, space),
         ...event,
       });
@@ -87,8 +86,4 @@ function changeRecords(
     if (records.length >= MAX_RECORDS) break;
   }
   return records.slice(0, MAX_RECORDS);
-}
-
-function read(parent: ParentFacts, readers: PartitionSet): PartitionSet {
-  return parent.readOf(readers);
 }

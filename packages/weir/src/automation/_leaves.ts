@@ -71,6 +71,8 @@ export function evaluateLeaf(node: AutomationCondition, ctx: LeafContext): LeafV
       return { set: ctx.once('failed', () => facts.failed()) };
     case 'overdue':
       return { set: ctx.once('overdue', () => facts.overdue()) };
+    case 'code-version-changed':
+      return { set: ctx.once('codeVersionChanged', () => facts.codeVersionChanged()) };
     case 'newly-updated':
       return {
         set:

@@ -10,6 +10,10 @@ export const OWN_PHRASES: Readonly<Record<string, readonly [string, string]>> = 
   'in-progress': ['it is in progress', 'it is not in progress'],
   failed: ['its newest attempt failed', 'its newest attempt did not fail'],
   overdue: ['it is overdue', 'it is not overdue'],
+  'code-version-changed': [
+    'its code changed since it was materialized',
+    'its code did not change since it was materialized',
+  ],
   'newly-updated': [
     'it was materialized since the previous evaluation',
     'it was not materialized since the previous evaluation',

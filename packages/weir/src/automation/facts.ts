@@ -3,8 +3,10 @@
  * What the condition engine asks about the world: the contract between the engine (pure) and
  * the daemon, which implements these interfaces from the state it keeps in memory. Every set
  * is a `PartitionSet` over the space of the asset it describes; an unpartitioned asset is a
- * space of one partition (key `''`). Methods are called lazily (only for the leaves a
- * condition uses), at most once per argument in one evaluation, and must not change during it.
+ * space of one partition (key `''`). The state methods are called lazily (only for the
+ * leaves a condition uses) and at most once per argument in one evaluation; the mapping
+ * methods (`readersOf`, `readOf`) and `changes` may be called several times. None may see
+ * the state change during an evaluation (nor before its `result` is read).
  */
 import type { PartitionSet, PartitionSpace } from '../definitions/index.js';
 
@@ -51,6 +53,8 @@ export interface AssetFacts {
   blocked(): PartitionSet;
   /** Partitions whose freshness policy is violated now; for a partitioned asset, the daemon names the partitions whose absence makes it overdue (usually the newest). */
   overdue(): PartitionSet;
+  /** Materialized partitions whose code version differs from the asset's current one (staleness' `codeChanged`; a source: empty). */
+  codeVersionChanged(): PartitionSet;
   /** Partitions with any materialization (usable or blocked; a source: a recorded observation) after event `eventId`. */
   materializedAfter(eventId: number): PartitionSet;
   /** Partitions whose usable data version changed after event `eventId` (`dataChangedId > eventId`; a source: observed with a new version). */

@@ -8,5 +8,10 @@ export { type ConditionEvaluation, evaluateCondition } from './evaluate.js';
 export { type ExplainOptions, explainCondition } from './explain.js';
 export type { AssetFacts, DataChange, ParentFacts } from './facts.js';
 export { decodeSet, encodeSet, type KeyRange, type KeyRanges } from './key-ranges.js';
-export { type ConditionMemory, type NodeMemory, signatureOf } from './memory.js';
+export {
+  type ConditionMemory,
+  memoryWithRequested,
+  type NodeMemory,
+  signatureOf,
+} from './memory.js';
 export type { ChangeRecord, ConditionResult, UpstreamDetail } from './result.js';

@@ -100,6 +100,23 @@ export class MemoryWriter {
   }
 }
 
+/**
+ * `memory` as if its evaluation had requested only `launched` (a set over `space`): for a
+ * daemon that could not launch everything requested (another process holds a lease, the
+ * condition was paused), so that `newlyRequested` at the next evaluation does not count what
+ * never ran, and conditions built on it (`eager`, `onCron`, …) ask again.
+ *
+ * @example
+ * const kept = memoryWithRequested(evaluation.memory, launched, space);
+ */
+export function memoryWithRequested(
+  memory: ConditionMemory,
+  launched: PartitionSet,
+  space: PartitionSpace,
+): ConditionMemory {
+  return { ...memory, requested: encodeSet(launched, space) };
+}
+
 function isMemory(value: unknown): value is ConditionMemory {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Partial<ConditionMemory>;

@@ -21,6 +21,7 @@ export interface FakeAssetSpec {
   failed?: readonly number[];
   blocked?: readonly number[];
   overdue?: readonly number[];
+  codeChanged?: readonly number[];
   /** By partition: the newest materialization's event id (0: none). */
   materializedId?: readonly number[];
   /** By partition: the event id that last changed its usable data (0: none). */
@@ -75,6 +76,7 @@ export function fakeFacts(spec: FakeAssetSpec): AssetFacts & { calls: Map<string
     failed: counted('failed', () => setOf(size, spec.failed)),
     blocked: counted('blocked', () => setOf(size, spec.blocked)),
     overdue: counted('overdue', () => setOf(size, spec.overdue)),
+    codeVersionChanged: counted('codeVersionChanged', () => setOf(size, spec.codeChanged)),
     materializedAfter: counted('materializedAfter', (id: number) =>
       where(spec.materializedId, (v) => v > id),
     ),

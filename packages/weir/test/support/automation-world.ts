@@ -174,6 +174,7 @@ export class World {
       failed: () => where((i) => node.failedId[i]! > node.materializedId[i]! || node.blocked[i]!),
       blocked: () => where((i) => node.blocked[i]!),
       overdue: () => PartitionSet.empty(n),
+      codeVersionChanged: () => PartitionSet.empty(n),
       materializedAfter: (id) => where((i) => node.materializedId[i]! > id),
       changedAfter: (id) => where((i) => node.changedId[i]! > id),
       updatedSince: (time) => where((i) => node.usableId[i]! > 0 && node.updatedAt[i]! >= time),

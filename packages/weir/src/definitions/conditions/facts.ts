@@ -75,6 +75,21 @@ export function overdue(): OwnFactCondition {
   return own('overdue', 'overdue', "the asset's freshness policy is violated");
 }
 
+/**
+ * The partition was materialized with another code version than the asset's current one (its
+ * code was edited since). Not part of `eager()`: add it where a code change should rerun.
+ *
+ * @example
+ * automation: or(eager(), and(codeVersionChanged(), not(inProgress())))
+ */
+export function codeVersionChanged(): OwnFactCondition {
+  return own(
+    'code-version-changed',
+    'code_version_changed',
+    'materialized with another code version than the current one',
+  );
+}
+
 /** The partition was materialized since the previous evaluation. */
 export function newlyUpdated(): OwnFactCondition {
   return own('newly-updated', 'newly_updated', 'materialized since the previous evaluation');

@@ -11,6 +11,7 @@ export type OwnFact =
   | 'in-progress'
   | 'failed'
   | 'overdue'
+  | 'code-version-changed'
   | 'newly-updated'
   | 'newly-requested'
   | 'initial-evaluation';

@@ -12,6 +12,7 @@ const OWN = [
   'in-progress',
   'failed',
   'overdue',
+  'code-version-changed',
   'newly-updated',
   'newly-requested',
   'initial-evaluation',

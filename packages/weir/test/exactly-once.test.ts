@@ -223,3 +223,66 @@ describe('leases through the API', () => {
     expect(started).toMatchObject({ assetKey: 'root', tookOver: { runId: 'r-dead' } });
   });
 });
+
+describe('fencing', () => {
+  it('a step whose lease another run took over (judging it dead) does not record its result', async () => {
+    const instance = tempInstance();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const slow = asset({
+      key: 'slow',
+      materialize: async () => {
+        started();
+        await gate;
+        return 1;
+      },
+    });
+    const run = materialize(defineProject({ assets: [slow] }), { instance });
+    await running;
+    // Another host, seeing no heartbeat, takes the lease over.
+    const [lease] = await instance.eventLog.leases('slow', ['']);
+    await instance.eventLog.append([
+      {
+        type: 'run:started',
+        runId: 'r-taker',
+        timestamp: Date.now(),
+        selection: 'slow',
+        force: false,
+        steps: ['slow'],
+        host: 'another-host',
+        pid: 1,
+        weirVersion: '0',
+      },
+    ]);
+    const taken = await instance.eventLog.startSteps({
+      events: [
+        {
+          type: 'step:started',
+          runId: 'r-taker',
+          assetKey: 'slow',
+          partition: '',
+          timestamp: Date.now(),
+          attempt: 1,
+          tookOver: { runId: lease!.runId, reason: 'not renewed' },
+        },
+      ],
+      expected: [{ assetKey: 'slow', partition: '', materializationId: 0 }],
+      takeOver: [{ lease: lease!, events: [] }],
+    });
+    expect(taken.status).toBe('started');
+    release();
+    const result = await run;
+    expect(result.status).toBe('failed');
+    expect(result.summary.cancelled).toEqual(['slow']);
+    expect(result.reasons.slow).toMatch(/taken over by run r-taker/);
+    expect(await instance.eventLog.events({ types: ['asset:materialized'] })).toEqual([]);
+    const [cancelled] = await instance.eventLog.events({ types: ['step:cancelled'] });
+    expect(cancelled).toMatchObject({ assetKey: 'slow', reason: expect.stringMatching(/r-taker/) });
+  });
+});

@@ -19,6 +19,7 @@ const RANKS: Record<string, number> = {
   artefacts: 3,
   versioning: 4,
   execution: 5,
+  automation: 6, // the condition engine and (later) the daemon: a peer of instance
   instance: 6,
   cli: 7,
 };

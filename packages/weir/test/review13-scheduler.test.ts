@@ -113,13 +113,22 @@ describe('cancellation reaches the scheduler however early it comes', () => {
   });
 });
 
-/** The instance's event log, failing every append that contains an event `failWhen` accepts. */
+/**
+ * The instance's event log, failing every append (plain, or a step's fenced outcome) that
+ * contains an event `failWhen` accepts.
+ */
 function failingLog(log: EventLog, failWhen: (events: readonly unknown[]) => boolean): EventLog {
   return new Proxy(log, {
     get(target, property, receiver) {
       if (property === 'append') {
         return (events: Parameters<EventLog['append']>[0]) =>
           failWhen(events) ? Promise.reject(new Error('disk full')) : target.append(events);
+      }
+      if (property === 'appendHolding') {
+        return (...args: Parameters<EventLog['appendHolding']>) =>
+          failWhen(args[2])
+            ? Promise.reject(new Error('disk full'))
+            : target.appendHolding(...args);
       }
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;

@@ -26,17 +26,20 @@ describe('the event log refusing a write mid-run', () => {
     const instance = tempInstance();
     const log = instance.eventLog;
     const append = log.append.bind(log);
-    let appends = 0;
+    const appendHolding = log.appendHolding.bind(log);
+    const full = () =>
+      new EnvironmentError(
+        'E_NO_SPACE',
+        'no space left on device writing the event log (/x/events.db)',
+      );
+    // The run's opening goes through; a step's outcome (a fenced append) does not fit.
     log.append = async (events) => {
-      appends += 1;
-      // The run's opening goes through; a step's outcome does not fit.
-      if (appends > 1 && events.some((e) => e.type === 'asset:materialized')) {
-        throw new EnvironmentError(
-          'E_NO_SPACE',
-          'no space left on device writing the event log (/x/events.db)',
-        );
-      }
+      if (events.some((e) => e.type === 'asset:materialized')) throw full();
       return append(events);
+    };
+    log.appendHolding = async (runId, leases, events) => {
+      if (events.some((e) => e.type === 'asset:materialized')) throw full();
+      return appendHolding(runId, leases, events);
     };
     const project = defineProject({
       assets: [asset({ key: 'a', materialize: () => 1 })],

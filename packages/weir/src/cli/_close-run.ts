@@ -1,7 +1,8 @@
 /**
  * @module cli/_close-run
  * The supervisor's access to the instance, loaded only when it needs it: recording a stopped
- * run as cancelled, and looking up a backfill's cancellation.
+ * run as cancelled, looking up a backfill's cancellation, and renewing a run's leases from a
+ * thread that steps cannot block.
  */
 import { closeRun } from '../execution/index.js';
 import { openInstance } from '../instance/index.js';
@@ -22,7 +23,16 @@ export async function closeRunOf(
 
 let opened: ReturnType<typeof openInstance> | undefined;
 
-export async function backfillCancelled(instanceDir: string, backfillId: string): Promise<boolean> {
+function instanceOf(instanceDir: string): ReturnType<typeof openInstance> {
   opened ??= openInstance({ dir: instanceDir });
-  return (await opened.eventLog.backfill(backfillId))?.status === 'cancelled';
+  return opened;
+}
+
+export async function backfillCancelled(instanceDir: string, backfillId: string): Promise<boolean> {
+  return (await instanceOf(instanceDir).eventLog.backfill(backfillId))?.status === 'cancelled';
+}
+
+/** Says the run's process is alive: its leases stay its own while a step blocks its thread. */
+export async function renewLeasesOf(instanceDir: string, runId: string): Promise<void> {
+  await instanceOf(instanceDir).eventLog.renewLeases(runId, Date.now());
 }

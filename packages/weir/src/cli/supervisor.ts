@@ -22,6 +22,8 @@ const GRACE_MS = 1_500;
  * run is recorded as cancelled and the process ends without waiting for the thread.
  */
 const TERMINATE_MS = 500;
+/** How often the leases of the worker's runs are renewed (as the run itself does). */
+const HEARTBEAT_MS = 10_000;
 /** How often a running backfill is looked up for a cancellation from another process. */
 const BACKFILL_POLL_MS = 500;
 
@@ -42,6 +44,7 @@ export async function supervise(
   let code: number | undefined;
   let stopping: Promise<void> | undefined;
   let poll: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
 
   const stop = (why: string) => {
     stopping ??= (async () => {
@@ -98,8 +101,13 @@ export async function supervise(
   process.on('SIGTERM', onSigterm);
 
   worker.on('message', (message: WorkerMessage) => {
-    if (message.type === 'run-started') runs.set(message.runId, message.instanceDir);
-    else if (message.type === 'run-ended') runs.delete(message.runId);
+    if (message.type === 'run-started') {
+      runs.set(message.runId, message.instanceDir);
+      // Renewed from this thread too, which a step that blocks the worker's cannot stop.
+      heartbeat ??= setInterval(() => {
+        for (const [runId, dir] of runs) void renewLeases(dir, runId);
+      }, HEARTBEAT_MS);
+    } else if (message.type === 'run-ended') runs.delete(message.runId);
     else if (message.type === 'exit') code = message.code;
     else if (message.type === 'backfill') {
       poll ??= setInterval(() => {
@@ -121,6 +129,7 @@ export async function supervise(
   await stopping;
   clearTimeout(grace);
   clearInterval(poll);
+  clearInterval(heartbeat);
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigterm);
   return code ?? exitCode;
@@ -148,6 +157,11 @@ async function cancelRun(instanceDir: string, runId: string, reason: string): Pr
       `weir: could not record run ${runId} as cancelled: ${(error as Error).message}\n`,
     );
   }
+}
+
+async function renewLeases(instanceDir: string, runId: string): Promise<void> {
+  const { renewLeasesOf } = await import('./_close-run.js');
+  await renewLeasesOf(instanceDir, runId).catch(() => {});
 }
 
 async function isCancelled(instanceDir: string, backfillId: string): Promise<boolean> {

@@ -5,12 +5,14 @@
  */
 import { DefinitionError } from '../errors.js';
 import { type CheckDefinition, isCheck } from './check.js';
+import { type AutomationCondition, validateCondition } from './conditions/index.js';
 import type { AssetContext, FileArtefact, IoFormat, RangeAssetContext } from './context.js';
 import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
 import { type AssetInput, isAssetInput } from './input.js';
 import type { Jsonified, JsonStorable } from './jsonified.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes } from './metadata.js';
+import { type Notification, validateNotifications } from './notification.js';
 import {
   type PartitionMapping,
   type PartitionsDefinition,
@@ -45,6 +47,15 @@ export interface AssetDefinition<K extends string = string, T = unknown>
   /** Contracts evaluated right after each materialization. */
   readonly checks: readonly CheckDefinition[];
   readonly freshness: FreshnessPolicy | undefined;
+  /** When the daemon materializes it by itself; undefined: only when asked. */
+  readonly automation: AutomationCondition | undefined;
+  /** The pool its steps take slots from; undefined: no pool. */
+  readonly pool: string | undefined;
+  /** How many slots of its pool a step takes (1 unless set). */
+  readonly slots: number;
+  /** Who hears of a failed step or of the asset being overdue (besides the project's). */
+  readonly onFailure: readonly Notification[];
+  readonly onOverdue: readonly Notification[];
   readonly materialize: (
     ctx: AssetContext<ResourceMap>,
     inputs: Record<string, unknown>,
@@ -147,6 +158,19 @@ export interface AssetSpec<
   checks?: readonly CheckDefinition<NoInfer<StoredValue<IO, R>>>[];
   /** How old the newest materialization may be, e.g. `{ maxLag: '6h' }` or `{ cron: '0 7 * * *' }`. */
   freshness?: FreshnessPolicy;
+  /**
+   * When the daemon (`weir daemon`) materializes it by itself: `eager()`, `onCron('0 6 * * *')`,
+   * `onMissing()`, `onOverdue()`, or a composition of conditions (see docs/automation.md).
+   */
+  automation?: AutomationCondition;
+  /** A pool of the project (`defineProject({ pools })`) whose slots its steps take, e.g. `'gpu'`. */
+  pool?: string;
+  /** Slots of `pool` one step takes (a heavy step: more); default 1. */
+  slots?: number;
+  /** Notified when a step of this asset fails (in addition to the project's `notifications`). */
+  onFailure?: Notification | readonly Notification[];
+  /** Notified when this asset becomes overdue (its freshness policy is violated). */
+  onOverdue?: Notification | readonly Notification[];
   materialize: (ctx: AssetContext<Res, IO, P>, inputs: InputsOf<Ins>) => R | Promise<R>;
 }
 
@@ -306,8 +330,54 @@ export function asset(
     checks: validateChecks(spec.checks, owner),
     freshness:
       spec.freshness === undefined ? undefined : validateFreshnessPolicy(spec.freshness, owner),
+    ...automationOf(spec, owner),
     materialize: spec.materialize as unknown as AssetDefinition['materialize'],
   });
+}
+
+type AutomationFields = Pick<
+  AssetDefinition,
+  'automation' | 'pool' | 'slots' | 'onFailure' | 'onOverdue'
+>;
+
+function automationOf(
+  spec: Pick<AssetSpec<string, never, never, IoFormat, unknown>, keyof AutomationFields>,
+  owner: string,
+): AutomationFields {
+  const { pool, slots = 1 } = spec;
+  if (
+    pool !== undefined &&
+    (typeof pool !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(pool))
+  ) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${owner} has an invalid pool name ${JSON.stringify(pool)}`,
+      {
+        hint: "name a pool of defineProject({ pools }), e.g. pool: 'gpu'",
+      },
+    );
+  }
+  if (!Number.isInteger(slots) || slots < 1) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${owner} slots must be an integer ≥ 1, got ${slots}`,
+    );
+  }
+  if (spec.slots !== undefined && pool === undefined) {
+    throw new DefinitionError('E_DEFINITION', `${owner} sets slots without a pool`, {
+      hint: "slots are taken from a pool: add pool: 'name'",
+    });
+  }
+  return {
+    automation:
+      spec.automation === undefined
+        ? undefined
+        : validateCondition(spec.automation, `${owner} automation`),
+    pool,
+    slots,
+    onFailure: validateNotifications(spec.onFailure, `${owner} onFailure`),
+    onOverdue: validateNotifications(spec.onOverdue, `${owner} onOverdue`),
+  };
 }
 
 function validateChecks(checks: readonly unknown[] | undefined, owner: string): CheckDefinition[] {

@@ -3,8 +3,9 @@
  * Freshness policies: how old an asset may be before it is overdue. Pure: the caller
  * passes the last update time and `now`, so tests and the daemon use any clock.
  */
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import { DefinitionError, didYouMean } from '../errors.js';
+import { cronOf } from './_cron.js';
 import { optionKeys } from './option-keys.js';
 
 /**
@@ -102,18 +103,6 @@ const POLICY_KEYS = optionKeys<Extract<FreshnessPolicy, { cron: string }>>({
   cron: true,
   timezone: true,
 });
-const crons = new Map<string, Cron>();
-
-function cronOf(pattern: string, timezone: string): Cron {
-  const key = `${timezone} ${pattern}`;
-  let cron = crons.get(key);
-  if (cron === undefined) {
-    cron = new Cron(pattern, { timezone, mode: '5-part' });
-    crons.set(key, cron);
-  }
-  return cron;
-}
-
 /**
  * Checks a freshness policy written by a user, throwing a `DefinitionError` naming `owner`.
  *

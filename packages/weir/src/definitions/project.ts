@@ -1,10 +1,18 @@
 /**
  * @module definitions/project
- * `defineProject()`: the assets, resources and settings a project gathers.
+ * `defineProject()`: the assets, resources, sensors, schedules and settings a project gathers.
  */
 import { DefinitionError } from '../errors.js';
+import { automationNameProblem } from './_spec.js';
 import type { AssetDefinition } from './asset.js';
+import {
+  type NotificationSpec,
+  type Notifications,
+  validateNotificationSpec,
+} from './notification.js';
 import type { ResourceDefinition } from './resource.js';
+import { isSchedule, type ScheduleDefinition } from './schedule.js';
+import { isSensor, type SensorDefinition } from './sensor.js';
 import type { SourceAssetDefinition } from './source-asset.js';
 
 export type AnyAssetDefinition = AssetDefinition<string, unknown> | SourceAssetDefinition<string>;
@@ -21,6 +29,14 @@ export interface ProjectSpec {
   instance?: InstanceSettings;
   /** How many steps may run at once; default 4. */
   concurrency?: number;
+  /** Sensors the daemon ticks (`sensor()`, `folderSensor()`). */
+  sensors?: readonly SensorDefinition[];
+  /** Schedules the daemon launches (`schedule()`). */
+  schedules?: readonly ScheduleDefinition[];
+  /** Pools and how many slots each has at once, e.g. `{ gpu: 1, warehouse: 8 }`. */
+  pools?: Readonly<Record<string, number>>;
+  /** Who hears of any failed step or overdue asset. */
+  notifications?: NotificationSpec;
 }
 
 export interface ProjectDefinition {
@@ -29,14 +45,25 @@ export interface ProjectDefinition {
   readonly resources: readonly ResourceDefinition<string, unknown>[];
   readonly instance: InstanceSettings;
   readonly concurrency: number;
+  readonly sensors: readonly SensorDefinition[];
+  readonly schedules: readonly ScheduleDefinition[];
+  readonly pools: Readonly<Record<string, number>>;
+  readonly notifications: Notifications;
 }
 
 /**
- * Declares a project: the assets Weir manages and the resources they use. A project file
- * (`weir.config.ts`) exports it as its default export.
+ * Declares a project: the assets Weir manages and the resources they use, and what the daemon
+ * runs by itself. A project file (`weir.config.ts`) exports it as its default export.
  *
  * @example
- * export default defineProject({ assets: [gaugeCsv, readings, dailyMax], resources: [thresholds] });
+ * export default defineProject({
+ *   assets: [gaugeCsv, readings, dailyMax],
+ *   resources: [thresholds],
+ *   sensors: [telemetryInbox],
+ *   schedules: [nightly],
+ *   pools: { gpu: 1 },
+ *   notifications: { onFailure: { url: 'https://hooks.example.org/weir' } },
+ * });
  */
 export function defineProject(spec: ProjectSpec): ProjectDefinition {
   if (!Array.isArray(spec.assets)) {
@@ -49,13 +76,79 @@ export function defineProject(spec: ProjectSpec): ProjectDefinition {
       `project concurrency must be an integer ≥ 1, got ${concurrency}`,
     );
   }
+  const sensors = listOf(spec.sensors, 'sensors', isSensor, 'sensor() or folderSensor()');
+  const schedules = listOf(spec.schedules, 'schedules', isSchedule, 'schedule()');
+  uniqueNames([...sensors, ...schedules]);
   return {
     kind: 'project',
     assets: spec.assets,
     resources: spec.resources ?? [],
     instance: spec.instance ?? {},
     concurrency,
+    sensors,
+    schedules,
+    pools: validatePools(spec.pools),
+    notifications: validateNotificationSpec(spec.notifications, 'project'),
   };
+}
+
+function listOf<T>(
+  list: readonly T[] | undefined,
+  field: string,
+  is: (value: unknown) => boolean,
+  builder: string,
+): readonly T[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    throw new DefinitionError('E_DEFINITION', `defineProject() ${field} must be an array`);
+  }
+  list.forEach((entry: unknown, i) => {
+    if (!is(entry)) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `defineProject() ${field}[${i}] is not built by ${builder}`,
+      );
+    }
+  });
+  return list;
+}
+
+/** Sensors and schedules share one namespace: `weir automation pause NAME` names either. */
+function uniqueNames(definitions: readonly (SensorDefinition | ScheduleDefinition)[]): void {
+  const seen = new Map<string, string>();
+  for (const { kind, name } of definitions) {
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `the project has a ${other} and a ${kind} both named '${name}'`,
+        {
+          hint: 'sensors and schedules need different names (weir automation pause NAME names either)',
+        },
+      );
+    }
+    seen.set(name, kind);
+  }
+}
+
+function validatePools(pools: unknown): Readonly<Record<string, number>> {
+  if (pools === undefined) return {};
+  if (typeof pools !== 'object' || pools === null || Array.isArray(pools)) {
+    throw new DefinitionError('E_DEFINITION', 'defineProject() pools must be an object', {
+      hint: 'write pools: { gpu: 1, warehouse: 8 } (name → slots)',
+    });
+  }
+  for (const [name, limit] of Object.entries(pools)) {
+    const problem = automationNameProblem(name);
+    if (problem !== undefined) throw new DefinitionError('E_DEFINITION', `pool: ${problem}`);
+    if (!Number.isInteger(limit) || (limit as number) < 1) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `pool '${name}' must have an integer number of slots ≥ 1, got ${JSON.stringify(limit)}`,
+      );
+    }
+  }
+  return { ...(pools as Record<string, number>) };
 }
 
 export function isProject(value: unknown): value is ProjectDefinition {

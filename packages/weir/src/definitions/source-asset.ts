@@ -3,10 +3,12 @@
  * `sourceAsset()`: external data Weir observes but does not produce.
  */
 import { DefinitionError } from '../errors.js';
+import { positiveDuration } from './_spec.js';
 import type { PartitionInfo, ResourceValues, StepLogger } from './context.js';
 import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes, Metadata } from './metadata.js';
+import { type Notification, validateNotifications } from './notification.js';
 import { type PartitionsDefinition, validatePartitions } from './partitions/index.js';
 import type { ResourceDefinition } from './resource.js';
 
@@ -47,6 +49,11 @@ export interface SourceAssetDefinition<K extends string = string>
    * only the readers of that partition. Undefined: one version for the whole source.
    */
   readonly partitions: PartitionsDefinition | undefined;
+  /** How often the daemon observes it by itself (ms); undefined: only when a command or sensor does. */
+  readonly observeEveryMs: number | undefined;
+  /** Who hears of a failed observation, or of the source being overdue (besides the project's). */
+  readonly onFailure: readonly Notification[];
+  readonly onOverdue: readonly Notification[];
   readonly observe: (ctx: ObserveContext) => ObserveResult | Promise<ObserveResult>;
 }
 
@@ -59,6 +66,10 @@ export interface SourceAssetSpec<
   resources?: Res;
   freshness?: FreshnessPolicy;
   partitions?: P;
+  /** Observe it on this cadence under `weir daemon` (`'30s'`, `'5m'`), without a sensor. */
+  observeEvery?: string | number;
+  onFailure?: Notification | readonly Notification[];
+  onOverdue?: Notification | readonly Notification[];
   observe: (ctx: ObserveContext<Res, P>) => ObserveResult | Promise<ObserveResult>;
 }
 
@@ -89,9 +100,16 @@ export function sourceAsset<
       `source asset '${spec.key}' needs an observe(ctx) function`,
     );
   }
+  const owner = `source asset '${spec.key}'`;
   // Object.assign rather than a spread followed by properties: see asset().
   return Object.assign({}, spec, {
     kind: 'source' as const,
+    observeEveryMs:
+      spec.observeEvery === undefined
+        ? undefined
+        : positiveDuration(spec.observeEvery, `${owner} observeEvery`),
+    onFailure: validateNotifications(spec.onFailure, `${owner} onFailure`),
+    onOverdue: validateNotifications(spec.onOverdue, `${owner} onOverdue`),
     resources: spec.resources ?? {},
     partitions: validatePartitions(spec.partitions, `source asset '${spec.key}'`),
     freshness:

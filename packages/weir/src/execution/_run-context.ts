@@ -6,7 +6,13 @@
 import type { ArtefactStore } from '../artefacts/index.js';
 import type { PartitionSpace } from '../definitions/index.js';
 import type { AssetGraph, AssetNode } from '../graph/index.js';
-import type { EventLog, LeaseHolder, StoredEvent, WeirEvent } from '../storage/index.js';
+import type {
+  EventLog,
+  HoldingResult,
+  LeaseHolder,
+  StoredEvent,
+  WeirEvent,
+} from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { configHashOf } from '../versioning/index.js';
 import { RunStopped } from './_errors.js';
@@ -94,6 +100,31 @@ export class RunContext {
     }
     this.emit(stored);
     return stored;
+  }
+
+  /**
+   * Records a unit's outcome only while the run still holds the unit's leases (a fence: after
+   * another run took them over, judging this one dead, its outcome must not be recorded too).
+   */
+  async recordHolding(
+    unit: StepUnit,
+    events: readonly WeirEvent[],
+  ): Promise<StoredEvent[] | { lost: string }> {
+    let held: HoldingResult;
+    try {
+      const leases = unit.keys.map((partition) => ({ assetKey: unit.key, partition }));
+      held = await this.eventLog.appendHolding(this.runId, leases, events);
+    } catch (error) {
+      throw new RunStopped(`the event log refused a write: ${messageOf(error)}`, { cause: error });
+    }
+    if (held.status === 'lost') {
+      const holders = [...new Set(held.lost.map((l) => l.holder?.runId ?? 'no run'))];
+      return {
+        lost: `its lease was taken over by ${holders.map((h) => `run ${h}`).join(', ')} (this run was judged dead), so its result was not recorded`,
+      };
+    }
+    this.emit(held.events);
+    return held.events;
   }
 
   /** Hands recorded events to whoever watches the run; a listener that throws stops the run. */

@@ -76,7 +76,10 @@ export async function schedule(
         outcome.usable.length === 0 ? undefined : (child) => readsAnyOf(run, child, unit, blocked),
       );
     } else if (outcome.status === 'cancelled') {
-      await run.record(run.unitEvents(unit, (fields) => ({ type: 'step:cancelled', ...fields })));
+      const reason = outcome.reason === undefined ? {} : { reason: outcome.reason };
+      await run.record(
+        run.unitEvents(unit, (fields) => ({ type: 'step:cancelled', ...fields, ...reason })),
+      );
     }
   };
   const skipReaders = async (

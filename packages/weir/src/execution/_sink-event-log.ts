@@ -9,6 +9,7 @@ import { InvariantError } from '../errors.js';
 import type {
   EventLog,
   EventQuery,
+  HoldingResult,
   StepStart,
   StepStartResult,
   StoredEvent,
@@ -34,6 +35,14 @@ export class SinkEventLog implements EventLog {
 
   async appendWhileRunning(_runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]> {
     return this.appendSync(events);
+  }
+
+  async appendHolding(
+    _runId: string,
+    _leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+    events: readonly WeirEvent[],
+  ): Promise<HoldingResult> {
+    return { status: 'appended', events: this.appendSync(events) };
   }
 
   latest: EventLog['latest'] = (keys) => this.real.latest(keys);

@@ -22,7 +22,8 @@ export type StepOutcome =
       checks: string[];
     }
   | { status: 'failed'; error: Error }
-  | { status: 'cancelled' };
+  /** Stopped: the run was cancelled, or (with a reason) the step lost its lease to another run. */
+  | { status: 'cancelled'; reason?: string };
 
 export interface Executor {
   /** A short name for logs and errors, e.g. `in-process`. */

@@ -55,6 +55,7 @@ export function summarizeRun(settled: readonly SettledUnit[]): RunReport {
         break;
       case 'cancelled':
         summary.cancelled.push(label);
+        if (outcome.reason !== undefined) reasons[label] = outcome.reason;
         break;
       case 'failed':
         summary.failed.push(label);
@@ -85,5 +86,7 @@ export function runStatus(
   cancelled: boolean,
 ): Exclude<RunStatus, 'running' | 'crashed'> {
   if (cancelled) return 'cancelled';
-  return summary.failed.length > 0 || summary.skipped.length > 0 ? 'failed' : 'success';
+  // A unit cancelled in a run that was not (its lease lost to another run) did not complete.
+  const incomplete = summary.failed.length + summary.skipped.length + summary.cancelled.length;
+  return incomplete > 0 ? 'failed' : 'success';
 }

@@ -100,7 +100,7 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
       // Checks take time: a run cancelled meanwhile must not gain a materialization after it ended.
       if (run.signal.aborted) return await cancelled(log);
       await log.close();
-      const recorded = await run.record([
+      const recorded = await run.recordHolding(unit, [
         ...dynamic.map((change) => ({ ...change, runId: run.runId, timestamp: Date.now() })),
         ...outputs.map(
           (output): WeirEvent => ({
@@ -110,6 +110,7 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
           }),
         ),
       ]);
+      if (!Array.isArray(recorded)) return { status: 'cancelled', reason: recorded.lost };
       const events = recorded.filter(
         (event): event is StoredEvent<'asset:materialized'> => event.type === 'asset:materialized',
       );

@@ -13,6 +13,7 @@ import type {
 } from '../definitions/index.js';
 import { isUpstream, keyProblem } from '../definitions/index.js';
 import { DefinitionError, didYouMean } from '../errors.js';
+import { automationProblems } from './_automation-problems.js';
 import { findCycle } from './_cycle.js';
 import { StringHeap } from './_heap.js';
 import { edgeProblems } from './_partition-edges.js';
@@ -138,7 +139,8 @@ export class AssetGraph {
 /**
  * Validates a project and builds its graph. Every problem is reported at once, each naming
  * the asset and what to do: invalid keys, duplicate keys, unknown upstream keys (with
- * suggestions), undeclared resources, and cycles (with their path).
+ * suggestions), undeclared resources, cycles (with their path), and what sensors, schedules,
+ * pools and automation conditions refer to.
  */
 export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
   const problems: string[] = [];
@@ -260,7 +262,10 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
       kinds: definition.kinds ?? [],
     });
   }
-  return new AssetGraph(nodes, keys, resources);
+  const graph = new AssetGraph(nodes, keys, resources);
+  const automation = automationProblems(project, graph);
+  if (automation.length > 0) throw definitionProblems(automation);
+  return graph;
 }
 
 function topologicalOrder(

@@ -201,6 +201,40 @@ export function leaseConformanceCases(options: EventLogConformanceOptions): void
     await log.close();
   });
 
+  it('appendHolding appends only while the run holds every lease it names (a fence)', async () => {
+    const { log } = await options.create();
+    await log.append([started('r1'), started('r2')]);
+    await log.startSteps(unit('r1', 'p', ['a', 'b']));
+    const done = (partition: string): WeirEvent => ({
+      type: 'asset:materialized',
+      ...at('r1', 'p', partition),
+      materialization: materialization('v'),
+    });
+    const both = [
+      { assetKey: 'p', partition: 'a' },
+      { assetKey: 'p', partition: 'b' },
+    ];
+    const kept = await log.appendHolding('r1', both.slice(0, 1), [done('a')]);
+    expect(kept.status).toBe('appended');
+    // a is released by its outcome: r1 holds it no more.
+    const [b] = await log.leases('p', ['b']);
+    await log.startSteps({
+      ...unit('r2', 'p', ['b']),
+      takeOver: [{ lease: b!, events: [] }],
+    });
+    const before = (await log.events()).length;
+    const fenced = await log.appendHolding('r1', both, [done('b')]);
+    expect(fenced.status).toBe('lost');
+    if (fenced.status === 'lost') {
+      expect(fenced.lost.map((l) => [l.partition, l.holder?.runId])).toEqual([
+        ['a', undefined],
+        ['b', 'r2'],
+      ]);
+    }
+    expect((await log.events()).length).toBe(before);
+    await log.close();
+  });
+
   it('renews the heartbeat of every lease of a run, and a rebuild resets it to the start', async () => {
     const { log } = await options.create();
     await log.append([started('r1'), started('r2')]);

@@ -285,6 +285,14 @@ export type StepStartResult =
       partitions: Array<{ assetKey: string; partition: string; materializationId: number }>;
     };
 
+export type HoldingResult =
+  | { status: 'appended'; events: StoredEvent[] }
+  | {
+      status: 'lost';
+      /** The partitions whose lease the run no longer holds, and who holds each now. */
+      lost: Array<{ assetKey: string; partition: string; holder: Lease | undefined }>;
+    };
+
 /** Which events `events()` returns; every filter given must hold. */
 export interface EventQuery {
   /**
@@ -351,6 +359,17 @@ export interface EventLog {
    * the append are one transaction, so processes that close one crashed run close it once.
    */
   appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]>;
+  /**
+   * `append`, only while run `runId` still holds the lease of every asset partition of
+   * `leases` (a fence: a step whose lease another run took over, judging its holder dead,
+   * must not record its outcome as well). Otherwise nothing is appended and the result names
+   * who holds them now (`undefined` holder: no one).
+   */
+  appendHolding(
+    runId: string,
+    leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+    events: readonly WeirEvent[],
+  ): Promise<HoldingResult>;
   /**
    * The index record of every unpartitioned asset (partition `''`) among `assetKeys` (all
    * assets when omitted), in no particular order; keys without a record are left out.

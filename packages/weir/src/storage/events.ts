@@ -186,7 +186,11 @@ export type WeirEvent =
   | (ForStep & { type: 'step:retrying'; attempt: number; delayMs: number; error: ErrorInfo })
   | (ForStep & { type: 'step:failed'; attempt: number; error: ErrorInfo })
   | (ForStep & { type: 'step:skipped'; reason: string; blockedBy: string[] })
-  | (ForStep & { type: 'step:cancelled' })
+  | (ForStep & {
+      type: 'step:cancelled';
+      /** Why, when the run itself was not cancelled (its step lost its lease to another run). */
+      reason?: string;
+    })
   | (ForStep & { type: 'asset:materialized'; materialization: Materialization })
   | (Base & {
       type: 'asset:observed';

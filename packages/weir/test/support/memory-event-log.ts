@@ -11,6 +11,7 @@ import type {
   BackfillRecord,
   EventLog,
   EventQuery,
+  HoldingResult,
   Lease,
   MaterializationSummary,
   PartitionStates,
@@ -211,6 +212,20 @@ export class MemoryEventLog implements EventLog {
     const store = this.connected();
     const row = store.index.runs.get(runId);
     return row === undefined ? undefined : toRunRecord(store, runId, row);
+  }
+
+  async appendHolding(
+    runId: string,
+    leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+    events: readonly WeirEvent[],
+  ): Promise<HoldingResult> {
+    const store = this.connected();
+    const lost = leases.flatMap(({ assetKey, partition }) => {
+      const holder = leaseOf(store, assetKey, partition);
+      return holder?.runId === runId ? [] : [{ assetKey, partition, holder }];
+    });
+    if (lost.length > 0) return { status: 'lost', lost };
+    return { status: 'appended', events: this.appendSync(events) };
   }
 
   async appendWhileRunning(runId: string, events: readonly WeirEvent[]): Promise<StoredEvent[]> {

@@ -98,6 +98,28 @@ export class LeaseTable {
     }));
   }
 
+  /** Of `leases`, those `runId` does not hold, with who holds each now. */
+  notHeldBy(
+    runId: string,
+    leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+  ): Array<{ assetKey: string; partition: string; holder: Lease | undefined }> {
+    const byAsset = new Map<string, string[]>();
+    for (const { assetKey, partition } of leases) {
+      const list = byAsset.get(assetKey) ?? [];
+      list.push(partition);
+      byAsset.set(assetKey, list);
+    }
+    const lost: Array<{ assetKey: string; partition: string; holder: Lease | undefined }> = [];
+    for (const [assetKey, partitions] of byAsset) {
+      const held = new Map(this.leases(assetKey, partitions).map((l) => [l.partition, l]));
+      for (const partition of partitions) {
+        const holder = held.get(partition);
+        if (holder?.runId !== runId) lost.push({ assetKey, partition, holder });
+      }
+    }
+    return lost;
+  }
+
   renewLeases(runId: string, at: number): void {
     this.renew.run({ runId, at });
   }

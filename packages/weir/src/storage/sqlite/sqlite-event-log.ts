@@ -11,6 +11,7 @@ import type {
   BackfillRecord,
   EventLog,
   EventQuery,
+  HoldingResult,
   Lease,
   PartitionStates,
   RunRecord,
@@ -80,6 +81,11 @@ export class SqliteEventLog implements EventLog {
   private readonly group: GroupCommit;
   private readonly startAll: (start: StepStart) => StepStartResult;
   private readonly appendWhile: (runId: string, events: readonly WeirEvent[]) => StoredEvent[];
+  private readonly appendHeld: (
+    runId: string,
+    leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+    events: readonly WeirEvent[],
+  ) => HoldingResult;
 
   constructor(path: string, options: SqliteEventLogOptions = {}) {
     this.path = path;
@@ -221,6 +227,11 @@ export class SqliteEventLog implements EventLog {
     // Run inside a group commit's transaction (see _group-commit.ts).
     this.appendWhile = (runId: string, events: readonly WeirEvent[]) =>
       running.get({ runId }) === undefined ? [] : events.map((event) => this.insert(event));
+    this.appendHeld = (runId, leases, events): HoldingResult => {
+      const lost = this.leaseTable.notHeldBy(runId, leases);
+      if (lost.length > 0) return { status: 'lost', lost };
+      return { status: 'appended', events: events.map((event) => this.insert(event)) };
+    };
     this.startAll = (start: StepStart): StepStartResult => {
       const refusal = this.leaseTable.refusal(start);
       if (refusal !== undefined) return refusal;
@@ -411,6 +422,14 @@ export class SqliteEventLog implements EventLog {
     return this.faults(() => {
       return this.group.submit(() => this.appendWhile(runId, events));
     });
+  }
+
+  async appendHolding(
+    runId: string,
+    leases: ReadonlyArray<{ assetKey: string; partition: string }>,
+    events: readonly WeirEvent[],
+  ): Promise<HoldingResult> {
+    return this.faults(() => this.group.submit(() => this.appendHeld(runId, leases, events)));
   }
 
   async startSteps(start: StepStart): Promise<StepStartResult> {

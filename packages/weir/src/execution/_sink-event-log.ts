@@ -10,6 +10,7 @@ import type {
   EventLog,
   EventQuery,
   HoldingResult,
+  RoleClaim,
   StepStart,
   StepStartResult,
   StoredEvent,
@@ -59,6 +60,14 @@ export class SinkEventLog implements EventLog {
   runs: EventLog['runs'] = (options) => this.real.runs(options);
   run: EventLog['run'] = (id) => this.real.run(id);
   leases: EventLog['leases'] = (key, partitions) => this.real.leases(key, partitions);
+  lastEventId: EventLog['lastEventId'] = () => this.real.lastEventId();
+  automationRecords: EventLog['automationRecords'] = () => this.real.automationRecords();
+
+  async claimRole(): Promise<RoleClaim> {
+    throw new InvariantError('a reproduction takes no roles: it runs outside any daemon');
+  }
+
+  async releaseRole(): Promise<void> {}
 
   async startSteps(_start: StepStart): Promise<StepStartResult> {
     throw new InvariantError('a reproduction takes no leases: it runs outside any run');

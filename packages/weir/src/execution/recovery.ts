@@ -114,7 +114,7 @@ export async function closeRun(
   });
   const labels = (type: string) =>
     events.flatMap((e) =>
-      e.type === type && 'assetKey' in e ? [unitLabel(e.assetKey, [e.partition])] : [],
+      e.type === type && 'partition' in e ? [unitLabel(e.assetKey, [e.partition])] : [],
     );
   const stopped = inFlight.map((step) => unitLabel(step.assetKey, [step.partition]));
   closing.push({
@@ -137,7 +137,7 @@ export async function closeRun(
 function inFlightSteps(events: readonly StoredEvent[]): StoredEvent<'step:started'>[] {
   const open = new Map<string, StoredEvent<'step:started'>>();
   for (const event of events) {
-    if (!('assetKey' in event)) continue;
+    if (!('partition' in event)) continue;
     const id = `${event.assetKey}\0${event.partition}`;
     if (event.type === 'step:started') open.set(id, event);
     else open.delete(id);

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { materialization, started, step } from './_conformance-fixtures.js';
+import { automationConformanceCases } from './conformance-automation.js';
 import { connectionConformanceCases } from './conformance-connections.js';
 import { indexConformanceCases } from './conformance-index.js';
 import { leaseConformanceCases } from './conformance-leases.js';
@@ -331,5 +332,6 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
     indexConformanceCases(options);
     connectionConformanceCases(options);
     leaseConformanceCases(options);
+    automationConformanceCases(options);
   });
 }

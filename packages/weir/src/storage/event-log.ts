@@ -293,6 +293,37 @@ export type HoldingResult =
       lost: Array<{ assetKey: string; partition: string; holder: Lease | undefined }>;
     };
 
+/**
+ * The newest automation events: what a daemon resumes from after a restart (cursors, last
+ * ticks, condition memory, what is paused). Index state, rebuilt from the events.
+ */
+export interface AutomationRecords {
+  /** The newest `sensor:ticked` of each sensor, by name. */
+  sensors: Map<string, StoredEvent<'sensor:ticked'>>;
+  /** The newest `schedule:ticked` of each schedule, by name. */
+  schedules: Map<string, StoredEvent<'schedule:ticked'>>;
+  /** The newest `automation:evaluated` of each asset, by key. */
+  conditions: Map<string, StoredEvent<'automation:evaluated'>>;
+  /** Names (sensors, schedules, asset keys) whose newest pause or resume is a pause. */
+  paused: Set<string>;
+}
+
+/** A process that holds (or asks for) a role of the instance, such as being its daemon. */
+export interface RoleHolder {
+  /** Unique per holder (a new id for each process start). */
+  id: string;
+  host: string;
+  pid: number;
+  /** As on `run:started`: tells a reused pid from the holder. */
+  pidStart?: number;
+}
+
+export type RoleClaim =
+  /** The caller holds the role now (its heartbeat set to the claim's time). */
+  | { held: true }
+  /** Another holder has it, last renewed at `heartbeatAt`. */
+  | { held: false; holder: RoleHolder; heartbeatAt: number };
+
 /** Which events `events()` returns; every filter given must hold. */
 export interface EventQuery {
   /**
@@ -429,6 +460,25 @@ export interface EventLog {
   leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]>;
   /** Sets the heartbeat of every lease `runId` holds to `at`: its process is alive. */
   renewLeases(runId: string, at: number): Promise<void>;
+  /** The id of the newest event (0 when empty): a cheap signal that something was appended. */
+  lastEventId(): Promise<number>;
+  /** The newest sensor ticks, schedule ticks, condition evaluations and pauses. */
+  automationRecords(): Promise<AutomationRecords>;
+  /**
+   * Takes or renews `role` for `holder`, atomically: granted when nobody holds it, when
+   * `holder` (same id) does, or when its holder's id is `takeOver` (the caller judged that
+   * holder dead: its process is gone, or its heartbeat is older than the caller allows);
+   * otherwise refused, naming the holder. Roles are liveness, not history: no event, and
+   * `rebuildIndexes` leaves them alone.
+   */
+  claimRole(
+    role: string,
+    holder: RoleHolder,
+    at: number,
+    options?: { takeOver?: string },
+  ): Promise<RoleClaim>;
+  /** Gives up `role` if `holderId` holds it; otherwise does nothing. */
+  releaseRole(role: string, holderId: string): Promise<void>;
   /** Rebuilds every index from the events alone; reads afterwards answer as before. */
   rebuildIndexes(): Promise<void>;
   /** Closes this connection; the storage, and other connections to it, stay as they are. */

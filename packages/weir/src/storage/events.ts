@@ -164,6 +164,8 @@ export type WeirEvent =
       partitions?: { from?: string; to?: string; keys?: string[] };
       /** The backfill this run works for. */
       backfillId?: string;
+      /** What launched it, when not a person at a terminal (the daemon says why). */
+      trigger?: RunTrigger;
     })
   | (InRun & {
       type: 'run:finished';
@@ -257,7 +259,65 @@ export type WeirEvent =
       bytes: number;
       /** The retention policy that let them go. */
       policy: RetentionPolicy;
+    })
+  | (Base & {
+      /**
+       * A sensor was polled. `cursor` is the cursor after the tick (a failed tick keeps the
+       * previous one), which the next poll is given.
+       */
+      type: 'sensor:ticked';
+      name: string;
+      outcome: SensorOutcome;
+      cursor?: string;
+      error?: ErrorInfo;
+      durationMs: number;
+      /** What the tick did: observations recorded, dynamic partitions added, runs launched. */
+      observations: number;
+      partitionsAdded: number;
+      runIds: string[];
+      /** Observations of source assets it made, for `why` ("observing inbox/x.csv"). */
+      observed?: Array<{ assetKey: string; partition: string; dataVersion: string }>;
+    })
+  | (Base & {
+      /** A schedule's tick (the cron time `tick`, epoch ms) was handled: its run launched. */
+      type: 'schedule:ticked';
+      name: string;
+      tick: number;
+      runIds: string[];
+      error?: ErrorInfo;
+    })
+  | (Base & {
+      /**
+       * An asset's automation condition was evaluated and requested partitions (or its
+       * memory had to be kept). `result` is the engine's explanation (automation/result.ts),
+       * `memory` what the next evaluation starts from.
+       */
+      type: 'automation:evaluated';
+      assetKey: string;
+      /** The partitions requested, as key ranges (`['']` for an unpartitioned asset). */
+      requested: Array<string | [string, string]>;
+      count: number;
+      result?: JsonValue;
+      memory: JsonValue;
+      runIds: string[];
+    })
+  | (Base & {
+      /** A sensor, schedule or asset condition (by name or key) was paused or resumed. */
+      type: 'automation:paused' | 'automation:resumed';
+      name: string;
     });
+
+/** What launched a run: a sensor, a schedule's tick or an asset's automation condition. */
+export interface RunTrigger {
+  kind: 'sensor' | 'schedule' | 'condition';
+  /** The sensor's or schedule's name, or the asset key whose condition requested it. */
+  name: string;
+  /** One line a person reads: why the daemon launched it. */
+  reason: string;
+}
+
+/** How a sensor's tick ended. */
+export type SensorOutcome = 'requested' | 'nothing' | 'failed' | 'timed-out';
 
 /** What `weir gc` keeps of an asset partition's history (see docs/gc.md). */
 export interface RetentionPolicy {

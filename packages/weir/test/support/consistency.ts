@@ -70,7 +70,7 @@ async function indexSnapshot(eventLog: EventLog) {
   const latest = (await eventLog.latest()).sort((a, b) => a.assetKey.localeCompare(b.assetKey));
   const keys = new Set<string>();
   for (const event of await eventLog.events({ types: ['asset:materialized', 'step:started'] })) {
-    if ('assetKey' in event && event.partition !== '') keys.add(event.assetKey);
+    if ('partition' in event && event.partition !== '') keys.add(event.assetKey);
   }
   const partitions: Record<string, unknown> = {};
   const leases: Record<string, unknown> = {};

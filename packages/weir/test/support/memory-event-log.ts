@@ -8,6 +8,7 @@
  */
 import type {
   AssetRecord,
+  AutomationRecords,
   BackfillRecord,
   EventLog,
   EventQuery,
@@ -15,6 +16,8 @@ import type {
   Lease,
   MaterializationSummary,
   PartitionStates,
+  RoleClaim,
+  RoleHolder,
   RunRecord,
   StatusRow,
   StepStart,
@@ -78,12 +81,16 @@ class Index {
   readonly dynamic = new Map<string, Map<string, true>>();
   /** `assetKey\0partition` → the lease on it. */
   readonly leases = new Map<string, { runId: string; startedId: number; heartbeatAt: number }>();
+  /** `kind\0name` (kind: sensor, schedule, condition, paused) → the newest such event's id. */
+  readonly automation = new Map<string, number>();
 }
 
 /** The storage: the events as JSON, by id (ids are 1, 2, 3, …), and their index. */
 export class MemoryEventStore {
   readonly bodies: string[] = [];
   index = new Index();
+  /** Role → holder and heartbeat: liveness, outside the index (a rebuild keeps it). */
+  readonly roles = new Map<string, { holder: RoleHolder; heartbeatAt: number }>();
 
   get lastId(): number {
     return this.bodies.length;
@@ -270,6 +277,53 @@ export class MemoryEventLog implements EventLog {
     }
   }
 
+  async lastEventId(): Promise<number> {
+    return this.connected().lastId;
+  }
+
+  async automationRecords(): Promise<AutomationRecords> {
+    const store = this.connected();
+    const records: AutomationRecords = {
+      sensors: new Map(),
+      schedules: new Map(),
+      conditions: new Map(),
+      paused: new Set(),
+    };
+    for (const [key, id] of store.index.automation) {
+      const [kind, name] = key.split('\0') as [string, string];
+      const event = store.read(id)!;
+      if (kind === 'paused') records.paused.add(name);
+      else if (event.type === 'sensor:ticked') records.sensors.set(name, event);
+      else if (event.type === 'schedule:ticked') records.schedules.set(name, event);
+      else if (event.type === 'automation:evaluated') records.conditions.set(name, event);
+    }
+    return records;
+  }
+
+  async claimRole(
+    role: string,
+    holder: RoleHolder,
+    at: number,
+    options: { takeOver?: string } = {},
+  ): Promise<RoleClaim> {
+    const roles = this.connected().roles;
+    const current = roles.get(role);
+    if (
+      current !== undefined &&
+      current.holder.id !== holder.id &&
+      current.holder.id !== options.takeOver
+    ) {
+      return { held: false, holder: { ...current.holder }, heartbeatAt: current.heartbeatAt };
+    }
+    roles.set(role, { holder: { ...holder }, heartbeatAt: at });
+    return { held: true };
+  }
+
+  async releaseRole(role: string, holderId: string): Promise<void> {
+    const roles = this.connected().roles;
+    if (roles.get(role)?.holder.id === holderId) roles.delete(role);
+  }
+
   async rebuildIndexes(): Promise<void> {
     const store = this.connected();
     store.index = new Index();
@@ -368,6 +422,21 @@ function indexEvent(store: MemoryEventStore, event: StoredEvent): void {
     case 'backfill:requested':
     case 'backfill:finished':
       indexBackfill(index, event);
+      break;
+    case 'sensor:ticked':
+      index.automation.set(`sensor\0${event.name}`, event.id);
+      break;
+    case 'schedule:ticked':
+      index.automation.set(`schedule\0${event.name}`, event.id);
+      break;
+    case 'automation:evaluated':
+      index.automation.set(`condition\0${event.assetKey}`, event.id);
+      break;
+    case 'automation:paused':
+      index.automation.set(`paused\0${event.name}`, event.id);
+      break;
+    case 'automation:resumed':
+      index.automation.delete(`paused\0${event.name}`);
       break;
   }
 }

@@ -12,6 +12,7 @@ import assetState from './migrations/002-asset-state.sql';
 import partitions from './migrations/003-partitions.sql';
 import leases from './migrations/004-leases.sql';
 import statusColumns from './migrations/005-status-columns.sql';
+import automation from './migrations/006-automation.sql';
 
 export interface Migration {
   version: number;
@@ -37,6 +38,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'status columns: input versions, artefact location and end time; check outcomes',
     sql: statusColumns,
+  },
+  {
+    version: 6,
+    name: 'automation: newest sensor and schedule ticks, condition evaluations, pauses; roles',
+    sql: automation,
   },
 ];
 

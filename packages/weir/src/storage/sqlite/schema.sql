@@ -20,6 +20,13 @@ CREATE TABLE asset_state (
   UNIQUE (asset_key, partition)
 );
 
+CREATE TABLE automation_state (
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+
 CREATE TABLE backfills (
   backfill_id TEXT PRIMARY KEY,
   status TEXT NOT NULL,
@@ -64,6 +71,13 @@ CREATE TABLE leases (
   started_id INTEGER NOT NULL,
   heartbeat_at INTEGER NOT NULL,
   PRIMARY KEY (asset_key, partition)
+) WITHOUT ROWID;
+
+CREATE TABLE roles (
+  role TEXT PRIMARY KEY,
+  holder_id TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  heartbeat_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 
 CREATE TABLE runs (

@@ -8,12 +8,15 @@ import type Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
 import type {
   AssetRecord,
+  AutomationRecords,
   BackfillRecord,
   EventLog,
   EventQuery,
   HoldingResult,
   Lease,
   PartitionStates,
+  RoleClaim,
+  RoleHolder,
   RunRecord,
   StatusRow,
   StepStart,
@@ -22,6 +25,7 @@ import type {
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
 import { inputVersionsOf } from '../status-row.js';
 import { assetRecords } from './_asset-records.js';
+import { AutomationTable } from './_automation.js';
 import { readOnlyLog, sqliteFault } from './_faults.js';
 import { GroupCommit } from './_group-commit.js';
 import { LeaseTable } from './_leases.js';
@@ -60,6 +64,7 @@ export class SqliteEventLog implements EventLog {
   private readonly db: Database.Database;
   private readonly snapshot: string | undefined;
   private readonly insertEvent: Database.Statement;
+  private readonly lastId: Database.Statement;
   private readonly indexUsableMaterialization: Database.Statement;
   private readonly indexBlockedMaterialization: Database.Statement;
   private readonly indexObservation: Database.Statement;
@@ -78,6 +83,7 @@ export class SqliteEventLog implements EventLog {
   private readonly partitionStateReader: PartitionStateReader;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
   private readonly leaseTable: LeaseTable;
+  private readonly automation: AutomationTable;
   private readonly group: GroupCommit;
   private readonly startAll: (start: StepStart) => StepStartResult;
   private readonly appendWhile: (runId: string, events: readonly WeirEvent[]) => StoredEvent[];
@@ -106,6 +112,7 @@ export class SqliteEventLog implements EventLog {
     const db = this.db;
     // A damaged schema shows when statements are prepared: say so as any read would.
     const prepare = (sql: string) => this.guard(() => db.prepare(sql));
+    this.lastId = prepare('SELECT max(id) FROM events').pluck(true);
     this.insertEvent = prepare(
       `INSERT INTO events (type, run_id, asset_key, partition, timestamp, body)
        VALUES (@type, @runId, @assetKey, @partition, @timestamp, @body)`,
@@ -220,6 +227,7 @@ export class SqliteEventLog implements EventLog {
       events.map((event) => this.insert(event)),
     );
     this.leaseTable = this.guard(() => new LeaseTable(db));
+    this.automation = this.guard(() => new AutomationTable(db));
     this.group = this.guard(() => new GroupCommit(db));
     const running = db
       .prepare("SELECT 1 FROM runs WHERE run_id = @runId AND status = 'running'")
@@ -260,6 +268,7 @@ export class SqliteEventLog implements EventLog {
 
   private index(event: StoredEvent): void {
     this.leaseTable.index(event);
+    this.automation.index(event);
     switch (event.type) {
       case 'asset:materialized': {
         const { materialization: m, assetKey, partition, id } = event;
@@ -444,6 +453,29 @@ export class SqliteEventLog implements EventLog {
     });
   }
 
+  async lastEventId(): Promise<number> {
+    return this.faults(() => (this.lastId.get() as number | null) ?? 0);
+  }
+
+  async automationRecords(): Promise<AutomationRecords> {
+    return this.faults(() => this.automation.records());
+  }
+
+  async claimRole(
+    role: string,
+    holder: RoleHolder,
+    at: number,
+    options: { takeOver?: string } = {},
+  ): Promise<RoleClaim> {
+    return this.faults(() =>
+      this.group.submit(() => this.automation.claimRole(role, holder, at, options.takeOver)),
+    );
+  }
+
+  async releaseRole(role: string, holderId: string): Promise<void> {
+    return this.faults(() => this.group.submit(() => this.automation.releaseRole(role, holderId)));
+  }
+
   async renewLeases(runId: string, at: number): Promise<void> {
     return this.faults(() => {
       this.leaseTable.renewLeases(runId, at);
@@ -586,7 +618,8 @@ export class SqliteEventLog implements EventLog {
       this.db.transaction(() => {
         this.db.exec(
           `DELETE FROM asset_state; DELETE FROM runs; DELETE FROM check_latest;
-           DELETE FROM dynamic_partitions; DELETE FROM backfills; DELETE FROM leases;`,
+           DELETE FROM dynamic_partitions; DELETE FROM backfills; DELETE FROM leases;
+           DELETE FROM automation_state;`,
         );
         // Pages, not one cursor: SQLite cannot write while a statement is still reading.
         const page = this.db.prepare(

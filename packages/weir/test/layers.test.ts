@@ -19,9 +19,10 @@ const RANKS: Record<string, number> = {
   artefacts: 3,
   versioning: 4,
   execution: 5,
-  automation: 6, // the condition engine and (later) the daemon: a peer of instance
+  automation: 6, // the condition engine: a peer of instance
   instance: 6,
-  cli: 7,
+  daemon: 7, // runs automation against an instance, and sends notifications
+  cli: 8,
 };
 
 /** The package's entry points sit on top and import each layer's surface. */

@@ -199,6 +199,14 @@ export {
   without,
 } from './definitions/index.js';
 export {
+  Daemon,
+  type DaemonActivity,
+  type DaemonOptions,
+  type LaunchEnd,
+  type PassReport,
+  type RunOrder,
+} from './daemon/index.js';
+export {
   DefinitionError,
   EnvironmentError,
   InvariantError,

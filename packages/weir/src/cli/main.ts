@@ -15,8 +15,10 @@ import {
   GLOBAL_OPTIONS,
   type OptionValue,
 } from './command.js';
+import { automationCommand } from './commands/automation.js';
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
+import { daemonCommandDef, devCommand } from './commands/daemon.js';
 import { doctorCommand } from './commands/doctor.js';
 import { gcCommand } from './commands/gc.js';
 import { historyCommand } from './commands/history.js';
@@ -36,6 +38,9 @@ export const COMMANDS: readonly Command[] = [
   initCommand,
   materializeCommand,
   backfillCommand,
+  daemonCommandDef,
+  devCommand,
+  automationCommand,
   statusCommand,
   checkCommand,
   whyCommand,

@@ -11,7 +11,7 @@ import { sourceMapped } from '../source-stacks.js';
 import type { WorkerData, WorkerMessage } from './worker-protocol.js';
 
 /** Commands whose steps run user code, so they run in a worker. */
-export const SUPERVISED = new Set(['materialize', 'backfill']);
+export const SUPERVISED = new Set(['materialize', 'backfill', 'daemon', 'dev']);
 
 /** How long a cancelled run may take to end by itself before its thread is stopped. */
 const GRACE_MS = 1_500;

@@ -28,7 +28,16 @@ export {
   type GcReport,
 } from './gc.js';
 export { createInstance, type Instance, type InstanceParts } from './instance.js';
-export type { ChangedObservation, ObservationFailure, SourceObservations } from './observe.js';
+export { ResourcePool } from './_resources.js';
+export { bufferedLogger } from './_step-logger.js';
+export {
+  type ChangedObservation,
+  type ObservationFailure,
+  observeSources,
+  recordObservations,
+  type SourceObservations,
+} from './observe.js';
+export { toErrorInfo } from './_errors.js';
 export type { PartitionRequest } from './partitions.js';
 export type { BlockedStep, PartitionPlan, Plan } from './planner.js';
 export { graphOf, selectKeys } from './project-graph.js';

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { PartitionSet, type PartitionSpace, type ProjectDefinition } from '../definitions/index.js';
 import { EnvironmentError, WeirError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { RunSummary, StoredEvent, WeirEvent } from '../storage/index.js';
+import type { RunSummary, RunTrigger, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import type { AssetState } from '../versioning/index.js';
@@ -53,6 +53,8 @@ export interface MaterializeOptions {
   backfillId?: string;
   /** Partitions to leave out, by asset key (a resumed forced backfill's finished ones). */
   skip?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** What launched the run (the daemon: a sensor, a schedule, a condition), recorded on it. */
+  trigger?: RunTrigger;
 }
 
 export interface RunResult {
@@ -67,7 +69,7 @@ export interface RunResult {
   warnings: string[];
 }
 
-type PlanOnlyOptions = Omit<MaterializeOptions, 'onEvent' | 'concurrency' | 'backfillId'>;
+type PlanOnlyOptions = Omit<MaterializeOptions, 'onEvent' | 'concurrency' | 'backfillId' | 'trigger'>;
 
 export async function materialize(
   project: ProjectDefinition | AssetGraph,
@@ -272,6 +274,7 @@ function openingOf(
       weirVersion: WEIR_VERSION,
       ...(options.partitions === undefined ? {} : { partitions: requestOf(options.partitions) }),
       ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
+      ...(options.trigger === undefined ? {} : { trigger: options.trigger }),
     },
   ];
   const settled: SettledUnit[] = [];

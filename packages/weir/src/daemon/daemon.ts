@@ -1,0 +1,353 @@
+/**
+ * @module daemon/daemon
+ * The daemon: keeps every obligation of a project met without a person. Each pass, if this
+ * process holds the instance's daemon role (_role.ts), it polls the sensors and observes the
+ * sources that are due, handles due schedule ticks, evaluates the assets' automation
+ * conditions when the log has changed, records freshness on a clock and notifies failures
+ * and violations; runs it launches go through its run queue (_launcher.ts). Between passes
+ * it waits for the next due time or for a new event in the log (another process's
+ * materialization wakes it within `pollMs`), not for a fixed tick.
+ *
+ * `pass()` is one pass at the daemon's clock, for tests with an injected clock; `run()`
+ * loops until its signal aborts.
+ */
+import { nextScheduleTick, type ProjectDefinition } from '../definitions/index.js';
+import {
+  graphOf,
+  type Instance,
+  type LogEntry,
+  observeSources,
+  recordObservations,
+  ResourcePool,
+} from '../execution/index.js';
+import type { AssetGraph } from '../graph/index.js';
+import type { AutomationRecords, RoleHolder, StoredEvent } from '../storage/index.js';
+import { evaluateConditions } from './_conditions.js';
+import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
+import { Obligations, type Sent } from './_obligations.js';
+import { DaemonRole } from './_role.js';
+import { tickSchedule } from './_schedules.js';
+import { tickSensor } from './_sensors.js';
+
+export interface DaemonOptions {
+  instance: Instance;
+  /** How notifications name the instance (its folder, usually). */
+  instanceName?: string;
+  /** The daemon's clock (epoch ms); tests inject one. Default `Date.now`. */
+  now?: () => number;
+  /** Abort to stop: no new runs start, runs in flight are cancelled. */
+  signal?: AbortSignal;
+  /** Runs at once (default 4); more wait in the queue. */
+  maxRuns?: number;
+  /** How often another process's events are looked for (default 20 ms). */
+  pollMs?: number;
+  /** Freshness is recorded this often (default 30 s). */
+  freshnessEveryMs?: number;
+  /** A daemon role not renewed for this long is taken over (default 15 s). */
+  staleMs?: number;
+  onActivity?: (activity: DaemonActivity) => void;
+}
+
+export type DaemonActivity =
+  | { type: 'standing'; leader: boolean; holder?: RoleHolder; tookOver?: RoleHolder }
+  | { type: 'sensor'; event: StoredEvent<'sensor:ticked'> }
+  | { type: 'schedule'; event: StoredEvent<'schedule:ticked'> }
+  | { type: 'requested'; event: StoredEvent<'automation:evaluated'> }
+  | { type: 'observed'; event: StoredEvent<'asset:observed'> }
+  | { type: 'observe-failed'; assetKey: string; partition: string; error: string }
+  | { type: 'freshness'; event: StoredEvent<'freshness:evaluated'> }
+  | { type: 'run-started'; runId: string; order: RunOrder }
+  | { type: 'run-ended'; end: LaunchEnd; order: RunOrder }
+  | { type: 'notified'; sent: Sent }
+  | { type: 'log'; name: string; entry: LogEntry }
+  | { type: 'error'; message: string };
+
+/** What one pass did. */
+export interface PassReport {
+  leader: boolean;
+  sensors: StoredEvent<'sensor:ticked'>[];
+  schedules: StoredEvent<'schedule:ticked'>[];
+  evaluations: StoredEvent<'automation:evaluated'>[];
+  observed: StoredEvent<'asset:observed'>[];
+  freshness: StoredEvent<'freshness:evaluated'>[];
+}
+
+export class Daemon {
+  readonly graph: AssetGraph;
+  private readonly now: () => number;
+  private readonly signal: AbortSignal;
+  private readonly role: DaemonRole;
+  private readonly launcher: Launcher;
+  private readonly resources: ResourcePool;
+  private readonly memory = new Map<string, { memory: unknown; recordedAt: number }>();
+  /** Sensors whose poll has not returned: not polled again until it does. */
+  private readonly polling = new Set<string>();
+  private readonly observedAt = new Map<string, number>();
+  /** When each sensor last ticked (recorded), for the next due time. */
+  private readonly sensorTickedAt = new Map<string, number>();
+  private readonly triggers = new Map<string, string>();
+  private readonly startedAt: number;
+  private obligations: Obligations | undefined;
+  private evaluatedThrough = -1;
+  private freshnessAt = Number.NEGATIVE_INFINITY;
+  private leader = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly project: ProjectDefinition,
+    private readonly options: DaemonOptions,
+  ) {
+    this.graph = graphOf(project);
+    this.now = options.now ?? Date.now;
+    this.signal = options.signal ?? new AbortController().signal;
+    this.startedAt = this.now();
+    this.role = new DaemonRole(options.instance.eventLog, options.staleMs ?? 15_000);
+    this.resources = new ResourcePool(this.graph.resources, this.signal);
+    this.launcher = new Launcher({
+      graph: this.graph,
+      instance: options.instance,
+      maxRuns: options.maxRuns ?? 4,
+      signal: this.signal,
+      onRunStarted: (runId, order) => {
+        this.triggers.set(runId, order.trigger.reason);
+        this.emit({ type: 'run-started', runId, order });
+      },
+      onRunEnded: (end, order) => {
+        this.emit({ type: 'run-ended', end, order });
+        this.wake?.();
+      },
+    });
+  }
+
+  /** One pass at the daemon's clock (see the module doc). */
+  async pass(): Promise<PassReport> {
+    const now = this.now();
+    const report: PassReport = {
+      leader: false,
+      sensors: [],
+      schedules: [],
+      evaluations: [],
+      observed: [],
+      freshness: [],
+    };
+    if (!(await this.claim(now))) return report;
+    report.leader = true;
+    const { eventLog } = this.options.instance;
+    const records = await eventLog.automationRecords();
+    this.obligations ??= new Obligations(
+      this.project,
+      this.graph,
+      this.options.instance,
+      this.options.instanceName ?? 'weir',
+      await eventLog.lastEventId(),
+      (sent) => this.emit({ type: 'notified', sent }),
+    );
+    report.observed = await this.observeDue(now);
+    report.sensors = await this.tickSensors(records, now);
+    report.schedules = await this.tickSchedules(records, now);
+    const through = await eventLog.lastEventId();
+    if (through !== this.evaluatedThrough) {
+      this.evaluatedThrough = through;
+      report.evaluations = await evaluateConditions({
+        graph: this.graph,
+        instance: this.options.instance,
+        launcher: this.launcher,
+        records,
+        memory: this.memory,
+        now,
+        triggerOf: (runId) => this.triggers.get(runId),
+      });
+      for (const event of report.evaluations)
+        if (event.count > 0) this.emit({ type: 'requested', event });
+    }
+    if (now - this.freshnessAt >= (this.options.freshnessEveryMs ?? 30_000)) {
+      this.freshnessAt = now;
+      report.freshness = await this.obligations.checkFreshness(now);
+      for (const event of report.freshness) this.emit({ type: 'freshness', event });
+    }
+    await this.obligations.followFailures();
+    return report;
+  }
+
+  /** Runs passes until the signal aborts, then waits for its runs to end and gives up the role. */
+  async run(): Promise<void> {
+    const pollMs = this.options.pollMs ?? 20;
+    let seen = -1;
+    while (!this.signal.aborted) {
+      try {
+        await this.pass();
+      } catch (error) {
+        this.emit({ type: 'error', message: (error as Error).message });
+      }
+      // Wait for the next due time, a new event in the log, or a run of ours ending.
+      const until = Math.min(this.nextDue(), this.now() + (this.leader ? 1_000 : 2_000));
+      seen = await this.options.instance.eventLog.lastEventId();
+      while (!this.signal.aborted && this.now() < until) {
+        await this.sleep(pollMs);
+        const last = await this.options.instance.eventLog.lastEventId();
+        if (last !== seen && this.leader) break;
+        seen = last;
+      }
+    }
+    await this.launcher.idle();
+    await this.obligations?.idle();
+    await this.resources.disposeAll();
+    await this.role.release();
+  }
+
+  /** Resolves when runs launched so far have ended and notifications are sent. */
+  async idle(): Promise<void> {
+    await this.launcher.idle();
+    await this.obligations?.idle();
+  }
+
+  /** Asset partitions the daemon's queued and running runs will materialize. */
+  inProgress(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.launcher.inProgress();
+  }
+
+  private async claim(now: number): Promise<boolean> {
+    const standing = await this.role.claim(now);
+    if (standing.leader !== this.leader) {
+      this.emit(
+        standing.leader
+          ? {
+              type: 'standing',
+              leader: true,
+              ...(standing.tookOver ? { tookOver: standing.tookOver } : {}),
+            }
+          : { type: 'standing', leader: false, holder: standing.holder },
+      );
+    }
+    this.leader = standing.leader;
+    return standing.leader;
+  }
+
+  private async tickSensors(
+    records: AutomationRecords,
+    now: number,
+  ): Promise<StoredEvent<'sensor:ticked'>[]> {
+    for (const [name, event] of records.sensors) this.sensorTickedAt.set(name, event.timestamp);
+    const due = this.project.sensors.filter((sensor) => {
+      if (records.paused.has(sensor.name) || this.polling.has(sensor.name)) return false;
+      const last = this.sensorTickedAt.get(sensor.name);
+      return last === undefined || now - last >= sensor.intervalMs;
+    });
+    // Sensors run side by side: one slow sensor does not hold the others back.
+    const ticks = await Promise.all(
+      due.map(async (sensor) => {
+        this.polling.add(sensor.name);
+        try {
+          const event = await tickSensor(sensor, {
+            graph: this.graph,
+            instance: this.options.instance,
+            resources: this.resources,
+            launcher: this.launcher,
+            previous: records.sensors.get(sensor.name),
+            now,
+            signal: this.signal,
+            onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
+          });
+          this.sensorTickedAt.set(sensor.name, event.timestamp);
+          this.emit({ type: 'sensor', event });
+          return event;
+        } finally {
+          this.polling.delete(sensor.name);
+        }
+      }),
+    );
+    return ticks;
+  }
+
+  private async tickSchedules(
+    records: AutomationRecords,
+    now: number,
+  ): Promise<StoredEvent<'schedule:ticked'>[]> {
+    const ticked: StoredEvent<'schedule:ticked'>[] = [];
+    for (const schedule of this.project.schedules) {
+      if (records.paused.has(schedule.name)) continue;
+      const events = await tickSchedule(schedule, {
+        graph: this.graph,
+        eventLog: this.options.instance.eventLog,
+        launcher: this.launcher,
+        previous: records.schedules.get(schedule.name),
+        now,
+        since: this.startedAt,
+      });
+      for (const event of events) this.emit({ type: 'schedule', event });
+      ticked.push(...events);
+    }
+    return ticked;
+  }
+
+  /** Observes the source assets whose `observeEvery` is due, recording new versions. */
+  private async observeDue(now: number): Promise<StoredEvent<'asset:observed'>[]> {
+    const due = this.graph.keys.filter((key) => {
+      const definition = this.graph.node(key).definition;
+      if (definition.kind !== 'source' || definition.observeEveryMs === undefined) return false;
+      return now - (this.observedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= definition.observeEveryMs;
+    });
+    if (due.length === 0) return [];
+    for (const key of due) this.observedAt.set(key, now);
+    const { eventLog } = this.options.instance;
+    const found = await observeSources(this.graph, due, eventLog, {
+      resources: this.resources,
+      signal: this.signal,
+      now,
+      onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
+    });
+    for (const failure of found.failures) {
+      this.emit({
+        type: 'observe-failed',
+        assetKey: failure.key,
+        partition: failure.partition,
+        error: failure.error.message,
+      });
+    }
+    const recorded = await recordObservations(eventLog, found);
+    for (const event of recorded) this.emit({ type: 'observed', event });
+    return recorded;
+  }
+
+  /** The earliest time something is due: a sensor, an observation, a schedule tick, freshness. */
+  private nextDue(): number {
+    const now = this.now();
+    let next = this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000);
+    for (const sensor of this.project.sensors) {
+      next = Math.min(next, (this.sensorTickedAt.get(sensor.name) ?? now) + sensor.intervalMs);
+    }
+    for (const key of this.graph.keys) {
+      const definition = this.graph.node(key).definition;
+      if (definition.kind !== 'source' || definition.observeEveryMs === undefined) continue;
+      next = Math.min(next, (this.observedAt.get(key) ?? now) + definition.observeEveryMs);
+    }
+    for (const schedule of this.project.schedules) {
+      const tick = nextScheduleTick(schedule, new Date(now));
+      if (tick !== undefined) next = Math.min(next, tick.getTime());
+    }
+    return Math.max(next, now);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    const { signal } = this;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  private emit(activity: DaemonActivity): void {
+    try {
+      this.options.onActivity?.(activity);
+    } catch {
+      // A display that throws must not stop the daemon.
+    }
+  }
+}

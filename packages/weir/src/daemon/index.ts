@@ -1,0 +1,12 @@
+/**
+ * @module daemon
+ * The daemon: sensors, schedules, observations on a cadence and automation conditions,
+ * launching runs with their reasons, one daemon per instance; and the notifications it sends.
+ */
+export {
+  Daemon,
+  type DaemonActivity,
+  type DaemonOptions,
+  type PassReport,
+} from './daemon.js';
+export type { LaunchEnd, RunOrder } from './_launcher.js';

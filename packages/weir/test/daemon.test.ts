@@ -1,0 +1,320 @@
+/**
+ * The daemon with an injected clock: sensor cursors survive a restart, a failing or hanging
+ * sensor is isolated, eager propagation launches one run per change, schedules tick with
+ * catch-up, overdue assets are notified, one daemon per instance, pause and resume.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  asset,
+  Daemon,
+  type DaemonOptions,
+  defineProject,
+  eager,
+  type Instance,
+  listRuns,
+  type ProjectDefinition,
+  schedule,
+  sensor,
+  sourceAsset,
+} from '../src/index.js';
+import { tempInstance } from './helpers.js';
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+
+/** A clock the test moves. */
+function clock(start = T0) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+const daemons: Daemon[] = [];
+afterEach(async () => {
+  for (const daemon of daemons.splice(0)) await daemon.idle();
+});
+
+function daemonOf(project: ProjectDefinition, instance: Instance, options: Partial<DaemonOptions>) {
+  const daemon = new Daemon(project, { instance, ...options });
+  daemons.push(daemon);
+  return daemon;
+}
+
+/** A source fed by a sensor (`version.current`), and a chain a → b → c, each eager. */
+function chainProject(version: { current: string }, calls: string[]) {
+  const raw = sourceAsset({ key: 'raw', observe: () => version.current });
+  const a = asset({
+    key: 'a',
+    deps: [raw],
+    automation: eager(),
+    materialize: () => {
+      calls.push('a');
+      return version.current;
+    },
+  });
+  const b = asset({
+    key: 'b',
+    ins: { a },
+    automation: eager(),
+    materialize: (_ctx, { a: value }) => {
+      calls.push('b');
+      return `${value}!`;
+    },
+  });
+  const c = asset({
+    key: 'c',
+    ins: { b },
+    automation: eager(),
+    materialize: (_ctx, { b: value }) => {
+      calls.push('c');
+      return `${value}?`;
+    },
+  });
+  const inbox = sensor({
+    name: 'inbox',
+    interval: '30s',
+    poll: (ctx) => ({
+      cursor: version.current,
+      ...(ctx.cursor === version.current
+        ? {}
+        : { observations: [{ asset: raw, dataVersion: version.current }] }),
+    }),
+  });
+  return defineProject({ assets: [raw, a, b, c], sensors: [inbox] });
+}
+
+describe('the daemon', () => {
+  it('polls a sensor at its interval with the cursor it left, and a restarted daemon goes on from it', async () => {
+    const instance = tempInstance();
+    const seen: Array<string | undefined> = [];
+    let n = 0;
+    const counter = sensor({
+      name: 'counter',
+      interval: '1m',
+      poll: (ctx) => {
+        seen.push(ctx.cursor);
+        n += 1;
+        return { cursor: `c${n}` };
+      },
+    });
+    const project = defineProject({ assets: [], sensors: [counter] });
+    const time = clock();
+    const first = daemonOf(project, instance, { now: time.now });
+    expect((await first.pass()).sensors.map((e) => e.cursor)).toEqual(['c1']);
+    time.advance(30_000);
+    expect((await first.pass()).sensors).toEqual([]);
+    time.advance(30_000);
+    expect((await first.pass()).sensors.map((e) => e.cursor)).toEqual(['c2']);
+    // Another process (the first one killed): the cursor comes from the log.
+    const second = daemonOf(project, instance, { now: time.now, staleMs: 0 });
+    time.advance(60_000);
+    expect((await second.pass()).sensors.map((e) => e.cursor)).toEqual(['c3']);
+    expect(seen).toEqual([undefined, 'c1', 'c2']);
+  });
+
+  it('records a sensor that throws or hangs as a failed tick, keeps its cursor, and the others tick', async () => {
+    const instance = tempInstance();
+    let fail = false;
+    const flaky = sensor({
+      name: 'flaky',
+      interval: '10s',
+      poll: () => {
+        if (fail) throw new Error('the API answered 503');
+        return { cursor: 'kept' };
+      },
+    });
+    const hanging = sensor({
+      name: 'hanging',
+      interval: '10s',
+      timeout: 50,
+      poll: () => new Promise<undefined>(() => {}),
+    });
+    const fine = sensor({ name: 'fine', interval: '10s', poll: () => ({ cursor: 'ok' }) });
+    const project = defineProject({ assets: [], sensors: [flaky, hanging, fine] });
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: time.now });
+    await daemon.pass();
+    fail = true;
+    time.advance(10_000);
+    const ticks = new Map((await daemon.pass()).sensors.map((e) => [e.name, e]));
+    expect(ticks.get('flaky')).toMatchObject({
+      outcome: 'failed',
+      cursor: 'kept',
+      error: { message: 'the API answered 503' },
+    });
+    expect(ticks.get('hanging')).toMatchObject({ outcome: 'timed-out' });
+    expect(ticks.get('hanging')?.error?.message).toMatch(/did not answer within 0.05 s/);
+    expect(ticks.get('fine')).toMatchObject({ outcome: 'nothing', cursor: 'ok' });
+    const records = await instance.eventLog.automationRecords();
+    expect(records.sensors.get('flaky')?.cursor).toBe('kept');
+  });
+
+  it('propagates a change eagerly over three levels in one run, and launches nothing when nothing changed', async () => {
+    const instance = tempInstance();
+    const version = { current: 'v1' };
+    const calls: string[] = [];
+    const project = chainProject(version, calls);
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: time.now });
+    const first = await daemon.pass();
+    expect(first.sensors[0]?.observations).toBe(1);
+    expect(first.evaluations.filter((e) => e.count > 0).map((e) => e.assetKey)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    await daemon.idle();
+    expect(calls).toEqual(['a', 'b', 'c']);
+    const runs = await listRuns(instance);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.started.trigger).toMatchObject({ kind: 'condition', name: 'a' });
+
+    // Nothing changed: passes launch nothing.
+    time.advance(30_000);
+    await daemon.pass();
+    await daemon.idle();
+    expect(await listRuns(instance)).toHaveLength(1);
+
+    // One change: one run again.
+    version.current = 'v2';
+    time.advance(30_000);
+    await daemon.pass();
+    await daemon.idle();
+    await daemon.pass();
+    await daemon.idle();
+    expect(calls).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    expect(await listRuns(instance)).toHaveLength(2);
+  });
+
+  it('is one daemon per instance: another stands by, and takes over when the first stops renewing', async () => {
+    const instance = tempInstance();
+    const version = { current: 'v1' };
+    const calls: string[] = [];
+    const project = chainProject(version, calls);
+    const time = clock();
+    const one = daemonOf(project, instance, { now: time.now, staleMs: 60_000 });
+    const two = daemonOf(project, instance, { now: time.now, staleMs: 60_000 });
+    expect((await one.pass()).leader).toBe(true);
+    expect((await two.pass()).leader).toBe(false);
+    await one.idle();
+    expect(calls).toEqual(['a', 'b', 'c']);
+    time.advance(61_000);
+    version.current = 'v2';
+    const took = await two.pass();
+    expect(took.leader).toBe(true);
+    await two.idle();
+    expect((await one.pass()).leader).toBe(false);
+    expect(calls).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+  });
+
+  it('runs a schedule tick once, catching up the missed ticks its rule asks for', async () => {
+    const instance = tempInstance();
+    let built = 0;
+    const report = asset({
+      key: 'report',
+      codeVersion: 'v1',
+      materialize: () => {
+        built += 1;
+        return built;
+      },
+    });
+    const hourly = schedule({ name: 'hourly', cron: '0 * * * *', selection: [report] });
+    const project = defineProject({ assets: [report], schedules: [hourly] });
+    const time = clock(Date.parse('2026-11-20T09:59:00Z'));
+    const daemon = daemonOf(project, instance, { now: time.now });
+    expect((await daemon.pass()).schedules).toEqual([]);
+    time.advance(60_000);
+    const ticked = (await daemon.pass()).schedules;
+    expect(ticked.map((e) => new Date(e.tick).toISOString())).toEqual([
+      '2026-11-20T10:00:00.000Z',
+    ]);
+    await daemon.idle();
+    expect(built).toBe(1);
+    expect((await daemon.pass()).schedules).toEqual([]);
+    // Down for three hours: 'latest' (the default) runs the newest missed tick only.
+    time.advance(3 * 3_600_000 + 60_000);
+    const caught = (await daemon.pass()).schedules;
+    expect(caught.map((e) => new Date(e.tick).toISOString())).toEqual([
+      '2026-11-20T13:00:00.000Z',
+    ]);
+    await daemon.idle();
+    // The report was up to date: a tick runs what is stale, as `weir materialize` does.
+    expect(built).toBe(1);
+  });
+
+  it('notifies an overdue asset once, and its recovery', async () => {
+    const received: unknown[] = [];
+    const server = createServer((request: IncomingMessage, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const instance = tempInstance();
+      const daily = asset({
+        key: 'daily',
+        freshness: { maxLag: '1h' },
+        onOverdue: { url },
+        materialize: () => 1,
+      });
+      const project = defineProject({ assets: [daily] });
+      const time = clock();
+      const { materialize } = await import('../src/index.js');
+      await materialize(project, { instance });
+      const daemon = daemonOf(project, instance, { now: () => Date.now() + time.now() - T0 });
+      await daemon.pass();
+      await daemon.idle();
+      expect(received).toEqual([]);
+      time.advance(2 * 3_600_000);
+      const overdue = await daemon.pass();
+      expect(overdue.freshness.map((e) => e.freshness.status)).toEqual(['overdue']);
+      await daemon.idle();
+      expect(received).toMatchObject([{ kind: 'overdue', assetKey: 'daily' }]);
+      time.advance(60_000);
+      expect((await daemon.pass()).freshness).toEqual([]);
+      await daemon.idle();
+      expect(received).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('skips a paused sensor until it is resumed', async () => {
+    const instance = tempInstance();
+    let polls = 0;
+    const counter = sensor({
+      name: 'counter',
+      interval: '1s',
+      poll: () => {
+        polls += 1;
+        return undefined;
+      },
+    });
+    const project = defineProject({ assets: [], sensors: [counter] });
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: time.now });
+    await instance.eventLog.append([
+      { type: 'automation:paused', name: 'counter', timestamp: time.now() },
+    ]);
+    await daemon.pass();
+    expect(polls).toBe(0);
+    await instance.eventLog.append([
+      { type: 'automation:resumed', name: 'counter', timestamp: time.now() },
+    ]);
+    time.advance(1_000);
+    await daemon.pass();
+    expect(polls).toBe(1);
+  });
+});

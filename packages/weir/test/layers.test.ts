@@ -21,7 +21,8 @@ const RANKS: Record<string, number> = {
   execution: 5,
   automation: 6, // the condition engine and (later) the daemon: a peer of instance
   instance: 6,
-  cli: 7,
+  daemon: 7,
+  cli: 8,
 };
 
 /** The package's entry points sit on top and import each layer's surface. */

@@ -236,3 +236,28 @@ function usableSet(state: PartitionedState): PartitionSet {
   for (let i = 0; i < size; i++) if (state.usableId[i]! > 0) words[i >>> 5]! |= 1 << (i & 31);
   return PartitionSet.fromWords(size, words);
 }
+
+/** When each partition of a child last attempted: the ids its newest materialization and failure carry. */
+export type Attempts = Pick<DensePartitionStates, 'materializationId' | 'inputsAsOf' | 'failureId'>;
+
+/**
+ * The child partitions whose newest attempt came before the newest change of a parent's data
+ * they read: the parent's `newestRead(changedAt)` is after the child's `inputsAsOf` and, when
+ * its newest attempt failed, after that failure. So a partition that failed in the very run
+ * that brought the data is left out, and one never attempted is in as soon as it reads data.
+ */
+export function changedSinceAttempt(
+  parent: ParentView,
+  mapping: PartitionMapping,
+  space: PartitionSpace,
+  attempts: Attempts,
+): PartitionSet {
+  const { materializationId, inputsAsOf, failureId } = attempts;
+  const newest = newestRead(mapping, parent.changedAt, parent.space, space);
+  const words = new Uint32Array(Math.ceil(space.size / 32));
+  for (let i = 0; i < space.size; i++) {
+    const failure = failureId[i]! > materializationId[i]! ? failureId[i]! : 0;
+    if (newest[i]! > Math.max(inputsAsOf[i]!, failure)) words[i >>> 5]! |= 1 << (i & 31);
+  }
+  return PartitionSet.fromWords(space.size, words);
+}

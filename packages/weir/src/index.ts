@@ -60,6 +60,14 @@ export {
   uniqueCheck,
   type ZodObjectLike,
 } from './checks/index.js';
+export {
+  Daemon,
+  type DaemonActivity,
+  type DaemonOptions,
+  type LaunchEnd,
+  type PassReport,
+  type RunOrder,
+} from './daemon/index.js';
 export type {
   AndCondition,
   AnyAssetDefinition,
@@ -198,14 +206,6 @@ export {
   weeklyPartitions,
   without,
 } from './definitions/index.js';
-export {
-  Daemon,
-  type DaemonActivity,
-  type DaemonOptions,
-  type LaunchEnd,
-  type PassReport,
-  type RunOrder,
-} from './daemon/index.js';
 export {
   DefinitionError,
   EnvironmentError,

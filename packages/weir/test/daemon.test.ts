@@ -230,18 +230,14 @@ describe('the daemon', () => {
     expect((await daemon.pass()).schedules).toEqual([]);
     time.advance(60_000);
     const ticked = (await daemon.pass()).schedules;
-    expect(ticked.map((e) => new Date(e.tick).toISOString())).toEqual([
-      '2026-11-20T10:00:00.000Z',
-    ]);
+    expect(ticked.map((e) => new Date(e.tick).toISOString())).toEqual(['2026-11-20T10:00:00.000Z']);
     await daemon.idle();
     expect(built).toBe(1);
     expect((await daemon.pass()).schedules).toEqual([]);
     // Down for three hours: 'latest' (the default) runs the newest missed tick only.
     time.advance(3 * 3_600_000 + 60_000);
     const caught = (await daemon.pass()).schedules;
-    expect(caught.map((e) => new Date(e.tick).toISOString())).toEqual([
-      '2026-11-20T13:00:00.000Z',
-    ]);
+    expect(caught.map((e) => new Date(e.tick).toISOString())).toEqual(['2026-11-20T13:00:00.000Z']);
     await daemon.idle();
     // The report was up to date: a tick runs what is stale, as `weir materialize` does.
     expect(built).toBe(1);

@@ -16,8 +16,8 @@ import type { AssetDefinition, JsonValue, PartitionSet } from '../definitions/in
 import type { Instance } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, StoredEvent, WeirEvent } from '../storage/index.js';
-import { readFacts } from './facts.js';
 import type { Launcher, RunOrder } from './_launcher.js';
+import { readFacts } from './facts.js';
 
 /** Memory alone (nothing requested) is recorded at most this often per asset. */
 const MEMORY_EVERY_MS = 60_000;
@@ -93,9 +93,11 @@ async function launch(
     const { space } = decision.facts;
     const partitioned = context.graph.node(decision.key).partitions !== undefined;
     const keys = partitioned
-      ? decision.requested.ranges().flatMap(([start, end]) =>
-          Array.from({ length: end - start }, (_, i) => space.keyAt(start + i)),
-        )
+      ? decision.requested
+          .ranges()
+          .flatMap(([start, end]) =>
+            Array.from({ length: end - start }, (_, i) => space.keyAt(start + i)),
+          )
       : undefined;
     const id = keys === undefined ? '' : JSON.stringify(keys);
     const group = groups.get(id) ?? { decisions: [], keys };
@@ -134,7 +136,10 @@ function record(decision: Decision, runIds: string[], context: ConditionPassCont
   const last = context.memory.get(key);
   const recordedAt = last?.recordedAt ?? context.records.conditions.get(key)?.timestamp;
   const due = recordedAt === undefined || context.now - recordedAt >= MEMORY_EVERY_MS;
-  context.memory.set(key, { memory, recordedAt: requested.isEmpty() && !due ? recordedAt! : context.now });
+  context.memory.set(key, {
+    memory,
+    recordedAt: requested.isEmpty() && !due ? recordedAt! : context.now,
+  });
   if (requested.isEmpty() && !due) return [];
   return [
     {

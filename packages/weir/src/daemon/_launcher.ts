@@ -7,13 +7,14 @@
  * seen twice never materializes twice. Knows which asset partitions its runs will
  * materialize (`inProgress`), for the conditions.
  */
-import type { AssetGraph } from '../graph/index.js';
+
 import {
   type Instance,
   materialize,
   type PartitionRequest,
   type RunResult,
 } from '../execution/index.js';
+import type { AssetGraph } from '../graph/index.js';
 import type { RunTrigger, StoredEvent } from '../storage/index.js';
 
 export interface RunOrder {

@@ -55,7 +55,8 @@ export class Obligations {
         instance: this.instanceName,
       });
     }
-    if (failures.length === 0) this.cursor = Math.max(this.cursor, await this.instance.eventLog.lastEventId());
+    if (failures.length === 0)
+      this.cursor = Math.max(this.cursor, await this.instance.eventLog.lastEventId());
   }
 
   /** Records freshness at `now` and notifies each violation and recovery. */
@@ -88,7 +89,9 @@ export class Obligations {
       descending: true,
       limit: 1,
     });
-    return (previous as StoredEvent<'freshness:evaluated'> | undefined)?.freshness.status === 'overdue';
+    return (
+      (previous as StoredEvent<'freshness:evaluated'> | undefined)?.freshness.status === 'overdue'
+    );
   }
 
   /** Resolves when every notification sent so far has been delivered or given up. */

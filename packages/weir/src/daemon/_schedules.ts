@@ -6,11 +6,7 @@
  * schedule's catch-up rule (`dueTicks`). As for sensors, the run is launched before the tick
  * is recorded: a tick handled twice plans twice, and the second finds nothing to do.
  */
-import {
-  dueTicks,
-  partitionsForTick,
-  type ScheduleDefinition,
-} from '../definitions/index.js';
+import { dueTicks, partitionsForTick, type ScheduleDefinition } from '../definitions/index.js';
 import { selectKeys, toErrorInfo } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
@@ -43,7 +39,13 @@ export async function tickSchedule(
       const runIds = (await Promise.all(launched.map((l) => l.started))).filter(
         (id): id is string => id !== undefined,
       );
-      event = { type: 'schedule:ticked', name: schedule.name, tick: tick.getTime(), runIds, timestamp: context.now };
+      event = {
+        type: 'schedule:ticked',
+        name: schedule.name,
+        tick: tick.getTime(),
+        runIds,
+        timestamp: context.now,
+      };
     } catch (error) {
       event = {
         type: 'schedule:ticked',

@@ -10,6 +10,13 @@
  * again from the old cursor and asks for the same runs; a run plans from the state, so work
  * already done is "nothing to do", not done twice.
  */
+
+import {
+  normalizeSensorResult,
+  type SensorDefinition,
+  type SensorTick,
+} from '../definitions/index.js';
+import { UserCodeError } from '../errors.js';
 import {
   addDynamicPartitions,
   bufferedLogger,
@@ -20,12 +27,6 @@ import {
   selectKeys,
   toErrorInfo,
 } from '../execution/index.js';
-import {
-  type SensorDefinition,
-  type SensorTick,
-  normalizeSensorResult,
-} from '../definitions/index.js';
-import { UserCodeError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import { NO_PARTITION, type StoredEvent, type WeirEvent } from '../storage/index.js';
 import type { Launcher } from './_launcher.js';
@@ -110,8 +111,7 @@ async function poll(sensor: SensorDefinition, context: SensorTickContext): Promi
     const ctx = {
       name: sensor.name,
       cursor: context.previous?.cursor,
-      lastTickAt:
-        context.previous === undefined ? undefined : new Date(context.previous.timestamp),
+      lastTickAt: context.previous === undefined ? undefined : new Date(context.previous.timestamp),
       now: new Date(context.now),
       resources: await context.resources.valuesFor(sensor.resources),
       log: bufferedLogger((entry) => context.onLog?.(sensor.name, entry)),
@@ -164,7 +164,8 @@ async function apply(
       await addDynamicPartitions(instance, change.name, change.add);
       partitionsAdded += change.add.filter((key) => !before.has(key)).length;
     }
-    if (change.remove.length > 0) await removeDynamicPartitions(instance, change.name, change.remove);
+    if (change.remove.length > 0)
+      await removeDynamicPartitions(instance, change.name, change.remove);
   }
   const observed = await recordChanged(tick, context);
   const launched = tick.runs.map((run, i) =>
@@ -216,7 +217,8 @@ async function recordChanged(
 function describeObserved(sensor: string, observed: Applied['observed']): string {
   if (observed.length === 0) return `sensor ${sensor} requested it`;
   const first = observed[0]!;
-  const what = first.partition === NO_PARTITION ? first.assetKey : `${first.assetKey}[${first.partition}]`;
+  const what =
+    first.partition === NO_PARTITION ? first.assetKey : `${first.assetKey}[${first.partition}]`;
   const more = observed.length > 1 ? ` and ${observed.length - 1} more` : '';
   return `sensor ${sensor} observed ${what}${more}`;
 }

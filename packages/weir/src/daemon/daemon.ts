@@ -17,8 +17,8 @@ import {
   type Instance,
   type LogEntry,
   observeSources,
-  recordObservations,
   ResourcePool,
+  recordObservations,
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, RoleHolder, StoredEvent } from '../storage/index.js';
@@ -285,7 +285,9 @@ export class Daemon {
     const due = this.graph.keys.filter((key) => {
       const definition = this.graph.node(key).definition;
       if (definition.kind !== 'source' || definition.observeEveryMs === undefined) return false;
-      return now - (this.observedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= definition.observeEveryMs;
+      return (
+        now - (this.observedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= definition.observeEveryMs
+      );
     });
     if (due.length === 0) return [];
     for (const key of due) this.observedAt.set(key, now);

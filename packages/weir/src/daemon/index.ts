@@ -3,10 +3,11 @@
  * The daemon: sensors, schedules, observations on a cadence and automation conditions,
  * launching runs with their reasons, one daemon per instance; and the notifications it sends.
  */
+
+export type { LaunchEnd, RunOrder } from './_launcher.js';
 export {
   Daemon,
   type DaemonActivity,
   type DaemonOptions,
   type PassReport,
 } from './daemon.js';
-export type { LaunchEnd, RunOrder } from './_launcher.js';

@@ -4,8 +4,11 @@
  * the read and write operations built on them.
  */
 
+export { toErrorInfo } from './_errors.js';
+export { ResourcePool } from './_resources.js';
 export type { RunContext } from './_run-context.js';
 export type { LogEntry } from './_step-logger.js';
+export { bufferedLogger } from './_step-logger.js';
 export type { StepUnit } from './_units.js';
 export { type AssetValue, type AssetValueOptions, assetValue } from './asset-value.js';
 export {
@@ -28,8 +31,6 @@ export {
   type GcReport,
 } from './gc.js';
 export { createInstance, type Instance, type InstanceParts } from './instance.js';
-export { ResourcePool } from './_resources.js';
-export { bufferedLogger } from './_step-logger.js';
 export {
   type ChangedObservation,
   type ObservationFailure,
@@ -37,7 +38,6 @@ export {
   recordObservations,
   type SourceObservations,
 } from './observe.js';
-export { toErrorInfo } from './_errors.js';
 export type { PartitionRequest } from './partitions.js';
 export type { BlockedStep, PartitionPlan, Plan } from './planner.js';
 export { graphOf, selectKeys } from './project-graph.js';

@@ -69,7 +69,10 @@ export interface RunResult {
   warnings: string[];
 }
 
-type PlanOnlyOptions = Omit<MaterializeOptions, 'onEvent' | 'concurrency' | 'backfillId' | 'trigger'>;
+type PlanOnlyOptions = Omit<
+  MaterializeOptions,
+  'onEvent' | 'concurrency' | 'backfillId' | 'trigger'
+>;
 
 export async function materialize(
   project: ProjectDefinition | AssetGraph,

@@ -6,7 +6,7 @@
  * the instance sees it at its next pass).
  */
 import { nextScheduleTick, type ProjectDefinition } from '../../definitions/index.js';
-import { EnvironmentError, didYouMean } from '../../errors.js';
+import { didYouMean, EnvironmentError } from '../../errors.js';
 import { graphOf } from '../../execution/index.js';
 import type { AutomationRecords } from '../../storage/index.js';
 import type { Command, CommandContext } from '../command.js';
@@ -135,9 +135,7 @@ export function entriesOf(
       kind: 'condition',
       name: key,
       paused: records.paused.has(key),
-      ...(last === undefined
-        ? {}
-        : { lastAt: last.timestamp, outcome: `requested ${last.count}` }),
+      ...(last === undefined ? {} : { lastAt: last.timestamp, outcome: `requested ${last.count}` }),
       detail: definition.automation.name,
     });
   }
@@ -165,7 +163,11 @@ async function pauseOrResume(
     return 0;
   }
   await instance.eventLog.append([
-    { type: action === 'pause' ? 'automation:paused' : 'automation:resumed', name, timestamp: Date.now() },
+    {
+      type: action === 'pause' ? 'automation:paused' : 'automation:resumed',
+      name,
+      timestamp: Date.now(),
+    },
   ]);
   ctx.output.out(`${name} ${action === 'pause' ? 'paused' : 'resumed'}\n`);
   return 0;

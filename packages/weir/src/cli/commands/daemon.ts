@@ -42,9 +42,7 @@ function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
       });
       const automated = countAutomation(daemon, project);
       if (!ctx.values.json) {
-        ctx.output.out(
-          `weir ${name}: ${automated} on ${instanceDir} (Ctrl-C to stop)\n`,
-        );
+        ctx.output.out(`weir ${name}: ${automated} on ${instanceDir} (Ctrl-C to stop)\n`);
       }
       await daemon.run();
       if (!ctx.values.json) ctx.output.out('stopped\n');
@@ -103,7 +101,9 @@ function render(activity: DaemonActivity, output: Output): void {
       const { event } = activity;
       if (event.outcome === 'nothing') return;
       if (event.outcome === 'failed' || event.outcome === 'timed-out') {
-        line(`sensor ${event.name} ${paint(output, 'red', event.outcome)}: ${event.error?.message ?? ''}`);
+        line(
+          `sensor ${event.name} ${paint(output, 'red', event.outcome)}: ${event.error?.message ?? ''}`,
+        );
         return;
       }
       const did = [
@@ -133,7 +133,9 @@ function render(activity: DaemonActivity, output: Output): void {
       return;
     case 'freshness': {
       const { assetKey, freshness } = activity.event;
-      line(`${assetKey} is ${paint(output, freshness.status === 'overdue' ? 'red' : 'green', freshness.status)}: ${freshness.reason}`);
+      line(
+        `${assetKey} is ${paint(output, freshness.status === 'overdue' ? 'red' : 'green', freshness.status)}: ${freshness.reason}`,
+      );
       return;
     }
     case 'run-started':
@@ -142,7 +144,9 @@ function render(activity: DaemonActivity, output: Output): void {
     case 'run-ended': {
       const { end } = activity;
       if (end.runId === undefined && end.status === 'nothing-to-do') return;
-      const failures = Object.entries(end.failures).map(([k, v]) => `\n    ${k}: ${v}`).join('');
+      const failures = Object.entries(end.failures)
+        .map(([k, v]) => `\n    ${k}: ${v}`)
+        .join('');
       line(
         `run ${end.runId ?? '(not started)'} ${paint(output, STATUS_COLOR[end.status] ?? 'bold', end.status)}${failures}`,
       );

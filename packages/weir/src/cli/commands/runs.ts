@@ -34,7 +34,9 @@ export const runsCommand: Command = {
       r.finishedAt === undefined ? '' : formatDuration(r.finishedAt - r.startedAt),
       String(r.started.steps.length),
       r.started.selection,
-      r.started.trigger === undefined ? 'manual' : `${r.started.trigger.kind} ${r.started.trigger.name}`,
+      r.started.trigger === undefined
+        ? 'manual'
+        : `${r.started.trigger.kind} ${r.started.trigger.name}`,
     ]);
     ctx.output.out(
       `${table([['RUN', 'STATUS', `STARTED (${localZone()})`, 'TOOK', 'STEPS', 'SELECTION', 'TRIGGER'], ...rows])}\n`,

@@ -3,12 +3,15 @@ import {
   dailyPeaks,
   daySummary,
   floodAlerts,
+  inboxBatches,
+  inboxFile,
   readings,
   readingsCsv,
   rising3d,
   riverReport,
   stations,
   stationsCsv,
+  telemetryInbox,
   thresholds,
 } from './src/assets.js';
 
@@ -16,6 +19,8 @@ export default defineProject({
   assets: [
     stationsCsv,
     readingsCsv,
+    inboxFile,
+    inboxBatches,
     stations,
     readings,
     dailyPeaks,
@@ -25,4 +30,5 @@ export default defineProject({
     rising3d,
   ],
   resources: [thresholds],
+  sensors: [telemetryInbox],
 });

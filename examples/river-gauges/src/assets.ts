@@ -4,7 +4,10 @@ import {
   asset,
   boundsCheck,
   dailyPartitions,
+  dynamicPartitions,
+  eager,
   fileVersion,
+  folderSensor,
   lastNMapping,
   many,
   resource,
@@ -98,6 +101,42 @@ export const stations = asset({
   },
 });
 
+/**
+ * Late telemetry: each CSV file dropped in `inbox/` (same columns as data/readings.csv) is a
+ * partition of `raw/inbox_file`, added and observed by the `telemetry_inbox` folder sensor
+ * when `weir daemon` runs; everything downstream is `eager()` and updates by itself.
+ */
+export const inboxFiles = dynamicPartitions('inbox_files');
+
+export const inboxFile = sourceAsset({
+  key: 'raw/inbox_file',
+  group: 'raw',
+  description: 'A readings file dropped in inbox/ (one partition per file)',
+  partitions: inboxFiles,
+  observe: (ctx) => fileVersion(`inbox/${ctx.partition!.key}.csv`),
+});
+
+export const telemetryInbox = folderSensor({
+  name: 'telemetry_inbox',
+  path: 'inbox',
+  pattern: '*.csv',
+  source: inboxFile,
+  partitions: inboxFiles,
+  interval: '2s',
+});
+
+export const inboxBatches = asset({
+  key: 'gauges/inbox_batches',
+  group: 'gauges',
+  kinds: ['table'],
+  description: 'The valid readings of each file dropped in inbox/',
+  partitions: inboxFiles,
+  deps: [inboxFile],
+  automation: eager(),
+  materialize: async (ctx): Promise<Reading[]> =>
+    [...validReadings(await readFile(`inbox/${ctx.partition.key}.csv`, 'utf8'), ctx.log)],
+});
+
 export const readings = asset({
   key: 'gauges/readings',
   group: 'gauges',
@@ -106,6 +145,8 @@ export const readings = asset({
   tags: { layer: 'clean' },
   description: 'Readings with a valid time and a physically possible stage (≥ 0 m)',
   deps: [readingsCsv],
+  ins: { batches: many(inboxBatches) },
+  automation: eager(),
   checks: [
     schemaCheck({ stationId: 'string', observedAt: 'datetime', stageM: 'number' }),
     boundsCheck('stageM', { min: 0, max: 15 }), // a river stage cannot be negative
@@ -113,27 +154,44 @@ export const readings = asset({
     // A feed that suddenly delivers half as many readings is worth a look, not a stop.
     rowCountCheck({ min: 1, maxDropFraction: 0.5, severity: 'warn' }),
   ],
-  materialize: async (ctx): Promise<Reading[]> => {
-    const rows = parseCsv(await readFile(dataFile('readings.csv'), 'utf8'));
-    const valid: Reading[] = [];
-    let rejected = 0;
-    for (const row of rows) {
-      const stageM = Number(row.stage_m);
-      const time = Date.parse(row.observed_at ?? '');
-      if (Number.isNaN(time) || !Number.isFinite(stageM) || stageM < 0) {
-        rejected++;
-        ctx.log.warn(`rejected reading ${JSON.stringify(row)}`);
-        continue;
-      }
-      valid.push({ stationId: row.station_id!, observedAt: new Date(time).toISOString(), stageM });
+  materialize: async (ctx, { batches }): Promise<Reading[]> => {
+    const feed = validReadings(await readFile(dataFile('readings.csv'), 'utf8'), ctx.log);
+    // A late reading replaces the feed's reading of the same station and time.
+    const byKey = new Map(feed.map((r) => [`${r.stationId}@${r.observedAt}`, r]));
+    for (const batch of batches.values()) {
+      for (const r of batch) byKey.set(`${r.stationId}@${r.observedAt}`, r);
     }
-    ctx.addMetadata({ rows: valid.length, rejected });
+    const valid = [...byKey.values()].sort(
+      (a, b) => a.observedAt.localeCompare(b.observedAt) || a.stationId.localeCompare(b.stationId),
+    );
+    ctx.addMetadata({ rows: valid.length, rejected: feed.rejected ?? 0, lateFiles: batches.size });
     return valid;
   },
 });
 
+/** Rows with a valid time and a possible stage; each rejected row is logged. */
+function validReadings(
+  csv: string,
+  log: { warn(message: string): void },
+): Reading[] & { rejected?: number } {
+  const valid: Reading[] & { rejected?: number } = [];
+  let rejected = 0;
+  for (const row of parseCsv(csv)) {
+    const stageM = Number(row.stage_m);
+    const time = Date.parse(row.observed_at ?? '');
+    if (Number.isNaN(time) || !Number.isFinite(stageM) || stageM < 0) {
+      rejected++;
+      log.warn(`rejected reading ${JSON.stringify(row)}`);
+      continue;
+    }
+    valid.push({ stationId: row.station_id!, observedAt: new Date(time).toISOString(), stageM });
+  }
+  return Object.assign(valid, { rejected });
+}
+
 export const dailyPeaks = asset({
   key: 'gauges/daily_peaks',
+  automation: eager(),
   group: 'gauges',
   kinds: ['table'],
   owners: ['team:hydrology'],
@@ -162,6 +220,7 @@ export const dailyPeaks = asset({
 
 export const floodAlerts = asset({
   key: 'gauges/flood_alerts',
+  automation: eager(),
   group: 'alerts',
   kinds: ['table'],
   owners: ['team:hydrology', 'duty-officer@example.org'],
@@ -201,6 +260,7 @@ export const floodAlerts = asset({
 
 export const riverReport = asset({
   key: 'reports/river_summary',
+  automation: eager(),
   group: 'reports',
   kinds: ['markdown'],
   owners: ['team:hydrology'],
@@ -238,6 +298,7 @@ export interface StationDay {
 
 export const daySummary = asset({
   key: 'gauges/day_summary',
+  automation: eager(),
   group: 'gauges',
   kinds: ['table'],
   owners: ['team:hydrology'],
@@ -275,6 +336,7 @@ export interface StationTrend {
 
 export const rising3d = asset({
   key: 'gauges/rising_3d',
+  automation: eager(),
   group: 'gauges',
   kinds: ['table'],
   owners: ['team:hydrology'],

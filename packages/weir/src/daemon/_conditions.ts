@@ -17,7 +17,7 @@ import type { Instance } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, StoredEvent, WeirEvent } from '../storage/index.js';
 import type { Launcher, RunOrder } from './_launcher.js';
-import { readFacts } from './facts.js';
+import { type FactsOptions, readFacts } from './facts.js';
 
 /** Memory alone (nothing requested) is recorded at most this often per asset. */
 const MEMORY_EVERY_MS = 60_000;
@@ -30,7 +30,7 @@ export interface ConditionPassContext {
   /** Each asset's newest memory (this daemon's, else as recorded) and when it was recorded. */
   memory: Map<string, { memory: unknown; recordedAt: number }>;
   now: number;
-  triggerOf?: (runId: string) => string | undefined;
+  triggerOf?: FactsOptions['triggerOf'];
 }
 
 interface Decision {
@@ -82,35 +82,30 @@ export async function evaluateConditions(
   return (await context.instance.eventLog.append(events)) as StoredEvent<'automation:evaluated'>[];
 }
 
-/** One run per distinct set of requested partition keys; returns the run ids by asset key. */
+/**
+ * One run per group of requested assets connected by requested parent-child edges (so a run
+ * orders a change's whole path, and unrelated requests do not wait for each other), each
+ * asset limited to the partitions requested of it; returns the run ids by asset key.
+ */
 async function launch(
   decisions: readonly Decision[],
   context: ConditionPassContext,
 ): Promise<Map<string, string[]>> {
-  const groups = new Map<string, { decisions: Decision[]; keys: string[] | undefined }>();
-  for (const decision of decisions) {
-    if (decision.requested.isEmpty()) continue;
-    const { space } = decision.facts;
-    const partitioned = context.graph.node(decision.key).partitions !== undefined;
-    const keys = partitioned
-      ? decision.requested
-          .ranges()
-          .flatMap(([start, end]) =>
-            Array.from({ length: end - start }, (_, i) => space.keyAt(start + i)),
-          )
-      : undefined;
-    const id = keys === undefined ? '' : JSON.stringify(keys);
-    const group = groups.get(id) ?? { decisions: [], keys };
-    group.decisions.push(decision);
-    groups.set(id, group);
-  }
+  const requested = decisions.filter((d) => !d.requested.isEmpty());
   const byAsset = new Map<string, string[]>();
-  const launched = [...groups.values()].map(async ({ decisions: members, keys }) => {
+  const launched = connected(requested, context.graph).map(async (members) => {
+    const skip = new Map<string, Set<string>>();
+    const covers = new Map<string, string[]>();
+    for (const { key, facts, requested: set } of members) {
+      const partitioned = context.graph.node(key).partitions !== undefined;
+      covers.set(key, partitioned ? keysOf(set, facts) : ['']);
+      if (partitioned) skip.set(key, new Set(keysOf(set.complement(), facts)));
+    }
     const order: RunOrder = {
       selection: members.map((d) => d.key),
-      ...(keys === undefined ? {} : { partitions: { keys } }),
+      skip,
       trigger: { kind: 'condition', name: members[0]!.key, reason: reasonOf(members[0]!, context) },
-      covers: new Map(members.map((d) => [d.key, keys ?? ['']])),
+      covers,
     };
     const runId = await context.launcher.launch(order).started;
     if (runId === undefined) return;
@@ -118,6 +113,31 @@ async function launch(
   });
   await Promise.all(launched);
   return byAsset;
+}
+
+/** Groups of decisions whose assets are linked by parent-child edges among them, upstream first. */
+function connected(decisions: readonly Decision[], graph: AssetGraph): Decision[][] {
+  const groupOf = new Map<string, Decision[]>();
+  for (const decision of decisions) {
+    let mine: Decision[] = [decision];
+    for (const parent of graph.parents(decision.key)) {
+      const theirs = groupOf.get(parent);
+      if (theirs === undefined || theirs === mine) continue;
+      theirs.push(...mine);
+      for (const d of mine) groupOf.set(d.key, theirs);
+      mine = theirs;
+    }
+    groupOf.set(decision.key, mine);
+  }
+  const groups = [...new Set(groupOf.values())];
+  for (const members of groups) {
+    members.sort((a, b) => graph.position(a.key) - graph.position(b.key));
+  }
+  return groups;
+}
+
+function keysOf(set: PartitionSet, facts: AssetFacts): string[] {
+  return [...set.indices()].map((i) => facts.space.keyAt(i));
 }
 
 function reasonOf(decision: Decision, context: ConditionPassContext): string {

@@ -21,6 +21,8 @@ export interface RunOrder {
   /** Asset keys, or a selection expression. */
   selection: string | readonly string[];
   partitions?: PartitionRequest;
+  /** Partitions to leave out, by asset key (a condition's run: those it did not request). */
+  skip?: ReadonlyMap<string, ReadonlySet<string>>;
   trigger: RunTrigger;
   /** Higher first (default 0). */
   priority?: number;
@@ -140,6 +142,7 @@ export class Launcher {
         instance: this.options.instance,
         selection: order.selection,
         ...(order.partitions === undefined ? {} : { partitions: order.partitions }),
+        ...(order.skip === undefined ? {} : { skip: order.skip }),
         trigger: order.trigger,
         signal: this.options.signal,
         onEvent,

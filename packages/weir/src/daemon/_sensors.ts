@@ -11,6 +11,7 @@
  * already done is "nothing to do", not done twice.
  */
 
+import { relative } from 'node:path';
 import {
   normalizeSensorResult,
   type SensorDefinition,
@@ -125,7 +126,7 @@ async function poll(sensor: SensorDefinition, context: SensorTickContext): Promi
 }
 
 interface Applied {
-  observed: Array<{ assetKey: string; partition: string; dataVersion: string }>;
+  observed: NonNullable<StoredEvent<'sensor:ticked'>['observed']>;
   partitionsAdded: number;
   runIds: string[];
 }
@@ -207,10 +208,21 @@ async function recordChanged(
       observation: { dataVersion: o.dataVersion, metadata: o.metadata },
     });
   }
-  await eventLog.append(events);
-  return events.map((e) => {
-    const { assetKey, partition, observation } = e as StoredEvent<'asset:observed'>;
-    return { assetKey, partition, dataVersion: observation.dataVersion };
+  const stored = (await eventLog.append(events)) as StoredEvent<'asset:observed'>[];
+  return stored.map(({ id, assetKey, partition, observation }) => {
+    const { path, file } = observation.metadata;
+    // A file inside the project folder reads best relative to it (inbox/x.csv).
+    const shown =
+      typeof file === 'string' && !relative(process.cwd(), file).startsWith('..')
+        ? relative(process.cwd(), file)
+        : path;
+    return {
+      assetKey,
+      partition,
+      dataVersion: observation.dataVersion,
+      eventId: id,
+      ...(typeof shown === 'string' ? { path: shown } : {}),
+    };
   });
 }
 

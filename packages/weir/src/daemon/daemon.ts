@@ -21,7 +21,7 @@ import {
   recordObservations,
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { AutomationRecords, RoleHolder, StoredEvent } from '../storage/index.js';
+import type { AutomationRecords, RoleHolder, RunTrigger, StoredEvent } from '../storage/index.js';
 import { evaluateConditions } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
 import { Obligations, type Sent } from './_obligations.js';
@@ -85,7 +85,8 @@ export class Daemon {
   private readonly observedAt = new Map<string, number>();
   /** When each sensor last ticked (recorded), for the next due time. */
   private readonly sensorTickedAt = new Map<string, number>();
-  private readonly triggers = new Map<string, string>();
+  /** How the causes of data changes read in explanations: runs it launched, observations its sensors made. */
+  private readonly causes = new Causes();
   private readonly startedAt: number;
   private obligations: Obligations | undefined;
   private evaluatedThrough = -1;
@@ -109,7 +110,7 @@ export class Daemon {
       maxRuns: options.maxRuns ?? 4,
       signal: this.signal,
       onRunStarted: (runId, order) => {
-        this.triggers.set(runId, order.trigger.reason);
+        this.causes.run(runId, order.trigger);
         this.emit({ type: 'run-started', runId, order });
       },
       onRunEnded: (end, order) => {
@@ -155,7 +156,7 @@ export class Daemon {
         records,
         memory: this.memory,
         now,
-        triggerOf: (runId) => this.triggers.get(runId),
+        triggerOf: (change) => this.causes.of(change),
       });
       for (const event of report.evaluations)
         if (event.count > 0) this.emit({ type: 'requested', event });
@@ -249,6 +250,7 @@ export class Daemon {
             onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
           });
           this.sensorTickedAt.set(sensor.name, event.timestamp);
+          this.causes.observed(event);
           this.emit({ type: 'sensor', event });
           return event;
         } finally {
@@ -352,4 +354,37 @@ export class Daemon {
       // A display that throws must not stop the daemon.
     }
   }
+}
+
+/** The causes the daemon knows of, bounded (the oldest forgotten first). */
+class Causes {
+  static readonly MAX = 10_000;
+  private readonly byRun = new Map<string, string>();
+  private readonly byEvent = new Map<number, string>();
+
+  run(runId: string, trigger: RunTrigger): void {
+    const text =
+      trigger.kind === 'condition'
+        ? `requested by the automation of ${trigger.name}`
+        : `triggered by ${trigger.reason}`;
+    remember(this.byRun, runId, text);
+  }
+
+  observed(tick: StoredEvent<'sensor:ticked'>): void {
+    for (const o of tick.observed ?? []) {
+      const what = o.path ?? (o.partition === '' ? o.assetKey : `${o.assetKey}[${o.partition}]`);
+      remember(this.byEvent, o.eventId, `by sensor ${tick.name} observing ${what}`);
+    }
+  }
+
+  of(change: { eventId: number; runId?: string }): string | undefined {
+    return change.runId === undefined
+      ? this.byEvent.get(change.eventId)
+      : this.byRun.get(change.runId);
+  }
+}
+
+function remember<K>(map: Map<K, string>, key: K, text: string): void {
+  map.set(key, text);
+  if (map.size > Causes.MAX) map.delete(map.keys().next().value as K);
 }

@@ -26,8 +26,11 @@ export interface FactsOptions {
   inProgress?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Only these assets (and what their facts need: everything upstream) — default every asset. */
   keys?: Iterable<string>;
-  /** How a run's trigger reads, for `DataChange.trigger`. */
-  triggerOf?: (runId: string) => string | undefined;
+  /**
+   * What caused a data change, as a person reads it, for `DataChange.trigger`: the run's
+   * trigger, or who recorded an observation (a sensor, and the file it saw).
+   */
+  triggerOf?: (change: { eventId: number; runId?: string }) => string | undefined;
   /**
    * What the pass requested so far, by asset key (each `evaluateCondition(…).requested`): read
    * by a child's `ParentFacts.requested` when the engine asks it, so the daemon fills it as it
@@ -199,7 +202,9 @@ function changesOf(
     .sort(([a], [b]) => b - a)
     .map(([id, set]) => {
       const event = events.get(id)!;
-      const trigger = event.runId === undefined ? undefined : triggerOf?.(event.runId);
+      const trigger = triggerOf?.(
+        event.runId === undefined ? { eventId: id } : { eventId: id, runId: event.runId },
+      );
       return {
         partitions: set,
         eventId: id,

@@ -276,7 +276,15 @@ export type WeirEvent =
       partitionsAdded: number;
       runIds: string[];
       /** Observations of source assets it made, for `why` ("observing inbox/x.csv"). */
-      observed?: Array<{ assetKey: string; partition: string; dataVersion: string }>;
+      observed?: Array<{
+        assetKey: string;
+        partition: string;
+        dataVersion: string;
+        /** The `asset:observed` event recorded. */
+        eventId: number;
+        /** The file it saw, when the sensor said (a folder sensor's `path` metadata). */
+        path?: string;
+      }>;
     })
   | (Base & {
       /** A schedule's tick (the cron time `tick`, epoch ms) was handled: its run launched. */

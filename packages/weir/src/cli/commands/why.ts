@@ -83,6 +83,7 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     }
     const zone = reportZone(graphOf(project).node(key).definition.freshness);
     const time = (ms: number) => formatTime(ms, zone);
+    const trigger = await triggerLine(instance, report.partition?.current ?? report.current);
     ctx.output.out(
       report.partition === undefined
         ? renderWhy(report, ctx.output, time, await inputNotes(instance, report.current), parts)
@@ -95,9 +96,21 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
             parts,
           ),
     );
+    if (trigger !== undefined) ctx.output.out(`${trigger}\n`);
     return 0;
   },
 };
+
+/** Why the run that made the current materialization ran, when the daemon launched it. */
+async function triggerLine(
+  instance: Instance,
+  current: { type: string; runId?: string } | undefined,
+): Promise<string | undefined> {
+  if (current?.type !== 'asset:materialized' || current.runId === undefined) return undefined;
+  const trigger = (await instance.eventLog.run(current.runId))?.started.trigger;
+  if (trigger === undefined) return undefined;
+  return `launched by the daemon (${trigger.kind} ${trigger.name}): ${trigger.reason}`;
+}
 
 /** Formats a time, labelled with its zone. */
 type TimeFormat = (epochMs: number) => string;

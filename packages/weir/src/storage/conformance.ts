@@ -11,6 +11,7 @@ import { connectionConformanceCases } from './conformance-connections.js';
 import { indexConformanceCases } from './conformance-index.js';
 import { leaseConformanceCases } from './conformance-leases.js';
 import { partitionConformanceCases } from './conformance-partitions.js';
+import { poolConformanceCases } from './conformance-pools.js';
 import type { EventLog } from './event-log.js';
 
 /** A capability the backend has (`true`), or why it has not. */
@@ -331,5 +332,6 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
     indexConformanceCases(options);
     connectionConformanceCases(options);
     leaseConformanceCases(options);
+    poolConformanceCases(options);
   });
 }

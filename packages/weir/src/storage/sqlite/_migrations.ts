@@ -12,6 +12,7 @@ import assetState from './migrations/002-asset-state.sql';
 import partitions from './migrations/003-partitions.sql';
 import leases from './migrations/004-leases.sql';
 import statusColumns from './migrations/005-status-columns.sql';
+import leasePools from './migrations/006-lease-pools.sql';
 
 export interface Migration {
   version: number;
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'status columns: input versions, artefact location and end time; check outcomes',
     sql: statusColumns,
   },
+  { version: 6, name: 'lease pools: the pool slots each step in flight holds', sql: leasePools },
 ];
 
 const NEWEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -179,14 +179,24 @@ describe('pools', () => {
     const dir = projectDir({ 'weir.config.ts': CLI_PROJECT });
     // Create the log and compile the project first, so the processes race on steps only.
     expect(weir(dir, 'status').code).toBe(0);
+    // Each alone would run 2 steps at once; a third of each share is left waiting.
     const results = await Promise.all([
-      exited(spawnWeir(dir, 'materialize')),
-      exited(spawnWeir(dir, 'materialize')),
+      exited(spawnWeir(dir, 'materialize', 'gpu/g0, gpu/g1, gpu/g2')),
+      exited(spawnWeir(dir, 'materialize', 'gpu/g3, gpu/g4, gpu/g5')),
     ]);
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     const spans = spansIn(dir);
     expect(spans).toHaveLength(6);
+    expect(new Set(spans.map((s) => s.pid)).size).toBe(2);
     expect(maxOverlap(spans)).toBeLessThanOrEqual(2);
+    // Both forced over every step: each runs all six (one after the other's), within the pool.
+    const again = await Promise.all([
+      exited(spawnWeir(dir, 'materialize', '--force')),
+      exited(spawnWeir(dir, 'materialize', '--force')),
+    ]);
+    for (const result of again) expect(result.code, result.stderr).toBe(0);
+    expect(spansIn(dir)).toHaveLength(18);
+    expect(maxOverlap(spansIn(dir))).toBeLessThanOrEqual(2);
   });
 
   it('slots of a process killed with SIGKILL are taken over, not leaked', async () => {

@@ -321,7 +321,7 @@ export type {
   WeirEvent,
   WeirEventType,
 } from './storage/index.js';
-export { inputVersionsOf, SqliteEventLog, statusRowOf } from './storage/index.js';
+export { inputVersionsOf, poolStarts, SqliteEventLog, statusRowOf } from './storage/index.js';
 export { WEIR_VERSION } from './version.js';
 export type {
   AssetState,

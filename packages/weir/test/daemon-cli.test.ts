@@ -132,7 +132,10 @@ describe('weir daemon', () => {
 
   it('weir automation lists what is automated, and pauses and resumes a sensor', () => {
     const dir = projectDir({ 'weir.config.ts': INBOX_PROJECT, 'inbox/README.md': '' });
-    const list = weirJson<Array<{ kind: string; name: string; paused: boolean }>>(dir, 'automation');
+    const list = weirJson<Array<{ kind: string; name: string; paused: boolean }>>(
+      dir,
+      'automation',
+    );
     expect(list.map((e) => [e.kind, e.name])).toEqual([
       ['sensor', 'inbox'],
       ['condition', 'rows'],

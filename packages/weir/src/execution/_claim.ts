@@ -5,7 +5,8 @@
  * unit another live run holds waits for it; a unit another run finished since the plan is
  * planned again and runs only if it is still stale; a lease whose holder died is taken over,
  * and the take-over is recorded. Concurrent commands end as if they had run one after the
- * other.
+ * other. A unit of a pool takes its slots in the same call: when the pool is full it waits
+ * (see `_pool-wait`), and holders of its slots that died are taken over like its own leases.
  */
 import { hostname } from 'node:os';
 import { type AssetDefinition, PartitionSet, unitLabel } from '../definitions/index.js';
@@ -35,6 +36,8 @@ export type Claim =
   | { status: 'claimed'; concurrent: VersionEvent[] }
   /** Another live run holds some of its partitions: wait, then claim again. */
   | { status: 'held'; leases: Lease[]; concurrent: VersionEvent[] }
+  /** Its pool has too few free slots, all held by live runs: wait, then claim again. */
+  | { status: 'pool-full'; holders: Lease[]; concurrent: VersionEvent[] }
   /** Another run materialized it since the plan, and it is not stale any more. */
   | { status: 'done-elsewhere'; events: VersionEvent[] };
 
@@ -44,19 +47,27 @@ export type Claim =
  */
 export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean): Promise<Claim> {
   const node = run.graph.node(unit.key);
-  let takeOver: Array<{ lease: Lease; events: WeirEvent[] }> = [];
+  const pool = run.poolOf(unit.key);
+  /** Dead holders to take over, by asset partition: of the unit's own, or of its pool's slots. */
+  const takeOver = new Map<string, { lease: Lease; events: WeirEvent[] }>();
+  const judgeDead = (leases: readonly Lease[]) => {
+    for (const lease of leases) {
+      takeOver.set(`${lease.assetKey}\0${lease.partition}`, { lease, events: closingOf(lease) });
+    }
+  };
   const concurrent: VersionEvent[] = [];
   for (;;) {
-    const tookOver = takeOver[0]?.lease;
+    const tookOver = [...takeOver.values()].find(
+      ({ lease }) => lease.assetKey === unit.key && unit.keys.includes(lease.partition),
+    )?.lease;
     const result = await run.eventLog.startSteps({
-      events: run.unitEvents(unit, (fields) => ({
-        type: 'step:started',
-        ...fields,
-        attempt: 1,
-        ...(tookOver === undefined
+      events: run.startedEvents(
+        unit,
+        1,
+        tookOver === undefined
           ? {}
-          : { tookOver: { runId: tookOver.runId, reason: deathOf(tookOver) } }),
-      })),
+          : { tookOver: { runId: tookOver.runId, reason: deathOf(tookOver) } },
+      ),
       expected: [
         ...unit.keys.map((partition) => ({
           assetKey: unit.key,
@@ -66,7 +77,8 @@ export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean)
         // What it reads must not have been replaced since the run learnt it either.
         ...(await inputExpectations(run, node, unit)),
       ],
-      takeOver,
+      takeOver: [...takeOver.values()],
+      ...(pool === undefined ? {} : { pool }),
     });
     if (result.status === 'started') {
       run.emit(result.events);
@@ -76,7 +88,14 @@ export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean)
       const now = Date.now();
       const live = result.leases.filter((lease) => !isDead(lease, now));
       if (live.length > 0) return { status: 'held', leases: live, concurrent };
-      takeOver = result.leases.map((lease) => ({ lease, events: closingOf(lease) }));
+      judgeDead(result.leases);
+      continue;
+    }
+    if (result.status === 'pool-full') {
+      const now = Date.now();
+      const dead = result.holders.filter((lease) => isDead(lease, now));
+      if (dead.length === 0) return { status: 'pool-full', holders: result.holders, concurrent };
+      judgeDead(dead);
       continue;
     }
     let replan = false;

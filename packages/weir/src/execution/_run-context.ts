@@ -4,7 +4,7 @@
  * the versions it reads, cancellation, and how its events are recorded and reported.
  */
 import type { ArtefactStore } from '../artefacts/index.js';
-import type { PartitionSpace } from '../definitions/index.js';
+import type { AssetDefinition, PartitionSpace } from '../definitions/index.js';
 import type { AssetGraph, AssetNode } from '../graph/index.js';
 import type {
   EventLog,
@@ -13,7 +13,7 @@ import type {
   StoredEvent,
   WeirEvent,
 } from '../storage/index.js';
-import { NO_PARTITION } from '../storage/index.js';
+import { NO_PARTITION, poolStarts } from '../storage/index.js';
 import { configHashOf } from '../versioning/index.js';
 import { RunStopped } from './_errors.js';
 import { PlanBasis } from './_plan-basis.js';
@@ -85,9 +85,36 @@ export class RunContext {
     return { runId: this.runId, assetKey: key, partition, timestamp: Date.now() };
   }
 
+  /** The pool `key`'s steps take slots of, with its limit; undefined when it has none. */
+  poolOf(key: string): { name: string; limit: number; slots: number } | undefined {
+    const { pool, slots } = this.graph.node(key).definition as AssetDefinition;
+    if (pool === undefined) return undefined;
+    // The graph refuses an undeclared pool; a graph built by hand may lack it: no limit then.
+    return { name: pool, limit: this.graph.pools[pool] ?? Number.POSITIVE_INFINITY, slots };
+  }
+
   /** One event per partition of `unit` (one for an unpartitioned unit). */
   unitEvents(unit: StepUnit, make: (fields: StepFields) => WeirEvent): WeirEvent[] {
     return unit.keys.map((partition) => make(this.stepFields(unit.key, partition)));
+  }
+
+  /**
+   * The `step:started` events of an attempt at `unit`, carrying its pool slots: a retry's
+   * replace the unit's leases, which must keep holding the slots.
+   */
+  startedEvents(
+    unit: StepUnit,
+    attempt: number,
+    extra: { tookOver?: { runId: string; reason: string } } = {},
+  ): WeirEvent[] {
+    const events = this.unitEvents(unit, (fields) => ({
+      type: 'step:started',
+      ...fields,
+      attempt,
+      ...extra,
+    }));
+    const pool = this.poolOf(unit.key);
+    return pool === undefined ? events : poolStarts(events, pool);
   }
 
   /** Records events; a refused write stops the run (RunStopped), it is no step's failure. */

@@ -1,8 +1,9 @@
 /**
  * @module execution/_scheduler
  * Drives a run: claims ready units (their leases) and hands them to the executor, at most
- * `concurrency` at once, and settles each as it ends. A unit another process holds waits
- * aside without taking a slot, then is claimed again. A failed unit skips the units that read
+ * `concurrency` at once, and settles each as it ends. A unit another process holds, or whose
+ * pool is full, waits aside without taking a slot, then is claimed again (a pool's slots are
+ * taken with the unit's leases, so the limit holds across processes). A failed unit skips the units that read
  * it and nothing else. On abort, units in flight are recorded as cancelled at once (user code
  * that ignores the signal is not waited for, and its late result is discarded) and no unit
  * starts after. On an error (storage, a listener, an executor that throws), no unit starts
@@ -14,6 +15,7 @@ import { EnvironmentError } from '../errors.js';
 import type { AssetRecord } from '../storage/index.js';
 import { type Claim, claimUnit, waitForRelease } from './_claim.js';
 import { readsUnchanged } from './_inputs.js';
+import { waitForSlots } from './_pool-wait.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
 import type { VersionEvent } from './_version-book.js';
@@ -55,6 +57,18 @@ export async function schedule(
   let failure: { error: unknown } | undefined;
   let aborted = false;
   let wake = () => {};
+  /** Resolved (and replaced) when a unit of a pool settles here: its slots are free. */
+  let free = () => {};
+  let freed = new Promise<void>((resolve) => {
+    free = resolve;
+  });
+  const slotsFreed = () => {
+    const resolve = free;
+    freed = new Promise<void>((next) => {
+      free = next;
+    });
+    resolve();
+  };
   const fail = (error: unknown) => {
     failure ??= { error };
   };
@@ -116,9 +130,13 @@ export async function schedule(
           // Cancelled while running: recorded already, and a late result is discarded.
           if (!running.delete(unit)) return;
           if (outcome.status === 'held') return park(unit, outcome.leases);
+          if (outcome.status === 'pool-full') return parkForSlots(unit, outcome.holders);
           const done = settle(unit, outcome)
             .catch(fail)
-            .finally(() => finishing.delete(done));
+            .finally(() => {
+              finishing.delete(done);
+              if (run.poolOf(unit.key) !== undefined) slotsFreed();
+            });
           finishing.add(done);
           return done;
         },
@@ -132,6 +150,17 @@ export async function schedule(
   const park = (unit: StepUnit, leases: Extract<Claim, { status: 'held' }>['leases']) => {
     parked.add(unit);
     waitForRelease(run, unit, leases)
+      .then(() => {
+        if (parked.delete(unit)) queue.requeue(unit);
+      }, fail)
+      .finally(() => wake());
+  };
+  const parkForSlots = (
+    unit: StepUnit,
+    holders: Extract<Claim, { status: 'pool-full' }>['holders'],
+  ) => {
+    parked.add(unit);
+    waitForSlots(run, holders, freed)
       .then(() => {
         if (parked.delete(unit)) queue.requeue(unit);
       }, fail)
@@ -203,7 +232,7 @@ async function execute(
   options: ScheduleOptions,
   conditional: ReadonlySet<string>,
   concurrent: (unit: StepUnit, events: readonly VersionEvent[]) => void,
-): Promise<UnitOutcome | Extract<Claim, { status: 'held' }>> {
+): Promise<UnitOutcome | Extract<Claim, { status: 'held' | 'pool-full' }>> {
   if (isConditional(unit, options.plan, conditional)) {
     const recorded = await recordedInputs(run, unit, options.records);
     if (await readsUnchanged(run, run.graph.node(unit.key), unit, recorded)) {
@@ -213,7 +242,7 @@ async function execute(
   const claim = await claimUnit(run, unit, options.force);
   if (claim.status === 'done-elsewhere') return { status: 'concurrent', events: claim.events };
   if (claim.concurrent.length > 0) concurrent(unit, claim.concurrent);
-  if (claim.status === 'held') return claim;
+  if (claim.status === 'held' || claim.status === 'pool-full') return claim;
   const outcome = await options.executor.execute(unit, run);
   if (!STEP_STATUSES.has((outcome as { status?: unknown } | undefined)?.status)) {
     // A unit whose outcome is not understood would settle as nothing at all.

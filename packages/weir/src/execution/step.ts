@@ -60,9 +60,7 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
     if (run.signal.aborted) return { status: 'cancelled' };
     // The first attempt's step:started was recorded when the scheduler claimed the unit.
     if (attempt > 1) {
-      await run.record(
-        run.unitEvents(unit, (fields) => ({ type: 'step:started', ...fields, attempt })),
-      );
+      await run.record(run.startedEvents(unit, attempt));
     }
     const log = new StepLog(run, key, first);
     try {

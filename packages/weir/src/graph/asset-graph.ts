@@ -45,6 +45,8 @@ export class AssetGraph {
   /** Every key, upstream before downstream, ties broken alphabetically. */
   readonly keys: readonly string[];
   readonly resources: ReadonlyMap<string, ResourceDefinition<string, unknown>>;
+  /** The project's pools and the slots each has (`defineProject({ pools })`). */
+  readonly pools: Readonly<Record<string, number>>;
   private readonly nodes: ReadonlyMap<string, AssetNode>;
   private readonly order: ReadonlyMap<string, number>;
 
@@ -52,10 +54,12 @@ export class AssetGraph {
     nodes: ReadonlyMap<string, AssetNode>,
     keys: readonly string[],
     resources: ReadonlyMap<string, ResourceDefinition<string, unknown>>,
+    pools: Readonly<Record<string, number>> = {},
   ) {
     this.nodes = nodes;
     this.keys = keys;
     this.resources = resources;
+    this.pools = pools;
     this.order = new Map(keys.map((key, i) => [key, i]));
   }
 
@@ -262,7 +266,7 @@ export function buildAssetGraph(project: ProjectDefinition): AssetGraph {
       kinds: definition.kinds ?? [],
     });
   }
-  const graph = new AssetGraph(nodes, keys, resources);
+  const graph = new AssetGraph(nodes, keys, resources, project.pools);
   const automation = automationProblems(project, graph);
   if (automation.length > 0) throw definitionProblems(automation);
   return graph;

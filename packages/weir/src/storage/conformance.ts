@@ -12,6 +12,7 @@ import { connectionConformanceCases } from './conformance-connections.js';
 import { indexConformanceCases } from './conformance-index.js';
 import { leaseConformanceCases } from './conformance-leases.js';
 import { partitionConformanceCases } from './conformance-partitions.js';
+import { poolConformanceCases } from './conformance-pools.js';
 import type { EventLog } from './event-log.js';
 
 /** A capability the backend has (`true`), or why it has not. */
@@ -333,5 +334,6 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
     connectionConformanceCases(options);
     leaseConformanceCases(options);
     automationConformanceCases(options);
+    poolConformanceCases(options);
   });
 }

@@ -238,6 +238,13 @@ export interface LeaseHolder {
  * (`asset:materialized`, `step:failed`, `step:cancelled`, `step:skipped`) releases it, and
  * the run's `run:finished` releases every lease the run still holds. Only `startSteps`
  * refuses to take a lease another run holds; `append` never checks.
+ *
+ * A lease also holds the pool slots its `step:started` carries (`pool`), and they live and
+ * die with it: released exactly when the lease is (the step's outcome, its run's end, a
+ * take-over of a dead holder, which appends an outcome for it), replaced when a new
+ * `step:started` replaces the lease. There is no other record of a pool's use, so a slot
+ * cannot leak: a killed process's slots are freed when its leases are taken over or its run
+ * is closed.
  */
 export interface Lease extends LeaseHolder {
   assetKey: string;
@@ -250,6 +257,8 @@ export interface Lease extends LeaseHolder {
    * `step:started` timestamp.
    */
   heartbeatAt: number;
+  /** The pool slots it holds, from its `step:started`'s `pool`; absent when that has none. */
+  pool?: { name: string; slots: number };
 }
 
 /** The first `step:started` of one unit of work, taken with its leases in one transaction. */
@@ -269,9 +278,21 @@ export interface StepStart {
    * Leases the caller judged dead (their process is gone, or they were not renewed in time),
    * with the events that close their steps (a `step:failed` of the dead run, say). Each is
    * taken over only if it is still exactly that lease (same run and `startedId`); its events
-   * are appended before `events`.
+   * are appended before `events`; one that is not (released or taken by another run since)
+   * is left out, events and all. A take-over need not be of the unit's partitions: a unit
+   * waiting for a pool takes over the dead holders of its slots the same way.
    */
   takeOver?: ReadonlyArray<{ lease: Lease; events: readonly WeirEvent[] }>;
+  /**
+   * The pool the unit takes `slots` of, and the pool's `limit`. The slots used are those of
+   * every lease in the pool (`Lease.pool.name`) except the leases this call replaces: on the
+   * unit's own asset partitions, and those taken over here (still exactly that lease). When
+   * used + `slots` > `limit`, nothing is appended and the result is `pool-full`. Otherwise
+   * the unit's `step:started` events are recorded with `pool: { name, slots }` on the first
+   * and `slots: 0` on the rest (a unit takes its slots once; see `poolStarts`), replacing any
+   * `pool` they carry. Without it the events are recorded as given.
+   */
+  pool?: { name: string; limit: number; slots: number };
 }
 
 export type StepStartResult =
@@ -283,7 +304,13 @@ export type StepStartResult =
   | {
       status: 'moved';
       partitions: Array<{ assetKey: string; partition: string; materializationId: number }>;
-    };
+    }
+  /**
+   * The unit's pool has too few free slots: nothing appended. `used` slots of `limit` are
+   * held by `holders` (every counted lease in the pool with slots, any order): wait for one
+   * to be released, or take over those whose holder died.
+   */
+  | { status: 'pool-full'; pool: string; used: number; limit: number; holders: Lease[] };
 
 export type HoldingResult =
   | { status: 'appended'; events: StoredEvent[] }
@@ -453,7 +480,10 @@ export interface EventLog {
    * every asset partition of `start.events` is not leased by another run (other than the
    * leases being taken over, which must be unchanged) and that its newest materialization is
    * the one expected, then appends the take-over events and `start.events` (whose
-   * `step:started` events take the leases). Held beats moved when both apply.
+   * `step:started` events take the leases). With `start.pool`, in the same transaction, it
+   * also checks the pool has the unit's slots free (see `StepStart.pool`). Held beats moved,
+   * and moved beats pool-full, when several apply: a unit another run did need not wait for
+   * a slot.
    */
   startSteps(start: StepStart): Promise<StepStartResult>;
   /** The leases held on these partitions of one asset (those not leased are left out). */

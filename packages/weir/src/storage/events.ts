@@ -178,6 +178,11 @@ export type WeirEvent =
       attempt: number;
       /** The step took over the lease of a run whose process died or stopped renewing it. */
       tookOver?: { runId: string; reason: string };
+      /**
+       * The pool slots its lease holds while it lives (see `StepStart.pool`). A unit of several
+       * partitions takes its slots once: its first `step:started` carries them, the others 0.
+       */
+      pool?: { name: string; slots: number };
     })
   | (ForStep & {
       type: 'step:log';

@@ -4,6 +4,7 @@
  */
 export * from './event-log.js';
 export * from './events.js';
+export * from './pool-starts.js';
 export {
   checkLogFile,
   type LogHealth,

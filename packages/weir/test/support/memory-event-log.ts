@@ -80,7 +80,15 @@ class Index {
   /** Name → current keys, in the order they were added (a Map keeps insertion order). */
   readonly dynamic = new Map<string, Map<string, true>>();
   /** `assetKey\0partition` → the lease on it. */
-  readonly leases = new Map<string, { runId: string; startedId: number; heartbeatAt: number }>();
+  readonly leases = new Map<
+    string,
+    {
+      runId: string;
+      startedId: number;
+      heartbeatAt: number;
+      pool?: { name: string; slots: number };
+    }
+  >();
   /** `kind\0name` (kind: sensor, schedule, condition, paused) → the newest such event's id. */
   readonly automation = new Map<string, number>();
 }
@@ -244,17 +252,22 @@ export class MemoryEventLog implements EventLog {
   async startSteps(start: StepStart): Promise<StepStartResult> {
     const store = this.connected();
     const runId = start.events.find((e) => e.type === 'step:started')?.runId;
-    const takenOver = new Map(
-      (start.takeOver ?? []).map(({ lease }) => [`${lease.assetKey}\0${lease.partition}`, lease]),
-    );
+    // Take-overs apply only to a lease that is still exactly the one judged dead.
+    const applying = (start.takeOver ?? []).filter(({ lease }) => {
+      const now = store.index.leases.get(`${lease.assetKey}\0${lease.partition}`);
+      return now?.runId === lease.runId && now.startedId === lease.startedId;
+    });
+    const replaced = new Set(applying.map(({ lease }) => `${lease.assetKey}\0${lease.partition}`));
     const held: Lease[] = [];
     for (const event of start.events) {
       if (event.type !== 'step:started') continue;
+      const key = `${event.assetKey}\0${event.partition}`;
       const lease = leaseOf(store, event.assetKey, event.partition);
+      replaced.add(key);
       if (lease === undefined || lease.runId === runId) continue;
-      const dead = takenOver.get(`${event.assetKey}\0${event.partition}`);
-      if (dead?.runId === lease.runId && dead.startedId === lease.startedId) continue;
-      held.push(lease);
+      if (!applying.some((dead) => `${dead.lease.assetKey}\0${dead.lease.partition}` === key)) {
+        held.push(lease);
+      }
     }
     if (held.length > 0) return { status: 'held', leases: held };
     const moved = start.expected.flatMap(({ assetKey, partition, materializationId }) => {
@@ -262,8 +275,30 @@ export class MemoryEventLog implements EventLog {
       return now === materializationId ? [] : [{ assetKey, partition, materializationId: now }];
     });
     if (moved.length > 0) return { status: 'moved', partitions: moved };
-    const taking = (start.takeOver ?? []).flatMap((dead) => dead.events);
-    return { status: 'started', events: await this.append([...taking, ...start.events]) };
+    const taking = applying.flatMap((dead) => dead.events);
+    const { pool } = start;
+    if (pool === undefined) {
+      return { status: 'started', events: await this.append([...taking, ...start.events]) };
+    }
+    const holders: Lease[] = [];
+    for (const [key, lease] of store.index.leases) {
+      if (replaced.has(key) || lease.pool?.name !== pool.name || lease.pool.slots <= 0) continue;
+      const [assetKey, partition] = key.split('\0') as [string, string];
+      holders.push(leaseOf(store, assetKey, partition)!);
+    }
+    const used = holders.reduce((sum, lease) => sum + (lease.pool?.slots ?? 0), 0);
+    if (used + pool.slots > pool.limit) {
+      return { status: 'pool-full', pool: pool.name, used, limit: pool.limit, holders };
+    }
+    // The first step:started carries the unit's slots, the others none.
+    let slots = pool.slots;
+    const events = start.events.map((event): WeirEvent => {
+      if (event.type !== 'step:started') return event;
+      const stamped: WeirEvent = { ...event, pool: { name: pool.name, slots } };
+      slots = 0;
+      return stamped;
+    });
+    return { status: 'started', events: await this.append([...taking, ...events]) };
   }
 
   async leases(assetKey: string, partitions: readonly string[]): Promise<Lease[]> {
@@ -378,6 +413,7 @@ function indexLease(index: Index, event: StoredEvent): void {
       runId: event.runId,
       startedId: event.id,
       heartbeatAt: event.timestamp,
+      ...(event.pool === undefined ? {} : { pool: { ...event.pool } }),
     });
   } else if (event.type === 'run:finished') {
     for (const [key, lease] of index.leases)

@@ -13,6 +13,7 @@ import partitions from './migrations/003-partitions.sql';
 import leases from './migrations/004-leases.sql';
 import statusColumns from './migrations/005-status-columns.sql';
 import automation from './migrations/006-automation.sql';
+import leasePools from './migrations/007-lease-pools.sql';
 
 export interface Migration {
   version: number;
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'automation: newest sensor and schedule ticks, condition evaluations, pauses; roles',
     sql: automation,
   },
+  { version: 7, name: 'lease pools: the pool slots each step in flight holds', sql: leasePools },
 ];
 
 const NEWEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

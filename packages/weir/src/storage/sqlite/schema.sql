@@ -70,6 +70,8 @@ CREATE TABLE leases (
   run_id TEXT NOT NULL,
   started_id INTEGER NOT NULL,
   heartbeat_at INTEGER NOT NULL,
+  pool TEXT,
+  slots INTEGER,
   PRIMARY KEY (asset_key, partition)
 ) WITHOUT ROWID;
 
@@ -109,6 +111,8 @@ CREATE INDEX dynamic_partitions_in_order ON dynamic_partitions (name, added_id, 
 CREATE INDEX events_by_asset ON events (asset_key, type, id) WHERE asset_key IS NOT NULL;
 
 CREATE INDEX events_by_run ON events (run_id, id) WHERE run_id IS NOT NULL;
+
+CREATE INDEX leases_by_pool ON leases (pool) WHERE pool IS NOT NULL;
 
 CREATE INDEX leases_by_run ON leases (run_id);
 

@@ -241,10 +241,9 @@ export class SqliteEventLog implements EventLog {
       return { status: 'appended', events: events.map((event) => this.insert(event)) };
     };
     this.startAll = (start: StepStart): StepStartResult => {
-      const refusal = this.leaseTable.refusal(start);
-      if (refusal !== undefined) return refusal;
-      const taking = (start.takeOver ?? []).flatMap((dead) => dead.events);
-      return { status: 'started', events: [...taking, ...start.events].map((e) => this.insert(e)) };
+      const checked = this.leaseTable.check(start);
+      if (!Array.isArray(checked)) return checked;
+      return { status: 'started', events: checked.map((e) => this.insert(e)) };
     };
   }
 

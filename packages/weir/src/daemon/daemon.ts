@@ -29,6 +29,9 @@ import { DaemonRole } from './_role.js';
 import { tickSchedule } from './_schedules.js';
 import { tickSensor } from './_sensors.js';
 
+/** How often the daemon closes runs whose process died. */
+const RECOVER_EVERY_MS = 5_000;
+
 export interface DaemonOptions {
   instance: Instance;
   /** How notifications name the instance (its folder, usually). */
@@ -91,6 +94,7 @@ export class Daemon {
   private obligations: Obligations | undefined;
   private evaluatedThrough = -1;
   private freshnessAt = Number.NEGATIVE_INFINITY;
+  private recoveredAt = Number.NEGATIVE_INFINITY;
   private leader = false;
   private wake: (() => void) | undefined;
 
@@ -133,6 +137,12 @@ export class Daemon {
     };
     if (!(await this.claim(now))) return report;
     report.leader = true;
+    // Runs whose process died (a killed daemon's, a person's) are closed as crashed, which
+    // frees their leases: until then their partitions would count as in progress.
+    if (now - this.recoveredAt >= RECOVER_EVERY_MS) {
+      this.recoveredAt = now;
+      await this.options.instance.recover();
+    }
     const { eventLog } = this.options.instance;
     const records = await eventLog.automationRecords();
     this.obligations ??= new Obligations(

@@ -133,8 +133,9 @@ export const inboxBatches = asset({
   partitions: inboxFiles,
   deps: [inboxFile],
   automation: eager(),
-  materialize: async (ctx): Promise<Reading[]> =>
-    [...validReadings(await readFile(`inbox/${ctx.partition.key}.csv`, 'utf8'), ctx.log)],
+  materialize: async (ctx): Promise<Reading[]> => [
+    ...validReadings(await readFile(`inbox/${ctx.partition.key}.csv`, 'utf8'), ctx.log),
+  ],
 });
 
 export const readings = asset({

@@ -183,21 +183,19 @@ export class Daemon {
   /** Runs passes until the signal aborts, then waits for its runs to end and gives up the role. */
   async run(): Promise<void> {
     const pollMs = this.options.pollMs ?? 20;
-    let seen = -1;
+    const { eventLog } = this.options.instance;
     while (!this.signal.aborted) {
       try {
         await this.pass();
       } catch (error) {
         this.emit({ type: 'error', message: (error as Error).message });
       }
-      // Wait for the next due time, a new event in the log, or a run of ours ending.
+      // Until the next due time, or an event the last evaluation did not see (compared with
+      // what it read, not with the log after the pass: one appended meanwhile counts).
       const until = Math.min(this.nextDue(), this.now() + (this.leader ? 1_000 : 2_000));
-      seen = await this.options.instance.eventLog.lastEventId();
       while (!this.signal.aborted && this.now() < until) {
         await this.sleep(pollMs);
-        const last = await this.options.instance.eventLog.lastEventId();
-        if (last !== seen && this.leader) break;
-        seen = last;
+        if (this.leader && (await eventLog.lastEventId()) !== this.evaluatedThrough) break;
       }
     }
     await this.launcher.idle();

@@ -95,7 +95,11 @@ export class Daemon {
   private evaluatedThrough = -1;
   private freshnessAt = Number.NEGATIVE_INFINITY;
   private recoveredAt = Number.NEGATIVE_INFINITY;
+  /** How long the last pass's evaluation took (0: none): the loop rests as long after it. */
+  private evaluationMs = 0;
   private leader = false;
+  /** Whether a claim was made yet (the first one is reported, leader or not). */
+  private claimed = false;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -157,7 +161,9 @@ export class Daemon {
     report.sensors = await this.tickSensors(records, now);
     report.schedules = await this.tickSchedules(records, now);
     const through = await eventLog.lastEventId();
+    this.evaluationMs = 0;
     if (through !== this.evaluatedThrough) {
+      const started = performance.now();
       this.evaluatedThrough = through;
       report.evaluations = await evaluateConditions({
         graph: this.graph,
@@ -170,6 +176,10 @@ export class Daemon {
       });
       for (const event of report.evaluations)
         if (event.count > 0) this.emit({ type: 'requested', event });
+      // What the evaluation recorded itself is no change to evaluate again.
+      const after = await eventLog.lastEventId();
+      if (after === through + report.evaluations.length) this.evaluatedThrough = after;
+      this.evaluationMs = performance.now() - started;
     }
     if (now - this.freshnessAt >= (this.options.freshnessEveryMs ?? 30_000)) {
       this.freshnessAt = now;
@@ -192,9 +202,13 @@ export class Daemon {
       }
       // Until the next due time, or an event the last evaluation did not see (compared with
       // what it read, not with the log after the pass: one appended meanwhile counts).
+      // An evaluation is followed by as long a rest, so a large graph whose runs append
+      // events all the time costs the daemon at most half of one core.
       const until = Math.min(this.nextDue(), this.now() + (this.leader ? 1_000 : 2_000));
+      const rested = performance.now() + this.evaluationMs;
       while (!this.signal.aborted && this.now() < until) {
         await this.sleep(pollMs);
+        if (performance.now() < rested) continue;
         if (this.leader && (await eventLog.lastEventId()) !== this.evaluatedThrough) break;
       }
     }
@@ -217,7 +231,8 @@ export class Daemon {
 
   private async claim(now: number): Promise<boolean> {
     const standing = await this.role.claim(now);
-    if (standing.leader !== this.leader) {
+    if (standing.leader !== this.leader || !this.claimed) {
+      this.claimed = true;
       this.emit(
         standing.leader
           ? {

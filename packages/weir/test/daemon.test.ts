@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   asset,
   Daemon,
+  type DaemonActivity,
   type DaemonOptions,
   defineProject,
   eager,
@@ -210,6 +211,35 @@ describe('the daemon', () => {
     await two.idle();
     expect((await one.pass()).leader).toBe(false);
     expect(calls).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+  });
+
+  it('a daemon standing by says so, and waits between looks instead of claiming the role in a loop', async () => {
+    const instance = tempInstance();
+    const project = chainProject({ current: 'v1' }, []);
+    const one = daemonOf(project, instance, {});
+    expect((await one.pass()).leader).toBe(true);
+    // The second daemon's log, counting its claims of the role (the real log underneath).
+    let claims = 0;
+    const eventLog = new Proxy(instance.eventLog, {
+      get(target, name, receiver) {
+        if (name === 'claimRole') claims += 1;
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const stop = new AbortController();
+    const activities: DaemonActivity[] = [];
+    const two = daemonOf(
+      project,
+      { ...instance, eventLog },
+      { signal: stop.signal, onActivity: (a) => activities.push(a) },
+    );
+    const running = two.run();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    stop.abort();
+    await running;
+    expect(activities[0]).toMatchObject({ type: 'standing', leader: false });
+    expect(claims).toBeLessThanOrEqual(2);
   });
 
   it('runs a schedule tick once, catching up the missed ticks its rule asks for', async () => {

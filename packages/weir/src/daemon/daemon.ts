@@ -31,6 +31,10 @@ import { tickSensor } from './_sensors.js';
 
 /** How often the daemon closes runs whose process died. */
 const RECOVER_EVERY_MS = 5_000;
+/** How long a daemon whose pass failed (disk full, a locked or broken log) waits before the next. */
+const AFTER_ERROR_MS = 1_000;
+/** How often a standing-by daemon looks whether the role is free. */
+const STANDBY_EVERY_MS = 2_000;
 
 export interface DaemonOptions {
   instance: Instance;
@@ -95,7 +99,8 @@ export class Daemon {
   private evaluatedThrough = -1;
   private freshnessAt = Number.NEGATIVE_INFINITY;
   private recoveredAt = Number.NEGATIVE_INFINITY;
-  private leader = false;
+  /** Undefined until the first claim, so the first standing (leader or not) is reported. */
+  private leader: boolean | undefined;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -185,13 +190,22 @@ export class Daemon {
     const pollMs = this.options.pollMs ?? 20;
     let seen = -1;
     while (!this.signal.aborted) {
+      let failed = false;
       try {
         await this.pass();
       } catch (error) {
+        failed = true;
         this.emit({ type: 'error', message: (error as Error).message });
       }
-      // Wait for the next due time, a new event in the log, or a run of ours ending.
-      const until = Math.min(this.nextDue(), this.now() + (this.leader ? 1_000 : 2_000));
+      // Wait for the next due time, a new event in the log, or a run of ours ending. A
+      // daemon standing by has nothing due, and one whose pass failed does not retry at once
+      // (either would otherwise spin, claiming the role as fast as the log allows).
+      const now = this.now();
+      const until = failed
+        ? now + AFTER_ERROR_MS
+        : this.leader
+          ? Math.min(this.nextDue(), now + 1_000)
+          : now + STANDBY_EVERY_MS;
       seen = await this.options.instance.eventLog.lastEventId();
       while (!this.signal.aborted && this.now() < until) {
         await this.sleep(pollMs);
@@ -326,7 +340,9 @@ export class Daemon {
   /** The earliest time something is due: a sensor, an observation, a schedule tick, freshness. */
   private nextDue(): number {
     const now = this.now();
-    let next = this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000);
+    let next = Number.isFinite(this.freshnessAt)
+      ? this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000)
+      : now;
     for (const sensor of this.project.sensors) {
       next = Math.min(next, (this.sensorTickedAt.get(sensor.name) ?? now) + sensor.intervalMs);
     }

@@ -155,6 +155,40 @@ describe('the daemon', () => {
     expect(records.sensors.get('flaky')?.cursor).toBe('kept');
   });
 
+  it('running, does not hold the other sensors back while one is slow to answer', async () => {
+    const instance = tempInstance();
+    let fastPolls = 0;
+    const slow = sensor({
+      name: 'slow',
+      interval: 100,
+      timeout: '5s',
+      poll: () => new Promise<undefined>(() => {}),
+    });
+    const fast = sensor({
+      name: 'fast',
+      interval: 100,
+      poll: () => {
+        fastPolls += 1;
+        return { cursor: String(fastPolls) };
+      },
+    });
+    const project = defineProject({ assets: [], sensors: [slow, fast] });
+    const stop = new AbortController();
+    const daemon = daemonOf(project, instance, { signal: stop.signal });
+    const running = daemon.run();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    stop.abort();
+    const stopping = Date.now();
+    await running;
+    expect(fastPolls).toBeGreaterThanOrEqual(4);
+    // Stopping does not wait for the slow one's timeout, and records no failed tick for it:
+    // it did not fail, it was stopped.
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+    const records = await instance.eventLog.automationRecords();
+    expect(records.sensors.has('slow')).toBe(false);
+    expect(records.sensors.get('fast')?.cursor).toBe(String(fastPolls));
+  });
+
   it('propagates a change eagerly over three levels in one run, and launches nothing when nothing changed', async () => {
     const instance = tempInstance();
     const version = { current: 'v1' };

@@ -92,6 +92,10 @@ export class Daemon {
   private readonly observedAt = new Map<string, number>();
   /** When each sensor last ticked (recorded), for the next due time. */
   private readonly sensorTickedAt = new Map<string, number>();
+  /** Each sensor's newest tick this daemon recorded: newer than a pass's records when it ended during the pass. */
+  private readonly sensorTicks = new Map<string, StoredEvent<'sensor:ticked'>>();
+  /** Sensor ticks under way that `run()` does not wait for. */
+  private readonly ticking = new Set<Promise<unknown>>();
   /** How the causes of data changes read in explanations: runs it launched, observations its sensors made. */
   private readonly causes = new Causes();
   private readonly startedAt: number;
@@ -102,6 +106,8 @@ export class Daemon {
   /** Undefined until the first claim, so the first standing (leader or not) is reported. */
   private leader: boolean | undefined;
   private wake: (() => void) | undefined;
+  /** Set when a sensor tick ends: the next pass is due at once (the sensor may be due again). */
+  private poked = false;
 
   constructor(
     private readonly project: ProjectDefinition,
@@ -129,8 +135,17 @@ export class Daemon {
     });
   }
 
-  /** One pass at the daemon's clock (see the module doc). */
-  async pass(): Promise<PassReport> {
+  /** One pass at the daemon's clock (see the module doc); it waits for the sensors it polls. */
+  pass(): Promise<PassReport> {
+    return this.passOnce(true);
+  }
+
+  /**
+   * One pass. `run()` does not wait for the sensors (`awaitSensors` false): one slow to answer
+   * (up to its timeout) would hold back the conditions and every other sensor; a tick that ends
+   * is reported as activity and wakes the loop, as its events do.
+   */
+  private async passOnce(awaitSensors: boolean): Promise<PassReport> {
     const now = this.now();
     const report: PassReport = {
       leader: false,
@@ -159,7 +174,8 @@ export class Daemon {
       (sent) => this.emit({ type: 'notified', sent }),
     );
     report.observed = await this.observeDue(now);
-    report.sensors = await this.tickSensors(records, now);
+    const ticks = this.tickSensors(records, now, awaitSensors);
+    if (awaitSensors) report.sensors = await ticks;
     report.schedules = await this.tickSchedules(records, now);
     const through = await eventLog.lastEventId();
     if (through !== this.evaluatedThrough) {
@@ -190,9 +206,10 @@ export class Daemon {
     const pollMs = this.options.pollMs ?? 20;
     let seen = -1;
     while (!this.signal.aborted) {
+      this.poked = false;
       let failed = false;
       try {
-        await this.pass();
+        await this.passOnce(false);
       } catch (error) {
         failed = true;
         this.emit({ type: 'error', message: (error as Error).message });
@@ -207,13 +224,14 @@ export class Daemon {
           ? Math.min(this.nextDue(), now + 1_000)
           : now + STANDBY_EVERY_MS;
       seen = await this.options.instance.eventLog.lastEventId();
-      while (!this.signal.aborted && this.now() < until) {
+      while (!this.signal.aborted && !this.poked && this.now() < until) {
         await this.sleep(pollMs);
         const last = await this.options.instance.eventLog.lastEventId();
         if (last !== seen && this.leader) break;
         seen = last;
       }
     }
+    await this.sensorsIdle();
     await this.launcher.idle();
     await this.obligations?.idle();
     await this.resources.disposeAll();
@@ -222,6 +240,7 @@ export class Daemon {
 
   /** Resolves when runs launched so far have ended and notifications are sent. */
   async idle(): Promise<void> {
+    await this.sensorsIdle();
     await this.launcher.idle();
     await this.obligations?.idle();
   }
@@ -248,18 +267,35 @@ export class Daemon {
     return standing.leader;
   }
 
-  private async tickSensors(
+  private async sensorsIdle(): Promise<void> {
+    while (this.ticking.size > 0) await Promise.allSettled(this.ticking);
+  }
+
+  /** Starts the due sensors' ticks; the promise resolves when they have all been recorded. */
+  private tickSensors(
     records: AutomationRecords,
     now: number,
+    awaited: boolean,
   ): Promise<StoredEvent<'sensor:ticked'>[]> {
-    for (const [name, event] of records.sensors) this.sensorTickedAt.set(name, event.timestamp);
+    // A tick that ended after the records were read is newer than theirs: keep it.
+    const newest = (name: string) => {
+      const recorded = records.sensors.get(name);
+      const mine = this.sensorTicks.get(name);
+      return mine !== undefined && (recorded === undefined || mine.id > recorded.id)
+        ? mine
+        : recorded;
+    };
+    for (const sensor of this.project.sensors) {
+      const event = newest(sensor.name);
+      if (event !== undefined) this.sensorTickedAt.set(sensor.name, event.timestamp);
+    }
     const due = this.project.sensors.filter((sensor) => {
       if (records.paused.has(sensor.name) || this.polling.has(sensor.name)) return false;
       const last = this.sensorTickedAt.get(sensor.name);
       return last === undefined || now - last >= sensor.intervalMs;
     });
     // Sensors run side by side: one slow sensor does not hold the others back.
-    const ticks = await Promise.all(
+    const ticks = Promise.all(
       due.map(async (sensor) => {
         this.polling.add(sensor.name);
         try {
@@ -268,21 +304,32 @@ export class Daemon {
             instance: this.options.instance,
             resources: this.resources,
             launcher: this.launcher,
-            previous: records.sensors.get(sensor.name),
+            previous: newest(sensor.name),
             now,
             signal: this.signal,
             onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
           });
+          if (event === undefined) return undefined; // stopped before it answered
+          this.sensorTicks.set(sensor.name, event);
           this.sensorTickedAt.set(sensor.name, event.timestamp);
           this.causes.observed(event);
           this.emit({ type: 'sensor', event });
           return event;
         } finally {
           this.polling.delete(sensor.name);
+          this.poked = true;
+          this.wake?.();
         }
       }),
     );
-    return ticks;
+    // Not awaited, a tick that could not be recorded (the log failing) is reported here.
+    const tracked: Promise<unknown> = ticks
+      .catch((error: unknown) => {
+        if (!awaited) this.emit({ type: 'error', message: (error as Error).message });
+      })
+      .finally(() => this.ticking.delete(tracked));
+    this.ticking.add(tracked);
+    return ticks.then((events) => events.filter((e) => e !== undefined));
   }
 
   private async tickSchedules(
@@ -344,6 +391,8 @@ export class Daemon {
       ? this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000)
       : now;
     for (const sensor of this.project.sensors) {
+      // One being polled is due again only once its tick ends, which wakes the loop.
+      if (this.polling.has(sensor.name)) continue;
       next = Math.min(next, (this.sensorTickedAt.get(sensor.name) ?? now) + sensor.intervalMs);
     }
     for (const key of this.graph.keys) {

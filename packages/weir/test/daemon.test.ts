@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   asset,
   Daemon,
+  type DaemonActivity,
   type DaemonOptions,
   defineProject,
   eager,
@@ -154,6 +155,40 @@ describe('the daemon', () => {
     expect(records.sensors.get('flaky')?.cursor).toBe('kept');
   });
 
+  it('running, does not hold the other sensors back while one is slow to answer', async () => {
+    const instance = tempInstance();
+    let fastPolls = 0;
+    const slow = sensor({
+      name: 'slow',
+      interval: 100,
+      timeout: '5s',
+      poll: () => new Promise<undefined>(() => {}),
+    });
+    const fast = sensor({
+      name: 'fast',
+      interval: 100,
+      poll: () => {
+        fastPolls += 1;
+        return { cursor: String(fastPolls) };
+      },
+    });
+    const project = defineProject({ assets: [], sensors: [slow, fast] });
+    const stop = new AbortController();
+    const daemon = daemonOf(project, instance, { signal: stop.signal });
+    const running = daemon.run();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    stop.abort();
+    const stopping = Date.now();
+    await running;
+    expect(fastPolls).toBeGreaterThanOrEqual(4);
+    // Stopping does not wait for the slow one's timeout, and records no failed tick for it:
+    // it did not fail, it was stopped.
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+    const records = await instance.eventLog.automationRecords();
+    expect(records.sensors.has('slow')).toBe(false);
+    expect(records.sensors.get('fast')?.cursor).toBe(String(fastPolls));
+  });
+
   it('propagates a change eagerly over three levels in one run, and launches nothing when nothing changed', async () => {
     const instance = tempInstance();
     const version = { current: 'v1' };
@@ -210,6 +245,35 @@ describe('the daemon', () => {
     await two.idle();
     expect((await one.pass()).leader).toBe(false);
     expect(calls).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+  });
+
+  it('a daemon standing by says so, and waits between looks instead of claiming the role in a loop', async () => {
+    const instance = tempInstance();
+    const project = chainProject({ current: 'v1' }, []);
+    const one = daemonOf(project, instance, {});
+    expect((await one.pass()).leader).toBe(true);
+    // The second daemon's log, counting its claims of the role (the real log underneath).
+    let claims = 0;
+    const eventLog = new Proxy(instance.eventLog, {
+      get(target, name, receiver) {
+        if (name === 'claimRole') claims += 1;
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const stop = new AbortController();
+    const activities: DaemonActivity[] = [];
+    const two = daemonOf(
+      project,
+      { ...instance, eventLog },
+      { signal: stop.signal, onActivity: (a) => activities.push(a) },
+    );
+    const running = two.run();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    stop.abort();
+    await running;
+    expect(activities[0]).toMatchObject({ type: 'standing', leader: false });
+    expect(claims).toBeLessThanOrEqual(2);
   });
 
   it('runs a schedule tick once, catching up the missed ticks its rule asks for', async () => {

@@ -44,11 +44,15 @@ export interface SensorTickContext {
   onLog?: (sensor: string, entry: LogEntry) => void;
 }
 
-/** Polls `sensor` once and records the tick. Never throws for what the sensor does. */
+/**
+ * Polls `sensor` once and records the tick. Never throws for what the sensor does. A tick
+ * the daemon stopped (its signal aborted) before the sensor answered is not recorded
+ * (undefined): the sensor did not fail, and the next daemon polls it again from its cursor.
+ */
 export async function tickSensor(
   sensor: SensorDefinition,
   context: SensorTickContext,
-): Promise<StoredEvent<'sensor:ticked'>> {
+): Promise<StoredEvent<'sensor:ticked'> | undefined> {
   const started = Date.now();
   const previousCursor = context.previous?.cursor;
   const base = {
@@ -73,6 +77,7 @@ export async function tickSensor(
       ...(applied.observed.length > 0 ? { observed: applied.observed } : {}),
     };
   } catch (error) {
+    if (context.signal.aborted && !(error instanceof SensorTimeout)) return undefined;
     event = {
       ...base,
       outcome: error instanceof SensorTimeout ? 'timed-out' : 'failed',
@@ -95,10 +100,16 @@ class SensorTimeout extends Error {
 /** The sensor's poll, given up after its timeout (its signal aborted; the promise is left). */
 async function poll(sensor: SensorDefinition, context: SensorTickContext): Promise<unknown> {
   const controller = new AbortController();
-  const stop = () => controller.abort(context.signal.reason);
-  context.signal.addEventListener('abort', stop, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let stop = () => {};
+  // A sensor that ignores its signal is not waited for: the daemon stops now, not at its timeout.
   const timeout = new Promise<never>((_, reject) => {
+    stop = () => {
+      controller.abort(context.signal.reason);
+      reject(context.signal.reason);
+    };
+    if (context.signal.aborted) stop();
+    context.signal.addEventListener('abort', stop, { once: true });
     timer = setTimeout(() => {
       controller.abort(new SensorTimeout());
       reject(
@@ -108,6 +119,8 @@ async function poll(sensor: SensorDefinition, context: SensorTickContext): Promi
       );
     }, sensor.timeoutMs);
   });
+  // Handled by the race below; also when it rejects before the race (resources being made).
+  timeout.catch(() => {});
   try {
     const ctx = {
       name: sensor.name,

@@ -31,6 +31,10 @@ import { tickSensor } from './_sensors.js';
 
 /** How often the daemon closes runs whose process died. */
 const RECOVER_EVERY_MS = 5_000;
+/** How long a daemon whose pass failed (disk full, a locked or broken log) waits before the next. */
+const AFTER_ERROR_MS = 1_000;
+/** How often a standing-by daemon looks whether the role is free. */
+const STANDBY_EVERY_MS = 2_000;
 
 export interface DaemonOptions {
   instance: Instance;
@@ -88,6 +92,10 @@ export class Daemon {
   private readonly observedAt = new Map<string, number>();
   /** When each sensor last ticked (recorded), for the next due time. */
   private readonly sensorTickedAt = new Map<string, number>();
+  /** Each sensor's newest tick this daemon recorded: newer than a pass's records when it ended during the pass. */
+  private readonly sensorTicks = new Map<string, StoredEvent<'sensor:ticked'>>();
+  /** Sensor ticks under way that `run()` does not wait for. */
+  private readonly ticking = new Set<Promise<unknown>>();
   /** How the causes of data changes read in explanations: runs it launched, observations its sensors made. */
   private readonly causes = new Causes();
   private readonly startedAt: number;
@@ -97,10 +105,11 @@ export class Daemon {
   private recoveredAt = Number.NEGATIVE_INFINITY;
   /** How long the last pass's evaluation took (0: none): the loop rests as long after it. */
   private evaluationMs = 0;
-  private leader = false;
-  /** Whether a claim was made yet (the first one is reported, leader or not). */
-  private claimed = false;
+  /** Undefined until the first claim, so the first standing (leader or not) is reported. */
+  private leader: boolean | undefined;
   private wake: (() => void) | undefined;
+  /** Set when a sensor tick ends: the next pass is due at once (the sensor may be due again). */
+  private poked = false;
 
   constructor(
     private readonly project: ProjectDefinition,
@@ -128,8 +137,17 @@ export class Daemon {
     });
   }
 
-  /** One pass at the daemon's clock (see the module doc). */
-  async pass(): Promise<PassReport> {
+  /** One pass at the daemon's clock (see the module doc); it waits for the sensors it polls. */
+  pass(): Promise<PassReport> {
+    return this.passOnce(true);
+  }
+
+  /**
+   * One pass. `run()` does not wait for the sensors (`awaitSensors` false): one slow to answer
+   * (up to its timeout) would hold back the conditions and every other sensor; a tick that ends
+   * is reported as activity and wakes the loop, as its events do.
+   */
+  private async passOnce(awaitSensors: boolean): Promise<PassReport> {
     const now = this.now();
     const report: PassReport = {
       leader: false,
@@ -158,7 +176,8 @@ export class Daemon {
       (sent) => this.emit({ type: 'notified', sent }),
     );
     report.observed = await this.observeDue(now);
-    report.sensors = await this.tickSensors(records, now);
+    const ticks = this.tickSensors(records, now, awaitSensors);
+    if (awaitSensors) report.sensors = await ticks;
     report.schedules = await this.tickSchedules(records, now);
     const through = await eventLog.lastEventId();
     this.evaluationMs = 0;
@@ -195,23 +214,34 @@ export class Daemon {
     const pollMs = this.options.pollMs ?? 20;
     const { eventLog } = this.options.instance;
     while (!this.signal.aborted) {
+      this.poked = false;
+      let failed = false;
       try {
-        await this.pass();
+        await this.passOnce(false);
       } catch (error) {
+        failed = true;
         this.emit({ type: 'error', message: (error as Error).message });
       }
       // Until the next due time, or an event the last evaluation did not see (compared with
-      // what it read, not with the log after the pass: one appended meanwhile counts).
-      // An evaluation is followed by as long a rest, so a large graph whose runs append
-      // events all the time costs the daemon at most half of one core.
-      const until = Math.min(this.nextDue(), this.now() + (this.leader ? 1_000 : 2_000));
+      // what it read, not with the log after the pass: one appended meanwhile counts). A
+      // daemon standing by has nothing due, and one whose pass failed does not retry at once
+      // (either would otherwise spin, claiming the role as fast as the log allows). An
+      // evaluation is followed by as long a rest, so a large graph whose runs append events
+      // all the time costs the daemon at most half of one core.
+      const now = this.now();
+      const until = failed
+        ? now + AFTER_ERROR_MS
+        : this.leader
+          ? Math.min(this.nextDue(), now + 1_000)
+          : now + STANDBY_EVERY_MS;
       const rested = performance.now() + this.evaluationMs;
-      while (!this.signal.aborted && this.now() < until) {
+      while (!this.signal.aborted && !this.poked && this.now() < until) {
         await this.sleep(pollMs);
         if (performance.now() < rested) continue;
         if (this.leader && (await eventLog.lastEventId()) !== this.evaluatedThrough) break;
       }
     }
+    await this.sensorsIdle();
     await this.launcher.idle();
     await this.obligations?.idle();
     await this.resources.disposeAll();
@@ -220,6 +250,7 @@ export class Daemon {
 
   /** Resolves when runs launched so far have ended and notifications are sent. */
   async idle(): Promise<void> {
+    await this.sensorsIdle();
     await this.launcher.idle();
     await this.obligations?.idle();
   }
@@ -231,8 +262,7 @@ export class Daemon {
 
   private async claim(now: number): Promise<boolean> {
     const standing = await this.role.claim(now);
-    if (standing.leader !== this.leader || !this.claimed) {
-      this.claimed = true;
+    if (standing.leader !== this.leader) {
       this.emit(
         standing.leader
           ? {
@@ -247,18 +277,35 @@ export class Daemon {
     return standing.leader;
   }
 
-  private async tickSensors(
+  private async sensorsIdle(): Promise<void> {
+    while (this.ticking.size > 0) await Promise.allSettled(this.ticking);
+  }
+
+  /** Starts the due sensors' ticks; the promise resolves when they have all been recorded. */
+  private tickSensors(
     records: AutomationRecords,
     now: number,
+    awaited: boolean,
   ): Promise<StoredEvent<'sensor:ticked'>[]> {
-    for (const [name, event] of records.sensors) this.sensorTickedAt.set(name, event.timestamp);
+    // A tick that ended after the records were read is newer than theirs: keep it.
+    const newest = (name: string) => {
+      const recorded = records.sensors.get(name);
+      const mine = this.sensorTicks.get(name);
+      return mine !== undefined && (recorded === undefined || mine.id > recorded.id)
+        ? mine
+        : recorded;
+    };
+    for (const sensor of this.project.sensors) {
+      const event = newest(sensor.name);
+      if (event !== undefined) this.sensorTickedAt.set(sensor.name, event.timestamp);
+    }
     const due = this.project.sensors.filter((sensor) => {
       if (records.paused.has(sensor.name) || this.polling.has(sensor.name)) return false;
       const last = this.sensorTickedAt.get(sensor.name);
       return last === undefined || now - last >= sensor.intervalMs;
     });
     // Sensors run side by side: one slow sensor does not hold the others back.
-    const ticks = await Promise.all(
+    const ticks = Promise.all(
       due.map(async (sensor) => {
         this.polling.add(sensor.name);
         try {
@@ -267,21 +314,32 @@ export class Daemon {
             instance: this.options.instance,
             resources: this.resources,
             launcher: this.launcher,
-            previous: records.sensors.get(sensor.name),
+            previous: newest(sensor.name),
             now,
             signal: this.signal,
             onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
           });
+          if (event === undefined) return undefined; // stopped before it answered
+          this.sensorTicks.set(sensor.name, event);
           this.sensorTickedAt.set(sensor.name, event.timestamp);
           this.causes.observed(event);
           this.emit({ type: 'sensor', event });
           return event;
         } finally {
           this.polling.delete(sensor.name);
+          this.poked = true;
+          this.wake?.();
         }
       }),
     );
-    return ticks;
+    // Not awaited, a tick that could not be recorded (the log failing) is reported here.
+    const tracked: Promise<unknown> = ticks
+      .catch((error: unknown) => {
+        if (!awaited) this.emit({ type: 'error', message: (error as Error).message });
+      })
+      .finally(() => this.ticking.delete(tracked));
+    this.ticking.add(tracked);
+    return ticks.then((events) => events.filter((e) => e !== undefined));
   }
 
   private async tickSchedules(
@@ -339,8 +397,12 @@ export class Daemon {
   /** The earliest time something is due: a sensor, an observation, a schedule tick, freshness. */
   private nextDue(): number {
     const now = this.now();
-    let next = this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000);
+    let next = Number.isFinite(this.freshnessAt)
+      ? this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000)
+      : now;
     for (const sensor of this.project.sensors) {
+      // One being polled is due again only once its tick ends, which wakes the loop.
+      if (this.polling.has(sensor.name)) continue;
       next = Math.min(next, (this.sensorTickedAt.get(sensor.name) ?? now) + sensor.intervalMs);
     }
     for (const key of this.graph.keys) {

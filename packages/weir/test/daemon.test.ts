@@ -351,6 +351,28 @@ describe('the daemon', () => {
     }
   });
 
+  it('records a tick that found nothing and kept its cursor only once, however often the sensor is polled', async () => {
+    const instance = tempInstance();
+    let polls = 0;
+    const quiet = sensor({
+      name: 'quiet',
+      interval: '1s',
+      poll: () => {
+        polls += 1;
+        return { cursor: 'same' };
+      },
+    });
+    const project = defineProject({ assets: [], sensors: [quiet] });
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: time.now });
+    for (let i = 0; i < 5; i++) {
+      await daemon.pass();
+      time.advance(1_000);
+    }
+    expect(polls).toBe(5);
+    expect(await instance.eventLog.events({ types: ['sensor:ticked'] })).toHaveLength(1);
+  });
+
   it('skips a paused sensor until it is resumed', async () => {
     const instance = tempInstance();
     let polls = 0;

@@ -23,6 +23,8 @@ export class Obligations {
   /** The newest event id looked at for failures. */
   private cursor: number;
   private readonly sending = new Set<Promise<void>>();
+  /** Aborts the sends still going when the daemon stops and will not wait longer. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly project: ProjectDefinition,
@@ -94,9 +96,18 @@ export class Obligations {
     );
   }
 
-  /** Resolves when every notification sent so far has been delivered or given up. */
-  async idle(): Promise<void> {
-    while (this.sending.size > 0) await Promise.all(this.sending);
+  /**
+   * Resolves when every notification sent so far has been delivered or given up; with
+   * `maxMs` (the daemon stopping), sends still going after that long are abandoned.
+   */
+  async idle(maxMs?: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    if (maxMs !== undefined) timer = setTimeout(() => this.stopping.abort(), maxMs);
+    try {
+      while (this.sending.size > 0) await Promise.all(this.sending);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private notify(occasion: 'onFailure' | 'onOverdue', event: NotificationEvent): void {
@@ -108,14 +119,16 @@ export class Obligations {
       ...this.project.notifications[occasion],
     ];
     for (const target of targets) {
-      const sending = sendNotification(target, event).then((outcome) => {
-        this.onSent({
-          target: describeTarget(target),
-          event,
-          ok: outcome.ok,
-          ...(outcome.ok ? {} : { error: outcome.error }),
-        });
-      });
+      const sending = sendNotification(target, event, { signal: this.stopping.signal }).then(
+        (outcome) => {
+          this.onSent({
+            target: describeTarget(target),
+            event,
+            ok: outcome.ok,
+            ...(outcome.ok ? {} : { error: outcome.error }),
+          });
+        },
+      );
       const tracked: Promise<void> = sending.finally(() => this.sending.delete(tracked));
       this.sending.add(tracked);
     }

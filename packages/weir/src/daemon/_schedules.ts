@@ -12,6 +12,9 @@ import type { AssetGraph } from '../graph/index.js';
 import type { EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
 import type { Launcher, RunOrder } from './_launcher.js';
 
+/** Missed ticks of one schedule handled in one pass, at most. */
+const MAX_TICKS_PER_PASS = 50;
+
 export interface ScheduleTickContext {
   graph: AssetGraph;
   eventLog: EventLog;
@@ -28,7 +31,10 @@ export async function tickSchedule(
   context: ScheduleTickContext,
 ): Promise<StoredEvent<'schedule:ticked'>[]> {
   const last = context.previous === undefined ? undefined : new Date(context.previous.tick);
-  const ticks = dueTicks(schedule, last ?? new Date(context.since - 60_000), new Date(context.now));
+  const due = dueTicks(schedule, last ?? new Date(context.since - 60_000), new Date(context.now));
+  // Without partitions every tick runs the same selection: the newest one does it. With them,
+  // a long downtime catches up a bounded number of ticks per pass (the rest at the next ones).
+  const ticks = schedule.partition === undefined ? due.slice(-1) : due.slice(0, MAX_TICKS_PER_PASS);
   const recorded: StoredEvent<'schedule:ticked'>[] = [];
   for (const tick of ticks) {
     let event: WeirEvent;

@@ -89,6 +89,11 @@ export async function tickSensor(
       runIds: [],
     };
   }
+  // A tick that found nothing and left its cursor as it was is not recorded (id 0): a sensor
+  // polled every few seconds for months would otherwise fill the log with copies of its cursor.
+  if (event.outcome === 'nothing' && event.cursor === previousCursor) {
+    return { ...event, id: 0 } as StoredEvent<'sensor:ticked'>;
+  }
   const [stored] = await context.instance.eventLog.append([event]);
   return stored as StoredEvent<'sensor:ticked'>;
 }

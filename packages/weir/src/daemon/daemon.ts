@@ -29,6 +29,9 @@ import { DaemonRole } from './_role.js';
 import { tickSchedule } from './_schedules.js';
 import { tickSensor } from './_sensors.js';
 
+/** How long a stopping daemon waits for notifications still being sent. */
+const NOTIFY_ON_STOP_MS = 3_000;
+
 /** How often the daemon closes runs whose process died. */
 const RECOVER_EVERY_MS = 5_000;
 /** How long a daemon whose pass failed (disk full, a locked or broken log) waits before the next. */
@@ -243,7 +246,7 @@ export class Daemon {
     }
     await this.sensorsIdle();
     await this.launcher.idle();
-    await this.obligations?.idle();
+    await this.obligations?.idle(NOTIFY_ON_STOP_MS);
     await this.resources.disposeAll();
     await this.role.release();
   }
@@ -320,7 +323,7 @@ export class Daemon {
             onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
           });
           if (event === undefined) return undefined; // stopped before it answered
-          this.sensorTicks.set(sensor.name, event);
+          if (event.id > 0) this.sensorTicks.set(sensor.name, event);
           this.sensorTickedAt.set(sensor.name, event.timestamp);
           this.causes.observed(event);
           this.emit({ type: 'sensor', event });

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   asset,
@@ -371,6 +372,52 @@ describe('the daemon', () => {
     }
     expect(polls).toBe(5);
     expect(await instance.eventLog.events({ types: ['sensor:ticked'] })).toHaveLength(1);
+  });
+
+  it('resumes once a run it launched whose process died, so its requests are not lost', async () => {
+    const instance = tempInstance();
+    const version = { current: 'v1' };
+    const calls: string[] = [];
+    const project = chainProject(version, calls);
+    // A daemon launched a run for the chain, and was killed (its pid is gone) before any step.
+    await instance.eventLog.append([
+      {
+        type: 'run:started',
+        runId: 'r-killed',
+        timestamp: Date.now(),
+        selection: 'a,b,c',
+        force: false,
+        steps: ['a', 'b', 'c'],
+        host: hostname(),
+        pid: 2 ** 22 + 12_345,
+        weirVersion: 'test',
+        trigger: { kind: 'condition', name: 'a', reason: 'a requested: eager' },
+      },
+    ]);
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: time.now });
+    await daemon.pass();
+    await daemon.idle();
+    const runs = await listRuns(instance);
+    const resumed = runs.filter((r) =>
+      r.started.trigger?.reason.startsWith('resuming run r-killed'),
+    );
+    expect(resumed).toHaveLength(1);
+    expect(runs.find((r) => r.runId === 'r-killed')?.status).toBe('crashed');
+    expect(calls.filter((c) => c === 'c')).toHaveLength(1);
+    // Resumed once: a later pass (or another daemon) does not resume it again.
+    time.advance(10_000);
+    await daemon.pass();
+    await daemon.idle();
+    const again = daemonOf(project, instance, { now: time.now, staleMs: 0 });
+    time.advance(10_000);
+    await again.pass();
+    await again.idle();
+    expect(
+      (await listRuns(instance)).filter((r) =>
+        r.started.trigger?.reason.startsWith('resuming run r-killed'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('skips a paused sensor until it is resumed', async () => {

@@ -25,6 +25,7 @@ import type { AutomationRecords, RoleHolder, RunTrigger, StoredEvent } from '../
 import { evaluateConditions } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
 import { Obligations, type Sent } from './_obligations.js';
+import { resumeOrders } from './_resume.js';
 import { DaemonRole } from './_role.js';
 import { tickSchedule } from './_schedules.js';
 import { tickSensor } from './_sensors.js';
@@ -93,6 +94,8 @@ export class Daemon {
   /** Sensors whose poll has not returned: not polled again until it does. */
   private readonly polling = new Set<string>();
   private readonly observedAt = new Map<string, number>();
+  /** Interrupted runs already resumed (or found resumed) by this daemon. */
+  private readonly resumed = new Set<string>();
   /** When each sensor last ticked (recorded), for the next due time. */
   private readonly sensorTickedAt = new Map<string, number>();
   /** Each sensor's newest tick this daemon recorded: newer than a pass's records when it ended during the pass. */
@@ -167,6 +170,14 @@ export class Daemon {
     if (now - this.recoveredAt >= RECOVER_EVERY_MS) {
       this.recoveredAt = now;
       await this.options.instance.recover();
+      for (const order of await resumeOrders(
+        this.options.instance,
+        this.graph,
+        now,
+        this.resumed,
+      )) {
+        this.launcher.launch(order);
+      }
     }
     const { eventLog } = this.options.instance;
     const records = await eventLog.automationRecords();

@@ -16,6 +16,7 @@ import {
   eager,
   type Instance,
   listRuns,
+  onOverdue,
   type ProjectDefinition,
   schedule,
   sensor,
@@ -418,6 +419,34 @@ describe('the daemon', () => {
         r.started.trigger?.reason.startsWith('resuming run r-killed'),
       ),
     ).toHaveLength(1);
+  });
+
+  it('recomputes an asset whose onOverdue() condition requested it, although nothing upstream changed', async () => {
+    const instance = tempInstance();
+    let built = 0;
+    const daily = asset({
+      key: 'daily',
+      freshness: { maxLag: '1h' },
+      automation: onOverdue(),
+      materialize: () => {
+        built += 1;
+        return built;
+      },
+    });
+    const project = defineProject({ assets: [daily] });
+    const { materialize } = await import('../src/index.js');
+    await materialize(project, { instance });
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: () => Date.now() + time.now() - T0 });
+    await daemon.pass();
+    await daemon.idle();
+    expect(built).toBe(1);
+    time.advance(2 * 3_600_000);
+    await daemon.pass();
+    await daemon.idle();
+    expect(built).toBe(2);
+    const runs = await listRuns(instance);
+    expect(runs[0]?.started.force).toBe(true);
   });
 
   it('skips a paused sensor until it is resumed', async () => {

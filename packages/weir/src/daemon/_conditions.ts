@@ -12,7 +12,13 @@ import {
   evaluateCondition,
   explainCondition,
 } from '../automation/index.js';
-import type { AssetDefinition, JsonValue, PartitionSet } from '../definitions/index.js';
+import {
+  type AssetDefinition,
+  type AutomationCondition,
+  childrenOf,
+  type JsonValue,
+  type PartitionSet,
+} from '../definitions/index.js';
 import type { Instance } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, StoredEvent, WeirEvent } from '../storage/index.js';
@@ -104,6 +110,9 @@ async function launch(
     const order: RunOrder = {
       selection: members.map((d) => d.key),
       skip,
+      // A request made on a clock (a cron tick, an overdue policy) stands although nothing
+      // upstream changed: its partitions are recomputed, not only planned from staleness.
+      ...(members.some((d) => onAClock(context.graph, d.key)) ? { force: true } : {}),
       trigger: { kind: 'condition', name: members[0]!.key, reason: reasonOf(members[0]!, context) },
       covers,
     };
@@ -134,6 +143,14 @@ function connected(decisions: readonly Decision[], graph: AssetGraph): Decision[
     members.sort((a, b) => graph.position(a.key) - graph.position(b.key));
   }
   return groups;
+}
+
+/** Whether the asset's condition can request without a change of data (cron, overdue). */
+function onAClock(graph: AssetGraph, key: string): boolean {
+  const definition = graph.node(key).definition as AssetDefinition;
+  const walk = (node: AutomationCondition): boolean =>
+    node.type === 'overdue' || node.type === 'cron-tick-passed' || childrenOf(node).some(walk);
+  return definition.automation !== undefined && walk(definition.automation);
 }
 
 function keysOf(set: PartitionSet, facts: AssetFacts): string[] {

@@ -21,6 +21,8 @@ export interface RunOrder {
   /** Asset keys, or a selection expression. */
   selection: string | readonly string[];
   partitions?: PartitionRequest;
+  /** Recompute the selection (less `skip`) whether stale or not. */
+  force?: boolean;
   /** Partitions to leave out, by asset key (a condition's run: those it did not request). */
   skip?: ReadonlyMap<string, ReadonlySet<string>>;
   trigger: RunTrigger;
@@ -143,6 +145,7 @@ export class Launcher {
         selection: order.selection,
         ...(order.partitions === undefined ? {} : { partitions: order.partitions }),
         ...(order.skip === undefined ? {} : { skip: order.skip }),
+        ...(order.force ? { force: true } : {}),
         trigger: order.trigger,
         signal: this.options.signal,
         onEvent,

@@ -189,7 +189,7 @@ export class Daemon {
       await eventLog.lastEventId(),
       (sent) => this.emit({ type: 'notified', sent }),
     );
-    report.observed = await this.observeDue(now);
+    report.observed = await this.observeDue(now, records.paused);
     const ticks = this.tickSensors(records, now, awaitSensors);
     if (awaitSensors) report.sensors = await ticks;
     report.schedules = await this.tickSchedules(records, now);
@@ -378,10 +378,14 @@ export class Daemon {
   }
 
   /** Observes the source assets whose `observeEvery` is due, recording new versions. */
-  private async observeDue(now: number): Promise<StoredEvent<'asset:observed'>[]> {
+  private async observeDue(
+    now: number,
+    paused: ReadonlySet<string>,
+  ): Promise<StoredEvent<'asset:observed'>[]> {
     const due = this.graph.keys.filter((key) => {
       const definition = this.graph.node(key).definition;
       if (definition.kind !== 'source' || definition.observeEveryMs === undefined) return false;
+      if (paused.has(key)) return false;
       return (
         now - (this.observedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= definition.observeEveryMs
       );

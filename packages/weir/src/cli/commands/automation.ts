@@ -28,7 +28,7 @@ export const automationCommand: Command = {
   name: 'automation',
   summary: 'List sensors, schedules and asset conditions; pause or resume one',
   usage: 'weir automation [list | pause NAME | resume NAME] [--json]',
-  help: `NAME is a sensor's or schedule's name, or the key of an asset with a condition.
+  help: `NAME is a sensor's or schedule's name, the key of an asset with a condition, or of a source with observeEvery.
 A paused one is skipped by the daemon until resumed; its cursor and memory are kept.
 `,
   options: {},
@@ -125,8 +125,8 @@ export function entriesOf(
       entries.push({
         kind: 'observe',
         name: key,
-        paused: false,
-        detail: `observed every ${seconds(definition.observeEveryMs)}`,
+        paused: records.paused.has(key),
+        detail: `observed every ${seconds(definition.observeEveryMs)} (recorded when its version changes)`,
       });
     }
     if (definition.kind !== 'asset' || definition.automation === undefined) continue;
@@ -148,13 +148,15 @@ async function pauseOrResume(
   name: string,
 ): Promise<number> {
   const { project } = await ctx.project();
-  const names = entriesOf(project, emptyRecords(), Date.now())
-    .filter((e) => e.kind !== 'observe')
-    .map((e) => e.name);
+  const names = entriesOf(project, emptyRecords(), Date.now()).map((e) => e.name);
   if (!names.includes(name)) {
-    throw new EnvironmentError('E_NOT_FOUND', `no sensor, schedule or asset condition '${name}'`, {
-      hint: didYouMean(name, names) ?? `the project has: ${names.join(', ') || 'none'}`,
-    });
+    throw new EnvironmentError(
+      'E_NOT_FOUND',
+      `no sensor, schedule, asset condition or observed source '${name}'`,
+      {
+        hint: didYouMean(name, names) ?? `the project has: ${names.join(', ') || 'none'}`,
+      },
+    );
   }
   const instance = await ctx.writableInstance(`weir automation ${action} records it`);
   const paused = (await instance.eventLog.automationRecords()).paused.has(name);

@@ -157,7 +157,9 @@ describe('weir daemon', () => {
     expect(weir(dir, 'automation', 'resume', 'inbox').stdout).toBe('inbox resumed\n');
     const unknown = weir(dir, 'automation', 'pause', 'inbx');
     expect(unknown.code).not.toBe(0);
-    expect(unknown.stderr).toMatch(/no sensor, schedule, asset condition or observed source 'inbx'/);
+    expect(unknown.stderr).toMatch(
+      /no sensor, schedule, asset condition or observed source 'inbx'/,
+    );
     expect(unknown.stderr).toMatch(/inbox/);
     const text = weir(dir, 'automation').stdout;
     expect(text).toMatch(/sensor\s+inbox\s+active/);

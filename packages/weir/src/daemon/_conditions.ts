@@ -158,13 +158,15 @@ function keysOf(set: PartitionSet, facts: AssetFacts): string[] {
 }
 
 function reasonOf(decision: Decision, context: ConditionPassContext): string {
-  const [first] = explainCondition(decision.evaluation.result, {
+  const lines = explainCondition(decision.evaluation.result, {
     key: decision.key,
     space: decision.facts.space,
     at: context.now,
-    maxLines: 1,
+    maxLines: 2,
   });
-  return first ?? `${decision.key} requested by its automation condition`;
+  const first = lines[0] ?? `${decision.key} requested by its automation condition`;
+  // Partitions requested for other reasons (other files, other days) are in the evaluation.
+  return lines.length > 1 ? `${first} (and other partitions, for their own reasons)` : first;
 }
 
 function record(decision: Decision, runIds: string[], context: ConditionPassContext): WeirEvent[] {

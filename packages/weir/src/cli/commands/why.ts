@@ -109,7 +109,22 @@ async function triggerLine(
   if (current?.type !== 'asset:materialized' || current.runId === undefined) return undefined;
   const trigger = (await instance.eventLog.run(current.runId))?.started.trigger;
   if (trigger === undefined) return undefined;
-  return `launched by the daemon (${trigger.kind} ${trigger.name}): ${trigger.reason}`;
+  // A condition's run may cover many partitions; its reason names the first range only.
+  let scope = '';
+  if (trigger.kind === 'condition') {
+    const evaluations = await instance.eventLog.events({
+      assetKey: trigger.name,
+      types: ['automation:evaluated'],
+      descending: true,
+      limit: 100,
+    });
+    const launching = evaluations.find(
+      (e) => e.type === 'automation:evaluated' && e.runIds.includes(current.runId!),
+    );
+    const count = launching?.type === 'automation:evaluated' ? launching.count : 1;
+    if (count > 1) scope = `, for ${count} partitions of ${trigger.name}; the first`;
+  }
+  return `launched by the daemon (${trigger.kind} ${trigger.name}${scope}): ${trigger.reason}`;
 }
 
 /** Formats a time, labelled with its zone. */

@@ -107,6 +107,7 @@ export class Daemon {
   private readonly startedAt: number;
   private obligations: Obligations | undefined;
   private evaluatedThrough = -1;
+  private memoryLoaded = false;
   private freshnessAt = Number.NEGATIVE_INFINITY;
   private recoveredAt = Number.NEGATIVE_INFINITY;
   /** How long the last pass's evaluation took (0: none): the loop rests as long after it. */
@@ -180,7 +181,14 @@ export class Daemon {
       }
     }
     const { eventLog } = this.options.instance;
-    const records = await eventLog.automationRecords();
+    // Condition memory is read once; afterwards this daemon keeps it (this.memory).
+    const records = await eventLog.automationRecords({ conditions: !this.memoryLoaded });
+    if (!this.memoryLoaded) {
+      for (const [key, event] of records.conditions) {
+        this.memory.set(key, { memory: event.memory, recordedAt: event.timestamp });
+      }
+      this.memoryLoaded = true;
+    }
     this.obligations ??= new Obligations(
       this.project,
       this.graph,
@@ -288,6 +296,11 @@ export class Daemon {
       );
     }
     this.leader = standing.leader;
+    if (!standing.leader) {
+      // Another daemon evaluates meanwhile: its memory is the one to start from later.
+      this.memoryLoaded = false;
+      this.memory.clear();
+    }
     return standing.leader;
   }
 

@@ -61,7 +61,8 @@ export class SinkEventLog implements EventLog {
   run: EventLog['run'] = (id) => this.real.run(id);
   leases: EventLog['leases'] = (key, partitions) => this.real.leases(key, partitions);
   lastEventId: EventLog['lastEventId'] = () => this.real.lastEventId();
-  automationRecords: EventLog['automationRecords'] = () => this.real.automationRecords();
+  automationRecords: EventLog['automationRecords'] = (options) =>
+    this.real.automationRecords(options);
 
   async claimRole(): Promise<RoleClaim> {
     throw new InvariantError('a reproduction takes no roles: it runs outside any daemon');

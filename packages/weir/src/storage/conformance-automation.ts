@@ -60,6 +60,12 @@ export function automationConformanceCases(options: EventLogConformanceOptions):
       paused: ['inbox'],
     };
     expect(await read()).toEqual(expected);
+    const light = await log.automationRecords({ conditions: false });
+    expect([light.conditions.size, light.sensors.size, [...light.paused]]).toEqual([
+      0,
+      2,
+      ['inbox'],
+    ]);
     expect(await log.lastEventId()).toBe((await log.events({ descending: true, limit: 1 }))[0]!.id);
     await log.rebuildIndexes();
     expect(await read()).toEqual(expected);

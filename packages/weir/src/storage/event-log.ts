@@ -492,8 +492,12 @@ export interface EventLog {
   renewLeases(runId: string, at: number): Promise<void>;
   /** The id of the newest event (0 when empty): a cheap signal that something was appended. */
   lastEventId(): Promise<number>;
-  /** The newest sensor ticks, schedule ticks, condition evaluations and pauses. */
-  automationRecords(): Promise<AutomationRecords>;
+  /**
+   * The newest sensor ticks, schedule ticks, condition evaluations and pauses. With
+   * `conditions: false`, `conditions` is left empty (a running daemon keeps their memory
+   * itself, and they are the bulk: one per automated asset).
+   */
+  automationRecords(options?: { conditions?: boolean }): Promise<AutomationRecords>;
   /**
    * Takes or renews `role` for `holder`, atomically: granted when nobody holds it, when
    * `holder` (same id) does, or when its holder's id is `takeOver` (the caller judged that

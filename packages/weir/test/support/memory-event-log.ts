@@ -316,7 +316,7 @@ export class MemoryEventLog implements EventLog {
     return this.connected().lastId;
   }
 
-  async automationRecords(): Promise<AutomationRecords> {
+  async automationRecords(options: { conditions?: boolean } = {}): Promise<AutomationRecords> {
     const store = this.connected();
     const records: AutomationRecords = {
       sensors: new Map(),
@@ -327,6 +327,7 @@ export class MemoryEventLog implements EventLog {
     for (const [key, id] of store.index.automation) {
       const [kind, name] = key.split('\0') as [string, string];
       const event = store.read(id)!;
+      if (kind === 'condition' && options.conditions === false) continue;
       if (kind === 'paused') records.paused.add(name);
       else if (event.type === 'sensor:ticked') records.sensors.set(name, event);
       else if (event.type === 'schedule:ticked') records.schedules.set(name, event);

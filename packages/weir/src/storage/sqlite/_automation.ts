@@ -29,7 +29,8 @@ export class AutomationTable {
     );
     this.readAll = db.prepare(
       `SELECT a.kind, a.name, e.id, e.body
-       FROM automation_state a JOIN events e ON e.id = a.event_id`,
+       FROM automation_state a JOIN events e ON e.id = a.event_id
+       WHERE @conditions OR a.kind != 'condition'`,
     );
     this.roleOf = db.prepare(
       'SELECT holder_id, holder, heartbeat_at FROM roles WHERE role = @role',
@@ -83,14 +84,14 @@ export class AutomationTable {
     }
   }
 
-  records(): AutomationRecords {
+  records(conditions: boolean): AutomationRecords {
     const records: AutomationRecords = {
       sensors: new Map(),
       schedules: new Map(),
       conditions: new Map(),
       paused: new Set(),
     };
-    for (const row of this.readAll.all() as KindRow[]) {
+    for (const row of this.readAll.all({ conditions: conditions ? 1 : 0 }) as KindRow[]) {
       const event = parse(row.id, row.body);
       if (row.kind === 'paused') records.paused.add(row.name);
       else if (event.type === 'sensor:ticked') records.sensors.set(row.name, event);

@@ -456,8 +456,8 @@ export class SqliteEventLog implements EventLog {
     return this.faults(() => (this.lastId.get() as number | null) ?? 0);
   }
 
-  async automationRecords(): Promise<AutomationRecords> {
-    return this.faults(() => this.automation.records());
+  async automationRecords(options: { conditions?: boolean } = {}): Promise<AutomationRecords> {
+    return this.faults(() => this.automation.records(options.conditions ?? true));
   }
 
   async claimRole(

@@ -48,12 +48,17 @@ function project() {
     for (let i = 0; i < WIDTH && layer * WIDTH + i < ASSETS; i++) {
       const key = `l${layer}/a${i}`;
       if (layer === 0) {
-        const source = sourceAsset({ key: `src/s${i}`, observe: () => versions.get(`src/s${i}`) ?? 'v0' });
+        const source = sourceAsset({
+          key: `src/s${i}`,
+          observe: () => versions.get(`src/s${i}`) ?? 'v0',
+        });
         defs.push(source);
         current.push(asset({ key, deps: [source], automation: eager(), materialize: () => i }));
       } else {
         const [x, y] = [previous[i]!, previous[(i + 1) % previous.length]!];
-        current.push(asset({ key, deps: [x.key, y.key], automation: eager(), materialize: () => i }));
+        current.push(
+          asset({ key, deps: [x.key, y.key], automation: eager(), materialize: () => i }),
+        );
       }
     }
     defs.push(...current);
@@ -105,7 +110,9 @@ async function main(): Promise<void> {
     clock += 1_000;
     samples.baseline!.push(await time(() => instance.eventLog.statusRows()));
     samples.idle!.push(await time(() => daemon.pass()));
-    await instance.eventLog.append([{ type: 'automation:resumed', name: 'nothing', timestamp: clock }]);
+    await instance.eventLog.append([
+      { type: 'automation:resumed', name: 'nothing', timestamp: clock },
+    ]);
     samples.nothing!.push(await time(() => daemon.pass()));
     await change(1);
     samples.one!.push(await time(() => daemon.pass()));

@@ -14,6 +14,7 @@ import type { AssetRecord, Lease, WeirEvent } from '../storage/index.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { inputExpectations, provenanceOf } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
+import { sleep } from './_sleep.js';
 import type { StepUnit } from './_units.js';
 import type { VersionEvent } from './_version-book.js';
 import { holderGone } from './recovery.js';
@@ -234,18 +235,4 @@ function isCurrent(record: AssetRecord | undefined, code: string): boolean {
   if (newest === undefined || record?.usable?.id !== newest.id) return false;
   if (record.failure !== undefined && record.failure.id > newest.id) return false;
   return newest.materialization.codeVersion === code;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

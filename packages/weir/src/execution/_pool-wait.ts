@@ -8,6 +8,7 @@
 import type { Lease } from '../storage/index.js';
 import { isDead } from './_claim.js';
 import type { RunContext } from './_run-context.js';
+import { sleep } from './_sleep.js';
 
 /** How long a unit waiting for slots sleeps between looks, at first and at most. */
 const POLL_MS = [20, 200] as const;
@@ -44,19 +45,4 @@ export async function waitForSlots(
       }
     }
   }
-}
-
-/** Resolves after `ms`, when `signal` aborts or when `freed` resolves, whichever is first. */
-function sleep(ms: number, signal: AbortSignal, freed: Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    void freed.then(done);
-  });
 }

@@ -33,6 +33,8 @@ export interface ConditionPassContext {
   instance: Instance;
   launcher: Launcher;
   records: AutomationRecords;
+  /** Only these assets' conditions (those a change reached: see _affected.ts); all when undefined. */
+  only?: ReadonlySet<string>;
   /** Each asset's newest memory (this daemon's, else as recorded) and when it was recorded. */
   memory: Map<string, { memory: unknown; recordedAt: number }>;
   now: number;
@@ -58,7 +60,10 @@ export function automatedKeys(graph: AssetGraph, paused: ReadonlySet<string>): s
 export async function evaluateConditions(
   context: ConditionPassContext,
 ): Promise<StoredEvent<'automation:evaluated'>[]> {
-  const keys = automatedKeys(context.graph, context.records.paused);
+  const only = context.only;
+  const keys = automatedKeys(context.graph, context.records.paused).filter(
+    (key) => only === undefined || only.has(key),
+  );
   if (keys.length === 0) return [];
   const requestedOf = new Map<string, PartitionSet>();
   const facts = await readFacts({

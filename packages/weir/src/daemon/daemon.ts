@@ -22,6 +22,7 @@ import {
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, RoleHolder, RunTrigger, StoredEvent } from '../storage/index.js';
+import { clockedKeys, touchedAfter } from './_affected.js';
 import { evaluateConditions } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
 import { Obligations, type Sent } from './_obligations.js';
@@ -32,6 +33,12 @@ import { tickSensor } from './_sensors.js';
 
 /** How long a stopping daemon waits for notifications still being sent. */
 const NOTIFY_ON_STOP_MS = 3_000;
+
+/**
+ * Conditions that depend on time (a cron tick, an overdue policy, the newest time window) are
+ * evaluated at least this often, whether the log changed or not.
+ */
+const CLOCKED_EVERY_MS = 10_000;
 
 /** How often the daemon closes runs whose process died. */
 const RECOVER_EVERY_MS = 5_000;
@@ -107,6 +114,11 @@ export class Daemon {
   private readonly startedAt: number;
   private obligations: Obligations | undefined;
   private evaluatedThrough = -1;
+  /** Assets whose conditions depend on time, evaluated at least every CLOCKED_EVERY_MS. */
+  private readonly clocked: ReadonlySet<string>;
+  private clockedAt = Number.NEGATIVE_INFINITY;
+  /** Memory was (re)loaded from the log: the next evaluation covers every asset. */
+  private memoryFresh = false;
   private memoryLoaded = false;
   private freshnessAt = Number.NEGATIVE_INFINITY;
   private recoveredAt = Number.NEGATIVE_INFINITY;
@@ -123,6 +135,7 @@ export class Daemon {
     private readonly options: DaemonOptions,
   ) {
     this.graph = graphOf(project);
+    this.clocked = clockedKeys(this.graph, this.graph.keys);
     this.now = options.now ?? Date.now;
     this.signal = options.signal ?? new AbortController().signal;
     this.startedAt = this.now();
@@ -188,6 +201,7 @@ export class Daemon {
         this.memory.set(key, { memory: event.memory, recordedAt: event.timestamp });
       }
       this.memoryLoaded = true;
+      this.memoryFresh = true;
     }
     this.obligations ??= new Obligations(
       this.project,
@@ -203,8 +217,11 @@ export class Daemon {
     report.schedules = await this.tickSchedules(records, now);
     const through = await eventLog.lastEventId();
     this.evaluationMs = 0;
-    if (through !== this.evaluatedThrough) {
+    const clockDue = now - this.clockedAt >= CLOCKED_EVERY_MS;
+    if (through !== this.evaluatedThrough || clockDue) {
       const started = performance.now();
+      const only = await this.affected(through, clockDue);
+      if (clockDue) this.clockedAt = now;
       this.evaluatedThrough = through;
       report.evaluations = await evaluateConditions({
         graph: this.graph,
@@ -214,6 +231,7 @@ export class Daemon {
         memory: this.memory,
         now,
         triggerOf: (change) => this.causes.of(change),
+        ...(only === undefined ? {} : { only }),
       });
       for (const event of report.evaluations)
         if (event.count > 0) this.emit({ type: 'requested', event });
@@ -229,6 +247,26 @@ export class Daemon {
     }
     await this.obligations.followFailures();
     return report;
+  }
+
+  /**
+   * The assets a change after the last evaluation reached, and (when `clockDue`) those whose
+   * conditions depend on time; undefined (all) at this daemon's first evaluation, when its
+   * memory was just loaded, or after too many events.
+   */
+  private async affected(through: number, clockDue: boolean): Promise<Set<string> | undefined> {
+    if (this.evaluatedThrough < 0 || this.memoryFresh) {
+      this.memoryFresh = false;
+      return undefined;
+    }
+    const { eventLog } = this.options.instance;
+    const touched =
+      through === this.evaluatedThrough
+        ? new Set<string>()
+        : await touchedAfter(eventLog, this.graph, this.evaluatedThrough);
+    if (touched === undefined) return undefined;
+    if (clockDue) for (const key of this.clocked) touched.add(key);
+    return touched;
   }
 
   /** Runs passes until the signal aborts, then waits for its runs to end and gives up the role. */
@@ -431,6 +469,7 @@ export class Daemon {
     let next = Number.isFinite(this.freshnessAt)
       ? this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000)
       : now;
+    if (this.clocked.size > 0) next = Math.min(next, this.clockedAt + CLOCKED_EVERY_MS);
     for (const sensor of this.project.sensors) {
       // One being polled is due again only once its tick ends, which wakes the loop.
       if (this.polling.has(sensor.name)) continue;

@@ -274,7 +274,9 @@ export {
   type VerifyOptions,
   type VerifyReport,
   verify,
+  type WatchOptions,
   type WhyReport,
+  watchEvents,
 } from './execution/index.js';
 export { fileVersion } from './file-version.js';
 export {

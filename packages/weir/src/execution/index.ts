@@ -69,3 +69,4 @@ export {
   type VerifyReport,
   verify,
 } from './verify.js';
+export { type WatchOptions, watchEvents } from './watch.js';

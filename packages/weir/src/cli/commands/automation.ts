@@ -20,6 +20,8 @@ interface Entry {
   lastAt?: number;
   outcome?: string;
   cursor?: string;
+  /** Instead of `cursor`, when it is longer than MAX_CURSOR characters. */
+  cursorLength?: number;
   nextAt?: number;
   detail: string;
 }
@@ -97,7 +99,12 @@ export function entriesOf(
             outcome: last.error ? `${last.outcome}: ${last.error.message}` : last.outcome,
             nextAt: Math.max(now, last.timestamp + sensor.intervalMs),
           }),
-      ...(last?.cursor === undefined ? {} : { cursor: last.cursor }),
+      // A folder sensor's cursor lists every file: shown whole only while it is small.
+      ...(last?.cursor === undefined
+        ? {}
+        : last.cursor.length <= MAX_CURSOR
+          ? { cursor: last.cursor }
+          : { cursorLength: last.cursor.length }),
       detail: `every ${seconds(sensor.intervalMs)}${last?.cursor === undefined ? '' : `, cursor ${clip(last.cursor)}`}`,
     });
   }
@@ -181,6 +188,9 @@ const emptyRecords = (): AutomationRecords => ({
   conditions: new Map(),
   paused: new Set(),
 });
+
+/** Cursors longer than this are listed by their length only. */
+const MAX_CURSOR = 4_096;
 
 const seconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 37)}…` : text);

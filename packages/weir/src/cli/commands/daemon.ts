@@ -40,6 +40,11 @@ function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
           show(activity);
         },
       });
+      if (process.env.WEIR_NOW !== undefined) {
+        ctx.output.err(
+          `weir ${name}: WEIR_NOW is ignored here: the daemon runs on the real clock (sensors, schedules and freshness are about now)\n`,
+        );
+      }
       const automated = countAutomation(daemon, project);
       if (!ctx.values.json) {
         ctx.output.out(`weir ${name}: ${automated} on ${instanceDir} (Ctrl-C to stop)\n`);

@@ -8,16 +8,22 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  addDynamicPartitions,
   asset,
+  assetStatus,
+  assetValue,
   Daemon,
   type DaemonActivity,
   type DaemonOptions,
   defineProject,
+  dynamicPartitions,
   eager,
   type Instance,
   listRuns,
+  many,
   onOverdue,
   type ProjectDefinition,
+  removeDynamicPartitions,
   schedule,
   sensor,
   sourceAsset,
@@ -447,6 +453,43 @@ describe('the daemon', () => {
     expect(built).toBe(2);
     const runs = await listRuns(instance);
     expect(runs[0]?.started.force).toBe(true);
+  });
+
+  it('brings a reader up to date when a partition it read is removed (nothing new upstream, but what it read moved)', async () => {
+    const instance = tempInstance();
+    const files = dynamicPartitions('files');
+    const rows = asset({
+      key: 'rows',
+      partitions: files,
+      automation: eager(),
+      materialize: (ctx) => ctx.partition.key,
+    });
+    const total = asset({
+      key: 'total',
+      ins: { rows: many(rows) },
+      automation: eager(),
+      materialize: (_ctx, { rows: all }) => [...all.values()].join(','),
+    });
+    const project = defineProject({ assets: [rows, total] });
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: time.now });
+    await addDynamicPartitions(instance, 'files', ['a', 'b']);
+    for (let i = 0; i < 3; i++) {
+      await daemon.pass();
+      await daemon.idle();
+    }
+    expect((await assetValue(project, { key: 'total', instance })).value).toBe('a,b');
+    await removeDynamicPartitions(instance, 'files', ['b']);
+    for (let i = 0; i < 3; i++) {
+      await daemon.pass();
+      await daemon.idle();
+    }
+    expect((await assetValue(project, { key: 'total', instance })).value).toBe('a');
+    const status = await assetStatus(project, { instance, observe: false });
+    expect(status.map((s) => [s.key, s.status])).toEqual([
+      ['rows', 'fresh'],
+      ['total', 'fresh'],
+    ]);
   });
 
   it('skips a paused sensor until it is resumed', async () => {

@@ -47,7 +47,12 @@ export function eager(): AndCondition {
   return named(
     and(
       onceUntilRequested(
-        or(upstreamNewlyUpdated(), and(newlyTrue(missing()), inLatestTimeWindow())),
+        or(
+          upstreamNewlyUpdated(),
+          // What it read moved without new data upstream (a partition it read was removed).
+          newlyTrue(upstreamUpdated()),
+          and(newlyTrue(missing()), inLatestTimeWindow()),
+        ),
       ),
       or(missing(), upstreamUpdated()),
       not(upstreamMissing()),

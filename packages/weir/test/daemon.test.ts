@@ -492,6 +492,43 @@ describe('the daemon', () => {
     ]);
   });
 
+  it('observes a source with observeEvery on its cadence, and what reads it follows', async () => {
+    const instance = tempInstance();
+    const version = { current: 'v1' };
+    let observations = 0;
+    const feed = sourceAsset({
+      key: 'feed',
+      observeEvery: '10s',
+      observe: () => {
+        observations += 1;
+        return version.current;
+      },
+    });
+    const copy = asset({
+      key: 'copy',
+      deps: [feed],
+      automation: eager(),
+      materialize: () => version.current,
+    });
+    const project = defineProject({ assets: [feed, copy] });
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: time.now });
+    const first = await daemon.pass();
+    expect(first.observed.map((e) => e.observation.dataVersion)).toEqual(['v1']);
+    await daemon.idle();
+    version.current = 'v2';
+    const before = observations;
+    time.advance(5_000);
+    expect((await daemon.pass()).observed).toEqual([]);
+    expect(observations).toBe(before); // not due yet: not even looked at
+    time.advance(5_000);
+    expect((await daemon.pass()).observed.map((e) => e.observation.dataVersion)).toEqual(['v2']);
+    await daemon.idle();
+    await daemon.pass();
+    await daemon.idle();
+    expect((await assetValue(project, { key: 'copy', instance })).value).toBe('v2');
+  });
+
   it('skips a paused sensor until it is resumed', async () => {
     const instance = tempInstance();
     let polls = 0;

@@ -116,6 +116,8 @@ export class Daemon {
   private evaluatedThrough = -1;
   /** Assets whose conditions depend on time, evaluated at least every CLOCKED_EVERY_MS. */
   private readonly clocked: ReadonlySet<string>;
+  /** Sources observed on a cadence (`observeEvery`), with it. */
+  private readonly cadences: ReadonlyMap<string, number>;
   private clockedAt = Number.NEGATIVE_INFINITY;
   /** Memory was (re)loaded from the log: the next evaluation covers every asset. */
   private memoryFresh = false;
@@ -136,6 +138,14 @@ export class Daemon {
   ) {
     this.graph = graphOf(project);
     this.clocked = clockedKeys(this.graph, this.graph.keys);
+    this.cadences = new Map(
+      this.graph.keys.flatMap((key) => {
+        const definition = this.graph.node(key).definition;
+        return definition.kind === 'source' && definition.observeEveryMs !== undefined
+          ? [[key, definition.observeEveryMs] as const]
+          : [];
+      }),
+    );
     this.now = options.now ?? Date.now;
     this.signal = options.signal ?? new AbortController().signal;
     this.startedAt = this.now();
@@ -433,14 +443,12 @@ export class Daemon {
     now: number,
     paused: ReadonlySet<string>,
   ): Promise<StoredEvent<'asset:observed'>[]> {
-    const due = this.graph.keys.filter((key) => {
-      const definition = this.graph.node(key).definition;
-      if (definition.kind !== 'source' || definition.observeEveryMs === undefined) return false;
-      if (paused.has(key)) return false;
-      return (
-        now - (this.observedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= definition.observeEveryMs
-      );
-    });
+    const due = [...this.cadences]
+      .filter(([key, everyMs]) => {
+        if (paused.has(key)) return false;
+        return now - (this.observedAt.get(key) ?? Number.NEGATIVE_INFINITY) >= everyMs;
+      })
+      .map(([key]) => key);
     if (due.length === 0) return [];
     for (const key of due) this.observedAt.set(key, now);
     const { eventLog } = this.options.instance;
@@ -475,10 +483,8 @@ export class Daemon {
       if (this.polling.has(sensor.name)) continue;
       next = Math.min(next, (this.sensorTickedAt.get(sensor.name) ?? now) + sensor.intervalMs);
     }
-    for (const key of this.graph.keys) {
-      const definition = this.graph.node(key).definition;
-      if (definition.kind !== 'source' || definition.observeEveryMs === undefined) continue;
-      next = Math.min(next, (this.observedAt.get(key) ?? now) + definition.observeEveryMs);
+    for (const [key, everyMs] of this.cadences) {
+      next = Math.min(next, (this.observedAt.get(key) ?? now) + everyMs);
     }
     for (const schedule of this.project.schedules) {
       const tick = nextScheduleTick(schedule, new Date(now));

@@ -529,6 +529,49 @@ describe('the daemon', () => {
     expect((await assetValue(project, { key: 'copy', instance })).value).toBe('v2');
   });
 
+  it("tells the project's onFailure when a sensor starts failing, once, not at every failed tick", async () => {
+    const received: Array<{ kind: string; sensor?: string; message: string }> = [];
+    const server = createServer((request: IncomingMessage, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const instance = tempInstance();
+      const broken = sensor({
+        name: 'api',
+        interval: '1s',
+        poll: () => {
+          throw new Error('the API answered 503');
+        },
+      });
+      const project = defineProject({
+        assets: [],
+        sensors: [broken],
+        notifications: { onFailure: { url } },
+      });
+      const time = clock();
+      const daemon = daemonOf(project, instance, { now: time.now });
+      for (let i = 0; i < 3; i++) {
+        await daemon.pass();
+        time.advance(1_000);
+      }
+      await daemon.idle();
+      expect(received).toMatchObject([
+        { kind: 'failure', sensor: 'api', message: 'sensor api failed: the API answered 503' },
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
   it('skips a paused sensor until it is resumed', async () => {
     const instance = tempInstance();
     let polls = 0;

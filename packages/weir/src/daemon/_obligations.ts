@@ -110,8 +110,20 @@ export class Obligations {
     }
   }
 
+  /** A sensor's tick failed after one that did not (or its first): the project's onFailure. */
+  sensorFailed(tick: StoredEvent<'sensor:ticked'>): void {
+    this.notify('onFailure', {
+      kind: 'failure',
+      sensor: tick.name,
+      message: `sensor ${tick.name} ${tick.outcome === 'timed-out' ? 'timed out' : 'failed'}: ${tick.error?.message ?? ''}`,
+      at: new Date(tick.timestamp).toISOString(),
+      instance: this.instanceName,
+    });
+  }
+
   private notify(occasion: 'onFailure' | 'onOverdue', event: NotificationEvent): void {
-    const definition = this.graph.get(event.assetKey)?.definition;
+    const definition =
+      event.assetKey === undefined ? undefined : this.graph.get(event.assetKey)?.definition;
     const targets: readonly Notification[] = [
       ...((definition as { [K in typeof occasion]?: readonly Notification[] } | undefined)?.[
         occasion

@@ -395,6 +395,10 @@ export class Daemon {
             onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
           });
           if (event === undefined) return undefined; // stopped before it answered
+          const before = newest(sensor.name);
+          if (isFailure(event) && (before === undefined || !isFailure(before))) {
+            this.obligations?.sensorFailed(event);
+          }
           if (event.id > 0) this.sensorTicks.set(sensor.name, event);
           this.sensorTickedAt.set(sensor.name, event.timestamp);
           this.causes.observed(event);
@@ -549,3 +553,6 @@ function remember<K>(map: Map<K, string>, key: K, text: string): void {
   map.set(key, text);
   if (map.size > Causes.MAX) map.delete(map.keys().next().value as K);
 }
+
+const isFailure = (tick: StoredEvent<'sensor:ticked'>) =>
+  tick.outcome === 'failed' || tick.outcome === 'timed-out';

@@ -12,9 +12,12 @@ import type { Notification } from '../definitions/index.js';
 
 /** What happened, as a notification carries it (JSON on stdin, in the env, or as the POST body). */
 export interface NotificationEvent {
-  /** 'failure' (a step or an observation failed), 'overdue' (freshness policy violated), 'recovered' (fresh again after overdue). */
+  /** 'failure' (a step, an observation or a sensor failed), 'overdue' (freshness policy violated), 'recovered' (fresh again after overdue). */
   kind: 'failure' | 'overdue' | 'recovered';
-  assetKey: string;
+  /** The asset; for a sensor's failure, absent (see `sensor`). */
+  assetKey?: string;
+  /** The sensor whose tick failed (a project's `onFailure` hears of it). */
+  sensor?: string;
   /** Omitted for an unpartitioned asset. */
   partition?: string;
   runId?: string;

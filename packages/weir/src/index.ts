@@ -274,6 +274,8 @@ export {
   type VerifyOptions,
   type VerifyReport,
   verify,
+  WarmStatus,
+  type WarmStatusOptions,
   type WatchOptions,
   type WhyReport,
   watchEvents,

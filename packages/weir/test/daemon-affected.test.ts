@@ -3,8 +3,7 @@
  * those downstream), not the whole graph; and, on a clock, conditions that depend on time.
  */
 import { describe, expect, it } from 'vitest';
-import { clockedKeys, touchedAfter } from '../src/daemon/_affected.js';
-import { graphOf } from '../src/execution/index.js';
+import { clockedKeys, graphOf, touchedAfter } from '../src/execution/index.js';
 import {
   asset,
   dailyPartitions,

@@ -13,16 +13,17 @@
  */
 import { nextScheduleTick, type ProjectDefinition } from '../definitions/index.js';
 import {
+  clockedKeys,
   graphOf,
   type Instance,
   type LogEntry,
   observeSources,
   ResourcePool,
   recordObservations,
+  touchedAfter,
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, RoleHolder, RunTrigger, StoredEvent } from '../storage/index.js';
-import { clockedKeys, touchedAfter } from './_affected.js';
 import { evaluateConditions } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
 import { Obligations, type Sent } from './_obligations.js';

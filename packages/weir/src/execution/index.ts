@@ -9,6 +9,7 @@ export { ResourcePool } from './_resources.js';
 export type { RunContext } from './_run-context.js';
 export type { LogEntry } from './_step-logger.js';
 export { bufferedLogger } from './_step-logger.js';
+export { clockedKeys, touchedAfter } from './_touched.js';
 export type { StepUnit } from './_units.js';
 export { type AssetValue, type AssetValueOptions, assetValue } from './asset-value.js';
 export {
@@ -69,4 +70,5 @@ export {
   type VerifyReport,
   verify,
 } from './verify.js';
+export { WarmStatus, type WarmStatusOptions } from './warm-status.js';
 export { type WatchOptions, watchEvents } from './watch.js';

@@ -1,12 +1,11 @@
 /**
- * @module daemon/_affected
- * Which assets' conditions a pass must evaluate: those downstream of (or at) an asset that an
- * event after the last evaluation touched — a materialization, an observation, a step started
- * or ended (leases, failures), a check, freshness, a pause, new or removed dynamic partitions —
- * and, on a clock, those whose condition depends on time itself (a cron tick, an overdue
- * policy, the newest time window). Any other asset's facts are as they were when last
- * evaluated, so evaluating it again would decide the same; its memory keeps the cursor it
- * had, and the next evaluation asks what changed since then. So a pass costs what changed.
+ * @module execution/_touched
+ * What events after some point reached: the assets they touched — a materialization, an
+ * observation, a step started or ended (leases, failures), a check, freshness, a pause, new or
+ * removed dynamic partitions — and everything downstream of them; and the assets whose state
+ * depends on time itself (the newest time window, a freshness policy, a condition on a cron
+ * tick or an overdue policy). Any other asset's state is as it was: a daemon's pass and the
+ * warm status index (warm-status.ts) recompute only these, so they cost what changed.
  */
 import { type AutomationCondition, childrenOf } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
@@ -15,11 +14,20 @@ import type { EventLog } from '../storage/index.js';
 /** More events than this after the last evaluation: evaluate everything (cheaper than reading them). */
 const MAX_EVENTS = 5_000;
 
-/** Assets whose condition depends on time passing, not only on events. */
-export function clockedKeys(graph: AssetGraph, keys: readonly string[]): Set<string> {
+/**
+ * Assets whose state or condition depends on time passing, not only on events: time-window
+ * partitions (a new window), and conditions on a cron tick or an overdue policy; with
+ * `freshness`, also assets with a freshness policy (their status changes when it is violated).
+ */
+export function clockedKeys(
+  graph: AssetGraph,
+  keys: readonly string[],
+  options: { freshness?: boolean } = {},
+): Set<string> {
   return new Set(
     keys.filter((key) => {
       const node = graph.node(key);
+      if (options.freshness && node.definition.freshness !== undefined) return true;
       const dimensions =
         node.partitions?.kind === 'multi'
           ? node.partitions.dimensions.map((d) => d.partitions)

@@ -34,6 +34,7 @@ import {
   materialize,
   openInstance,
   type StoredEvent,
+  WarmStatus,
   type WeirEvent,
 } from 'weir';
 import { gc, median, table } from './_report.js';
@@ -186,7 +187,14 @@ async function main(): Promise<void> {
         bare: [] as number[],
         parse: [] as number[],
         count: [] as number[],
+        warm: [] as number[],
+        warmOne: [] as number[],
       };
+      // Warm: kept in memory, brought up to date from the log (the daemon's and a server's).
+      const warm = new WarmStatus(project, { instance, clockMs: 60_000 });
+      const warmAt = Date.now();
+      await warm.status(warmAt);
+      const leaf = `layer${String(LAYERS - 1).padStart(3, '0')}/asset000`;
       for (let r = 0; r < repeats; r++) {
         samples.parse.push(
           await time(() => {
@@ -209,6 +217,44 @@ async function main(): Promise<void> {
         samples.explain.push(
           await time(() => explain(project, deepest, { instance, observe: false })),
         );
+        samples.warm.push(await time(() => warm.status(warmAt)));
+        // One change reaching one asset (a failed attempt of a leaf: no downstream).
+        await instance.eventLog.append([
+          {
+            type: 'run:started',
+            runId: `warm-${r}`,
+            timestamp: Date.now(),
+            selection: leaf,
+            force: false,
+            steps: [leaf],
+            host: 'bench',
+            pid: 1,
+            weirVersion: 'bench',
+          },
+          {
+            type: 'step:failed',
+            runId: `warm-${r}`,
+            assetKey: leaf,
+            partition: '',
+            timestamp: Date.now(),
+            attempt: 1,
+            error: { name: 'Error', message: 'bench' },
+          },
+          {
+            type: 'run:finished',
+            runId: `warm-${r}`,
+            timestamp: Date.now(),
+            status: 'failed',
+            summary: {
+              materialized: [],
+              unchanged: [],
+              failed: [leaf],
+              skipped: [],
+              cancelled: [],
+            },
+          },
+        ]);
+        samples.warmOne.push(await time(() => warm.status(warmAt)));
       }
       const report = await explain(project, deepest, { instance, observe: false });
 
@@ -242,6 +288,8 @@ async function main(): Promise<void> {
             row('assetStatus(all, observe: false)', samples.status, TARGET_MS),
             row('  the same without the artefact probe', samples.unprobed),
             row(`explain('${deepest}')`, samples.explain),
+            row('WarmStatus.status(): nothing new in the log', samples.warm, 30),
+            row('WarmStatus.status(): a change reaching one asset', samples.warmOne, 30),
           ],
         )}\n`,
       );

@@ -15,6 +15,7 @@ import {
   Daemon,
   type DaemonActivity,
   type DaemonOptions,
+  dailyPartitions,
   defineProject,
   dynamicPartitions,
   eager,
@@ -313,6 +314,43 @@ describe('the daemon', () => {
     await daemon.idle();
     // The report was up to date: a tick runs what is stale, as `weir materialize` does.
     expect(built).toBe(1);
+  });
+
+  it("catches up every missed tick across the change to summer time with catchUp 'all', each for its own day", async () => {
+    const instance = tempInstance();
+    const built: string[] = [];
+    const days = dailyPartitions({ start: '2026-03-01', timezone: 'Europe/Berlin' });
+    const daily = asset({
+      key: 'daily',
+      partitions: days,
+      materialize: (ctx) => {
+        built.push(ctx.partition.key);
+        return ctx.partition.key;
+      },
+    });
+    const nightly = schedule({
+      name: 'nightly',
+      cron: '30 2 * * *', // 02:30 does not exist in Berlin on 2026-03-29
+      timezone: 'Europe/Berlin',
+      selection: [daily],
+      partition: 'previous-window',
+      catchUp: 'all',
+    });
+    const project = defineProject({ assets: [daily], schedules: [nightly] });
+    const time = clock(Date.parse('2026-03-27T12:00:00Z'));
+    const daemon = daemonOf(project, instance, { now: time.now });
+    expect((await daemon.pass()).schedules).toEqual([]);
+    time.advance(4 * 86_400_000); // down until 2026-03-31 12:00Z
+    const ticks = (await daemon.pass()).schedules;
+    await daemon.idle();
+    expect(ticks.map((e) => new Date(e.tick).toISOString())).toEqual([
+      '2026-03-28T01:30:00.000Z', // 02:30 CET
+      '2026-03-29T01:00:00.000Z', // the gap: the first instant after it, 03:00 CEST
+      '2026-03-30T00:30:00.000Z', // 02:30 CEST
+      '2026-03-31T00:30:00.000Z',
+    ]);
+    expect(built.sort()).toEqual(['2026-03-27', '2026-03-28', '2026-03-29', '2026-03-30']);
+    expect((await daemon.pass()).schedules).toEqual([]);
   });
 
   it('notifies an overdue asset once, and its recovery', async () => {

@@ -55,6 +55,24 @@ function daemonOf(project: ProjectDefinition, instance: Instance, options: Parti
   return daemon;
 }
 
+/** A local HTTP server that keeps the JSON bodies POSTed to it (the notifications). */
+async function hookServer() {
+  const received: Array<Record<string, unknown>> = [];
+  const server = createServer((request: IncomingMessage, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      received.push(JSON.parse(body) as Record<string, unknown>);
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { received, url, server };
+}
+
 /** A source fed by a sensor (`version.current`), and a chain a → b → c, each eager. */
 function chainProject(version: { current: string }, calls: string[]) {
   const raw = sourceAsset({ key: 'raw', observe: () => version.current });
@@ -354,20 +372,8 @@ describe('the daemon', () => {
   });
 
   it('notifies an overdue asset once, and its recovery', async () => {
-    const received: unknown[] = [];
-    const server = createServer((request: IncomingMessage, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        received.push(JSON.parse(body));
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { received, url, server } = await hookServer();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
       const instance = tempInstance();
       const daily = asset({
         key: 'daily',
@@ -568,20 +574,8 @@ describe('the daemon', () => {
   });
 
   it("tells the project's onFailure when a sensor starts failing, once, not at every failed tick", async () => {
-    const received: Array<{ kind: string; sensor?: string; message: string }> = [];
-    const server = createServer((request: IncomingMessage, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        received.push(JSON.parse(body));
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { received, url, server } = await hookServer();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
       const instance = tempInstance();
       const broken = sensor({
         name: 'api',

@@ -24,6 +24,7 @@ import {
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, RoleHolder, RunTrigger, StoredEvent } from '../storage/index.js';
+import { Causes } from './_causes.js';
 import { evaluateConditions } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
 import { Obligations, type Sent } from './_obligations.js';
@@ -520,39 +521,6 @@ export class Daemon {
       // A display that throws must not stop the daemon.
     }
   }
-}
-
-/** The causes the daemon knows of, bounded (the oldest forgotten first). */
-class Causes {
-  static readonly MAX = 10_000;
-  private readonly byRun = new Map<string, string>();
-  private readonly byEvent = new Map<number, string>();
-
-  run(runId: string, trigger: RunTrigger): void {
-    const text =
-      trigger.kind === 'condition'
-        ? `requested by the automation of ${trigger.name}`
-        : `triggered by ${trigger.reason}`;
-    remember(this.byRun, runId, text);
-  }
-
-  observed(tick: StoredEvent<'sensor:ticked'>): void {
-    for (const o of tick.observed ?? []) {
-      const what = o.path ?? (o.partition === '' ? o.assetKey : `${o.assetKey}[${o.partition}]`);
-      remember(this.byEvent, o.eventId, `by sensor ${tick.name} observing ${what}`);
-    }
-  }
-
-  of(change: { eventId: number; runId?: string }): string | undefined {
-    return change.runId === undefined
-      ? this.byEvent.get(change.eventId)
-      : this.byRun.get(change.runId);
-  }
-}
-
-function remember<K>(map: Map<K, string>, key: K, text: string): void {
-  map.set(key, text);
-  if (map.size > Causes.MAX) map.delete(map.keys().next().value as K);
 }
 
 const isFailure = (tick: StoredEvent<'sensor:ticked'>) =>

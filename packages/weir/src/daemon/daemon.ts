@@ -23,7 +23,7 @@ import {
   touchedAfter,
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { AutomationRecords, RoleHolder, RunTrigger, StoredEvent } from '../storage/index.js';
+import type { AutomationRecords, RoleHolder, StoredEvent } from '../storage/index.js';
 import { Causes } from './_causes.js';
 import { evaluateConditions } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';

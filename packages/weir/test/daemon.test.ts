@@ -419,7 +419,10 @@ describe('the daemon', () => {
     const daemon = daemonOf(project, instance, { now: time.now });
     for (let i = 0; i < 5; i++) {
       await daemon.pass();
-      time.advance(1_000);
+      // Not due again before its interval, although the quiet tick was not recorded.
+      time.advance(500);
+      await daemon.pass();
+      time.advance(500);
     }
     expect(polls).toBe(5);
     expect(await instance.eventLog.events({ types: ['sensor:ticked'] })).toHaveLength(1);
@@ -577,11 +580,13 @@ describe('the daemon', () => {
     const { received, url, server } = await hookServer();
     try {
       const instance = tempInstance();
+      let failing = true;
       const broken = sensor({
         name: 'api',
         interval: '1s',
         poll: () => {
-          throw new Error('the API answered 503');
+          if (failing) throw new Error('the API answered 503');
+          return undefined;
         },
       });
       const project = defineProject({
@@ -598,6 +603,24 @@ describe('the daemon', () => {
       await daemon.idle();
       expect(received).toMatchObject([
         { kind: 'failure', sensor: 'api', message: 'sensor api failed: the API answered 503' },
+      ]);
+      // It recovers (recorded once), then fails again: a second spell, a second notification.
+      failing = false;
+      await daemon.pass();
+      time.advance(1_000);
+      await daemon.pass();
+      time.advance(1_000);
+      failing = true;
+      await daemon.pass();
+      await daemon.idle();
+      expect(received).toHaveLength(2);
+      const ticks = await instance.eventLog.events({ types: ['sensor:ticked'] });
+      expect(ticks.map((e) => (e as { outcome: string }).outcome)).toEqual([
+        'failed',
+        'failed',
+        'failed',
+        'nothing',
+        'failed',
       ]);
     } finally {
       server.close();

@@ -91,7 +91,10 @@ export async function tickSensor(
   }
   // A tick that found nothing and left its cursor as it was is not recorded (id 0): a sensor
   // polled every few seconds for months would otherwise fill the log with copies of its cursor.
-  if (event.outcome === 'nothing' && event.cursor === previousCursor) {
+  // The first one after a failed tick is: it records the recovery.
+  const recovering =
+    context.previous?.outcome === 'failed' || context.previous?.outcome === 'timed-out';
+  if (event.outcome === 'nothing' && event.cursor === previousCursor && !recovering) {
     return { ...event, id: 0 } as StoredEvent<'sensor:ticked'>;
   }
   const [stored] = await context.instance.eventLog.append([event]);

@@ -23,7 +23,12 @@ import {
   touchedAfter,
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { AutomationRecords, RoleHolder, StoredEvent } from '../storage/index.js';
+import type {
+  AutomationRecords,
+  RoleHolder,
+  SensorOutcome,
+  StoredEvent,
+} from '../storage/index.js';
 import { Causes } from './_causes.js';
 import { evaluateConditions } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
@@ -109,6 +114,8 @@ export class Daemon {
   private readonly sensorTickedAt = new Map<string, number>();
   /** Each sensor's newest tick this daemon recorded: newer than a pass's records when it ended during the pass. */
   private readonly sensorTicks = new Map<string, StoredEvent<'sensor:ticked'>>();
+  /** Each sensor's last outcome, recorded or not (a failing spell starts after one that was not). */
+  private readonly lastOutcome = new Map<string, SensorOutcome>();
   /** Sensor ticks under way that `run()` does not wait for. */
   private readonly ticking = new Set<Promise<unknown>>();
   /** How the causes of data changes read in explanations: runs it launched, observations its sensors made. */
@@ -373,8 +380,12 @@ export class Daemon {
         : recorded;
     };
     for (const sensor of this.project.sensors) {
+      // A tick this daemon made but did not record (it found nothing) is newer than the log's.
       const event = newest(sensor.name);
-      if (event !== undefined) this.sensorTickedAt.set(sensor.name, event.timestamp);
+      const mine = this.sensorTickedAt.get(sensor.name);
+      if (event !== undefined && (mine === undefined || event.timestamp > mine)) {
+        this.sensorTickedAt.set(sensor.name, event.timestamp);
+      }
     }
     const due = this.project.sensors.filter((sensor) => {
       if (records.paused.has(sensor.name) || this.polling.has(sensor.name)) return false;
@@ -397,8 +408,9 @@ export class Daemon {
             onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
           });
           if (event === undefined) return undefined; // stopped before it answered
-          const before = newest(sensor.name);
-          if (isFailure(event) && (before === undefined || !isFailure(before))) {
+          const before = this.lastOutcome.get(sensor.name) ?? newest(sensor.name)?.outcome;
+          this.lastOutcome.set(sensor.name, event.outcome);
+          if (isFailure(event.outcome) && (before === undefined || !isFailure(before))) {
             this.obligations?.sensorFailed(event);
           }
           if (event.id > 0) this.sensorTicks.set(sensor.name, event);
@@ -523,5 +535,4 @@ export class Daemon {
   }
 }
 
-const isFailure = (tick: StoredEvent<'sensor:ticked'>) =>
-  tick.outcome === 'failed' || tick.outcome === 'timed-out';
+const isFailure = (outcome: SensorOutcome) => outcome === 'failed' || outcome === 'timed-out';

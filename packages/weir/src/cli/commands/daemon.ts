@@ -86,8 +86,8 @@ function countAutomation(
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function render(activity: DaemonActivity, output: Output): void {
-  const at = paint(output, 'gray', formatClock(Date.now()));
-  const line = (text: string) => output.out(`${at}  ${text}\n`);
+  const line = (text: string) =>
+    output.out(`${paint(output, 'gray', formatClock(Date.now()))}  ${text}\n`);
   switch (activity.type) {
     case 'standing':
       if (activity.leader) {

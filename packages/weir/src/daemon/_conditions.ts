@@ -36,7 +36,7 @@ export interface ConditionPassContext {
   /** Only these assets' conditions (those a change reached: see _affected.ts); all when undefined. */
   only?: ReadonlySet<string>;
   /** Each asset's newest memory (this daemon's, else as recorded) and when it was recorded. */
-  memory: Map<string, { memory: unknown; recordedAt: number }>;
+  memory: Map<string, { memory: unknown; recordedAt: number; recordedState?: string | undefined }>;
   now: number;
   triggerOf?: FactsOptions['triggerOf'];
 }
@@ -177,14 +177,25 @@ function reasonOf(decision: Decision, context: ConditionPassContext): string {
 function record(decision: Decision, runIds: string[], context: ConditionPassContext): WeirEvent[] {
   const { key, requested, evaluation, facts } = decision;
   const memory = evaluation.memory as unknown as JsonValue;
+  // What the memory holds beyond the cursor: a `newlyTrue` that saw a fact turn false, a
+  // `since` that started or ended. Lost in a restart, a condition could miss its next edge
+  // (an asset overdue again), so a change of it is recorded at once; the cursor alone only
+  // every MEMORY_EVERY_MS.
+  const state = JSON.stringify([evaluation.memory.requested, evaluation.memory.nodes]);
   const last = context.memory.get(key);
   const recordedAt = last?.recordedAt ?? context.records.conditions.get(key)?.timestamp;
-  const due = recordedAt === undefined || context.now - recordedAt >= MEMORY_EVERY_MS;
+  const recordedState = last?.recordedState ?? stateOf(context.records.conditions.get(key)?.memory);
+  const due =
+    !requested.isEmpty() ||
+    state !== recordedState ||
+    recordedAt === undefined ||
+    context.now - recordedAt >= MEMORY_EVERY_MS;
   context.memory.set(key, {
     memory,
-    recordedAt: requested.isEmpty() && !due ? recordedAt! : context.now,
+    recordedAt: due ? context.now : recordedAt!,
+    recordedState: due ? state : recordedState,
   });
-  if (requested.isEmpty() && !due) return [];
+  if (!due) return [];
   return [
     {
       type: 'automation:evaluated',
@@ -197,4 +208,11 @@ function record(decision: Decision, runIds: string[], context: ConditionPassCont
       timestamp: context.now,
     },
   ];
+}
+
+/** The part of a recorded memory beyond its cursor (see `record`). */
+export function stateOf(memory: unknown): string | undefined {
+  if (typeof memory !== 'object' || memory === null) return undefined;
+  const { requested, nodes } = memory as { requested?: unknown; nodes?: unknown };
+  return JSON.stringify([requested, nodes]);
 }

@@ -30,7 +30,7 @@ import type {
   StoredEvent,
 } from '../storage/index.js';
 import { Causes } from './_causes.js';
-import { evaluateConditions } from './_conditions.js';
+import { evaluateConditions, stateOf } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
 import { Obligations, type Sent } from './_obligations.js';
 import { resumeOrders } from './_resume.js';
@@ -104,7 +104,10 @@ export class Daemon {
   private readonly role: DaemonRole;
   private readonly launcher: Launcher;
   private readonly resources: ResourcePool;
-  private readonly memory = new Map<string, { memory: unknown; recordedAt: number }>();
+  private readonly memory = new Map<
+    string,
+    { memory: unknown; recordedAt: number; recordedState?: string | undefined }
+  >();
   /** Sensors whose poll has not returned: not polled again until it does. */
   private readonly polling = new Set<string>();
   private readonly observedAt = new Map<string, number>();
@@ -217,7 +220,11 @@ export class Daemon {
     const records = await eventLog.automationRecords({ conditions: !this.memoryLoaded });
     if (!this.memoryLoaded) {
       for (const [key, event] of records.conditions) {
-        this.memory.set(key, { memory: event.memory, recordedAt: event.timestamp });
+        this.memory.set(key, {
+          memory: event.memory,
+          recordedAt: event.timestamp,
+          recordedState: stateOf(event.memory),
+        });
       }
       this.memoryLoaded = true;
       this.memoryFresh = true;

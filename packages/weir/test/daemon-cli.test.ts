@@ -112,6 +112,16 @@ describe('weir daemon', () => {
       'report',
     ]);
 
+    // Two files in one tick, one run: why names each partition's own file.
+    drop(dir, 'c.csv', 'c\n');
+    drop(dir, 'd.csv', 'd\n');
+    await waitFor(() => value(dir, 'report').includes('total 5'), 20_000);
+    for (const name of ['c', 'd']) {
+      const line = weir(dir, 'why', 'rows', '--partition', name).stdout;
+      expect(line).toContain(`inbox/${name}.csv`);
+      expect(line).not.toContain(`inbox/${name === 'c' ? 'd' : 'c'}.csv`);
+    }
+
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);

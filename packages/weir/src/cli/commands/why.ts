@@ -2,7 +2,12 @@
  * @module cli/commands/why
  * `weir why`: the chain of causes of an asset's (or a partition's) status, and its provenance.
  */
-import type { FreshnessPolicy } from '../../definitions/index.js';
+import { type ConditionResult, explainCondition } from '../../automation/index.js';
+import {
+  type FreshnessPolicy,
+  PartitionSet,
+  type PartitionSpace,
+} from '../../definitions/index.js';
 import { explain, graphOf, type Instance, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';
@@ -83,7 +88,14 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     }
     const zone = reportZone(graphOf(project).node(key).definition.freshness);
     const time = (ms: number) => formatTime(ms, zone);
-    const trigger = await triggerLine(instance, report.partition?.current ?? report.current);
+    const trigger = await triggerLine(
+      instance,
+      report.partition?.current ?? report.current,
+      key,
+      partition === undefined
+        ? undefined
+        : { key: partition, space: report.state.partitions?.space },
+    );
     ctx.output.out(
       report.partition === undefined
         ? renderWhy(report, ctx.output, time, await inputNotes(instance, report.current), parts)
@@ -105,10 +117,18 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
 async function triggerLine(
   instance: Instance,
   current: { type: string; runId?: string } | undefined,
+  assetKey: string,
+  partition: { key: string; space: PartitionSpace | undefined } | undefined,
 ): Promise<string | undefined> {
   if (current?.type !== 'asset:materialized' || current.runId === undefined) return undefined;
   const trigger = (await instance.eventLog.run(current.runId))?.started.trigger;
   if (trigger === undefined) return undefined;
+  // Asked about one partition: the asset's own evaluation that requested it, for that partition.
+  const own =
+    partition?.space === undefined
+      ? undefined
+      : await ownReason(instance, assetKey, current.runId, partition.key, partition.space);
+  if (own !== undefined) return `launched by the daemon (${trigger.kind} ${trigger.name}): ${own}`;
   // A condition's run may cover many partitions; its reason names the first range only.
   let scope = '';
   if (trigger.kind === 'condition') {
@@ -125,6 +145,35 @@ async function triggerLine(
     if (count > 1) scope = `, for ${count} partitions of ${trigger.name}; the first`;
   }
   return `launched by the daemon (${trigger.kind} ${trigger.name}${scope}): ${trigger.reason}`;
+}
+
+/** Why the evaluation of `assetKey` that launched `runId` requested `partition`, if recorded. */
+async function ownReason(
+  instance: Instance,
+  assetKey: string,
+  runId: string,
+  partition: string,
+  space: PartitionSpace,
+): Promise<string | undefined> {
+  const evaluations = await instance.eventLog.events({
+    assetKey,
+    types: ['automation:evaluated'],
+    descending: true,
+    limit: 100,
+  });
+  const launching = evaluations.find(
+    (e) => e.type === 'automation:evaluated' && e.runIds.includes(runId) && e.result !== undefined,
+  );
+  const index = space.indexOf(partition);
+  if (launching?.type !== 'automation:evaluated' || index < 0) return undefined;
+  const [line] = explainCondition(launching.result as unknown as ConditionResult, {
+    key: assetKey,
+    space,
+    partitions: PartitionSet.empty(space.size).add(index),
+    at: launching.timestamp,
+    maxLines: 1,
+  });
+  return line;
 }
 
 /** Formats a time, labelled with its zone. */

@@ -371,6 +371,41 @@ describe('the daemon', () => {
     expect((await daemon.pass()).schedules).toEqual([]);
   });
 
+  it('does not wait for a free run slot to record a tick: a full queue holds back no pass', async () => {
+    const instance = tempInstance();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let built = 0;
+    const slow = asset({ key: 'slow', materialize: async () => released.then(() => 1) });
+    const report = asset({
+      key: 'report',
+      materialize: () => {
+        built += 1;
+        return built;
+      },
+    });
+    const kick = sensor({
+      name: 'kick',
+      interval: '1h',
+      poll: () => ({ cursor: 'kicked', runs: [{ selection: 'slow' }] }),
+    });
+    const hourly = schedule({ name: 'hourly', cron: '0 * * * *', selection: [report] });
+    const project = defineProject({ assets: [slow, report], sensors: [kick], schedules: [hourly] });
+    const time = clock(Date.parse('2026-11-20T09:59:30Z'));
+    const daemon = daemonOf(project, instance, { now: time.now, maxRuns: 1 });
+    await daemon.pass(); // the sensor's run of `slow` takes the only slot
+    time.advance(60_000);
+    const started = performance.now();
+    const { schedules } = await daemon.pass();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(schedules.map((e) => e.runIds)).toEqual([[]]); // queued, not yet started
+    release();
+    await daemon.idle();
+    expect(built).toBe(1);
+  });
+
   it('notifies an overdue asset once, and its recovery', async () => {
     const { received, url, server } = await hookServer();
     try {

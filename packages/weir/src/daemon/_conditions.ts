@@ -22,7 +22,7 @@ import {
 import type { Instance } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { AutomationRecords, StoredEvent, WeirEvent } from '../storage/index.js';
-import type { Launcher, RunOrder } from './_launcher.js';
+import { type Launcher, type RunOrder, startedWithin } from './_launcher.js';
 import { type FactsOptions, readFacts } from './facts.js';
 
 /** Memory alone (nothing requested) is recorded at most this often per asset. */
@@ -121,7 +121,7 @@ async function launch(
       trigger: { kind: 'condition', name: members[0]!.key, reason: reasonOf(members[0]!, context) },
       covers,
     };
-    const runId = await context.launcher.launch(order).started;
+    const runId = await startedWithin(context.launcher.launch(order));
     if (runId === undefined) return;
     for (const d of members) byAsset.set(d.key, [...(byAsset.get(d.key) ?? []), runId]);
   });

@@ -46,6 +46,23 @@ export interface LaunchEnd {
   failures: Record<string, string>;
 }
 
+/**
+ * The run's id once it has started, or undefined if it has not within `ms` (the queue is full
+ * of long runs): a tick or an evaluation is recorded without waiting for a free slot; the run
+ * still starts, with its trigger.
+ */
+export async function startedWithin(launched: Launched, ms = 2_000): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([launched.started, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface LauncherOptions {
   graph: AssetGraph;
   instance: Instance;

@@ -10,7 +10,7 @@ import { dueTicks, partitionsForTick, type ScheduleDefinition } from '../definit
 import { selectKeys, toErrorInfo } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { EventLog, StoredEvent, WeirEvent } from '../storage/index.js';
-import type { Launcher, RunOrder } from './_launcher.js';
+import { type Launcher, type RunOrder, startedWithin } from './_launcher.js';
 
 /** Missed ticks of one schedule handled in one pass, at most. */
 const MAX_TICKS_PER_PASS = 50;
@@ -42,7 +42,7 @@ export async function tickSchedule(
       const launched = ordersFor(schedule, tick, context.graph).map((order) =>
         context.launcher.launch(order),
       );
-      const runIds = (await Promise.all(launched.map((l) => l.started))).filter(
+      const runIds = (await Promise.all(launched.map((l) => startedWithin(l)))).filter(
         (id): id is string => id !== undefined,
       );
       event = {

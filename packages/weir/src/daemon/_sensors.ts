@@ -30,7 +30,7 @@ import {
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { NO_PARTITION, type StoredEvent, type WeirEvent } from '../storage/index.js';
-import type { Launcher } from './_launcher.js';
+import { type Launcher, startedWithin } from './_launcher.js';
 
 export interface SensorTickContext {
   graph: AssetGraph;
@@ -201,7 +201,7 @@ async function apply(
       },
     }),
   );
-  const runIds = (await Promise.all(launched.map((l) => l.started))).filter(
+  const runIds = (await Promise.all(launched.map((l) => startedWithin(l)))).filter(
     (id): id is string => id !== undefined,
   );
   return { observed, partitionsAdded, runIds };

@@ -12,6 +12,7 @@
  * loops until its signal aborts.
  */
 import { nextScheduleTick, type ProjectDefinition } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import {
   clockedKeys,
   graphOf,
@@ -148,6 +149,10 @@ export class Daemon {
     private readonly project: ProjectDefinition,
     private readonly options: DaemonOptions,
   ) {
+    const maxRuns = options.maxRuns ?? 4;
+    if (!Number.isInteger(maxRuns) || maxRuns < 1) {
+      throw new EnvironmentError('E_USAGE', `maxRuns must be a whole number ≥ 1, got ${maxRuns}`);
+    }
     this.graph = graphOf(project);
     this.clocked = clockedKeys(this.graph, this.graph.keys);
     this.cadences = new Map(
@@ -166,7 +171,7 @@ export class Daemon {
     this.launcher = new Launcher({
       graph: this.graph,
       instance: options.instance,
-      maxRuns: options.maxRuns ?? 4,
+      maxRuns,
       signal: this.signal,
       onRunStarted: (runId, order) => {
         this.causes.run(runId, order.trigger);

@@ -29,7 +29,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArtefactStore } from 'weir';
-import { gc, median, table } from './_report.js';
+import { gc, median, option, table } from './_report.js';
 
 const COUNT = 1000;
 
@@ -178,8 +178,7 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const repeatsArg = process.argv.indexOf('--repeats');
-  const repeats = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 5;
+  const repeats = Number(option('repeats') ?? 5);
   const root = mkdtempSync(join(tmpdir(), 'weir-bench-integrity-'));
   try {
     const store = new LocalArtefactStore(join(root, 'artefacts'));

@@ -33,16 +33,11 @@ import { deriveCodeVersions } from '../packages/weir/src/cli/_code-versions.js';
 import { compileProject } from '../packages/weir/src/cli/_compile-project.js';
 import type { ProjectDefinition } from '../packages/weir/src/index.js';
 import { codeVersionOf } from '../packages/weir/src/versioning/index.js';
-import { gc, median, table } from './_report.js';
+import { gc, median, option, table } from './_report.js';
 
 const TARGET_WARM_MS = 200;
 const ROOT = resolve(import.meta.dirname, '..');
 const PROJECT = join(ROOT, '.bench-tmp', 'code-versions-project');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -130,9 +125,9 @@ async function timeAsync(run: () => Promise<void>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const repeats = arg('repeats', 10);
-  const fileCount = arg('files', 100);
-  const assetsPerFile = arg('assets', 100);
+  const repeats = Number(option('repeats') ?? 10);
+  const fileCount = Number(option('files') ?? 100);
+  const assetsPerFile = Number(option('assets') ?? 100);
   if (!existsSync(join(ROOT, 'packages', 'weir', 'dist', 'index.js'))) {
     throw new Error('packages/weir/dist is missing: run `npm run build` first');
   }

@@ -23,17 +23,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { openInstance, type StoredEvent, type WeirEvent } from 'weir';
-import { median, table } from './_report.js';
+import { median, option, table } from './_report.js';
 
 const TARGET_MS = 300;
 const PER_FILE = 100;
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'packages', 'weir', 'bin', 'weir.js');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 
 function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -199,9 +194,9 @@ async function prepare(assets: number, history: number): Promise<Size> {
 }
 
 async function main(): Promise<void> {
-  const repeats = Number(arg('repeats') ?? 10);
-  const history = Number(arg('history') ?? 5);
-  const sizes = (arg('sizes') ?? '1000,5000,10000').split(',').map(Number);
+  const repeats = Number(option('repeats') ?? 10);
+  const history = Number(option('history') ?? 5);
+  const sizes = (option('sizes') ?? '1000,5000,10000').split(',').map(Number);
   if (!existsSync(join(ROOT, 'packages', 'weir', 'dist', 'cli.js'))) {
     throw new Error('packages/weir/dist is missing: run `npm run build` first');
   }

@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { median, table } from './_report.js';
+import { median, option, table } from './_report.js';
 
 const TARGET_MS = 500;
 // This file runs bundled from .bench-tmp/ (or from bench/): either way one level below the root.
@@ -54,8 +54,7 @@ const FIRST = /Run \S+ success: 1 materialized/;
 const WARM = /Nothing to do: 1 asset is up to date/;
 
 function main(): void {
-  const repeatsArg = process.argv.indexOf('--repeats');
-  const repeats = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 15;
+  const repeats = Number(option('repeats') ?? 15);
   if (!existsSync(join(ROOT, 'packages', 'weir', 'dist', 'cli.js'))) {
     throw new Error('packages/weir/dist is missing: run `npm run build` first');
   }

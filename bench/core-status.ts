@@ -37,7 +37,7 @@ import {
   WarmStatus,
   type WeirEvent,
 } from 'weir';
-import { gc, median, table } from './_report.js';
+import { gc, median, option, table } from './_report.js';
 
 /** Issue 15 (issue 2 asked for 100 ms). */
 const TARGET_MS = 50;
@@ -138,8 +138,7 @@ async function time(fn: () => unknown): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const repeatsArg = process.argv.indexOf('--repeats');
-  const repeats = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 15;
+  const repeats = Number(option('repeats') ?? 15);
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-status-'));
   try {
     const assets = buildAssets();

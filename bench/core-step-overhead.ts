@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AnyAssetDefinition, asset, defineProject, materialize, openInstance } from 'weir';
-import { gc, median, table } from './_report.js';
+import { gc, median, option, table } from './_report.js';
 
 const TARGET_MS_PER_STEP = 1;
 
@@ -132,8 +132,7 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const repeatsArg = process.argv.indexOf('--repeats');
-  const repeats = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 5;
+  const repeats = Number(option('repeats') ?? 5);
 
   const c = chain(1000);
   const f = fanOut(10_000);

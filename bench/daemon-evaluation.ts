@@ -30,14 +30,10 @@ import {
   openInstance,
   sourceAsset,
 } from 'weir';
-import { gc, median, table } from './_report.js';
+import { gc, median, option, table } from './_report.js';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
-const ASSETS = Number(arg('assets') ?? 10_000);
-const REPEATS = Number(arg('repeats') ?? 5);
+const ASSETS = Number(option('assets') ?? 10_000);
+const REPEATS = Number(option('repeats') ?? 5);
 const WIDTH = 100;
 
 const versions = new Map<string, string>();

@@ -10,16 +10,12 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { table } from './_report.js';
+import { option, table } from './_report.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'packages', 'weir', 'bin', 'weir.js');
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
-const PARTITIONS = Number(arg('partitions') ?? 1000);
+const PARTITIONS = Number(option('partitions') ?? 1000);
 
 const PROJECT = `
 import { appendFileSync } from 'node:fs';

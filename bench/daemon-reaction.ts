@@ -27,16 +27,12 @@ import {
   type StoredEvent,
   sourceAsset,
 } from 'weir';
-import { median, table } from './_report.js';
+import { median, option, table } from './_report.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'packages', 'weir', 'bin', 'weir.js');
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
-const EVENTS = Number(arg('events') ?? 200);
+const EVENTS = Number(option('events') ?? 200);
 
 // The source's version is what the bench last wrote to version.txt (and appended).
 const PROJECT = `

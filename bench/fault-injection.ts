@@ -44,7 +44,7 @@ import {
   verify,
   WeirError,
 } from 'weir';
-import { median, table } from './_report.js';
+import { median, option, table } from './_report.js';
 
 function project() {
   const assets: AnyAssetDefinition[] = [];
@@ -132,8 +132,7 @@ function damageRandomPage(dbPath: string): string {
 }
 
 async function main(): Promise<void> {
-  const roundsArg = process.argv.indexOf('--rounds');
-  const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 50;
+  const rounds = Number(option('rounds') ?? 50);
   const root = mkdtempSync(join(tmpdir(), 'weir-bench-faults-'));
   const dir = join(root, '.weir');
   const failures: string[] = [];

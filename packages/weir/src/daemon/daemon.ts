@@ -24,12 +24,7 @@ import {
   touchedAfter,
 } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type {
-  AutomationRecords,
-  RoleHolder,
-  SensorOutcome,
-  StoredEvent,
-} from '../storage/index.js';
+import type { AutomationRecords, RoleHolder, StoredEvent } from '../storage/index.js';
 import { Causes } from './_causes.js';
 import { evaluateConditions, stateOf } from './_conditions.js';
 import { type LaunchEnd, Launcher, type RunOrder } from './_launcher.js';
@@ -37,7 +32,7 @@ import { Obligations, type Sent } from './_obligations.js';
 import { resumeOrders } from './_resume.js';
 import { DaemonRole } from './_role.js';
 import { tickSchedule } from './_schedules.js';
-import { tickSensor } from './_sensors.js';
+import { SensorTicks } from './_sensor-ticks.js';
 
 /** How long a stopping daemon waits for notifications still being sent. */
 const NOTIFY_ON_STOP_MS = 3_000;
@@ -109,19 +104,10 @@ export class Daemon {
     string,
     { memory: unknown; recordedAt: number; recordedState?: string | undefined }
   >();
-  /** Sensors whose poll has not returned: not polled again until it does. */
-  private readonly polling = new Set<string>();
   private readonly observedAt = new Map<string, number>();
   /** Interrupted runs already resumed (or found resumed) by this daemon. */
   private readonly resumed = new Set<string>();
-  /** When each sensor last ticked (recorded), for the next due time. */
-  private readonly sensorTickedAt = new Map<string, number>();
-  /** Each sensor's newest tick this daemon recorded: newer than a pass's records when it ended during the pass. */
-  private readonly sensorTicks = new Map<string, StoredEvent<'sensor:ticked'>>();
-  /** Each sensor's last outcome, recorded or not (a failing spell starts after one that was not). */
-  private readonly lastOutcome = new Map<string, SensorOutcome>();
-  /** Sensor ticks under way that `run()` does not wait for. */
-  private readonly ticking = new Set<Promise<unknown>>();
+  private readonly sensors: SensorTicks;
   /** How the causes of data changes read in explanations: runs it launched, observations its sensors made. */
   private readonly causes = new Causes();
   private readonly startedAt: number;
@@ -181,6 +167,27 @@ export class Daemon {
         this.emit({ type: 'run-ended', end, order });
         this.wake?.();
       },
+    });
+    this.sensors = new SensorTicks({
+      sensors: project.sensors,
+      context: {
+        graph: this.graph,
+        instance: options.instance,
+        resources: this.resources,
+        launcher: this.launcher,
+        signal: this.signal,
+        onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
+      },
+      onTick: (event) => {
+        this.causes.observed(event);
+        this.emit({ type: 'sensor', event });
+      },
+      onFailing: (event) => this.obligations?.sensorFailed(event),
+      onEnded: () => {
+        this.poked = true;
+        this.wake?.();
+      },
+      onError: (message) => this.emit({ type: 'error', message }),
     });
   }
 
@@ -243,7 +250,7 @@ export class Daemon {
       (sent) => this.emit({ type: 'notified', sent }),
     );
     report.observed = await this.observeDue(now, records.paused);
-    const ticks = this.tickSensors(records, now, awaitSensors);
+    const ticks = this.sensors.start(records, now, awaitSensors);
     if (awaitSensors) report.sensors = await ticks;
     report.schedules = await this.tickSchedules(records, now);
     const through = await eventLog.lastEventId();
@@ -332,7 +339,7 @@ export class Daemon {
         if (this.leader && (await eventLog.lastEventId()) !== this.evaluatedThrough) break;
       }
     }
-    await this.sensorsIdle();
+    await this.sensors.idle();
     await this.launcher.idle();
     await this.obligations?.idle(NOTIFY_ON_STOP_MS);
     await this.resources.disposeAll();
@@ -341,7 +348,7 @@ export class Daemon {
 
   /** Resolves when runs launched so far have ended and notifications are sent. */
   async idle(): Promise<void> {
-    await this.sensorsIdle();
+    await this.sensors.idle();
     await this.launcher.idle();
     await this.obligations?.idle();
   }
@@ -371,80 +378,6 @@ export class Daemon {
       this.memory.clear();
     }
     return standing.leader;
-  }
-
-  private async sensorsIdle(): Promise<void> {
-    while (this.ticking.size > 0) await Promise.allSettled(this.ticking);
-  }
-
-  /** Starts the due sensors' ticks; the promise resolves when they have all been recorded. */
-  private tickSensors(
-    records: AutomationRecords,
-    now: number,
-    awaited: boolean,
-  ): Promise<StoredEvent<'sensor:ticked'>[]> {
-    // A tick that ended after the records were read is newer than theirs: keep it.
-    const newest = (name: string) => {
-      const recorded = records.sensors.get(name);
-      const mine = this.sensorTicks.get(name);
-      return mine !== undefined && (recorded === undefined || mine.id > recorded.id)
-        ? mine
-        : recorded;
-    };
-    for (const sensor of this.project.sensors) {
-      // A tick this daemon made but did not record (it found nothing) is newer than the log's.
-      const event = newest(sensor.name);
-      const mine = this.sensorTickedAt.get(sensor.name);
-      if (event !== undefined && (mine === undefined || event.timestamp > mine)) {
-        this.sensorTickedAt.set(sensor.name, event.timestamp);
-      }
-    }
-    const due = this.project.sensors.filter((sensor) => {
-      if (records.paused.has(sensor.name) || this.polling.has(sensor.name)) return false;
-      const last = this.sensorTickedAt.get(sensor.name);
-      return last === undefined || now - last >= sensor.intervalMs;
-    });
-    // Sensors run side by side: one slow sensor does not hold the others back.
-    const ticks = Promise.all(
-      due.map(async (sensor) => {
-        this.polling.add(sensor.name);
-        try {
-          const event = await tickSensor(sensor, {
-            graph: this.graph,
-            instance: this.options.instance,
-            resources: this.resources,
-            launcher: this.launcher,
-            previous: newest(sensor.name),
-            now,
-            signal: this.signal,
-            onLog: (name, entry) => this.emit({ type: 'log', name, entry }),
-          });
-          if (event === undefined) return undefined; // stopped before it answered
-          const before = this.lastOutcome.get(sensor.name) ?? newest(sensor.name)?.outcome;
-          this.lastOutcome.set(sensor.name, event.outcome);
-          if (isFailure(event.outcome) && (before === undefined || !isFailure(before))) {
-            this.obligations?.sensorFailed(event);
-          }
-          if (event.id > 0) this.sensorTicks.set(sensor.name, event);
-          this.sensorTickedAt.set(sensor.name, event.timestamp);
-          this.causes.observed(event);
-          this.emit({ type: 'sensor', event });
-          return event;
-        } finally {
-          this.polling.delete(sensor.name);
-          this.poked = true;
-          this.wake?.();
-        }
-      }),
-    );
-    // Not awaited, a tick that could not be recorded (the log failing) is reported here.
-    const tracked: Promise<unknown> = ticks
-      .catch((error: unknown) => {
-        if (!awaited) this.emit({ type: 'error', message: (error as Error).message });
-      })
-      .finally(() => this.ticking.delete(tracked));
-    this.ticking.add(tracked);
-    return ticks.then((events) => events.filter((e) => e !== undefined));
   }
 
   private async tickSchedules(
@@ -508,11 +441,7 @@ export class Daemon {
       ? this.freshnessAt + (this.options.freshnessEveryMs ?? 30_000)
       : now;
     if (this.clocked.size > 0) next = Math.min(next, this.clockedAt + CLOCKED_EVERY_MS);
-    for (const sensor of this.project.sensors) {
-      // One being polled is due again only once its tick ends, which wakes the loop.
-      if (this.polling.has(sensor.name)) continue;
-      next = Math.min(next, (this.sensorTickedAt.get(sensor.name) ?? now) + sensor.intervalMs);
-    }
+    next = Math.min(next, this.sensors.nextDue(now));
     for (const [key, everyMs] of this.cadences) {
       next = Math.min(next, (this.observedAt.get(key) ?? now) + everyMs);
     }
@@ -546,5 +475,3 @@ export class Daemon {
     }
   }
 }
-
-const isFailure = (outcome: SensorOutcome) => outcome === 'failed' || outcome === 'timed-out';

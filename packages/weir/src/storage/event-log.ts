@@ -9,6 +9,7 @@
  * record types below state the index rules (what each field holds after any sequence of
  * appends). Where it says "unspecified", callers must not rely on one answer.
  */
+import type { AutomationRecords, RoleClaim, RoleHolder } from './automation-state.js';
 import type {
   ArtefactLocation,
   BackfillStatus,
@@ -24,6 +25,8 @@ import type {
   WeirEvent,
   WeirEventType,
 } from './events.js';
+
+export type { AutomationRecords, RoleClaim, RoleHolder } from './automation-state.js';
 
 /**
  * The part of a materialization event that decides state and lets a run read the artefact;
@@ -319,37 +322,6 @@ export type HoldingResult =
       /** The partitions whose lease the run no longer holds, and who holds each now. */
       lost: Array<{ assetKey: string; partition: string; holder: Lease | undefined }>;
     };
-
-/**
- * The newest automation events: what a daemon resumes from after a restart (cursors, last
- * ticks, condition memory, what is paused). Index state, rebuilt from the events.
- */
-export interface AutomationRecords {
-  /** The newest `sensor:ticked` of each sensor, by name. */
-  sensors: Map<string, StoredEvent<'sensor:ticked'>>;
-  /** The newest `schedule:ticked` of each schedule, by name. */
-  schedules: Map<string, StoredEvent<'schedule:ticked'>>;
-  /** The newest `automation:evaluated` of each asset, by key. */
-  conditions: Map<string, StoredEvent<'automation:evaluated'>>;
-  /** Names (sensors, schedules, asset keys) whose newest pause or resume is a pause. */
-  paused: Set<string>;
-}
-
-/** A process that holds (or asks for) a role of the instance, such as being its daemon. */
-export interface RoleHolder {
-  /** Unique per holder (a new id for each process start). */
-  id: string;
-  host: string;
-  pid: number;
-  /** As on `run:started`: tells a reused pid from the holder. */
-  pidStart?: number;
-}
-
-export type RoleClaim =
-  /** The caller holds the role now (its heartbeat set to the claim's time). */
-  | { held: true }
-  /** Another holder has it, last renewed at `heartbeatAt`. */
-  | { held: false; holder: RoleHolder; heartbeatAt: number };
 
 /** Which events `events()` returns; every filter given must hold. */
 export interface EventQuery {

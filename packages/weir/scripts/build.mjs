@@ -17,6 +17,7 @@ await build({
   entryPoints: {
     index: 'src/index.ts',
     testing: 'src/testing.ts',
+    server: 'src/server/index.ts',
     cli: 'src/cli/bin.ts',
     worker: 'src/cli/worker.ts',
   },

@@ -22,7 +22,8 @@ const RANKS: Record<string, number> = {
   automation: 6, // the condition engine: a peer of instance
   instance: 6,
   daemon: 7, // runs automation against an instance, and sends notifications
-  cli: 8,
+  server: 8, // the HTTP API and the web UI's files, over an instance (and the daemon's list of automation)
+  cli: 9,
 };
 
 /** The package's entry points sit on top and import each layer's surface. */

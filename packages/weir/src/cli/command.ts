@@ -145,6 +145,18 @@ export function positiveInteger(value: OptionValue, option: string): number | un
   return n;
 }
 
+/** A port-like option: a whole number from 0 to 65535. */
+export function nonNegativeInteger(value: OptionValue, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new EnvironmentError(
+      'E_USAGE',
+      `--${option} takes a whole number from 0 to 65535, got '${value}'`,
+    );
+  return n;
+}
+
 /** A string option's value (the last one, if given several times). */
 export function stringOption(value: OptionValue): string | undefined {
   if (Array.isArray(value)) return value[value.length - 1];

@@ -28,6 +28,7 @@ import { logsCommand } from './commands/logs.js';
 import { materializeCommand } from './commands/materialize.js';
 import { partitionsCommand } from './commands/partitions.js';
 import { runsCommand } from './commands/runs.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { valueCommand } from './commands/value.js';
 import { verifyCommand } from './commands/verify.js';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   backfillCommand,
   daemonCommandDef,
   devCommand,
+  serveCommand,
   automationCommand,
   statusCommand,
   checkCommand,

@@ -50,7 +50,9 @@ export async function resumeOrders(
 
 function interrupted(run: RunRecord, now: number): boolean {
   return (
+    // A person's run (launched through the API) that stopped is theirs to launch again.
     run.started.trigger !== undefined &&
+    run.started.trigger.kind !== 'api' &&
     (run.status === 'crashed' || run.status === 'cancelled') &&
     now - run.startedAt <= LOOKBACK_MS
   );

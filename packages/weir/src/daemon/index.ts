@@ -6,6 +6,12 @@
 
 export type { LaunchEnd, RunOrder } from './_launcher.js';
 export {
+  type AutomationEntry,
+  automationEntries,
+  checkAutomationName,
+  setPaused,
+} from './automation-list.js';
+export {
   Daemon,
   type DaemonActivity,
   type DaemonOptions,

@@ -320,12 +320,18 @@ export type WeirEvent =
       name: string;
     });
 
-/** What launched a run: a sensor, a schedule's tick or an asset's automation condition. */
+/**
+ * What launched a run: a sensor, a schedule's tick or an asset's automation condition (the
+ * daemon), or a person through the HTTP API or web UI (`api`).
+ */
 export interface RunTrigger {
-  kind: 'sensor' | 'schedule' | 'condition';
-  /** The sensor's or schedule's name, or the asset key whose condition requested it. */
+  kind: 'sensor' | 'schedule' | 'condition' | 'api';
+  /**
+   * The sensor's or schedule's name, the asset key whose condition requested it, or for `api`
+   * the role of the token that launched it (`operator`, or `local` on an open local server).
+   */
   name: string;
-  /** One line a person reads: why the daemon launched it. */
+  /** One line a person reads: why it was launched. */
   reason: string;
 }
 

@@ -2,11 +2,13 @@
  * @module cli/commands/daemon
  * `weir daemon` and `weir dev`: the daemon in the foreground, printing what it does and why,
  * until Ctrl-C (runs in flight are cancelled and recorded so). Several may run against one
- * instance: one is the daemon, the others stand by and take over if it dies.
+ * instance: one is the daemon, the others stand by and take over if it dies. `weir dev` also
+ * serves the web UI and API (`weir serve`'s server) for local work.
  */
 import { Daemon, type DaemonActivity } from '../../daemon/index.js';
 import { type Command, positiveInteger } from '../command.js';
 import { formatClock, type Output, paint, STATUS_COLOR } from '../format.js';
+import { SERVER_HELP, SERVER_OPTIONS, startCommandServer } from './serve.js';
 
 const help = `options:
   --max-runs N   runs at once (default 4); more wait in the queue
@@ -15,12 +17,17 @@ the automation conditions of assets (whenever the log changes). See docs/automat
 `;
 
 function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
+  const dev = name === 'dev';
   return {
     name,
     summary,
-    usage: `weir ${name} [--max-runs N]`,
-    help,
-    options: { 'max-runs': { type: 'string' } },
+    usage: dev
+      ? 'weir dev [--max-runs N] [--port N] [--host ADDRESS] [--token-file FILE]'
+      : 'weir daemon [--max-runs N]',
+    help: dev ? `${help}and the web UI and API (as \`weir serve\`):\n${SERVER_HELP}` : help,
+    options: dev
+      ? { 'max-runs': { type: 'string' }, ...SERVER_OPTIONS }
+      : { 'max-runs': { type: 'string' } },
     async run(ctx) {
       const { project, instanceDir } = await ctx.project();
       const instance = await ctx.writableInstance(`weir ${name} records ticks and runs`);
@@ -49,7 +56,12 @@ function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
       if (!ctx.values.json) {
         ctx.output.out(`weir ${name}: ${automated} on ${instanceDir} (Ctrl-C to stop)\n`);
       }
-      await daemon.run();
+      const server = dev ? await startCommandServer(ctx, name) : undefined;
+      try {
+        await daemon.run();
+      } finally {
+        await server?.close();
+      }
       if (!ctx.values.json) ctx.output.out('stopped\n');
       return 0;
     },
@@ -60,7 +72,10 @@ export const daemonCommandDef = daemonCommand(
   'daemon',
   'Run sensors, schedules and automation conditions until stopped',
 );
-export const devCommand = daemonCommand('dev', 'The daemon in the foreground, for local work');
+export const devCommand = daemonCommand(
+  'dev',
+  'The daemon and the web UI in the foreground, for local work',
+);
 
 function countAutomation(
   daemon: Daemon,

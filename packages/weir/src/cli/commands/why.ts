@@ -123,6 +123,8 @@ async function triggerLine(
   if (current?.type !== 'asset:materialized' || current.runId === undefined) return undefined;
   const trigger = (await instance.eventLog.run(current.runId))?.started.trigger;
   if (trigger === undefined) return undefined;
+  if (trigger.kind === 'api')
+    return `launched through the API (${trigger.name}): ${trigger.reason}`;
   // Asked about one partition: the asset's own evaluation that requested it, for that partition.
   const own =
     partition?.space === undefined

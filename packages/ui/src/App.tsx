@@ -1,0 +1,66 @@
+import { Link } from './components/Link';
+import { AssetPage } from './pages/AssetPage';
+import { AutomationPage } from './pages/AutomationPage';
+import { GraphPage } from './pages/GraphPage';
+import { RunPage } from './pages/RunPage';
+import { RunsPage } from './pages/RunsPage';
+import { paths, type Route, useRoute } from './router';
+
+export function App() {
+  const route = useRoute();
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="main">
+        <Link to={paths.graph()} className="brand">
+          <img src="/favicon.svg" alt="" width={22} height={22} />
+          <span>Weir</span>
+        </Link>
+        <NavLink to={paths.graph()} active={route.page === 'graph' || route.page === 'asset'}>
+          Lineage
+        </NavLink>
+        <NavLink to={paths.runs()} active={route.page === 'runs' || route.page === 'run'}>
+          Runs
+        </NavLink>
+        <NavLink to={paths.automation()} active={route.page === 'automation'}>
+          Automation
+        </NavLink>
+      </nav>
+      <main className={route.page === 'graph' ? 'main main-full' : 'main'}>
+        <Page route={route} />
+      </main>
+    </div>
+  );
+}
+
+function NavLink(props: { to: string; active: boolean; children: string }) {
+  return (
+    <Link to={props.to} className={props.active ? 'nav-link active' : 'nav-link'}>
+      {props.children}
+    </Link>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'graph':
+      return <GraphPage selection={route.selection} />;
+    case 'asset':
+      return <AssetPage assetKey={route.key} tab={route.tab} />;
+    case 'runs':
+      return <RunsPage />;
+    case 'run':
+      return <RunPage runId={route.runId} />;
+    case 'automation':
+      return <AutomationPage />;
+    case 'not-found':
+      return (
+        <div className="page">
+          <h1>Not found</h1>
+          <p>
+            Nothing at <code>{route.path}</code>.{' '}
+            <Link to={paths.graph()}>Back to the lineage</Link>.
+          </p>
+        </div>
+      );
+  }
+}

@@ -1,0 +1,36 @@
+import { ApiError, setToken } from '../api';
+
+/** An error from the API, in words; a 401 asks for a token. */
+export function Problem({ error }: { error: Error }) {
+  if (error instanceof ApiError && error.status === 401) return <TokenForm />;
+  return (
+    <div className="problem" role="alert">
+      <strong>{error.message}</strong>
+      {error instanceof ApiError && error.hint ? <p>{error.hint}</p> : null}
+    </div>
+  );
+}
+
+function TokenForm() {
+  return (
+    <form
+      className="token-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const value = new FormData(event.currentTarget).get('token');
+        if (typeof value === 'string' && value.trim() !== '') {
+          setToken(value.trim());
+          window.location.reload();
+        }
+      }}
+    >
+      <h2>This server needs a token</h2>
+      <p>
+        Paste the token its operator gave you (WEIR_TOKEN or WEIR_VIEWER_TOKEN). It is kept for this
+        tab only.
+      </p>
+      <input name="token" type="password" autoComplete="off" aria-label="token" />
+      <button type="submit">Sign in</button>
+    </form>
+  );
+}

@@ -1,0 +1,7 @@
+export function AutomationPage() {
+  return (
+    <div className="page">
+      <h1>Automation</h1>
+    </div>
+  );
+}

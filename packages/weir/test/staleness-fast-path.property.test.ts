@@ -16,6 +16,7 @@ import {
   materialize,
   sourceAsset,
 } from '../src/index.js';
+import { encodeInputVersions, sameInputVersions } from '../src/storage/index.js';
 import { resolveFromRows, resolveStaleness } from '../src/versioning/index.js';
 import { tempInstance } from './helpers.js';
 
@@ -154,5 +155,23 @@ describe('staleness: the fast path from status rows', () => {
     );
     // The fast path was taken, not only fallen back from.
     expect(fastFresh).toBeGreaterThan(50);
+  });
+});
+
+describe('sameInputVersions', () => {
+  it('is comparing with the encoding, keys and versions holding separators or missing', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\0', '/'), maxLength: 4 });
+    const pairs = fc.array(fc.tuple(text, fc.option(text, { nil: undefined })), { maxLength: 4 });
+    fc.assert(
+      fc.property(pairs, text, fc.boolean(), (list, other, takeEncoding) => {
+        const keys = list.map(([key]) => key);
+        const versions = new Map(list);
+        const versionOf = (key: string) => versions.get(key);
+        const encoding = encodeInputVersions(keys, versionOf);
+        const encoded = takeEncoding && encoding !== undefined ? encoding : other;
+        expect(sameInputVersions(encoded, keys, versionOf)).toBe(encoding === encoded);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

@@ -32,7 +32,6 @@ import {
   type CachedResolution,
   type CachedRoot,
   readDerivedCache,
-  stillHolds,
   writeDerivedCache,
 } from './_derived-cache.js';
 
@@ -104,16 +103,14 @@ function fromCache(
   path: string,
   ids: ReadonlySet<string>,
 ): boolean {
-  const lookup = readDerivedCache(path, build, resolver(ids));
-  if (lookup === undefined) return false;
+  const cache = readDerivedCache(path, build, resolver(ids));
+  if (cache === undefined) return false;
   const codeOf = (file: number) => sources[file]?.code;
   for (const definition of project.assets) {
     if (definition.kind !== 'asset' || definition.codeVersion !== undefined) continue;
-    const cached = lookup(definition.key);
-    if (cached === undefined || !stillHolds(definition, rootsOf(definition), cached, codeOf)) {
-      return false;
-    }
-    setDerivedCode(definition, { parts: cached.parts, version: cached.version });
+    const cached = cache.holding(definition.key, definition, codeOf);
+    if (cached === undefined) return false;
+    setDerivedCode(definition, cached);
   }
   return true;
 }

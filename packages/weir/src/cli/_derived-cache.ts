@@ -11,8 +11,8 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { AssetDefinition } from '../definitions/index.js';
 import { versionShape } from '../versioning/index.js';
 
-/** Bumped whenever what is cached, or how it is derived, changes. */
-const FORMAT = 1;
+/** Bumped whenever what is cached, or how it is derived or laid out, changes. */
+const FORMAT = 2;
 
 /** A function an asset's code version starts from, where the derivation found its text. */
 export type CachedRoot =
@@ -21,7 +21,7 @@ export type CachedRoot =
   /** The part's name and its text (a function the compiled files do not hold; file is -1). */
   | [part: string, file: number, text: string];
 
-/** What was derived for one asset. */
+/** What was derived for one asset, as the derivation hands it to the cache. */
 export interface CachedAsset {
   roots: CachedRoot[];
   version: string;
@@ -31,18 +31,54 @@ export interface CachedAsset {
   parts: () => Readonly<Record<string, string>>;
 }
 
+/** What the cache holds for one asset, as a start reads it. */
+export interface CachedVersion {
+  version: string;
+  /** The parts, decoded when first asked for. */
+  parts: () => Readonly<Record<string, string>>;
+}
+
 /** A package import the derivation resolved, and what it resolved to (as JSON). */
 export type CachedResolution = [from: string, specifier: string, resolved: string];
 
+/**
+ * Columns, not an object per asset, so that a start parses numbers and a few strings (a
+ * tenth of the time JSON.parse took over the nested arrays of format 1 at 10,000 assets).
+ */
 interface CacheFile {
   format: number;
   /** The compiled files: labels and content hashes, in order. */
   build: string;
   resolutions: CachedResolution[];
-  /** Part names and values, each once; assets point into it. */
+  /** Part names and values, shapes and root texts, each once; the columns point into it. */
   strings: string[];
-  /** By asset key: roots, version, shape, and parts as pairs of indices into `strings`. */
-  assets: Record<string, [CachedRoot[], string, string, number[]]>;
+  /** Asset keys, in the order the derivation met them. */
+  keys: string[];
+  /** The code version of each asset. */
+  versions: string[];
+  /** Each asset's shape, as an index into `strings`. */
+  shapes: number[];
+  /**
+   * Each asset's roots: their count, then for each its part name (index into `strings`), file
+   * index, start and end; a root of file -1 has the index of its text in place of the start.
+   */
+  roots: number[];
+  /** Each asset's parts: the number of pairs, then pairs of indices into `strings`. */
+  parts: number[];
+}
+
+/** The cache of one build, read: each asset's version, if it still holds for a definition. */
+export interface DerivedCache {
+  /**
+   * What was derived for `key`, if that was for this definition: its roots are its
+   * `materialize` and checks (names and texts, the text found in place in the compiled file
+   * `codeOf` gives) and its shape is the same.
+   */
+  holding(
+    key: string,
+    definition: AssetDefinition,
+    codeOf: (file: number) => string | undefined,
+  ): CachedVersion | undefined;
 }
 
 /** The cache of build `build`, if there is one and every resolution still holds. */
@@ -50,7 +86,7 @@ export function readDerivedCache(
   path: string,
   build: string,
   resolve: (from: string, specifier: string) => unknown,
-): ((key: string) => CachedAsset | undefined) | undefined {
+): DerivedCache | undefined {
   let file: CacheFile;
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
@@ -61,41 +97,75 @@ export function readDerivedCache(
   for (const [from, specifier, resolved] of file.resolutions) {
     if (JSON.stringify(resolve(from, specifier)) !== resolved) return undefined;
   }
-  const { strings, assets } = file;
-  return (key) => {
-    const entry = Object.hasOwn(assets, key) ? assets[key] : undefined;
-    if (entry === undefined) return undefined;
-    const [roots, version, shape, indices] = entry;
-    let parts: Record<string, string> | undefined;
-    const partsOf = () => {
-      if (parts === undefined) {
-        parts = {};
-        for (let i = 0; i < indices.length; i += 2)
-          parts[strings[indices[i]!]!] = strings[indices[i + 1]!]!;
-      }
-      return parts;
-    };
-    return { roots, version, shape, parts: partsOf };
+  const { strings, keys, versions, shapes, roots, parts } = file;
+  // Where each asset's roots and parts start, in one pass over the counts.
+  const rootAt = new Int32Array(keys.length);
+  const partAt = new Int32Array(keys.length);
+  for (let i = 0, r = 0, p = 0; i < keys.length; i++) {
+    rootAt[i] = r;
+    partAt[i] = p;
+    r += 1 + 4 * roots[r]!;
+    p += 1 + 2 * parts[p]!;
+  }
+  // Assets come in the order they were derived in, nearly always the order asked for.
+  let next = 0;
+  let byKey: Map<string, number> | undefined;
+  const indexOf = (key: string): number | undefined => {
+    if (keys[next] === key) return next++;
+    byKey ??= new Map(keys.map((k, i) => [k, i]));
+    const i = byKey.get(key);
+    if (i !== undefined) next = i + 1;
+    return i;
+  };
+  return {
+    holding(key, definition, codeOf) {
+      const i = indexOf(key);
+      if (i === undefined || strings[shapes[i]!] !== versionShape(definition)) return undefined;
+      if (!rootsHold(definition, roots, rootAt[i]!, strings, codeOf)) return undefined;
+      const at = partAt[i]!;
+      let decoded: Record<string, string> | undefined;
+      const partsOf = () => {
+        if (decoded === undefined) {
+          decoded = {};
+          for (let j = at + 1; j < at + 1 + 2 * parts[at]!; j += 2)
+            decoded[strings[parts[j]!]!] = strings[parts[j + 1]!]!;
+        }
+        return decoded;
+      };
+      return { version: versions[i]!, parts: partsOf };
+    },
   };
 }
 
-/** Whether `cached` was derived for these roots of this definition (see the module doc). */
-export function stillHolds(
+/**
+ * Whether the roots at `at` are the definition's `materialize` and then each check's
+ * `evaluate`, by name and by text (compared in place, nothing copied).
+ */
+function rootsHold(
   definition: AssetDefinition,
-  roots: ReadonlyArray<{ part: string; text: string }>,
-  cached: CachedAsset,
+  roots: readonly number[],
+  at: number,
+  strings: readonly string[],
   codeOf: (file: number) => string | undefined,
 ): boolean {
-  if (cached.roots.length !== roots.length || cached.shape !== versionShape(definition)) {
-    return false;
+  const { checks } = definition;
+  if (roots[at] !== 1 + checks.length) return false;
+  for (let r = 0; r <= checks.length; r++) {
+    const part = strings[roots[at + 1 + 4 * r]!];
+    const file = roots[at + 2 + 4 * r]!;
+    const start = roots[at + 3 + 4 * r]!;
+    const end = roots[at + 4 + 4 * r]!;
+    const check = r === 0 ? undefined : checks[r - 1]!;
+    if (check === undefined ? part !== 'materialize' : part !== `check ${check.name}`) return false;
+    const text =
+      check === undefined ? definition.materialize.toString() : check.evaluate.toString();
+    if (file === -1) {
+      if (strings[start] !== text) return false;
+    } else if (end - start !== text.length || codeOf(file)?.startsWith(text, start) !== true) {
+      return false;
+    }
   }
-  return roots.every(({ part, text }, i) => {
-    const root = cached.roots[i]!;
-    if (root[0] !== part) return false;
-    if (root.length === 3) return root[2] === text;
-    const [, file, start, end] = root;
-    return end - start === text.length && codeOf(file)?.startsWith(text, start) === true;
-  });
+  return true;
 }
 
 /** Best effort: a cache that cannot be written costs the next start one derivation. */
@@ -120,13 +190,25 @@ export function writeDerivedCache(
     build,
     resolutions: [...resolutions],
     strings,
-    assets: {},
+    keys: [],
+    versions: [],
+    shapes: [],
+    roots: [],
+    parts: [],
   };
   for (const [key, { roots, version, shape, parts: partsOf }] of assets) {
-    const indices: number[] = [];
+    file.keys.push(key);
+    file.versions.push(version);
+    file.shapes.push(intern(shape));
+    file.roots.push(roots.length);
+    for (const root of roots) {
+      if (root.length === 3) file.roots.push(intern(root[0]), -1, intern(root[2]), -1);
+      else file.roots.push(intern(root[0]), root[1], root[2], root[3]);
+    }
     const parts = partsOf();
-    for (const name in parts) indices.push(intern(name), intern(parts[name]!));
-    file.assets[key] = [roots, version, shape, indices];
+    const names = Object.keys(parts);
+    file.parts.push(names.length);
+    for (const name of names) file.parts.push(intern(name), intern(parts[name]!));
   }
   const temp = `${path}.${process.pid}.tmp`;
   try {

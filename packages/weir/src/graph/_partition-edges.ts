@@ -18,7 +18,7 @@ export function edgeProblems(definitions: ReadonlyMap<string, AnyAssetDefinition
   const spaceOf = (definition: AnyAssetDefinition): PartitionSpace =>
     resolvePartitionSpace(definition.partitions, context);
   for (const definition of definitions.values()) {
-    if (definition.kind !== 'asset') continue;
+    if (definition.kind !== 'asset' || !touchesPartitions(definition, definitions)) continue;
     const edges: Array<{ name: string | undefined; parent: string }> = [];
     for (const name in definition.ins) edges.push({ name, parent: definition.ins[name]!.key });
     for (const parent of definition.deps) edges.push({ name: undefined, parent });
@@ -50,6 +50,24 @@ export function edgeProblems(definitions: ReadonlyMap<string, AnyAssetDefinition
     }
   }
   return problems;
+}
+
+/**
+ * Whether the asset or one of its upstream is partitioned: else no edge has anything to check
+ * (nearly every asset, so this allocates nothing).
+ */
+function touchesPartitions(
+  definition: Extract<AnyAssetDefinition, { kind: 'asset' }>,
+  definitions: ReadonlyMap<string, AnyAssetDefinition>,
+): boolean {
+  if (definition.partitions !== undefined) return true;
+  for (const name in definition.ins) {
+    if (definitions.get(definition.ins[name]!.key)?.partitions !== undefined) return true;
+  }
+  for (const dep of definition.deps) {
+    if (definitions.get(dep)?.partitions !== undefined) return true;
+  }
+  return false;
 }
 
 function safeName(key: string): string {

@@ -7,7 +7,7 @@
  * here is exactly the one that resolution would make for a fresh asset.
  */
 import type { AssetNode } from '../graph/index.js';
-import { encodeInputVersions, type StatusRow } from '../storage/index.js';
+import { type StatusRow, sameInputVersions } from '../storage/index.js';
 import { freshnessOf } from './_freshness.js';
 import { codeVersionOf } from './code-version.js';
 import type { AssetState } from './stale-status.js';
@@ -34,8 +34,8 @@ export function freshFromRow(
     const parent = states.get(parents[i]!);
     if (parent?.status !== 'fresh' || parent.partitions !== undefined) return undefined;
   }
-  const current = encodeInputVersions(parents, (parent) => states.get(parent)!.dataVersion);
-  if (current !== row.inputVersions) return undefined;
+  const versionOf = (parent: string) => states.get(parent)!.dataVersion;
+  if (!sameInputVersions(row.inputVersions, parents, versionOf)) return undefined;
   return {
     key: node.key,
     kind: 'asset',

@@ -31,7 +31,10 @@ const derived = new WeakMap<object, Derived>();
 export function codeVersionOf(definition: AnyAssetDefinition): string {
   if (definition.kind === 'source') return 'source';
   if (definition.codeVersion !== undefined) return definition.codeVersion;
-  return derive(definition).version;
+  // The loader's cache knows the version already (every asset of an unchanged build): read it
+  // as it is, without a memo entry per asset.
+  const known = derivedCodeOf(definition)?.version;
+  return known ?? derive(definition).version;
 }
 
 /**

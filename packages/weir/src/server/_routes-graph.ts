@@ -4,14 +4,23 @@
  * view. The body is built once per (event id, second) and answered with an ETag, so a page
  * polling it costs a 304 until something changed.
  */
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { selectKeys } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { sha256 } from '../hash.js';
 import type { AssetState } from '../versioning/index.js';
 import { summarize } from '../versioning/index.js';
 import type { App, ServerContext } from './_context.js';
+import { errorBody } from './_errors.js';
+import { type GraphLayout, layoutGraph } from './_layout.js';
 import type { LiveState } from './_live-state.js';
-import { errorResponses, type GraphBody, type GraphNodeBody, GraphSchema } from './_schemas.js';
+import {
+  errorResponses,
+  type GraphBody,
+  type GraphNodeBody,
+  GraphSchema,
+  LayoutSchema,
+} from './_schemas.js';
 
 const route = createRoute({
   method: 'get',
@@ -20,6 +29,40 @@ const route = createRoute({
   responses: {
     200: { description: 'The graph', content: { 'application/json': { schema: GraphSchema } } },
     304: { description: 'Unchanged since the ETag given in If-None-Match' },
+    401: errorResponses[401],
+  },
+});
+
+const layoutRoute = createRoute({
+  method: 'get',
+  path: '/api/graph/layout',
+  summary: "The lineage view's layout: node boxes and group clusters, in the graph's node order",
+  request: {
+    query: z.object({
+      version: z.string().optional().openapi({
+        description: 'the graph version it is for: answered only when current (else 409)',
+      }),
+    }),
+  },
+  responses: {
+    200: { description: 'The layout', content: { 'application/json': { schema: LayoutSchema } } },
+    304: { description: 'Unchanged since the ETag given in If-None-Match' },
+    401: errorResponses[401],
+    409: errorResponses[400],
+  },
+});
+
+const selectRoute = createRoute({
+  method: 'get',
+  path: '/api/select',
+  summary: 'The asset keys a selection expression names (docs/selection.md)',
+  request: { query: z.object({ q: z.string().min(1).max(10_000) }) },
+  responses: {
+    200: {
+      description: 'The keys, in the graph order',
+      content: { 'application/json': { schema: z.object({ keys: z.array(z.string()) }) } },
+    },
+    400: errorResponses[400],
     401: errorResponses[401],
   },
 });
@@ -42,6 +85,7 @@ export function graphRoutes(app: App, context: ServerContext): void {
       .parents.map((parent): [number, number] => [index.get(parent)!, index.get(key)!]),
   );
   let cached: { tag: string; body: string } | undefined;
+  let layout: { tag: string; body: string } | undefined;
 
   app.openapi(route, async (c) => {
     const now = Date.now();
@@ -61,6 +105,34 @@ export function graphRoutes(app: App, context: ServerContext): void {
     if (c.req.header('If-None-Match') === cached.tag) return c.body(null, 304);
     return c.body(cached.body, 200, { 'Content-Type': 'application/json' }) as never;
   });
+
+  app.openapi(layoutRoute, (c) => {
+    const wanted = c.req.valid('query').version;
+    if (wanted !== undefined && wanted !== version) {
+      return c.json(
+        errorBody('E_CONFLICT', `the graph is at version ${version}, not ${wanted}: reload it`),
+        409,
+      );
+    }
+    // Computed on the first request, then kept: the project's graph does not change while serving.
+    layout ??= {
+      tag: `"layout-${version}"`,
+      body: JSON.stringify(layoutBody(version, layoutGraph(context.graph))),
+    };
+    c.header('ETag', layout.tag);
+    c.header('Cache-Control', 'private, max-age=31536000, immutable');
+    if (c.req.header('If-None-Match') === layout.tag) return c.body(null, 304);
+    return c.body(layout.body, 200, { 'Content-Type': 'application/json' }) as never;
+  });
+
+  app.openapi(selectRoute, (c) => {
+    const selected = selectKeys(context.graph, c.req.valid('query').q);
+    return c.json({ keys: context.graph.keys.filter((key) => selected.has(key)) }, 200);
+  });
+}
+
+function layoutBody(version: string, layout: GraphLayout) {
+  return { version, ...layout };
 }
 
 function nodeOf(state: AssetState, graph: AssetGraph, live: LiveState): GraphNodeBody {

@@ -23,20 +23,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  type AnyAssetDefinition,
-  type AssetDefinition,
-  asset,
-  assetStatus,
-  defineProject,
-  explain,
-  type Instance,
-  materialize,
-  openInstance,
-  type StoredEvent,
-  WarmStatus,
-  type WeirEvent,
-} from 'weir';
+import { assetStatus, defineProject, explain, materialize, openInstance, WarmStatus } from 'weir';
+import { appendHistory, layeredAssets, layeredKey } from './_fixtures.js';
 import { gc, median, option, table } from './_report.js';
 
 /** Issue 15 (issue 2 asked for 100 ms). */
@@ -44,91 +32,6 @@ const TARGET_MS = 50;
 const LAYERS = 100;
 const WIDTH = 100;
 const HISTORY = 10;
-
-const keyOf = (layer: number, i: number) =>
-  `layer${String(layer).padStart(3, '0')}/asset${String(i).padStart(3, '0')}`;
-
-interface Cell {
-  layer: number;
-  i: number;
-  value: number;
-}
-
-function buildAssets(): AnyAssetDefinition[] {
-  const assets: AnyAssetDefinition[] = [];
-  let above: AssetDefinition<string, Cell>[] = [];
-  for (let layer = 0; layer < LAYERS; layer++) {
-    const current: AssetDefinition<string, Cell>[] = [];
-    for (let i = 0; i < WIDTH; i++) {
-      current.push(
-        layer === 0
-          ? asset({ key: keyOf(layer, i), materialize: (): Cell => ({ layer: 0, i, value: i }) })
-          : asset({
-              key: keyOf(layer, i),
-              ins: { left: above[i]!, right: above[(i * 7 + 3) % WIDTH]! },
-              materialize: (_ctx, { left, right }): Cell => ({
-                layer,
-                i,
-                value: (left.value + right.value) % 1_000_003,
-              }),
-            }),
-      );
-    }
-    assets.push(...current);
-    above = current;
-  }
-  return assets;
-}
-
-/** Records HISTORY − 1 more forced runs by copying the events of the first (real) one. */
-async function appendHistory(instance: Instance, firstRunId: string): Promise<void> {
-  const { eventLog } = instance;
-  const template = await eventLog.events({ runId: firstRunId });
-  const started = template.find((e) => e.type === 'run:started')!;
-  const finished = template.find((e) => e.type === 'run:finished')!;
-  const materialized = template.filter(
-    (e): e is StoredEvent<'asset:materialized'> => e.type === 'asset:materialized',
-  );
-  for (let run = 1; run < HISTORY; run++) {
-    const runId = `history-${run}`;
-    let now = started.timestamp + run * 60_000;
-    const strip = <T extends StoredEvent>({ id: _id, ...event }: T) => event;
-    await eventLog.append([{ ...strip(started), runId, timestamp: now, force: true } as WeirEvent]);
-    const currentId = new Map<string, number>();
-    for (const event of materialized) {
-      now += 1;
-      const inputs = Object.fromEntries(
-        Object.entries(event.materialization.inputs).map(([key, input]) => [
-          key,
-          { ...input, eventId: currentId.get(key) ?? input.eventId },
-        ]),
-      );
-      const [, stored] = await eventLog.append([
-        {
-          type: 'step:started',
-          runId,
-          assetKey: event.assetKey,
-          partition: event.partition,
-          timestamp: now,
-          attempt: 1,
-        },
-        {
-          ...strip(event),
-          runId,
-          timestamp: now,
-          materialization: {
-            ...event.materialization,
-            inputs,
-            startedAt: now,
-            endedAt: now,
-          },
-        },
-      ]);
-      currentId.set(event.assetKey, stored!.id);
-    }
-    await eventLog.append([{ ...strip(finished), runId, timestamp: now + 1 } as WeirEvent]);
-  }
-}
 
 async function time(fn: () => unknown): Promise<number> {
   gc();
@@ -141,16 +44,16 @@ async function main(): Promise<void> {
   const repeats = Number(option('repeats') ?? 15);
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-status-'));
   try {
-    const assets = buildAssets();
+    const assets = layeredAssets(LAYERS, WIDTH);
     const project = defineProject({ assets });
-    const deepest = keyOf(LAYERS - 1, 0);
+    const deepest = layeredKey(LAYERS - 1, 0);
     const instance = openInstance({ dir: join(dir, 'instance') });
     let reader: Database.Database | undefined;
     try {
       const setupStart = performance.now();
       const first = await materialize(project, { instance });
       if (first.status !== 'success') throw new Error(`first run: ${first.status}`);
-      await appendHistory(instance, first.runId!);
+      await appendHistory(instance, first.runId!, HISTORY);
       const setupMs = performance.now() - setupStart;
 
       reader = new Database(join(dir, 'instance', 'events.db'), { readonly: true });

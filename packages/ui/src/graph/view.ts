@@ -12,6 +12,9 @@ export function toWorld(view: View, sx: number, sy: number): [number, number] {
   return [(sx - view.x) / view.scale, (sy - view.y) / view.scale];
 }
 
+/** Fitting never zooms in past this: a small graph is shown at a natural size. */
+const FIT_MAX_SCALE = 1.1;
+
 /** The view that shows the world rectangle `[x, y, w, h]` in a `width`×`height` screen. */
 export function fit(
   rect: [number, number, number, number],
@@ -21,7 +24,7 @@ export function fit(
 ): View {
   const [x, y, w, h] = rect;
   const scale = Math.min(
-    MAX_SCALE,
+    FIT_MAX_SCALE,
     Math.max(
       MIN_SCALE,
       Math.min((width - 2 * margin) / Math.max(w, 1), (height - 2 * margin) / Math.max(h, 1)),

@@ -35,11 +35,11 @@ export interface GraphLayout {
 }
 
 const DEFAULTS: LayoutOptions = {
-  nodeWidth: 220,
+  nodeWidth: 210,
   nodeHeight: 44,
-  gapX: 90,
+  gapX: 56,
   gapY: 14,
-  padding: 14,
+  padding: 12,
   labelHeight: 22,
   sweeps: 6,
 };

@@ -212,7 +212,9 @@ function drawBlock(
     ctx.fillStyle = '#ffffff';
     ctx.font = `600 ${Math.min(30, 11 / scale)}px Inter, system-ui, sans-serif`;
     ctx.textBaseline = 'middle';
-    ctx.fillText(clip(ctx, node.key, w - 12), x + 6, y + h / 2);
+    // The key's last part names the asset; its folders are the same for a whole column.
+    const name = node.key.slice(node.key.lastIndexOf('/') + 1);
+    ctx.fillText(clip(ctx, name, w - 12), x + 6, y + h / 2);
   }
 }
 

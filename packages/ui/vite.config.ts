@@ -3,10 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-export default defineConfig(({ command }) => ({
+export default defineConfig({
   base: '/',
-  // A build is React's production build even when started from a test run (NODE_ENV=test).
-  define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
   build: {
     outDir: fileURLToPath(new URL('../weir/ui', import.meta.url)),
     emptyOutDir: true,
@@ -14,4 +12,4 @@ export default defineConfig(({ command }) => ({
     chunkSizeWarningLimit: 1000,
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/metrics': 'http://127.0.0.1:3000' } },
-}));
+});

@@ -38,7 +38,16 @@ export async function ensureBuilt(): Promise<void> {
   const sources = Math.max(newestSource(join(UI, 'src')), statSync(join(UI, 'index.html')).mtimeMs);
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= sources) return;
   const { build } = await import('vite');
-  await build({ root: UI, logLevel: 'warn', configFile: join(UI, 'vite.config.ts') });
+  // Vite makes a production build (React's, and its JSX runtime) only under NODE_ENV=production;
+  // a test run has NODE_ENV=test.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: UI, logLevel: 'warn', configFile: join(UI, 'vite.config.ts') });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 export interface Stage {

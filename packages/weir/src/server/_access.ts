@@ -41,6 +41,21 @@ export function readTokens(env: NodeJS.ProcessEnv, tokenFile?: string): Tokens {
   const viewer: string[] = [];
   const operator: string[] = [];
   const add = (role: string, token: string, where: string) => {
+    // What an Authorization header can carry: visible ASCII, no spaces.
+    if (!/^[\x21-\x7e]+$/.test(token)) {
+      throw new EnvironmentError(
+        'E_USAGE',
+        `${where}: a token may hold only visible ASCII characters, no spaces`,
+        {
+          hint: 'make one with `openssl rand -hex 24`',
+        },
+      );
+    }
+    if (viewer.includes(token) || operator.includes(token)) {
+      throw new EnvironmentError('E_USAGE', `${where}: this token is given twice`, {
+        hint: 'give each person or role a token of its own',
+      });
+    }
     if (token.length < 16) {
       throw new EnvironmentError('E_USAGE', `${where}: a token must be at least 16 characters`, {
         hint: 'make one with `openssl rand -hex 24`',
@@ -54,8 +69,10 @@ export function readTokens(env: NodeJS.ProcessEnv, tokenFile?: string): Tokens {
       });
     }
   };
-  if (env.WEIR_TOKEN) add('operator', env.WEIR_TOKEN.trim(), 'WEIR_TOKEN');
-  if (env.WEIR_VIEWER_TOKEN) add('viewer', env.WEIR_VIEWER_TOKEN.trim(), 'WEIR_VIEWER_TOKEN');
+  if (env.WEIR_TOKEN?.trim()) add('operator', env.WEIR_TOKEN.trim(), 'WEIR_TOKEN');
+  if (env.WEIR_VIEWER_TOKEN?.trim()) {
+    add('viewer', env.WEIR_VIEWER_TOKEN.trim(), 'WEIR_VIEWER_TOKEN');
+  }
   if (tokenFile !== undefined) {
     let text: string;
     try {
@@ -66,7 +83,8 @@ export function readTokens(env: NodeJS.ProcessEnv, tokenFile?: string): Tokens {
       });
     }
     text.split('\n').forEach((raw, index) => {
-      const line = raw.replace(/#.*/, '').trim();
+      // A comment starts a line or follows a space, so a token may hold '#'.
+      const line = raw.replace(/(^|\s)#.*$/, '').trim();
       if (line === '') return;
       const [role, token, extra] = line.split(/\s+/);
       if (token === undefined || extra !== undefined) {

@@ -22,18 +22,19 @@ export async function fileInside(root: string, file: string): Promise<string> {
     );
   if (file === '' || file.includes('\0') || isAbsolute(file)) throw refuse();
   const wanted = resolve(root, file);
-  if (!inside(root, wanted)) throw refuse();
+  if (!isInside(root, wanted)) throw refuse();
   let real: string;
   try {
     real = await realpath(wanted);
   } catch {
     throw new ApiError(404, 'E_NOT_FOUND', `no file '${file}' in the artefact`);
   }
-  if (!inside(await realpath(root), real)) throw refuse();
+  if (!isInside(await realpath(root), real)) throw refuse();
   return real;
 }
 
-function inside(root: string, path: string): boolean {
+/** Whether `path` is strictly inside the folder `root` (both resolved). */
+export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
@@ -87,6 +88,7 @@ export function parseRange(
 ): [number, number] | 'unsatisfiable' | undefined {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (match === null) return undefined;
+  if (size === 0) return 'unsatisfiable';
   const [, from, to] = match;
   if (from === '' && to === '') return undefined;
   if (from === '') {

@@ -7,9 +7,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { EnvironmentError } from '../errors.js';
 import { findRun, listRuns } from '../execution/index.js';
-import type { StoredEvent, WeirEventType } from '../storage/index.js';
+import type { WeirEventType } from '../storage/index.js';
 import type { App, ServerContext } from './_context.js';
 import { requireOperator } from './_guards.js';
+import { streamRun } from './_run-stream.js';
 import { runBody, stepBars } from './_run-view.js';
 import { ErrorSchema, EventSchema, errorResponses, eventBodies, RunSchema } from './_schemas.js';
 
@@ -251,56 +252,7 @@ export function runRoutes(app: App, context: ServerContext): void {
     const after =
       Number.isFinite(lastEventId) && lastEventId > 0 ? lastEventId : c.req.valid('query').after;
     await runOr404(runId);
-    return streamSSE(c, async (sse) => {
-      // Listen first, then read the backlog: nothing falls between the two.
-      const pending: StoredEvent[] = [];
-      let wake: (() => void) | undefined;
-      const unsubscribe = context.hub.subscribe((batch) => {
-        for (const event of batch)
-          if ('runId' in event && event.runId === runId) pending.push(event);
-        wake?.();
-      });
-      sse.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      try {
-        let through = after;
-        const send = async (batch: readonly StoredEvent[]) => {
-          const fresh = batch.filter((event) => event.id > through);
-          if (fresh.length === 0) return false;
-          through = fresh[fresh.length - 1]!.id;
-          await sse.writeSSE({ event: 'weir', id: String(through), data: JSON.stringify(fresh) });
-          return fresh.some((event) => event.type === 'run:finished');
-        };
-        let finished = false;
-        for (;;) {
-          const page = await context.instance.eventLog.events({
-            runId,
-            afterId: through,
-            limit: 1000,
-          });
-          if (await send(page)) finished = true;
-          if (page.length < 1000) break;
-        }
-        while (!finished && !sse.aborted) {
-          if (pending.length === 0) {
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-              setTimeout(resolve, 15_000);
-            });
-            wake = undefined;
-            if (pending.length === 0 && !sse.aborted)
-              await sse.writeSSE({ event: 'ping', data: '' });
-            continue;
-          }
-          finished = await send(pending.splice(0));
-        }
-        if (finished) await sse.writeSSE({ event: 'end', data: '' });
-      } finally {
-        unsubscribe();
-      }
-    });
+    return streamSSE(c, (sse) => streamRun(sse, context, runId, after));
   });
 
   app.openapi(launch, async (c) => {

@@ -5,10 +5,11 @@
  * index.html (its router reads the URL). Hashed files under `assets/` are cached for good.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
+import { isInside } from './_download.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -47,12 +48,14 @@ export function staticFiles(root: string) {
     const wanted = resolve(root, `.${path}`);
     const rel = relative(root, wanted);
     const safe = rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..';
-    if (safe) {
-      const info = await stat(wanted).catch(() => undefined);
+    // Links are followed only to files inside the folder.
+    const real = safe ? await realpath(wanted).catch(() => undefined) : undefined;
+    if (real !== undefined && isInside(await realpath(root), real)) {
+      const info = await stat(real).catch(() => undefined);
       if (info?.isFile()) {
         const hashed = rel.startsWith(`assets${sep}`);
-        return c.body(await readFile(wanted), 200, {
-          'Content-Type': TYPES[extname(wanted)] ?? 'application/octet-stream',
+        return c.body(await readFile(real), 200, {
+          'Content-Type': TYPES[extname(real)] ?? 'application/octet-stream',
           'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
         });
       }

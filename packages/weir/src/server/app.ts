@@ -7,6 +7,7 @@
  * another site can neither read nor act through a browser.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { WEIR_VERSION } from '../version.js';
 import type { Access } from './_access.js';
@@ -27,6 +28,9 @@ export interface AppOptions {
   /** Where server-side failures are logged. */
   log: (line: string) => void;
 }
+
+/** Enough for a launch naming 100,000 partition keys. */
+const MAX_BODY_BYTES = 8_000_000;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
@@ -77,6 +81,13 @@ export function createApp(context: ServerContext, options: AppOptions): App {
     }
     c.set('role', role);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      // Every call that changes something is an operator's: refused before its body is read.
+      if (role !== 'operator') {
+        return c.json(
+          errorBody('E_FORBIDDEN', 'this needs an operator token; yours is a viewer token'),
+          403,
+        );
+      }
       const type = c.req.header('Content-Type') ?? '';
       if (!/^application\/json\b/i.test(type)) {
         return c.json(
@@ -96,6 +107,20 @@ export function createApp(context: ServerContext, options: AppOptions): App {
   });
   app.use('/api/*', gate);
   app.use('/metrics', gate);
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          errorBody(
+            'E_TOO_LARGE',
+            `a request body may hold at most ${MAX_BODY_BYTES / 1_000_000} MB`,
+          ),
+          413,
+        ),
+    }),
+  );
 
   app.onError((error, c) => respondToError(error, c, options.log));
   app.notFound((c) =>

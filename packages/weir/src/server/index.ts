@@ -48,7 +48,8 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const host = options.host ?? '127.0.0.1';
+  // `[::1]` as written in URLs is the address ::1.
+  const host = (options.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
   const access = accessFor(host, options.tokens ?? { viewer: [], operator: [] });
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const graph = graphOf(options.project);

@@ -105,6 +105,13 @@ describe('weir dev', () => {
       entries: Array<{ name: string }>;
     };
     expect(automation.entries.map((e) => e.name)).toEqual(['clean/b']);
+    // The daemon's reaction (raw/a materialized → clean/b's run started) is in the metrics.
+    let metrics = '';
+    for (let i = 0; i < 50 && !/weir_daemon_reaction_seconds_count 1\b/.test(metrics); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      metrics = await (await fetch(new URL('/metrics', url))).text();
+    }
+    expect(metrics).toMatch(/weir_daemon_reaction_seconds_count 1\b/);
     dev.child.kill('SIGINT');
     expect([0, 130]).toContain(await dev.exited);
   });

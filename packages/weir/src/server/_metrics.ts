@@ -18,9 +18,13 @@ export class Metrics {
   private readonly steps: Counter<'outcome'>;
   private readonly stepSeconds: Histogram;
   private readonly tickSeconds: Histogram<'sensor'>;
+  private readonly reactionSeconds: Histogram;
+  private readonly scheduleLagSeconds: Histogram<'schedule'>;
+  /** When each asset's data last changed (a materialization or observation the hub saw). */
+  private readonly changedAt = new Map<string, number>();
   private readonly unsubscribe: () => void;
 
-  constructor(context: ServerContext) {
+  constructor(private readonly context: ServerContext) {
     const registers = [this.registry];
     this.runs = new Counter({
       name: 'weir_runs_total',
@@ -46,6 +50,19 @@ export class Metrics {
       help: "How long a sensor's tick took",
       labelNames: ['sensor'],
       buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.reactionSeconds = new Histogram({
+      name: 'weir_daemon_reaction_seconds',
+      help: 'From an upstream change to the start of the run an automation condition launched for it',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+      registers,
+    });
+    this.scheduleLagSeconds = new Histogram({
+      name: 'weir_schedule_tick_lag_seconds',
+      help: "From a schedule's cron time to its tick being handled",
+      labelNames: ['schedule'],
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 3600],
       registers,
     });
     new Gauge({
@@ -110,12 +127,38 @@ export class Metrics {
     this.unsubscribe();
   }
 
+  /** A condition's run: how long after the newest change of the asset's upstream it started. */
+  private reaction(event: StoredEvent<'run:started'>): void {
+    const trigger = event.trigger;
+    if (trigger?.kind !== 'condition' || !this.context.graph.has(trigger.name)) return;
+    let newest = 0;
+    for (const parent of this.context.graph.node(trigger.name).parents) {
+      newest = Math.max(newest, this.changedAt.get(parent) ?? 0);
+    }
+    // Only a change seen moments before: otherwise the run was for something else (missing, a cron).
+    const ms = event.timestamp - newest;
+    if (newest > 0 && ms >= 0 && ms < 60_000) this.reactionSeconds.observe(ms / 1000);
+  }
+
   private count(event: StoredEvent): void {
     switch (event.type) {
       case 'run:finished':
         this.runs.inc({ status: event.status });
         return;
+      case 'asset:observed':
+        this.changedAt.set(event.assetKey, event.timestamp);
+        return;
+      case 'run:started':
+        this.reaction(event);
+        return;
+      case 'schedule:ticked':
+        this.scheduleLagSeconds.observe(
+          { schedule: event.name },
+          Math.max(0, event.timestamp - event.tick) / 1000,
+        );
+        return;
       case 'asset:materialized': {
+        this.changedAt.set(event.assetKey, event.timestamp);
         this.steps.inc({ outcome: 'materialized' });
         const { startedAt, endedAt } = event.materialization;
         this.stepSeconds.observe(Math.max(0, endedAt - startedAt) / 1000);

@@ -10,6 +10,8 @@ import { displayState, type Scene } from './scene';
 import { fit, toWorld, type View, zoomAt } from './view';
 
 export interface GraphCanvasProps {
+  /** What a screen reader announces for the drawing. */
+  label: string;
   scene: Scene;
   emphasis: Emphasis;
   /** A node to bring into view (its index), with a counter so the same node can be asked again. */
@@ -233,5 +235,5 @@ export function GraphCanvas(props: GraphCanvasProps) {
     };
   }, []);
 
-  return <canvas ref={canvasRef} className="graph-canvas" aria-label="asset lineage graph" />;
+  return <canvas ref={canvasRef} className="graph-canvas" role="img" aria-label={props.label} />;
 }

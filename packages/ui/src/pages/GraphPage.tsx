@@ -31,6 +31,13 @@ export function GraphPage(props: { selection: string | undefined }) {
 
   useGraphPolling(setGraph, setError);
   useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setSelected(undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  useEffect(() => {
     if (graph === undefined || layout?.version === graph.version) return;
     get<LayoutBody>(`/api/graph/layout?version=${graph.version}`).then(setLayout, setError);
   }, [graph, layout?.version]);
@@ -142,6 +149,7 @@ export function GraphPage(props: { selection: string | undefined }) {
         <div className="graph-stage">
           {scene ? (
             <GraphCanvas
+              label={`asset lineage graph: ${LEGEND.map((state) => `${counts[state] ?? 0} ${LEGEND_TEXT[state] ?? state}`).join(', ')}; search above to select an asset`}
               scene={scene}
               emphasis={emphasis}
               focus={focus}

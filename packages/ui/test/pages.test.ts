@@ -4,6 +4,7 @@
  * live logs, escaping, the partition map, pausing automation. One browser for the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { materialize } from '../../weir/src/index.js';
 import { type E2E, startE2E, world, XSS_DESCRIPTION } from './support/e2e.js';
 
 let e2e: E2E;
@@ -131,6 +132,44 @@ describe('web UI pages', () => {
     await page.locator('section.step-detail').waitFor();
     expect(await page.locator('section.step-detail').textContent()).toMatch(/ops\/slow_logger/);
     expect(box.height).toBeGreaterThan(40);
+  });
+
+  it('cancels a run this server launched, and says where a run elsewhere must be stopped', async () => {
+    const { page } = e2e;
+    world.slowSteps = 40;
+    world.slowDelayMs = 50;
+    try {
+      // A run of this process, not of the server: the server cannot cancel it (409).
+      let elsewhere: string | undefined;
+      const ended = materialize(e2e.project, {
+        instance: e2e.instance,
+        selection: 'ops/slow_logger',
+        force: true,
+        onEvent: (event) => {
+          if (event.type === 'run:started') elsewhere = event.runId;
+        },
+      });
+      await expect.poll(() => elsewhere).toBeDefined();
+      await page.goto(`${e2e.url}/runs/${elsewhere}`);
+      await page.getByRole('button', { name: 'Cancel run' }).click();
+      await expect
+        .poll(() => page.locator('.run-header .problem').textContent())
+        .toMatch(/runs in another process/);
+      await ended;
+      // A run the server launched: cancelled from the page.
+      const { runId } = await e2e.api<{ runId: string }>('/api/runs', {
+        method: 'POST',
+        body: JSON.stringify({ selection: 'ops/slow_logger', force: true }),
+      });
+      await page.goto(`${e2e.url}/runs/${runId}`);
+      await page.getByRole('button', { name: 'Cancel run' }).click();
+      await expect
+        .poll(() => page.locator('h1 .pill').textContent(), { timeout: 10_000 })
+        .toBe('cancelled');
+    } finally {
+      world.slowSteps = 5;
+      world.slowDelayMs = 250;
+    }
   });
 
   it('shows a description holding HTML as text and never runs it', async () => {

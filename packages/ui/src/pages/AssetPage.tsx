@@ -38,7 +38,11 @@ export function AssetPage(props: { assetKey: string; tab: string | undefined }) 
     );
   }
   const partitioned = asset.definition.partitions !== null;
-  const tabs = TABS.filter(([id]) => id !== 'partitions' || partitioned);
+  const tabs = TABS.filter(
+    ([id]) =>
+      (id !== 'partitions' || partitioned) &&
+      (id !== 'checks' || asset.definition.checks.length > 0),
+  );
   const tab = tabs.some(([id]) => id === props.tab) ? props.tab! : 'overview';
   return (
     <div className="page">

@@ -3,7 +3,7 @@
  * logs — live while it runs (Server-Sent Events), the timeline and status with them.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type RunBody, stream } from '../api';
+import { stream } from '../api';
 import { duration, time } from '../components/format';
 import { Link } from '../components/Link';
 import { Loading } from '../components/Loading';
@@ -11,7 +11,15 @@ import { Problem } from '../components/Problem';
 import { canOperate, useRole } from '../components/role';
 import { StatusPill } from '../components/Status';
 import { paths } from '../router';
-import { type LogEvent, pagesApi, type StepBar, type StoredEvent, triggerText } from './pages-api';
+import {
+  type LogEvent,
+  pagesApi,
+  partitionsText,
+  type RunView,
+  type StepBar,
+  type StoredEvent,
+  triggerText,
+} from './pages-api';
 import { Gantt, STEP_COLOURS, stepId } from './run/Gantt';
 import './pages.css';
 
@@ -21,7 +29,7 @@ type LogLine = LogEvent | StoredEvent<'step:failed'> | StoredEvent<'step:retryin
 const SHOWN_LINES = 3000;
 
 export function RunPage({ runId }: { runId: string }) {
-  const [run, setRun] = useState<RunBody>();
+  const [run, setRun] = useState<RunView>();
   const [steps, setSteps] = useState<StepBar[]>([]);
   const [error, setError] = useState<Error>();
   const [lines, setLines] = useState<LogLine[]>([]);
@@ -158,12 +166,12 @@ export function RunPage({ runId }: { runId: string }) {
 }
 
 function RunHeader(props: {
-  run: RunBody;
+  run: RunView;
   steps: StepBar[];
   live: boolean;
   onCancelled: () => void;
 }) {
-  const { run } = props;
+  const { run, steps } = props;
   const role = useRole();
   const [cancelError, setCancelError] = useState<Error>();
   const [cancelling, setCancelling] = useState(false);
@@ -242,6 +250,12 @@ function RunHeader(props: {
             {run.host} · pid {run.pid}
           </dd>
         </div>
+        {run.partitions ? (
+          <div>
+            <dt>Partitions</dt>
+            <dd className="mono">{partitionsText(run)}</dd>
+          </div>
+        ) : null}
         {run.backfillId ? (
           <div>
             <dt>Backfill</dt>
@@ -249,8 +263,11 @@ function RunHeader(props: {
           </div>
         ) : null}
         <div>
-          <dt>Steps</dt>
-          <dd>{run.steps.length} planned</dd>
+          <dt>Planned</dt>
+          <dd>
+            {run.steps.length} asset{run.steps.length === 1 ? '' : 's'}, {steps.length} step
+            {steps.length === 1 ? '' : 's'}
+          </dd>
         </div>
       </dl>
       {run.summary ? (

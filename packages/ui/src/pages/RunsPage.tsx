@@ -6,8 +6,9 @@ import { Link } from '../components/Link';
 import { Loading } from '../components/Loading';
 import { Problem } from '../components/Problem';
 import { StatusPill } from '../components/Status';
+import { stamp } from '../components/stamp';
 import { paths } from '../router';
-import { pagesApi, triggerText } from './pages-api';
+import { pagesApi, partitionsText, triggerText } from './pages-api';
 import './pages.css';
 
 const STATUSES = ['running', 'success', 'failed', 'cancelled', 'crashed'] as const;
@@ -69,7 +70,7 @@ export function RunsPage() {
                   <td>
                     <StatusPill status={run.status} />
                   </td>
-                  <td>
+                  <td className="nowrap">
                     <Link to={paths.run(run.runId)} className="mono run-link">
                       {run.runId}
                     </Link>
@@ -86,12 +87,13 @@ export function RunsPage() {
                   <td className="mono selection-cell" title={run.selection}>
                     {run.selection}
                     <div className="subtle small">
-                      {run.steps.length} step{run.steps.length === 1 ? '' : 's'}
+                      {run.steps.length} asset{run.steps.length === 1 ? '' : 's'}
+                      {run.partitions ? ` · ${partitionsText(run)}` : ''}
                     </div>
                   </td>
-                  <td title={time(run.startedAt)}>
+                  <td className="nowrap" title={time(run.startedAt)}>
                     {ago(run.startedAt)}
-                    <div className="subtle small">{time(run.startedAt)}</div>
+                    <div className="subtle small">{stamp(run.startedAt)}</div>
                   </td>
                   <td>
                     {run.status === 'running'

@@ -14,6 +14,20 @@ export type LogEvent = StoredEvent<'step:log'>;
 
 const enc = encodeURIComponent;
 
+/** A run as GET /api/runs gives it: with the partitions it asked for. */
+export type RunView = RunBody & {
+  partitions: { from?: string; to?: string; keys?: string[] } | null;
+  units: number | null;
+};
+
+/** The partitions a run asked for, in a few words (empty: every stale one). */
+export function partitionsText(run: RunView): string {
+  const p = run.partitions;
+  if (p === null) return '';
+  if (p.keys) return p.keys.length <= 3 ? p.keys.join(', ') : `${p.keys.length} partitions`;
+  return `${p.from ?? 'first'} → ${p.to ?? 'last'}`;
+}
+
 export interface Cause {
   category: string;
   key: string;
@@ -109,9 +123,13 @@ const asset = (key: string) => `/api/assets/${enc(key)}`;
 export const pagesApi = {
   health: () => get<{ ok: boolean; version: string; role: 'operator' | 'viewer' }>('/api/health'),
   asset: (key: string, signal?: AbortSignal) => get<AssetBody>(asset(key), signal),
-  materializations: (key: string, options: { before?: number; limit?: number } = {}) => {
+  materializations: (
+    key: string,
+    options: { before?: number; limit?: number; partition?: string } = {},
+  ) => {
     const query = new URLSearchParams({ limit: String(options.limit ?? 25) });
     if (options.before !== undefined) query.set('before', String(options.before));
+    if (options.partition) query.set('partition', options.partition);
     return get<{ events: Array<MaterializationEvent | ObservationEvent>; more: boolean }>(
       `${asset(key)}/materializations?${query}`,
     );
@@ -127,9 +145,9 @@ export const pagesApi = {
   launch: (body: { selection: string; partitions?: { from?: string; to?: string } }) =>
     post<LaunchAnswer>('/api/runs', body),
   runs: (status: string | undefined, signal?: AbortSignal) =>
-    get<{ runs: RunBody[] }>(`/api/runs?limit=100${status ? `&status=${status}` : ''}`, signal),
+    get<{ runs: RunView[] }>(`/api/runs?limit=100${status ? `&status=${status}` : ''}`, signal),
   run: (runId: string, signal?: AbortSignal) =>
-    get<{ run: RunBody; steps: StepBar[] }>(`/api/runs/${enc(runId)}`, signal),
+    get<{ run: RunView; steps: StepBar[] }>(`/api/runs/${enc(runId)}`, signal),
   cancel: (runId: string) => post<{ cancelling: true }>(`/api/runs/${enc(runId)}/cancel`),
   automation: (signal?: AbortSignal) =>
     get<{ entries: AutomationEntry[] }>('/api/automation', signal),

@@ -8,6 +8,7 @@ import { ago, duration, short, time } from '../../components/format';
 import { Link } from '../../components/Link';
 import { Loading } from '../../components/Loading';
 import { Problem } from '../../components/Problem';
+import { stamp } from '../../components/stamp';
 import { paths } from '../../router';
 import {
   type AssetBody,
@@ -31,12 +32,19 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
   const [loadingMore, setLoadingMore] = useState(false);
   const [selected, setSelected] = useState<number[]>([]);
   const [open, setOpen] = useState<Set<number>>(() => new Set(focus ? [focus] : []));
+  const [partition, setPartition] = useState('');
+  const partitioned = asset.definition.partitions !== null;
 
   useEffect(() => {
     let live = true;
     setEvents(undefined);
     setSelected([]);
-    pagesApi.materializations(key, { limit: PAGE, ...(focus ? { before: focus + 1 } : {}) }).then(
+    const options = {
+      limit: PAGE,
+      ...(focus ? { before: focus + 1 } : {}),
+      ...(partition ? { partition } : {}),
+    };
+    pagesApi.materializations(key, options).then(
       (page) => {
         if (!live) return;
         setEvents(page.events);
@@ -48,14 +56,18 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
     return () => {
       live = false;
     };
-  }, [key, focus]);
+  }, [key, focus, partition]);
 
   const loadMore = async () => {
     const last = events?.[events.length - 1];
     if (!last) return;
     setLoadingMore(true);
     try {
-      const page = await pagesApi.materializations(key, { before: last.id, limit: PAGE });
+      const page = await pagesApi.materializations(key, {
+        before: last.id,
+        limit: PAGE,
+        ...(partition ? { partition } : {}),
+      });
       setEvents((old) => [...(old ?? []), ...page.events]);
       setMore(page.more);
     } catch (caught) {
@@ -65,17 +77,42 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
     }
   };
 
+  const filter = partitioned ? (
+    <form
+      className="history-filter"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setPartition(String(new FormData(event.currentTarget).get('partition') ?? '').trim());
+      }}
+    >
+      <input
+        name="partition"
+        defaultValue={partition}
+        placeholder="partition key"
+        aria-label="partition filter"
+      />
+      <button type="submit">Filter</button>
+      {partition ? (
+        <button type="button" onClick={() => setPartition('')}>
+          Every partition
+        </button>
+      ) : null}
+    </form>
+  ) : null;
   if (error) return <Problem error={error} />;
   if (events === undefined) return <Loading what="history" />;
   if (events.length === 0) {
     return (
       <div className="empty card">
-        <strong>Never {asset.definition.kind === 'source' ? 'observed' : 'materialized'}.</strong>
+        {filter}
+        <strong>
+          {partition ? `Partition ${partition} was never ` : 'Never '}
+          {asset.definition.kind === 'source' ? 'observed' : 'materialized'}.
+        </strong>
         <p className="subtle">Materialize it and its history starts here.</p>
       </div>
     );
   }
-  const partitioned = asset.definition.partitions !== null;
   const isSource = events.every((e) => e.type === 'asset:observed');
   const toggleSelected = (id: number) =>
     setSelected((old) => (old.includes(id) ? old.filter((x) => x !== id) : [...old, id].slice(-2)));
@@ -89,6 +126,7 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
   const [a, b] = selected;
   return (
     <div className="history">
+      {filter}
       {focus ? (
         <p className="subtle">
           Showing from materialization #{focus}.{' '}
@@ -148,11 +186,11 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
                     ) : null}
                   </td>
                   <td className="mono subtle">{event.id}</td>
-                  <td>
-                    <div>{time(event.timestamp)}</div>
+                  <td className="nowrap" title={time(event.timestamp)}>
+                    <div>{stamp(event.timestamp)}</div>
                     <div className="subtle small">{ago(event.timestamp)}</div>
                   </td>
-                  <td>
+                  <td className="nowrap">
                     {event.runId ? (
                       <Link to={paths.run(event.runId)} className="mono">
                         {event.runId}
@@ -256,7 +294,9 @@ function Provenance({ assetKey, event }: { assetKey: string; event: Materializat
           <h4>Code</h4>
           <dl className="kv small-kv">
             <dt>Code version</dt>
-            <dd className="mono">{m.codeVersion}</dd>
+            <dd className="mono" title={m.codeVersion}>
+              {short(m.codeVersion)}
+            </dd>
             {m.codeParts
               ? Object.entries(m.codeParts).map(([part, hash]) => (
                   <Fragment key={part}>
@@ -281,11 +321,13 @@ function Provenance({ assetKey, event }: { assetKey: string; event: Materializat
             <dt>Host</dt>
             <dd className="mono">{m.host}</dd>
             <dt>Started</dt>
-            <dd>{time(m.startedAt)}</dd>
+            <dd>{stamp(m.startedAt)}</dd>
             <dt>Weir</dt>
             <dd className="mono">{m.weirVersion}</dd>
             <dt>Data version</dt>
-            <dd className="mono">{m.dataVersion}</dd>
+            <dd className="mono" title={m.dataVersion}>
+              {short(m.dataVersion)}
+            </dd>
           </dl>
         </section>
         <section>

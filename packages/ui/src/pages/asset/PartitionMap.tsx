@@ -132,7 +132,9 @@ export function PartitionMapCanvas(props: {
         if (runColour === '') return;
         ctx.fillStyle = runColour;
         if (gap === 0) {
-          ctx.fillRect(runStart * size, row * size, (endCol - runStart) * size, size);
+          // Runs of small cells: a hairline between rows keeps the rows readable.
+          const height = size >= 4 ? size - 1 : size;
+          ctx.fillRect(runStart * size, row * size, (endCol - runStart) * size, height);
         } else {
           for (let c = runStart; c < endCol; c++)
             ctx.fillRect(c * size, row * size, size - gap, size - gap);

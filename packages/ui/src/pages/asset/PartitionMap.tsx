@@ -132,9 +132,7 @@ export function PartitionMapCanvas(props: {
         if (runColour === '') return;
         ctx.fillStyle = runColour;
         if (gap === 0) {
-          // Runs of small cells: a hairline between rows keeps the rows readable.
-          const height = size >= 4 ? size - 1 : size;
-          ctx.fillRect(runStart * size, row * size, (endCol - runStart) * size, height);
+          ctx.fillRect(runStart * size, row * size, (endCol - runStart) * size, size);
         } else {
           for (let c = runStart; c < endCol; c++)
             ctx.fillRect(c * size, row * size, size - gap, size - gap);
@@ -152,6 +150,11 @@ export function PartitionMapCanvas(props: {
       }
       flush(cols);
     }
+    if (gap === 0 && size >= 4) {
+      // Small cells drawn as runs: a faint line between rows keeps the rows readable.
+      ctx.fillStyle = 'rgba(255,255,255,0.3)';
+      for (let row = 1; row < layout.rows; row++) ctx.fillRect(0, row * size - 1, width, 1);
+    }
     if (drag) {
       ctx.fillStyle = 'rgba(23,105,170,0.35)';
       for (let cell = selLo; cell <= selHi; cell++) {
@@ -160,15 +163,16 @@ export function PartitionMapCanvas(props: {
     }
     if (hover && hover.cell < layout.cells && !drag) {
       ctx.strokeStyle = '#0f2537';
-      ctx.lineWidth = 1.5;
       const x = (hover.cell % cols) * size;
       const y = Math.floor(hover.cell / cols) * size;
-      ctx.strokeRect(
-        x + 0.75,
-        y + 0.75,
-        Math.max(1, size - gap - 1.5),
-        Math.max(1, size - gap - 1.5),
-      );
+      if (size >= 8) {
+        ctx.lineWidth = 1.5;
+        ctx.strokeRect(x + 0.75, y + 0.75, size - gap - 1.5, size - gap - 1.5);
+      } else {
+        // A ring around a small cell, so the pointer's partition stands out.
+        ctx.lineWidth = 2;
+        ctx.strokeRect(x - 2, y - 2, size + 4, size + 4);
+      }
     }
   }, [layout, width, drag, hover, cellLetter]);
 

@@ -9,7 +9,7 @@ const ROW = 24;
 const HEADER = 28;
 const LABEL = 300;
 const PAD = 72;
-const MAX_VIEW = 460;
+const MAX_VIEW = 420;
 
 export const STEP_COLOURS: Record<StepBar['status'], string> = {
   running: '#2563eb',
@@ -149,7 +149,8 @@ export function Gantt(props: {
       const x1 = Math.max(x0 + 3, xOf(stepEnd));
       ctx.fillStyle = STEP_COLOURS[step.status];
       roundRect(ctx, x0, y + 5, x1 - x0, ROW - 10, 3);
-      const text = tickLabel(Math.max(0, Math.round(stepEnd - step.startedAt)));
+      const took = Math.round(stepEnd - step.startedAt);
+      const text = took < 1 ? '< 1 ms' : tickLabel(took);
       ctx.fillStyle = '#5b6778';
       ctx.fillText(
         step.status === 'materialized' ? text : `${text} · ${step.status}`,

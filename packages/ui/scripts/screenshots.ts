@@ -99,4 +99,26 @@ it.runIf(process.env.WEIR_REVIEW_SHOTS)('every other page', async () => {
     await page.waitForTimeout(700);
     await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
   }
+  // The biggest run (thousands of steps), the map zoomed by a drag, and an unknown asset.
+  const runs = await e2e.api<{ runs: Array<{ runId: string; selection: string }> }>(
+    '/api/runs?limit=200',
+  );
+  const biggest = runs.runs.find((run) => run.selection === 'series/gauge_hourly+')!;
+  await page.goto(`${e2e.url}/runs/${biggest.runId}`);
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${dir}/big-run.png` });
+  await page.goto(asset('series/polished_hourly', 'partitions'));
+  const canvas = page.locator('canvas.map-canvas');
+  await canvas.waitFor();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + 10, box.y + box.height * 0.28);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 10, box.y + box.height * 0.42, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  await page.waitForTimeout(700);
+  await page.screenshot({ path: `${dir}/zoomed.png` });
+  await page.goto(asset('raw/reading'));
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${dir}/unknown.png` });
 });

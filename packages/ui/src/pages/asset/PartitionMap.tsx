@@ -237,10 +237,12 @@ export function PartitionMapCanvas(props: {
   }, [map.size]);
 
   const hovered = hover && layout ? rangeOf(hover.cell, layout) : undefined;
-  if (hovered) {
-    want(hovered[0]);
-    if (hovered[1] - 1 !== hovered[0]) want(hovered[1] - 1);
-  }
+  const [hoverFrom, hoverTo] = hovered ?? [-1, -1];
+  useEffect(() => {
+    if (hoverFrom < 0) return;
+    want(hoverFrom);
+    if (hoverTo - 1 !== hoverFrom) want(hoverTo - 1);
+  }, [hoverFrom, hoverTo]);
   const zoomed = view[0] !== 0 || view[1] !== map.size;
   const viewCounts = useMemo(() => {
     const counts: Record<string, number> = { f: 0, s: 0, m: 0, x: 0 };

@@ -68,11 +68,8 @@ export function Gantt(props: {
 
   const total = HEADER + steps.length * ROW;
   const viewHeight = Math.min(MAX_VIEW, Math.max(total, HEADER + ROW));
-  const end = Math.max(
-    props.endedAt ?? now,
-    ...steps.map((s) => s.endedAt ?? (running ? now : s.startedAt)),
-    startedAt + 1,
-  );
+  let end = Math.max(props.endedAt ?? now, startedAt + 1);
+  for (const s of steps) end = Math.max(end, s.endedAt ?? (running ? now : s.startedAt));
   const span = end - startedAt;
 
   useEffect(() => {

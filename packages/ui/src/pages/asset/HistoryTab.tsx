@@ -156,8 +156,12 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
             <th>Run</th>
             {partitioned ? <th>Partition</th> : null}
             <th>Data version</th>
-            <th>Code version</th>
-            <th>Duration</th>
+            {isSource ? null : (
+              <>
+                <th>Code version</th>
+                <th>Duration</th>
+              </>
+            )}
             <th>Metadata</th>
             <th aria-label="details" />
           </tr>
@@ -168,7 +172,7 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
             const metadata =
               m?.metadata ?? (event.type === 'asset:observed' ? event.observation.metadata : {});
             const isOpen = open.has(event.id);
-            const colSpan = partitioned ? 10 : 9;
+            const colSpan = (partitioned ? 10 : 9) - (isSource ? 2 : 0);
             return (
               <Fragment key={event.id}>
                 <tr
@@ -213,8 +217,12 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
                       </span>
                     ) : null}
                   </td>
-                  <td className="mono">{short(m?.codeVersion)}</td>
-                  <td>{m ? duration(m.endedAt - m.startedAt) : '—'}</td>
+                  {isSource ? null : (
+                    <>
+                      <td className="mono">{short(m?.codeVersion)}</td>
+                      <td>{m ? duration(m.endedAt - m.startedAt) : '—'}</td>
+                    </>
+                  )}
                   <td>
                     <MetadataChips metadata={metadata} />
                   </td>

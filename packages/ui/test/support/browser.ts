@@ -33,9 +33,20 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Builds the UI unless the build is newer than every source file. */
-export async function ensureBuilt(): Promise<void> {
-  const sources = Math.max(newestSource(join(UI, 'src')), statSync(join(UI, 'index.html')).mtimeMs);
+let building: Promise<void> | undefined;
+
+/** Builds the UI unless the build is newer than every source file (once per test file). */
+export function ensureBuilt(): Promise<void> {
+  building ??= buildIfStale();
+  return building;
+}
+
+async function buildIfStale(): Promise<void> {
+  const sources = Math.max(
+    newestSource(join(UI, 'src')),
+    statSync(join(UI, 'index.html')).mtimeMs,
+    statSync(join(UI, 'vite.config.ts')).mtimeMs,
+  );
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= sources) return;
   const { build } = await import('vite');
   // Vite makes a production build (React's, and its JSX runtime) only under NODE_ENV=production;

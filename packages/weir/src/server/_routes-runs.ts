@@ -7,7 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { EnvironmentError } from '../errors.js';
 import { findRun, listRuns } from '../execution/index.js';
-import type { WeirEventType } from '../storage/index.js';
+import type { RunRecord, WeirEventType } from '../storage/index.js';
 import type { App, ServerContext } from './_context.js';
 import { requireOperator } from './_guards.js';
 import { streamRun } from './_run-stream.js';
@@ -37,6 +37,25 @@ const StepSchema = z
 
 const RUN_STATUSES = ['running', 'success', 'failed', 'cancelled', 'crashed'] as const;
 
+/** A run with the partitions it asked for (the run page and list show them beside the selection). */
+const RunWithPartitionsSchema = RunSchema.extend({
+  partitions: z
+    .object({
+      from: z.string().optional(),
+      to: z.string().optional(),
+      keys: z.array(z.string()).optional(),
+    })
+    .nullable()
+    .openapi({ description: 'partitions asked for; null: every stale one' }),
+  units: z.number().nullable().openapi({ description: 'units of work planned' }),
+}).openapi('RunWithPartitions');
+
+const runWithPartitions = (run: RunRecord) => ({
+  ...runBody(run),
+  partitions: run.started.partitions ?? null,
+  units: run.started.units ?? null,
+});
+
 const list = createRoute({
   method: 'get',
   path: '/api/runs',
@@ -50,7 +69,9 @@ const list = createRoute({
   responses: {
     200: {
       description: 'Runs',
-      content: { 'application/json': { schema: z.object({ runs: z.array(RunSchema) }) } },
+      content: {
+        'application/json': { schema: z.object({ runs: z.array(RunWithPartitionsSchema) }) },
+      },
     },
     400: errorResponses[400],
     401: errorResponses[401],
@@ -66,7 +87,9 @@ const one = createRoute({
     200: {
       description: 'The run',
       content: {
-        'application/json': { schema: z.object({ run: RunSchema, steps: z.array(StepSchema) }) },
+        'application/json': {
+          schema: z.object({ run: RunWithPartitionsSchema, steps: z.array(StepSchema) }),
+        },
       },
     },
     401: errorResponses[401],
@@ -220,13 +243,13 @@ export function runRoutes(app: App, context: ServerContext): void {
       limit,
       ...(status === undefined ? {} : { status }),
     });
-    return c.json({ runs: runs.map(runBody) }, 200);
+    return c.json({ runs: runs.map(runWithPartitions) }, 200);
   });
 
   app.openapi(one, async (c) => {
     const run = await runOr404(c.req.valid('param').runId);
     const steps = await context.instance.eventLog.events({ runId: run.runId, types: STEP_TYPES });
-    return c.json({ run: runBody(run), steps: stepBars(steps) }, 200);
+    return c.json({ run: runWithPartitions(run), steps: stepBars(steps) }, 200);
   });
 
   app.openapi(events, async (c) => {

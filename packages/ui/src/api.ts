@@ -23,6 +23,9 @@ export function adoptTokenFromUrl(): void {
   history.replaceState(null, '', window.location.pathname + window.location.search);
 }
 
+/** The token this tab signs in with, if any. */
+export const storedToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
+
 export function setToken(token: string | undefined): void {
   if (token === undefined) sessionStorage.removeItem(TOKEN_KEY);
   else sessionStorage.setItem(TOKEN_KEY, token);
@@ -41,7 +44,7 @@ export class ApiError extends Error {
 
 function headers(extra?: HeadersInit): Headers {
   const result = new Headers(extra);
-  const token = sessionStorage.getItem(TOKEN_KEY);
+  const token = storedToken();
   if (token !== null) result.set('Authorization', `Bearer ${token}`);
   return result;
 }

@@ -4,7 +4,7 @@
  * without a reload, search and the selection filter work.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asset, defineProject, materialize } from 'weir';
+import { asset, check, defineProject, materialize } from 'weir';
 import { type Stage, stage } from './support/browser.js';
 
 const failing = true;
@@ -27,13 +27,22 @@ function project() {
       return 1;
     },
   });
+  const checked = asset({
+    key: 'clean/checked',
+    group: 'clean',
+    ins: { readings },
+    checks: [
+      check({ name: 'enough_rows', evaluate: () => ({ passed: false, message: 'only 1 row' }) }),
+    ],
+    materialize: (_ctx, { readings }) => readings,
+  });
   const report = asset({
     key: 'marts/report',
     group: 'marts',
     ins: { joined },
     materialize: (_ctx, { joined }) => joined.length,
   });
-  return defineProject({ assets: [stations, readings, joined, broken, report] });
+  return defineProject({ assets: [stations, readings, joined, broken, checked, report] });
 }
 
 let s: Stage;
@@ -42,12 +51,12 @@ beforeAll(async () => {
     prepare: async (instance) => {
       await materialize(project(), {
         instance,
-        selection: 'raw/stations,raw/readings,clean/broken',
+        selection: 'raw/stations,raw/readings,clean/broken,clean/checked',
       });
     },
   });
   await s.page.goto(s.server.url);
-  await s.page.waitForSelector('canvas[data-drawn="5"]');
+  await s.page.waitForSelector('canvas[data-drawn="6"]');
 }, 60_000);
 afterAll(async () => s?.close());
 
@@ -64,7 +73,11 @@ describe('the lineage view', () => {
     expect(await stateOf('raw/stations')).toBe('fresh');
     expect(await stateOf('clean/broken')).toBe('failed');
     expect(await stateOf('clean/joined')).toBe('missing');
-    expect(await s.page.locator('.graph-legend').innerText()).toMatch(/fresh\s*2/);
+    expect(await stateOf('clean/checked')).toBe('failing');
+    const legend = await s.page.locator('.graph-legend').innerText();
+    expect(legend).toMatch(/fresh\s*2/);
+    expect(legend).toMatch(/check failing\s*1/);
+    expect(legend).toMatch(/failed\s*1/);
     expect(s.pageErrors).toEqual([]);
   });
 
@@ -103,7 +116,7 @@ describe('the lineage view', () => {
     await s.page.getByLabel('selection filter').press('Enter');
     await expect
       .poll(() => s.page.locator('.graph-toolbar').innerText())
-      .toMatch(/2 of 5 selected/);
+      .toMatch(/2 of 6 selected/);
     await s.page.getByLabel('selection filter').fill('group:(');
     await s.page.getByLabel('selection filter').press('Enter');
     await expect
@@ -113,6 +126,11 @@ describe('the lineage view', () => {
           .innerText()
           .catch(() => ''),
       )
-      .not.toBe('');
+      .toMatch(/not applied/);
+    // A filter that does not parse applies nothing (the previous one does not linger).
+    expect(await s.page.locator('.graph-toolbar').innerText()).not.toMatch(/selected/);
+    await s.page.getByLabel('selection filter').fill('');
+    await s.page.getByLabel('selection filter').press('Enter');
+    await expect.poll(() => s.page.locator('.graph-filter-error').count()).toBe(0);
   });
 });

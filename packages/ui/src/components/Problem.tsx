@@ -1,8 +1,8 @@
-import { ApiError, setToken } from '../api';
+import { ApiError, setToken, storedToken } from '../api';
 
 /** An error from the API, in words; a 401 asks for a token. */
 export function Problem({ error }: { error: Error }) {
-  if (error instanceof ApiError && error.status === 401) return <TokenForm />;
+  if (error instanceof ApiError && error.status === 401) return <TokenForm refused={error} />;
   return (
     <div className="problem" role="alert">
       <strong>{error.message}</strong>
@@ -11,7 +11,9 @@ export function Problem({ error }: { error: Error }) {
   );
 }
 
-function TokenForm() {
+function TokenForm({ refused }: { refused: ApiError }) {
+  // A token was sent and refused (not merely missing): say so.
+  const wrong = storedToken() !== null;
   return (
     <form
       className="token-form"
@@ -29,6 +31,12 @@ function TokenForm() {
         Paste the token its operator gave you (WEIR_TOKEN or WEIR_VIEWER_TOKEN). It is kept for this
         tab only.
       </p>
+      {wrong ? (
+        <p className="problem" role="alert">
+          {refused.message}
+          {refused.hint ? ` — ${refused.hint}` : ''}
+        </p>
+      ) : null}
       <input name="token" type="password" autoComplete="off" aria-label="token" />
       <button type="submit">Sign in</button>
     </form>

@@ -50,11 +50,15 @@ export function reach(start: number, next: number[][]): Set<number> {
   return seen;
 }
 
-/** The state a node is drawn in: running and failing checks and overdue over the status. */
+/**
+ * The state a node is drawn in: running over everything; a failed blocking check ("failing")
+ * over the failed status it causes, so it is told apart from a step that threw; overdue over
+ * the rest.
+ */
 export function displayState(node: GraphNodeBody): string {
   if (node.running) return 'running';
-  if (node.status === 'failed') return 'failed';
   if (node.checks === 'failing') return 'failing';
+  if (node.status === 'failed') return 'failed';
   if (node.overdue) return 'overdue';
   return node.status;
 }

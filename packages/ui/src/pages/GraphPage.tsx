@@ -5,10 +5,11 @@
  * changed); the layout is fetched once per graph version.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, type GraphBody, get, type LayoutBody, post } from '../api';
+import { ApiError, type GraphBody, get, type LayoutBody, post, storedToken } from '../api';
 import { ago } from '../components/format';
 import { Link } from '../components/Link';
 import { Problem } from '../components/Problem';
+import { canOperate, useRole } from '../components/role';
 import { StatusPill } from '../components/Status';
 import { GraphCanvas } from '../graph/GraphCanvas';
 import { buildScene, displayState, reach, STATE_COLORS } from '../graph/scene';
@@ -27,7 +28,7 @@ export function GraphPage(props: { selection: string | undefined }) {
   const [focus, setFocus] = useState<{ node: number; seq: number }>();
   const [fitSeq, setFitSeq] = useState(0);
   const [filter, setFilter] = useState<{ expression: string; keys: Set<string> } | undefined>();
-  const [filterError, setFilterError] = useState<string>();
+  const [filterError, setFilterError] = useState<Error>();
 
   useGraphPolling(setGraph, setError);
   useEffect(() => {
@@ -50,6 +51,7 @@ export function GraphPage(props: { selection: string | undefined }) {
   const selectedKey = selected === undefined ? undefined : scene?.nodes[selected]?.key;
 
   useEffect(() => {
+    setFilterError(undefined);
     if (props.selection === undefined) {
       setFilter(undefined);
       return;
@@ -59,7 +61,11 @@ export function GraphPage(props: { selection: string | undefined }) {
         setFilter({ expression: props.selection!, keys: new Set(body.keys) });
         setFilterError(undefined);
       },
-      (caught: Error) => setFilterError(caught.message),
+      (caught: Error) => {
+        // A filter that does not parse applies nothing: the old one must not look like its result.
+        setFilter(undefined);
+        setFilterError(caught);
+      },
     );
   }, [props.selection]);
 
@@ -114,7 +120,7 @@ export function GraphPage(props: { selection: string | undefined }) {
             name="select"
             key={props.selection ?? ''}
             defaultValue={props.selection ?? ''}
-            placeholder="filter: group:raw+, tag:tier=gold, *stations*"
+            placeholder="filter: group:raw+  gauges/*  +KEY"
             aria-label="selection filter"
           />
           {props.selection ? (
@@ -128,11 +134,7 @@ export function GraphPage(props: { selection: string | undefined }) {
             {filter.keys.size} of {graph?.nodes.length ?? 0} selected
           </span>
         ) : null}
-        {filterError ? (
-          <span className="graph-filter-error" role="alert">
-            {filterError}
-          </span>
-        ) : null}
+
         <div className="graph-legend">
           {LEGEND.map((state) => (
             <span key={state} className="legend-item">
@@ -147,6 +149,19 @@ export function GraphPage(props: { selection: string | undefined }) {
       </div>
       <div className="graph-body">
         <div className="graph-stage">
+          {filterError ? (
+            <div className="graph-filter-error" role="alert">
+              <pre>{filterError.message}</pre>
+              {filterError instanceof ApiError && filterError.hint ? (
+                <p>{filterError.hint}</p>
+              ) : null}
+              <p className="subtle">
+                The filter is not applied. Selections: see docs/selection.md (
+                <code>group:NAME</code>, <code>gauges/*</code>, <code>+KEY</code> for upstream,{' '}
+                <code>KEY+</code> for downstream).
+              </p>
+            </div>
+          ) : null}
           {scene ? (
             <GraphCanvas
               label={`asset lineage graph: ${LEGEND.map((state) => `${counts[state] ?? 0} ${LEGEND_TEXT[state] ?? state}`).join(', ')}; search above to select an asset`}
@@ -165,15 +180,24 @@ export function GraphPage(props: { selection: string | undefined }) {
             <div className="graph-stale-banner">Lost contact with the server: {error.message}</div>
           ) : null}
           {hovered !== undefined && scene && hovered !== selected ? (
-            <div className="graph-hover">{scene.nodes[hovered]!.key}</div>
+            <div className="graph-hover">
+              <b>{scene.nodes[hovered]!.key}</b> · {displayState(scene.nodes[hovered]!)}:{' '}
+              {scene.nodes[hovered]!.reason}
+            </div>
           ) : null}
         </div>
         {selectedKey && scene && selected !== undefined ? (
           <NodePanel
             key={selectedKey}
             node={scene.nodes[selected]!}
+            parents={scene.parents[selected]!.map((n) => ({ n, key: scene.nodes[n]!.key }))}
+            children={scene.children[selected]!.map((n) => ({ n, key: scene.nodes[n]!.key }))}
             upstream={reach(selected, scene.parents).size}
             downstream={reach(selected, scene.children).size}
+            onPick={(n) => {
+              setSelected(n);
+              setFocus({ node: n, seq: Date.now() });
+            }}
             onClose={() => setSelected(undefined)}
           />
         ) : null}
@@ -194,7 +218,7 @@ function useGraphPolling(
     const poll = async () => {
       try {
         const headers = new Headers();
-        const token = sessionStorage.getItem('weir-token');
+        const token = storedToken();
         if (token) headers.set('Authorization', `Bearer ${token}`);
         if (tag.current) headers.set('If-None-Match', tag.current);
         const response = await fetch('/api/graph', {
@@ -288,16 +312,40 @@ function Search(props: {
   );
 }
 
+interface Neighbour {
+  n: number;
+  key: string;
+}
+
 function NodePanel(props: {
   node: GraphBody['nodes'][number];
+  parents: Neighbour[];
+  children: Neighbour[];
   upstream: number;
   downstream: number;
+  onPick: (node: number) => void;
   onClose: () => void;
 }) {
   const { node } = props;
+  const role = useRole();
   const [launch, setLaunch] = useState<{ runId: string | null; status?: string } | Error>();
   const [busy, setBusy] = useState(false);
   const state = displayState(node);
+  const materialize = async (force: boolean) => {
+    setBusy(true);
+    try {
+      setLaunch(
+        await post<{ runId: string | null; status?: string }>('/api/runs', {
+          selection: node.key,
+          force,
+        }),
+      );
+    } catch (caught) {
+      setLaunch(caught as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <aside className="graph-panel" aria-label="selected asset">
       <div className="graph-panel-head">
@@ -314,7 +362,7 @@ function NodePanel(props: {
       <p className="graph-panel-reason">{node.reason}</p>
       <dl className="kv">
         <dt>{node.kind === 'source' ? 'Observed' : 'Materialized'}</dt>
-        <dd>{ago(node.materializedAt)}</dd>
+        <dd>{node.materializedAt === null ? 'never (successfully)' : ago(node.materializedAt)}</dd>
         {node.partitions ? (
           <>
             <dt>Partitions</dt>
@@ -324,11 +372,14 @@ function NodePanel(props: {
             </dd>
           </>
         ) : null}
-        <dt>Upstream</dt>
-        <dd>{props.upstream} assets</dd>
-        <dt>Downstream</dt>
-        <dd>{props.downstream} assets</dd>
       </dl>
+      <Neighbours title="Reads" all={props.upstream} direct={props.parents} onPick={props.onPick} />
+      <Neighbours
+        title="Read by"
+        all={props.downstream}
+        direct={props.children}
+        onPick={props.onPick}
+      />
       <div className="graph-panel-actions">
         <Link to={paths.asset(node.key)} className="button">
           Open asset
@@ -337,21 +388,9 @@ function NodePanel(props: {
           <button
             type="button"
             className="primary"
-            disabled={busy}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                setLaunch(
-                  await post<{ runId: string | null; status?: string }>('/api/runs', {
-                    selection: node.key,
-                  }),
-                );
-              } catch (caught) {
-                setLaunch(caught as Error);
-              } finally {
-                setBusy(false);
-              }
-            }}
+            disabled={busy || !canOperate(role)}
+            title={canOperate(role) ? undefined : 'needs an operator token'}
+            onClick={() => materialize(false)}
           >
             Materialize
           </button>
@@ -359,16 +398,54 @@ function NodePanel(props: {
       </div>
       {launch instanceof Error ? <Problem error={launch} /> : null}
       {launch && !(launch instanceof Error) ? (
-        <p className="graph-panel-launch">
+        <div className="graph-panel-launch">
           {launch.runId ? (
             <>
               Run <Link to={paths.run(launch.runId)}>{launch.runId}</Link> started.
             </>
           ) : (
-            <>Nothing to do: {launch.status}.</>
+            <>
+              Nothing to do: it is up to date, so nothing ran.{' '}
+              <button type="button" disabled={busy} onClick={() => materialize(true)}>
+                Materialize anyway
+              </button>
+            </>
           )}
-        </p>
+        </div>
       ) : null}
     </aside>
+  );
+}
+
+/** The direct neighbours of the selected asset, each a button that selects it. */
+function Neighbours(props: {
+  title: string;
+  all: number;
+  direct: Neighbour[];
+  onPick: (node: number) => void;
+}) {
+  const SHOWN = 8;
+  if (props.all === 0) return null;
+  return (
+    <div className="graph-panel-neighbours">
+      <h3>
+        {props.title}{' '}
+        <span className="subtle">
+          ({props.direct.length} directly, {props.all} in all)
+        </span>
+      </h3>
+      <ul>
+        {props.direct.slice(0, SHOWN).map((neighbour) => (
+          <li key={neighbour.n}>
+            <button type="button" className="link" onClick={() => props.onPick(neighbour.n)}>
+              {neighbour.key}
+            </button>
+          </li>
+        ))}
+        {props.direct.length > SHOWN ? (
+          <li className="subtle">and {props.direct.length - SHOWN} more</li>
+        ) : null}
+      </ul>
+    </div>
   );
 }

@@ -123,8 +123,25 @@ function columnsOf(metadata: Readonly<Record<string, JsonValue>>): Record<string
   const columns = schema.columns;
   if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) return {};
   const result: Record<string, string> = {};
-  for (const [name, type] of Object.entries(columns)) result[name] = String(type);
+  for (const [name, type] of Object.entries(columns)) result[name] = columnType(type);
   return result;
+}
+
+/**
+ * A column's type as recorded: `'string'` (inferSchema's form) or `{ type, nullable? }`
+ * (schemaCheck's spec form), written as `string` or `string|null`.
+ */
+function columnType(spec: JsonValue): string {
+  if (typeof spec === 'string') return spec;
+  if (
+    typeof spec === 'object' &&
+    spec !== null &&
+    !Array.isArray(spec) &&
+    typeof spec.type === 'string'
+  ) {
+    return spec.nullable === true ? `${spec.type}|null` : spec.type;
+  }
+  return JSON.stringify(spec);
 }
 
 function schemaChanges(

@@ -94,7 +94,13 @@ const routes = {
     summary: 'Numeric metadata of recent materializations, oldest first, for plots',
     request: {
       params: KeyParam,
-      query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(500) }),
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(5000).default(500),
+        partition: z
+          .string()
+          .optional()
+          .openapi({ description: 'of one partition (a partitioned asset mixes them otherwise)' }),
+      }),
     },
     responses: json(
       'One array per numeric metadata entry, aligned with `at`',
@@ -146,6 +152,10 @@ const routes = {
           .min(1)
           .optional()
           .openapi({ description: 'the materialization event id' }),
+        partition: z
+          .string()
+          .optional()
+          .openapi({ description: "a partition: its current materialization's artefact" }),
         file: z
           .string()
           .optional()
@@ -188,6 +198,35 @@ export function assetRoutes(app: App, context: ServerContext): void {
     return event;
   };
 
+  /** The newest materializations (observations) of `key`, of one partition when given. */
+  const newestOf = async (
+    key: string,
+    options: { limit: number; before: number | undefined; partition: string | undefined },
+  ): Promise<StoredEvent[]> => {
+    const { limit, partition } = options;
+    const found: StoredEvent[] = [];
+    let cursor = options.before;
+    // The log is queried by asset; one partition's events are picked out page by page.
+    while (found.length < limit) {
+      const page = await instance.eventLog.events({
+        assetKey: key,
+        types: ['asset:materialized', 'asset:observed'],
+        descending: true,
+        limit: partition === undefined ? limit : 1000,
+        ...(cursor === undefined ? {} : { afterId: cursor }),
+      });
+      for (const event of page) {
+        if (found.length === limit) break;
+        if (partition === undefined || ('partition' in event && event.partition === partition)) {
+          found.push(event);
+        }
+      }
+      if (partition === undefined || page.length < 1000) break;
+      cursor = page[page.length - 1]!.id;
+    }
+    return found;
+  };
+
   app.openapi(routes.asset, async (c) => {
     const key = knownKey(c.req.valid('param').key);
     const { partition } = c.req.valid('query');
@@ -209,24 +248,7 @@ export function assetRoutes(app: App, context: ServerContext): void {
   app.openapi(routes.materializations, async (c) => {
     const key = knownKey(c.req.valid('param').key);
     const { before, limit, partition } = c.req.valid('query');
-    const found: StoredEvent[] = [];
-    let cursor = before;
-    // The log is queried by asset; one partition's events are picked out page by page.
-    while (found.length <= limit) {
-      const page = await instance.eventLog.events({
-        assetKey: key,
-        types: ['asset:materialized', 'asset:observed'],
-        descending: true,
-        limit: partition === undefined ? limit + 1 : 1000,
-        ...(cursor === undefined ? {} : { afterId: cursor }),
-      });
-      for (const event of page) {
-        if (partition === undefined || ('partition' in event && event.partition === partition))
-          found.push(event);
-      }
-      if (partition === undefined || page.length < 1000) break;
-      cursor = page[page.length - 1]!.id;
-    }
+    const found = await newestOf(key, { limit: limit + 1, before, partition });
     return c.json({ events: eventBodies(found.slice(0, limit)), more: found.length > limit }, 200);
   });
 
@@ -250,13 +272,8 @@ export function assetRoutes(app: App, context: ServerContext): void {
 
   app.openapi(routes.series, async (c) => {
     const key = knownKey(c.req.valid('param').key);
-    const events = await instance.eventLog.events({
-      assetKey: key,
-      types: ['asset:materialized', 'asset:observed'],
-      descending: true,
-      limit: c.req.valid('query').limit,
-    });
-    events.reverse();
+    const { limit, partition } = c.req.valid('query');
+    const events = (await newestOf(key, { limit, before: undefined, partition })).reverse();
     const at: number[] = [];
     const series: Record<string, Array<number | null>> = {};
     events.forEach((event, i) => {
@@ -281,6 +298,13 @@ export function assetRoutes(app: App, context: ServerContext): void {
     const { from, to } = c.req.valid('query');
     const states = await context.live.status();
     const partitioned = states.find((state) => state.key === key)?.partitions;
+    if (from !== undefined && to !== undefined && to < from) {
+      throw new ApiError(
+        400,
+        'E_BAD_REQUEST',
+        `to (${to}) is before from (${from}): give the range [from, to)`,
+      );
+    }
     if (partitioned === undefined) {
       throw new ApiError(404, 'E_NOT_FOUND', `asset '${key}' is not partitioned`);
     }
@@ -334,9 +358,23 @@ export function assetRoutes(app: App, context: ServerContext): void {
     let event: MaterializationEvent;
     if (query.event !== undefined) event = await materializationOf(key, query.event);
     else {
-      const current = (await explain(graph, key, { instance, observe: false })).current;
+      const partitioned = graph.node(key).partitions !== undefined;
+      if (partitioned && query.partition === undefined) {
+        throw new ApiError(
+          400,
+          'E_BAD_REQUEST',
+          `'${key}' is partitioned: name a partition (?partition=KEY) or a materialization (?event=ID)`,
+        );
+      }
+      const report = await explain(graph, key, {
+        instance,
+        observe: false,
+        ...(partitioned ? { partition: query.partition! } : {}),
+      });
+      const current = partitioned ? report.partition?.current : report.current;
       if (current?.type !== 'asset:materialized') {
-        throw new ApiError(404, 'E_NOT_FOUND', `'${key}' has no materialization to download`);
+        const what = partitioned ? `${key}[${query.partition}]` : `'${key}'`;
+        throw new ApiError(404, 'E_NOT_FOUND', `${what} has no materialization to download`);
       }
       event = current;
     }

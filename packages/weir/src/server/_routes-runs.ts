@@ -289,7 +289,7 @@ export function runRoutes(app: App, context: ServerContext): void {
       trigger: {
         kind: 'api',
         name: role,
-        reason: `${body.force ? 'forced' : 'launched'} through the API: ${body.selection}${partitionText(body.partitions)}`,
+        reason: `${body.force ? 'forced materialization of' : 'materialize'} ${body.selection}${partitionText(body.partitions)}`,
       },
     });
     if (answer.runId !== undefined) return c.json({ runId: answer.runId }, 201);
@@ -307,7 +307,12 @@ export function runRoutes(app: App, context: ServerContext): void {
         'E_CONFLICT',
         `run ${run.runId} runs in another process (pid ${run.started.pid} on ${run.started.host}); this server can cancel only the runs it launched`,
         {
-          hint: 'stop it where it runs (Ctrl-C in its terminal, or stop the daemon that launched it)',
+          hint:
+            run.started.trigger?.kind === 'api'
+              ? 'cancel it through the server that launched it (its UI or POST /api/runs/ID/cancel there)'
+              : run.started.trigger === undefined
+                ? 'stop it where it runs: Ctrl-C in the terminal of its weir command'
+                : 'it was launched by a daemon: it stops when that daemon stops (Ctrl-C or SIGTERM to it)',
         },
       );
     }

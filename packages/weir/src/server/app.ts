@@ -67,15 +67,22 @@ export function createApp(context: ServerContext, options: AppOptions): App {
   });
 
   const gate = createMiddleware<AppEnv>(async (c, next) => {
-    const role = access.roleOf(c.req.header('Authorization'));
+    const authorization = c.req.header('Authorization');
+    const role = access.roleOf(authorization);
     if (role === undefined) {
       c.header('WWW-Authenticate', 'Bearer realm="weir"');
       return c.json(
-        errorBody(
-          'E_UNAUTHORIZED',
-          'this server needs a token: send Authorization: Bearer <token>',
-          'open the UI with the URL `weir serve` printed (it carries the token), or ask its operator for one',
-        ),
+        authorization === undefined
+          ? errorBody(
+              'E_UNAUTHORIZED',
+              'this server needs a token: send Authorization: Bearer <token>',
+              'in the UI, paste your token when asked (or open /#token=<token>); ask the server’s operator for one',
+            )
+          : errorBody(
+              'E_UNAUTHORIZED',
+              'this token is not one this server knows',
+              'check it for a typo, or ask the server’s operator for a current one',
+            ),
         401,
       );
     }

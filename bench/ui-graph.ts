@@ -24,20 +24,11 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { defineProject, materialize, openInstance } from 'weir';
 import { startServer } from 'weir/server';
+import { CHROMIUM, CHROMIUM_ARGS } from './_browser.js';
 import { appendHistory, layeredAssets } from './_fixtures.js';
 import { median, option, table } from './_report.js';
 
 const WIDTH = 100;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface UiGraphOptions {
   sizes: number[];
@@ -165,7 +156,7 @@ async function oneSize(size: number, options: UiGraphOptions): Promise<UiGraphRo
 
 async function browserRows(base: string, size: number, repeats: number): Promise<UiGraphRow[]> {
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
   const rows: UiGraphRow[] = [];

@@ -28,21 +28,12 @@ import {
   type WeirEvent,
 } from 'weir';
 import { startServer } from 'weir/server';
+import { CHROMIUM, CHROMIUM_ARGS } from './_browser.js';
 import { median, option, table } from './_report.js';
 
 const KEY = 'series/hourly';
 const START = Date.UTC(2014, 0, 1);
 const HOUR = 3_600_000;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const keyAt = (i: number) => new Date(START + i * HOUR).toISOString().slice(0, 16);
 
@@ -102,7 +93,7 @@ export async function uiPartitionsBench(count: number, repeats: number): Promise
     await flush();
     const server = await startServer({ project, instance, port: 0, log: () => {} });
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
     });
     try {

@@ -145,7 +145,7 @@ function drawCard(
   ctx.fill();
   ctx.stroke();
   ctx.fillStyle = color;
-  roundRect(ctx, x, y, 6, h, { tl: 6, bl: 6, tr: 0, br: 0 });
+  roundRect(ctx, x, y, 6, h, [6, 0, 0, 6]);
   ctx.fill();
   if (node.kind === 'source') {
     ctx.setLineDash([4, 3]);
@@ -253,24 +253,15 @@ function clip(ctx: CanvasRenderingContext2D, text: string, room: number): string
   return `${text.slice(0, lo)}…`;
 }
 
+/** A rounded rectangle as the current path (the canvas' own roundRect: radii clockwise from top-left). */
 function roundRect(
   ctx: CanvasRenderingContext2D,
   x: number,
   y: number,
   w: number,
   h: number,
-  r: number | { tl: number; tr: number; br: number; bl: number },
+  radii: number | number[],
 ): void {
-  const { tl, tr, br, bl } = typeof r === 'number' ? { tl: r, tr: r, br: r, bl: r } : r;
   ctx.beginPath();
-  ctx.moveTo(x + tl, y);
-  ctx.lineTo(x + w - tr, y);
-  ctx.quadraticCurveTo(x + w, y, x + w, y + tr);
-  ctx.lineTo(x + w, y + h - br);
-  ctx.quadraticCurveTo(x + w, y + h, x + w - br, y + h);
-  ctx.lineTo(x + bl, y + h);
-  ctx.quadraticCurveTo(x, y + h, x, y + h - bl);
-  ctx.lineTo(x, y + tl);
-  ctx.quadraticCurveTo(x, y, x + tl, y);
-  ctx.closePath();
+  ctx.roundRect(x, y, w, h, radii);
 }

@@ -3,10 +3,12 @@
  * api.ts). Stored events are typed by weir's own event union.
  */
 import type { StoredEvent } from 'weir';
+import type { AutomationEntry, StepBar } from 'weir/server';
 import type { RunBody } from '../api';
 import { get, post } from '../api';
 
 export type { StoredEvent } from 'weir';
+export type { AutomationEntry, StepBar } from 'weir/server';
 export type MaterializationEvent = StoredEvent<'asset:materialized'>;
 export type ObservationEvent = StoredEvent<'asset:observed'>;
 export type CheckEvent = StoredEvent<'check:evaluated'>;
@@ -89,29 +91,6 @@ export interface PartitionMap {
     request: { selection: string; from?: string; to?: string; partitions?: string[] };
     runIds: string[];
   }>;
-}
-
-export interface StepBar {
-  assetKey: string;
-  partition: string;
-  status: 'running' | 'materialized' | 'failed' | 'skipped' | 'cancelled';
-  startedAt: number;
-  endedAt: number | null;
-  attempts: number;
-  message: string | null;
-  eventId: number | null;
-}
-
-export interface AutomationEntry {
-  kind: 'sensor' | 'schedule' | 'condition' | 'observe';
-  name: string;
-  paused: boolean;
-  lastAt?: number;
-  outcome?: string;
-  cursor?: string;
-  cursorLength?: number;
-  nextAt?: number;
-  detail: string;
 }
 
 export type LaunchAnswer =

@@ -9,20 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type Instance, openInstance, type ProjectDefinition } from 'weir';
 import { type RunningServer, startServer } from 'weir/server';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../../bench/_browser.js';
 
 const UI = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../../weir/ui/index.html', import.meta.url));
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, CHROMIUM_ARGS } from '../../../../bench/_browser.js';
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -84,7 +76,7 @@ export async function stage(
   await options.prepare?.(instance);
   const server = await startServer({ project, instance, port: 0, pollMs: 20, log: () => {} });
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
   const page = await browser.newPage({

@@ -23,7 +23,7 @@ import {
   sensor,
 } from '../../../weir/src/index.js';
 import { type RunningServer, startServer } from '../../../weir/src/server/index.js';
-import { CHROMIUM_ARGS, ensureBuilt } from './browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, ensureBuilt } from './browser.js';
 
 export const XSS_DESCRIPTION =
   'Untrusted text: <img src=x onerror=window.__xss=1> and <script>window.__xss=2</script> stay text.';
@@ -208,7 +208,7 @@ export async function startE2E(
   const server = await startServer({ project, instance, port: 0, pollMs: 20, log: () => {} });
   await built;
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext({

@@ -18,8 +18,10 @@ import { Metrics } from './_metrics.js';
 import { uiRoot } from './_static.js';
 import { createApp } from './app.js';
 
+export type { AutomationEntry } from '../daemon/index.js';
 export { isLoopback, type Role, readTokens, type Tokens } from './_access.js';
 export type { MaterializationDiff } from './_diff.js';
+export type { StepBar } from './_run-view.js';
 export type { GraphBody, GraphNodeBody, LayoutBody, RunBody } from './_schemas.js';
 
 export interface ServerOptions {

@@ -145,7 +145,9 @@ export function Gantt(props: {
       const stepEnd = step.endedAt ?? (running ? now : step.startedAt);
       const x1 = Math.max(x0 + 3, xOf(stepEnd));
       ctx.fillStyle = STEP_COLOURS[step.status];
-      roundRect(ctx, x0, y + 5, x1 - x0, ROW - 10, 3);
+      ctx.beginPath();
+      ctx.roundRect(x0, y + 5, x1 - x0, ROW - 10, Math.max(0, Math.min(3, (x1 - x0) / 2)));
+      ctx.fill();
       const took = Math.round(stepEnd - step.startedAt);
       const text = took < 1 ? '< 1 ms' : tickLabel(took);
       ctx.fillStyle = '#5b6778';
@@ -225,23 +227,4 @@ export function Gantt(props: {
       </div>
     </div>
   );
-}
-
-function roundRect(
-  ctx: CanvasRenderingContext2D,
-  x: number,
-  y: number,
-  w: number,
-  h: number,
-  r: number,
-) {
-  const radius = Math.min(r, w / 2, h / 2);
-  ctx.beginPath();
-  ctx.moveTo(x + radius, y);
-  ctx.arcTo(x + w, y, x + w, y + h, radius);
-  ctx.arcTo(x + w, y + h, x, y + h, radius);
-  ctx.arcTo(x, y + h, x, y, radius);
-  ctx.arcTo(x, y, x + w, y, radius);
-  ctx.closePath();
-  ctx.fill();
 }

@@ -89,6 +89,17 @@ describe('the lineage view', () => {
     expect(await panel.innerText()).toMatch(/the feed is down/);
   });
 
+  it('opens the asset page from the panel, and comes back', async () => {
+    await clickNode('raw/readings');
+    const panel = s.page.locator('aside.graph-panel');
+    await expect.poll(() => panel.locator('h2').innerText()).toBe('raw/readings');
+    await panel.getByRole('link', { name: 'Open asset' }).click();
+    await expect.poll(() => s.page.url()).toMatch(/\/assets\/raw%2Freadings$/);
+    await expect.poll(() => s.page.locator('h1').innerText()).toBe('raw/readings');
+    await s.page.goBack();
+    await s.page.waitForSelector('canvas[data-drawn="6"]');
+  });
+
   it('launches a materialization from the panel and the node turns fresh without a reload', async () => {
     await clickNode('clean/joined');
     const panel = s.page.locator('aside.graph-panel');

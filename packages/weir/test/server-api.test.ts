@@ -136,6 +136,35 @@ describe('graph', () => {
   });
 });
 
+describe('layout and selections', () => {
+  it('lays out every node once per graph version, and refuses a stale version', async () => {
+    const h = await harness();
+    const graph = await json(await h.call('/api/graph'));
+    const response = await h.call(`/api/graph/layout?version=${graph.version}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Cache-Control')).toMatch(/immutable/);
+    const layout = await json(response);
+    expect(layout.nodes).toHaveLength(graph.nodes.length);
+    expect(layout.groups.map((g: { name: string }) => g.name).sort()).toEqual(['clean', 'raw']);
+    const [from, to] = graph.edges[0];
+    expect(layout.nodes[from][0]).toBeLessThan(layout.nodes[to][0]);
+    const stale = await h.call('/api/graph/layout?version=0000');
+    expect(stale.status).toBe(409);
+    expect((await json(stale)).error.message).toMatch(/reload/);
+  });
+
+  it('names the assets a selection selects, and says why one does not parse', async () => {
+    const h = await harness();
+    expect(await json(await h.call('/api/select?q=raw%2Freadings%2B'))).toEqual({
+      keys: ['raw/readings', 'clean/readings'],
+    });
+    const bad = await h.call('/api/select?q=group%3A(');
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.code).toMatch(/^E_SELECTION/);
+    expect((await h.call('/api/select')).status).toBe(400);
+  });
+});
+
 describe('assets', () => {
   it('gives the definition, the state with its causes, and history with provenance', async () => {
     const h = await harness();

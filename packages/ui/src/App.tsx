@@ -1,3 +1,4 @@
+import { useLostConnection } from './components/connection';
 import { Link } from './components/Link';
 import { AssetPage } from './pages/AssetPage';
 import { AutomationPage } from './pages/AutomationPage';
@@ -8,6 +9,7 @@ import { paths, type Route, useRoute } from './router';
 
 export function App() {
   const route = useRoute();
+  const lost = useLostConnection();
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="main">
@@ -26,6 +28,12 @@ export function App() {
         </NavLink>
       </nav>
       <main className={route.page === 'graph' ? 'main main-full' : 'main'}>
+        {lost ? (
+          <div className="connection-lost" role="alert">
+            Lost contact with the Weir server — retrying. What this page shows may be out of date,
+            and actions will fail until it is back.
+          </div>
+        ) : null}
         <Page route={route} />
       </main>
     </div>

@@ -144,4 +144,12 @@ describe('the lineage view', () => {
     await s.page.getByLabel('selection filter').press('Enter');
     await expect.poll(() => s.page.locator('.graph-filter-error').count()).toBe(0);
   });
+
+  it('says so when the server goes away', async () => {
+    await s.server.close();
+    await expect
+      .poll(() => s.page.locator('.connection-lost').count(), { timeout: 15_000 })
+      .toBe(1);
+    expect(await s.page.locator('.connection-lost').innerText()).toMatch(/Lost contact/);
+  });
 });

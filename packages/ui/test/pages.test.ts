@@ -92,6 +92,15 @@ describe('web UI pages', () => {
     expect(await input.locator('a[href*="event="]').count()).toBe(2);
     expect(await diff.locator('.metadata-diff').textContent()).toMatch(/rowCount5\s*10\+5/);
     expect(await diff.locator('.col-added').textContent()).toMatch(/site.*string.*column added/);
+    // The diff has an address: reloading it shows the same diff.
+    await expect.poll(() => page.url()).toMatch(/[?&]from=\d+&to=\d+/);
+    const linked = page.url();
+    await page.goto('about:blank');
+    await page.goto(linked);
+    await page.locator('section.diff .verdict').waitFor();
+    expect(await page.locator('section.diff .verdict').textContent()).toMatch(
+      /because raw\/readings moved on/,
+    );
   });
 
   it('launches a materialization from the asset page and shows the run', async () => {

@@ -1,8 +1,20 @@
 import { ApiError, setToken, storedToken } from '../api';
+import { unreachable } from './connection';
 
 /** An error from the API, in words; a 401 asks for a token. */
 export function Problem({ error }: { error: Error }) {
   if (error instanceof ApiError && error.status === 401) return <TokenForm refused={error} />;
+  if (unreachable(error)) {
+    return (
+      <div className="problem" role="alert">
+        <strong>Cannot reach the Weir server.</strong>
+        <p>
+          Is <code>weir serve</code> (or <code>weir dev</code>) still running? This page keeps
+          trying.
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="problem" role="alert">
       <strong>{error.message}</strong>

@@ -176,12 +176,14 @@ function drawCard(
   const stateText = node.partitions
     ? `${state} · ${node.partitions.fresh}/${total(node.partitions)} fresh`
     : state;
-  ctx.fillText(stateText, x + 14, y + 35);
   const when = node.materializedAt
     ? ago(node.materializedAt, now)
     : node.kind === 'source'
       ? 'source'
       : '';
+  // The state on the left gets what the time on the right leaves.
+  const whenWidth = when === '' ? 0 : ctx.measureText(when).width + 10;
+  ctx.fillText(clip(ctx, stateText, w - 22 - whenWidth), x + 14, y + 35);
   ctx.fillStyle = '#8a94a6';
   ctx.textAlign = 'right';
   ctx.fillText(when, x + w - 8, y + 35);

@@ -2,7 +2,7 @@
  * Materializations newest first, a page at a time, each with its provenance; ticking two
  * rows shows what moved between them (the diff).
  */
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { download } from '../../api';
 import { ago, duration, short, time } from '../../components/format';
 import { Link } from '../../components/Link';
@@ -30,7 +30,21 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
   const [more, setMore] = useState(false);
   const [error, setError] = useState<Error>();
   const [loadingMore, setLoadingMore] = useState(false);
-  const [selected, setSelected] = useState<number[]>([]);
+  // `?from=ID&to=ID` is a diff someone linked to; ticking two rows writes it into the address.
+  const [selected, setSelected] = useState<number[]>(linkedDiff);
+  const first = useRef(true);
+  const [a, b] = selected;
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (a !== undefined && b !== undefined) {
+      url.searchParams.set('from', String(Math.min(a, b)));
+      url.searchParams.set('to', String(Math.max(a, b)));
+    } else {
+      url.searchParams.delete('from');
+      url.searchParams.delete('to');
+    }
+    history.replaceState(null, '', url.pathname + url.search);
+  }, [a, b]);
   const [open, setOpen] = useState<Set<number>>(() => new Set(focus ? [focus] : []));
   const [partition, setPartition] = useState('');
   const partitioned = asset.definition.partitions !== null;
@@ -38,7 +52,8 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
   useEffect(() => {
     let live = true;
     setEvents(undefined);
-    setSelected([]);
+    if (!first.current) setSelected([]);
+    first.current = false;
     const options = {
       limit: PAGE,
       ...(focus ? { before: focus + 1 } : {}),
@@ -123,7 +138,6 @@ export function HistoryTab({ asset }: { asset: AssetBody }) {
       else next.add(id);
       return next;
     });
-  const [a, b] = selected;
   return (
     <div className="history">
       {filter}
@@ -308,7 +322,9 @@ function Provenance({ assetKey, event }: { assetKey: string; event: Materializat
             {m.codeParts
               ? Object.entries(m.codeParts).map(([part, hash]) => (
                   <Fragment key={part}>
-                    <dt className="mono part">{part}</dt>
+                    <dt className="mono part" title={part}>
+                      {partLabel(part)}
+                    </dt>
                     <dd className="mono">{short(hash)}</dd>
                   </Fragment>
                 ))
@@ -406,4 +422,16 @@ export function bytes(n: number): string {
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** The diff an address names (`?from=ID&to=ID`), or none. */
+function linkedDiff(): number[] {
+  const params = new URLSearchParams(window.location.search);
+  const ids = [Number(params.get('from')), Number(params.get('to'))];
+  return ids.every((id) => Number.isInteger(id) && id > 0) ? ids : [];
+}
+
+/** A code part as a person reads it: the compiler's stand-in for import.meta.url by its name. */
+function partLabel(part: string): string {
+  return part.replace(/__weir_meta_(url|dirname|filename)_[0-9a-f]+/, 'import.meta.$1');
 }

@@ -2,15 +2,9 @@
  * What the web UI's asset, run and automation pages add to the HTTP API, against a real
  * server on a real instance: runs carry the partitions they asked for.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asset, dailyPartitions, defineProject, materialize } from '../src/index.js';
-import { type RunningServer, startServer } from '../src/server/index.js';
-import { tempInstance } from './helpers.js';
-
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
+import { testServer } from './support/test-server.js';
 
 function project() {
   const daily = asset({
@@ -27,9 +21,7 @@ type Body = Record<string, any>;
 
 describe('runs for the run pages', () => {
   it('say which partitions they asked for, in the list and alone', async () => {
-    const instance = tempInstance();
-    const server = await startServer({ project: project(), instance, port: 0, log: () => {} });
-    servers.push(server);
+    const { instance, server } = await testServer(project());
     const call = async (path: string) =>
       (await (await fetch(new URL(path, server.url))).json()) as Body;
     const ranged = await materialize(project(), {

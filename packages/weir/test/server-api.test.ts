@@ -4,20 +4,11 @@
  * requests, live run streams, metrics and the OpenAPI document.
  */
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  asset,
-  dailyPartitions,
-  defineProject,
-  type Instance,
-  materialize,
-  sensor,
-} from '../src/index.js';
-import { type RunningServer, startServer } from '../src/server/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { asset, dailyPartitions, defineProject, materialize, sensor } from '../src/index.js';
+import { startServer } from '../src/server/index.js';
 import { tempInstance } from './helpers.js';
-
-const OPERATOR = 'operator-token-0123456789abcdef';
-const VIEWER = 'viewer-token-0123456789abcdef';
+import { OPERATOR, type TestServer, testServer, VIEWER } from './support/test-server.js';
 
 let version = 1;
 let columns: Record<string, string> = { id: 'number' };
@@ -52,38 +43,10 @@ function project() {
   return defineProject({ assets: [raw, clean, daily], sensors: [tick] });
 }
 
-interface Harness {
-  instance: Instance;
-  server: RunningServer;
-  call: (path: string, init?: RequestInit & { token?: string }) => Promise<Response>;
-}
+type Harness = TestServer;
 
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function harness(options: { tokens?: boolean; host?: string } = {}): Promise<Harness> {
-  const instance = tempInstance();
-  const server = await startServer({
-    project: project(),
-    instance,
-    port: 0,
-    pollMs: 10,
-    log: () => {},
-    ...(options.host === undefined ? {} : { host: options.host }),
-    ...(options.tokens ? { tokens: { operator: [OPERATOR], viewer: [VIEWER] } } : {}),
-  });
-  servers.push(server);
-  const call = (path: string, init: RequestInit & { token?: string } = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token !== undefined) headers.set('Authorization', `Bearer ${init.token}`);
-    if (init.body !== undefined && !headers.has('Content-Type'))
-      headers.set('Content-Type', 'application/json');
-    return fetch(new URL(path, server.url), { ...init, headers });
-  };
-  return { instance, server, call };
-}
+const harness = (options: { tokens?: boolean; host?: string } = {}): Promise<Harness> =>
+  testServer(project(), options);
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
 const json = async (response: Response) => (await response.json()) as Record<string, any>;

@@ -6,13 +6,11 @@
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asset, defineProject, materialize } from '../src/index.js';
-import { type RunningServer, readTokens, startServer } from '../src/server/index.js';
-import { tempDir, tempInstance } from './helpers.js';
-
-const OPERATOR = 'operator-token-0123456789abcdef';
-const VIEWER = 'viewer-token-0123456789abcdef';
+import { readTokens } from '../src/server/index.js';
+import { tempDir } from './helpers.js';
+import { OPERATOR, testServer, VIEWER } from './support/test-server.js';
 
 const project = () =>
   defineProject({
@@ -29,25 +27,8 @@ const project = () =>
     ],
   });
 
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(options: { tokens?: boolean; uiRoot?: string } = {}) {
-  const instance = tempInstance();
-  const server = await startServer({
-    project: project(),
-    instance,
-    port: 0,
-    pollMs: 10,
-    log: () => {},
-    ...(options.uiRoot === undefined ? {} : { uiRoot: options.uiRoot }),
-    ...(options.tokens ? { tokens: { operator: [OPERATOR], viewer: [VIEWER] } } : {}),
-  });
-  servers.push(server);
-  return { instance, server, url: (path: string) => new URL(path, server.url) };
-}
+const serve = (options: { tokens?: boolean; uiRoot?: string } = {}) =>
+  testServer(project(), options);
 
 describe('the server under abuse', () => {
   it('refuses a viewer before reading its body, and caps bodies at 8 MB', async () => {
@@ -165,15 +146,7 @@ describe('the server under abuse', () => {
   });
 
   it('serves on [::1] written as in a URL', async () => {
-    const instance = tempInstance();
-    const server = await startServer({
-      project: project(),
-      instance,
-      host: '[::1]',
-      port: 0,
-      log: () => {},
-    });
-    servers.push(server);
+    const { server } = await testServer(project(), { host: '[::1]' });
     expect(server.url).toMatch(/^http:\/\/\[::1\]:\d+\/$/);
     expect((await fetch(new URL('/api/health', server.url))).status).toBe(200);
   });

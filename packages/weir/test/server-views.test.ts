@@ -3,17 +3,12 @@
  * metrics (not only "failed"), a partitioned asset's artefact and metadata by partition, and
  * schema diffs of both recorded column forms.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asset, check, dailyPartitions, defineProject, materialize } from '../src/index.js';
 import { diffMaterializations } from '../src/server/_diff.js';
-import { type RunningServer, startServer } from '../src/server/index.js';
 import type { MaterializationEvent } from '../src/storage/index.js';
 import { tempInstance } from './helpers.js';
-
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
+import { testServer } from './support/test-server.js';
 
 const project = () =>
   defineProject({
@@ -37,10 +32,8 @@ const project = () =>
 async function serve() {
   const instance = tempInstance();
   await materialize(project(), { instance });
-  const server = await startServer({ project: project(), instance, port: 0, log: () => {} });
-  servers.push(server);
-  const get = (path: string) => fetch(new URL(path, server.url));
-  return { instance, get };
+  const { call } = await testServer(project(), { instance });
+  return { instance, get: (path: string) => call(path) };
 }
 
 describe('server views', () => {

@@ -38,3 +38,24 @@ export function useLoad<T>(
   }, [...deps, tick, everyMs]);
   return { data, error, reload: () => setTick((n) => n + 1) };
 }
+
+/**
+ * An action a button starts (launch, cancel): whether it is running, and the error it ended
+ * with, cleared when it starts again.
+ */
+export function useAction<A extends unknown[]>(act: (...args: A) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const run = async (...args: A): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await act(...args);
+    } catch (caught) {
+      setError(caught as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, busy, error };
+}

@@ -3,7 +3,7 @@
  * provenance and diffs, check results, numeric metadata over time and its partition map.
  */
 import { type FormEvent, useState } from 'react';
-import { useLoad } from '../components/hooks';
+import { useAction, useLoad } from '../components/hooks';
 import { Link } from '../components/Link';
 import { Loading } from '../components/Loading';
 import { Problem } from '../components/Problem';
@@ -106,30 +106,24 @@ function MaterializeForm(props: { asset: AssetBody; onLaunched: () => void }) {
   const role = useRole();
   const key = props.asset.definition.key;
   const partitioned = props.asset.definition.partitions !== null;
-  const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<LaunchAnswer>();
-  const [error, setError] = useState<Error>();
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const {
+    run: submit,
+    busy,
+    error,
+  } = useAction(async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const from = String(form.get('from') ?? '').trim();
     const to = String(form.get('to') ?? '').trim();
-    setBusy(true);
-    setError(undefined);
     setAnswer(undefined);
-    try {
-      const partitions =
-        partitioned && (from || to)
-          ? { ...(from ? { from } : {}), ...(to ? { to } : {}) }
-          : undefined;
-      setAnswer(await pagesApi.launch({ selection: key, ...(partitions ? { partitions } : {}) }));
-      props.onLaunched();
-    } catch (caught) {
-      setError(caught as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const partitions =
+      partitioned && (from || to)
+        ? { ...(from ? { from } : {}), ...(to ? { to } : {}) }
+        : undefined;
+    setAnswer(await pagesApi.launch({ selection: key, ...(partitions ? { partitions } : {}) }));
+    props.onLaunched();
+  });
   const allowed = canOperate(role);
   return (
     <form className="materialize" onSubmit={submit}>

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type GraphBody, get, type LayoutBody, post, storedToken } from '../api';
 import { ago } from '../components/format';
+import { useAction } from '../components/hooks';
 import { Link } from '../components/Link';
 import { Problem } from '../components/Problem';
 import { canOperate, useRole } from '../components/role';
@@ -328,24 +329,20 @@ function NodePanel(props: {
 }) {
   const { node } = props;
   const role = useRole();
-  const [launch, setLaunch] = useState<{ runId: string | null; status?: string } | Error>();
-  const [busy, setBusy] = useState(false);
+  const [launch, setLaunch] = useState<{ runId: string | null; status?: string }>();
   const state = displayState(node);
-  const materialize = async (force: boolean) => {
-    setBusy(true);
-    try {
-      setLaunch(
-        await post<{ runId: string | null; status?: string }>('/api/runs', {
-          selection: node.key,
-          force,
-        }),
-      );
-    } catch (caught) {
-      setLaunch(caught as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    run: materialize,
+    busy,
+    error: launchError,
+  } = useAction(async (force: boolean) => {
+    setLaunch(
+      await post<{ runId: string | null; status?: string }>('/api/runs', {
+        selection: node.key,
+        force,
+      }),
+    );
+  });
   return (
     <aside className="graph-panel" aria-label="selected asset">
       <div className="graph-panel-head">
@@ -396,8 +393,8 @@ function NodePanel(props: {
           </button>
         ) : null}
       </div>
-      {launch instanceof Error ? <Problem error={launch} /> : null}
-      {launch && !(launch instanceof Error) ? (
+      {launchError ? <Problem error={launchError} /> : null}
+      {launch && !launchError ? (
         <div className="graph-panel-launch">
           {launch.runId ? (
             <>

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { stream } from '../api';
 import { duration, time } from '../components/format';
+import { useAction } from '../components/hooks';
 import { Link } from '../components/Link';
 import { Loading } from '../components/Loading';
 import { Problem } from '../components/Problem';
@@ -173,8 +174,14 @@ function RunHeader(props: {
 }) {
   const { run, steps } = props;
   const role = useRole();
-  const [cancelError, setCancelError] = useState<Error>();
-  const [cancelling, setCancelling] = useState(false);
+  const {
+    run: cancel,
+    busy: cancelling,
+    error: cancelError,
+  } = useAction(async () => {
+    await pagesApi.cancel(run.runId);
+    props.onCancelled();
+  });
   const [, setTick] = useState(0);
   useEffect(() => {
     if (run.status !== 'running') return;
@@ -183,18 +190,6 @@ function RunHeader(props: {
   }, [run.status]);
   const trigger = triggerText(run);
   const summary = run.summary ?? {};
-  const cancel = async () => {
-    setCancelling(true);
-    setCancelError(undefined);
-    try {
-      await pagesApi.cancel(run.runId);
-      props.onCancelled();
-    } catch (caught) {
-      setCancelError(caught as Error);
-    } finally {
-      setCancelling(false);
-    }
-  };
   return (
     <header className="card run-header">
       <div className="run-header-top">

@@ -4,10 +4,10 @@ import {
   keyedRun,
   type PartitionStatus,
   partitionBar,
-  partitionCounts,
   partitionRuns,
 } from '../src/cli/_partition-map.js';
 import { PartitionSet } from '../src/index.js';
+import { partitionCounts } from '../src/versioning/index.js';
 
 /** Status sets of a space of `size` from `[start, end, status]` runs. */
 function sets(size: number, runs: Array<[number, number, PartitionStatus]>) {

@@ -54,18 +54,6 @@ export function partitionRuns(
   }
 }
 
-/** Partitions per status. */
-export function partitionCounts(
-  sets: Readonly<Record<PartitionStatus, PartitionSet>>,
-): Record<PartitionStatus, number> {
-  return {
-    fresh: sets.fresh.count,
-    stale: sets.stale.count,
-    missing: sets.missing.count,
-    failed: sets.failed.count,
-  };
-}
-
 /**
  * `cells` cells (fewer for a smaller space), each the worst status of the partitions it
  * stands for; cell `c` holds indices `[floor(c·size/cells), floor((c+1)·size/cells))`.

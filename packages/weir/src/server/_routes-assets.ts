@@ -8,6 +8,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { didYouMean, EnvironmentError } from '../errors.js';
 import { explain, selectKeys } from '../execution/index.js';
 import type { MaterializationEvent, StoredEvent } from '../storage/index.js';
+import { partitionCounts } from '../versioning/index.js';
 import { definitionBody, partitionLetters, stateBody } from './_asset-view.js';
 import type { App, ServerContext } from './_context.js';
 import { diffMaterializations } from './_diff.js';
@@ -327,12 +328,7 @@ export function assetRoutes(app: App, context: ServerContext): void {
       {
         size: space.size,
         letters: partitionLetters(partitioned),
-        counts: {
-          fresh: partitioned.fresh.count,
-          stale: partitioned.stale.count,
-          missing: partitioned.missing.count,
-          failed: partitioned.failed.count,
-        },
+        counts: partitionCounts(partitioned),
         first: space.size > 0 ? space.keyAt(0) : null,
         last: space.size > 0 ? space.keyAt(space.size - 1) : null,
         keys,

@@ -8,8 +8,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { selectKeys } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { sha256 } from '../hash.js';
-import type { AssetState } from '../versioning/index.js';
-import { summarize } from '../versioning/index.js';
+import { type AssetState, partitionCounts, summarize } from '../versioning/index.js';
 import type { App, ServerContext } from './_context.js';
 import { errorBody } from './_errors.js';
 import { type GraphLayout, layoutGraph } from './_layout.js';
@@ -151,14 +150,6 @@ function nodeOf(state: AssetState, graph: AssetGraph, live: LiveState): GraphNod
     checks: blocked ? 'failing' : state.warnings.length > 0 ? 'warning' : null,
     overdue: state.freshness?.status === 'overdue',
     running: live.running(state.key),
-    partitions:
-      partitions === undefined
-        ? null
-        : {
-            fresh: partitions.fresh.count,
-            stale: partitions.stale.count,
-            missing: partitions.missing.count,
-            failed: partitions.failed.count,
-          },
+    partitions: partitions === undefined ? null : partitionCounts(partitions),
   };
 }

@@ -46,6 +46,18 @@ export interface PartitionedState {
   upstreamNotFresh: Map<string, PartitionSet>;
 }
 
+/** How many partitions are in each status. */
+export function partitionCounts(
+  sets: Pick<PartitionedState, 'fresh' | 'stale' | 'missing' | 'failed'>,
+): Record<'fresh' | 'stale' | 'missing' | 'failed', number> {
+  return {
+    fresh: sets.fresh.count,
+    stale: sets.stale.count,
+    missing: sets.missing.count,
+    failed: sets.failed.count,
+  };
+}
+
 export interface PartitionedParent {
   key: string;
   view: ParentView;

@@ -3,14 +3,18 @@
  * `weir status`: each asset fresh, stale, missing or failed, with the reason; partition maps.
  */
 import { assetStatus } from '../../execution/index.js';
-import { type AssetState, type PartitionedState, summarize } from '../../versioning/index.js';
+import {
+  type AssetState,
+  type PartitionedState,
+  partitionCounts,
+  summarize,
+} from '../../versioning/index.js';
 import {
   condenseRuns,
   keyedRun,
   PARTITION_STATUSES,
   type PartitionStatus,
   partitionBar,
-  partitionCounts,
   partitionRuns,
 } from '../_partition-map.js';
 import { type Command, positiveInteger } from '../command.js';

@@ -15,10 +15,11 @@ import {
   type AssetState,
   codePartsOf,
   describeCodeChanges,
+  partitionCounts,
   type StaleCause,
 } from '../../versioning/index.js';
 import { goneArtefacts } from '../_artefact-notes.js';
-import { PARTITION_STATUSES, partitionCounts } from '../_partition-map.js';
+import { PARTITION_STATUSES } from '../_partition-map.js';
 import { partitionLabel } from '../_partitions.js';
 import { type Command, requirePositional, stringOption } from '../command.js';
 import {

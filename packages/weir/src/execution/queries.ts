@@ -75,11 +75,14 @@ async function currentEvent(instance: Instance, state: AssetState): Promise<WhyR
     | undefined;
 }
 
-/** Materializations (or observations, for a source) of `key`, newest first; of one partition with `partition`. */
+/**
+ * Materializations (or observations, for a source) of `key`, newest first; of one partition
+ * with `partition`; older than event `before` when given (the next page).
+ */
 export async function assetHistory(
   instance: Instance,
   key: string,
-  options: { limit?: number; graph?: AssetGraph; partition?: string } = {},
+  options: { limit?: number; graph?: AssetGraph; partition?: string; before?: number } = {},
 ): Promise<Array<MaterializationEvent | StoredEvent<'asset:observed'>>> {
   if (options.graph && !options.graph.has(key)) {
     throw new DefinitionError('E_UNKNOWN_ASSET', `no asset '${key}' in the project`, {
@@ -93,13 +96,15 @@ export async function assetHistory(
     descending: true,
   };
   if (options.partition === undefined) {
-    return (await instance.eventLog.events({ ...query, limit })) as Array<
-      MaterializationEvent | StoredEvent<'asset:observed'>
-    >;
+    return (await instance.eventLog.events({
+      ...query,
+      limit,
+      ...(options.before === undefined ? {} : { afterId: options.before }),
+    })) as Array<MaterializationEvent | StoredEvent<'asset:observed'>>;
   }
   // The log is queried by asset; one partition's events are picked out page by page.
   const found: Array<MaterializationEvent | StoredEvent<'asset:observed'>> = [];
-  let afterId: number | undefined;
+  let afterId = options.before;
   while (found.length < limit) {
     const page = await instance.eventLog.events({
       ...query,

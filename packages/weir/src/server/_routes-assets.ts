@@ -6,8 +6,8 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { didYouMean, EnvironmentError } from '../errors.js';
-import { explain, selectKeys } from '../execution/index.js';
-import type { MaterializationEvent, StoredEvent } from '../storage/index.js';
+import { assetHistory, explain, selectKeys } from '../execution/index.js';
+import type { MaterializationEvent } from '../storage/index.js';
 import { partitionCounts } from '../versioning/index.js';
 import { definitionBody, partitionLetters, stateBody } from './_asset-view.js';
 import type { App, ServerContext } from './_context.js';
@@ -199,35 +199,6 @@ export function assetRoutes(app: App, context: ServerContext): void {
     return event;
   };
 
-  /** The newest materializations (observations) of `key`, of one partition when given. */
-  const newestOf = async (
-    key: string,
-    options: { limit: number; before: number | undefined; partition: string | undefined },
-  ): Promise<StoredEvent[]> => {
-    const { limit, partition } = options;
-    const found: StoredEvent[] = [];
-    let cursor = options.before;
-    // The log is queried by asset; one partition's events are picked out page by page.
-    while (found.length < limit) {
-      const page = await instance.eventLog.events({
-        assetKey: key,
-        types: ['asset:materialized', 'asset:observed'],
-        descending: true,
-        limit: partition === undefined ? limit : 1000,
-        ...(cursor === undefined ? {} : { afterId: cursor }),
-      });
-      for (const event of page) {
-        if (found.length === limit) break;
-        if (partition === undefined || ('partition' in event && event.partition === partition)) {
-          found.push(event);
-        }
-      }
-      if (partition === undefined || page.length < 1000) break;
-      cursor = page[page.length - 1]!.id;
-    }
-    return found;
-  };
-
   app.openapi(routes.asset, async (c) => {
     const key = knownKey(c.req.valid('param').key);
     const { partition } = c.req.valid('query');
@@ -249,7 +220,11 @@ export function assetRoutes(app: App, context: ServerContext): void {
   app.openapi(routes.materializations, async (c) => {
     const key = knownKey(c.req.valid('param').key);
     const { before, limit, partition } = c.req.valid('query');
-    const found = await newestOf(key, { limit: limit + 1, before, partition });
+    const found = await assetHistory(instance, key, {
+      limit: limit + 1,
+      ...(before === undefined ? {} : { before }),
+      ...(partition === undefined ? {} : { partition }),
+    });
     return c.json({ events: eventBodies(found.slice(0, limit)), more: found.length > limit }, 200);
   });
 
@@ -274,7 +249,12 @@ export function assetRoutes(app: App, context: ServerContext): void {
   app.openapi(routes.series, async (c) => {
     const key = knownKey(c.req.valid('param').key);
     const { limit, partition } = c.req.valid('query');
-    const events = (await newestOf(key, { limit, before: undefined, partition })).reverse();
+    const events = (
+      await assetHistory(instance, key, {
+        limit,
+        ...(partition === undefined ? {} : { partition }),
+      })
+    ).reverse();
     const at: number[] = [];
     const series: Record<string, Array<number | null>> = {};
     events.forEach((event, i) => {

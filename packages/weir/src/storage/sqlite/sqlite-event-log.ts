@@ -23,8 +23,8 @@ import type {
   StepStartResult,
 } from '../event-log.js';
 import type { BackfillStatus, RunStatus, StoredEvent, WeirEvent } from '../events.js';
-import { inputVersionsOf } from '../status-row.js';
 import { assetRecords } from './_asset-records.js';
+import { AssetStateTable } from './_asset-state.js';
 import { AutomationTable } from './_automation.js';
 import { readOnlyLog, sqliteFault } from './_faults.js';
 import { GroupCommit } from './_group-commit.js';
@@ -39,7 +39,6 @@ import {
   type Row,
   RUN_SELECT,
   type RunRow,
-  summarize,
   toRunRecord,
 } from './_rows.js';
 import { readStatusRows } from './_status-rows.js';
@@ -65,21 +64,13 @@ export class SqliteEventLog implements EventLog {
   private readonly snapshot: string | undefined;
   private readonly insertEvent: Database.Statement;
   private readonly lastId: Database.Statement;
-  private readonly indexUsableMaterialization: Database.Statement;
-  private readonly indexBlockedMaterialization: Database.Statement;
-  private readonly indexObservation: Database.Statement;
-  private readonly indexFailure: Database.Statement;
-  private readonly indexUsable: Database.Statement;
-  private readonly indexFreshness: Database.Statement;
-  private readonly indexCheck: Database.Statement;
-  private readonly latestCheckOf: Database.Statement;
-  private readonly latestMaterializationOf: Database.Statement;
   private readonly startRun: Database.Statement;
   private readonly finishRun: Database.Statement;
   private readonly addPartitions: Database.Statement;
   private readonly removePartitions: Database.Statement;
   private readonly requestBackfill: Database.Statement;
   private readonly finishBackfill: Database.Statement;
+  private readonly assetState: AssetStateTable;
   private readonly partitionStateReader: PartitionStateReader;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
   private readonly leaseTable: LeaseTable;
@@ -117,82 +108,6 @@ export class SqliteEventLog implements EventLog {
       `INSERT INTO events (type, run_id, asset_key, partition, timestamp, body)
        VALUES (@type, @runId, @assetKey, @partition, @timestamp, @body)`,
     );
-    // Every write of an asset_state row sets updated_id to the id of the event that wrote it.
-    const upsert = (column: string) =>
-      prepare(
-        `INSERT INTO asset_state (asset_key, partition, ${column}, updated_id)
-         VALUES (@assetKey, @partition, @id, @id)
-         ON CONFLICT (asset_key, partition) DO UPDATE
-         SET ${column} = excluded.${column}, updated_id = excluded.updated_id`,
-      );
-    // A data version equal to the current one keeps the id of the event that introduced it.
-    const dataChanged = `data_changed_id = CASE
-        WHEN data_version IS excluded.data_version AND data_changed_id IS NOT NULL THEN data_changed_id
-        ELSE excluded.data_changed_id END,
-      data_version = excluded.data_version`;
-    // What status decides freshness from without reading a summary (migration 005). And
-    // usable_summary is NULL while the usable materialization is the newest (nearly always):
-    // a row holds one summary, not two copies, which halves what a scan of asset_state reads.
-    // A blocked newest keeps the usable one's summary there (the old row's values, below).
-    const statusColumns = 'input_versions, location, ended_at';
-    const statusValues = '@inputVersions, @location, @endedAt';
-    const statusUpdates = `input_versions = excluded.input_versions, location = excluded.location,
-           ended_at = excluded.ended_at`;
-    this.indexUsableMaterialization = prepare(
-      `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
-         code_version, inputs_as_of, ${statusColumns}, data_version, data_changed_id, usable_id,
-         usable_summary, updated_id)
-       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, ${statusValues},
-         @dataVersion, @id, @id, NULL, @id)
-       ON CONFLICT (asset_key, partition) DO UPDATE
-       SET materialization_id = excluded.materialization_id,
-           materialization_summary = excluded.materialization_summary,
-           code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
-           ${statusUpdates}, usable_id = excluded.usable_id, usable_summary = NULL,
-           ${dataChanged}, updated_id = excluded.updated_id`,
-    );
-    this.indexBlockedMaterialization = prepare(
-      `INSERT INTO asset_state (asset_key, partition, materialization_id, materialization_summary,
-         code_version, inputs_as_of, ${statusColumns}, updated_id)
-       VALUES (@assetKey, @partition, @id, @summary, @codeVersion, @inputsAsOf, ${statusValues}, @id)
-       ON CONFLICT (asset_key, partition) DO UPDATE
-       SET materialization_id = excluded.materialization_id,
-           materialization_summary = excluded.materialization_summary,
-           usable_summary = CASE WHEN usable_id IS materialization_id THEN materialization_summary
-             ELSE usable_summary END,
-           code_version = excluded.code_version, inputs_as_of = excluded.inputs_as_of,
-           ${statusUpdates}, updated_id = excluded.updated_id`,
-    );
-    this.indexObservation = prepare(
-      `INSERT INTO asset_state (asset_key, partition, observation_id, data_version, data_changed_id, updated_id)
-       VALUES (@assetKey, @partition, @id, @dataVersion, @id, @id)
-       ON CONFLICT (asset_key, partition) DO UPDATE
-       SET observation_id = excluded.observation_id, ${dataChanged}, updated_id = excluded.updated_id`,
-    );
-    this.indexFailure = upsert('failure_id');
-    this.indexUsable = prepare(
-      `UPDATE asset_state SET usable_id = materialization_id, usable_summary = NULL,
-         data_changed_id = CASE WHEN data_version IS @dataVersion AND data_changed_id IS NOT NULL
-           THEN data_changed_id ELSE materialization_id END,
-         data_version = @dataVersion, updated_id = @id
-       WHERE asset_key = @assetKey AND partition = @partition
-         AND materialization_id = @materializationId AND usable_id IS NOT materialization_id`,
-    );
-    this.indexFreshness = upsert('freshness_id');
-    this.indexCheck = prepare(
-      `INSERT INTO check_latest (asset_key, partition, check_name, event_id, materialization_id, passed)
-       VALUES (@assetKey, @partition, @checkName, @id, @materializationId, @passed)
-       ON CONFLICT (asset_key, partition, check_name) DO UPDATE SET event_id = excluded.event_id,
-         materialization_id = excluded.materialization_id, passed = excluded.passed`,
-    );
-    this.latestCheckOf = prepare(
-      `SELECT e.body FROM check_latest c JOIN events e ON e.id = c.event_id
-       WHERE c.asset_key = @assetKey AND c.partition = @partition AND c.check_name = @checkName`,
-    );
-    this.latestMaterializationOf = prepare(
-      `SELECT e.id, e.body FROM asset_state l JOIN events e ON e.id = l.materialization_id
-       WHERE l.asset_key = @assetKey AND l.partition = @partition`,
-    );
     this.startRun = prepare(
       `INSERT INTO runs (run_id, status, started_at, started_id, backfill_id)
        VALUES (@runId, 'running', @timestamp, @id, @backfillId)
@@ -222,6 +137,7 @@ export class SqliteEventLog implements EventLog {
       `UPDATE backfills SET status = @status, finished_at = @timestamp, finished_id = @id
        WHERE backfill_id = @backfillId`,
     );
+    this.assetState = this.guard(() => new AssetStateTable(db));
     this.partitionStateReader = this.guard(() => new PartitionStateReader(db));
     this.appendAll = db.transaction((events: readonly WeirEvent[]) =>
       events.map((event) => this.insert(event)),
@@ -268,58 +184,8 @@ export class SqliteEventLog implements EventLog {
   private index(event: StoredEvent): void {
     this.leaseTable.index(event);
     this.automation.index(event);
+    this.assetState.index(event);
     switch (event.type) {
-      case 'asset:materialized': {
-        const { materialization: m, assetKey, partition, id } = event;
-        let inputsAsOf = 0;
-        for (const key in m.inputs) inputsAsOf = Math.max(inputsAsOf, m.inputs[key]!.eventId);
-        const row = {
-          assetKey,
-          partition,
-          id,
-          // Only an unpartitioned asset keeps its summary in the row (see _asset-records.ts):
-          // a partition's record is read a few at a time, and a smaller row makes each
-          // partition's commit write fewer pages.
-          summary: partition === '' ? summarize(event) : null,
-          codeVersion: m.codeVersion,
-          inputsAsOf,
-          dataVersion: m.dataVersion,
-          // Status columns: status rows are those of unpartitioned assets (migration 005).
-          inputVersions: partition === '' ? (inputVersionsOf(m.inputs) ?? null) : null,
-          location: partition === '' ? m.artefact.location : null,
-          endedAt: partition === '' ? m.endedAt : null,
-        };
-        if ((m.blockedBy ?? []).length === 0) this.indexUsableMaterialization.run(row);
-        else this.indexBlockedMaterialization.run(row);
-        break;
-      }
-      case 'check:evaluated':
-        if (this.isOlderCheck(event)) break;
-        this.indexCheck.run({
-          assetKey: event.assetKey,
-          partition: event.partition,
-          checkName: event.check.name,
-          id: event.id,
-          // For status rows, as asset_state's status columns: unpartitioned only.
-          materializationId: event.partition === '' ? event.materializationId : null,
-          passed: event.partition === '' ? (event.check.passed ? 1 : 0) : null,
-        });
-        if (event.check.passed) this.unblockIfCleared(event);
-        break;
-      case 'freshness:evaluated':
-        this.indexFreshness.run(event);
-        break;
-      case 'asset:observed':
-        this.indexObservation.run({
-          assetKey: event.assetKey,
-          partition: event.partition,
-          id: event.id,
-          dataVersion: event.observation.dataVersion,
-        });
-        break;
-      case 'step:failed':
-        this.indexFailure.run(event);
-        break;
       case 'run:started':
         this.startRun.run({
           runId: event.runId,
@@ -361,50 +227,6 @@ export class SqliteEventLog implements EventLog {
           backfillId: event.backfillId,
         });
         break;
-    }
-  }
-
-  /** A result about an older materialization than the indexed one (a slow `weir check`) is history only. */
-  private isOlderCheck(event: StoredEvent<'check:evaluated'>): boolean {
-    const latest = this.latestCheckOf.get({
-      assetKey: event.assetKey,
-      partition: event.partition,
-      checkName: event.check.name,
-    }) as { body: string } | undefined;
-    if (latest === undefined) return false;
-    return (
-      (JSON.parse(latest.body) as StoredEvent<'check:evaluated'>).materializationId >
-      event.materializationId
-    );
-  }
-
-  /**
-   * A re-evaluation that passes every blocking check the newest materialization had failed
-   * makes it usable (the check, not the data, was wrong). A failing re-evaluation does not
-   * revoke data already in use: status reports it, and rematerializing replaces it.
-   */
-  private unblockIfCleared(event: StoredEvent<'check:evaluated'>): void {
-    const { assetKey, partition } = event;
-    const row = this.latestMaterializationOf.get({ assetKey, partition }) as Row | undefined;
-    if (row === undefined || row.id !== event.materializationId) return;
-    const { materialization } = parse(row.id, row.body) as StoredEvent<'asset:materialized'>;
-    const cleared = (materialization.blockedBy ?? []).every((name) => {
-      const latest = this.latestCheckOf.get({ assetKey, partition, checkName: name }) as
-        | { body: string }
-        | undefined;
-      if (latest === undefined) return false;
-      const check = JSON.parse(latest.body) as StoredEvent<'check:evaluated'>;
-      return check.materializationId === row.id && check.check.passed;
-    });
-    if (cleared) {
-      const { dataVersion } = materialization;
-      this.indexUsable.run({
-        dataVersion,
-        id: event.id,
-        assetKey,
-        partition,
-        materializationId: row.id,
-      });
     }
   }
 

@@ -41,6 +41,7 @@ import {
   type RunRow,
   toRunRecord,
 } from './_rows.js';
+import { RunTables } from './_run-tables.js';
 import { readStatusRows } from './_status-rows.js';
 
 export interface SqliteEventLogOptions {
@@ -64,13 +65,8 @@ export class SqliteEventLog implements EventLog {
   private readonly snapshot: string | undefined;
   private readonly insertEvent: Database.Statement;
   private readonly lastId: Database.Statement;
-  private readonly startRun: Database.Statement;
-  private readonly finishRun: Database.Statement;
-  private readonly addPartitions: Database.Statement;
-  private readonly removePartitions: Database.Statement;
-  private readonly requestBackfill: Database.Statement;
-  private readonly finishBackfill: Database.Statement;
   private readonly assetState: AssetStateTable;
+  private readonly runTables: RunTables;
   private readonly partitionStateReader: PartitionStateReader;
   private readonly appendAll: (events: readonly WeirEvent[]) => StoredEvent[];
   private readonly leaseTable: LeaseTable;
@@ -108,36 +104,8 @@ export class SqliteEventLog implements EventLog {
       `INSERT INTO events (type, run_id, asset_key, partition, timestamp, body)
        VALUES (@type, @runId, @assetKey, @partition, @timestamp, @body)`,
     );
-    this.startRun = prepare(
-      `INSERT INTO runs (run_id, status, started_at, started_id, backfill_id)
-       VALUES (@runId, 'running', @timestamp, @id, @backfillId)
-       ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = excluded.started_at,
-         started_id = excluded.started_id, backfill_id = excluded.backfill_id`,
-    );
-    this.finishRun = prepare(
-      `UPDATE runs SET status = @status, finished_at = @timestamp, finished_id = @id
-       WHERE run_id = @runId`,
-    );
-    // json_each's key of an array element is its index: keys added together keep their order.
-    // A key added again keeps its first place.
-    this.addPartitions = prepare(
-      `INSERT OR IGNORE INTO dynamic_partitions (name, key, added_id, position)
-       SELECT @name, value, @id, key FROM json_each(@keys)`,
-    );
-    this.removePartitions = prepare(
-      'DELETE FROM dynamic_partitions WHERE name = @name AND key IN (SELECT value FROM json_each(@keys))',
-    );
-    this.requestBackfill = prepare(
-      `INSERT INTO backfills (backfill_id, status, requested_at, requested_id)
-       VALUES (@backfillId, 'running', @timestamp, @id)
-       ON CONFLICT (backfill_id) DO UPDATE SET status = 'running', requested_at = excluded.requested_at,
-         requested_id = excluded.requested_id, finished_at = NULL, finished_id = NULL`,
-    );
-    this.finishBackfill = prepare(
-      `UPDATE backfills SET status = @status, finished_at = @timestamp, finished_id = @id
-       WHERE backfill_id = @backfillId`,
-    );
     this.assetState = this.guard(() => new AssetStateTable(db));
+    this.runTables = this.guard(() => new RunTables(db));
     this.partitionStateReader = this.guard(() => new PartitionStateReader(db));
     this.appendAll = db.transaction((events: readonly WeirEvent[]) =>
       events.map((event) => this.insert(event)),
@@ -185,49 +153,7 @@ export class SqliteEventLog implements EventLog {
     this.leaseTable.index(event);
     this.automation.index(event);
     this.assetState.index(event);
-    switch (event.type) {
-      case 'run:started':
-        this.startRun.run({
-          runId: event.runId,
-          timestamp: event.timestamp,
-          id: event.id,
-          backfillId: event.backfillId ?? null,
-        });
-        break;
-      case 'run:finished':
-        this.finishRun.run({
-          status: event.status,
-          timestamp: event.timestamp,
-          id: event.id,
-          runId: event.runId,
-        });
-        break;
-      case 'partitions:added':
-        this.addPartitions.run({
-          name: event.name,
-          id: event.id,
-          keys: JSON.stringify(event.keys),
-        });
-        break;
-      case 'partitions:removed':
-        this.removePartitions.run({ name: event.name, keys: JSON.stringify(event.keys) });
-        break;
-      case 'backfill:requested':
-        this.requestBackfill.run({
-          backfillId: event.backfillId,
-          timestamp: event.timestamp,
-          id: event.id,
-        });
-        break;
-      case 'backfill:finished':
-        this.finishBackfill.run({
-          status: event.status,
-          timestamp: event.timestamp,
-          id: event.id,
-          backfillId: event.backfillId,
-        });
-        break;
-    }
+    this.runTables.index(event);
   }
 
   async append(events: readonly WeirEvent[]): Promise<StoredEvent[]> {

@@ -1,7 +1,7 @@
 /**
  * @module storage/conformance
- * One test suite that every EventLog implementation must pass (SQLite here, PostgreSQL in
- * `@weir/postgres`, an in-memory model in Weir's tests). What a backend cannot do is
+ * One test suite that every EventLog implementation must pass (SQLite here, an in-memory
+ * model in Weir's tests, and the PostgreSQL log of a later package). What a backend cannot do is
  * declared as a capability with a reason: its cases are registered as skipped, the reason in
  * their name, never passed silently.
  */

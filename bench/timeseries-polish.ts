@@ -116,6 +116,17 @@ export const DEFAULT_POLISH = parsePolishConfig({
   },
 });
 
+/** The default polish on readings aligned onto a 15-minute grid by time interpolation. */
+export const ALIGNED_POLISH = parsePolishConfig({
+  align: { freq: '15min', method: 'time' },
+  variables: DEFAULT_POLISH.variables,
+});
+
+/** The readings of `s` moved off the grid by -2..+2 minutes, as a logger's jitter. */
+function jittered(s: Series): Float64Array {
+  return Float64Array.from(s.time, (t, i) => t + (((i * 7) % 5) - 2) * 60_000);
+}
+
 /** Times every test on `s`; returns one row per test, ratios against the floor loop. */
 export function benchmarkTests(
   s: Series,
@@ -203,6 +214,14 @@ export function benchmarkTests(
     ...paired(
       (): Frame => ({ time: s.time, columns: new Map([['level', s.values.slice()]]) }),
       (f) => polish(f, DEFAULT_POLISH, { inPlace: true }),
+    ),
+  });
+  const offGrid: Frame = { time: jittered(s), columns: new Map([['level', s.values]]) };
+  rows.push({
+    name: 'polish, aligned to 15 min',
+    ...paired(
+      () => 0,
+      () => polish(offGrid, ALIGNED_POLISH, { maintenance: maint }),
     ),
   });
   rows.push({

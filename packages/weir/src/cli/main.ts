@@ -20,6 +20,7 @@ import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { daemonCommandDef, devCommand } from './commands/daemon.js';
 import { doctorCommand } from './commands/doctor.js';
+import { experimentsCommand } from './commands/experiments.js';
 import { gcCommand } from './commands/gc.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
@@ -47,6 +48,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   whyCommand,
   historyCommand,
+  experimentsCommand,
   valueCommand,
   logsCommand,
   runsCommand,

@@ -1,0 +1,54 @@
+/**
+ * The example project copied into a scratch folder inside the workspace (so `import 'weir'`
+ * resolves), and `weir` run there as a user would.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+
+const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
+const WEIR = fileURLToPath(new URL('../../../packages/weir/bin/weir.js', import.meta.url));
+const SCRATCH = join(EXAMPLE, '.test-projects');
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh copy of the example (no inbox, no instance). */
+export function exampleCopy(): string {
+  const dir = join(SCRATCH, `p-${process.pid}-${made.length}`);
+  made.push(dir);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const part of ['weir.config.ts', 'src', 'bin', 'data', 'package.json']) {
+    cpSync(join(EXAMPLE, part), join(dir, part), { recursive: true });
+  }
+  return dir;
+}
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `weir ARGS` in `dir`. */
+export function weir(dir: string, ...args: string[]): Result {
+  return run(dir, WEIR, args);
+}
+
+/** `node bin/replay.mjs ARGS` in `dir`. */
+export function replay(dir: string, ...args: string[]): Result {
+  return run(dir, join(dir, 'bin', 'replay.mjs'), args);
+}
+
+function run(dir: string, script: string, args: string[]): Result {
+  const r = spawnSync(process.execPath, [script, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

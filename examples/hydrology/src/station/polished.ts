@@ -42,18 +42,33 @@ export const polishedTimeseries = asset({
   ins: { raw: many(rawReadings, lastNMapping(2)) },
   automation: eager(),
   materialize: async (ctx, { raw }) => {
-    const frames = [...raw].map(([key, bytes]) => readMonth(bytes, inboxFileOf(key)));
-    const maintenance = await maintenanceIntervals();
-    const { series } = polish(concatFrames(frames), stationPolicy, { maintenance });
-    const start = ctx.partition.start!.getTime();
-    const end = ctx.partition.end!.getTime();
-    const month = series.map((s) => window(s, start, end));
+    const month = polishMonth(
+      raw,
+      ctx.partition.start!,
+      ctx.partition.end!,
+      await maintenanceIntervals(),
+    );
     ctx.addMetadata(polishCounts(month));
     return seriesToArrowIPC(month);
   },
 });
 
-async function maintenanceIntervals(): Promise<ManualInterval[]> {
+/**
+ * One month polished: the months read (this one and the one before, in order) parsed,
+ * joined, polished and cut to the month's window `[start, end)`.
+ */
+export function polishMonth(
+  raw: ReadonlyMap<string, Uint8Array>,
+  start: Date,
+  end: Date,
+  maintenance: readonly ManualInterval[],
+): Series[] {
+  const frames = [...raw].map(([key, bytes]) => readMonth(bytes, inboxFileOf(key)));
+  const { series } = polish(concatFrames(frames), stationPolicy, { maintenance });
+  return series.map((s) => window(s, start.getTime(), end.getTime()));
+}
+
+export async function maintenanceIntervals(): Promise<ManualInterval[]> {
   return readMaintenanceLog(await readFile(SAQC_MAINTENANCE, 'utf8'), { file: SAQC_MAINTENANCE });
 }
 

@@ -126,7 +126,8 @@ export function dischargeInMmPerDay(discharge: Series, area: number): Series {
 
 /**
  * Static attributes of the given basins from semicolon-separated tables with a `gauge_id`
- * column. Only `names` are read; each must be numeric and found in exactly one table.
+ * column. Only `names` are read, each must be numeric and found in exactly one table; a
+ * basin's record lists them in the order of `names`.
  */
 export function readCamelsAttributes(
   tables: readonly TextFile[],
@@ -173,13 +174,15 @@ export function readCamelsAttributes(
   for (const name of names) {
     if (!found.has(name)) throw new RangeError(`no attribute table has a column ${name}`);
   }
+  const ordered = new Map<string, Record<string, number>>();
   for (const [basin, record] of out) {
     const missing = names.filter((n) => !(n in record));
     if (missing.length > 0) {
       throw new RangeError(`basin ${basin} has no row for attributes ${missing.join(', ')}`);
     }
+    ordered.set(basin, Object.fromEntries(names.map((n) => [n, record[n]!])));
   }
-  return out;
+  return ordered;
 }
 
 /** One basin from its streamflow and forcing texts and its (already read) attributes. */

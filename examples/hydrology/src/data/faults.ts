@@ -18,7 +18,7 @@ export const FAULT_KINDS: readonly FaultKind[] = ['spike', 'flat-line', 'gap', '
 /** How many faults of each kind, and how big. Ranges are inclusive `[min, max]`. */
 export interface FaultPlan {
   readonly seed: number;
-  /** One point multiplied by a factor drawn from `factor` (default 20 to 200). */
+  /** One non-zero point multiplied by a factor drawn from `factor` (default 20 to 200). */
   readonly spikes?: { readonly count: number; readonly factor?: readonly [number, number] };
   /** A sensor stuck at the run's first value for `length` points (default 5 to 20). */
   readonly flatLines?: { readonly count: number; readonly length?: readonly [number, number] };
@@ -96,12 +96,16 @@ function requests(plan: FaultPlan, random: () => number): Request[] {
   return out;
 }
 
-/** A start index whose `length` points (and one on each side) are free and hold values. */
+/**
+ * A start index whose `length` points (and one on each side) are free and hold values (non-zero
+ * ones for a spike, which would otherwise change nothing).
+ */
 function place(
   s: Series,
   taken: Uint8Array,
   allowed: { first: number; last: number },
   length: number,
+  nonZero: boolean,
   random: () => number,
 ): number {
   const span = allowed.last - length + 1 - allowed.first + 1;
@@ -111,7 +115,8 @@ function place(
     for (let i = start - 1; i <= start + length && ok; i++) {
       if (i < 0 || i >= taken.length) continue;
       const inside = i >= start && i < start + length;
-      if (taken[i] === 1 || (inside && Number.isNaN(s.values[i]!))) ok = false;
+      const v = s.values[i]!;
+      if (taken[i] === 1 || (inside && (Number.isNaN(v) || (nonZero && v === 0)))) ok = false;
     }
     if (ok) return start;
   }
@@ -161,7 +166,7 @@ export function injectFaults(series: Series, plan: FaultPlan): FaultedSeries {
     .sort((a, b) => b.r.length - a.r.length || a.i - b.i);
   const faults: InjectedFault[] = [];
   for (const { r } of order) {
-    const start = place(copy, taken, { first, last }, r.length, random);
+    const start = place(copy, taken, { first, last }, r.length, r.kind === 'spike', random);
     taken.fill(1, start, start + r.length);
     const original = Array.from(copy.values.subarray(start, start + r.length));
     const injected = apply(copy, r, start);

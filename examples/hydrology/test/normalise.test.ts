@@ -57,7 +57,6 @@ describe('normalisation from the training split only (property)', () => {
           };
           const basins = randomBasins(
             {
-              seed: w.seed,
               basins: w.basins,
               first: BASE,
               length: v0 + 20 - BASE,

@@ -54,7 +54,6 @@ const worlds = fc
     const random = seededRandom(w.seed);
     const basins = randomBasins(
       {
-        seed: w.seed,
         basins: w.basins,
         first: BASE,
         length,

@@ -75,7 +75,6 @@ export function basinFromArrays(spec: {
 
 /** What {@link randomBasins} makes. */
 export interface RandomBasinsSpec {
-  readonly seed: number;
   readonly basins: number;
   /** First day of the data (days since 1970-01-01) and days of data per basin. */
   readonly first: number;
@@ -86,7 +85,7 @@ export interface RandomBasinsSpec {
 }
 
 /**
- * Seeded random basins with forcings `day` (days since `first`, to check window positions),
+ * Random basins (reproducible with a seeded `random`, e.g. `seededRandom(seed)`) with forcings `day` (days since `first`, to check window positions),
  * `rain` (non-negative) and `temp`, random validity codes (invalid ones sometimes `NaN`),
  * positive discharge, and attributes `size` and `height`.
  */

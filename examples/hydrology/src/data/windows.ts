@@ -123,7 +123,8 @@ export function dayNumber(date: string): number {
   return ms / DAY_MS;
 }
 
-interface DayRange {
+/** An inclusive range of day numbers. */
+export interface DayRange {
   readonly first: number;
   readonly last: number;
 }

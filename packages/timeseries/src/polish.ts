@@ -1,24 +1,37 @@
 /**
  * @module polish
- * The polishing pipeline: per variable, normalise timestamps, align, mark gaps, run the
- * configured tests (manual flags, range, climatology, spike, rate of change, flat line,
- * z-score), then redundancy across groups, then the validity channel and gap handling.
- * Flags only ever get worse; every step is counted in the report.
+ * The polishing pipeline: per variable, normalise timestamps; run the point tests, which
+ * judge each reading by itself (maintenance intervals, range, climatology), on the
+ * readings; align, which carries the worst flag and every cause of the readings that fed
+ * a grid point, and flag the grid points inside a maintenance interval; mark gaps; run the
+ * grid tests, which judge a point by its neighbours (spike, rate of change, flat line,
+ * z-score); then redundancy across groups, then the validity channel and gap handling.
+ * Flags only ever get worse; the report counts output points by cause at their final flag.
  */
-import type { PolishConfig, VariableConfig } from './config.js';
+
+import { causeTally, causeTallyArray, tallyCauses } from './_cause-tally.js';
+import type { PolishConfig, TestsConfig, VariableConfig } from './config.js';
 import { type FillSummary, fillGaps } from './fill/fill.js';
 import { Cause, Flag, Validity } from './flags.js';
 import { flagClimatology } from './qc/climatology.js';
 import { flagFlatLine } from './qc/flat-line.js';
 import { flagGaps, type GapSummary } from './qc/gaps.js';
-import { flagManual, type ManualInterval } from './qc/manual.js';
+import { flagManual, type IntervalMethod, type ManualInterval } from './qc/manual.js';
 import type { TestOutcome } from './qc/outcome.js';
 import { flagRange } from './qc/range.js';
 import { flagRateOfChange } from './qc/rate-of-change.js';
 import { flagRedundancy } from './qc/redundancy.js';
 import { flagSpike } from './qc/spike.js';
 import { flagZScore } from './qc/zscore.js';
-import type { FlagCounts, PolishReport, ValidityCounts, VariableReport } from './report.js';
+import {
+  type CauseTally,
+  type FlagCounts,
+  type PolishReport,
+  TEST_CAUSES,
+  type TestName,
+  type ValidityCounts,
+  type VariableReport,
+} from './report.js';
 import type { Frame, Series } from './series.js';
 import { createSeries, seriesOf } from './series.js';
 import { alignSeries } from './time/align.js';
@@ -69,7 +82,7 @@ export function polish(
   }
   for (const group of config.redundancy ?? []) {
     const members = group.variables.map((v) => out.get(v)!);
-    const outcomes = flagRedundancy(
+    flagRedundancy(
       members.map((m) => m.series),
       {
         suspect: group.suspect,
@@ -77,17 +90,15 @@ export function polish(
         ...(group.minSensors === undefined ? {} : { minSensors: group.minSensors }),
       },
     );
-    members.forEach((m, k) => {
-      m.report.tests.redundancy = outcomes[k]!;
-    });
+    for (const m of members) if (!m.tests.includes('redundancy')) m.tests.push('redundancy');
   }
   const variables: Record<string, VariableReport> = {};
   const series: Series[] = [];
   for (const [name, p] of out) {
     const vc = config.variables[name]!;
     let s = p.series;
-    // One pass: the validity channel from the final flags, and both counts.
-    const { flags, validity } = finishPoints(s, vc.acceptSuspect ?? false);
+    // One pass: the validity channel from the final flags, and the counts.
+    const { flags, validity, causes } = finishPoints(s, vc.acceptSuspect ?? false);
     let fill: FillSummary | undefined;
     if (vc.fill !== undefined) {
       if (!p.ownsValues && vc.fill.method !== 'none' && validity.invalid > 0) {
@@ -100,7 +111,14 @@ export function polish(
       validity.imputed += fill.filled;
       validity.invalid -= fill.filled;
     }
-    variables[name] = { ...p.report, ...(fill === undefined ? {} : { fill }), flags, validity };
+    variables[name] = {
+      ...p.report,
+      tests: testCounts(p.tests, causes),
+      causes,
+      flags,
+      ...(fill === undefined ? {} : { fill }),
+      validity,
+    };
     series.push(s);
   }
   return { series, report: { variables } };
@@ -111,7 +129,15 @@ interface Polishing {
   series: Series;
   /** False while `values` is still the frame's column (copy before writing). */
   ownsValues: boolean;
-  report: Omit<VariableReport, 'flags' | 'validity' | 'fill'>;
+  /** The tests that ran, in order; counted once the flags are final. */
+  tests: TestName[];
+  report: Omit<VariableReport, 'tests' | 'causes' | 'flags' | 'validity' | 'fill'>;
+}
+
+/** The maintenance intervals that apply to a variable, and how their ends count. */
+interface Maintenance {
+  intervals: readonly ManualInterval[];
+  method: IntervalMethod;
 }
 
 function polishVariable(
@@ -132,6 +158,10 @@ function polishVariable(
   const evaluated =
     Object.keys(t).some((k) => k !== 'manual') ||
     (config.redundancy ?? []).some((g) => g.variables.includes(name));
+  const maintenance: Maintenance | undefined =
+    inputs.maintenance === undefined || t.manual === false
+      ? undefined
+      : { intervals: inputs.maintenance, method: config.maintenance?.method ?? 'closed' };
   const policy = config.duplicates ?? 'last';
   let s: Series;
   let normalise: NormaliseReport;
@@ -155,6 +185,7 @@ function polishVariable(
     };
     gaps = initialisePoints(s, srcFlags, evaluated ? Flag.PASS : Flag.NOT_EVALUATED, Infinity);
     normalise = { reordered: false, duplicates: 0, policy };
+    runPointTests(s, t, maintenance);
   } else {
     const raw = createSeries(name, frame.time, values!, {
       ...(srcFlags === undefined ? {} : { flags: srcFlags.slice() }),
@@ -164,6 +195,10 @@ function polishVariable(
     const normalised = normaliseSeries(raw, policy);
     s = normalised.series;
     normalise = normalised.report;
+    if (evaluated) raiseNotEvaluated(s.flags);
+    // Judge the readings before alignment mixes them: a grid value interpolated from an
+    // impossible reading must inherit its flag, not pass the range test by luck.
+    runPointTests(s, t, maintenance);
     if (config.align !== undefined) {
       const aligned = alignSeries(s, {
         freq: config.align.freq,
@@ -173,40 +208,68 @@ function polishVariable(
       });
       s = aligned.series;
       align = aligned.report;
+      // The interval covers the time itself: a grid point inside one is flagged even when
+      // the readings that fed it lie outside (e.g. an interval shorter than the step).
+      if (maintenance !== undefined)
+        flagManual(s, maintenance.intervals, { method: maintenance.method });
     }
     gaps = flagGaps(
       s,
       config.align === undefined ? {} : { maxStep: durationMs(config.align.freq) },
     );
-    if (evaluated) {
-      const flags = s.flags;
-      for (let i = 0; i < flags.length; i++)
-        if (flags[i] === Flag.NOT_EVALUATED) flags[i] = Flag.PASS;
-    }
   }
-  const tests: Record<string, TestOutcome> = {};
-  if (inputs.maintenance !== undefined && t.manual !== false) {
-    tests.manual = flagManual(s, inputs.maintenance, {
-      method: config.maintenance?.method ?? 'closed',
-    });
-  }
-  if (t.range) tests.range = flagRange(s, t.range);
-  if (t.climatology) tests.climatology = flagClimatology(s, t.climatology);
-  if (t.spike) tests.spike = flagSpike(s, t.spike);
-  if (t.rateOfChange) tests.rateOfChange = flagRateOfChange(s, t.rateOfChange);
-  if (t.flatLine) tests.flatLine = flagFlatLine(s, t.flatLine);
-  if (t.zScore) tests.zScore = flagZScore(s, t.zScore);
+  runGridTests(s, t);
   return {
     series: s,
     ownsValues: inputs.inPlace === true || s.values !== values,
+    tests: testsThatRun(t, maintenance !== undefined),
     report: {
       points: s.time.length,
       normalise,
       ...(align === undefined ? {} : { align }),
       gaps,
-      tests,
     },
   };
+}
+
+/** The tests that judge a reading by itself (its time or value), flagging in place. */
+function runPointTests(s: Series, t: TestsConfig, maintenance: Maintenance | undefined): void {
+  if (maintenance !== undefined)
+    flagManual(s, maintenance.intervals, { method: maintenance.method });
+  if (t.range) flagRange(s, t.range);
+  if (t.climatology) flagClimatology(s, t.climatology);
+}
+
+/** The tests that judge a point by its neighbours, so they need the final time axis. */
+function runGridTests(s: Series, t: TestsConfig): void {
+  if (t.spike) flagSpike(s, t.spike);
+  if (t.rateOfChange) flagRateOfChange(s, t.rateOfChange);
+  if (t.flatLine) flagFlatLine(s, t.flatLine);
+  if (t.zScore) flagZScore(s, t.zScore);
+}
+
+/** The configured tests in the order they run (redundancy is added by its group). */
+function testsThatRun(t: TestsConfig, manual: boolean): TestName[] {
+  return (Object.keys(TEST_CAUSES) as TestName[]).filter((name) =>
+    name === 'manual' ? manual : name === 'redundancy' ? false : t[name] !== undefined,
+  );
+}
+
+/** The report's count of each test: the points carrying its cause, by final flag. */
+function testCounts(
+  tests: readonly TestName[],
+  causes: CauseTally,
+): Partial<Record<TestName, TestOutcome>> {
+  const out: Partial<Record<TestName, TestOutcome>> = {};
+  for (const test of tests) {
+    const c = causes[TEST_CAUSES[test]];
+    out[test] = { suspect: c?.suspect ?? 0, fail: c?.fail ?? 0 };
+  }
+  return out;
+}
+
+function raiseNotEvaluated(flags: Uint8Array): void {
+  for (let i = 0; i < flags.length; i++) if (flags[i] === Flag.NOT_EVALUATED) flags[i] = Flag.PASS;
 }
 
 /**
@@ -270,22 +333,25 @@ function initialisePoints(
 
 /**
  * The last pass before gap handling: recomputes validity from the final flags (as
- * `refreshValidity` does) while counting flags and validity codes.
+ * `refreshValidity` does) while counting flags, flagged points by cause (as
+ * `countCauses` does) and validity codes.
  */
 function finishPoints(
   s: Series,
   acceptSuspect: boolean,
-): { flags: FlagCounts; validity: ValidityCounts } {
+): { flags: FlagCounts; validity: ValidityCounts; causes: CauseTally } {
   const worstAccepted = acceptSuspect ? Flag.SUSPECT : Flag.PASS;
-  const { values, flags, validity } = s;
+  const { values, flags, causes, validity } = s;
   const n = values.length;
   // counts by flag value (0..9) and validity code
   const byFlag = new Float64Array(256);
+  const tally = causeTallyArray();
   let observed = 0;
   let imputed = 0;
   for (let i = 0; i < n; i++) {
     const f = flags[i]!;
     byFlag[f] = byFlag[f]! + 1;
+    if (f >= Flag.SUSPECT) tallyCauses(tally, causes[i]!, f);
     if (validity[i] === Validity.IMPUTED) {
       imputed++;
       continue;
@@ -302,5 +368,6 @@ function finishPoints(
   return {
     flags: { pass, notEvaluated, suspect, fail, missing: n - pass - notEvaluated - suspect - fail },
     validity: { observed, imputed, invalid: n - observed - imputed },
+    causes: causeTally(tally),
   };
 }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   alignSeries,
   Cause,
+  type CauseName,
+  type CauseTally,
   civilFromDays,
   countFlags,
   countValidity,
@@ -17,11 +19,13 @@ import {
   flagClimatology,
   flagFlatLine,
   flagGaps,
+  flagManual,
   flagRange,
   flagRateOfChange,
   flagRedundancy,
   flagSpike,
   flagZScore,
+  type ManualInterval,
   normaliseSeries,
   type PolishConfig,
   parsePolishConfig,
@@ -30,6 +34,8 @@ import {
   rollingZScore,
   type Series,
   seriesOf,
+  TEST_CAUSES,
+  type TestName,
   type TestOutcome,
 } from '../src/index.js';
 import { seriesArb } from './_gen.js';
@@ -195,20 +201,57 @@ describe('rolling z-score flags', () => {
   });
 });
 
-/** The pipeline as first written: one public function per step, values copied up front. */
-function polishReference(frame: Frame, config: PolishConfig) {
+/** Flagged points by cause at their flag, counted cause by cause. */
+function causesReference(s: Series): CauseTally {
+  const out: CauseTally = {};
+  for (const [name, bit] of Object.entries(Cause) as [CauseName, number][]) {
+    const c = { suspect: 0, fail: 0, missing: 0 };
+    for (let i = 0; i < s.flags.length; i++) {
+      if ((s.causes[i]! & bit) === 0) continue;
+      if (s.flags[i] === Flag.SUSPECT) c.suspect++;
+      else if (s.flags[i] === Flag.FAIL) c.fail++;
+      else if (s.flags[i] === Flag.MISSING) c.missing++;
+    }
+    if (c.suspect + c.fail + c.missing > 0) out[name] = c;
+  }
+  return out;
+}
+
+/**
+ * The pipeline as first written: one public function per step, values copied up front;
+ * the tests that judge a reading by itself run before alignment, the others after it.
+ */
+function polishReference(
+  frame: Frame,
+  config: PolishConfig,
+  maintenance?: readonly ManualInterval[],
+) {
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (const t of frame.time) {
     start = Math.min(start, t);
     end = Math.max(end, t);
   }
-  const out = new Map<string, { s: Series; report: Record<string, unknown> }>();
+  const out = new Map<string, { s: Series; tests: TestName[]; report: Record<string, unknown> }>();
   for (const [name, vc] of Object.entries(config.variables)) {
     const column = vc.column ?? name;
     const src = { ...seriesOf(frame, column), name };
     const normalised = normaliseSeries(src, config.duplicates ?? 'last');
     let s = normalised.series;
+    const t = vc.tests ?? {};
+    const evaluated =
+      Object.keys(t).some((k) => k !== 'manual') ||
+      (config.redundancy ?? []).some((g) => g.variables.includes(name));
+    if (evaluated) for (let i = 0; i < s.flags.length; i++) if (s.flags[i] === 2) s.flags[i] = 1;
+    const tests: TestName[] = [];
+    const manual = maintenance !== undefined && t.manual !== false;
+    const method = config.maintenance?.method ?? 'closed';
+    if (manual) {
+      flagManual(s, maintenance, { method });
+      tests.push('manual');
+    }
+    if (t.range) flagRange(s, t.range);
+    if (t.climatology) flagClimatology(s, t.climatology);
     let align: unknown;
     if (config.align !== undefined) {
       const a = alignSeries(s, {
@@ -218,54 +261,63 @@ function polishReference(frame: Frame, config: PolishConfig) {
       });
       s = a.series;
       align = a.report;
+      if (manual) flagManual(s, maintenance, { method });
     }
     const gaps = flagGaps(
       s,
       config.align === undefined ? {} : { maxStep: durationMs(config.align.freq) },
     );
-    const t = vc.tests ?? {};
-    const evaluated =
-      Object.keys(t).some((k) => k !== 'manual') ||
-      (config.redundancy ?? []).some((g) => g.variables.includes(name));
-    if (evaluated) for (let i = 0; i < s.flags.length; i++) if (s.flags[i] === 2) s.flags[i] = 1;
-    const tests: Record<string, TestOutcome> = {};
-    if (t.range) tests.range = flagRange(s, t.range);
-    if (t.climatology) tests.climatology = flagClimatology(s, t.climatology);
-    if (t.spike) tests.spike = flagSpike(s, t.spike);
-    if (t.rateOfChange) tests.rateOfChange = flagRateOfChange(s, t.rateOfChange);
-    if (t.flatLine) tests.flatLine = flatLineReference(s, t.flatLine);
-    if (t.zScore) tests.zScore = flagZScore(s, t.zScore);
+    if (t.spike) flagSpike(s, t.spike);
+    if (t.rateOfChange) flagRateOfChange(s, t.rateOfChange);
+    if (t.flatLine) flatLineReference(s, t.flatLine);
+    if (t.zScore) flagZScore(s, t.zScore);
+    for (const k of [
+      'range',
+      'climatology',
+      'spike',
+      'rateOfChange',
+      'flatLine',
+      'zScore',
+    ] as const)
+      if (t[k]) tests.push(k);
     out.set(name, {
       s,
+      tests,
       report: {
         points: s.time.length,
         normalise: normalised.report,
         ...(align === undefined ? {} : { align }),
         gaps,
-        tests,
       },
     });
   }
   for (const group of config.redundancy ?? []) {
     const members = group.variables.map((v) => out.get(v)!);
-    const outcomes = flagRedundancy(
+    flagRedundancy(
       members.map((m) => m.s),
       { suspect: group.suspect },
     );
-    members.forEach((m, k) => {
-      (m.report.tests as Record<string, TestOutcome>).redundancy = outcomes[k]!;
-    });
+    for (const m of members) m.tests.push('redundancy');
   }
   const variables: Record<string, unknown> = {};
   const series: Series[] = [];
-  for (const [name, { s, report }] of out) {
+  for (const [name, { s, tests, report }] of out) {
     const vc = config.variables[name]!;
+    const causes = causesReference(s);
+    const flags = countFlags(s);
     refreshValidity(s, vc.acceptSuspect ?? false);
     const fill = vc.fill === undefined ? undefined : fillGaps(s, vc.fill);
     variables[name] = {
       ...report,
+      tests: Object.fromEntries(
+        tests.map((k) => {
+          const c = causes[TEST_CAUSES[k]];
+          return [k, { suspect: c?.suspect ?? 0, fail: c?.fail ?? 0 }];
+        }),
+      ),
+      causes,
       ...(fill === undefined ? {} : { fill }),
-      flags: countFlags(s),
+      flags,
       validity: countValidity(s),
     };
     series.push(s);
@@ -331,6 +383,7 @@ const configArb = fc
         a: {
           tests: {
             range: { failMin: 0, failMax: 5, suspectMax: 4 },
+            climatology: { months: [[0, 4.5], ...Array.from({ length: 11 }, () => null)] },
             spike: { suspect: 1, fail: 3 },
             rateOfChange: { maxPerHour: 8 },
             flatLine: { suspectCount: 3, failCount: 5 },
@@ -339,28 +392,44 @@ const configArb = fc
           fill: method === 'none' || method === 'mask' ? { method } : { method, maxGap: '1h' },
         },
         b: { fill: { method: 'linear', maxGap: '45min' } },
-        c: { column: 'a', tests: { flatLine: { suspectCount: 2 } }, acceptSuspect: true },
+        c: {
+          column: 'a',
+          tests: { manual: false, flatLine: { suspectCount: 2 } },
+          acceptSuspect: true,
+        },
       },
     }),
   );
 
+/** No log, or a few intervals (minutes long, ends anywhere) over the frames' span. */
+const maintenanceArb = fc.option(
+  fc.array(
+    fc
+      .tuple(fc.integer({ min: -20, max: 900 }), fc.integer({ min: 0, max: 60 }))
+      .map(([m, d]): ManualInterval => ({ start: m * 60_000, end: (m + d) * 60_000 })),
+    { maxLength: 4 },
+  ),
+  { nil: undefined },
+);
+
 describe('polish: fused passes and copy-on-write', () => {
   it('gives the same series and report as the step-by-step pipeline', () => {
     fc.assert(
-      fc.property(frameArb, configArb, (frame, config) => {
+      fc.property(frameArb, configArb, maintenanceArb, (frame, config, maintenance) => {
         const before = [...frame.columns.values()].map((c) => [...c]);
         let want: ReturnType<typeof polishReference> | undefined;
         let wantError: unknown;
         try {
-          want = polishReference(frame, config);
+          want = polishReference(frame, config, maintenance);
         } catch (err) {
           wantError = err;
         }
+        const inputs = maintenance === undefined ? {} : { maintenance };
         if (want === undefined) {
-          expect(() => polish(frame, config)).toThrow((wantError as Error).message);
+          expect(() => polish(frame, config, inputs)).toThrow((wantError as Error).message);
           return;
         }
-        const got = polish(frame, config);
+        const got = polish(frame, config, inputs);
         expect(got.report).toEqual(want.report);
         for (const [k, s] of got.series.entries()) sameSeries(s, want.series[k]!);
         // the frame is untouched

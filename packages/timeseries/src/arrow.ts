@@ -4,12 +4,14 @@
  * polished series as Arrow IPC or Parquet and read it back bit for bit. Layout: `time`
  * (timestamp[ms, UTC]) and, per variable `v`, columns `v` (float64), `v.flag` (uint8),
  * `v.cause` (uint32) and `v.validity` (uint8). All series must share one time axis.
+ * Key-value metadata (such as the polish report) travels in the schema.
  */
 import {
   type Data,
   Float64,
   makeData,
   makeVector,
+  Schema,
   Table,
   TimestampMillisecond,
   tableFromIPC,
@@ -25,13 +27,19 @@ const FLAG = '.flag';
 const CAUSE = '.cause';
 const VALIDITY = '.validity';
 
+/** Schema metadata under which `weir-ts polish` records its report, as JSON. */
+export const POLISH_REPORT_KEY = 'weir:polish-report';
+
 /**
- * An Arrow table of series that share one time axis.
+ * An Arrow table of series that share one time axis, with `metadata` in its schema.
  *
  * @example
- * const table = seriesToTable([level, waterTemp]);
+ * const table = seriesToTable([level, waterTemp], { [POLISH_REPORT_KEY]: JSON.stringify(report) });
  */
-export function seriesToTable(series: readonly Series[]): Table {
+export function seriesToTable(
+  series: readonly Series[],
+  metadata: Readonly<Record<string, string>> = {},
+): Table {
   const first = series[0];
   if (first === undefined) throw new TimeseriesError('E_ARGUMENT', 'seriesToTable: no series');
   const n = first.time.length;
@@ -65,7 +73,10 @@ export function seriesToTable(series: readonly Series[]): Table {
       makeData({ type: new Uint8(), length: n, data: s.validity }),
     );
   }
-  return new Table(columns);
+  const table = new Table(columns);
+  const entries = Object.entries(metadata);
+  if (entries.length === 0) return table;
+  return new Table(new Schema(table.schema.fields, new Map(entries)), table.batches);
 }
 
 function concatChunks<T extends Float64Array | Uint8Array | Uint32Array | BigInt64Array>(
@@ -115,9 +126,17 @@ export function seriesFromTable(table: Table): Series[] {
   });
 }
 
-/** Arrow IPC (file format) bytes of series on one time axis. */
-export function seriesToArrowIPC(series: readonly Series[]): Uint8Array {
-  return tableToIPC(seriesToTable(series), 'file');
+/** Arrow IPC (file format) bytes of series on one time axis, with schema metadata. */
+export function seriesToArrowIPC(
+  series: readonly Series[],
+  metadata: Readonly<Record<string, string>> = {},
+): Uint8Array {
+  return tableToIPC(seriesToTable(series, metadata), 'file');
+}
+
+/** The schema metadata of Arrow IPC bytes (file or stream format). */
+export function metadataFromArrowIPC(bytes: Uint8Array): Map<string, string> {
+  return tableFromIPC(bytes).schema.metadata;
 }
 
 /** Series from Arrow IPC bytes (file or stream format). */

@@ -17,6 +17,8 @@ import {
   flagRateOfChange,
   flagSpike,
   formatReport,
+  metadataFromArrowIPC,
+  POLISH_REPORT_KEY,
   type PolishReport,
   parsePolishConfig,
   polish,
@@ -29,7 +31,7 @@ import {
   Validity,
   worstFlag,
 } from '../src/index.js';
-import { seriesFromParquet } from '../src/parquet.js';
+import { metadataFromParquet, seriesFromParquet } from '../src/parquet.js';
 import { dataPath, noRealData, readData, realDataTitle } from './_data.js';
 
 const MIN = 60_000;
@@ -413,6 +415,9 @@ describe('weir-ts polish: point tests before alignment (issue 18)', () => {
     const report = JSON.parse(out.join('')) as PolishReport;
     expect(report.variables.level!.causes.RANGE).toEqual({ suspect: 0, fail: 2, missing: 0 });
     expect(report.variables.temp!.causes.MANUAL).toEqual({ suspect: 0, fail: 2, missing: 0 });
+    // the file carries the same report
+    const recorded = metadataFromArrowIPC(readFileSync(arrow)).get(POLISH_REPORT_KEY)!;
+    expect(JSON.parse(recorded)).toEqual(report);
   });
 });
 
@@ -482,7 +487,14 @@ describe.skipIf(noRealData)(realDataTitle('polishing real data'), () => {
     // 467 sac254 readings are out of range; 369 grid points were flagged when the range
     // test ran after alignment, 636 grid points are fed by one of them
     expect(text).toMatch(/sac254[\s\S]*range +0 suspect, 636 fail/);
-    const fromParquet = seriesFromParquet(readFileSync(join(dir, 'p.parquet')));
+    const parquet = readFileSync(join(dir, 'p.parquet'));
+    const fromParquet = seriesFromParquet(parquet);
+    const recorded = JSON.parse(metadataFromParquet(parquet).get(POLISH_REPORT_KEY)!);
+    expect(recorded.variables.sac254.fill).toMatchObject({
+      method: 'mask',
+      masked: 867,
+      byCause: { RANGE: 636, MANUAL: 234 },
+    });
     expect(fromParquet.map((s) => s.name)).toEqual(['level', 'sac254']);
     expect(
       await main(

@@ -1,12 +1,12 @@
 /**
  * @module cli/polish-command
  * `weir-ts polish data.csv --config polish.json --out polished.parquet`: reads a wide CSV,
- * polishes it, writes Parquet (`.parquet`) or Arrow IPC (`.arrow`), and returns the
- * report. Pure of process state: `main` owns argv, output and the exit code.
+ * polishes it, writes Parquet (`.parquet`) or Arrow IPC (`.arrow`) with the report in the
+ * schema metadata, and returns the report. Pure of process state: `main` owns argv, output and the exit code.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { seriesToArrowIPC } from '../arrow.js';
+import { POLISH_REPORT_KEY, seriesToArrowIPC } from '../arrow.js';
 import { parsePolishConfig, timestampOptions } from '../config.js';
 import { TimeseriesError } from '../errors.js';
 import { readMaintenanceLog } from '../io/maintenance.js';
@@ -63,12 +63,14 @@ export async function runPolish(
     config.maintenance === undefined ? {} : { maintenance },
   );
   if (args.out === undefined) return { report };
+  // The report travels with the data: what was flagged, filled and masked, and why.
+  const metadata = { [POLISH_REPORT_KEY]: JSON.stringify(report) };
   let bytes: Uint8Array;
   if (args.out.endsWith('.parquet')) {
     const { seriesToParquet } = await import('../parquet.js');
-    bytes = seriesToParquet(series);
+    bytes = seriesToParquet(series, metadata);
   } else if (args.out.endsWith('.arrow') || args.out.endsWith('.feather')) {
-    bytes = seriesToArrowIPC(series);
+    bytes = seriesToArrowIPC(series, metadata);
   } else {
     throw new TimeseriesError('E_USAGE', `--out ${args.out}: expected a .parquet or .arrow file`);
   }

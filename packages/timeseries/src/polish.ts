@@ -1,12 +1,13 @@
 /**
  * @module polish
- * The polishing pipeline: per variable, normalise timestamps; run the point tests, which
- * judge each reading by itself (maintenance intervals, range, climatology), on the
- * readings; align, which carries the worst flag and every cause of the readings that fed
- * a grid point, and flag the grid points inside a maintenance interval; mark gaps; run the
- * grid tests, which judge a point by its neighbours (spike, rate of change, flat line,
- * z-score); then redundancy across groups, then the validity channel and gap handling.
- * Flags only ever get worse; the report counts output points by cause at their final flag.
+ * The polishing pipeline, per variable: the point tests judge each reading by itself, the
+ * range test on the raw readings, then timestamps are normalised (merged duplicates carry
+ * the worst flag), then the maintenance intervals and climatology judge the readings by
+ * their time; alignment carries the worst flag and every cause of the readings that fed a
+ * grid point, and the maintenance intervals flag the grid times inside them; gaps are
+ * marked; the grid tests judge a point by its neighbours (spike, rate of change, flat line,
+ * z-score). Then redundancy across groups, the validity channel and gap handling. Flags
+ * only ever get worse; the report counts output points by cause at their final flag.
  */
 
 import { causeTally, causeTallyArray, tallyCauses } from './_cause-tally.js';
@@ -185,20 +186,23 @@ function polishVariable(
     };
     gaps = initialisePoints(s, srcFlags, evaluated ? Flag.PASS : Flag.NOT_EVALUATED, Infinity);
     normalise = { reordered: false, duplicates: 0, policy };
-    runPointTests(s, t, maintenance);
+    runValueTests(s, t);
+    runTimeTests(s, t, maintenance);
   } else {
     const raw = createSeries(name, frame.time, values!, {
       ...(srcFlags === undefined ? {} : { flags: srcFlags.slice() }),
       ...(srcCauses === undefined ? {} : { causes: srcCauses.slice() }),
       ...(vc.unit === undefined ? {} : { unit: vc.unit }),
     });
+    if (evaluated) raiseNotEvaluated(raw.flags);
+    // Judge each reading before anything combines readings (a mean of duplicates, an
+    // interpolation onto the grid), which carries the worst flag to the combined value: a
+    // value made from an impossible reading must not pass the range test by luck.
+    runValueTests(raw, t);
     const normalised = normaliseSeries(raw, policy);
     s = normalised.series;
     normalise = normalised.report;
-    if (evaluated) raiseNotEvaluated(s.flags);
-    // Judge the readings before alignment mixes them: a grid value interpolated from an
-    // impossible reading must inherit its flag, not pass the range test by luck.
-    runPointTests(s, t, maintenance);
+    runTimeTests(s, t, maintenance); // merging duplicates keeps their timestamp
     if (config.align !== undefined) {
       const aligned = alignSeries(s, {
         freq: config.align.freq,
@@ -232,11 +236,15 @@ function polishVariable(
   };
 }
 
-/** The tests that judge a reading by itself (its time or value), flagging in place. */
-function runPointTests(s: Series, t: TestsConfig, maintenance: Maintenance | undefined): void {
+/** The point test that judges a reading by its value alone; any order of readings. */
+function runValueTests(s: Series, t: TestsConfig): void {
+  if (t.range) flagRange(s, t.range);
+}
+
+/** The point tests that judge a reading by its time; the series must be in time order. */
+function runTimeTests(s: Series, t: TestsConfig, maintenance: Maintenance | undefined): void {
   if (maintenance !== undefined)
     flagManual(s, maintenance.intervals, { method: maintenance.method });
-  if (t.range) flagRange(s, t.range);
   if (t.climatology) flagClimatology(s, t.climatology);
 }
 

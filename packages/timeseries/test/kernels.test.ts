@@ -219,7 +219,8 @@ function causesReference(s: Series): CauseTally {
 
 /**
  * The pipeline as first written: one public function per step, values copied up front;
- * the tests that judge a reading by itself run before alignment, the others after it.
+ * the range test on the raw readings, maintenance and climatology on the normalised
+ * readings, alignment, maintenance on the grid, then the tests that need neighbours.
  */
 function polishReference(
   frame: Frame,
@@ -236,13 +237,15 @@ function polishReference(
   for (const [name, vc] of Object.entries(config.variables)) {
     const column = vc.column ?? name;
     const src = { ...seriesOf(frame, column), name };
-    const normalised = normaliseSeries(src, config.duplicates ?? 'last');
-    let s = normalised.series;
     const t = vc.tests ?? {};
     const evaluated =
       Object.keys(t).some((k) => k !== 'manual') ||
       (config.redundancy ?? []).some((g) => g.variables.includes(name));
-    if (evaluated) for (let i = 0; i < s.flags.length; i++) if (s.flags[i] === 2) s.flags[i] = 1;
+    if (evaluated)
+      for (let i = 0; i < src.flags.length; i++) if (src.flags[i] === 2) src.flags[i] = 1;
+    if (t.range) flagRange(src, t.range);
+    const normalised = normaliseSeries(src, config.duplicates ?? 'last');
+    let s = normalised.series;
     const tests: TestName[] = [];
     const manual = maintenance !== undefined && t.manual !== false;
     const method = config.maintenance?.method ?? 'closed';
@@ -250,7 +253,6 @@ function polishReference(
       flagManual(s, maintenance, { method });
       tests.push('manual');
     }
-    if (t.range) flagRange(s, t.range);
     if (t.climatology) flagClimatology(s, t.climatology);
     let align: unknown;
     if (config.align !== undefined) {
@@ -374,9 +376,11 @@ const configArb = fc
       'linear' | 'forward' | 'mask' | 'none'
     >,
     fc.boolean(),
+    fc.constantFrom('first', 'last', 'mean') as fc.Arbitrary<'first' | 'last' | 'mean'>,
   )
-  .map(([aligned, method, redundancy]) =>
+  .map(([aligned, method, redundancy, duplicates]) =>
     parsePolishConfig({
+      duplicates,
       ...(aligned ? { align: { freq: '15min', method: 'time' } } : {}),
       ...(redundancy ? { redundancy: [{ variables: ['a', 'b', 'c'], suspect: 2 }] } : {}),
       variables: {

@@ -212,6 +212,21 @@ describe('polish: point tests judge readings before alignment (issue 18)', () =>
     const inside = polish(frame, config('time'), { maintenance: [between] }).series[0]!;
     expect([...inside.flags]).toEqual([2, 2, 4, 9]);
   });
+  it('judges duplicate readings before they are averaged', () => {
+    const frame: Frame = {
+      time: Float64Array.from([0, 15, 15, 30], (m) => T0 + m * MIN),
+      columns: new Map([['level', Float64Array.of(129.1, 129.1, -100.8, 129.1)]]),
+    };
+    const config = parsePolishConfig({
+      duplicates: 'mean',
+      variables: { level: { tests: { range: { failMin: 0 } } } },
+    });
+    const { series, report } = polish(frame, config);
+    expect(series[0]!.values[1]).toBeCloseTo(14.15, 9);
+    expect([...series[0]!.flags]).toEqual([Flag.PASS, Flag.FAIL, Flag.PASS]);
+    expect(causeNames(series[0]!.causes[1]!)).toEqual(['RANGE', 'DUPLICATE']);
+    expect(report.variables.level!.tests.range).toEqual({ suspect: 0, fail: 1 });
+  });
   it('records flagged points by cause at their final flag', () => {
     const frame = readingsFrame({ level: [129.1, 129.1, -100.8, 129.1] });
     const config = parsePolishConfig({

@@ -16,6 +16,7 @@ import { assertBuildIsCurrent, synthesise } from './lstm-support.js';
 
 beforeAll(async () => {
   assertBuildIsCurrent();
+  tf.env().set('PROD', true); // no advice to install tfjs-node in the test output
   await tf.setBackend('cpu');
 });
 

@@ -23,6 +23,7 @@ import { seededRandom } from '../examples/hydrology/src/data/faults.js';
 import { Adam, clipByGlobalNorm } from '../examples/hydrology/src/lstm/adam.js';
 import { initialWeights } from '../examples/hydrology/src/lstm/init.js';
 import { instantiateKernel, kernelModule } from '../examples/hydrology/src/lstm/kernel.js';
+import { predict } from '../examples/hydrology/src/lstm/predict.js';
 import { trainLstm } from '../examples/hydrology/src/lstm/train.js';
 import { Workspace } from '../examples/hydrology/src/lstm/workspace.js';
 import type { SampleSet, Samples } from '../examples/hydrology/src/samples.js';
@@ -75,6 +76,8 @@ export interface LstmBenchResult {
   readonly kernelMatmulGflops: number;
   /** FLOPs of an epoch's matrix products (forward and backward). */
   readonly epochFlops: number;
+  /** Seconds of `predict` over as many samples as an epoch's (a validation pass), one thread. */
+  readonly predictSeconds: number;
   /** Seconds per epoch, one thread: the kernel's forward and backward, input gathering, Adam. */
   readonly breakdown: Readonly<Record<'forward' | 'backward' | 'gather' | 'adam', number>>;
 }
@@ -242,6 +245,8 @@ export async function lstmBenchmark(o: LstmBenchOptions): Promise<LstmBenchResul
     ours.push({ workers, seconds, gflops: flops / seconds / 1e9 });
   }
   const parts = breakdown(set, o);
+  const weights = initialWeights(o.features, o.hidden, seededRandom(1));
+  const predictSeconds = time(() => predict(weights, set.train), 0.5);
   const kernelMatmulGflops = kernelMatmul(o.matmulSize);
 
   const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
@@ -264,6 +269,7 @@ export async function lstmBenchmark(o: LstmBenchOptions): Promise<LstmBenchResul
     kernelMatmulGflops,
     epochFlops: flops,
     breakdown: parts,
+    predictSeconds,
   };
 }
 
@@ -278,7 +284,7 @@ export function lstmReport(r: LstmBenchResult): string {
     `${f(t.gflops / r.tfjsMatmulGflops)}×`,
   ]);
   rows.push([
-    `tfjs model.fit (${r.tfjsBackend}, from ${o.tfjsBatches} batches)`,
+    `tfjs model.fit (${r.tfjsBackend}, from ${o.tfjsBatches} batch${o.tfjsBatches > 1 ? 'es' : ''})`,
     f(r.tfjsSeconds),
     '1.0×',
     f(r.epochFlops / r.tfjsSeconds / 1e9, 1),
@@ -317,6 +323,7 @@ export function lstmReport(r: LstmBenchResult): string {
       ],
     ),
     '',
+    `validation-sized forward pass (predict over ${o.count} samples, 1 thread): ${f(r.predictSeconds)} s`,
     `target: ≤ 6 s per epoch (3× PyTorch CPU's 1-2 s); 2 workers: ${f(r.ours[1]!.seconds)} s`,
   ].join('\n');
 }

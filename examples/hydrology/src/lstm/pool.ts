@@ -5,7 +5,7 @@
  * worker order, so a given seed, data and worker count give bit-identical results.
  */
 import { kernelModule } from './kernel.js';
-import { type Dataset, type Shard, ShardComputer, type ShardGradient } from './shard.js';
+import { type Dataset, datasetOf, type Shard, ShardComputer, type ShardGradient } from './shard.js';
 import { startWorkerPool } from './worker-pool.js';
 
 export interface ComputePool {
@@ -21,12 +21,6 @@ export interface PoolOptions {
   readonly datasets: Readonly<Record<string, Dataset>>;
   /** 1: the calling thread computes; n > 1: n worker threads. */
   readonly workers: number;
-}
-
-export function datasetOf(datasets: Readonly<Record<string, Dataset>>, name: string): Dataset {
-  const data = datasets[name];
-  if (data === undefined) throw new Error(`no dataset '${name}'`);
-  return data;
 }
 
 function localPool(options: PoolOptions): ComputePool {

@@ -14,6 +14,12 @@ export const CHUNK = 64;
 /** What a thread needs of a sample set. */
 export type Dataset = Pick<Samples, 'count' | 'steps' | 'features' | 'x' | 'y'>;
 
+export function datasetOf(datasets: Readonly<Record<string, Dataset>>, name: string): Dataset {
+  const data = datasets[name];
+  if (data === undefined) throw new Error(`no dataset '${name}'`);
+  return data;
+}
+
 /** A share of a batch: its samples, their loss weights, their dropout masks. */
 export interface Shard {
   readonly indices: Int32Array;

@@ -61,9 +61,8 @@ function trainableIndices(y: Float32Array): Int32Array {
   return Int32Array.from(out);
 }
 
-function validate(name: string, value: number, ok: boolean): number {
+function checkOption(name: string, value: number, ok: boolean): void {
   if (!ok) throw new RangeError(`${name} ${value} is out of range`);
-  return value;
 }
 
 export async function trainLstm(set: SampleSet, options: TrainOptions): Promise<TrainResult> {
@@ -73,10 +72,10 @@ export async function trainLstm(set: SampleSet, options: TrainOptions): Promise<
   const clipNorm = options.clipNorm ?? 1;
   const patience = options.patience ?? 5;
   const { epochs } = options;
-  validate('epochs', epochs, Number.isInteger(epochs) && epochs >= 1);
-  validate('dropout', dropout, dropout >= 0 && dropout < 1);
-  validate('batchSize', batchSize, Number.isInteger(batchSize) && batchSize >= 1);
-  validate('patience', patience, patience >= 1);
+  checkOption('epochs', epochs, Number.isInteger(epochs) && epochs >= 1);
+  checkOption('dropout', dropout, dropout >= 0 && dropout < 1);
+  checkOption('batchSize', batchSize, Number.isInteger(batchSize) && batchSize >= 1);
+  checkOption('patience', patience, patience >= 1);
   const { train, validation } = set;
   if (validation.features !== train.features) {
     throw new RangeError(

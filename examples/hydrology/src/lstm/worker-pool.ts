@@ -8,7 +8,7 @@ import { builtFile } from './built-files.js';
 import { kernelModule } from './kernel.js';
 import type { ComputePool, PoolOptions } from './pool.js';
 import type { WorkerResponse, WorkerSetup, WorkerTask } from './protocol.js';
-import type { Dataset, Shard, ShardGradient } from './shard.js';
+import { type Dataset, datasetOf, type Shard, type ShardGradient } from './shard.js';
 import { shares, sliceShard, sumGradients } from './split.js';
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
@@ -69,15 +69,10 @@ export async function startWorkerPool(options: PoolOptions): Promise<ComputePool
   const setup: WorkerSetup = { module: kernelModule(), hidden: options.hidden, datasets };
   const script = builtFile('lstm-worker.mjs');
   const threads = Array.from({ length: options.workers }, () => new Thread(script, setup));
-  const dataset = (name: string): Dataset => {
-    const data = datasets[name];
-    if (data === undefined) throw new Error(`no dataset '${name}'`);
-    return data;
-  };
 
   return {
     async gradient(params, name, batch: Shard): Promise<ShardGradient> {
-      dataset(name);
+      datasetOf(datasets, name);
       const parts = shares(batch.indices.length, threads.length);
       const responses = await Promise.all(
         parts.map((range, i) =>
@@ -96,7 +91,7 @@ export async function startWorkerPool(options: PoolOptions): Promise<ComputePool
       return sumGradients(gradients, params.length);
     },
     async predict(params, name): Promise<Float32Array> {
-      const data = dataset(name);
+      const data = datasetOf(datasets, name);
       const parts = shares(data.count, threads.length);
       const responses = await Promise.all(
         parts.map(([start, end], i) =>

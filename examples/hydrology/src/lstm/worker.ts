@@ -5,15 +5,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol.js';
-import { ShardComputer } from './shard.js';
+import { datasetOf, ShardComputer } from './shard.js';
 
 const setup = workerData as WorkerSetup;
 const computer = new ShardComputer(setup.module, setup.hidden);
 const port = parentPort!;
 
 function handle(request: WorkerRequest): WorkerResponse {
-  const data = setup.datasets[request.dataset];
-  if (data === undefined) throw new Error(`no dataset '${request.dataset}'`);
+  const data = datasetOf(setup.datasets, request.dataset);
   if (request.kind === 'gradient') {
     const { loss, grads } = computer.gradient(request.params, data, request.shard);
     return { id: request.id, kind: 'gradient', loss, grads };

@@ -19,7 +19,9 @@ export class Adam {
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
-  private t = 0;
+  /** β₁ᵗ and β₂ᵗ, by repeated products: `**` may round differently across engines. */
+  private beta1t = 1;
+  private beta2t = 1;
 
   constructor(size: number, options: AdamOptions) {
     this.m = new Float64Array(size);
@@ -31,10 +33,11 @@ export class Adam {
   }
 
   step(params: Float32Array, grads: Float64Array): void {
-    this.t++;
     const { m, v, beta1, beta2 } = this;
-    const stepSize = this.lr / (1 - beta1 ** this.t);
-    const correction2 = Math.sqrt(1 - beta2 ** this.t);
+    this.beta1t *= beta1;
+    this.beta2t *= beta2;
+    const stepSize = this.lr / (1 - this.beta1t);
+    const correction2 = Math.sqrt(1 - this.beta2t);
     for (let i = 0; i < params.length; i++) {
       const g = grads[i]!;
       const mi = beta1 * m[i]! + (1 - beta1) * g;

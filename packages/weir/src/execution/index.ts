@@ -32,6 +32,7 @@ export {
   type GcReport,
 } from './gc.js';
 export { createInstance, type Instance, type InstanceParts } from './instance.js';
+export { type LineageNode, type LineageOptions, lineage } from './lineage.js';
 export {
   type ChangedObservation,
   type ObservationFailure,

@@ -8,7 +8,7 @@ import {
   PartitionSet,
   type PartitionSpace,
 } from '../../definitions/index.js';
-import { explain, graphOf, type Instance, type WhyReport } from '../../execution/index.js';
+import { explain, graphOf, type Instance, lineage, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';
 import {
@@ -19,9 +19,10 @@ import {
   type StaleCause,
 } from '../../versioning/index.js';
 import { goneArtefacts } from '../_artefact-notes.js';
+import { renderLineage } from '../_lineage.js';
 import { PARTITION_STATUSES } from '../_partition-map.js';
 import { partitionLabel } from '../_partitions.js';
-import { type Command, requirePositional, stringOption } from '../command.js';
+import { type Command, positiveInteger, requirePositional, stringOption } from '../command.js';
 import {
   formatBytes,
   formatDuration,
@@ -35,7 +36,7 @@ import {
   withClock,
 } from '../format.js';
 
-const USAGE = 'weir why KEY [--partition P] [--json]';
+const USAGE = 'weir why KEY [--partition P] [--lineage [--depth N]] [--json]';
 
 /** Notes on the inputs a materialization read, by the event id of each (see inputNotes). */
 type Notes = ReadonlyMap<number, string>;
@@ -65,9 +66,16 @@ export const whyCommand: Command = {
   help: `options:
   --partition P  explain one partition of a partitioned asset: which upstream partitions moved
                  since it read them, and the provenance of its current materialization
+  --lineage      and the values it was made from, down to the sources: each one's run,
+                 code version and data version (a forecast to the raw readings)
+  --depth N      with --lineage, at most N levels of inputs
 WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that time.
 `,
-  options: { partition: { type: 'string' } },
+  options: {
+    partition: { type: 'string' },
+    lineage: { type: 'boolean' },
+    depth: { type: 'string' },
+  },
   async run(ctx) {
     const key = requirePositional(ctx, 'an asset key', USAGE);
     const partition = stringOption(ctx.values.partition);
@@ -81,10 +89,19 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     });
     const definition = project.assets.find((a) => a.key === key);
     const parts = definition === undefined ? undefined : codePartsOf(definition);
+    const depth = positiveInteger(ctx.values.depth, 'depth');
+    const tree = ctx.values.lineage
+      ? await lineage(instance, graphOf(project), key, {
+          ...(partition === undefined ? {} : { partition }),
+          ...(depth === undefined ? {} : { depth }),
+        })
+      : undefined;
     if (ctx.values.json) {
       const current = (report.partition?.current ?? report.current) as CurrentEvent;
       const codeChanges = codeChangeLines(current, parts);
-      ctx.output.out(json({ ...whyJson(report), codeChanges }));
+      ctx.output.out(
+        json({ ...whyJson(report), codeChanges, ...(tree === undefined ? {} : { lineage: tree }) }),
+      );
       return 0;
     }
     const zone = reportZone(graphOf(project).node(key).definition.freshness);
@@ -110,6 +127,13 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
           ),
     );
     if (trigger !== undefined) ctx.output.out(`${trigger}\n`);
+    if (ctx.values.lineage) {
+      ctx.output.out(
+        tree === undefined
+          ? '\nno lineage: nothing materialized yet\n'
+          : `\n${renderLineage(tree, time)}`,
+      );
+    }
     return 0;
   },
 };

@@ -1,0 +1,106 @@
+/**
+ * `weir why --lineage`: the values a value was made from, down to the sources, each as the
+ * version that was read (not the newest), through partition mappings.
+ */
+import { describe, expect, it } from 'vitest';
+import { projectDir, weir, weirJson, writeFile } from './cli-helpers.js';
+
+const FILES = {
+  'weir.config.ts': `import { defineProject } from 'weir';
+import * as assets from './src/assets';
+
+export default defineProject({ assets: Object.values(assets) });
+`,
+  'src/assets.ts': `import { readFileSync } from 'node:fs';
+import { asset, fileVersion, many, sourceAsset, staticPartitions } from 'weir';
+
+const stations = staticPartitions(['north', 'south']);
+
+export const feed = sourceAsset({
+  key: 'raw/feed',
+  partitions: stations,
+  observe: (ctx) => fileVersion(\`data/\${ctx.partition.key}.txt\`),
+});
+
+export const clean = asset({
+  key: 'clean',
+  partitions: stations,
+  ins: { feed },
+  materialize: (ctx) => Number(readFileSync(\`data/\${ctx.partition.key}.txt\`, 'utf8')),
+});
+
+export const total = asset({
+  key: 'total',
+  ins: { parts: many(clean) },
+  materialize: (_ctx, { parts }) => [...parts.values()].reduce((a, b) => a + b, 0),
+});
+
+export const report = asset({
+  key: 'report',
+  ins: { total },
+  materialize: (_ctx, { total }) => \`total \${total}\`,
+});
+`,
+  'data/north.txt': '1',
+  'data/south.txt': '2',
+};
+
+interface Node {
+  key: string;
+  partition?: string;
+  eventId: number;
+  kind: string;
+  runId?: string;
+  inputs?: Node[];
+  repeated?: boolean;
+}
+
+describe('weir why --lineage', () => {
+  it('walks down to the source partitions, as read', () => {
+    const dir = projectDir(FILES);
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const text = weir(dir, 'why', 'report', '--lineage');
+    expect(text.code).toBe(0);
+    const tree = text.stdout.slice(text.stdout.indexOf('lineage'));
+    expect(tree).toMatch(/^ {2}report {2}data \w+ · run \S+ \(event \d+/m);
+    expect(tree).toMatch(/└─ total .*\n.*├─ clean\[north\]/);
+    expect(tree).toMatch(/clean\[south\].*\n.*└─ raw\/feed\[south\] {2}data \w+ · observed/);
+
+    const before = weirJson<{ lineage: Node }>(dir, 'why', 'report', '--lineage').lineage;
+    const cleanNorth = before.inputs![0]!.inputs!.find((n) => n.partition === 'north')!;
+
+    // A new north reading: the current report now comes from the new clean[north] ...
+    writeFile(`${dir}/data/north.txt`, '10');
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const after = weirJson<{ lineage: Node }>(dir, 'why', 'report', '--lineage').lineage;
+    const newNorth = after.inputs![0]!.inputs!.find((n) => n.partition === 'north')!;
+    expect(newNorth.eventId).toBeGreaterThan(cleanNorth.eventId);
+    // ... while south, not rerun, is still the version read the first time.
+    const south = (n: Node) => n.inputs![0]!.inputs!.find((i) => i.partition === 'south')!.eventId;
+    expect(south(after)).toBe(south(before));
+    expect(newNorth.inputs![0]).toMatchObject({
+      key: 'raw/feed',
+      partition: 'north',
+      kind: 'observation',
+    });
+  });
+
+  it('--depth limits the levels; nothing materialized is said plainly', () => {
+    const dir = projectDir(FILES);
+    expect(weir(dir, 'why', 'report', '--lineage').stdout).toContain(
+      'no lineage: nothing materialized yet',
+    );
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const shallow = weirJson<{ lineage: Node }>(
+      dir,
+      'why',
+      'report',
+      '--lineage',
+      '--depth',
+      '1',
+    ).lineage;
+    expect(shallow.inputs!.map((n) => n.key)).toEqual(['total']);
+    expect(shallow.inputs![0]!.inputs).toBeUndefined();
+    expect(weir(dir, 'why', 'report', '--lineage', '--depth', '0').code).not.toBe(0);
+  });
+});

@@ -1,4 +1,3 @@
-// @ts-nocheck AssemblyScript (v128): compiled by asc, not by the project's tsc.
 // Four-lane exp, sigmoid and tanh. exp is Cephes' expf (range reduction by ln 2 in two parts,
 // a degree-5 polynomial, 2ⁿ built in the exponent bits): within 2 ulp, so the forward pass
 // matches tfjs (Math.exp) to ~1e-7.

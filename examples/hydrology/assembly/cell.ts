@@ -1,4 +1,3 @@
-// @ts-nocheck AssemblyScript (v128, usize): compiled by asc, not by the project's tsc.
 // One time step of the LSTM cell for a batch, four hidden units per iteration. Gate blocks
 // are in tfjs' order i, f, c (written g here), o, each `hidden` wide.
 

@@ -1,4 +1,3 @@
-// @ts-nocheck AssemblyScript (usize, v128): compiled by asc, not by the project's tsc.
 // The kernel's entry points: one call runs a batch forward over every step, one call runs
 // backpropagation through time and writes the gradient of every weight. The caller (TS,
 // src/lstm/kernel.ts) owns the memory layout and passes byte offsets.

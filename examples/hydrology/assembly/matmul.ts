@@ -1,4 +1,3 @@
-// @ts-nocheck AssemblyScript (f32, usize, v128): compiled by asc, not by the project's tsc.
 // Single-precision matrix products on WASM SIMD, row-major, strides in elements. Tiles of
 // 4 rows × 8 columns keep 8 accumulators, 2 row vectors of B and a splat in the 16 vector
 // registers V8 uses on x64; `n` must be a multiple of 8.

@@ -66,7 +66,7 @@ export function decodeBinary<T>(bytes: Uint8Array): T {
     if (v === null || typeof v !== 'object' || !('$typed' in v)) return v;
     const ref = v as Ref;
     const Type = TYPES[ref.$typed];
-    return new Type(body.buffer, body.byteOffset + start + ref.offset, ref.length);
+    return new Type(body.buffer as ArrayBuffer, body.byteOffset + start + ref.offset, ref.length);
   }) as T;
 }
 

@@ -2,14 +2,16 @@
  * `camels/training_windows`: sequence-to-one samples per variant (270 days of forcings →
  * same-day discharge, date-split, normalised with training statistics only).
  */
-import { allPartitionsMapping, asset, many } from 'weir';
+import { asset, many, staticMapping } from 'weir';
 import { DEFAULT_ATTRIBUTES } from '../data/camels.js';
 import { buildSampleSet } from '../data/windows.js';
-import { faultedBasin, faultedPolishedBasin, polishedBasin } from './basins.js';
+import { BASINS, faultedBasin, faultedPolishedBasin, polishedBasin } from './basins.js';
 import { asVariant, basinsOf, variants } from './variants.js';
 import { encodeWindows } from './windows-codec.js';
 
-const everyBasin = allPartitionsMapping();
+/** Each variant reads the four basins of its own kind only (other variants read nothing). */
+const basinsFor = (...variants: string[]) =>
+  staticMapping(Object.fromEntries(variants.map((v) => [v, [...BASINS]])));
 
 export const trainingWindows = asset({
   key: 'camels/training_windows',
@@ -19,9 +21,9 @@ export const trainingWindows = asset({
   partitions: variants,
   io: 'bytes',
   ins: {
-    polished: many(polishedBasin, everyBasin),
-    faulted: many(faultedBasin, everyBasin),
-    faultedPolished: many(faultedPolishedBasin, everyBasin),
+    polished: many(polishedBasin, basinsFor('polished', 'autoregressive')),
+    faulted: many(faultedBasin, basinsFor('faulted_raw')),
+    faultedPolished: many(faultedPolishedBasin, basinsFor('faulted_polished')),
   },
   materialize: (ctx, sources) => {
     const variant = asVariant(ctx.partition.key);

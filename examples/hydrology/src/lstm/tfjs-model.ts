@@ -13,6 +13,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkShape, type LstmWeights, weightViews } from './weights.js';
 
+// tfjs prints a banner recommending tfjs-node (which cannot be installed here) to the step's
+// stderr on first use of the CPU backend in Node; production mode keeps it quiet.
+tf.env().set('PROD', true);
+
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 

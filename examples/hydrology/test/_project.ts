@@ -34,6 +34,11 @@ export interface Result {
   stderr: string;
 }
 
+/** `weir ARGS` in `dir`, with extra environment variables. */
+export function weirWith(dir: string, env: Record<string, string>, ...args: string[]): Result {
+  return run(dir, WEIR, args, env);
+}
+
 /** `weir ARGS` in `dir`. */
 export function weir(dir: string, ...args: string[]): Result {
   return run(dir, WEIR, args);
@@ -44,11 +49,16 @@ export function replay(dir: string, ...args: string[]): Result {
   return run(dir, join(dir, 'bin', 'replay.mjs'), args);
 }
 
-function run(dir: string, script: string, args: string[]): Result {
+function run(
+  dir: string,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Result {
   const r = spawnSync(process.execPath, [script, ...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -101,7 +101,20 @@ export const lstmModel = asset({
     });
     await writeFile(
       join(ctx.outputPath, 'training.json'),
-      `${JSON.stringify({ hyperparameters, featureNames: set.featureNames, target: set.target, ...curves, bestEpoch: result.bestEpoch }, null, 2)}\n`,
+      // Deterministic content only (no timings): the same inputs and seed give the same artefact.
+      `${JSON.stringify(
+        {
+          hyperparameters,
+          featureNames: set.featureNames,
+          target: set.target,
+          trainLoss: curves.trainLoss,
+          validationLoss: curves.validationLoss,
+          validationMedianNse: curves.validationMedianNse,
+          bestEpoch: result.bestEpoch,
+        },
+        null,
+        2,
+      )}\n`,
     );
     ctx.addMetadata({
       hyperparameters,

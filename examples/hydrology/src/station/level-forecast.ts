@@ -32,6 +32,8 @@ const alignOnly = parsePolishConfig({
 export interface Skill {
   readonly nse: number;
   readonly kge: number;
+  /** Root mean square error, cm. */
+  readonly rmse: number;
 }
 
 export interface LevelForecastSkill {
@@ -94,6 +96,9 @@ export const levelForecastSkill = asset({
       'kge.raw': skill.trainedOnRaw!.kge,
       'kge.polished': skill.trainedOnPolished!.kge,
       'kge.persistence': skill.persistence!.kge,
+      'rmse_cm.raw': skill.trainedOnRaw!.rmse,
+      'rmse_cm.polished': skill.trainedOnPolished!.rmse,
+      'rmse_cm.persistence': skill.persistence!.rmse,
     });
     return skill;
   },
@@ -180,5 +185,11 @@ function scoredPoints(
 }
 
 function score(observed: number[], simulated: number[]): Skill {
-  return { nse: nse(observed, simulated), kge: kge(observed, simulated).kge };
+  let se = 0;
+  for (let i = 0; i < observed.length; i++) se += (simulated[i]! - observed[i]!) ** 2;
+  return {
+    nse: nse(observed, simulated),
+    kge: kge(observed, simulated).kge,
+    rmse: Math.sqrt(se / observed.length),
+  };
 }

@@ -11,17 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asset, sourceAsset } from 'weir';
 import { saveLstmModel, trainLstm } from '../lstm/index.js';
-import {
-  BATCH_SIZE,
-  CLIP_NORM,
-  HIDDEN_SIZE,
-  LEARNING_RATE,
-  OUTPUT_DROPOUT,
-  PATIENCE,
-  QUICK_EPOCHS,
-  SEED,
-  WORKERS,
-} from './hyperparameters.js';
+import { HYPERPARAMETERS, QUICK_EPOCHS } from './hyperparameters.js';
 import { variants } from './variants.js';
 import { trainingWindows } from './windows.js';
 import { decodeWindows } from './windows-codec.js';
@@ -60,15 +50,8 @@ export const lstmModel = asset({
     const epochs = Number(budget.dataVersion);
     const started = performance.now();
     const result = await trainLstm(set, {
-      seed: SEED,
+      ...HYPERPARAMETERS,
       epochs,
-      hidden: HIDDEN_SIZE,
-      dropout: OUTPUT_DROPOUT,
-      learningRate: LEARNING_RATE,
-      batchSize: BATCH_SIZE,
-      clipNorm: CLIP_NORM,
-      patience: PATIENCE,
-      workers: WORKERS,
       onEpoch: (e) =>
         ctx.log.info(
           `epoch ${e.epoch}: train NSE* ${e.trainLoss.toFixed(4)}, validation median NSE ${e.validationMedianNse.toFixed(3)} (${e.seconds.toFixed(1)} s)`,
@@ -77,15 +60,8 @@ export const lstmModel = asset({
     const seconds = (performance.now() - started) / 1000;
     const best = result.history.find((e) => e.epoch === result.bestEpoch);
     const hyperparameters = {
-      hidden: HIDDEN_SIZE,
-      dropout: OUTPUT_DROPOUT,
-      learningRate: LEARNING_RATE,
-      batchSize: BATCH_SIZE,
-      clipNorm: CLIP_NORM,
-      patience: PATIENCE,
+      ...HYPERPARAMETERS,
       maxEpochs: epochs,
-      seed: SEED,
-      workers: WORKERS,
       loss: 'NSE*',
       features: set.featureNames.length,
     };
@@ -124,7 +100,7 @@ export const lstmModel = asset({
       stoppedEarly: result.stoppedEarly,
       'best.validationMedianNse': round(best?.validationMedianNse ?? Number.NaN),
       seconds: round(seconds),
-      backend: `WASM SIMD kernel (src/lstm), ${WORKERS} gradient workers`,
+      backend: `WASM SIMD kernel (src/lstm), ${HYPERPARAMETERS.workers} gradient workers`,
     });
   },
 });

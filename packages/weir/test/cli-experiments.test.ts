@@ -51,6 +51,7 @@ describe('weir experiments', () => {
 
     const changed = weir(dir, 'experiments', 'model', '--changed').stdout;
     expect(changed).toContain('hyperparameters.hidden');
+    expect(changed).toContain('HIDDEN in src/model.ts');
     expect(changed).not.toContain('hyperparameters.seed');
 
     const runs = weirJson<Array<{ metadata: { hyperparameters: { hidden: number } } }>>(

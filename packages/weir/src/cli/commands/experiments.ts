@@ -124,11 +124,7 @@ export function comparisonRows(
       'code version',
       runs.map((e) => e.materialization.codeVersion),
     ),
-    row(
-      'code changed',
-      runs.map((e, i) => (i === 0 ? '' : changedParts(runs[i - 1]!, e))),
-      false,
-    ),
+    changesRow(runs.map((e, i) => (i === 0 ? '' : changedParts(runs[i - 1]!, e)))),
     ...keys.map((k) =>
       row(
         k,
@@ -136,6 +132,11 @@ export function comparisonRows(
       ),
     ),
   ];
+}
+
+/** The code changes between columns: marked (and kept by --changed) when there is any. */
+function changesRow(cells: string[]): ComparisonRow {
+  return { label: 'code changed', cells, differs: cells.some((c) => c !== '') };
 }
 
 /** What changed in the code since the materialization before, in `weir why`'s words. */

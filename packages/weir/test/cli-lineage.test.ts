@@ -12,7 +12,7 @@ import * as assets from './src/assets';
 export default defineProject({ assets: Object.values(assets) });
 `,
   'src/assets.ts': `import { readFileSync } from 'node:fs';
-import { asset, fileVersion, many, sourceAsset, staticPartitions } from 'weir';
+import { asset, check, fileVersion, many, sourceAsset, staticPartitions } from 'weir';
 
 const stations = staticPartitions(['north', 'south']);
 
@@ -38,6 +38,7 @@ export const total = asset({
 export const report = asset({
   key: 'report',
   ins: { total },
+  checks: [check<string>({ name: 'small', evaluate: (_ctx, text) => text.length < 9 })],
   materialize: (_ctx, { total }) => \`total \${total}\`,
 });
 `,
@@ -83,6 +84,19 @@ describe('weir why --lineage', () => {
       partition: 'north',
       kind: 'observation',
     });
+  });
+
+  it('follows the usable value: a materialization that failed a blocking check is not it', () => {
+    const dir = projectDir(FILES);
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const good = weirJson<{ lineage: Node }>(dir, 'why', 'report', '--lineage').lineage;
+    writeFile(`${dir}/data/north.txt`, '100000'); // 'total 100002' fails the check
+    expect(weir(dir, 'materialize').code).not.toBe(0);
+    const after = weirJson<{ lineage: Node }>(dir, 'why', 'report', '--lineage').lineage;
+    expect(after.eventId).toBe(good.eventId);
+    const partitioned = weir(dir, 'why', 'clean', '--lineage');
+    expect(partitioned.code).not.toBe(0);
+    expect(partitioned.stderr).toContain('--partition P --lineage');
   });
 
   it('--depth limits the levels; nothing materialized is said plainly', () => {

@@ -7,6 +7,7 @@
  * one at or before that position, the partitions read being those the mapping names.
  */
 import { PartitionSet, type PartitionSpace, UNPARTITIONED_SPACE } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { InputVersion, MaterializationEvent, StoredEvent } from '../storage/index.js';
 import type { Instance } from './instance.js';
@@ -45,11 +46,16 @@ export async function lineage(
   key: string,
   options: LineageOptions = {},
 ): Promise<LineageNode | undefined> {
-  const [current] = await assetHistory(instance, key, {
-    graph,
-    limit: 1,
-    ...(options.partition === undefined ? {} : { partition: options.partition }),
-  });
+  if (graph.node(key).partitions !== undefined && options.partition === undefined) {
+    throw new EnvironmentError(
+      'E_USAGE',
+      `asset '${key}' is partitioned: each partition has its own lineage`,
+      {
+        hint: `name one: weir why ${key} --partition P --lineage`,
+      },
+    );
+  }
+  const current = await newestUsable(instance, key, options.partition, undefined);
   if (current === undefined) return undefined;
   const spaces = await resolveSpaces(
     graph,
@@ -81,7 +87,7 @@ export async function lineage(
     if (keys === undefined || keys.length <= 1) {
       return [(await instance.eventLog.event(input.eventId)) as ValueEvent | undefined];
     }
-    return Promise.all(keys.map((p) => usableAt(instance, parent, p, input.eventId)));
+    return Promise.all(keys.map((p) => newestUsable(instance, parent, p, input.eventId + 1)));
   };
   return nodeOf(current, options.depth ?? Number.POSITIVE_INFINITY);
 }
@@ -103,15 +109,29 @@ function readPartitions(
   return [...reads.indices()].map((i) => up.keyAt(i));
 }
 
-/** The newest usable materialization (or observation) of `key[partition]` at or before `eventId`. */
-async function usableAt(
+/**
+ * The newest usable materialization (or observation) of `key[partition]` before event
+ * `before` (all when undefined): a materialization that failed a blocking check is never read.
+ */
+async function newestUsable(
   instance: Instance,
   key: string,
-  partition: string,
-  eventId: number,
+  partition: string | undefined,
+  before: number | undefined,
 ): Promise<ValueEvent | undefined> {
-  const events = await assetHistory(instance, key, { partition, before: eventId + 1, limit: 20 });
-  return events.find((e) => e.type === 'asset:observed' || !e.materialization.blockedBy?.length);
+  let cursor = before;
+  for (;;) {
+    const page = await assetHistory(instance, key, {
+      limit: 50,
+      ...(partition === undefined ? {} : { partition }),
+      ...(cursor === undefined ? {} : { before: cursor }),
+    });
+    const usable = page.find(
+      (e) => e.type === 'asset:observed' || !e.materialization.blockedBy?.length,
+    );
+    if (usable !== undefined || page.length < 50) return usable;
+    cursor = page[page.length - 1]!.id;
+  }
 }
 
 function describe(event: ValueEvent): LineageNode {

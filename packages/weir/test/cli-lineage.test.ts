@@ -99,6 +99,30 @@ describe('weir why --lineage', () => {
     expect(partitioned.stderr).toContain('--partition P --lineage');
   });
 
+  it("many partitions read (keys not recorded): shown when today's mapping gives them back, else said so", () => {
+    const dir = projectDir({
+      'weir.config.ts': `import { asset, defineProject, dynamicPartitions, many } from 'weir';
+const sites = dynamicPartitions('sites');
+const up = asset({ key: 'up', partitions: sites, materialize: (ctx) => ctx.partition.key.length });
+const all = asset({ key: 'all', ins: { up: many(up) }, materialize: (_ctx, { up }) => up.size });
+export default defineProject({ assets: [up, all] });
+`,
+    });
+    const sites = Array.from({ length: 12 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`);
+    expect(weir(dir, 'partitions', 'add', 'sites', ...sites).code).toBe(0);
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const reads = (tree: Node) => tree.inputs!.map((n) => n.partition ?? n.kind);
+    const before = weirJson<{ lineage: Node }>(dir, 'why', 'all', '--lineage').lineage;
+    expect(reads(before)).toEqual(sites);
+    expect(weir(dir, 'partitions', 'remove', 'sites', 's01', 's02').code).toBe(0);
+    const after = weirJson<{ lineage: Node }>(dir, 'why', 'all', '--lineage').lineage;
+    expect(after.inputs).toEqual([
+      expect.objectContaining({ key: 'up', kind: 'unrecorded', partitionCount: 12 }),
+    ]);
+    const text = weir(dir, 'why', 'all', '--lineage').stdout;
+    expect(text).toContain('12 partitions read');
+  });
+
   it('--depth limits the levels; nothing materialized is said plainly', () => {
     const dir = projectDir(FILES);
     expect(weir(dir, 'why', 'report', '--lineage').stdout).toContain(

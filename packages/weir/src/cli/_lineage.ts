@@ -26,6 +26,9 @@ function describe(node: LineageNode, time: (ms: number) => string): string {
   const data = node.dataVersion === undefined ? '' : `data ${short(node.dataVersion)}`;
   if (node.kind === 'unknown')
     return `${label}  ${data}  (event ${node.eventId}, no longer in the log)`;
+  if (node.kind === 'unrecorded') {
+    return `${label}  ${node.partitionCount} partitions read (combined ${data}): which ones was not recorded, and today's mapping gives others`;
+  }
   const when = node.timestamp === undefined ? '' : `, ${time(node.timestamp)}`;
   const by =
     node.kind === 'observation'

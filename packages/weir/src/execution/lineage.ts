@@ -2,31 +2,40 @@
  * @module execution/lineage
  * Provenance all the way down: the materialization a value comes from, the ones it read,
  * and theirs, to the source observations. Each materialization records the event it read of
- * every input; for an input read over several partitions it records the newest of their
- * events (the log position it read them at), so each partition's version is the newest usable
- * one at or before that position, the partitions read being those the mapping names.
+ * every input. For an input read over several partitions it records the newest of their
+ * events (the log position it read them at), a hash of their keys and versions, and the keys
+ * themselves when there are few; each partition's version is the newest usable one at or
+ * before that position. When the keys were not recorded they come from today's mapping, and
+ * are shown only if they give back the recorded hash: otherwise the input is `unrecorded`.
  */
 import { PartitionSet, type PartitionSpace, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
+import { sha256 } from '../hash.js';
 import type { InputVersion, MaterializationEvent, StoredEvent } from '../storage/index.js';
 import type { Instance } from './instance.js';
 import { resolveSpaces } from './partitions.js';
-import { assetHistory } from './queries.js';
 
 /** One value in a lineage: what produced it and, for a materialization, what it read. */
 export interface LineageNode {
   readonly key: string;
   readonly partition?: string;
+  /** 0 for an `unrecorded` input. */
   readonly eventId: number;
-  readonly kind: 'materialization' | 'observation' | 'unknown';
+  /**
+   * `unknown`: the event read is no longer in the log; `unrecorded`: an input read over many
+   * partitions whose keys were not recorded and today's mapping no longer gives them.
+   */
+  readonly kind: 'materialization' | 'observation' | 'unknown' | 'unrecorded';
   readonly dataVersion?: string;
   readonly codeVersion?: string;
   readonly runId?: string;
   readonly timestamp?: number;
+  /** `unrecorded` only: how many partitions were read. */
+  readonly partitionCount?: number;
   /** The values it read; absent for an observation, or past the depth limit. */
   readonly inputs?: readonly LineageNode[];
-  /** True when this event was already shown higher up (its inputs are not repeated). */
+  /** True when this event's inputs were already shown higher up (they are not repeated). */
   readonly repeated?: boolean;
 }
 
@@ -39,7 +48,7 @@ export interface LineageOptions {
 
 type ValueEvent = MaterializationEvent | StoredEvent<'asset:observed'>;
 
-/** The lineage of the current value of `key` (or of one partition), undefined if none. */
+/** The lineage of the current (usable) value of `key`, or of one partition; undefined if none. */
 export async function lineage(
   instance: Instance,
   graph: AssetGraph,
@@ -50,12 +59,11 @@ export async function lineage(
     throw new EnvironmentError(
       'E_USAGE',
       `asset '${key}' is partitioned: each partition has its own lineage`,
-      {
-        hint: `name one: weir why ${key} --partition P --lineage`,
-      },
+      { hint: `name one: weir why ${key} --partition P --lineage` },
     );
   }
-  const current = await newestUsable(instance, key, options.partition, undefined);
+  const part = options.partition ?? '';
+  const current = (await newestUsable(instance, key, [part], undefined)).get(part);
   if (current === undefined) return undefined;
   const spaces = await resolveSpaces(
     graph,
@@ -63,36 +71,69 @@ export async function lineage(
     graph.keys,
     options.now ?? Date.now(),
   );
-  const seen = new Set<number>();
+  const expanded = new Set<number>();
   const nodeOf = async (event: ValueEvent, depth: number): Promise<LineageNode> => {
     const base = describe(event);
-    if (seen.has(event.id)) return { ...base, repeated: true };
-    seen.add(event.id);
     if (event.type !== 'asset:materialized' || depth === 0) return base;
+    if (expanded.has(event.id)) return { ...base, repeated: true };
+    expanded.add(event.id);
     const inputs: LineageNode[] = [];
     for (const [parent, input] of Object.entries(event.materialization.inputs)) {
       if (input.eventId === 0) continue; // read no partition of it
-      for (const read of await readEvents(event, parent, input)) {
-        inputs.push(read === undefined ? unknown(parent, input) : await nodeOf(read, depth - 1));
+      for (const read of await readOf(instance, graph, spaces, event, parent, input)) {
+        inputs.push('kind' in read ? read : await nodeOf(read, depth - 1));
       }
     }
     return { ...base, inputs };
   };
-  const readEvents = async (
-    event: MaterializationEvent,
-    parent: string,
-    input: InputVersion,
-  ): Promise<Array<ValueEvent | undefined>> => {
-    const keys = input.partitions ?? readPartitions(graph, spaces, event, parent);
-    if (keys === undefined || keys.length <= 1) {
-      return [(await instance.eventLog.event(input.eventId)) as ValueEvent | undefined];
-    }
-    return Promise.all(keys.map((p) => newestUsable(instance, parent, p, input.eventId + 1)));
-  };
   return nodeOf(current, options.depth ?? Number.POSITIVE_INFINITY);
 }
 
-/** The partitions of `parent` that `event`'s partition reads, by the current definitions. */
+/** The events `event` read of `parent` (or a node saying what cannot be told). */
+async function readOf(
+  instance: Instance,
+  graph: AssetGraph,
+  spaces: ReadonlyMap<string, PartitionSpace>,
+  event: MaterializationEvent,
+  parent: string,
+  input: InputVersion,
+): Promise<Array<ValueEvent | LineageNode>> {
+  const count = input.partitionCount ?? input.partitions?.length ?? 1;
+  if (count <= 1) {
+    const read = await instance.eventLog.event(input.eventId);
+    return [(read as ValueEvent | undefined) ?? gone(parent, input)];
+  }
+  const listed = input.partitions;
+  const keys = listed ?? readPartitions(graph, spaces, event, parent) ?? [];
+  const found = await newestUsable(instance, parent, keys, input.eventId + 1);
+  const reads = keys.flatMap((k) => (found.has(k) ? [found.get(k)!] : []));
+  // Unlisted keys come from today's mapping: shown only if they are what was read.
+  if (listed === undefined && !sameCombined(reads, input)) {
+    return [
+      {
+        key: parent,
+        eventId: 0,
+        kind: 'unrecorded',
+        dataVersion: input.dataVersion,
+        partitionCount: count,
+      },
+    ];
+  }
+  return reads;
+}
+
+/** Whether `reads` hash to the input's recorded version (`_inputs.ts`'s combined version). */
+function sameCombined(reads: readonly ValueEvent[], input: InputVersion): boolean {
+  if (reads.length !== input.partitionCount) return false;
+  const lines = reads.map((e) => `${e.partition}=${versionOf(e)}`);
+  return sha256(`weir-partitions/1\n${lines.join('\n')}`) === input.dataVersion;
+}
+
+function versionOf(e: ValueEvent): string {
+  return e.type === 'asset:observed' ? e.observation.dataVersion : e.materialization.dataVersion;
+}
+
+/** The partitions of `parent` that `event`'s partition reads, by today's definitions. */
 function readPartitions(
   graph: AssetGraph,
   spaces: ReadonlyMap<string, PartitionSpace>,
@@ -109,29 +150,40 @@ function readPartitions(
   return [...reads.indices()].map((i) => up.keyAt(i));
 }
 
+const PAGE = 1000;
+
 /**
- * The newest usable materialization (or observation) of `key[partition]` before event
- * `before` (all when undefined): a materialization that failed a blocking check is never read.
+ * For each of `partitions` of `key` (`''`: unpartitioned), its newest usable materialization
+ * or observation before event `before` (all when undefined), in one backwards pass over the
+ * asset's events: a materialization that failed a blocking check is never read.
  */
 async function newestUsable(
   instance: Instance,
   key: string,
-  partition: string | undefined,
+  partitions: readonly string[],
   before: number | undefined,
-): Promise<ValueEvent | undefined> {
+): Promise<Map<string, ValueEvent>> {
+  const wanted = new Set(partitions);
+  const found = new Map<string, ValueEvent>();
   let cursor = before;
-  for (;;) {
-    const page = await assetHistory(instance, key, {
-      limit: 50,
-      ...(partition === undefined ? {} : { partition }),
-      ...(cursor === undefined ? {} : { before: cursor }),
-    });
-    const usable = page.find(
-      (e) => e.type === 'asset:observed' || !e.materialization.blockedBy?.length,
-    );
-    if (usable !== undefined || page.length < 50) return usable;
+  while (found.size < wanted.size) {
+    const page = (await instance.eventLog.events({
+      assetKey: key,
+      types: ['asset:materialized', 'asset:observed'],
+      descending: true,
+      limit: PAGE,
+      ...(cursor === undefined ? {} : { afterId: cursor }),
+    })) as ValueEvent[];
+    for (const e of page) {
+      const p = e.partition ?? '';
+      if (!wanted.has(p) || found.has(p)) continue;
+      if (e.type === 'asset:materialized' && e.materialization.blockedBy?.length) continue;
+      found.set(p, e);
+    }
+    if (page.length < PAGE) break;
     cursor = page[page.length - 1]!.id;
   }
+  return found;
 }
 
 function describe(event: ValueEvent): LineageNode {
@@ -155,6 +207,6 @@ function describe(event: ValueEvent): LineageNode {
   };
 }
 
-function unknown(key: string, input: InputVersion): LineageNode {
+function gone(key: string, input: InputVersion): LineageNode {
   return { key, eventId: input.eventId, kind: 'unknown', dataVersion: input.dataVersion };
 }

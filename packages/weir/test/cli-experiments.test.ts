@@ -73,4 +73,61 @@ describe('weir experiments', () => {
     );
     expect(weir(dir, 'experiments', 'model', '-n', '0').code).not.toBe(0);
   });
+
+  it('compares exact values, keeps colliding keys apart, escapes what it prints', () => {
+    const meta = (
+      lr: number,
+      score: number,
+      curve: number[],
+      note: string,
+    ) => `import { asset, check, sourceAsset } from 'weir';
+export const src = sourceAsset({ key: 'src', observe: () => 'v1' });
+export const exp = asset({
+  key: 'exp',
+  checks: [check({ name: 'gate', evaluate: () => ${lr} < 0.01 })],
+  materialize: (ctx) => {
+    ctx.addMetadata({ hp: { lr: ${lr} }, 'hp.lr': 5, score: ${score}, curve: ${JSON.stringify(curve)}, empty: {}, note: ${JSON.stringify(note)} });
+    return ${lr};
+  },
+});
+`;
+    const dir = projectDir({
+      'weir.config.ts': `import { defineProject } from 'weir';
+import { exp, src } from './src/exp';
+export default defineProject({ assets: [src, exp] });
+`,
+      'src/exp.ts': meta(0.001, 0.712341, [1, 2, 3], 'ok'),
+    });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    writeFile(`${dir}/src/exp.ts`, meta(0.02, 0.712349, [9, 9, 3], 'evil\u001b[2J\u202eRTL'));
+    expect(weir(dir, 'materialize').code).not.toBe(0); // the gate blocks it
+    const out = weir(dir, 'experiments', 'exp', '--changed').stdout;
+    const line = (label: string) =>
+      out.split('\n').find((l) => l.slice(2).startsWith(`${label} `)) ?? '';
+    expect(line('score')).toMatch(/^\* score\s+0\.7123\s+0\.7123/); // same when rounded, marked all the same
+    expect(line('curve')).toMatch(/^\* curve/);
+    expect(line('hp.lr')).toMatch(/^\* hp\.lr\s+0\.001000\s+0\.02000/);
+    expect(out).not.toContain('["hp.lr"]'); // 5 both times: not a changed row
+    expect(weir(dir, 'experiments', 'exp').stdout).toMatch(/\["hp\.lr"\]\s+5\s+5/);
+    expect(line('blocked by')).toMatch(/^\* blocked by\s+gate/);
+    expect(out).not.toContain('\u001b');
+    expect(out).not.toContain('\u202e');
+    expect(out).toContain('evil\\u001b[2J\\u202eRTL');
+    expect(weir(dir, 'experiments', 'exp').stdout).toMatch(/empty\s+\{\}\s+\{\}/);
+
+    const runs = weirJson<Array<{ partition?: string; blockedBy?: string[] }>>(
+      dir,
+      'experiments',
+      'exp',
+    );
+    expect(runs[0]).not.toHaveProperty('partition');
+    expect(runs[1]!.blockedBy).toEqual(['gate']);
+
+    const source = weir(dir, 'experiments', 'src');
+    expect(source.code).not.toBe(0);
+    expect(source.stderr).toContain("'src' is a source asset");
+    expect(weir(dir, 'experiments', 'exp', '-n', '99999999999999999999').stderr).toContain(
+      'from 1 to 1000000',
+    );
+  });
 });

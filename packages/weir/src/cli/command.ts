@@ -137,11 +137,18 @@ export function requirePositional(ctx: CommandContext, name: string, usage: stri
   return value;
 }
 
+/** The largest count an option takes (a limit, a depth, a concurrency): beyond, it is a typo. */
+const MAX_COUNT = 1_000_000;
+
 export function positiveInteger(value: OptionValue, option: string): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'string' ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1)
-    throw new EnvironmentError('E_USAGE', `--${option} takes a whole number ≥ 1, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT) {
+    throw new EnvironmentError(
+      'E_USAGE',
+      `--${option} takes a whole number from 1 to ${MAX_COUNT}, got '${value}'`,
+    );
+  }
   return n;
 }
 

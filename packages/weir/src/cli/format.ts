@@ -187,3 +187,20 @@ export function logPrinter(output: Output): (assetKey: string, entry: LogEntry) 
     if (entry.level !== 'debug') output.err(`[${assetKey}] ${entry.level}: ${entry.message}\n`);
   };
 }
+
+// C0 and C1 controls (escape sequences, newlines that break a table), DEL, and the
+// invisible bidirectional overrides that reorder what a terminal shows.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from data (metadata, keys) made safe for one terminal line: control and bidi
+ * characters shown as `\u001b`, and at most `max` characters (then `…`).
+ */
+export function printable(text: string, max = 80): string {
+  const safe = text.replace(
+    UNPRINTABLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
+}

@@ -40,7 +40,7 @@ export {
   recordObservations,
   type SourceObservations,
 } from './observe.js';
-export type { PartitionRequest } from './partitions.js';
+export { type PartitionRequest, resolveSpaces } from './partitions.js';
 export type { BlockedStep, PartitionPlan, Plan } from './planner.js';
 export { graphOf, selectKeys } from './project-graph.js';
 export {

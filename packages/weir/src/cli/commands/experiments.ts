@@ -2,18 +2,19 @@
  * @module cli/commands/experiments
  * `weir experiments`: an asset's materializations side by side, one column each (oldest on
  * the left), one row per field: when, run, duration, data and code version, which code parts
- * changed since the column before, then every metadata entry. A training run that records its
- * hyperparameters and scores as metadata is an experiment; this is the comparison table.
+ * changed since the column before, checks that blocked it, then every metadata entry. A
+ * training run that records its hyperparameters and scores as metadata is an experiment; this
+ * is the comparison table.
  */
-
 import type { JsonValue } from '../../definitions/index.js';
 import { EnvironmentError } from '../../errors.js';
-import { assetHistory, graphOf } from '../../execution/index.js';
+import { assetHistory, graphOf, resolveSpaces } from '../../execution/index.js';
+import type { AssetGraph } from '../../graph/index.js';
 import { shortVersion } from '../../hash.js';
-import type { MaterializationEvent } from '../../storage/index.js';
+import type { EventLog, MaterializationEvent } from '../../storage/index.js';
 import { describeCodeChanges } from '../../versioning/index.js';
 import { type Command, positiveInteger, requirePositional, stringOption } from '../command.js';
-import { formatClock, formatDuration, json, localZone, table } from '../format.js';
+import { formatClock, formatDuration, json, localZone, printable, table } from '../format.js';
 
 const USAGE = 'weir experiments KEY [--partition P] [--limit N] [--changed] [--json]';
 
@@ -33,19 +34,16 @@ export const experimentsCommand: Command = {
   },
   async run(ctx) {
     const key = requirePositional(ctx, 'an asset key', USAGE);
+    const limit = positiveInteger(ctx.values.limit, 'limit') ?? 6;
     const { project } = await ctx.project();
     const graph = graphOf(project);
     const partition = stringOption(ctx.values.partition);
-    if (partition !== undefined && graph.has(key) && graph.node(key).partitions === undefined) {
-      throw new EnvironmentError('E_NOT_FOUND', `asset '${key}' is not partitioned`, {
-        hint: `drop --partition: weir experiments ${key}`,
-      });
-    }
     const instance = await ctx.instance();
+    await checkTarget(graph, instance.eventLog, key, partition);
     const runs = (
       await assetHistory(instance, key, {
         graph,
-        limit: positiveInteger(ctx.values.limit, 'limit') ?? 6,
+        limit,
         ...(partition === undefined ? {} : { partition }),
       })
     )
@@ -56,7 +54,9 @@ export const experimentsCommand: Command = {
       return 0;
     }
     if (runs.length === 0) {
-      ctx.output.out(`${key} has no materializations yet.\n`);
+      ctx.output.out(
+        `${partition === undefined ? key : `${key}[${partition}]`} has no materializations yet.\n`,
+      );
       return 0;
     }
     const rows = comparisonRows(
@@ -67,12 +67,46 @@ export const experimentsCommand: Command = {
     ctx.output.out(
       `${table([
         ['', ...runs.map((_, i) => `#${i + 1}`)],
-        ...shown.map((r) => [`${r.differs ? '* ' : '  '}${r.label}`, ...r.cells]),
+        ...shown.map((r) => [
+          `${r.differs ? '* ' : '  '}${printable(r.label, 60)}`,
+          ...r.cells.map((c) => printable(c)),
+        ]),
       ])}\n* differs between materializations\n`,
     );
     return 0;
   },
 };
+
+/** A materialized asset, and a partition it has: else an error that says what to do. */
+async function checkTarget(
+  graph: AssetGraph,
+  eventLog: EventLog,
+  key: string,
+  partition: string | undefined,
+): Promise<void> {
+  const node = graph.node(key);
+  if (node.kind !== 'asset') {
+    throw new EnvironmentError(
+      'E_NOT_FOUND',
+      `'${key}' is a source asset: it is observed, not materialized`,
+      {
+        hint: `its observations: weir history ${key}`,
+      },
+    );
+  }
+  if (partition === undefined) return;
+  if (node.partitions === undefined) {
+    throw new EnvironmentError('E_NOT_FOUND', `asset '${key}' is not partitioned`, {
+      hint: `drop --partition: weir experiments ${key}`,
+    });
+  }
+  const space = (await resolveSpaces(graph, eventLog, [key], Date.now())).get(key)!;
+  if (space.indexOf(partition) < 0) {
+    throw new EnvironmentError('E_NOT_FOUND', `asset '${key}' has no partition '${partition}'`, {
+      ...(space.size > 0 ? { hint: `keys look like ${space.keyAt(space.size - 1)}` } : {}),
+    });
+  }
+}
 
 interface ComparisonRow {
   label: string;
@@ -80,28 +114,37 @@ interface ComparisonRow {
   differs: boolean;
 }
 
-/** The rows of the comparison: fixed fields, then every metadata key any run has. */
+/** A row whose cells are shown as given; it differs when the compared values do. */
+function row(
+  label: string,
+  cells: string[],
+  compared: readonly string[] | undefined = cells,
+): ComparisonRow {
+  return { label, cells, differs: compared !== undefined && new Set(compared).size > 1 };
+}
+
+/** A row of notes (code changes, blocking checks): marked when any column has one. */
+function notes(label: string, cells: string[]): ComparisonRow {
+  return { label, cells, differs: cells.some((c) => c !== '') };
+}
+
+/** The rows of the comparison: fixed fields, then every metadata entry any run has. */
 export function comparisonRows(
   runs: readonly MaterializationEvent[],
   showPartition: boolean,
 ): ComparisonRow[] {
-  const row = (label: string, cells: string[], compare = true): ComparisonRow => ({
-    label,
-    cells,
-    differs: compare && new Set(cells).size > 1,
-  });
   const flat = runs.map((e) => flatten(e.materialization.metadata));
-  const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))];
+  const labels = [...new Set(flat.flatMap((m) => [...m.keys()]))];
   return [
     row(
       `when (${localZone()})`,
       runs.map((e) => formatClock(e.timestamp)),
-      false,
+      undefined,
     ),
     row(
       'run',
       runs.map((e) => e.runId),
-      false,
+      undefined,
     ),
     ...(showPartition
       ? [
@@ -114,29 +157,35 @@ export function comparisonRows(
     row(
       'took',
       runs.map((e) => formatDuration(e.materialization.endedAt - e.materialization.startedAt)),
-      false,
+      undefined,
     ),
     row(
       'data version',
       runs.map((e) => shortVersion(e.materialization.dataVersion)),
+      runs.map((e) => e.materialization.dataVersion),
     ),
     row(
       'code version',
       runs.map((e) => e.materialization.codeVersion),
     ),
-    changesRow(runs.map((e, i) => (i === 0 ? '' : changedParts(runs[i - 1]!, e)))),
-    ...keys.map((k) =>
-      row(
-        k,
-        flat.map((m) => m.get(k) ?? ''),
-      ),
+    notes(
+      'code changed',
+      runs.map((e, i) => (i === 0 ? '' : changedParts(runs[i - 1]!, e))),
     ),
+    notes(
+      'blocked by',
+      runs.map((e) => (e.materialization.blockedBy ?? []).join(', ')),
+    ),
+    // Shown rounded, compared exactly (as JSON): 0.712341 and 0.712349 differ.
+    ...labels.map((label) => {
+      const entries = flat.map((m) => m.get(label));
+      return row(
+        label,
+        entries.map((e) => (e === undefined ? '' : shown(e))),
+        entries.map((e) => (e === undefined ? '' : JSON.stringify(e))),
+      );
+    }),
   ];
-}
-
-/** The code changes between columns: marked (and kept by --changed) when there is any. */
-function changesRow(cells: string[]): ComparisonRow {
-  return { label: 'code changed', cells, differs: cells.some((c) => c !== '') };
 }
 
 /** What changed in the code since the materialization before, in `weir why`'s words. */
@@ -148,18 +197,26 @@ function changedParts(before: MaterializationEvent, after: MaterializationEvent)
   return a.codeVersion === b.codeVersion ? '' : 'code version';
 }
 
-/** Metadata as `key → shown value`, nested objects as `a.b`, arrays summarised. */
-function flatten(metadata: Readonly<Record<string, JsonValue>>): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (prefix: string, value: JsonValue) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) visit(prefix === '' ? k : `${prefix}.${k}`, v);
-    } else {
-      out.set(prefix, shown(value));
+/**
+ * Metadata as `label → value`: nested objects flattened to `a.b`; a key that is not a plain
+ * name (it holds a dot, a space…) written `a["b.c"]`, so no two entries share a label.
+ */
+function flatten(metadata: Readonly<Record<string, JsonValue>>): Map<string, JsonValue> {
+  const out = new Map<string, JsonValue>();
+  const visit = (label: string, value: JsonValue) => {
+    const nested = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (!nested || Object.keys(value).length === 0) {
+      out.set(label, value);
+      return;
     }
+    for (const [k, v] of Object.entries(value)) visit(`${label}${segment(k)}`, v);
   };
-  for (const [k, v] of Object.entries(metadata)) visit(k, v);
+  for (const [k, v] of Object.entries(metadata)) visit(segment(k).replace(/^\./, ''), v);
   return out;
+}
+
+function segment(key: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 /** Numbers to 4 significant digits; a list as its length and last entry (a per-epoch curve). */
@@ -167,10 +224,8 @@ function shown(value: JsonValue): string {
   if (typeof value === 'number')
     return Number.isInteger(value) ? String(value) : value.toPrecision(4);
   if (Array.isArray(value)) {
-    const last = value.at(-1);
-    return value.length === 0
-      ? '[]'
-      : `[${value.length}] … ${last === undefined ? '' : shown(last as JsonValue)}`;
+    if (value.length === 0) return '[]';
+    return `[${value.length}] … ${shown(value[value.length - 1] as JsonValue)}`;
   }
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return String(value);
@@ -180,12 +235,13 @@ function experimentOf(e: MaterializationEvent) {
   const m = e.materialization;
   return {
     runId: e.runId,
-    ...(e.partition === undefined ? {} : { partition: e.partition }),
+    ...(e.partition === undefined || e.partition === '' ? {} : { partition: e.partition }),
     timestamp: e.timestamp,
     durationMs: m.endedAt - m.startedAt,
     dataVersion: m.dataVersion,
     codeVersion: m.codeVersion,
     ...(m.codeParts === undefined ? {} : { codeParts: m.codeParts }),
+    ...(m.blockedBy?.length ? { blockedBy: m.blockedBy } : {}),
     metadata: m.metadata,
   };
 }

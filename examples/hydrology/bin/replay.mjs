@@ -16,18 +16,38 @@ const project = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(project, 'data', 'saqc', 'hydro_data.csv');
 const inbox = join(project, 'inbox');
 
-const { values } = parseArgs({
-  options: { all: { type: 'boolean' }, until: { type: 'string' }, month: { type: 'string' } },
-});
+const USAGE = 'usage: node bin/replay.mjs [--all | --until YYYY-MM | --month YYYY-MM]\n';
+function fail(message) {
+  process.stderr.write(`replay: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      all: { type: 'boolean' },
+      until: { type: 'string' },
+      month: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (error) {
+  fail(error.message);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if ([values.all, values.until, values.month].filter((v) => v !== undefined).length > 1) {
+  fail('give one of --all, --until and --month');
+}
 for (const [name, value] of [
   ['until', values.until],
   ['month', values.month],
 ]) {
   if (value !== undefined && !/^\d{4}-\d{2}$/.test(value)) {
-    process.stderr.write(
-      `replay: --${name} expects a month such as 2016-06, not ${JSON.stringify(value)}\n`,
-    );
-    process.exit(2);
+    fail(`--${name} expects a month such as 2016-06, not ${JSON.stringify(value)}`);
   }
 }
 
@@ -48,10 +68,14 @@ const chosen = values.all
       ? months.filter((m) => m === values.month)
       : months.filter((m) => !existsSync(fileOf(m))).slice(0, 1);
 if (chosen.length === 0) {
-  process.stdout.write(
-    values.month ? `no readings in ${values.month}\n` : 'every month is already in inbox/\n',
-  );
-  process.exit(values.month ? 1 : 0);
+  if (values.month !== undefined || values.until !== undefined) {
+    process.stderr.write(
+      `replay: the station has no readings ${values.month ? `in ${values.month}` : `up to ${values.until}`} (it reports ${months[0]} to ${months.at(-1)})\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write('every month is already in inbox/\n');
+  process.exit(0);
 }
 mkdirSync(inbox, { recursive: true });
 for (const month of chosen) {

@@ -2,7 +2,7 @@
  * The example project copied into a scratch folder inside the workspace (so `import 'weir'`
  * resolves), and `weir` run there as a user would.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,4 +61,22 @@ function run(
     env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `weir ARGS` started in `dir` in the background (stop it with `kill()`). */
+export function spawnWeir(dir: string, ...args: string[]): ChildProcess {
+  return spawn(process.execPath, [WEIR, ...args], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
+}
+
+/** Resolves once `condition` holds, polling; rejects after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`still waiting after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }

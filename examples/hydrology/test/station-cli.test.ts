@@ -4,10 +4,10 @@
  * month's check and its last good version stays current.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exampleCopy, replay, weir } from './_project.js';
+import { exampleCopy, replay, spawnWeir, waitFor, weir } from './_project.js';
 
 const STATION = 'station/*';
 
@@ -85,4 +85,59 @@ describe('the SaQC station', () => {
     const after = weir(dir, 'value', 'station/raw_readings', '--partition', '2016-03-01', '--json');
     expect(JSON.parse(after.stdout).dataVersion).toBe(JSON.parse(before.stdout).dataVersion);
   });
+
+  it('refuses a header without readings, misfiled rows and an empty file, keeping the month', () => {
+    expect(replay(dir, '--month', '2016-03').code).toBe(0); // as delivered, after the broken row above
+    expect(weir(dir, 'materialize', STATION).code).toBe(0);
+    const file = join(dir, 'inbox', '2016-03.csv');
+    const good = readFileSync(file, 'utf8');
+    const header = good.split('\n')[0]!;
+    const value = () =>
+      JSON.parse(
+        weir(dir, 'value', 'station/raw_readings', '--partition', '2016-03-01', '--json').stdout,
+      ).dataVersion as string;
+    const before = value();
+    for (const [content, says] of [
+      [`${header}\n`, 'a header and no readings'],
+      [`${good}2016-08-01 00:02:00,18.4,103.2,4.8\n`, '1 readings outside 2016-03'],
+      ['', 'is empty'],
+    ] as const) {
+      writeFileSync(file, content);
+      const run = weir(dir, 'materialize', STATION);
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toContain(says);
+      expect(value()).toBe(before);
+    }
+    writeFileSync(file, good);
+    expect(weir(dir, 'materialize', STATION).code).toBe(0);
+  });
+
+  it('the daemon sees a month removed and the same file moved back', async () => {
+    expect(weir(dir, 'materialize', STATION).code).toBe(0);
+    const delivered = () =>
+      JSON.parse(
+        weir(
+          dir,
+          'history',
+          'station/raw_readings',
+          '--partition',
+          '2016-02-01',
+          '--json',
+          '-n',
+          '1',
+        ).stdout,
+      )[0].materialization.metadata.delivered as boolean;
+    const daemon = spawnWeir(dir, 'daemon');
+    try {
+      const file = join(dir, 'inbox', '2016-02.csv');
+      const aside = join(dir, '2016-02.csv.aside');
+      await new Promise((r) => setTimeout(r, 3000)); // the sensor's first tick learns the folder
+      renameSync(file, aside);
+      await waitFor(() => delivered() === false);
+      renameSync(aside, file); // same content, same modification time
+      await waitFor(() => delivered() === true);
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+  }, 90_000);
 });

@@ -33,32 +33,49 @@ export const inbox = sourceAsset({
 });
 
 /**
- * Watches the inbox while `weir daemon` (or `weir dev`) runs: a new or changed monthly file
- * is observed at once, and the eager assets downstream bring exactly that month (and the
- * months that read it) up to date.
+ * Watches the inbox while `weir daemon` (or `weir dev`) runs: a new, changed or removed
+ * monthly file is observed at once (a removed one as `absent`), and the eager assets
+ * downstream bring exactly that month (and the month that reads it) up to date. A file is
+ * looked at again when its size, modification or change time moves (a file moved back into
+ * place keeps its modification time, not its change time).
  */
 export const stationInbox = sensor({
   name: 'station_inbox',
-  description: 'A new or changed monthly file in inbox/',
+  description: 'A new, changed or removed monthly file in inbox/',
   interval: '2s',
   poll: async (ctx) => {
     const seen = new Map<string, string>(ctx.cursor === undefined ? [] : JSON.parse(ctx.cursor));
+    const present = await monthFiles();
     const observations = [];
-    const names = await readdir(INBOX).catch(() => [] as string[]);
-    for (const name of names.sort()) {
-      const month = /^(\d{4}-\d{2})\.csv$/.exec(name)?.[1];
-      if (month === undefined || month < FIRST_MONTH || month > LAST_MONTH) continue;
-      const key = `${month}-01`;
-      const file = inboxFileOf(key);
-      const info = await stat(file).catch(() => undefined);
-      if (info === undefined) continue;
-      const stamp = `${info.size}:${info.mtimeMs}`;
-      if (seen.get(file) === stamp) continue;
-      seen.set(file, stamp);
-      const { dataVersion, metadata } = await fileVersion(file);
+    for (const [key, stamp] of present) {
+      if (seen.get(key) === stamp) continue;
+      const { dataVersion, metadata } = await fileVersion(inboxFileOf(key));
       observations.push({ asset: inbox, partition: key, dataVersion, metadata });
     }
+    for (const key of seen.keys()) {
+      if (present.has(key)) continue;
+      observations.push({
+        asset: inbox,
+        partition: key,
+        dataVersion: ABSENT,
+        metadata: { file: inboxFileOf(key) },
+      });
+    }
     if (observations.length === 0) return;
-    return { cursor: JSON.stringify([...seen]), observations };
+    return { cursor: JSON.stringify([...present]), observations };
   },
 });
+
+/** The month files in the inbox: partition key → size, modification and change time. */
+async function monthFiles(): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const names = await readdir(INBOX).catch(() => [] as string[]);
+  for (const name of names.sort()) {
+    const month = /^(\d{4}-\d{2})\.csv$/.exec(name)?.[1];
+    if (month === undefined || month < FIRST_MONTH || month > LAST_MONTH) continue;
+    const key = `${month}-01`;
+    const info = await stat(inboxFileOf(key)).catch(() => undefined);
+    if (info?.isFile()) found.set(key, `${info.size}:${info.mtimeMs}:${info.ctimeMs}`);
+  }
+  return found;
+}

@@ -26,17 +26,44 @@ export const BOUNDS: Record<
 
 const readable = check<Uint8Array>({
   name: 'readable',
-  description: 'Every row has a valid timestamp and numbers in the expected columns',
+  description:
+    'Every row has a valid timestamp and numbers in the expected columns, within the month; a delivered file has readings',
   evaluate: (ctx, bytes) => {
-    const file = inboxFileOf(ctx.partition ?? '');
+    const key = ctx.partition ?? '';
+    const file = inboxFileOf(key);
+    let frame: ReturnType<typeof readMonth>;
     try {
-      const frame = readMonth(bytes, file);
-      return { passed: true, metadata: { rows: frame.time.length } };
+      frame = readMonth(bytes, file);
     } catch (error) {
       return { passed: false, message: (error as Error).message };
     }
+    if (bytes.length > 0 && frame.time.length === 0) {
+      return { passed: false, message: `${file}: a header and no readings` };
+    }
+    const outside = frame.time.filter(
+      (t) => new Date(t).toISOString().slice(0, 7) !== key.slice(0, 7),
+    );
+    if (outside.length > 0) {
+      const first = new Date(outside[0]!).toISOString();
+      return {
+        passed: false,
+        message: `${file}: ${outside.length} readings outside ${key.slice(0, 7)} (the first at ${first}): misfiled rows belong in their own month's file`,
+      };
+    }
+    return {
+      passed: true,
+      metadata: { rows: frame.time.length, duplicateTimes: duplicates(frame.time) },
+    };
   },
 });
+
+/** Readings that share a timestamp with the one before (the feed repeated a time). */
+function duplicates(time: Float64Array): number {
+  const sorted = Float64Array.from(time).sort();
+  let n = 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) n++;
+  return n;
+}
 
 const withinBounds = check<Uint8Array>({
   name: 'within_bounds',
@@ -81,7 +108,11 @@ export const rawReadings = asset({
       ctx.addMetadata({ delivered: false });
       return new Uint8Array(0);
     }
-    const bytes = new Uint8Array(await readFile(inboxFileOf(ctx.partition.key)));
+    const file = inboxFileOf(ctx.partition.key);
+    const bytes = new Uint8Array(await readFile(file));
+    // An empty delivery is not "no month yet": the file arrived broken; keep the last good one.
+    if (bytes.length === 0)
+      throw new Error(`${file} is empty: a delivered file needs a header and readings`);
     ctx.addMetadata({ delivered: true, bytes: bytes.length });
     return bytes;
   },

@@ -98,5 +98,19 @@ describe('trainLstm options', () => {
     await expect(trainLstm(set, { ...small, hidden: 12 })).rejects.toThrow(/multiple of 8/);
     await expect(trainLstm(set, { ...small, epochs: 0 })).rejects.toThrow(RangeError);
     await expect(trainLstm(set, { ...small, workers: 0 })).rejects.toThrow(/workers/);
+    await expect(trainLstm(set, { ...small, learningRate: Number.NaN })).rejects.toThrow(
+      /learningRate/,
+    );
+    await expect(trainLstm(set, { ...small, clipNorm: -1 })).rejects.toThrow(/clipNorm/);
+  });
+
+  it('stops with a clear error on a NaN input instead of returning NaN weights', async () => {
+    const set = smallSet(1, 32);
+    set.train.x[5] = Number.NaN;
+    for (const workers of [1, 2]) {
+      await expect(trainLstm(set, { ...small, workers })).rejects.toThrow(
+        /not finite.*NaN or infinite inputs/,
+      );
+    }
   });
 });

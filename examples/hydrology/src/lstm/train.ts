@@ -76,6 +76,9 @@ export async function trainLstm(set: SampleSet, options: TrainOptions): Promise<
   checkOption('dropout', dropout, dropout >= 0 && dropout < 1);
   checkOption('batchSize', batchSize, Number.isInteger(batchSize) && batchSize >= 1);
   checkOption('patience', patience, patience >= 1);
+  const learningRate = options.learningRate ?? 1e-3;
+  checkOption('learningRate', learningRate, Number.isFinite(learningRate) && learningRate >= 0);
+  checkOption('clipNorm', clipNorm, Number.isFinite(clipNorm) && clipNorm > 0);
   const { train, validation } = set;
   if (validation.features !== train.features) {
     throw new RangeError(
@@ -86,7 +89,7 @@ export async function trainLstm(set: SampleSet, options: TrainOptions): Promise<
   const random = seededRandom(options.seed);
   const weights = initialWeights(train.features, hidden, random);
   const params = weights.values;
-  const adam = new Adam(params.length, { learningRate: options.learningRate ?? 1e-3 });
+  const adam = new Adam(params.length, { learningRate });
   const order = trainableIndices(train.y);
   if (order.length === 0) throw new RangeError('no training sample has a target');
   const pool = await createPool({
@@ -113,7 +116,13 @@ export async function trainLstm(set: SampleSet, options: TrainOptions): Promise<
           mask,
         });
         lossSum += loss * indices.length;
-        clipByGlobalNorm(grads, clipNorm);
+        const norm = clipByGlobalNorm(grads, clipNorm);
+        // A NaN or infinite input or target poisons every weight at the next step: stop here.
+        if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+          throw new RangeError(
+            `epoch ${epoch}: the loss or gradient is not finite (loss ${loss}, gradient norm ${norm}); check the samples for NaN or infinite inputs`,
+          );
+        }
         adam.step(params, grads);
       }
       const scores =

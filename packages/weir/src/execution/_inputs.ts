@@ -12,6 +12,7 @@ import { EnvironmentError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
 import { sha256 } from '../hash.js';
 import type { InputVersion } from '../storage/index.js';
+import { combinedVersion } from './_newest-usable.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
 import { loadValue } from './_values.js';
@@ -176,14 +177,14 @@ function combined(run: RunContext, parent: string, keys: readonly string[]): Inp
     return { ...run.versions.current(parent, keys[0]), partitionCount: 1, partitions: [keys[0]!] };
   }
   let eventId = 0;
-  const lines: string[] = [];
+  const reads: Array<{ partition: string; dataVersion: string }> = [];
   for (const key of keys) {
     const version = run.versions.current(parent, key);
     if (version.eventId > eventId) eventId = version.eventId;
-    lines.push(`${key}=${version.dataVersion}`);
+    reads.push({ partition: key, dataVersion: version.dataVersion });
   }
   const input: InputVersion = {
-    dataVersion: keys.length === 0 ? '' : sha256(`weir-partitions/1\n${lines.join('\n')}`),
+    dataVersion: keys.length === 0 ? '' : combinedVersion(reads),
     eventId,
     partitionCount: keys.length,
   };

@@ -11,8 +11,8 @@
 import { PartitionSet, type PartitionSpace, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
-import { sha256 } from '../hash.js';
-import type { InputVersion, MaterializationEvent, StoredEvent } from '../storage/index.js';
+import type { InputVersion, MaterializationEvent } from '../storage/index.js';
+import { combinedVersion, newestUsable, type ValueEvent, versionOf } from './_newest-usable.js';
 import type { Instance } from './instance.js';
 import { resolveSpaces } from './partitions.js';
 
@@ -45,8 +45,6 @@ export interface LineageOptions {
   readonly depth?: number;
   readonly now?: number;
 }
-
-type ValueEvent = MaterializationEvent | StoredEvent<'asset:observed'>;
 
 /** The lineage of the current (usable) value of `key`, or of one partition; undefined if none. */
 export async function lineage(
@@ -125,12 +123,8 @@ async function readOf(
 /** Whether `reads` hash to the input's recorded version (`_inputs.ts`'s combined version). */
 function sameCombined(reads: readonly ValueEvent[], input: InputVersion): boolean {
   if (reads.length !== input.partitionCount) return false;
-  const lines = reads.map((e) => `${e.partition}=${versionOf(e)}`);
-  return sha256(`weir-partitions/1\n${lines.join('\n')}`) === input.dataVersion;
-}
-
-function versionOf(e: ValueEvent): string {
-  return e.type === 'asset:observed' ? e.observation.dataVersion : e.materialization.dataVersion;
+  const versions = reads.map((e) => ({ partition: e.partition ?? '', dataVersion: versionOf(e) }));
+  return combinedVersion(versions) === input.dataVersion;
 }
 
 /** The partitions of `parent` that `event`'s partition reads, by today's definitions. */
@@ -148,42 +142,6 @@ function readPartitions(
   const mapping = graph.mappingOf(event.assetKey, parent, up, down);
   const reads = mapping.upstreamFor(PartitionSet.empty(down.size).add(at), down, up).partitions;
   return [...reads.indices()].map((i) => up.keyAt(i));
-}
-
-const PAGE = 1000;
-
-/**
- * For each of `partitions` of `key` (`''`: unpartitioned), its newest usable materialization
- * or observation before event `before` (all when undefined), in one backwards pass over the
- * asset's events: a materialization that failed a blocking check is never read.
- */
-async function newestUsable(
-  instance: Instance,
-  key: string,
-  partitions: readonly string[],
-  before: number | undefined,
-): Promise<Map<string, ValueEvent>> {
-  const wanted = new Set(partitions);
-  const found = new Map<string, ValueEvent>();
-  let cursor = before;
-  while (found.size < wanted.size) {
-    const page = (await instance.eventLog.events({
-      assetKey: key,
-      types: ['asset:materialized', 'asset:observed'],
-      descending: true,
-      limit: PAGE,
-      ...(cursor === undefined ? {} : { afterId: cursor }),
-    })) as ValueEvent[];
-    for (const e of page) {
-      const p = e.partition ?? '';
-      if (!wanted.has(p) || found.has(p)) continue;
-      if (e.type === 'asset:materialized' && e.materialization.blockedBy?.length) continue;
-      found.set(p, e);
-    }
-    if (page.length < PAGE) break;
-    cursor = page[page.length - 1]!.id;
-  }
-  return found;
 }
 
 function describe(event: ValueEvent): LineageNode {

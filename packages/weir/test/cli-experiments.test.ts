@@ -50,6 +50,7 @@ describe('weir experiments', () => {
     expect(row('nse')).toContain('0.01563');
 
     const changed = weir(dir, 'experiments', 'model', '--changed').stdout;
+    expect(changed).not.toMatch(/when|run|took/); // not compared: they always differ
     expect(changed).toContain('hyperparameters.hidden');
     expect(changed).toContain('HIDDEN in src/model.ts');
     expect(changed).not.toContain('hyperparameters.seed');
@@ -65,6 +66,9 @@ describe('weir experiments', () => {
   it('says when there is nothing to compare, and refuses unknown assets and bad options', () => {
     const dir = projectDir(FILES);
     expect(weir(dir, 'experiments', 'model').stdout).toContain('model has no materializations yet');
+    expect(weir(dir, 'experiments', 'model', 'other').stderr).toContain(
+      "one asset key only, not also 'other'",
+    );
     const unknown = weir(dir, 'experiments', 'modle');
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain("no asset 'modle'");
@@ -106,7 +110,7 @@ export default defineProject({ assets: [src, exp] });
       out.split('\n').find((l) => l.slice(2).startsWith(`${label} `)) ?? '';
     expect(line('score')).toMatch(/^\* score\s+0\.7123\s+0\.7123/); // same when rounded, marked all the same
     expect(line('curve')).toMatch(/^\* curve/);
-    expect(line('hp.lr')).toMatch(/^\* hp\.lr\s+0\.001000\s+0\.02000/);
+    expect(line('hp.lr')).toMatch(/^\* hp\.lr\s+0\.001\s+0\.02\s*$/);
     expect(out).not.toContain('["hp.lr"]'); // 5 both times: not a changed row
     expect(weir(dir, 'experiments', 'exp').stdout).toMatch(/\["hp\.lr"\]\s+5\s+5/);
     expect(line('blocked by')).toMatch(/^\* blocked by\s+gate/);
@@ -129,5 +133,36 @@ export default defineProject({ assets: [src, exp] });
     expect(weir(dir, 'experiments', 'exp', '-n', '99999999999999999999').stderr).toContain(
       'from 1 to 1000000',
     );
+  });
+
+  it('names the inputs that changed, per partition, and prints no legend for one column', () => {
+    const dir = projectDir({
+      'weir.config.ts': `import { readFileSync } from 'node:fs';
+import { asset, defineProject, fileVersion, sourceAsset, staticPartitions } from 'weir';
+const sites = staticPartitions(['a', 'b']);
+const raw = sourceAsset({ key: 'raw', observe: () => fileVersion('data.txt') });
+const fit = asset({
+  key: 'fit',
+  partitions: sites,
+  deps: [raw],
+  materialize: (ctx) => { ctx.addMetadata({ rows: readFileSync('data.txt', 'utf8').length }); return 1; },
+});
+export default defineProject({ assets: [raw, fit] });
+`,
+      'data.txt': 'one',
+    });
+    expect(weir(dir, 'materialize', 'fit', '--partition', 'a').code).toBe(0);
+    const single = weir(dir, 'experiments', 'fit', '--partition', 'a').stdout;
+    expect(single).not.toContain('differs between');
+    writeFile(`${dir}/data.txt`, 'one two');
+    expect(weir(dir, 'materialize', 'fit', '--partition', 'a').code).toBe(0);
+    const out = weir(dir, 'experiments', 'fit', '--partition', 'a', '--changed').stdout;
+    expect(out).toMatch(/\* inputs changed\s+raw/);
+    expect(out).toMatch(/\* rows\s+3\s+7/);
+    // Mixed partitions: each column is compared with the one before of its own partition.
+    expect(weir(dir, 'materialize', 'fit', '--partition', 'b').code).toBe(0);
+    const mixed = weir(dir, 'experiments', 'fit').stdout.split('\n');
+    const inputs = mixed.find((l) => l.includes('inputs changed'))!;
+    expect(inputs.trim().split(/\s{2,}/)).toEqual(['* inputs changed', 'raw']);
   });
 });

@@ -140,5 +140,8 @@ export default defineProject({ assets: [up, all] });
     expect(shallow.inputs!.map((n) => n.key)).toEqual(['total']);
     expect(shallow.inputs![0]!.inputs).toBeUndefined();
     expect(weir(dir, 'why', 'report', '--lineage', '--depth', '0').code).not.toBe(0);
+    expect(weir(dir, 'why', 'report', '--depth', '1').stderr).toContain(
+      '--depth goes with --lineage',
+    );
   });
 });

@@ -131,9 +131,18 @@ export function reportingRuns(
 
 /** The one positional a command requires, or a usage error naming it. */
 export function requirePositional(ctx: CommandContext, name: string, usage: string): string {
-  const value = ctx.positionals[0];
+  const [value, ...extra] = ctx.positionals;
   if (value === undefined)
     throw new EnvironmentError('E_USAGE', `missing ${name}`, { hint: `usage: ${usage}` });
+  if (extra.length > 0) {
+    throw new EnvironmentError(
+      'E_USAGE',
+      `one ${name.replace(/^an? /, '')} only, not also ${extra.map((e) => `'${e}'`).join(', ')}`,
+      {
+        hint: `usage: ${usage}`,
+      },
+    );
+  }
   return value;
 }
 

@@ -64,6 +64,7 @@ export const experimentsCommand: Command = {
       partition === undefined && graph.node(key).partitions !== undefined,
     );
     const shown = ctx.values.changed ? rows.filter((r) => r.differs) : rows;
+    const legend = runs.length > 1 ? '* differs between materializations\n' : '';
     ctx.output.out(
       `${table([
         ['', ...runs.map((_, i) => `#${i + 1}`)],
@@ -71,7 +72,7 @@ export const experimentsCommand: Command = {
           `${r.differs ? '* ' : '  '}${printable(r.label, 60)}`,
           ...r.cells.map((c) => printable(c)),
         ]),
-      ])}\n* differs between materializations\n`,
+      ])}\n${legend}`,
     );
     return 0;
   },
@@ -114,68 +115,71 @@ interface ComparisonRow {
   differs: boolean;
 }
 
-/** A row whose cells are shown as given; it differs when the compared values do. */
-function row(
-  label: string,
-  cells: string[],
-  compared: readonly string[] | undefined = cells,
-): ComparisonRow {
-  return { label, cells, differs: compared !== undefined && new Set(compared).size > 1 };
+/** A row of cells, marked when `compared` (the exact values; null: not compared) differ. */
+function row(label: string, cells: string[], compared: readonly string[] | null): ComparisonRow {
+  return { label, cells, differs: compared !== null && new Set(compared).size > 1 };
 }
 
-/** A row of notes (code changes, blocking checks): marked when any column has one. */
+/** A row of notes (what changed, blocking checks): marked when any column has one. */
 function notes(label: string, cells: string[]): ComparisonRow {
   return { label, cells, differs: cells.some((c) => c !== '') };
 }
 
-/** The rows of the comparison: fixed fields, then every metadata entry any run has. */
+/**
+ * The rows of the comparison: fixed fields, what changed since the column before (of the
+ * same partition), then every metadata entry any run has.
+ */
 export function comparisonRows(
   runs: readonly MaterializationEvent[],
   showPartition: boolean,
 ): ComparisonRow[] {
   const flat = runs.map((e) => flatten(e.materialization.metadata));
   const labels = [...new Set(flat.flatMap((m) => [...m.keys()]))];
+  const previous = runs.map((e, i) =>
+    runs.slice(0, i).findLast((p) => (p.partition ?? '') === (e.partition ?? '')),
+  );
+  const since = (describe: (a: MaterializationEvent, b: MaterializationEvent) => string) =>
+    runs.map((e, i) => (previous[i] === undefined ? '' : describe(previous[i]!, e)));
+  const blocked = runs.map((e) => (e.materialization.blockedBy ?? []).join(', '));
+  const versions = (e: MaterializationEvent) => e.materialization;
   return [
     row(
       `when (${localZone()})`,
       runs.map((e) => formatClock(e.timestamp)),
-      undefined,
+      null,
     ),
     row(
       'run',
       runs.map((e) => e.runId),
-      undefined,
+      null,
     ),
     ...(showPartition
       ? [
           row(
             'partition',
             runs.map((e) => e.partition ?? ''),
+            null,
           ),
         ]
       : []),
     row(
       'took',
-      runs.map((e) => formatDuration(e.materialization.endedAt - e.materialization.startedAt)),
-      undefined,
+      runs.map((e) => formatDuration(versions(e).endedAt - versions(e).startedAt)),
+      null,
     ),
     row(
       'data version',
-      runs.map((e) => shortVersion(e.materialization.dataVersion)),
-      runs.map((e) => e.materialization.dataVersion),
+      runs.map((e) => shortVersion(versions(e).dataVersion)),
+      runs.map((e) => versions(e).dataVersion),
     ),
     row(
       'code version',
-      runs.map((e) => e.materialization.codeVersion),
+      runs.map((e) => versions(e).codeVersion),
+      runs.map((e) => versions(e).codeVersion),
     ),
-    notes(
-      'code changed',
-      runs.map((e, i) => (i === 0 ? '' : changedParts(runs[i - 1]!, e))),
-    ),
-    notes(
-      'blocked by',
-      runs.map((e) => (e.materialization.blockedBy ?? []).join(', ')),
-    ),
+    notes('code changed', since(changedParts)),
+    notes('inputs changed', since(changedInputs)),
+    ...(blocked.some((b) => b !== '') ? [notes('blocked by', blocked)] : []),
     // Shown rounded, compared exactly (as JSON): 0.712341 and 0.712349 differ.
     ...labels.map((label) => {
       const entries = flat.map((m) => m.get(label));
@@ -186,6 +190,14 @@ export function comparisonRows(
       );
     }),
   ];
+}
+
+/** The inputs whose data version differs from the materialization before. */
+function changedInputs(before: MaterializationEvent, after: MaterializationEvent): string {
+  const a = before.materialization.inputs;
+  const b = after.materialization.inputs;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter((k) => a[k]?.dataVersion !== b[k]?.dataVersion).join(', ');
 }
 
 /** What changed in the code since the materialization before, in `weir why`'s words. */
@@ -219,10 +231,9 @@ function segment(key: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
-/** Numbers to 4 significant digits; a list as its length and last entry (a per-epoch curve). */
+/** Numbers to 4 significant digits (no trailing zeros); a list as its length and last entry (a per-epoch curve). */
 function shown(value: JsonValue): string {
-  if (typeof value === 'number')
-    return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  if (typeof value === 'number') return String(Number(value.toPrecision(4)));
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     return `[${value.length}] … ${shown(value[value.length - 1] as JsonValue)}`;

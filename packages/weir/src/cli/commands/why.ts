@@ -8,6 +8,7 @@ import {
   PartitionSet,
   type PartitionSpace,
 } from '../../definitions/index.js';
+import { EnvironmentError } from '../../errors.js';
 import { explain, graphOf, type Instance, lineage, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion, StoredEvent } from '../../storage/index.js';
@@ -90,6 +91,11 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     const definition = project.assets.find((a) => a.key === key);
     const parts = definition === undefined ? undefined : codePartsOf(definition);
     const depth = positiveInteger(ctx.values.depth, 'depth');
+    if (depth !== undefined && !ctx.values.lineage) {
+      throw new EnvironmentError('E_USAGE', '--depth goes with --lineage', {
+        hint: `usage: ${USAGE}`,
+      });
+    }
     const tree = ctx.values.lineage
       ? await lineage(instance, graphOf(project), key, {
           ...(partition === undefined ? {} : { partition }),

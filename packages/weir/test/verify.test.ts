@@ -14,6 +14,7 @@ import {
   many,
   materialize,
   sourceAsset,
+  staticPartitions,
   verify,
 } from '../src/index.js';
 import { tempInstance } from './helpers.js';
@@ -113,6 +114,41 @@ describe('verify', () => {
     version = 'b';
     const report = await verify(project, { instance, reproduce: true, selection: 'reader' });
     expect(report.reproductions[0]!.reason).toMatch(/its source feed changed since/);
+  });
+
+  it('says so when a partitioned source moved on, or cannot be observed now', async () => {
+    const instance = tempInstance();
+    const versions: Record<string, string> = { a: 'a1', b: 'b1' };
+    const sites = staticPartitions(['a', 'b']);
+    const feed = sourceAsset({
+      key: 'feed',
+      partitions: sites,
+      observe: (ctx) => {
+        const v = versions[ctx.partition.key]!;
+        if (v === 'broken') throw new Error('the feed is down');
+        return v;
+      },
+    });
+    const reader = asset({
+      key: 'reader',
+      partitions: sites,
+      ins: { feed },
+      materialize: (ctx) => `read ${versions[ctx.partition.key]}`,
+    });
+    const project = defineProject({ assets: [feed, reader] });
+    await materialize(project, { instance });
+    versions.a = 'a2';
+    const moved = await verify(project, { instance, reproduce: true, selection: 'reader' });
+    const reason = (p: string) => moved.reproductions.find((r) => r.partition === p);
+    expect(reason('a')).toMatchObject({ status: 'cannot-reproduce' });
+    expect(reason('a')!.reason).toMatch(/its source feed changed since/);
+    expect(reason('b')).toMatchObject({ status: 'reproduced' });
+    versions.a = 'broken';
+    const down = await verify(project, { instance, reproduce: true, selection: 'reader' });
+    expect(down.reproductions.every((r) => r.status === 'cannot-reproduce')).toBe(true);
+    expect(down.reproductions[0]!.reason).toMatch(
+      /cannot tell whether its source feed moved on: observing it failed now \(the feed is down\)/,
+    );
   });
 
   it('reproduces partitions from the versions they read, and repairs a corrupt one', async () => {

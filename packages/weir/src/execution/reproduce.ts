@@ -27,12 +27,14 @@ import type {
 } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
 import { codeVersionOf } from '../versioning/index.js';
+import { combinedVersion, newestUsable, versionOf } from './_newest-usable.js';
 import type { ResourcePool } from './_resources.js';
 import { RunContext } from './_run-context.js';
 import { SinkEventLog } from './_sink-event-log.js';
 import type { StepUnit } from './_units.js';
 import { VersionBook, type VersionEvent } from './_version-book.js';
 import type { Instance } from './instance.js';
+import type { SourceObservations } from './observe.js';
 import { inProcessExecutor } from './step.js';
 
 export interface ReproduceContext {
@@ -44,6 +46,8 @@ export interface ReproduceContext {
   spaces: ReadonlyMap<string, PartitionSpace>;
   /** Index records as read now, with sources observed now (see readState). */
   records: ReadonlyMap<string, AssetRecord>;
+  /** Source partitions observed now whose version differs from the one recorded, and failures. */
+  observations: SourceObservations;
   resources: ResourcePool;
   signal: AbortSignal;
 }
@@ -70,7 +74,7 @@ export async function reproduce(
       `its code changed since (recorded ${shortVersion(recorded.codeVersion)}, now ${shortVersion(code)}): only the code that made it can reproduce it`,
     );
   }
-  const moved = movedSource(ctx, event);
+  const moved = await movedSource(ctx, event);
   if (moved !== undefined) return cannot(moved);
   const versions = await recordedVersions(ctx, event);
   if (typeof versions === 'string') return cannot(versions);
@@ -106,18 +110,57 @@ function cannot(reason: string): ReproductionOutcome {
 }
 
 /**
- * A source the step read whose data moved on since: a step that reads its source itself
- * (a file, an API) would see today's data, not what it read then.
+ * A source the step read whose data moved on since (or that cannot be observed now): a step
+ * that reads its source itself (a file, an API) would see today's data, not what it read then.
  */
-function movedSource(ctx: ReproduceContext, event: MaterializationEvent): string | undefined {
+async function movedSource(
+  ctx: ReproduceContext,
+  event: MaterializationEvent,
+): Promise<string | undefined> {
   for (const [key, input] of Object.entries(event.materialization.inputs)) {
-    if (!ctx.graph.has(key) || ctx.graph.node(key).kind !== 'source') continue;
-    const now = ctx.records.get(key)?.observation?.observation.dataVersion;
+    if (!ctx.graph.has(key) || ctx.graph.node(key).kind !== 'source' || input.eventId === 0)
+      continue;
+    const failed = ctx.observations.failures.find((f) => f.key === key);
+    if (failed !== undefined) {
+      return `cannot tell whether its source ${key} moved on: observing it failed now (${failed.error.message})`;
+    }
+    const now = ctx.spaces.has(key)
+      ? await partitionedNow(ctx, key, input)
+      : ctx.records.get(key)?.observation?.observation.dataVersion;
+    if (now === null)
+      return `cannot tell whether its source ${key} moved on: which of its partitions it read was not recorded`;
     if (now !== undefined && now !== input.dataVersion) {
       return `its source ${key} changed since (read ${shortVersion(input.dataVersion)}, now ${shortVersion(now)}): a step that reads its source itself would see today's data`;
     }
   }
   return undefined;
+}
+
+/**
+ * The version today of the partitions of source `key` that `input` read, in the form it was
+ * recorded (one partition's version, or their combined version); null when which partitions
+ * were read is not recorded.
+ */
+async function partitionedNow(
+  ctx: ReproduceContext,
+  key: string,
+  input: InputVersion,
+): Promise<string | undefined | null> {
+  const partitions = input.partitions;
+  if (partitions === undefined) return null;
+  const recorded = await newestUsable(ctx.instance, key, partitions, undefined);
+  const versions = partitions.map((partition) => {
+    const observed = ctx.observations.changed.find(
+      (c) => c.key === key && c.partition === partition,
+    );
+    const event = recorded.get(partition);
+    const dataVersion =
+      observed?.observation.dataVersion ?? (event === undefined ? undefined : versionOf(event));
+    return { partition, dataVersion };
+  });
+  if (versions.some((v) => v.dataVersion === undefined)) return undefined;
+  const known = versions as Array<{ partition: string; dataVersion: string }>;
+  return known.length === 1 ? known[0]!.dataVersion : combinedVersion(known);
 }
 
 /** The versions the materialization read, as a VersionBook; a reason when they are gone. */

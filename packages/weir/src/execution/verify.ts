@@ -129,6 +129,7 @@ export async function verify(
       artefacts: scratch,
       spaces: snapshot.partitions.spaces,
       records: snapshot.records,
+      observations: snapshot.observations,
       resources,
       signal,
     };

@@ -41,7 +41,8 @@ export const lstmModel = asset({
   kinds: ['model', 'tfjs'],
   tags: { resources: 'gpu' },
   pool: 'gpu',
-  description: 'A one-layer LSTM (hidden 64) per variant, NSE* loss, early stopping on validation',
+  description:
+    'A one-layer LSTM per variant (HYPERPARAMETERS), NSE* loss, early stopping on validation',
   partitions: variants,
   io: 'files',
   ins: { windows: trainingWindows, budget: trainingBudget },

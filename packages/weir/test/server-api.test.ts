@@ -37,7 +37,10 @@ function project() {
     key: 'clean/daily',
     group: 'clean',
     partitions: dailyPartitions({ start: '2026-01-01', end: '2026-01-11' }),
-    materialize: (ctx) => ({ day: ctx.partition.key }),
+    materialize: (ctx) => {
+      ctx.addMetadata({ dayOfMonth: Number(ctx.partition.key.slice(8)) });
+      return { day: ctx.partition.key };
+    },
   });
   const tick = sensor({ name: 'inbox', interval: '1m', poll: () => ({}) });
   return defineProject({ assets: [raw, clean, daily], sensors: [tick] });
@@ -206,6 +209,13 @@ describe('assets', () => {
     expect(map.letters).toBe('mmffmmmmmm');
     expect(map.keys).toEqual(['2026-01-03', '2026-01-04']);
     expect(map.first).toBe('2026-01-01');
+    // Plotted by partition: each partition's current value at its window's start.
+    const byWindow = await json(await h.call('/api/assets/clean%2Fdaily/series?by=partition'));
+    expect(byWindow.at).toEqual([Date.UTC(2026, 0, 3), Date.UTC(2026, 0, 4)]);
+    expect(byWindow.series.dayOfMonth).toEqual([3, 4]);
+    const notWindows = await h.call('/api/assets/raw%2Freadings/series?by=partition');
+    expect(notWindows.status).toBe(400);
+    expect((await json(notWindows)).error.message).toMatch(/not partitioned by time windows/);
     const unpartitioned = await h.call('/api/assets/raw%2Freadings/partitions');
     expect(unpartitioned.status).toBe(404);
   });

@@ -16,7 +16,10 @@ export function polishBasin(basin: CamelsBasin): {
   >;
   return {
     basin: { ...basin, discharge: discharge!, forcings: byName },
-    counts: polishCounts([discharge!, ...forcings]),
+    counts: {
+      ...polishCounts([discharge!], dischargePolicy),
+      ...polishCounts(forcings, forcingPolicy),
+    },
   };
 }
 

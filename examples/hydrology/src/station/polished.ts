@@ -8,9 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import {
   Cause,
+  type CauseName,
   causeNames,
   Flag,
   type ManualInterval,
+  type PolishConfig,
   polish,
   readMaintenanceLog,
   type Series,
@@ -48,7 +50,7 @@ export const polishedTimeseries = asset({
       ctx.partition.end!,
       await maintenanceIntervals(),
     );
-    ctx.addMetadata(polishCounts(month));
+    ctx.addMetadata(polishCounts(month, stationPolicy));
     return seriesToArrowIPC(month);
   },
 });
@@ -91,21 +93,48 @@ function window(s: Series, start: number, end: number): Series {
 /** Causes that record what was done to a point, not a test that judged it. */
 const NOT_TESTS = Cause.FILL_LINEAR | Cause.FILL_FORWARD | Cause.MASKED | Cause.ALIGNED;
 
+/** The cause each configured test marks its points with. */
+const TEST_CAUSES: Record<string, CauseName> = {
+  manual: 'MANUAL',
+  range: 'RANGE',
+  climatology: 'CLIMATOLOGY',
+  spike: 'SPIKE',
+  rateOfChange: 'RATE_OF_CHANGE',
+  flatLine: 'FLAT_LINE',
+  zScore: 'ZSCORE',
+};
+
 /**
  * Per variable: grid points, how many are flagged (suspect or worse) by each cause, how many
- * were filled or masked, and the validity counts; flat keys (`level_raw.flagged.RANGE`) so
- * each is a metadata series the UI can plot month by month.
+ * were filled or masked, and the validity counts, as flat keys (`level_raw.flagged.RANGE`) so
+ * each is a metadata series the UI plots month by month. Every count the configuration can
+ * produce is present, zero included (a month without a spike says 0, not nothing).
  */
-export function polishCounts(series: readonly Series[]): Record<string, number> {
+export function polishCounts(
+  series: readonly Series[],
+  config: PolishConfig,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of series) {
+    const vc = config.variables[s.name];
+    const configured = [
+      ...Object.keys(vc?.tests ?? {}).flatMap((t) =>
+        TEST_CAUSES[t] === undefined ? [] : [`flagged.${TEST_CAUSES[t]}`],
+      ),
+      ...(config.align === undefined ? [] : ['flagged.GAP']),
+      ...(vc?.fill?.method === 'linear' || vc?.fill?.method === 'forward' ? ['filled'] : []),
+      ...(vc?.fill?.method === 'mask' ? ['masked'] : []),
+      'observed',
+      'imputed',
+      'invalid',
+    ];
+    for (const name of configured) out[`${s.name}.${name}`] = 0;
     const bump = (name: string) => {
       out[`${s.name}.${name}`] = (out[`${s.name}.${name}`] ?? 0) + 1;
     };
     out[`${s.name}.points`] = s.time.length;
     for (let i = 0; i < s.time.length; i++) {
-      const flagged = s.flags[i]! >= Flag.SUSPECT;
-      if (flagged) {
+      if (s.flags[i]! >= Flag.SUSPECT) {
         for (const cause of causeNames(s.causes[i]! & ~NOT_TESTS)) bump(`flagged.${cause}`);
       }
       if (s.causes[i]! & (Cause.FILL_LINEAR | Cause.FILL_FORWARD)) bump('filled');

@@ -78,7 +78,14 @@ export function AssetPage(props: { assetKey: string; tab: string | undefined }) 
       {tab === 'overview' ? <Overview asset={asset} /> : null}
       {tab === 'history' ? <HistoryTab asset={asset} /> : null}
       {tab === 'checks' ? <ChecksTab asset={asset} /> : null}
-      {tab === 'plots' ? <PlotsTab assetKey={key} /> : null}
+      {tab === 'plots' ? (
+        <PlotsTab
+          assetKey={key}
+          byWindow={
+            (asset.definition.partitions as { kind?: string } | null)?.kind === 'time-window'
+          }
+        />
+      ) : null}
       {tab === 'partitions' ? <PartitionsTab assetKey={key} /> : null}
     </div>
   );

@@ -114,8 +114,10 @@ export const pagesApi = {
     );
   },
   checks: (key: string) => get<{ events: CheckEvent[] }>(`${asset(key)}/checks?limit=500`),
-  series: (key: string) =>
-    get<{ at: number[]; series: Record<string, Array<number | null>> }>(`${asset(key)}/series`),
+  series: (key: string, by: 'materialization' | 'partition' = 'materialization') =>
+    get<{ at: number[]; series: Record<string, Array<number | null>> }>(
+      `${asset(key)}/series?by=${by}`,
+    ),
   partitions: (key: string, signal?: AbortSignal) =>
     get<PartitionMap>(`${asset(key)}/partitions`, signal),
   partitionKeys: (key: string, from: number, to: number) =>

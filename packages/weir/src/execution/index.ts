@@ -5,6 +5,7 @@
  */
 
 export { toErrorInfo } from './_errors.js';
+export { newestUsable } from './_newest-usable.js';
 export { ResourcePool } from './_resources.js';
 export type { RunContext } from './_run-context.js';
 export type { LogEntry } from './_step-logger.js';

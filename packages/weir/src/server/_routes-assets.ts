@@ -6,7 +6,13 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { didYouMean, EnvironmentError } from '../errors.js';
-import { assetHistory, explain, selectKeys } from '../execution/index.js';
+import {
+  assetHistory,
+  explain,
+  newestUsable,
+  resolveSpaces,
+  selectKeys,
+} from '../execution/index.js';
 import type { MaterializationEvent } from '../storage/index.js';
 import { partitionCounts } from '../versioning/index.js';
 import { definitionBody, partitionLetters, stateBody } from './_asset-view.js';
@@ -101,6 +107,10 @@ const routes = {
           .string()
           .optional()
           .openapi({ description: 'of one partition (a partitioned asset mixes them otherwise)' }),
+        by: z.enum(['materialization', 'partition']).default('materialization').openapi({
+          description:
+            "'partition' (time-window partitioned assets): one point per partition, its current value's metadata, at the window's start; the newest `limit` partitions",
+        }),
       }),
     },
     responses: json(
@@ -246,19 +256,53 @@ export function assetRoutes(app: App, context: ServerContext): void {
     return c.json({ events: eventBodies(events) }, 200);
   });
 
-  app.openapi(routes.series, async (c) => {
-    const key = knownKey(c.req.valid('param').key);
-    const { limit, partition } = c.req.valid('query');
+  /** Recent materializations (of one partition, or mixed), oldest first, at their times. */
+  async function byMaterialization(key: string, limit: number, partition: string | undefined) {
     const events = (
       await assetHistory(instance, key, {
         limit,
         ...(partition === undefined ? {} : { partition }),
       })
     ).reverse();
+    return { at: events.map((e) => e.timestamp), events };
+  }
+
+  /** The current value of each of the newest `limit` partitions, at its window's start. */
+  async function byPartition(key: string, limit: number) {
+    const space = (await resolveSpaces(graph, instance.eventLog, [key], Date.now())).get(key);
+    if (space === undefined || space.definition?.kind !== 'time-window') {
+      throw new EnvironmentError('E_USAGE', `asset '${key}' is not partitioned by time windows`, {
+        hint: 'plot by materialization (by=materialization)',
+      });
+    }
+    const indices = Array.from(
+      { length: Math.min(limit, space.size) },
+      (_, i) => space.size - Math.min(limit, space.size) + i,
+    );
+    const found = await newestUsable(
+      instance,
+      key,
+      indices.map((i) => space.keyAt(i)),
+      undefined,
+    );
+    const shown = indices.filter((i) => found.has(space.keyAt(i)));
+    return {
+      at: shown.map((i) => space.windowAt(i)!.start),
+      events: shown.map((i) => found.get(space.keyAt(i))!),
+    };
+  }
+
+  app.openapi(routes.series, async (c) => {
+    const key = knownKey(c.req.valid('param').key);
+    const { limit, partition, by } = c.req.valid('query');
+    const { at: times, events } =
+      by === 'partition'
+        ? await byPartition(key, limit)
+        : await byMaterialization(key, limit, partition);
     const at: number[] = [];
     const series: Record<string, Array<number | null>> = {};
     events.forEach((event, i) => {
-      at.push(event.timestamp);
+      at.push(times[i]!);
       const metadata =
         event.type === 'asset:materialized'
           ? event.materialization.metadata

@@ -1,14 +1,47 @@
-/** Numeric metadata (row counts, bounds, sizes…) of recent materializations over time, with uPlot. */
-import { useEffect, useRef } from 'react';
+/**
+ * Numeric metadata (row counts, bounds, sizes…) over time, with uPlot: of recent
+ * materializations, or, for an asset partitioned by time windows, of each partition's current
+ * value at its window's start (a month's flagged points, month by month).
+ */
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useLoad } from '../../components/hooks';
+import { type Loaded, useLoad } from '../../components/hooks';
 import { Loading } from '../../components/Loading';
 import { Problem } from '../../components/Problem';
 import { pagesApi } from '../pages-api';
 
-export function PlotsTab({ assetKey }: { assetKey: string }) {
-  const loaded = useLoad(() => pagesApi.series(assetKey), [assetKey]);
+type Series = Awaited<ReturnType<typeof pagesApi.series>>;
+
+export function PlotsTab({ assetKey, byWindow }: { assetKey: string; byWindow: boolean }) {
+  const [by, setBy] = useState<'materialization' | 'partition'>(
+    byWindow ? 'partition' : 'materialization',
+  );
+  const loaded = useLoad(() => pagesApi.series(assetKey, by), [assetKey, by]);
+  const choice = byWindow ? (
+    <div className="plot-by" role="radiogroup" aria-label="plot by">
+      {(['partition', 'materialization'] as const).map((option) => (
+        <label key={option}>
+          <input
+            type="radio"
+            name="plot-by"
+            checked={by === option}
+            onChange={() => setBy(option)}
+          />{' '}
+          {option === 'partition' ? 'by partition (window start)' : 'by materialization time'}
+        </label>
+      ))}
+    </div>
+  ) : null;
+  return (
+    <>
+      {choice}
+      <PlotList loaded={loaded} />
+    </>
+  );
+}
+
+function PlotList({ loaded }: { loaded: Loaded<Series> }) {
   if (loaded.error) return <Problem error={loaded.error} />;
   if (loaded.data === undefined) return <Loading what="metadata" />;
   const { at, series } = loaded.data;

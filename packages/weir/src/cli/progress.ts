@@ -16,6 +16,8 @@ const PARTITION_LINES = { materialized: 20, failed: 20, skipped: 5, cancelled: 5
 type PartitionOutcome = keyof typeof PARTITION_LINES;
 /** Without a TTY, how often a run past those lines prints its counts. */
 const COUNT_EVERY_MS = 5_000;
+/** Without a terminal, a quiet stretch this long prints which steps are still running. */
+const QUIET_MS = 15_000;
 
 export interface ProgressOptions {
   /** Whether an asset is partitioned: a run of one has more units than steps. */
@@ -33,6 +35,7 @@ export class Progress {
   private readonly running = new Map<string, number>();
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
+  private lastLineAt = Date.now();
   private drawn = false;
   private readonly printed: Record<PartitionOutcome, number> = {
     materialized: 0,
@@ -67,7 +70,9 @@ export class Progress {
         this.line(
           `run ${event.runId}${event.backfillId ? ` (backfill ${event.backfillId})` : ''}: ${what} to run${partitioned.length > 0 ? ` (${partitioned.join(', ')} by partition)` : ''}`,
         );
-        if (this.output.tty) this.timer = setInterval(() => this.draw(), 100).unref();
+        this.timer = this.output.tty
+          ? setInterval(() => this.draw(), 100).unref()
+          : setInterval(() => this.heartbeat(), 1_000).unref();
         break;
       }
       case 'step:started': {
@@ -203,7 +208,19 @@ export class Progress {
   private line(text: string): void {
     this.clear();
     this.output.err(`${text}\n`);
+    this.lastLineAt = Date.now();
     this.draw();
+  }
+
+  /** In a log (no terminal): after a quiet stretch, which steps run and for how long. */
+  private heartbeat(): void {
+    const now = Date.now();
+    if (this.running.size === 0 || now - this.lastLineAt < QUIET_MS) return;
+    const steps = [...this.running].map(
+      ([label, since]) => `${label} (${formatDuration(now - since)})`,
+    );
+    const shown = steps.slice(0, 3).join(', ') + (steps.length > 3 ? `, +${steps.length - 3}` : '');
+    this.line(paint(this.output, 'gray', `… ${this.done} done, still running: ${shown}`));
   }
 
   private clear(): void {

@@ -1,0 +1,61 @@
+/**
+ * The progress of `weir materialize` without a terminal (CI logs, `npm start` piped): a long
+ * step is not silence; after 15 quiet seconds a line names what is still running.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Progress } from '../src/cli/progress.js';
+import type { StoredEvent } from '../src/index.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('progress in a log', () => {
+  it('names the steps still running after a quiet stretch, and only then', () => {
+    let text = '';
+    const output = {
+      out: (t: string) => (text += t),
+      err: (t: string) => (text += t),
+      bytes: async () => {},
+      color: false,
+      tty: false,
+    };
+    const progress = new Progress(output, false);
+    const start = Date.now();
+    const events = [
+      {
+        id: 1,
+        type: 'run:started',
+        runId: 'r',
+        timestamp: start,
+        selection: '*',
+        force: false,
+        steps: ['model'],
+        host: 'h',
+        pid: 1,
+        weirVersion: '0',
+      },
+      {
+        id: 2,
+        type: 'step:started',
+        runId: 'r',
+        assetKey: 'model',
+        partition: '',
+        timestamp: start,
+        attempt: 1,
+      },
+    ] as StoredEvent[];
+    for (const event of events) progress.onEvent(event);
+    vi.advanceTimersByTime(10_000);
+    expect(text).not.toContain('still running');
+    vi.advanceTimersByTime(6_000);
+    expect(text).toMatch(/… 0 done, still running: model \(1[56]\.\d s\)/);
+    const lines = text.split('\n').length;
+    vi.advanceTimersByTime(5_000);
+    expect(text.split('\n').length).toBe(lines); // not again until another quiet stretch
+    progress.stop();
+  });
+});

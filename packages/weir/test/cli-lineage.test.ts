@@ -144,4 +144,48 @@ export default defineProject({ assets: [up, all] });
       '--depth goes with --lineage',
     );
   });
+
+  it('a blocked materialization cleared later by weir check is the value read, in lineage and verify', () => {
+    const dir = projectDir({
+      'weir.config.ts': `import { readFileSync } from 'node:fs';
+import { asset, check, defineProject, many, staticPartitions } from 'weir';
+const limit = () => Number(readFileSync('limit.txt', 'utf8'));
+const parts = staticPartitions(['a', 'b', 'c']);
+const clean = asset({
+  key: 'clean',
+  partitions: parts,
+  checks: [check<number>({ name: 'under_limit', evaluate: (_ctx, v) => v < limit() })],
+  materialize: (ctx) => Number(readFileSync(\`v-\${ctx.partition.key}.txt\`, 'utf8')),
+});
+const total = asset({ key: 'total', ins: { parts: many(clean) }, materialize: (_c, { parts }) => [...parts.values()].reduce((x, y) => x + y, 0) });
+export default defineProject({ assets: [clean, total] });
+`,
+      'limit.txt': '100',
+      'v-a.txt': '1',
+      'v-b.txt': '2',
+      'v-c.txt': '3',
+    });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    writeFile(`${dir}/v-b.txt`, '50');
+    writeFile(`${dir}/limit.txt`, '10');
+    expect(weir(dir, 'materialize', 'clean', '--force').code).not.toBe(0); // b is blocked
+    writeFile(`${dir}/limit.txt`, '100');
+    expect(weir(dir, 'check').code).toBe(0); // the check passes now: b's 50 becomes usable
+    expect(weir(dir, 'materialize').code).toBe(0);
+    expect(weir(dir, 'value', 'total').stdout.trim()).toBe('54');
+    const b = weirJson<{ lineage: Node }>(
+      dir,
+      'why',
+      'clean',
+      '--partition',
+      'b',
+      '--lineage',
+    ).lineage;
+    const total = weirJson<{ lineage: Node }>(dir, 'why', 'total', '--lineage').lineage;
+    expect(total.inputs!.find((n) => n.partition === 'b')!.eventId).toBe(b.eventId);
+    const history = weirJson<Array<{ id: number }>>(dir, 'history', 'clean', '--partition', 'b');
+    expect(b.eventId).toBe(history[0]!.id); // the newest, cleared
+    const verify = weir(dir, 'verify', '--reproduce', 'total');
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
 });

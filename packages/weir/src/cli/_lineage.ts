@@ -27,7 +27,7 @@ function describe(node: LineageNode, time: (ms: number) => string): string {
   if (node.kind === 'unknown')
     return `${label}  ${data}  (event ${node.eventId}, no longer in the log)`;
   if (node.kind === 'unrecorded') {
-    return `${label}  ${node.partitionCount} partitions read (combined ${data}): which ones was not recorded, and today's mapping gives others`;
+    return `${label}  ${node.partitionCount} partitions read (combined ${data}): which versions cannot be told from the log (they were not recorded one by one, and today's mapping or history gives others)`;
   }
   const when = node.timestamp === undefined ? '' : `, ${time(node.timestamp)}`;
   const by =

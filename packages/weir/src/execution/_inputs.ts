@@ -10,7 +10,6 @@ import {
 } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
-import { sha256 } from '../hash.js';
 import type { InputVersion } from '../storage/index.js';
 import { combinedVersion } from './_newest-usable.js';
 import type { RunContext } from './_run-context.js';

@@ -3,10 +3,10 @@
  * Provenance all the way down: the materialization a value comes from, the ones it read,
  * and theirs, to the source observations. Each materialization records the event it read of
  * every input. For an input read over several partitions it records the newest of their
- * events (the log position it read them at), a hash of their keys and versions, and the keys
- * themselves when there are few; each partition's version is the newest usable one at or
- * before that position. When the keys were not recorded they come from today's mapping, and
- * are shown only if they give back the recorded hash: otherwise the input is `unrecorded`.
+ * events, a hash of their keys and versions, and the keys themselves when there are few;
+ * each partition's version is the newest usable one as of the read (see partitionsRead), the
+ * keys from today's mapping when not recorded, and they are shown only when they hash back
+ * to the recorded version: otherwise the input is `unrecorded`.
  */
 import { PartitionSet, type PartitionSpace, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
@@ -101,23 +101,42 @@ async function readOf(
     const read = await instance.eventLog.event(input.eventId);
     return [(read as ValueEvent | undefined) ?? gone(parent, input)];
   }
-  const listed = input.partitions;
-  const keys = listed ?? readPartitions(graph, spaces, event, parent) ?? [];
-  const found = await newestUsable(instance, parent, keys, input.eventId + 1);
-  const reads = keys.flatMap((k) => (found.has(k) ? [found.get(k)!] : []));
-  // Unlisted keys come from today's mapping: shown only if they are what was read.
-  if (listed === undefined && !sameCombined(reads, input)) {
-    return [
-      {
-        key: parent,
-        eventId: 0,
-        kind: 'unrecorded',
-        dataVersion: input.dataVersion,
-        partitionCount: count,
-      },
-    ];
+  const reads = await partitionsRead(instance, graph, spaces, event, parent, input);
+  if (reads !== undefined) return reads;
+  return [
+    {
+      key: parent,
+      eventId: 0,
+      kind: 'unrecorded',
+      dataVersion: input.dataVersion,
+      partitionCount: count,
+    },
+  ];
+}
+
+/**
+ * The partition versions `event` read of `parent` (an input over several partitions), checked
+ * against the recorded combined version; undefined when the log cannot tell. The read
+ * happened between the newest of those versions (`input.eventId`) and the reader's own
+ * event: the versions as of the first are tried, then as of the second (a blocked version a
+ * `weir check` cleared in between).
+ */
+export async function partitionsRead(
+  instance: Instance,
+  graph: AssetGraph,
+  spaces: ReadonlyMap<string, PartitionSpace>,
+  event: MaterializationEvent,
+  parent: string,
+  input: InputVersion,
+): Promise<ValueEvent[] | undefined> {
+  const keys = input.partitions ?? readPartitions(graph, spaces, event, parent);
+  if (keys === undefined) return undefined;
+  for (const before of [input.eventId + 1, event.id]) {
+    const found = await newestUsable(instance, parent, keys, before);
+    const reads = keys.flatMap((k) => (found.has(k) ? [found.get(k)!] : []));
+    if (sameCombined(reads, input)) return reads;
   }
-  return reads;
+  return undefined;
 }
 
 /** Whether `reads` hash to the input's recorded version (`_inputs.ts`'s combined version). */

@@ -34,6 +34,7 @@ import { SinkEventLog } from './_sink-event-log.js';
 import type { StepUnit } from './_units.js';
 import { VersionBook, type VersionEvent } from './_version-book.js';
 import type { Instance } from './instance.js';
+import { partitionsRead } from './lineage.js';
 import type { SourceObservations } from './observe.js';
 import { inProcessExecutor } from './step.js';
 
@@ -120,7 +121,10 @@ async function movedSource(
   for (const [key, input] of Object.entries(event.materialization.inputs)) {
     if (!ctx.graph.has(key) || ctx.graph.node(key).kind !== 'source' || input.eventId === 0)
       continue;
-    const failed = ctx.observations.failures.find((f) => f.key === key);
+    const read = input.partitions;
+    const failed = ctx.observations.failures.find(
+      (f) => f.key === key && (read === undefined || read.includes(f.partition)),
+    );
     if (failed !== undefined) {
       return `cannot tell whether its source ${key} moved on: observing it failed now (${failed.error.message})`;
     }
@@ -195,18 +199,20 @@ async function recordedVersions(
   }
   const versions = new VersionBook(records, ctx.spaces.keys());
   for (const [key, input] of partitioned) {
-    for (const found of await partitionsAsOf(ctx, key, input)) versions.update(found);
+    for (const found of await partitionsAsOf(ctx, event, key, input)) versions.update(found);
   }
   return versions;
 }
 
 /**
- * Each partition of `key` as it was at the log position the step read it (`input.eventId`):
- * the newest usable materialization at or before it. Compared with the recorded versions
- * afterwards (the inputs the re-run computes must hash to the recorded ones).
+ * Each partition of `key` as the step read it: the partitions and versions that hash back to
+ * the recorded input (see lineage's partitionsRead), else every partition as of the newest
+ * version read. Compared with the recorded versions afterwards (the inputs the re-run
+ * computes must hash to the recorded ones).
  */
 async function partitionsAsOf(
   ctx: ReproduceContext,
+  event: MaterializationEvent,
   key: string,
   input: InputVersion,
 ): Promise<VersionEvent[]> {
@@ -214,29 +220,10 @@ async function partitionsAsOf(
     const one = await ctx.instance.eventLog.event(input.eventId);
     return one?.type === 'asset:materialized' || one?.type === 'asset:observed' ? [one] : [];
   }
-  const found = new Map<string, VersionEvent>();
-  let afterId = input.eventId + 1;
-  for (;;) {
-    const page = await ctx.instance.eventLog.events({
-      assetKey: key,
-      types: ['asset:materialized', 'asset:observed'],
-      descending: true,
-      afterId,
-      limit: 1000,
-    });
-    for (const e of page) {
-      if (e.type === 'asset:materialized' && (e.materialization.blockedBy ?? []).length > 0)
-        continue;
-      if (
-        (e.type === 'asset:materialized' || e.type === 'asset:observed') &&
-        !found.has(e.partition)
-      )
-        found.set(e.partition, e);
-    }
-    if (page.length < 1000) break;
-    afterId = page[page.length - 1]!.id;
-  }
-  return [...found.values()];
+  const read = await partitionsRead(ctx.instance, ctx.graph, ctx.spaces, event, key, input);
+  return (
+    read ?? [...(await newestUsable(ctx.instance, key, undefined, input.eventId + 1)).values()]
+  );
 }
 
 /** The unit that materializes just the event's partition. */

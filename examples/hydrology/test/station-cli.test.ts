@@ -4,7 +4,7 @@
  * month's check and its last good version stays current.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleCopy, replay, spawnWeir, waitFor, weir } from './_project.js';
@@ -110,6 +110,18 @@ describe('the SaQC station', () => {
     }
     writeFileSync(file, good);
     expect(weir(dir, 'materialize', STATION).code).toBe(0);
+  });
+
+  it("a folder under a month file's name is refused with a clear message", () => {
+    const folder = join(dir, 'inbox', '2017-06.csv');
+    mkdirSync(folder);
+    try {
+      const run = weir(dir, 'materialize', STATION);
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toContain('inbox/2017-06.csv is not a file');
+    } finally {
+      rmSync(folder, { recursive: true });
+    }
   });
 
   it('the daemon sees a month removed and the same file moved back', async () => {

@@ -24,11 +24,10 @@ export const inbox = sourceAsset({
   partitions: months,
   observe: async (ctx) => {
     const file = inboxFileOf(ctx.partition.key);
-    const delivered = await stat(file).then(
-      () => true,
-      () => false,
-    );
-    return delivered ? fileVersion(file) : { dataVersion: ABSENT, metadata: { file } };
+    const info = await stat(file).catch(() => undefined);
+    if (info === undefined) return { dataVersion: ABSENT, metadata: { file } };
+    if (!info.isFile()) throw new Error(`${file} is not a file: move it out of the inbox`);
+    return fileVersion(file);
   },
 });
 
@@ -48,9 +47,18 @@ export const stationInbox = sensor({
     const present = await monthFiles();
     const observations = [];
     for (const [key, stamp] of present) {
-      if (seen.get(key) === stamp) continue;
-      const { dataVersion, metadata } = await fileVersion(inboxFileOf(key));
-      observations.push({ asset: inbox, partition: key, dataVersion, metadata });
+      if (seen.get(key) === stamp || seen.get(key) === `unreadable ${stamp}`) continue;
+      const file = inboxFileOf(key);
+      try {
+        if (stamp === NOT_A_FILE) throw new Error('not a file');
+        const { dataVersion, metadata } = await fileVersion(file);
+        observations.push({ asset: inbox, partition: key, dataVersion, metadata });
+      } catch (error) {
+        // One unreadable file must not hold up the others: said once, looked at again when
+        // it changes (a chmod, a rewrite).
+        ctx.log.warn(`cannot read ${file}: ${(error as Error).message}`);
+        present.set(key, `unreadable ${stamp}`);
+      }
     }
     for (const key of seen.keys()) {
       if (present.has(key)) continue;
@@ -61,10 +69,13 @@ export const stationInbox = sensor({
         metadata: { file: inboxFileOf(key) },
       });
     }
-    if (observations.length === 0) return;
-    return { cursor: JSON.stringify([...present]), observations };
+    const cursor = JSON.stringify([...present]);
+    if (observations.length === 0) return cursor === ctx.cursor ? undefined : { cursor };
+    return { cursor, observations };
   },
 });
+
+const NOT_A_FILE = 'not a file';
 
 /** The month files in the inbox: partition key → size, modification and change time. */
 async function monthFiles(): Promise<Map<string, string>> {
@@ -75,7 +86,10 @@ async function monthFiles(): Promise<Map<string, string>> {
     if (month === undefined || month < FIRST_MONTH || month > LAST_MONTH) continue;
     const key = `${month}-01`;
     const info = await stat(inboxFileOf(key)).catch(() => undefined);
-    if (info?.isFile()) found.set(key, `${info.size}:${info.mtimeMs}:${info.ctimeMs}`);
+    // Anything else under a month's name (a folder): the sensor says so once, the source refuses it.
+    if (info !== undefined) {
+      found.set(key, info.isFile() ? `${info.size}:${info.mtimeMs}:${info.ctimeMs}` : NOT_A_FILE);
+    }
   }
   return found;
 }

@@ -90,7 +90,7 @@ export const exp = asset({
   key: 'exp',
   checks: [check({ name: 'gate', evaluate: () => ${lr} < 0.01 })],
   materialize: (ctx) => {
-    ctx.addMetadata({ hp: { lr: ${lr} }, 'hp.lr': 5, score: ${score}, curve: ${JSON.stringify(curve)}, empty: {}, note: ${JSON.stringify(note)} });
+    ctx.addMetadata({ hp: { lr: ${lr} }, 'hp.lr': 5, score: ${score}, curve: ${JSON.stringify(curve)}, empty: {}, note: ${JSON.stringify(note)}, run: 'mine', rows: 123456, tag: '1' });
     return ${lr};
   },
 });
@@ -118,6 +118,10 @@ export default defineProject({ assets: [src, exp] });
     expect(out).not.toContain('\u202e');
     expect(out).toContain('evil\\u001b[2J\\u202eRTL');
     expect(weir(dir, 'experiments', 'exp').stdout).toMatch(/empty\s+\{\}\s+\{\}/);
+    const all = weir(dir, 'experiments', 'exp').stdout;
+    expect(all).toMatch(/\["run"\]\s+mine\s+mine/);
+    expect(all).toMatch(/rows\s+123456\s+123456/);
+    expect(all).toMatch(/tag\s+"1"\s+"1"/);
 
     const runs = weirJson<Array<{ partition?: string; blockedBy?: string[] }>>(
       dir,

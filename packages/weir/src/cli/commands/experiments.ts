@@ -115,6 +115,17 @@ interface ComparisonRow {
   differs: boolean;
 }
 
+const FIXED = new Set([
+  'run',
+  'partition',
+  'took',
+  'data version',
+  'code version',
+  'code changed',
+  'inputs changed',
+  'blocked by',
+]);
+
 /** A row of cells, marked when `compared` (the exact values; null: not compared) differ. */
 function row(label: string, cells: string[], compared: readonly string[] | null): ComparisonRow {
   return { label, cells, differs: compared !== null && new Set(compared).size > 1 };
@@ -135,6 +146,8 @@ export function comparisonRows(
 ): ComparisonRow[] {
   const flat = runs.map((e) => flatten(e.materialization.metadata));
   const labels = [...new Set(flat.flatMap((m) => [...m.keys()]))];
+  // A metadata entry named like a fixed row (`run`, `took`) is shown as `["run"]`.
+  const shownLabel = (label: string) => (FIXED.has(label) ? `[${JSON.stringify(label)}]` : label);
   const previous = runs.map((e, i) =>
     runs.slice(0, i).findLast((p) => (p.partition ?? '') === (e.partition ?? '')),
   );
@@ -184,7 +197,7 @@ export function comparisonRows(
     ...labels.map((label) => {
       const entries = flat.map((m) => m.get(label));
       return row(
-        label,
+        shownLabel(label),
         entries.map((e) => (e === undefined ? '' : shown(e))),
         entries.map((e) => (e === undefined ? '' : JSON.stringify(e))),
       );
@@ -231,9 +244,15 @@ function segment(key: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
-/** Numbers to 4 significant digits (no trailing zeros); a list as its length and last entry (a per-epoch curve). */
+/** Numbers to 4 significant digits (no trailing zeros), integers exact; a list as its length and last entry (a per-epoch curve). */
 function shown(value: JsonValue): string {
-  if (typeof value === 'number') return String(Number(value.toPrecision(4)));
+  // Counts are shown exactly (a safe integer); other numbers rounded (compared exactly anyway).
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  }
+  // A string that reads as a number, a list or an object is quoted, so "1" and 1 look different.
+  if (typeof value === 'string')
+    return /^\s*(-?[\d.]|[[{"]|true$|false$|null$)/.test(value) ? JSON.stringify(value) : value;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     return `[${value.length}] … ${shown(value[value.length - 1] as JsonValue)}`;

@@ -8,7 +8,6 @@
 import { readFile } from 'node:fs/promises';
 import {
   Cause,
-  type CauseName,
   causeNames,
   Flag,
   type ManualInterval,
@@ -17,6 +16,8 @@ import {
   readMaintenanceLog,
   type Series,
   seriesToArrowIPC,
+  TEST_CAUSES,
+  type TestName,
   Validity,
 } from '@weir/timeseries';
 import { asset, eager, fileVersion, lastNMapping, many, sourceAsset } from 'weir';
@@ -93,17 +94,6 @@ function window(s: Series, start: number, end: number): Series {
 /** Causes that record what was done to a point, not a test that judged it. */
 const NOT_TESTS = Cause.FILL_LINEAR | Cause.FILL_FORWARD | Cause.MASKED | Cause.ALIGNED;
 
-/** The cause each configured test marks its points with. */
-const TEST_CAUSES: Record<string, CauseName> = {
-  manual: 'MANUAL',
-  range: 'RANGE',
-  climatology: 'CLIMATOLOGY',
-  spike: 'SPIKE',
-  rateOfChange: 'RATE_OF_CHANGE',
-  flatLine: 'FLAT_LINE',
-  zScore: 'ZSCORE',
-};
-
 /**
  * Per variable: grid points, how many are flagged (suspect or worse) by each cause, how many
  * were filled or masked, and the validity counts, as flat keys (`level_raw.flagged.RANGE`) so
@@ -118,9 +108,7 @@ export function polishCounts(
   for (const s of series) {
     const vc = config.variables[s.name];
     const configured = [
-      ...Object.keys(vc?.tests ?? {}).flatMap((t) =>
-        TEST_CAUSES[t] === undefined ? [] : [`flagged.${TEST_CAUSES[t]}`],
-      ),
+      ...Object.keys(vc?.tests ?? {}).map((t) => `flagged.${TEST_CAUSES[t as TestName]}`),
       ...(config.align === undefined ? [] : ['flagged.GAP']),
       ...(vc?.fill?.method === 'linear' || vc?.fill?.method === 'forward' ? ['filled'] : []),
       ...(vc?.fill?.method === 'mask' ? ['masked'] : []),

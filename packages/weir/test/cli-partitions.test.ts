@@ -214,6 +214,11 @@ describe('partitions through the CLI', () => {
     const bad = weir(dir, 'why', 'down', '--partition', '2024-03-01');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("asset 'down' has no partition '2024-03-01'");
+    const short = weir(dir, 'why', 'down', '--partition', '2024-01-0');
+    expect(short.stderr).toContain("did you mean '2024-01-01'?");
+    expect(weir(dir, 'value', 'down', '--partition', '2024-01-1').stderr).toContain(
+      "did you mean '2024-01-10'?",
+    );
     expect(weir(dir, 'why', 'settings', '--partition', '2024-01-01').code).toBe(1);
   });
 

@@ -8,6 +8,7 @@ import type { AssetGraph } from '../graph/index.js';
 import { shortVersion } from '../hash.js';
 import type { EventLog, StoredEvent } from '../storage/index.js';
 import { type AssetState, type AssetStatus, type StaleCause, viewOf } from '../versioning/index.js';
+import { unknownPartition } from './partitions.js';
 
 export interface PartitionWhy {
   partition: string;
@@ -35,12 +36,7 @@ export async function explainPartition(
   }
   const { space } = partitioned;
   const i = space.indexOf(partition);
-  if (i < 0) {
-    throw new EnvironmentError(
-      'E_NOT_FOUND',
-      `asset '${state.key}' has no partition '${partition}' (${space.definition?.description ?? ''}, ${space.size} now)`,
-    );
-  }
+  if (i < 0) throw unknownPartition(state.key, partition, space);
   const key = state.key;
   const status: AssetStatus = partitioned.failed.has(i)
     ? 'failed'

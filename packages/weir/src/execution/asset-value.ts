@@ -17,6 +17,7 @@ import type { AssetGraph, AssetNode } from '../graph/index.js';
 import type { AssetRecord, EventLog, MaterializationSummary } from '../storage/index.js';
 import { loadValue } from './_values.js';
 import type { Instance } from './instance.js';
+import { unknownPartition } from './partitions.js';
 import { graphOf } from './project-graph.js';
 
 export interface AssetValueOptions {
@@ -119,12 +120,7 @@ async function partitionOf(node: AssetNode, options: AssetValueOptions): Promise
       hint: `weir value ${key} --partition ${space.size > 0 ? space.keyAt(space.size - 1) : 'P'}`,
     });
   }
-  if (space.indexOf(partition) < 0) {
-    throw notFound(
-      `asset '${key}' has no partition '${partition}' (it has ${description}, ${space.size} now)`,
-      space.size > 0 ? { hint: `keys look like ${space.keyAt(space.size - 1)}` } : {},
-    );
-  }
+  if (space.indexOf(partition) < 0) throw unknownPartition(key, partition, space);
   return partition;
 }
 

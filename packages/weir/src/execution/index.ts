@@ -41,7 +41,7 @@ export {
   recordObservations,
   type SourceObservations,
 } from './observe.js';
-export { type PartitionRequest, resolveSpaces } from './partitions.js';
+export { type PartitionRequest, resolveSpaces, unknownPartition } from './partitions.js';
 export type { BlockedStep, PartitionPlan, Plan } from './planner.js';
 export { graphOf, selectKeys } from './project-graph.js';
 export {

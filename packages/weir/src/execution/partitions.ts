@@ -234,19 +234,28 @@ function named(key: string, space: PartitionSpace, request: PartitionRequest): P
   }
 }
 
-function unknownPartition(key: string, partition: string, space: PartitionSpace): EnvironmentError {
+/** The error for a partition `space` does not have, with a hint at what was meant. */
+export function unknownPartition(
+  key: string,
+  partition: string,
+  space: PartitionSpace,
+): EnvironmentError {
   const description = space.definition?.description ?? 'no partitions';
-  const window = space.definition?.kind === 'time-window';
   return new EnvironmentError(
     'E_NOT_FOUND',
     `asset '${key}' has no partition '${partition}' (it has ${description}, ${space.size} now)`,
-    {
-      hint: window
-        ? 'a time window exists once it has ended; keys look like ' +
-          (space.size > 0 ? space.keyAt(space.size - 1) : 'the start date')
-        : space.size > 0
-          ? `keys look like ${space.keyAt(0)}${space.definition?.kind === 'dynamic' ? '; add dynamic keys with weir partitions add' : ''}`
-          : 'add dynamic keys with weir partitions add NAME KEY…',
-    },
+    { hint: partitionHint(partition, space) },
   );
+}
+
+function partitionHint(partition: string, space: PartitionSpace): string {
+  // A key written short ('2017-12' for the month starting 2017-12-01) names its partition.
+  for (let i = 0; i < space.size && partition !== ''; i++) {
+    if (space.keyAt(i).startsWith(partition)) return `did you mean '${space.keyAt(i)}'?`;
+  }
+  if (space.definition?.kind === 'time-window') {
+    return `a time window exists once it has ended; keys look like ${space.size > 0 ? space.keyAt(space.size - 1) : 'the start date'}`;
+  }
+  if (space.size === 0) return 'add dynamic keys with weir partitions add NAME KEY…';
+  return `keys look like ${space.keyAt(0)}${space.definition?.kind === 'dynamic' ? '; add dynamic keys with weir partitions add' : ''}`;
 }

@@ -8,7 +8,7 @@
  */
 import type { JsonValue } from '../../definitions/index.js';
 import { EnvironmentError } from '../../errors.js';
-import { assetHistory, graphOf, resolveSpaces } from '../../execution/index.js';
+import { assetHistory, graphOf, resolveSpaces, unknownPartition } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { shortVersion } from '../../hash.js';
 import type { EventLog, MaterializationEvent } from '../../storage/index.js';
@@ -102,11 +102,7 @@ async function checkTarget(
     });
   }
   const space = (await resolveSpaces(graph, eventLog, [key], Date.now())).get(key)!;
-  if (space.indexOf(partition) < 0) {
-    throw new EnvironmentError('E_NOT_FOUND', `asset '${key}' has no partition '${partition}'`, {
-      ...(space.size > 0 ? { hint: `keys look like ${space.keyAt(space.size - 1)}` } : {}),
-    });
-  }
+  if (space.indexOf(partition) < 0) throw unknownPartition(key, partition, space);
 }
 
 interface ComparisonRow {

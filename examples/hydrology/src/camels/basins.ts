@@ -19,6 +19,8 @@ export const basinFiles = sourceAsset({
   group: 'camels',
   description: 'A basin’s USGS streamflow and Daymet forcing files',
   partitions: basins,
+  // Under `weir daemon` / `weir dev`, a changed file is seen without anyone running status.
+  observeEvery: '1m',
   observe: async (ctx) => {
     const id = ctx.partition.key;
     const [q, f] = await Promise.all([
@@ -33,6 +35,7 @@ export const attributeFiles = sourceAsset({
   key: 'camels/attribute_files',
   group: 'camels',
   description: 'CAMELS static catchment attributes (671 basins)',
+  observeEvery: '1m',
   observe: async () =>
     (await Promise.all(layout.attributeFiles.map(fileVersion))).map((v) => v.dataVersion).join(':'),
 });

@@ -20,6 +20,8 @@ export const trainingBudget = sourceAsset({
   key: 'camels/training_budget',
   group: 'camels',
   description: `The most epochs a training may run: HYDRO_EPOCHS, or ${QUICK_EPOCHS}`,
+  // A running daemon (or `weir dev`) records its own budget, so the UI agrees with `weir status`.
+  observeEvery: '30s',
   observe: () => epochsFromEnvironment().toString(),
 });
 

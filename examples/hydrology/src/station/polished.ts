@@ -31,6 +31,7 @@ export const maintenanceLog = sourceAsset({
   key: 'station/maintenance_log',
   group: 'station',
   description: 'Sensor maintenance visits: readings inside them are not valid',
+  observeEvery: '1m',
   observe: () => fileVersion(SAQC_MAINTENANCE),
 });
 

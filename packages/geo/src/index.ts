@@ -1,0 +1,5 @@
+/**
+ * @module @weir/geo
+ * Raster and vector kernels for geospatial assets, over typed arrays.
+ */
+export * from './grid.js';

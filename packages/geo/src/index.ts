@@ -3,3 +3,4 @@
  * Raster and vector kernels for geospatial assets, over typed arrays.
  */
 export * from './grid.js';
+export * from './zonal/index.js';

@@ -4,3 +4,4 @@
  */
 export * from './grid.js';
 export * from './zonal/index.js';
+export * from './hydrology/index.js';

@@ -3,5 +3,5 @@
  * Raster and vector kernels for geospatial assets, over typed arrays.
  */
 export * from './grid.js';
-export * from './zonal/index.js';
 export * from './hydrology/index.js';
+export * from './zonal/index.js';

@@ -3,7 +3,7 @@
  * Catchments from a pour point, pour-point snapping, and streams by accumulation threshold.
  * Masks are `Uint8Array`s of the grid's size, row-major, 1 inside and 0 outside.
  */
-import type { Grid } from '../grid.js';
+import { type Grid, storedNodata } from '../grid.js';
 import { checkShape, D8_CODES, D8_DCOL, D8_DROW, NODATA_DIRECTION } from './d8.js';
 
 /** A cell of a grid (row 0 is north, column 0 west). */
@@ -70,7 +70,8 @@ export function snapPourPoint(acc: Grid, point: GridCell, radius: number): GridC
   checkShape(acc, 'snapPourPoint');
   checkCell(acc, point, 'snapPourPoint');
   if (!(radius >= 0)) throw new RangeError('snapPourPoint: radius must be ≥ 0');
-  const { width, height, values, nodata } = acc;
+  const { width, height, values } = acc;
+  const nodata = storedNodata(acc);
   const reach = Math.floor(radius);
   let best: GridCell = point;
   let bestAcc = Number.NEGATIVE_INFINITY;
@@ -98,7 +99,9 @@ export function snapPourPoint(acc: Grid, point: GridCell, radius: number): GridC
  */
 export function streams(acc: Grid, threshold: number): Uint8Array {
   checkShape(acc, 'streams');
-  const { values, nodata } = acc;
+  const { values } = acc;
+  const nodata = storedNodata(acc);
+  if (Number.isNaN(threshold)) throw new RangeError('streams: threshold is NaN');
   const n = values.length;
   const mask = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

@@ -17,7 +17,7 @@
  *   `hypot(x, y)` diagonally; without `cellSize`, 1, 1 and √2.
  * - Ties (equal slopes) go to the first neighbour in encoding order E, SE, S, SW, W, NW, N, NE.
  */
-import type { Grid } from '../grid.js';
+import { cellSizeOf, type Grid, storedNodata } from '../grid.js';
 
 /** No downstream neighbour: a pit, a flat, or an outlet. */
 export const NO_FLOW = 0;
@@ -40,7 +40,8 @@ export function directionIndex(code: number): number {
 
 /** 1 where `grid` holds data (neither NaN nor its `nodata`), else 0. */
 export function dataMask(grid: Grid): Uint8Array {
-  const { values, nodata } = grid;
+  const { values } = grid;
+  const nodata = storedNodata(grid);
   const n = values.length;
   const mask = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -72,8 +73,7 @@ export function flowDirection(dem: Grid): Grid<Uint8Array> {
   const { width, height, values, cellSize } = dem;
   const n = width * height;
   const data = dataMask(dem);
-  const dx = cellSize?.x ?? 1;
-  const dy = cellSize?.y ?? 1;
+  const { x: dx, y: dy } = cellSizeOf(dem, 'flowDirection');
   const diag = Math.hypot(dx, dy);
   const inv = new Float64Array(8);
   const off = new Int32Array(8);
@@ -104,7 +104,10 @@ export function flowDirection(dem: Grid): Grid<Uint8Array> {
         }
         const j = i + off[k]!;
         if (data[j] === 0) continue;
-        const slope = (z - values[j]!) * inv[k]!;
+        const drop = z - values[j]!;
+        // A drop of a few subnormal steps (ε-filled flats near 0) underflows once divided:
+        // a strictly lower neighbour still gets a direction, the smallest slope there is.
+        const slope = drop > 0 ? Math.max(drop * inv[k]!, Number.MIN_VALUE) : 0;
         if (slope > best) {
           best = slope;
           bestK = k;
@@ -141,7 +144,7 @@ export function downstream(dirs: Grid<Uint8Array>): Int32Array {
         out[i] = -1;
         continue;
       }
-      const k = CODE_INDEX[v]!;
+      const k = directionIndex(v);
       if (k < 0) throw new RangeError(`downstream: invalid D8 direction ${v} at cell ${i}`);
       const r = row + D8_DROW[k]!;
       const c = col + D8_DCOL[k]!;

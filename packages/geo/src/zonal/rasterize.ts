@@ -84,6 +84,9 @@ export function preparePolygon(
   let maxCol = -Infinity;
   let minRow = Infinity;
   let maxRow = -Infinity;
+  if (!Array.isArray(polys)) {
+    throw new TypeError(`a ${geometry.type} needs its coordinates (an array of rings)`);
+  }
   polys.forEach((rings, part) => {
     if (!Array.isArray(rings)) throw new TypeError(`polygon ${part}: rings must be an array`);
     for (const ring of rings) {
@@ -92,9 +95,9 @@ export function preparePolygon(
       const cols = new Float64Array(n);
       const rows = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const p = ring[i]!;
-        const x = p[0];
-        const y = p[1];
+        const p = ring[i];
+        const x = Array.isArray(p) ? p[0] : undefined;
+        const y = Array.isArray(p) ? p[1] : undefined;
         if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x + y)) {
           throw new RangeError(`polygon ${part}: position ${i} is not a finite [x, y]`);
         }

@@ -9,7 +9,7 @@
  * accumulated in double precision.
  */
 
-import type { Grid } from '../grid.js';
+import { type Grid, storedNodata } from '../grid.js';
 import {
   checkSize,
   type PixelRule,
@@ -62,7 +62,7 @@ export function zonalStatistics<Id>(
   polygons: ReadonlyArray<Zone<Id>>,
   options: ZonalOptions = {},
 ): ZonalResult<Id>[] {
-  const { width, height, values, nodata } = grid;
+  const { width, height, values } = grid;
   checkSize(width, height);
   if (values.length !== width * height) {
     throw new RangeError(
@@ -71,7 +71,12 @@ export function zonalStatistics<Id>(
   }
   const t = toGeoTransform(transform);
   const rule = options.rule ?? 'centre-inside';
-  const nd = nodata ?? Number.NaN;
+  if (rule !== 'centre-inside' && rule !== 'all-touched') {
+    throw new RangeError(
+      `rule must be 'centre-inside' or 'all-touched', got ${JSON.stringify(rule)}`,
+    );
+  }
+  const nd = storedNodata(grid) ?? Number.NaN;
   const ndIsNaN = Number.isNaN(nd);
   return polygons.map(({ id, geometry }) => {
     const p = preparePolygon(geometry, t);

@@ -25,17 +25,22 @@ export interface GeoTransform {
 }
 
 /** A `GeoTransform`, or GDAL's six numbers `[originX, pixelWidth, 0, originY, 0, pixelHeight]`. */
-export type GeoTransformLike = GeoTransform | readonly number[];
+export type GeoTransformLike = GeoTransform | ArrayLike<number>;
 
 /**
  * The `GeoTransform` of GDAL's six-number geotransform. Throws on a rotated or sheared transform
  * (`gt[2]` or `gt[4]` non-zero), a zero pixel size, or a non-finite number.
  */
-export function geoTransformFromGdal(gt: readonly number[]): GeoTransform {
+export function geoTransformFromGdal(gt: ArrayLike<number>): GeoTransform {
   if (gt.length !== 6) {
     throw new RangeError(`a GDAL geotransform has 6 numbers, got ${gt.length}`);
   }
-  const [originX, pixelWidth, rotX, originY, rotY, pixelHeight] = gt as [
+  for (let i = 0; i < 6; i++) {
+    if (typeof gt[i] !== 'number' || !Number.isFinite(gt[i])) {
+      throw new RangeError(`geotransform gt[${i}] must be a finite number, got ${String(gt[i])}`);
+    }
+  }
+  const [originX, pixelWidth, rotX, originY, rotY, pixelHeight] = Array.from(gt) as [
     number,
     number,
     number,
@@ -60,7 +65,7 @@ export function toGdalGeoTransform(
 
 /** A validated `GeoTransform` from either form; throws as `geoTransformFromGdal` does. */
 export function toGeoTransform(t: GeoTransformLike): GeoTransform {
-  if (Array.isArray(t)) return geoTransformFromGdal(t);
+  if ('length' in t) return geoTransformFromGdal(t);
   return checkTransform(t as GeoTransform);
 }
 

@@ -88,18 +88,20 @@ export const levelForecastSkill = asset({
       trainedOnPolished: score(scored.observed, scored.polished),
       persistence: score(scored.observed, scored.persistence),
     };
-    ctx.addMetadata({
-      scored_points: skill.scoredPoints,
-      'nse.raw': skill.trainedOnRaw!.nse,
-      'nse.polished': skill.trainedOnPolished!.nse,
-      'nse.persistence': skill.persistence!.nse,
-      'kge.raw': skill.trainedOnRaw!.kge,
-      'kge.polished': skill.trainedOnPolished!.kge,
-      'kge.persistence': skill.persistence!.kge,
-      'rmse_cm.raw': skill.trainedOnRaw!.rmse,
-      'rmse_cm.polished': skill.trainedOnPolished!.rmse,
-      'rmse_cm.persistence': skill.persistence!.rmse,
-    });
+    const byModel = {
+      raw: skill.trainedOnRaw!,
+      polished: skill.trainedOnPolished!,
+      persistence: skill.persistence!,
+    };
+    const metadata: Record<string, number> = { scored_points: skill.scoredPoints };
+    for (const [name, metric] of [
+      ['nse', 'nse'],
+      ['kge', 'kge'],
+      ['rmse_cm', 'rmse'],
+    ] as const) {
+      for (const [model, s] of Object.entries(byModel)) metadata[`${name}.${model}`] = s[metric];
+    }
+    ctx.addMetadata(metadata);
     return skill;
   },
 });

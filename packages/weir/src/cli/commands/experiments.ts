@@ -111,17 +111,6 @@ interface ComparisonRow {
   differs: boolean;
 }
 
-const FIXED = new Set([
-  'run',
-  'partition',
-  'took',
-  'data version',
-  'code version',
-  'code changed',
-  'inputs changed',
-  'blocked by',
-]);
-
 /** A row of cells, marked when `compared` (the exact values; null: not compared) differ. */
 function row(label: string, cells: string[], compared: readonly string[] | null): ComparisonRow {
   return { label, cells, differs: compared !== null && new Set(compared).size > 1 };
@@ -142,8 +131,6 @@ export function comparisonRows(
 ): ComparisonRow[] {
   const flat = runs.map((e) => flatten(e.materialization.metadata));
   const labels = [...new Set(flat.flatMap((m) => [...m.keys()]))];
-  // A metadata entry named like a fixed row (`run`, `took`) is shown as `["run"]`.
-  const shownLabel = (label: string) => (FIXED.has(label) ? `[${JSON.stringify(label)}]` : label);
   const previous = runs.map((e, i) =>
     runs.slice(0, i).findLast((p) => (p.partition ?? '') === (e.partition ?? '')),
   );
@@ -151,7 +138,7 @@ export function comparisonRows(
     runs.map((e, i) => (previous[i] === undefined ? '' : describe(previous[i]!, e)));
   const blocked = runs.map((e) => (e.materialization.blockedBy ?? []).join(', '));
   const versions = (e: MaterializationEvent) => e.materialization;
-  return [
+  const fixed = [
     row(
       `when (${localZone()})`,
       runs.map((e) => formatClock(e.timestamp)),
@@ -189,6 +176,12 @@ export function comparisonRows(
     notes('code changed', since(changedParts)),
     notes('inputs changed', since(changedInputs)),
     ...(blocked.some((b) => b !== '') ? [notes('blocked by', blocked)] : []),
+  ];
+  // A metadata entry named like a row above (`run`, `took`) is shown as `["run"]`.
+  const taken = new Set(fixed.map((r) => r.label));
+  const shownLabel = (label: string) => (taken.has(label) ? `[${JSON.stringify(label)}]` : label);
+  return [
+    ...fixed,
     // Shown rounded, compared exactly (as JSON): 0.712341 and 0.712349 differ.
     ...labels.map((label) => {
       const entries = flat.map((m) => m.get(label));

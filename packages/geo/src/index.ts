@@ -4,4 +4,5 @@
  */
 export * from './grid.js';
 export * from './hydrology/index.js';
+export * from './raster.js';
 export * from './zonal/index.js';

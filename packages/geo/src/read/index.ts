@@ -1,0 +1,2 @@
+// Filled in by issue 19 work in progress.
+export {};

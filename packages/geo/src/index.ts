@@ -9,4 +9,5 @@ export * from './raster.js';
 export * from './read/index.js';
 export * from './terrain/index.js';
 export * from './vector/index.js';
+export * from './vectorize/index.js';
 export * from './zonal/index.js';

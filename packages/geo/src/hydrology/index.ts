@@ -11,6 +11,7 @@
  * ```
  */
 export * from './accumulation.js';
+export * from './basins.js';
 export * from './catchment.js';
 export {
   D8_CODES,

@@ -1,0 +1,196 @@
+/**
+ * @module vectorize/polygonize
+ * The polygons of a raster mask: the cells equal to a value, traced along cell edges into
+ * rings, as GDAL's `gdal_polygonize` does with its default 4-connectedness (cells that touch only
+ * at a corner are separate polygons). Rings follow GeoJSON's rule (RFC 7946) for a north-up
+ * transform: exteriors counter-clockwise, holes clockwise in map coordinates; vertices only
+ * where the boundary turns. Rasterizing the result with the centre-inside rule gives back the
+ * mask exactly (a property the tests check).
+ */
+import type { Grid } from '../grid.js';
+import type { MultiPolygonGeometry, Position } from '../zonal/rasterize.js';
+import { type GeoTransformLike, toGeoTransform } from '../zonal/transform.js';
+
+/** Directions of travel along cell edges, in pixel space (row down): E, S, W, N. */
+const DCOL = [1, 0, -1, 0] as const;
+const DROW = [0, 1, 0, -1] as const;
+const NONE = 255;
+
+/**
+ * The polygons of the cells of `mask` equal to `value` (default: every non-zero cell), in map
+ * coordinates through `transform` (GDAL's six numbers or a `GeoTransform`).
+ */
+export function polygonize(
+  mask: Grid | Uint8Array,
+  transform: GeoTransformLike,
+  options: { width?: number; value?: number } = {},
+): MultiPolygonGeometry {
+  const { width, height, inside } = cellsOf(mask, options);
+  const t = toGeoTransform(transform);
+  const rings = traceRings(width, height, inside);
+  const toMap = (ring: number[]): Position[] => {
+    const out: Position[] = [];
+    for (let i = 0; i < ring.length; i += 2) {
+      out.push([t.originX + ring[i]! * t.pixelWidth, t.originY + ring[i + 1]! * t.pixelHeight]);
+    }
+    return out;
+  };
+  // Exteriors are traced with a positive signed area in (col, row); the transform scales areas
+  // by pixelWidth × pixelHeight, negative for a north-up raster: reverse them then, so that
+  // exteriors are counter-clockwise in map coordinates.
+  const flip = t.pixelWidth * t.pixelHeight < 0;
+  const polygons = assignHoles(rings).map((polygon) =>
+    polygon.map((ring) => {
+      const mapped = toMap(ring);
+      return flip ? mapped.reverse() : mapped;
+    }),
+  );
+  return { type: 'MultiPolygon', coordinates: polygons };
+}
+
+function cellsOf(
+  mask: Grid | Uint8Array,
+  options: { width?: number; value?: number },
+): { width: number; height: number; inside: (i: number) => boolean } {
+  const values = mask instanceof Uint8Array ? mask : mask.values;
+  const width = mask instanceof Uint8Array ? options.width : mask.width;
+  if (width === undefined || !Number.isInteger(width) || width <= 0) {
+    throw new RangeError('polygonize: give the mask as a Grid, or its width as options.width');
+  }
+  if (values.length % width !== 0) {
+    throw new RangeError(
+      `polygonize: the mask has ${values.length} cells, not a multiple of its width ${width}`,
+    );
+  }
+  const { value } = options;
+  const inside =
+    value === undefined ? (i: number) => values[i] !== 0 : (i: number) => values[i] === value;
+  return { width, height: values.length / width, inside };
+}
+
+/**
+ * Every boundary ring, as flat `[col, row, col, row, …]` vertex lists in pixel space, each
+ * traced with the inside on its right (clockwise on screen for an exterior).
+ */
+function traceRings(width: number, height: number, inside: (i: number) => boolean): number[][] {
+  const stride = width + 1;
+  // Up to two edges leave a vertex (two when cells touch at a corner only): their directions.
+  const first = new Uint8Array(stride * (height + 1)).fill(NONE);
+  const second = new Uint8Array(stride * (height + 1)).fill(NONE);
+  let edges = 0;
+  const add = (col: number, row: number, dir: number) => {
+    const v = row * stride + col;
+    if (first[v] === NONE) first[v] = dir;
+    else second[v] = dir;
+    edges++;
+  };
+  const isIn = (col: number, row: number) =>
+    col >= 0 && row >= 0 && col < width && row < height && inside(row * width + col);
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) {
+      if (!isIn(col, row)) continue;
+      if (!isIn(col, row - 1)) add(col, row, 0); // top edge, going east
+      if (!isIn(col + 1, row)) add(col + 1, row, 1); // right edge, going south
+      if (!isIn(col, row + 1)) add(col + 1, row + 1, 2); // bottom edge, going west
+      if (!isIn(col - 1, row)) add(col, row + 1, 3); // left edge, going north
+    }
+  }
+  const rings: number[][] = [];
+  for (let start = 0; edges > 0 && start < first.length; start++) {
+    while (first[start] !== NONE) {
+      const ring: number[] = [];
+      let v = start;
+      const dir0 = take(first, second, v, NONE);
+      let dir = dir0;
+      let previous = NONE;
+      do {
+        edges--;
+        const col = v % stride;
+        const row = (v - col) / stride;
+        if (dir !== previous) ring.push(col, row);
+        previous = dir;
+        v = (row + DROW[dir]!) * stride + col + DCOL[dir]!;
+        // Back at the start the ring closes, unless the start is a corner where two cells
+        // touch and the turn to take is the other edge leaving it.
+        const closes = v === start && (first[v] === NONE || (dir + 1) % 4 === dir0);
+        dir = closes ? NONE : take(first, second, v, dir);
+      } while (dir !== NONE);
+      rings.push(ring);
+    }
+  }
+  return rings;
+}
+
+/**
+ * Takes the edge leaving `v` to follow after arriving along `arrived`: where two leave (cells
+ * touching at a corner), the right turn, which keeps the inside tight (4-connectedness).
+ */
+function take(first: Uint8Array, second: Uint8Array, v: number, arrived: number): number {
+  const a = first[v]!;
+  const b = second[v]!;
+  let dir = a;
+  if (b !== NONE && arrived !== NONE && b === (arrived + 1) % 4) dir = b;
+  if (dir === a) {
+    first[v] = b;
+    second[v] = NONE;
+  } else {
+    second[v] = NONE;
+  }
+  return dir;
+}
+
+/** Twice the signed area of a pixel-space ring (positive: clockwise on screen, an exterior). */
+function signedArea(ring: readonly number[]): number {
+  let sum = 0;
+  const n = ring.length;
+  for (let i = 0; i < n; i += 2) {
+    const j = (i + 2) % n;
+    sum += ring[i]! * ring[j + 1]! - ring[j]! * ring[i + 1]!;
+  }
+  return sum;
+}
+
+/** Groups rings into polygons: each hole goes to the smallest exterior around it. */
+function assignHoles(rings: number[][]): number[][][] {
+  const exteriors: Array<{ ring: number[]; area: number; holes: number[][] }> = [];
+  const holes: number[][] = [];
+  for (const ring of rings) {
+    const area = signedArea(ring);
+    if (area > 0) exteriors.push({ ring, area, holes: [] });
+    else holes.push(ring);
+  }
+  for (const hole of holes) {
+    // The centre of the outside cell beside the hole's first edge: never on a cell edge.
+    const [x, y] = outsideCellCentre(hole);
+    let best: (typeof exteriors)[number] | undefined;
+    for (const e of exteriors) {
+      if ((best === undefined || e.area < best.area) && contains(e.ring, x, y)) best = e;
+    }
+    best?.holes.push(hole);
+  }
+  return exteriors.map((e) => [e.ring, ...e.holes]);
+}
+
+/** A hole is traced with the inside on its right: the outside cell is on its left. */
+function outsideCellCentre(hole: readonly number[]): [number, number] {
+  const dx = Math.sign(hole[2]! - hole[0]!);
+  const dy = Math.sign(hole[3]! - hole[1]!);
+  // Left of travel on screen (row down) is (dy, -dx); step half a cell along and half aside.
+  return [hole[0]! + dx * 0.5 + dy * 0.5, hole[1]! + dy * 0.5 - dx * 0.5];
+}
+
+/** Even-odd point in ring (the point is never on an edge: it is a cell centre). */
+function contains(ring: readonly number[], x: number, y: number): boolean {
+  let inside = false;
+  const n = ring.length;
+  for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
+    const yi = ring[i + 1]!;
+    const yj = ring[j + 1]!;
+    if (yi > y !== yj > y) {
+      const xi = ring[i]!;
+      const xj = ring[j]!;
+      if (x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
+    }
+  }
+  return inside;
+}

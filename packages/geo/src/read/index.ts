@@ -1,2 +1,11 @@
-// Filled in by issue 19 work in progress.
-export {};
+/**
+ * @module read
+ * Reading rasters (issue 19): GeoTIFF bands and windows (`readGeoTiff`), SRTM `.hgt` tiles
+ * (`readHgt`), georeferenced as GDAL georeferences them.
+ */
+export * from './error.js';
+export * from './geotiff.js';
+export * from './hgt.js';
+export * from './nodata.js';
+export type { SampleType } from './sample-type.js';
+export type { PixelWindow } from './window.js';

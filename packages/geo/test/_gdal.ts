@@ -1,17 +1,18 @@
 // GDAL's own tools, the reference the geospatial tests compare with (.ci/run installs Debian's
 // gdal-bin and python3-gdal). Without them the comparison suites are skipped, saying why.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 export const COG_VALIDATOR =
   '/usr/share/doc/python3-gdal/examples/validate_cloud_optimized_geotiff.py';
 
+/** Whether `command` runs and prints GDAL's version (gdaldem exits 1 even after printing it). */
 function found(command: string): boolean {
   try {
-    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    execFileSync(command, ['--version'], { stdio: 'pipe' });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return /GDAL \d/.test(String((error as { stdout?: unknown }).stdout ?? ''));
   }
 }
 
@@ -123,4 +124,94 @@ export function gdalReadTitle(name: string): string {
   return noGdalForReading
     ? `${name} (skipped: GDAL or its Python bindings not installed; apt-get install -y gdal-bin python3-gdal)`
     : name;
+}
+
+// ---- Added for the COG writer's tests (packages/geo/test/cog*.test.ts) ----
+
+/** GDAL's environment for the tests: never write `.aux.xml` files beside the inputs. */
+const QUIET_ENV = { ...process.env, GDAL_PAM_ENABLED: 'NO', CPL_LOG: '/dev/null' };
+
+/** Runs a GDAL command with `GDAL_PAM_ENABLED=NO`, returning its stdout. */
+export function gdalQuiet(command: string, args: readonly string[]): string {
+  return execFileSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: QUIET_ENV });
+}
+
+/**
+ * True when what the COG writer's tests compare with is absent: gdalinfo, gdal_translate, GDAL's
+ * Python bindings and its COG validator.
+ */
+export const noGdalForCog = noGdalForReading || !existsSync(COG_VALIDATOR);
+
+/** A suite title that says why it is skipped when `noGdalForCog`. */
+export function gdalCogTitle(name: string): string {
+  return noGdalForCog
+    ? `${name} (skipped: GDAL, its Python bindings or its COG validator not installed; apt-get install -y gdal-bin python3-gdal)`
+    : name;
+}
+
+/** GDAL's COG validator with `--full-check=yes`: its output and whether it says the file is valid. */
+export function validateCogFile(path: string): { valid: boolean; output: string } {
+  try {
+    const output = execFileSync(GDAL_PYTHON, [COG_VALIDATOR, '--full-check=yes', path], {
+      encoding: 'utf8',
+      env: QUIET_ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { valid: output.includes('is a valid cloud optimized GeoTIFF'), output: output.trim() };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { valid: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() };
+  }
+}
+
+const ENVI_TYPES: Record<number, string> = {
+  1: 'uint8',
+  2: 'int16',
+  3: 'int32',
+  4: 'float32',
+  5: 'float64',
+  12: 'uint16',
+};
+
+/** A band as GDAL reads it (an overview with `overview`), through `gdal_translate -of ENVI`. */
+export function gdalPixels(
+  path: string,
+  dir: string,
+  overview?: number,
+): {
+  width: number;
+  height: number;
+  type: string;
+  values: Uint8Array | Int16Array | Uint16Array | Int32Array | Float32Array | Float64Array;
+} {
+  const out = `${dir}/gdal-pixels-${process.pid}-${Math.random().toString(36).slice(2)}.bil`;
+  const args = [
+    '-q',
+    '-of',
+    'ENVI',
+    ...(overview === undefined ? [] : ['-oo', `OVERVIEW_LEVEL=${overview}`]),
+    path,
+    out,
+  ];
+  gdalQuiet('gdal_translate', args);
+  const hdr = readFileSync(out.replace(/\.bil$/, '.hdr'), 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}\\s*=\\s*(\\d+)`, 'm').exec(hdr)?.[1]);
+  const type = ENVI_TYPES[field('data type')] ?? `ENVI type ${field('data type')}`;
+  const bytes = readFileSync(out);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const values =
+    type === 'uint8'
+      ? new Uint8Array(buffer)
+      : type === 'int16'
+        ? new Int16Array(buffer)
+        : type === 'uint16'
+          ? new Uint16Array(buffer)
+          : type === 'int32'
+            ? new Int32Array(buffer)
+            : type === 'float32'
+              ? new Float32Array(buffer)
+              : new Float64Array(buffer);
+  for (const f of [out, out.replace(/\.bil$/, '.hdr'), `${out}.aux.xml`])
+    rmSync(f, { force: true });
+  return { width: field('samples'), height: field('lines'), type, values };
 }

@@ -1,2 +1,11 @@
-// Filled in by issue 19 work in progress.
-export {};
+/**
+ * @module cog
+ * Writing Cloud Optimized GeoTIFFs (issue 19): tiled, with internal overviews, DEFLATE or LZW
+ * with predictors, nodata, EPSG CRS and exact georeferencing, in GDAL's COG layout; from an
+ * in-memory raster or streamed from a source bigger than memory.
+ */
+export { CogWriteError } from './errors.js';
+// `SampleType` (the same six names) is exported by the reader; `TileSource.type` takes either.
+export type { CogLevel, CogOptions, CogResult, SampleArray, TileSource } from './types.js';
+export { writeCogFromTiles } from './write.js';
+export { writeCog } from './write-raster.js';

@@ -3,10 +3,14 @@
  * The worker thread that runs a supervised command (see supervisor.ts): `main()` with the
  * terminal's properties, cancelled when the supervisor says so, reporting its runs.
  */
+import module from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { processOutput } from './format.js';
 import { main } from './main.js';
 import type { SupervisorMessage, WorkerData, WorkerMessage } from './worker-protocol.js';
+
+// As bin/weir.js does for the main thread (Node 22.1+; not in Node 20's types).
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const data = workerData as WorkerData;
 const port = parentPort!;

@@ -7,5 +7,6 @@
 export { CogWriteError } from './errors.js';
 // `SampleType` (the same six names) is exported by the reader; `TileSource.type` takes either.
 export type { CogLevel, CogOptions, CogResult, SampleArray, TileSource } from './types.js';
+export { type CogValidation, validateCog } from './validate.js';
 export { writeCogFromTiles } from './write.js';
 export { writeCog } from './write-raster.js';

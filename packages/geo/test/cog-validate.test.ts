@@ -1,0 +1,71 @@
+// validateCog (our structural check, no GDAL needed at run time) gives the verdict GDAL's own
+// validator gives, on COGs and on GeoTIFFs that are not: striped, tiled without overviews, and
+// overviews added after the data by gdaladdo.
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateCog, writeCog } from '../src/index.js';
+import { gdalCogTitle, gdalQuiet, noGdalForCog, validateCogFile } from './_gdal.js';
+
+describe.skipIf(noGdalForCog)(gdalCogTitle('validateCog agrees with GDAL’s validator'), () => {
+  let dir: string;
+  let source: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'weir-cog-validate-'));
+    const width = 1100;
+    const height = 700;
+    const values = new Int16Array(width * height);
+    for (let i = 0; i < values.length; i++) values[i] = (i % width) + Math.floor(i / width);
+    source = join(dir, 'source.tif');
+    await writeCog(
+      {
+        width,
+        height,
+        values,
+        transform: { originX: 5, originY: 50, pixelWidth: 0.01, pixelHeight: -0.01 },
+        crs: { epsg: 4326 },
+      },
+      source,
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: Array<[string, (path: string) => void, boolean]> = [
+    ['our COG', (p) => copyFileSync(source, p), true],
+    ['GDAL’s COG', (p) => gdalQuiet('gdal_translate', ['-q', '-of', 'COG', source, p]), true],
+    ['a striped GeoTIFF', (p) => gdalQuiet('gdal_translate', ['-q', source, p]), false],
+    [
+      'a tiled GeoTIFF without overviews (a warning only)',
+      (p) => gdalQuiet('gdal_translate', ['-q', '-co', 'TILED=YES', source, p]),
+      true,
+    ],
+    [
+      'overviews added after the data',
+      (p) => {
+        gdalQuiet('gdal_translate', ['-q', '-co', 'TILED=YES', source, p]);
+        gdalQuiet('gdaladdo', ['-q', p, '2', '4']);
+      },
+      false,
+    ],
+  ];
+  for (const [name, make, valid] of cases) {
+    it(`${name}: ${valid ? 'valid' : 'not valid'}, as GDAL says`, () => {
+      const path = join(dir, `${name.replace(/\W+/g, '_')}.tif`);
+      make(path);
+      const gdal = validateCogFile(path);
+      expect(gdal.valid, gdal.output).toBe(valid);
+      const ours = validateCog(path);
+      expect(ours.errors.length === 0, ours.errors.join('; ')).toBe(valid);
+      expect(ours.warnings.length > 0).toBe(gdal.output.includes('warnings were found'));
+    });
+  }
+
+  it('says what is wrong with a file that is not a TIFF, and never throws on one', () => {
+    const path = join(dir, 'not.tif');
+    writeFileSync(path, 'hello, not a tiff');
+    expect(validateCog(path).errors).toEqual(['not a TIFF file: no byte-order mark']);
+    writeFileSync(path, Buffer.from([0x49, 0x49, 42, 0, 200, 0, 0, 0]));
+    expect(validateCog(path).errors[0]).toMatch(/runs past the end of the file/);
+  });
+});

@@ -1,0 +1,2 @@
+// Filled in by issue 20 work in progress.
+export {};

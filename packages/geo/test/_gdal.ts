@@ -198,7 +198,11 @@ export function gdalPixels(
   const field = (name: string) => Number(new RegExp(`^${name}\\s*=\\s*(\\d+)`, 'm').exec(hdr)?.[1]);
   const type = ENVI_TYPES[field('data type')] ?? `ENVI type ${field('data type')}`;
   const bytes = readFileSync(out);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const width = field('samples');
+  const height = field('lines');
+  const size = { uint8: 1, int16: 2, uint16: 2, int32: 4, float32: 4, float64: 8 }[type] ?? 1;
+  // GDAL's ENVI writer pads a one-byte file to two: keep the samples only.
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + width * height * size);
   const values =
     type === 'uint8'
       ? new Uint8Array(buffer)
@@ -213,5 +217,5 @@ export function gdalPixels(
               : new Float64Array(buffer);
   for (const f of [out, out.replace(/\.bil$/, '.hdr'), `${out}.aux.xml`])
     rmSync(f, { force: true });
-  return { width: field('samples'), height: field('lines'), type, values };
+  return { width, height, type, values };
 }

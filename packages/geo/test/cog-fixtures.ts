@@ -1,5 +1,5 @@
 // Inputs for the COG writer's tests: synthetic rasters of every sample type, and the same raster
-// as a raw ENVI file, so GDAL can read the source independently of our writer.
+// as raw samples behind a VRT, so GDAL can read the source independently of our writer.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeoRaster } from '../src/raster.js';
@@ -117,39 +117,50 @@ export function geoRaster(
   };
 }
 
-const ENVI_TYPE: Record<TestType, number> = {
-  uint8: 1,
-  int16: 2,
-  int32: 3,
-  float32: 4,
-  float64: 5,
-  uint16: 12,
+const GDAL_TYPE: Record<TestType, string> = {
+  uint8: 'Byte',
+  int16: 'Int16',
+  uint16: 'UInt16',
+  int32: 'Int32',
+  float32: 'Float32',
+  float64: 'Float64',
 };
 
-/** The raster as a raw ENVI file GDAL reads (pixels and nodata; no georeferencing). */
-export function writeEnvi(
+/**
+ * The raster as raw samples behind a VRT that GDAL reads (pixels and nodata; no georeferencing).
+ * A VRT rather than an ENVI header, which GDAL does not recognise on a one-pixel file.
+ */
+export function writeRawSource(
   dir: string,
   name: string,
   type: TestType,
   raster: { width: number; height: number; values: TestArray; nodata?: number },
 ): string {
-  const path = join(dir, `${name}.bil`);
-  const { values } = raster;
-  writeFileSync(path, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  const lines = [
-    'ENVI',
-    `samples = ${raster.width}`,
-    `lines = ${raster.height}`,
-    'bands = 1',
-    'header offset = 0',
-    'file type = ENVI Standard',
-    `data type = ${ENVI_TYPE[type]}`,
-    'interleave = bsq',
-    'byte order = 0',
-  ];
-  if (raster.nodata !== undefined)
-    lines.push(`data ignore value = ${Number.isNaN(raster.nodata) ? 'nan' : raster.nodata}`);
-  writeFileSync(join(dir, `${name}.hdr`), `${lines.join('\n')}\n`);
+  const { values, width, height, nodata } = raster;
+  writeFileSync(
+    join(dir, `${name}.raw`),
+    new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  );
+  const size = values.BYTES_PER_ELEMENT;
+  const nodataXml =
+    nodata === undefined
+      ? ''
+      : `<NoDataValue>${Number.isNaN(nodata) ? 'nan' : nodata}</NoDataValue>`;
+  const path = join(dir, `${name}.vrt`);
+  writeFileSync(
+    path,
+    `<VRTDataset rasterXSize="${width}" rasterYSize="${height}">
+  <VRTRasterBand dataType="${GDAL_TYPE[type]}" band="1" subClass="VRTRawRasterBand">
+    ${nodataXml}
+    <SourceFilename relativetoVRT="1">${name}.raw</SourceFilename>
+    <ImageOffset>0</ImageOffset>
+    <PixelOffset>${size}</PixelOffset>
+    <LineOffset>${size * width}</LineOffset>
+    <ByteOrder>LSB</ByteOrder>
+  </VRTRasterBand>
+</VRTDataset>
+`,
+  );
   return path;
 }
 

@@ -1,2 +1,3 @@
-// Filled in by issue 20 work in progress.
-export {};
+export * from './generated.js';
+export { hsdsSchemas } from './schemas/index.js';
+export type { HsdsPropertySchema, HsdsTableSchema } from './table-schema.js';

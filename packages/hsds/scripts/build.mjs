@@ -1,5 +1,7 @@
 // Bundles the library into dist/ (ESM, Node 20); its dependencies stay imports.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -18,3 +20,11 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// Declarations for users' compilers (dist/types), from tsc as a command: TypeScript 7's tsc is
+// a native compiler with no JavaScript API.
+const typescript = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
+execFileSync(
+  process.execPath,
+  [join(typescript, 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
+  { stdio: 'inherit' },
+);

@@ -1,6 +1,8 @@
 // Bundles the library, the Parquet entry point and the CLI into dist/ with shared chunks;
 // dependencies (apache-arrow, parquet-wasm, zod) stay external.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -21,3 +23,11 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+// Declarations for users' compilers (dist/types), from tsc as a command: TypeScript 7's tsc is
+// a native compiler with no JavaScript API.
+const typescript = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
+execFileSync(
+  process.execPath,
+  [join(typescript, 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
+  { stdio: 'inherit' },
+);

@@ -98,7 +98,8 @@ export function planCog(source: SourceShape, options: CogOptions): CogPlan {
     compression,
     level: integerIn('level', options.level, 1, 9, 6),
     predictor: options.predictor ?? true,
-    concurrency: integerIn('concurrency', options.concurrency, 1, 1024, availableParallelism()),
+    // Twice the CPUs: jobs queued in the pool keep it busy while this thread cuts the next tiles.
+    concurrency: integerIn('concurrency', options.concurrency, 1, 1024, 2 * availableParallelism()),
     levels: pyramidSizes(width, height, tileSize, options.overviews ?? true),
     resampling: oneOf('resampling', options.resampling, ['average', 'nearest'], 'average'),
     bigTiff: oneOf('bigTiff', options.bigTiff, ['auto', 'always', 'never'], 'auto'),

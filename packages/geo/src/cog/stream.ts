@@ -43,6 +43,10 @@ export async function compressPyramid(
   });
   const queue = new WriteQueue(store);
 
+  // Tile buffers are reused once compressed, except uncompressed ones, which are the output.
+  const spare: SampleArray[] = [];
+  const reuse = plan.compression !== 'none';
+
   const emitTileRow = (k: number, strip: SampleArray, rows: number, tileRow: number): void => {
     const level = levels[k]!;
     const W = level.width;
@@ -50,10 +54,19 @@ export async function compressPyramid(
     for (let tx = 0; tx < level.tilesX; tx++) {
       const x0 = tx * T;
       const w = Math.min(T, W - x0);
+      const tile = spare.pop() ?? sample.create(T * T);
       // Edge tiles are padded with zeros, as GDAL pads them (their outside is never read).
-      const tile = sample.create(T * T);
+      if (w < T || rows < T) tile.fill(0);
       for (let r = 0; r < rows; r++) tile.set(strip.subarray(r * W + x0, r * W + x0 + w), r * T);
-      encoded.push(encode(tile));
+      const bytes = encode(tile);
+      encoded.push(
+        reuse
+          ? bytes.then((b) => {
+              spare.push(tile);
+              return b;
+            })
+          : bytes,
+      );
     }
     queue.add(level, tileRow, Promise.all(encoded));
   };
@@ -85,7 +98,8 @@ export async function compressPyramid(
 
   const { width: W, height: H } = plan;
   for (let ty = 0; ty < levels[0]!.tilesY; ty++) {
-    await queue.waitBelow(levels.length);
+    // Two rows of tiles in flight keep the thread pool busy; more would only hold memory.
+    await queue.waitBelow(2);
     const y0 = ty * T;
     const h = Math.min(T, H - y0);
     const strip = await readStrip(source, plan, y0, h);

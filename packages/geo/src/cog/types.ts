@@ -21,7 +21,8 @@ export type SampleArray =
 /**
  * A raster read window by window, for rasters bigger than memory. The writer calls `readWindow`
  * with full-width windows one tile row high (`readWindow(0, row, width, h)`), top to bottom, once
- * each; it returns `w × h` samples row-major, in the typed array of `type`. It may be async.
+ * each; it returns `w × h` samples row-major, in the typed array of `type`. It may be async. The
+ * writer is done with an array when it asks for the next window, so a source may reuse it.
  */
 export interface TileSource {
   readonly width: number;
@@ -58,7 +59,10 @@ export interface CogOptions {
   readonly resampling?: 'average' | 'nearest';
   /** `'auto'` (default): BigTIFF only when the file would pass 4 GiB; `'always'`; `'never'` (an error then). */
   readonly bigTiff?: 'auto' | 'always' | 'never';
-  /** DEFLATE jobs in flight on Node's thread pool; 1 compresses on the calling thread. Default: the CPUs. */
+  /**
+   * DEFLATE jobs in flight on Node's thread pool (which runs up to `UV_THREADPOOL_SIZE`, 4 by
+   * default, at once); 1 compresses on the calling thread. Default: twice the CPUs.
+   */
   readonly concurrency?: number;
   /** fsync the file and its folder before and after the rename (default true): durable once resolved. */
   readonly fsync?: boolean;

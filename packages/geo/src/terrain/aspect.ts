@@ -9,8 +9,10 @@
  * gradient, so on non-square pixels it is the direction in pixel space, and the raster is taken
  * as north-up. Float32 arithmetic as gdaldem's; equal to its output cell for cell.
  */
+
 import type { Grid } from '../grid.js';
 import type { GeoRaster } from '../raster.js';
+import { atan2 } from './atan.js';
 import {
   algorithmOf,
   checkKeys,
@@ -50,7 +52,7 @@ function aspectProduct(trigonometric: boolean, zeroForFlat: boolean): TerrainPro
           continue;
         }
         // gdaldem: atan2(dy, −dx) with dx = east − west = −x, in float32 from here on.
-        let a = fr(Math.atan2(y, x) / DEG_TO_RAD);
+        let a = fr(atan2(y, x) / DEG_TO_RAD);
         if (!trigonometric) a = a > 90 ? fr(450 - a) : fr(90 - a);
         else if (a < 0) a = fr(a + 360);
         out[offset + j] = a === 360 ? 0 : a;

@@ -12,8 +12,10 @@
  * - Horn: `gx = (z0 + z3 + z3 + z6) − (z2 + z5 + z5 + z8)`, `gy = (z6 + z7 + z7 + z8) − (z0 + z1 + z1 + z2)`.
  * - Zevenbergen & Thorne: `gx = z3 − z5`, `gy = z7 − z1`.
  *
- * Both are "west minus east" and "south minus north" in float32 arithmetic, added left to right,
- * exactly as gdaldem forms them before any cell size; each derivative scales them itself.
+ * Both are "west minus east" and "south minus north", added left to right as gdaldem adds them
+ * before any cell size, in float32 arithmetic (gdaldem's window is float32) or, for its standard
+ * Horn hillshade (a vectorised path that loads the samples into doubles), in float64; each
+ * derivative scales them itself.
  *
  * A cell has no value (`valid` 0) when its centre is no data, when it is on the border without
  * `computeEdges` (every cell when the raster is narrower or shorter than 2), or when a neighbour
@@ -33,20 +35,27 @@ const fr = Math.fround;
 
 /** One input row as the kernels keep it. */
 export interface Row {
-  /** The samples, as float32 (exact for every integer type gdaldem reads as integers). */
-  readonly values: Float32Array;
+  /**
+   * The samples, as float32 (exact for every integer type gdaldem reads as integers): a view of
+   * the caller's Float32Array while its chunk is being processed, else `own`.
+   */
+  values: Float32Array;
+  /** The row's own storage. */
+  readonly own: Float32Array;
   /** 1 where the sample is no data. */
   readonly mask: Uint8Array;
   /** Horn's `((v[j−1] + v[j]) + v[j]) + v[j+1]` in float32, for interior `j` (Horn only). */
   readonly hsum: Float64Array;
-  /** Whether any sample of the row is no data. */
+  /** Whether any sample of the row is no data; `mask` is all 0 when not. */
   holes: boolean;
 }
 
 /** A row with room for `width` samples. */
 export function newRow(width: number): Row {
+  const own = new Float32Array(width);
   return {
-    values: new Float32Array(width),
+    values: own,
+    own,
     mask: new Uint8Array(width),
     hsum: new Float64Array(width),
     holes: false,
@@ -54,17 +63,18 @@ export function newRow(width: number): Row {
 }
 
 /** Fills `row`'s mask and Horn sums from its values. */
-export function prepareRow(row: Row, rule: NodataRule, algorithm: TerrainAlgorithm): void {
-  const { values: v, mask, hsum } = row;
+export function prepareRow(row: Row, setup: GradientSetup): void {
+  const { rule, algorithm, float64 } = setup;
+  const { values: v, hsum } = row;
   const n = v.length;
-  let holes = false;
-  for (let j = 0; j < n; j++) {
-    const nd = rule.test(v[j]!);
-    mask[j] = nd ? 1 : 0;
-    holes ||= nd;
-  }
+  const holes = rule.any(v);
+  if (holes) rule.mark(v, row.mask);
+  else if (row.holes) row.mask.fill(0);
   row.holes = holes;
-  if (algorithm === 'horn') {
+  // Integer samples add up exactly in float32 too: the cheaper float64 loop gives the same sums.
+  if (algorithm === 'horn' && (float64 || rule.path === 'integer')) {
+    for (let j = 1; j < n - 1; j++) hsum[j] = v[j - 1]! + v[j]! + v[j]! + v[j + 1]!;
+  } else if (algorithm === 'horn') {
     for (let j = 1; j < n - 1; j++) {
       const c = v[j]!;
       hsum[j] = fr(fr(fr(v[j - 1]! + c) + c) + v[j + 1]!);
@@ -95,11 +105,13 @@ export function newScratch(width: number): GradientScratch {
   };
 }
 
-/** How to compute one row: the algorithm, the nodata rule, and whether edges are computed. */
+/** How to compute one row: the algorithm, the nodata rule, whether edges are computed. */
 export interface GradientSetup {
   readonly algorithm: TerrainAlgorithm;
   readonly rule: NodataRule;
   readonly computeEdges: boolean;
+  /** Sums in float64 rather than float32 (see the module). */
+  readonly float64: boolean;
 }
 
 /**
@@ -123,8 +135,9 @@ export function rowGradients(
     return;
   }
   if (width >= 3) {
-    if (setup.algorithm === 'horn') hornInterior(above, centre, below, s);
-    else ztInterior(above, centre, below, s);
+    const exact = setup.float64 || setup.rule.path === 'integer';
+    if (setup.algorithm === 'horn') hornInterior(above, centre, below, s, exact);
+    else ztInterior(above, centre, below, s, exact);
     if (above.holes || centre.holes || below.holes) {
       for (let j = 1; j < width - 1; j++) {
         if (
@@ -146,7 +159,13 @@ export function rowGradients(
   }
 }
 
-function hornInterior(above: Row, centre: Row, below: Row, s: GradientScratch): void {
+function hornInterior(
+  above: Row,
+  centre: Row,
+  below: Row,
+  s: GradientScratch,
+  float64: boolean,
+): void {
   const a = above.values;
   const c = centre.values;
   const b = below.values;
@@ -154,6 +173,15 @@ function hornInterior(above: Row, centre: Row, below: Row, s: GradientScratch): 
   const hb = below.hsum;
   const { colSum, gx, gy, valid } = s;
   const n = c.length;
+  if (float64) {
+    for (let k = 0; k < n; k++) colSum[k] = a[k]! + c[k]! + c[k]! + b[k]!;
+    for (let j = 1; j < n - 1; j++) {
+      gx[j] = colSum[j - 1]! - colSum[j + 1]!;
+      gy[j] = hb[j]! - ha[j]!;
+      valid[j] = 1;
+    }
+    return;
+  }
   for (let k = 0; k < n; k++) {
     const m = c[k]!;
     colSum[k] = fr(fr(fr(a[k]! + m) + m) + b[k]!);
@@ -165,18 +193,27 @@ function hornInterior(above: Row, centre: Row, below: Row, s: GradientScratch): 
   }
 }
 
-function ztInterior(above: Row, centre: Row, below: Row, s: GradientScratch): void {
+function ztInterior(
+  above: Row,
+  centre: Row,
+  below: Row,
+  s: GradientScratch,
+  float64: boolean,
+): void {
   const a = above.values;
   const c = centre.values;
   const b = below.values;
   const { gx, gy, valid } = s;
   const n = c.length;
+  const round = float64 ? same : fr;
   for (let j = 1; j < n - 1; j++) {
-    gx[j] = fr(c[j - 1]! - c[j + 1]!);
-    gy[j] = fr(b[j]! - a[j]!);
+    gx[j] = round(c[j - 1]! - c[j + 1]!);
+    gy[j] = round(b[j]! - a[j]!);
     valid[j] = 1;
   }
 }
+
+const same = (x: number) => x;
 
 /** Column `j` of the row through gdaldem's general window (border cells, cells beside no data). */
 function slowCell(
@@ -238,16 +275,13 @@ function slowCell(
       w[k] = z4;
     }
   }
+  const r = setup.float64 ? same : fr;
   if (setup.algorithm === 'horn') {
-    s.gx[j] = fr(
-      fr(fr(fr(w[0]! + w[3]!) + w[3]!) + w[6]!) - fr(fr(fr(w[2]! + w[5]!) + w[5]!) + w[8]!),
-    );
-    s.gy[j] = fr(
-      fr(fr(fr(w[6]! + w[7]!) + w[7]!) + w[8]!) - fr(fr(fr(w[0]! + w[1]!) + w[1]!) + w[2]!),
-    );
+    s.gx[j] = r(r(r(r(w[0]! + w[3]!) + w[3]!) + w[6]!) - r(r(r(w[2]! + w[5]!) + w[5]!) + w[8]!));
+    s.gy[j] = r(r(r(r(w[6]! + w[7]!) + w[7]!) + w[8]!) - r(r(r(w[0]! + w[1]!) + w[1]!) + w[2]!));
   } else {
-    s.gx[j] = fr(w[3]! - w[5]!);
-    s.gy[j] = fr(w[7]! - w[1]!);
+    s.gx[j] = r(w[3]! - w[5]!);
+    s.gy[j] = r(w[7]! - w[1]!);
   }
   s.valid[j] = 1;
 }

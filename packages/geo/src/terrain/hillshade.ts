@@ -22,8 +22,10 @@
  * boundary can come out 1 higher than gdaldem's; every other cell is equal (see the README for
  * the counts measured).
  */
+
 import type { Grid } from '../grid.js';
 import type { GeoRaster } from '../raster.js';
+import { atan, atan2 } from './atan.js';
 import type { Gradients } from './gradient.js';
 import {
   algorithmOf,
@@ -115,7 +117,7 @@ function combinedShade({ azimuth, altitude, z }: ShadeSetup): Shade {
     const cos = (sinAlt - (y * cosAz - x * sinAz)) / Math.sqrt(1 + slope);
     // Rounding can take a cosine a hair past ±1, where acos is NaN; gdaldem's estimate stays inside.
     const angle = Math.acos(Math.min(1, Math.max(-1, cos)));
-    const c = 1 - (angle * Math.atan(Math.sqrt(slope))) / quarterPiSquared;
+    const c = 1 - (angle * atan(Math.sqrt(slope))) / quarterPiSquared;
     return c <= 0 ? 1 : 1 + 254 * c;
   };
 }
@@ -147,9 +149,9 @@ function multidirectionalShade({ altitude, z }: ShadeSetup): Shade {
 function igorShade({ azimuth, z }: ShadeSetup): Shade {
   const light = normalizeAngle(Math.PI * 1.5 - azimuth * DEG_TO_RAD);
   return (x, y, g, j) => {
-    const slopeDegrees = Math.atan(Math.sqrt(x * x + y * y) * z) / DEG_TO_RAD;
+    const slopeDegrees = atan(Math.sqrt(x * x + y * y) * z) / DEG_TO_RAD;
     // gdaldem: atan2(dy, −dx) of the raw window gradient (dx = east − west), as for the aspect.
-    let diff = Math.abs(normalizeAngle(Math.atan2(g.gy[j]!, g.gx[j]!)) - light);
+    let diff = Math.abs(normalizeAngle(atan2(g.gy[j]!, g.gx[j]!)) - light);
     if (diff > Math.PI) diff = 2 * Math.PI - diff;
     return 255 * (1 - (slopeDegrees / 90) * (1 - diff / Math.PI));
   };
@@ -216,7 +218,9 @@ function createHillshadeStream(
   };
   const { ew, ns } = resolutionOf(layout, what);
   const product = hillshadeProduct(SHADES[variant](setup), 1 / ew, 1 / ns);
-  return new TerrainStream(layout, algorithm, computeEdges, product, what);
+  // gdaldem's standard Horn hillshade runs a vectorised path whose sums are float64.
+  const float64 = variant === 'standard' && algorithm === 'horn';
+  return new TerrainStream(layout, algorithm, computeEdges, product, what, float64);
 }
 
 /** A hillshade fed strip by strip (see `TerrainStream`). */

@@ -6,8 +6,10 @@
  * nodata −9999 where gdaldem writes it (see `terrain/gradient` for the edge and nodata rules).
  * Equal to gdaldem's output cell for cell (float32 equality), as the tests check.
  */
+
 import type { Grid } from '../grid.js';
 import type { GeoRaster } from '../raster.js';
+import { atan } from './atan.js';
 import {
   algorithmOf,
   checkKeys,
@@ -86,7 +88,7 @@ export function slopeProduct(
         const dx = gx[j]! * kx;
         const dy = gy[j]! * ky;
         const t = Math.sqrt(dx * dx + dy * dy);
-        out[offset + j] = percent ? 100 * t : Math.atan(t) * RAD_TO_DEG;
+        out[offset + j] = percent ? 100 * t : atan(t) * RAD_TO_DEG;
       }
     },
   };

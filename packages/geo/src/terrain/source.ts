@@ -54,9 +54,14 @@ export interface NodataRule {
   readonly value: number | undefined;
   /** Whether `v` (a float32 sample) is no data. */
   readonly test: (v: number) => boolean;
+  /** Sets `mask[j]` to 1 where `values[j]` is no data, else 0. */
+  readonly mark: (values: Float32Array, mask: Uint8Array) => void;
+  /** Whether any of `values` is no data. */
+  readonly any: (values: Float32Array) => boolean;
 }
 
 const EPSILON_F32 = 2 ** -23;
+const FLOAT32_MAX = 3.4028234663852886e38;
 const fr = Math.fround;
 
 /** The nodata rule for samples in `values` with the band's `nodata`. */
@@ -73,20 +78,61 @@ export function nodataRule(values: ArrayLike<number>, nodata: number | undefined
       nodata !== undefined && Number.isInteger(nodata) && nodata >= lo && nodata <= hi
         ? nodata
         : undefined;
-    const test = value === undefined ? Number.isNaN : (v: number) => v === value || Number.isNaN(v);
-    return { path, value, test };
+    if (value === undefined) return { path, value, ...NAN_ONLY };
+    return {
+      path,
+      value,
+      test: (v) => v === value || Number.isNaN(v),
+      mark: (v, mask) => {
+        for (let j = 0; j < v.length; j++) mask[j] = v[j] === value ? 1 : 0;
+      },
+      any: (v) => v.includes(value),
+    };
   }
-  if (nodata === undefined || Number.isNaN(nodata)) {
-    return { path, value: nodata, test: Number.isNaN };
-  }
+  if (nodata === undefined || Number.isNaN(nodata)) return { path, value: nodata, ...NAN_ONLY };
   const value = fr(nodata);
   // GDAL's ARE_REAL_EQUAL in float: a == b || |a − b| < FLT_EPSILON · |a + b| · 2.
   const test = (v: number) =>
     v === value ||
     Number.isNaN(v) ||
     fr(Math.abs(fr(v - value))) < fr(fr(EPSILON_F32 * fr(Math.abs(fr(v + value)))) * 2);
-  return { path, value, test };
+  // Only samples within a few ulps of the value, NaN, or so large that a + b overflows to
+  // infinity (then GDAL's tolerance is infinite) need the exact test.
+  const band = 8 * EPSILON_F32 * Math.abs(value);
+  const lo = value - band;
+  const hi = value + band;
+  const big = (FLOAT32_MAX - Math.abs(value)) * (1 - 1e-6);
+  return {
+    path,
+    value,
+    test,
+    mark: (v, mask) => {
+      for (let j = 0; j < v.length; j++) {
+        const x = v[j]!;
+        mask[j] = ((x >= lo && x <= hi) || !(x < big && x > -big)) && test(x) ? 1 : 0;
+      }
+    },
+    any: (v) => {
+      for (let j = 0; j < v.length; j++) {
+        const x = v[j]!;
+        if (((x >= lo && x <= hi) || !(x < big && x > -big)) && test(x)) return true;
+      }
+      return false;
+    },
+  };
 }
+
+/** No nodata value, or NaN: only NaN is no data. */
+const NAN_ONLY = {
+  test: Number.isNaN,
+  mark: (v: Float32Array, mask: Uint8Array) => {
+    for (let j = 0; j < v.length; j++) mask[j] = Number.isNaN(v[j]!) ? 1 : 0;
+  },
+  any: (v: Float32Array) => {
+    for (let j = 0; j < v.length; j++) if (Number.isNaN(v[j]!)) return true;
+    return false;
+  },
+};
 
 /**
  * The value gdaldem's `-compute_edges` puts beyond the edge: `2a − b`, extrapolated from the edge

@@ -37,6 +37,7 @@ export class TerrainStream<T extends Float32Array | Uint8Array> {
   readonly #layoutNodata: number | undefined;
   readonly #algorithm: TerrainAlgorithm;
   readonly #computeEdges: boolean;
+  readonly #float64: boolean;
   readonly #product: TerrainProduct<T>;
   readonly #rows: Row[];
   readonly #scratch;
@@ -51,8 +52,10 @@ export class TerrainStream<T extends Float32Array | Uint8Array> {
     computeEdges: boolean,
     product: TerrainProduct<T>,
     what: string,
+    float64 = false,
   ) {
     checkLayout(layout, what);
+    this.#float64 = float64;
     this.width = layout.width;
     this.height = layout.height;
     this.nodata = product.nodata;
@@ -107,21 +110,28 @@ export class TerrainStream<T extends Float32Array | Uint8Array> {
   pushInto(chunk: ArrayLike<number>, out: T, offset: number): number {
     const rows = this.#checkChunk(chunk);
     const w = this.width;
-    const typed = isElevationArray(chunk);
     let written = 0;
     for (let k = 0; k < rows; k++) {
       const i = this.#received;
       const row = this.#rows[i % 3]!;
-      if (typed) {
-        row.values.set(chunk.subarray(k * w, (k + 1) * w));
+      if (chunk instanceof Float32Array) {
+        row.values = chunk.subarray(k * w, (k + 1) * w);
       } else {
-        for (let j = 0; j < w; j++) row.values[j] = chunk[k * w + j]!;
+        row.values = row.own;
+        copyRow(chunk, k * w, row.own);
       }
-      prepareRow(row, this.#setup!.rule, this.#algorithm);
+      prepareRow(row, this.#setup!);
       this.#received = i + 1;
       if (i >= 1) {
         this.#emit(i - 1, out, offset + written * w);
         written++;
+      }
+    }
+    // The last two rows are needed after this chunk, which the caller may reuse: keep copies.
+    for (const row of this.#rows) {
+      if (row.values !== row.own) {
+        row.own.set(row.values);
+        row.values = row.own;
       }
     }
     return written;
@@ -175,8 +185,18 @@ export class TerrainStream<T extends Float32Array | Uint8Array> {
     return {
       algorithm: this.#algorithm,
       computeEdges: this.#computeEdges,
+      float64: this.#float64,
       rule: nodataRule(chunk, this.#layoutNodata),
     };
+  }
+}
+
+/** `values[from…]` into `row`, converted to float32. */
+function copyRow(values: ArrayLike<number>, from: number, row: Float32Array): void {
+  if (isElevationArray(values)) {
+    row.set(values.subarray(from, from + row.length));
+  } else {
+    for (let j = 0; j < row.length; j++) row[j] = values[from + j]!;
   }
 }
 

@@ -3,8 +3,9 @@
 // same raw input file, both in a child process: `gdal_translate -of COG -co COMPRESS=DEFLATE
 // -co PREDICTOR=YES -co NUM_THREADS=1` (GDAL 3.6; its overviews CUBIC by default, and a second
 // run with OVERVIEW_RESAMPLING=AVERAGE, the same work as ours) and ours with the same settings
-// (DEFLATE level 6, predictor 2, 512-pixel tiles, average overviews), streaming the file a row of
-// tiles at a time, compressing on Node's thread pool (the default) and on one thread.
+// (DEFLATE level 6, predictor 2, 512-pixel tiles, average overviews; no fsync, as GDAL does not
+// sync either), streaming the file a row of tiles at a time, compressing on Node's thread pool
+// (the default) and on one thread.
 //
 // Inputs (int16, nodata -32768, EPSG:4326), written raw (ENVI .bil) into a temporary folder:
 // - the SRTM tile N10W110.hgt (1201 × 1201) of the shared data, converted by gdal_translate;

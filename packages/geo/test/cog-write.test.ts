@@ -221,7 +221,7 @@ describe('clear errors, before any file is made', () => {
     const dir = freshDir();
     const wrong = source(20, 20, { readWindow: () => new Float32Array(20 * 16) });
     await expect(writeCogFromTiles(wrong, join(dir, 'x.tif'), { tileSize: 16 })).rejects.toThrow(
-      'readWindow(0, 0, 20, 16) returned Float32Array of 320 samples; expected a Int16Array of 320 samples (int16, row-major)',
+      'readWindow(0, 0, 20, 16) returned Float32Array of 320 samples; expected Int16Array of 320 samples (int16, row-major)',
     );
     const short = source(20, 20, { readWindow: () => new Int16Array(10) });
     await expect(writeCogFromTiles(short, join(dir, 'x.tif'), { tileSize: 16 })).rejects.toThrow(

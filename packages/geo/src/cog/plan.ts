@@ -4,7 +4,6 @@
  * the writer makes: the sample type, nodata, the pyramid, the compression and the tags.
  */
 import { availableParallelism, endianness } from 'node:os';
-import type { Crs } from '../raster.js';
 import { type GeoTransform, toGeoTransform } from '../zonal/transform.js';
 import type { CodecSettings } from './codec.js';
 import { georeferencingTags } from './georef.js';
@@ -106,7 +105,7 @@ export function planCog(source: SourceShape, options: CogOptions): CogPlan {
     fsync: options.fsync ?? true,
     georeferencing: georeferencingTags(
       transform,
-      source.crs as Crs | undefined,
+      source.crs,
       oneOf<'area' | 'point'>('rasterType', source.rasterType, ['area', 'point'], 'area'),
     ),
   };

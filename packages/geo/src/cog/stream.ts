@@ -125,7 +125,7 @@ async function readStrip(
         ? `${got.constructor.name} of ${(got as SampleArray).length} samples`
         : String(got);
     throw new TypeError(
-      `readWindow(0, ${y0}, ${W}, ${h}) returned ${what}; expected a ${plan.sample.arrayName} of ${W * h} samples (${plan.sample.type}, row-major)`,
+      `readWindow(0, ${y0}, ${W}, ${h}) returned ${what}; expected ${plan.sample.arrayName} of ${W * h} samples (${plan.sample.type}, row-major)`,
     );
   }
   return got;

@@ -4,7 +4,7 @@
  * (its rows are handed over as views, not copied).
  */
 import type { GeoRaster } from '../raster.js';
-import { sampleTypeOf } from './sample.js';
+import { sampleInfo, sampleTypeOf } from './sample.js';
 import type { CogOptions, CogResult, SampleArray } from './types.js';
 import { writeCogFromTiles } from './write.js';
 
@@ -46,8 +46,7 @@ function window(
   h: number,
 ): SampleArray {
   if (col === 0 && w === width) return values.subarray(row * width, (row + h) * width);
-  const out = values.slice(0, 0) as SampleArray;
-  const copy = new (out.constructor as new (n: number) => SampleArray)(w * h);
+  const copy = sampleInfo(sampleTypeOf(values)).create(w * h);
   for (let r = 0; r < h; r++) {
     copy.set(values.subarray((row + r) * width + col, (row + r) * width + col + w), r * w);
   }

@@ -18,14 +18,14 @@
  * derivative scales them itself.
  *
  * A cell has no value (`valid` 0) when its centre is no data, when it is on the border without
- * `computeEdges` (every cell when the raster is narrower or shorter than 2), or when a neighbour
- * is no data without `computeEdges`. With `computeEdges` the window beyond the border is
+ * `computeEdges` (and every cell of a raster narrower or shorter than 2, even with it), or when a
+ * neighbour is no data without `computeEdges`. With `computeEdges` the window beyond the border is
  * extrapolated (`2·edge − inside`, see `terrain/source`), except that on the first and last rows
  * gdaldem repeats the edge column instead of extrapolating it; then every neighbour that is no data
  * takes the centre's value.
  *
  * Interior cells whose nine cells all hold data take a fast path that shares Horn's column sums
- * between neighbouring cells; it gives the same float32 results as the window.
+ * between neighbouring cells; it gives the same results as the window, cell by cell.
  */
 
 import type { TerrainAlgorithm } from './options.js';

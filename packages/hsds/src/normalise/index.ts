@@ -1,2 +1,18 @@
-// Filled in by issue 20 work in progress.
-export {};
+// Normalisers of messy agency fields into HSDS 3.0 fields: each takes the text as exported and
+// returns plain objects named as HSDS names them, with what it could not read reported beside.
+export type {
+  HsdsAddressFields,
+  HsdsAddressType,
+  HsdsLanguageFields,
+  HsdsPhoneFields,
+  HsdsPhoneType,
+  HsdsScheduleFields,
+  HsdsServiceStatus,
+  HsdsTaxonomyTermFields,
+  HsdsWeekday,
+} from './hsds-fields.js';
+export type { ParsedPhone, PhoneOptions, PhoneParse } from './phone.js';
+export { isValidNanp, parsePhones, phoneType } from './phone.js';
+export type { NanpStyle } from './phone-format.js';
+export { formatNanp } from './phone-format.js';
+export { stableId, WEIR_HSDS_NAMESPACE } from './stable-id.js';

@@ -1,3 +1,11 @@
+export { type CsvReadOptions, type CsvTable, readCsv, readCsvFile } from './csv.js';
+export {
+  type CsvCell,
+  type CsvParse,
+  type CsvProblem,
+  type CsvRow,
+  parseCsv,
+} from './csv-parse.js';
 export {
   type DecodedText,
   decodeText,

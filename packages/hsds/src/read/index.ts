@@ -14,6 +14,13 @@ export {
   type TextEncodingName,
 } from './decode.js';
 export { type GarbleRepair, repairGarbledText } from './garbled.js';
+export {
+  type JsonDocument,
+  type JsonReadOptions,
+  type JsonRecord,
+  readJson,
+  readJsonFile,
+} from './json.js';
 export { countLineEndings, type LineEndings } from './lines.js';
 export { decodeSingleByte, type SingleByteEncoding } from './single-byte.js';
 export {

@@ -1,3 +1,4 @@
+export { type ApdExport, type ApdReadOptions, readApdExport, readApdExportFile } from './apd.js';
 export { type CsvReadOptions, type CsvTable, readCsv, readCsvFile } from './csv.js';
 export {
   type CsvCell,

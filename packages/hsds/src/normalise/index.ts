@@ -16,3 +16,5 @@ export { isValidNanp, parsePhones, phoneType } from './phone.js';
 export type { NanpStyle } from './phone-format.js';
 export { formatNanp } from './phone-format.js';
 export { stableId, WEIR_HSDS_NAMESPACE } from './stable-id.js';
+export type { UrlNormalisation, UrlOptions } from './url.js';
+export { normaliseUrl } from './url.js';

@@ -1,6 +1,14 @@
 // Normalisers of messy agency fields into HSDS 3.0 fields: each takes the text as exported and
 // returns plain objects named as HSDS names them, with what it could not read reported beside.
 export type {
+  AddressField,
+  AddressOptions,
+  AddressParse,
+  AddressProblem,
+  UsAddressInput,
+} from './address.js';
+export { normaliseUsAddress, parseUsAddress } from './address.js';
+export type {
   HsdsAddressFields,
   HsdsAddressType,
   HsdsLanguageFields,
@@ -18,3 +26,4 @@ export { formatNanp } from './phone-format.js';
 export { stableId, WEIR_HSDS_NAMESPACE } from './stable-id.js';
 export type { UrlNormalisation, UrlOptions } from './url.js';
 export { normaliseUrl } from './url.js';
+export { stateCode } from './us-states.js';

@@ -8,6 +8,8 @@ export type {
   UsAddressInput,
 } from './address.js';
 export { normaliseUsAddress, parseUsAddress } from './address.js';
+export type { HoursParse } from './hours.js';
+export { parseOpeningHours } from './hours.js';
 export type {
   HsdsAddressFields,
   HsdsAddressType,
@@ -19,6 +21,8 @@ export type {
   HsdsTaxonomyTermFields,
   HsdsWeekday,
 } from './hsds-fields.js';
+export type { OpenHoursParse } from './open-hours-json.js';
+export { openHoursToSchedules } from './open-hours-json.js';
 export type { ParsedPhone, PhoneOptions, PhoneParse } from './phone.js';
 export { isValidNanp, parsePhones, phoneType } from './phone.js';
 export type { NanpStyle } from './phone-format.js';

@@ -28,6 +28,15 @@ export { isValidNanp, parsePhones, phoneType } from './phone.js';
 export type { NanpStyle } from './phone-format.js';
 export { formatNanp } from './phone-format.js';
 export { stableId, WEIR_HSDS_NAMESPACE } from './stable-id.js';
+export type { TaxonomyOptions, TaxonomyParse } from './taxonomy.js';
+export {
+  AIRS_TAXONOMY,
+  isAirsCode,
+  parentCode,
+  parseTaxonomyCodes,
+  TaxonomyTermSet,
+  taxonomyTermId,
+} from './taxonomy.js';
 export type { UrlNormalisation, UrlOptions } from './url.js';
 export { normaliseUrl } from './url.js';
 export { stateCode } from './us-states.js';

@@ -21,6 +21,8 @@ export type {
   HsdsTaxonomyTermFields,
   HsdsWeekday,
 } from './hsds-fields.js';
+export type { LanguageParse } from './languages.js';
+export { parseLanguages } from './languages.js';
 export type { OpenHoursParse } from './open-hours-json.js';
 export { openHoursToSchedules } from './open-hours-json.js';
 export type { ParsedPhone, PhoneOptions, PhoneParse } from './phone.js';

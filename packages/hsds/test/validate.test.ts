@@ -172,6 +172,14 @@ describe('validateRecords', () => {
     expect(report.tables.service?.errors).toBe(20);
   });
 
+  it('refuses a table HSDS does not have, rather than skip its records', () => {
+    const batch = { services: [service()] } as unknown as Parameters<typeof validateRecords>[0];
+    expect(() => validateRecords(batch)).toThrow("'services' is not an HSDS 3.0 table");
+    expect(() => validateRecord('services' as HsdsTable, service())).toThrow(
+      "'services' is not an HSDS 3.0 table",
+    );
+  });
+
   it('names records as the caller says, e.g. by where they came from', () => {
     const report = validateRecords(
       { service: [{ id: serviceId, name: 'x' }] },

@@ -43,7 +43,7 @@ export function tableValidator(table: HsdsTable): ValidateFunction {
   if (validate === undefined) {
     ajv ??= createAjv();
     validate = ajv.getSchema(`${schemaBase}${table}.json`);
-    if (validate === undefined) throw new Error(`no HSDS schema for table '${table}'`);
+    if (validate === undefined) throw new Error(`'${table}' is not an HSDS 3.0 table`);
     validators.set(table, validate);
   }
   return validate;

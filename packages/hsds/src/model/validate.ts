@@ -107,10 +107,11 @@ export function invalidShare(report: ValidationReport, table: HsdsTable): number
 }
 
 function batchEntries(batch: HsdsBatch): [HsdsTable, Iterable<unknown>][] {
-  return Object.entries(batch).filter(
-    (entry): entry is [HsdsTable, Iterable<unknown>] =>
-      entry[1] !== undefined && Object.hasOwn(hsdsSchemas, entry[0]),
-  );
+  const entries = Object.entries(batch).filter((entry) => entry[1] !== undefined);
+  for (const [table] of entries) {
+    if (!Object.hasOwn(hsdsSchemas, table)) throw new Error(`'${table}' is not an HSDS 3.0 table`);
+  }
+  return entries as [HsdsTable, Iterable<unknown>][];
 }
 
 function nameOf(record: unknown, index: number, table: HsdsTable, options: ValidateOptions) {

@@ -30,6 +30,8 @@ export { isValidNanp, parsePhones, phoneType } from './phone.js';
 export type { NanpStyle } from './phone-format.js';
 export { formatNanp } from './phone-format.js';
 export { stableId, WEIR_HSDS_NAMESPACE } from './stable-id.js';
+export type { StatusNormalisation } from './status.js';
+export { isSearchable, normaliseStatus } from './status.js';
 export type { TaxonomyOptions, TaxonomyParse } from './taxonomy.js';
 export {
   AIRS_TAXONOMY,

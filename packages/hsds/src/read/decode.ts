@@ -60,8 +60,8 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   );
   if (best.strays === undefined) {
     const [start] = scan.invalidRuns[0]!;
-    const prefix = utf8.decode(body.subarray(0, start));
-    const at = new LineIndex(prefix).position(prefix.length);
+    // One character per byte in a single-byte reading, so the byte's offset is its character's.
+    const at = new LineIndex(best.text).position(start);
     return {
       text: best.text,
       encoding: best.encoding,

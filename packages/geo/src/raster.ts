@@ -13,6 +13,9 @@
 import type { Grid } from './grid.js';
 import type { GeoTransform } from './zonal/transform.js';
 
+/** The sample types of a band, each held in its typed array (`uint8` → `Uint8Array`, …). */
+export type SampleType = 'uint8' | 'int16' | 'uint16' | 'int32' | 'float32' | 'float64';
+
 /** A coordinate reference system as a file declares it. */
 export interface Crs {
   /** The EPSG code, where the file names one (GeoKeys 3072 / 2048, or a WKT AUTHORITY). */

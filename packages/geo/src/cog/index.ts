@@ -5,7 +5,6 @@
  * in-memory raster or streamed from a source bigger than memory.
  */
 export { CogWriteError } from './errors.js';
-// `SampleType` (the same six names) is exported by the reader; `TileSource.type` takes either.
 export type { CogLevel, CogOptions, CogResult, SampleArray, TileSource } from './types.js';
 export { type CogValidation, validateCog } from './validate.js';
 export { writeCogFromTiles } from './write.js';

@@ -3,11 +3,11 @@
  * The public shapes of the Cloud Optimized GeoTIFF writer: sample types, the streaming source,
  * the options and what a write reports.
  */
-import type { Crs } from '../raster.js';
-import type { GeoTransformLike } from '../zonal/transform.js';
+import type { Crs, SampleType } from '../raster.js';
 
-/** The sample types the writer stores (one band). */
-export type SampleType = 'uint8' | 'int16' | 'uint16' | 'int32' | 'float32' | 'float64';
+export type { SampleType };
+
+import type { GeoTransformLike } from '../zonal/transform.js';
 
 /** The typed arrays that hold those samples. */
 export type SampleArray =

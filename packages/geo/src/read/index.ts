@@ -7,5 +7,4 @@ export * from './error.js';
 export * from './geotiff.js';
 export * from './hgt.js';
 export * from './nodata.js';
-export type { SampleType } from './sample-type.js';
 export type { PixelWindow } from './window.js';

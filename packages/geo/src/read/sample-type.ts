@@ -2,10 +2,11 @@
  * @module read/sample-type
  * The pixel types a `Grid` can hold, from a TIFF's SampleFormat and BitsPerSample.
  */
+
+import type { SampleType } from '../raster.js';
 import { GeoReadError } from './error.js';
 
-/** The sample types the readers return, each as its typed array. */
-export type SampleType = 'uint8' | 'int16' | 'uint16' | 'int32' | 'float32' | 'float64';
+export type { SampleType };
 
 export const SAMPLE_TYPES: Readonly<
   Record<

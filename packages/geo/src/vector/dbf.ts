@@ -89,10 +89,11 @@ function value(type: string, text: string): unknown {
   }
 }
 
-function textDecoder(records: Uint8Array, cpg: string | undefined, file: string): TextDecoder {
+function textDecoder(records: Uint8Array, cpg: string | undefined, file: string): Decoder {
   const label = cpg?.trim();
   if (label) {
     const name = /^\d+$/.test(label) ? `windows-${label}` : label;
+    if (/^(windows-1252|cp1252|ansi_1252|latin1|iso-8859-1)$/i.test(name)) return WINDOWS_1252;
     try {
       return new TextDecoder(name);
     } catch {
@@ -103,6 +104,25 @@ function textDecoder(records: Uint8Array, cpg: string | undefined, file: string)
     new TextDecoder('utf-8', { fatal: true }).decode(records);
     return new TextDecoder('utf-8');
   } catch {
-    return new TextDecoder('windows-1252');
+    return WINDOWS_1252;
   }
 }
+
+interface Decoder {
+  decode(bytes: Uint8Array): string;
+}
+
+/**
+ * Windows-1252 as the WHATWG Encoding Standard has it (as latin1 and cp1252 labels mean in
+ * .cpg files): Node 20 built with small ICU decodes 0x80-0x9F as C1 controls, losing €, ’, “ ”.
+ */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+const WINDOWS_1252: Decoder = {
+  decode(bytes) {
+    let text = '';
+    for (const byte of bytes) {
+      text += byte >= 0x80 && byte < 0xa0 ? CP1252_HIGH[byte - 0x80] : String.fromCharCode(byte);
+    }
+    return text;
+  },
+};

@@ -4,8 +4,8 @@
  * pixels, a changed DEM reruns exactly its own partitions downstream, `weir why` traces a zonal
  * table to its DEM and code, and a published COG streams over HTTP into GDAL as into QGIS.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readGeoTiffFile, writeCog } from '@weir/geo';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,20 @@ describe.skipIf(noSharedData)(sharedDataTitle('the geospatial pipeline'), () => 
       expect(ours.geoTransform).toEqual(source.geoTransform);
       expect(ours.bands[0]!.noDataValue).toEqual(source.bands[0]!.noDataValue);
     }
+  });
+
+  it.skipIf(noGdalForCog)('writes catchments OGR reads as valid GeoJSON polygons', () => {
+    const geojson = join(dir, 'catchments.geojson');
+    writeFileSync(geojson, weir(dir, 'value', 'geo/catchments', '--partition', 'pysheds').stdout);
+    const sql = 'SELECT COUNT(*) AS n, SUM(ST_IsValid(geometry)) AS valid FROM catchments';
+    const r = spawnSync('ogrinfo', ['-q', '-dialect', 'SQLite', '-sql', sql, geojson], {
+      encoding: 'utf8',
+      env: { ...process.env, GDAL_PAM_ENABLED: 'NO' },
+    });
+    expect(r.stderr).not.toMatch(/Non closed ring/);
+    const n = Number(/n \(Integer\) = (\d+)/.exec(r.stdout)?.[1]);
+    expect(n).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`valid (Integer) = ${n}`);
   });
 
   it('reruns exactly the changed DEM’s partitions downstream', async () => {

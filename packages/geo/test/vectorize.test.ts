@@ -55,7 +55,8 @@ describe('polygonize', () => {
     const geometry = polygonize(Uint8Array.of(1), NORTH_UP, { width: 1 });
     expect(geometry.coordinates).toHaveLength(1);
     const [ring] = geometry.coordinates[0]!;
-    expect(ring).toHaveLength(4);
+    expect(ring).toHaveLength(5);
+    expect(ring![4]).toEqual(ring![0]);
     expect(shoelace(ring!)).toBe(4);
     expect(new Set(ring!.map((p) => p.join(',')))).toEqual(
       new Set(['100,50', '102,50', '102,48', '100,48']),
@@ -126,13 +127,19 @@ describe('polygonize', () => {
     );
   });
 
-  it('orients exteriors counter-clockwise and holes clockwise, areas adding up', () => {
+  it('closes simple rings, exteriors counter-clockwise and holes clockwise, areas adding up', () => {
     fc.assert(
       fc.property(maskArb, transformArb, ({ width, mask }, gt) => {
         const geometry: MultiPolygonGeometry = polygonize(mask, gt, { width });
         const cellArea = Math.abs(gt[1]! * gt[5]!);
         let area = 0;
         for (const [exterior, ...holes] of geometry.coordinates) {
+          for (const ring of [exterior!, ...holes]) {
+            expect(ring.at(-1)).toEqual(ring[0]);
+            // Simple rings: no vertex twice (a corner where cells touch splits the ring).
+            const vertices = ring.slice(0, -1).map((p) => p.join(','));
+            expect(new Set(vertices).size).toBe(vertices.length);
+          }
           expect(shoelace(exterior!)).toBeGreaterThan(0);
           area += shoelace(exterior!);
           for (const hole of holes) {

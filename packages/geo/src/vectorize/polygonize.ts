@@ -5,7 +5,7 @@
  * at a corner are separate polygons). Rings follow GeoJSON's rule (RFC 7946) for a north-up
  * transform: exteriors counter-clockwise, holes clockwise in map coordinates; vertices only
  * where the boundary turns. Rasterizing the result with the centre-inside rule gives back the
- * mask exactly (a property the tests check).
+ * mask exactly (a property the tests check). Rings are closed: the first position is repeated last.
  */
 import type { Grid } from '../grid.js';
 import type { MultiPolygonGeometry, Position } from '../zonal/rasterize.js';
@@ -28,11 +28,13 @@ export function polygonize(
   const { width, height, inside } = cellsOf(mask, options);
   const t = toGeoTransform(transform);
   const rings = traceRings(width, height, inside);
+  // Closed rings (the first position repeated at the end), as RFC 7946 requires.
   const toMap = (ring: number[]): Position[] => {
     const out: Position[] = [];
     for (let i = 0; i < ring.length; i += 2) {
       out.push([t.originX + ring[i]! * t.pixelWidth, t.originY + ring[i + 1]! * t.pixelHeight]);
     }
+    out.push(out[0]!);
     return out;
   };
   // Exteriors are traced with a positive signed area in (col, row); the transform scales areas
@@ -115,10 +117,38 @@ function traceRings(width: number, height: number, inside: (i: number) => boolea
         const closes = v === start && (first[v] === NONE || (dir + 1) % 4 === dir0);
         dir = closes ? NONE : take(first, second, v, dir);
       } while (dir !== NONE);
-      rings.push(ring);
+      rings.push(...splitAtTouches(ring, stride));
     }
   }
   return rings;
+}
+
+/**
+ * A ring that passes twice through a corner (where cells touch only at that corner) split into
+ * simple rings there: OGC validity forbids a ring touching itself, but allows a hole to touch
+ * its exterior, or another hole, at a point. The loop cut out keeps its orientation, which says
+ * whether it is a hole.
+ */
+function splitAtTouches(ring: number[], stride: number): number[][] {
+  const out: number[][] = [];
+  const stack: number[] = [];
+  const at = new Map<number, number>();
+  for (let i = 0; i < ring.length; i += 2) {
+    const key = ring[i + 1]! * stride + ring[i]!;
+    const seen = at.get(key);
+    if (seen === undefined) {
+      at.set(key, stack.length);
+      stack.push(ring[i]!, ring[i + 1]!);
+      continue;
+    }
+    const loop = stack.splice(seen);
+    for (let k = 0; k < loop.length; k += 2) at.delete(loop[k + 1]! * stride + loop[k]!);
+    out.push(loop);
+    at.set(key, stack.length);
+    stack.push(ring[i]!, ring[i + 1]!);
+  }
+  out.push(stack);
+  return out;
 }
 
 /**

@@ -19,9 +19,9 @@ export interface Grid<
   readonly height: number;
   readonly values: T;
   /** The value of a cell with no data; NaN also means no data in float grids. */
-  readonly nodata?: number;
+  readonly nodata?: number | undefined;
   /** Cell size in map units, x and y (positive). */
-  readonly cellSize?: { readonly x: number; readonly y: number };
+  readonly cellSize?: { readonly x: number; readonly y: number } | undefined;
 }
 
 /**

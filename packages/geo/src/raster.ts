@@ -19,11 +19,11 @@ export type SampleType = 'uint8' | 'int16' | 'uint16' | 'int32' | 'float32' | 'f
 /** A coordinate reference system as a file declares it. */
 export interface Crs {
   /** The EPSG code, where the file names one (GeoKeys 3072 / 2048, or a WKT AUTHORITY). */
-  readonly epsg?: number;
+  readonly epsg?: number | undefined;
   /** The WKT, where one is known (a `.prj`, GDAL metadata). */
-  readonly wkt?: string;
+  readonly wkt?: string | undefined;
   /** Whether the CRS is geographic (degrees); terrain kernels need a scale then. */
-  readonly geographic?: boolean;
+  readonly geographic?: boolean | undefined;
 }
 
 /** One georeferenced band (see the module for the conventions). */
@@ -38,7 +38,7 @@ export interface GeoRaster<
 > extends Grid<T> {
   /** Pixel to map, corner convention (GDAL's geotransform). */
   readonly transform: GeoTransform;
-  readonly crs?: Crs;
+  readonly crs?: Crs | undefined;
   /** How the file declared its raster space; the transform is corner-based either way. */
-  readonly rasterType?: 'area' | 'point';
+  readonly rasterType?: 'area' | 'point' | undefined;
 }

@@ -29,12 +29,12 @@ export interface TileSource {
   readonly height: number;
   readonly type: SampleType;
   /** The value of a cell with no data; NaN also means no data in float rasters. */
-  readonly nodata?: number;
+  readonly nodata?: number | undefined;
   /** Pixel to map, corner convention (GDAL's geotransform), as `GeoRaster.transform`. */
   readonly transform: GeoTransformLike;
-  readonly crs?: Crs;
+  readonly crs?: Crs | undefined;
   /** Declared raster space; `'point'` is written as GDAL writes PixelIsPoint. */
-  readonly rasterType?: 'area' | 'point';
+  readonly rasterType?: 'area' | 'point' | undefined;
   readWindow(
     col: number,
     row: number,

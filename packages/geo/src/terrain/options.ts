@@ -28,9 +28,9 @@ export interface TerrainOptions {
 export interface TerrainLayout {
   readonly width: number;
   readonly height: number;
-  readonly nodata?: number;
-  readonly cellSize?: { readonly x: number; readonly y: number };
-  readonly transform?: GeoTransform;
+  readonly nodata?: number | undefined;
+  readonly cellSize?: { readonly x: number; readonly y: number } | undefined;
+  readonly transform?: GeoTransform | undefined;
 }
 
 /** East-west and north-south pixel size as gdaldem uses them: GDAL's gt[1] and gt[5] (signed). */

@@ -1,33 +1,11 @@
-// Bundles the library, the Parquet entry point and the CLI into dist/ with shared chunks;
-// dependencies (apache-arrow, parquet-wasm, zod) stay external.
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Builds @weir/timeseries into dist/: the library, the Parquet entry point and the CLI, with
+// shared chunks (see scripts/build-library.mjs at the repository root).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildLibrary } from '../../../scripts/build-library.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', parquet: 'src/parquet.ts', cli: 'src/cli/bin.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
+await buildLibrary(join(dirname(fileURLToPath(import.meta.url)), '..'), {
+  index: 'src/index.ts',
+  parquet: 'src/parquet.ts',
+  cli: 'src/cli/bin.ts',
 });
-// Declarations for users' compilers (dist/types), from tsc as a command: TypeScript 7's tsc is
-// a native compiler with no JavaScript API.
-const typescript = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
-execFileSync(
-  process.execPath,
-  [join(typescript, 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
-  { stdio: 'inherit' },
-);

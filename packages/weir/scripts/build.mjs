@@ -3,12 +3,11 @@
 // and a project's `import 'weir'` share one copy of the code; the declarations (dist/types/)
 // come from `tsc --emitDeclarationOnly` (tsconfig.build.json), so a user's compiler reads
 // .d.ts files, never Weir's sources.
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { emitDeclarations } from '../../../scripts/build-library.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -34,12 +33,6 @@ await build({
   loader: { '.sql': 'text' },
   logLevel: 'warning',
 });
-// TypeScript 7's tsc is a native compiler with no JavaScript API: run it as a command. The
-// `*.sql` imports are typed by src/storage/sqlite/sql.d.ts, listed in tsconfig.build.json; no
-// emitted declaration refers to them.
-const typescript = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
-execFileSync(
-  process.execPath,
-  [join(typescript, 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
-  { stdio: 'inherit' },
-);
+// The `*.sql` imports are typed by src/storage/sqlite/sql.d.ts, listed in tsconfig.build.json;
+// no emitted declaration refers to them.
+emitDeclarations(root);

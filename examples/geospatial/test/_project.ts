@@ -25,7 +25,9 @@ export function sharedDataTitle(name: string): string {
 
 const made: string[] = [];
 afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  // A daemon a test stopped may still be finishing a write: retry a folder that refills.
+  for (const dir of made)
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 /** A fresh copy of the example with its inputs in place (no instance yet). */

@@ -13,7 +13,9 @@ const WEIR = fileURLToPath(new URL('../../../packages/weir/bin/weir.js', import.
 const SCRATCH = join(EXAMPLE, '.test-projects');
 const made: string[] = [];
 afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  // A daemon a test stopped may still be finishing a write: retry a folder that refills.
+  for (const dir of made)
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 /** A fresh copy of the example (no inbox, no instance). */

@@ -149,7 +149,12 @@ describe('the SaQC station', () => {
       renameSync(aside, file); // same content, same modification time
       await waitFor(() => delivered() === true);
     } finally {
-      daemon.kill('SIGTERM');
+      // Wait for it to stop: a daemon still writing races the scratch folder's removal.
+      if (daemon.exitCode === null && daemon.signalCode === null) {
+        const exited = new Promise((r) => daemon.once('exit', r));
+        daemon.kill('SIGTERM');
+        await exited;
+      }
     }
   }, 90_000);
 });

@@ -69,3 +69,23 @@ describe.skipIf(noGdalForCog)(gdalCogTitle('validateCog agrees with GDAL’s val
     expect(validateCog(path).errors[0]).toMatch(/runs past the end of the file/);
   });
 });
+
+describe('validateCog on crafted headers (review regressions)', () => {
+  it('reports a short BigTIFF and a malformed structural-metadata size instead of throwing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-cog-crafted-'));
+    try {
+      const short = join(dir, 'short.tif');
+      writeFileSync(short, Buffer.from([0x49, 0x49, 43, 0, 8, 0, 0, 0, 0, 0]));
+      expect(validateCog(short).errors).toEqual(['not a TIFF file: shorter than a BigTIFF header']);
+      const ghost = join(dir, 'ghost.tif');
+      const header = Buffer.alloc(200);
+      header.write('II*\0', 0, 'latin1');
+      header.writeUInt32LE(8, 4);
+      header.write('GDAL_STRUCTURAL_METADATA_SIZE=00x140 bytes\n', 8, 'latin1');
+      writeFileSync(ghost, header);
+      expect(validateCog(ghost).errors[0]).toMatch(/malformed size "00x140"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -98,3 +98,15 @@ describe('zonal statistics inputs', () => {
     ).toThrow(/rule must be 'centre-inside' or 'all-touched'/);
   });
 });
+
+describe('filling a Float32 DEM with float32 nodata (review regression)', () => {
+  it('keeps nodata cells nodata: the output declares the value the cells hold', () => {
+    const nodata = -3.40282347e38;
+    const values = new Float32Array(25).fill(10);
+    values[12] = nodata;
+    const filled = fillDepressions({ width: 5, height: 5, values, nodata }, { epsilon: true });
+    expect(filled.values[12]).toBe(filled.nodata);
+    const acc = flowAccumulation(flowDirection(filled));
+    expect(Number.isNaN(acc.values[12]) || acc.values[12] === acc.nodata).toBe(true);
+  });
+});

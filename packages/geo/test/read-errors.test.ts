@@ -211,3 +211,33 @@ describe.skipIf(noGdalForReading)(gdalReadTitle('readGeoTiff refuses'), () => {
     }
   });
 });
+
+describe('review regressions (reading)', () => {
+  it('refuses a header declaring more cells than maxBytes allows, before decoding', async () => {
+    const { readGeoTiff, writeCog } = await import('../src/index.js');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'weir-maxbytes-'));
+    try {
+      const path = join(dir, 'a.tif');
+      const raster = {
+        width: 64,
+        height: 64,
+        values: new Float32Array(64 * 64),
+        nodata: -3.40282347e38,
+        transform: { originX: 0, originY: 0, pixelWidth: 1, pixelHeight: -1 },
+      };
+      await writeCog(raster, path);
+      const bytes = readFileSync(path);
+      await expect(readGeoTiff(bytes, { maxBytes: 1000 })).rejects.toThrow(
+        /64 × 64 float32 cells would take .* over the .* limit: read a window/,
+      );
+      const read = await readGeoTiff(bytes);
+      // A Float32 band's nodata as the band stores it (as GDAL reports it).
+      expect(read.nodata).toBe(Math.fround(-3.40282347e38));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -85,6 +85,8 @@ function validateStructure(readAt: ReadAt, size: number): CogValidation {
   if (magic !== 42 && magic !== 43)
     throw new CogStructureError(`not a TIFF file: version ${magic}`);
   d.big = magic === 43;
+  if (d.big && size < 16)
+    throw new CogStructureError('not a TIFF file: shorter than a BigTIFF header');
   const first = d.big ? d.u64(header, 8) : d.u32(header, 4);
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -157,7 +159,13 @@ function readGhost(readAt: ReadAt, size: number, headerSize: number): Ghost {
   if (size < headerSize + GHOST_HEADER) return { ...none, incompatible: false };
   const head = readAt(headerSize, GHOST_HEADER).toString('latin1');
   if (!head.startsWith(GHOST)) return { ...none, incompatible: false };
-  const length = Number(head.slice(GHOST.length, GHOST.length + 6));
+  const digits = head.slice(GHOST.length, GHOST.length + 6);
+  if (!/^\d{6}$/.test(digits)) {
+    throw new CogStructureError(
+      `GDAL's structural metadata declares a malformed size ${JSON.stringify(digits)}`,
+    );
+  }
+  const length = Number(digits);
   const text = readAt(headerSize + GHOST_HEADER, length).toString('latin1');
   const end = headerSize + GHOST_HEADER + length;
   return {

@@ -17,7 +17,7 @@
  *   input's `nodata` and `cellSize`.
  * - Ties in the priority queue go to the lower cell index, so the result is deterministic.
  */
-import type { Grid } from '../grid.js';
+import { type Grid, storedNodata } from '../grid.js';
 import { checkShape, D8_DCOL, D8_DROW, dataMask } from './d8.js';
 
 /** Options of {@link fillDepressions}. */
@@ -95,7 +95,9 @@ class CellHeap {
  */
 export function fillDepressions(dem: Grid, options: FillOptions = {}): Grid<Float64Array> {
   checkShape(dem, 'fillDepressions');
-  const { width, height, cellSize, nodata } = dem;
+  const { width, height, cellSize } = dem;
+  // The value nodata cells hold (a Float32 grid's is rounded to float32): copied into Float64.
+  const nodata = storedNodata(dem);
   const epsilon = options.epsilon === true;
   const n = width * height;
   const z = Float64Array.from(dem.values);

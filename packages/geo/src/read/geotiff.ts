@@ -20,7 +20,14 @@ export interface ReadGeoTiffOptions {
   readonly window?: PixelWindow;
   /** The name errors give the bytes (`readGeoTiffFile` gives the path); default `'GeoTIFF'`. */
   readonly name?: string;
+  /**
+   * The most memory the band (or window) may take, in bytes; default 2 GiB. A header declaring
+   * more is refused before anything is allocated or decoded.
+   */
+  readonly maxBytes?: number;
 }
+
+const DEFAULT_MAX_BYTES = 2 ** 31;
 
 /** A GeoTIFF band with the sample type it was stored as. */
 export type GeoTiffRaster = GeoRaster & { readonly sampleType: SampleType };
@@ -61,8 +68,18 @@ export async function readGeoTiff(
   checkCodec(dir, file);
   checkBlocks(dir, buffer.byteLength, file);
   const window = checkWindow(options.window, dir.width, dir.height, file);
+  const needed = window.width * window.height * SAMPLE_TYPES[type].BYTES_PER_ELEMENT;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (needed > maxBytes) {
+    throw new GeoReadError(
+      file,
+      `${window.width} × ${window.height} ${type} cells would take ${(needed / 2 ** 30).toFixed(1)} GiB in memory, over the ${(maxBytes / 2 ** 30).toFixed(1)} GiB limit: read a window (options.window) or raise options.maxBytes`,
+    );
+  }
   const { transform, rasterType } = georeference(dir, file);
-  const nodata = parseGdalNodata(dir.gdalNodata, file);
+  const declared = parseGdalNodata(dir.gdalNodata, file);
+  // As the band stores it, as GDAL reports it: a Float32 band holds fround(nodata).
+  const nodata = declared !== undefined && type === 'float32' ? Math.fround(declared) : declared;
   const crs = crsOf(dir.geoKeys);
   const decoded = await decode(band - 1, [
     window.col,

@@ -13,7 +13,7 @@
  *
  * Pixel rules:
  * - `'centre-inside'`: a cell counts when its centre is inside the polygon. Boundary rule
- *   (half-open, as GDAL's scanline rasterizer): on the scanline `y = r + 0.5` an edge with
+ *   (half-open; GDAL's rasterizer differs only for centres exactly on an edge): on the scanline `y = r + 0.5` an edge with
  *   endpoints `y0 < y1` crosses when `y0 ≤ y < y1` (horizontal edges never cross); sorted crossings
  *   `x0 ≤ x1 ≤ x2 ≤ …` give spans `[x0, x1), [x2, x3), …` and a cell is in when `x0 ≤ c + 0.5 < x1`.
  *   A centre on a left/top-in-pixel-space edge (smaller col / smaller row) is in, on a right/bottom

@@ -41,7 +41,9 @@ export function polygonize(
   // by pixelWidth × pixelHeight, negative for a north-up raster: reverse them then, so that
   // exteriors are counter-clockwise in map coordinates.
   const flip = t.pixelWidth * t.pixelHeight < 0;
-  const polygons = assignHoles(rings).map((polygon) =>
+  const labels = components(width, height, inside);
+  const componentOf = (col: number, row: number) => labels[row * width + col]!;
+  const polygons = assignHoles(rings, componentOf).map((polygon) =>
     polygon.map((ring) => {
       const mapped = toMap(ring);
       return flip ? mapped.reverse() : mapped;
@@ -180,47 +182,63 @@ function signedArea(ring: readonly number[]): number {
   return sum;
 }
 
-/** Groups rings into polygons: each hole goes to the smallest exterior around it. */
-function assignHoles(rings: number[][]): number[][][] {
-  const exteriors: Array<{ ring: number[]; area: number; holes: number[][] }> = [];
-  const holes: number[][] = [];
+/**
+ * Groups rings into polygons in O(n): every ring is traced with its cells on its right, so the
+ * cell beside its first edge names the 4-connected component it bounds; a component has one
+ * exterior (its largest positive ring) and its holes are its negative rings.
+ */
+function assignHoles(rings: number[][], componentOf: (col: number, row: number) => number) {
+  const exteriors = new Map<number, { ring: number[]; area: number; holes: number[][] }>();
+  const extra: number[][][] = [];
+  const holes: Array<[number, number[]]> = [];
   for (const ring of rings) {
     const area = signedArea(ring);
-    if (area > 0) exteriors.push({ ring, area, holes: [] });
-    else holes.push(ring);
-  }
-  for (const hole of holes) {
-    // The centre of the outside cell beside the hole's first edge: never on a cell edge.
-    const [x, y] = outsideCellCentre(hole);
-    let best: (typeof exteriors)[number] | undefined;
-    for (const e of exteriors) {
-      if ((best === undefined || e.area < best.area) && contains(e.ring, x, y)) best = e;
+    const component = componentOf(...insideCell(ring));
+    if (area < 0) {
+      holes.push([component, ring]);
+      continue;
     }
-    best?.holes.push(hole);
+    const known = exteriors.get(component);
+    if (known === undefined || area > known.area) {
+      if (known !== undefined) extra.push([known.ring]);
+      exteriors.set(component, { ring, area, holes: known?.holes ?? [] });
+    } else extra.push([ring]);
   }
-  return exteriors.map((e) => [e.ring, ...e.holes]);
+  for (const [component, hole] of holes) exteriors.get(component)?.holes.push(hole);
+  return [...[...exteriors.values()].map((e) => [e.ring, ...e.holes]), ...extra];
 }
 
-/** A hole is traced with the inside on its right: the outside cell is on its left. */
-function outsideCellCentre(hole: readonly number[]): [number, number] {
-  const dx = Math.sign(hole[2]! - hole[0]!);
-  const dy = Math.sign(hole[3]! - hole[1]!);
-  // Left of travel on screen (row down) is (dy, -dx); step half a cell along and half aside.
-  return [hole[0]! + dx * 0.5 + dy * 0.5, hole[1]! + dy * 0.5 - dx * 0.5];
+/** The cell on the right of a ring's first edge (row down): a cell of the region it bounds. */
+function insideCell(ring: readonly number[]): [number, number] {
+  const dx = Math.sign(ring[2]! - ring[0]!);
+  const dy = Math.sign(ring[3]! - ring[1]!);
+  // Half a cell along the edge, half a cell to its right, (−dy, dx): a cell centre.
+  return [Math.floor(ring[0]! + dx * 0.5 - dy * 0.5), Math.floor(ring[1]! + dy * 0.5 + dx * 0.5)];
 }
 
-/** Even-odd point in ring (the point is never on an edge: it is a cell centre). */
-function contains(ring: readonly number[], x: number, y: number): boolean {
-  let inside = false;
-  const n = ring.length;
-  for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
-    const yi = ring[i + 1]!;
-    const yj = ring[j + 1]!;
-    if (yi > y !== yj > y) {
-      const xi = ring[i]!;
-      const xj = ring[j]!;
-      if (x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
+/** 4-connected component labels (from 1) of the cells `inside` selects; 0 elsewhere. */
+function components(width: number, height: number, inside: (i: number) => boolean): Int32Array {
+  const labels = new Int32Array(width * height);
+  const stack: number[] = [];
+  let next = 0;
+  for (let start = 0; start < labels.length; start++) {
+    if (labels[start] !== 0 || !inside(start)) continue;
+    labels[start] = ++next;
+    stack.push(start);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const col = i % width;
+      const visit = (j: number) => {
+        if (labels[j] === 0 && inside(j)) {
+          labels[j] = next;
+          stack.push(j);
+        }
+      };
+      if (col > 0) visit(i - 1);
+      if (col < width - 1) visit(i + 1);
+      if (i >= width) visit(i - width);
+      if (i + width < labels.length) visit(i + width);
     }
   }
-  return inside;
+  return labels;
 }

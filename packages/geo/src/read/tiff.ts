@@ -6,6 +6,8 @@
  */
 import { fromArrayBuffer, type GeoTIFFImage } from 'geotiff';
 import { GeoReadError, messageOf } from './error.js';
+// Bounded LZW and DEFLATE decoders, registered with geotiff.js before it decodes anything.
+import './decoders.js';
 
 /** The tags of a TIFF image that the readers use (absent tags `undefined`). */
 export interface TiffDirectory {

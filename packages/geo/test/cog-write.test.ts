@@ -230,7 +230,7 @@ describe('clear errors, before any file is made', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('surfaces the system error with the path: a missing folder, a folder in the way', async () => {
+  it('surfaces the system error with the path (a missing folder), and refuses a folder in the way', async () => {
     const dir = freshDir();
     const missing = join(dir, 'no-such-folder', 'dem.tif');
     const error = await writeCogFromTiles(source(8, 8), missing, { tileSize: 16 }).catch(
@@ -246,9 +246,8 @@ describe('clear errors, before any file is made', () => {
       (e: unknown) => e,
     );
     expect(renameError).toBeInstanceOf(CogWriteError);
-    expect((renameError as CogWriteError).message).toMatch(
-      /while renaming onto the target .*dem\.tif.*\.tmp/,
-    );
+    // Refused before anything is written: the rename would replace the folder's name.
+    expect((renameError as CogWriteError).message).toMatch(/dem\.tif: it is a folder/);
     expect(readdirSync(dir)).toEqual(['dem.tif']);
   });
 
@@ -293,5 +292,33 @@ describe('clear errors, before any file is made', () => {
     expect(() =>
       layoutCog(planCog(shape, { overviews: false, bigTiff: 'never' }), [level]),
     ).toThrow(/the COG would take 5631\d+ bytes, past classic TIFF's 4 GiB: allow BigTIFF/);
+  });
+});
+
+describe('the target of a write (adversarial review)', () => {
+  it('refuses a symbolic link, a folder and a path ending in a slash, writing nothing', async () => {
+    const { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } =
+      await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeCog } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'weir-cog-target-'));
+    try {
+      const raster = {
+        width: 2,
+        height: 2,
+        values: Uint8Array.of(1, 2, 3, 4),
+        transform: { originX: 0, originY: 0, pixelWidth: 1, pixelHeight: -1 },
+      };
+      writeFileSync(join(dir, 'real.tif'), 'keep');
+      symlinkSync(join(dir, 'real.tif'), join(dir, 'link.tif'));
+      mkdirSync(join(dir, 'folder'));
+      await expect(writeCog(raster, join(dir, 'link.tif'))).rejects.toThrow(/a symbolic link/);
+      await expect(writeCog(raster, join(dir, 'folder'))).rejects.toThrow(/a folder/);
+      await expect(writeCog(raster, `${join(dir, 'new')}/`)).rejects.toThrow(/a folder name/);
+      expect(readdirSync(dir).sort()).toEqual(['folder', 'link.tif', 'real.tif']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,9 +8,10 @@
  * half-written file at `path`; on failure both temporary files are removed.
  */
 import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { io } from './errors.js';
+import { CogWriteError, io } from './errors.js';
 import { type CogLayout, layoutCog } from './layout.js';
 import { planCog } from './plan.js';
 import { TileStore, writeAll } from './store.js';
@@ -28,6 +29,7 @@ export async function writeCogFromTiles(
 ): Promise<CogResult> {
   const plan = planCog(source, options);
   const target = resolve(path);
+  refuseNonFile(path, target);
   const stem = join(
     dirname(target),
     `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}`,
@@ -122,5 +124,28 @@ async function syncFolder(folder: string): Promise<void> {
     }
   } catch {
     // Some systems cannot fsync a folder; the file itself is already on disk.
+  }
+}
+
+/**
+ * The target must be a regular file or nothing: the rename would otherwise replace a device, a
+ * symbolic link or a folder's name (`'out/'`) with the COG.
+ */
+function refuseNonFile(path: string, target: string): void {
+  const stat = lstatSync(target, { throwIfNoEntry: false });
+  const what =
+    stat === undefined || stat.isFile()
+      ? undefined
+      : stat.isSymbolicLink()
+        ? 'a symbolic link'
+        : stat.isDirectory()
+          ? 'a folder'
+          : 'not a regular file';
+  if (what !== undefined || /[/\\]$/.test(path)) {
+    throw new CogWriteError(
+      `cannot write a COG at ${target}: it is ${what ?? 'a folder name'}; give the path of a file (it is replaced whole)`,
+      'EINVAL',
+      target,
+    );
   }
 }

@@ -20,7 +20,7 @@ import {
   parseKeyLine,
   sectionHeading,
 } from './apd-lines.js';
-import { type DecodedText, decodeText } from './decode.js';
+import { type DecodedText, decodeInput } from './decode.js';
 import { emptyFields, type ReadIssue, type SourcePosition, type SourceRecord } from './source.js';
 
 export interface ApdExport {
@@ -45,11 +45,7 @@ export async function readApdExportFile(
 
 export function readApdExport(input: Uint8Array | string, options: ApdReadOptions = {}): ApdExport {
   const file = options.file ?? 'input';
-  const decoded: DecodedText =
-    typeof input === 'string'
-      ? { text: input, encoding: 'utf-8', bom: false, strayBytes: [], assumed: 'text given' }
-      : decodeText(input);
-  const { text, ...decoding } = decoded;
+  const { text, ...decoding } = decodeInput(input);
   const lines = text.split(/\r\n|\r|\n/);
   const issues: ReadIssue[] = [];
   const records = splitRecords(lines, file, issues).map((chunk) =>

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { repairValue } from './cell-repair.js';
 import { type CsvRow, parseCsv } from './csv-parse.js';
-import { type DecodedText, decodeText, encodingName } from './decode.js';
+import { type DecodedText, decodeInput, encodingName } from './decode.js';
 import { countLineEndings, type LineEndings, LineIndex } from './lines.js';
 import {
   emptyFields,
@@ -48,10 +48,7 @@ export async function readCsvFile(path: string, options: CsvReadOptions = {}): P
 /** Reads CSV from bytes (decoded as `decodeText` decides) or from text already decoded. */
 export function readCsv(input: Uint8Array | string, options: CsvReadOptions = {}): CsvTable {
   const file = options.file ?? 'input';
-  const decoded: DecodedText =
-    typeof input === 'string'
-      ? { text: input, encoding: 'utf-8', bom: false, strayBytes: [], assumed: 'text given' }
-      : decodeText(input);
+  const decoded = decodeInput(input);
   const { text, ...decoding } = decoded;
   const lines = new LineIndex(text);
   const issues: ReadIssue[] = decodingIssues(decoded, file);

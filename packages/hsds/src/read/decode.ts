@@ -34,6 +34,13 @@ const encodingNames: Record<TextEncodingName, string> = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** `decodeText` of bytes; text already decoded is taken as it is. */
+export function decodeInput(input: Uint8Array | string): DecodedText {
+  return typeof input === 'string'
+    ? { text: input, encoding: 'utf-8', bom: false, strayBytes: [], assumed: 'text given' }
+    : decodeText(input);
+}
+
 export function decodeText(bytes: Uint8Array): DecodedText {
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;

@@ -2,7 +2,7 @@
 // value), flattened to `path → text` with the line and column of every value.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type DecodedText, decodeText } from './decode.js';
+import { type DecodedText, decodeInput } from './decode.js';
 import { type JsonNode, JsonSyntaxError, parseJson } from './json-parse.js';
 import { LineIndex } from './lines.js';
 import {
@@ -48,11 +48,7 @@ export async function readJsonFile(
 /** Parses JSON; a syntax error is thrown as a SourceError with its line and column. */
 export function readJson(input: Uint8Array | string, options: JsonReadOptions = {}): JsonDocument {
   const file = options.file ?? 'input';
-  const decoded: DecodedText =
-    typeof input === 'string'
-      ? { text: input, encoding: 'utf-8', bom: false, strayBytes: [], assumed: 'text given' }
-      : decodeText(input);
-  const { text, ...decoding } = decoded;
+  const { text, ...decoding } = decodeInput(input);
   const lines = new LineIndex(text);
   let root: JsonNode;
   try {

@@ -6,20 +6,15 @@
 import { writeCog } from '@weir/geo';
 import { asset } from 'weir';
 import { cogChecks, ELEVATION_RANGE, MAX_NODATA_FRACTION } from './checks.js';
-import { demFileOf, dems } from './paths.js';
+import { demFileOf, RASTER_STEP } from './paths.js';
 import { readDem } from './read-dem.js';
 import { demFile } from './sources.js';
 import { rasterSummary } from './summary.js';
 
 export const demCog = asset({
   key: 'geo/dem_cog',
-  group: 'terrain',
-  kinds: ['raster', 'cog'],
-  tags: { resources: 'highmem' },
-  pool: 'highmem',
+  ...RASTER_STEP,
   description: 'Each DEM as a Cloud Optimized GeoTIFF, pixel for pixel',
-  partitions: dems,
-  io: 'files',
   ins: { dem: demFile },
   checks: cogChecks({
     range: ELEVATION_RANGE,

@@ -18,6 +18,19 @@ export type DemKey = keyof typeof DEM_FILES;
 /** One partition per elevation model: a changed DEM recomputes only its own partitions. */
 export const dems = staticPartitions(Object.keys(DEM_FILES));
 
+/**
+ * What every published raster step shares: a COG per DEM, written by the step itself, memory-
+ * heavy (the tag routes it to a high-memory pool on a cluster; the pool bounds it here).
+ */
+export const RASTER_STEP = {
+  group: 'terrain',
+  kinds: ['raster', 'cog'],
+  tags: { resources: 'highmem' },
+  pool: 'highmem',
+  partitions: dems,
+  io: 'files',
+} as const;
+
 /** The DEMs whose drainage is worth delineating (the SRTM tile is ocean around an atoll). */
 export const hydroDems = staticPartitions(['lux', 'pysheds']);
 

@@ -9,7 +9,7 @@ import { aspect, hillshade, readGeoTiffFile, slopeGeographic, writeCog } from '@
 import { asset } from 'weir';
 import { cogChecks } from './checks.js';
 import { demCog } from './dem-cog.js';
-import { dems } from './paths.js';
+import { RASTER_STEP } from './paths.js';
 import { rasterSummary } from './summary.js';
 
 /** gdaldem's scale for a DEM in degrees with elevations in metres. */
@@ -17,13 +17,8 @@ const METRES_PER_DEGREE = 111120;
 
 export const slopeCog = asset({
   key: 'geo/slope',
-  group: 'terrain',
-  kinds: ['raster', 'cog'],
-  tags: { resources: 'highmem' },
-  pool: 'highmem',
+  ...RASTER_STEP,
   description: 'Slope in degrees (Horn), latitude-corrected for the geographic DEMs',
-  partitions: dems,
-  io: 'files',
   ins: { dem: demCog },
   checks: cogChecks({ range: [0, 90], label: 'Slopes (degrees)' }),
   materialize: async (ctx, { dem }) => {
@@ -35,13 +30,8 @@ export const slopeCog = asset({
 
 export const aspectCog = asset({
   key: 'geo/aspect',
-  group: 'terrain',
-  kinds: ['raster', 'cog'],
-  tags: { resources: 'highmem' },
-  pool: 'highmem',
+  ...RASTER_STEP,
   description: 'Aspect in degrees clockwise from north (Horn), as gdaldem aspect',
-  partitions: dems,
-  io: 'files',
   ins: { dem: demCog },
   checks: cogChecks({ range: [0, 360], label: 'Aspects (degrees)' }),
   materialize: async (ctx, { dem }) => {
@@ -53,13 +43,8 @@ export const aspectCog = asset({
 
 export const hillshadeCog = asset({
   key: 'geo/hillshade',
-  group: 'terrain',
-  kinds: ['raster', 'cog'],
-  tags: { resources: 'highmem' },
-  pool: 'highmem',
+  ...RASTER_STEP,
   description: 'Shaded relief (sun from the north-west at 45°), as gdaldem hillshade -s 111120',
-  partitions: dems,
-  io: 'files',
   ins: { dem: demCog },
   checks: cogChecks({}),
   materialize: async (ctx, { dem }) => {

@@ -80,6 +80,17 @@ interface BaseContext<Res> {
   setDataVersion(version: string): void;
 }
 
+/** An asset partition's current materialization, as `ctx.previous()` gives it. */
+export interface PreviousMaterialization<T = unknown> {
+  /** The value downstream steps read: JSON, bytes, or a `FileArtefact` for `io: 'files'`. */
+  readonly value: T;
+  readonly dataVersion: string;
+  readonly codeVersion: string;
+  readonly materializedAt: Date;
+  /** The data version of each input it read, by asset key. */
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
 /** What `materialize` receives as its first argument. */
 export type AssetContext<
   Res = Record<never, never>,
@@ -88,6 +99,14 @@ export type AssetContext<
 > = BaseContext<Res> & {
   /** The partition this step materializes; undefined for an unpartitioned asset. */
   readonly partition: P extends PartitionsDefinition ? PartitionInfo : PartitionInfo | undefined;
+  /**
+   * This asset partition's current materialization (the newest that passed its blocking
+   * checks), for incremental work: update it instead of rebuilding. Undefined on the first
+   * run, when its artefact cannot be read (said in the step's log), and when `weir verify
+   * --reproduce` re-runs the step, which therefore proves that the incremental result equals
+   * a full rebuild. A `files` value is a path to read or copy, never to change.
+   */
+  previous<T = unknown>(): Promise<PreviousMaterialization<T> | undefined>;
 } & (IO extends 'files'
     ? {
         /**

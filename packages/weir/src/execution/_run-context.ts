@@ -47,6 +47,8 @@ export interface RunContextOptions {
   basis?: PlanBasis;
   /** This process, as the holder of the run's leases. */
   holder?: LeaseHolder;
+  /** Whether `ctx.previous()` gives steps their current materialization (not when reproducing). */
+  previousAvailable?: boolean;
 }
 
 export class RunContext {
@@ -60,6 +62,7 @@ export class RunContext {
   readonly spaces: ReadonlyMap<string, PartitionSpace>;
   readonly basis: PlanBasis;
   readonly holder: LeaseHolder;
+  readonly previousAvailable: boolean;
   readonly onLog: (assetKey: string, entry: LogEntry) => void;
   private readonly onEvent: (event: StoredEvent) => void;
   private readonly cache = new Map<string, Uint8Array>();
@@ -76,6 +79,7 @@ export class RunContext {
     this.spaces = options.spaces ?? new Map();
     this.basis = options.basis ?? new PlanBasis(new Map(), { spaces: new Map(), rows: new Map() });
     this.holder = options.holder ?? { runId: options.runId, host: '', pid: process.pid };
+    this.previousAvailable = options.previousAvailable ?? true;
     this.onEvent = options.onEvent ?? (() => {});
     this.onLog = options.onLog ?? (() => {});
   }

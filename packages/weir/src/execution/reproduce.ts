@@ -91,6 +91,9 @@ export async function reproduce(
     versions,
     signal: ctx.signal,
     spaces: ctx.spaces,
+    // A reproduction builds from scratch: equal data versions then prove that an incremental
+    // step's result is what a full rebuild gives.
+    previousAvailable: false,
   });
   const outcome = await inProcessExecutor.execute(unit, run);
   if (outcome.status === 'failed') return { status: 'failed', reason: outcome.error.message };

@@ -12,6 +12,7 @@ import type {
   Metadata,
   PartitionInfo,
   PartitionRangeInfo,
+  PreviousMaterialization,
 } from '../definitions/index.js';
 import {
   dynamicNameProblem,
@@ -30,6 +31,7 @@ import { codePartsOf, codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';
 import { diskFull, RunStopped, toErrorInfo } from './_errors.js';
 import { gatherInputs, partitionProvenance } from './_inputs.js';
+import { previousOf } from './_previous.js';
 import type { RunContext } from './_run-context.js';
 import { StepLog } from './_step-log.js';
 import type { StepUnit } from './_units.js';
@@ -208,6 +210,12 @@ async function attemptOnce(
     signal: run.signal,
     outputPath,
     partition: range ? undefined : partitionInfo(unit),
+    previous: <T>() => {
+      if (range) throw new TypeError('ctx.previous() is not available to single-run steps');
+      return previousOf(run, node, unit, log.logger) as Promise<
+        PreviousMaterialization<T> | undefined
+      >;
+    },
     ...(range ? { partitions: rangeInfo(unit) } : {}),
     dynamicPartitions: {
       add: editDynamic('partitions:added'),

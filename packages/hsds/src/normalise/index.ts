@@ -8,6 +8,7 @@ export type {
   UsAddressInput,
 } from './address.js';
 export { normaliseUsAddress, parseUsAddress } from './address.js';
+export { type EmailNormalisation, normaliseEmail } from './email.js';
 export type { HoursParse } from './hours.js';
 export { parseOpeningHours } from './hours.js';
 export type {

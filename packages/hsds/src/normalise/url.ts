@@ -96,8 +96,14 @@ function canonicalUrl(token: string, options: UrlOptions): string | { reason: st
   if (url.hash === '') url.hash = '';
   // Junk at the end of what the URL standard writes ("/a.?" → "/a." with an empty query) would
   // be stripped by the next pass: strip it now, so that a normalised URL normalises to itself.
-  const href = url.href;
+  const href = rfc3986(url.href);
   return stripJunk(href) === href ? href : canonicalUrl(stripJunk(href), options);
+}
+
+// The URL standard leaves `|`, `^`, `` ` ``, `{`, `}` and `\` unescaped in paths, queries and
+// fragments; RFC 3986 (the `uri` format HSDS validates against) does not allow them.
+function rfc3986(href: string): string {
+  return href.replace(/[|^`{}\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 // A registered name (letters, digits and hyphens in dot-separated labels, ending in an

@@ -1,0 +1,9 @@
+// Every export layout Weir can map, by name. A new layout is one file here and one line below.
+import type { Mapper } from '../mapper.js';
+import { icarol211 } from './icarol-211.js';
+
+export { icarol211 };
+
+export const layouts: Readonly<Record<string, Mapper>> = Object.freeze({
+  [icarol211.layout]: icarol211,
+});

@@ -68,6 +68,15 @@ export function buildService(input: BuildInput): MappedService | undefined {
     const value = fieldValue(record, mapper.service[field]);
     if (value !== undefined) service[field] = value;
   }
+  for (const field of AGE_FIELDS) {
+    const text = fieldValue(record, mapper.service[field]);
+    if (text === undefined) continue;
+    if (/^\d{1,3}$/.test(text)) service[field] = Number(text);
+    else {
+      const what = `${field} ${JSON.stringify(text)} is not a whole number of years: left out`;
+      report('warning', what, mapper.service[field]);
+    }
+  }
   const { status, searchable } = statusOf(mapper, record, report);
   service.status = status;
   const url = fieldValue(record, mapper.service.url);

@@ -1,9 +1,11 @@
 // Every export layout Weir can map, by name. A new layout is one file here and one line below.
 import type { Mapper } from '../mapper.js';
 import { icarol211 } from './icarol-211.js';
+import { icarol211Extended } from './icarol-211-extended.js';
 
-export { icarol211 };
+export { icarol211, icarol211Extended };
 
 export const layouts: Readonly<Record<string, Mapper>> = Object.freeze({
   [icarol211.layout]: icarol211,
+  [icarol211Extended.layout]: icarol211Extended,
 });

@@ -2,6 +2,7 @@
 // problem reported by file and line, and the export's columns checked against what the
 // mapping relies on.
 import type { Organization } from '../model/index.js';
+import type { SourceRecord } from '../read/index.js';
 import { buildService } from './build-service.js';
 import { fieldValue } from './field.js';
 import { fromReadIssue, type MapIssue } from './map-issue.js';
@@ -51,7 +52,7 @@ export function mapExport(mapper: Mapper, input: ExportInput): MappedExport {
   const table = readExport(mapper, input.bytes, input.file);
   const issues: MapIssue[] = table.issues.map(fromReadIssue);
   const services: MappedService[] = [];
-  const seenIds = new Set<string>();
+  const seenIds = new Map<string, SourceRecord>();
   let skipped = 0;
   for (const record of table.records) {
     const why = mapper.skip?.(record);
@@ -60,10 +61,26 @@ export function mapExport(mapper: Mapper, input: ExportInput): MappedExport {
       continue;
     }
     const parts = mapper.services?.(record) ?? [record];
+    let dropped = 0;
     for (const [index, part] of parts.entries()) {
       let recordId = fieldValue(part, mapper.recordId) ?? `line ${part.line}`;
       if (parts.length > 1 && mapper.recordId === undefined) recordId = `${recordId} #${index + 1}`;
-      if (seenIds.has(recordId)) {
+      const earlier = seenIds.get(recordId);
+      if (
+        earlier !== undefined &&
+        mapper.identicalRepeats === 'drop' &&
+        sameFields(earlier, part)
+      ) {
+        issues.push({
+          file: part.file,
+          line: part.line,
+          severity: 'warning',
+          message: `record ${JSON.stringify(recordId)} repeats line ${earlier.line}'s verbatim: left out`,
+        });
+        dropped++;
+        continue;
+      }
+      if (earlier !== undefined) {
         issues.push({
           file: part.file,
           line: part.line,
@@ -72,10 +89,11 @@ export function mapExport(mapper: Mapper, input: ExportInput): MappedExport {
         });
         recordId = `${recordId} (line ${part.line})`;
       }
-      seenIds.add(recordId);
+      seenIds.set(recordId, part);
       const mapped = buildService({ mapper, agency: input.agency, record: part, recordId, issues });
       if (mapped !== undefined) services.push(mapped);
     }
+    if (dropped > 0 && dropped === parts.length) skipped++;
   }
   const columns = new Set(table.columns);
   return {
@@ -93,6 +111,13 @@ export function mapExport(mapper: Mapper, input: ExportInput): MappedExport {
     repaired: table.repaired,
     flagged: table.flagged,
   };
+}
+
+/** The same fields with the same values (positions aside). */
+function sameFields(a: SourceRecord, b: SourceRecord): boolean {
+  const keys = Object.keys(a.fields);
+  if (keys.length !== Object.keys(b.fields).length) return false;
+  return keys.every((key) => a.fields[key] === b.fields[key]);
 }
 
 function uniqueOrganizations(services: readonly MappedService[]): Organization[] {

@@ -68,6 +68,12 @@ export interface MapperSpec {
   requiredColumns: readonly string[];
   /** The services one source record lists (default: the record is one service). */
   services?: (record: SourceRecord) => readonly SourceRecord[];
+  /**
+   * A record whose id repeats an earlier one's is kept under `<id> (line N)` (`keep`, the
+   * default); with `drop`, one whose fields are all the same as that earlier record's (an
+   * export that lists an item twice) is left out, with a warning, and counted as skipped.
+   */
+  identicalRepeats?: 'keep' | 'drop';
   /** Records that are not services (headings, notes, an example row). */
   skip?: (record: SourceRecord) => string | undefined;
   /** The agency's own id of a record; default `line N`. */

@@ -2,10 +2,12 @@
 import type { Mapper } from '../mapper.js';
 import { icarol211 } from './icarol-211.js';
 import { icarol211Extended } from './icarol-211-extended.js';
+import { linksf } from './linksf.js';
 
-export { icarol211, icarol211Extended };
+export { icarol211, icarol211Extended, linksf };
 
 export const layouts: Readonly<Record<string, Mapper>> = Object.freeze({
   [icarol211.layout]: icarol211,
   [icarol211Extended.layout]: icarol211Extended,
+  [linksf.layout]: linksf,
 });

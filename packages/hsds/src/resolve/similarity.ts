@@ -1,0 +1,83 @@
+// String similarities in [0, 1], symmetric by construction: the arguments are put in a fixed
+// order first, because the greedy matching step of Jaro can otherwise differ by a hair.
+
+function jaro(s: string, t: string): number {
+  if (s === t) return s.length ? 1 : 0;
+  const n = s.length;
+  const m = t.length;
+  if (n === 0 || m === 0) return 0;
+  const window = Math.max(0, (Math.max(n, m) >> 1) - 1);
+  const sMatched = new Uint8Array(n);
+  const tMatched = new Uint8Array(m);
+  let matches = 0;
+  for (let i = 0; i < n; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(m - 1, i + window);
+    for (let j = lo; j <= hi; j++) {
+      if (tMatched[j] || s.charCodeAt(i) !== t.charCodeAt(j)) continue;
+      sMatched[i] = 1;
+      tMatched[j] = 1;
+      matches++;
+      break;
+    }
+  }
+  if (matches === 0) return 0;
+  let k = 0;
+  let half = 0;
+  for (let i = 0; i < n; i++) {
+    if (!sMatched[i]) continue;
+    while (!tMatched[k]) k++;
+    if (s.charCodeAt(i) !== t.charCodeAt(k)) half++;
+    k++;
+  }
+  return (matches / n + matches / m + (matches - half / 2) / matches) / 3;
+}
+
+/** Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters). */
+export function jaroWinkler(a: string, b: string): number {
+  const [s, t] = a <= b ? [a, b] : [b, a];
+  const j = jaro(s, t);
+  let prefix = 0;
+  const limit = Math.min(4, s.length, t.length);
+  while (prefix < limit && s.charCodeAt(prefix) === t.charCodeAt(prefix)) prefix++;
+  return j + prefix * 0.1 * (1 - j);
+}
+
+/**
+ * Dice coefficient of two token lists where tokens match when equal or, for tokens of four
+ * letters or more, when their Jaro-Winkler similarity is at least `fuzzy` (a typo, a plural).
+ * Each token is matched at most once; duplicates count once.
+ */
+export function tokenSetSimilarity(
+  a: readonly string[],
+  b: readonly string[],
+  fuzzy = 0.92,
+): number {
+  const [xs, ys] = orderLists([...new Set(a)].sort(), [...new Set(b)].sort());
+  if (xs.length === 0 || ys.length === 0) return 0;
+  const used = new Uint8Array(ys.length);
+  let shared = 0;
+  for (const x of xs) {
+    let best = -1;
+    for (let j = 0; j < ys.length; j++) {
+      if (used[j]) continue;
+      const y = ys[j]!;
+      if (x === y) {
+        best = j;
+        break;
+      }
+      if (best < 0 && x.length >= 4 && y.length >= 4 && jaroWinkler(x, y) >= fuzzy) best = j;
+    }
+    if (best >= 0) {
+      used[best] = 1;
+      shared++;
+    }
+  }
+  return (2 * shared) / (xs.length + ys.length);
+}
+
+function orderLists(a: string[], b: string[]): [string[], string[]] {
+  const ka = a.join(' ');
+  const kb = b.join(' ');
+  return ka <= kb ? [a, b] : [b, a];
+}

@@ -1,6 +1,12 @@
 // Mappers from agency export layouts to HSDS 3.0, and what they produce.
 export { constant, type FieldRef, fieldValue, firstOf, usDate } from './field.js';
-export { icarol211, icarol211Extended, layouts, linksf } from './layouts/index.js';
+export {
+  apdDirectory,
+  icarol211,
+  icarol211Extended,
+  layouts,
+  linksf,
+} from './layouts/index.js';
 export { type ExportInput, type MappedExport, mapExport } from './map-export.js';
 export { formatMapIssue, type MapIssue } from './map-issue.js';
 export type { MappedService, SourceRef } from './mapped.js';

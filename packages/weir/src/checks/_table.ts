@@ -6,6 +6,7 @@
 import {
   type CheckContext,
   type CheckDefinition,
+  type CheckHistoryScope,
   type CheckResult,
   type CheckSeverity,
   type CheckSpec,
@@ -31,6 +32,8 @@ export interface BuiltinCheckOptions {
   description?: string;
   severity?: CheckSeverity;
   blocking?: boolean;
+  /** On a partitioned asset, compare with every partition's results (default) or its own only. */
+  history?: CheckHistoryScope;
 }
 
 const COMMON_OPTIONS = optionKeys<BuiltinCheckOptions>({
@@ -38,6 +41,7 @@ const COMMON_OPTIONS = optionKeys<BuiltinCheckOptions>({
   description: true,
   severity: true,
   blocking: true,
+  history: true,
 });
 
 /** The options a built-in check adds to the common ones, by name (from its options type). */
@@ -91,6 +95,7 @@ export function tabularCheck(
   if (given.description !== undefined) spec.description = given.description;
   if (given.severity !== undefined) spec.severity = given.severity;
   if (given.blocking !== undefined) spec.blocking = given.blocking;
+  if (given.history !== undefined) spec.history = given.history;
   return check(spec);
 }
 

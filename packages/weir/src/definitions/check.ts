@@ -46,6 +46,8 @@ export interface CheckDefinition<T = unknown> {
   readonly severity: CheckSeverity;
   /** Whether a failure stops downstream; default: `severity === 'error'`. */
   readonly blocking: boolean;
+  /** Which earlier results `previousResults` holds on a partitioned asset (default `'asset'`). */
+  readonly history: CheckHistoryScope;
   /*
    * A method, so its parameter is checked bivariantly: where TypeScript cannot infer an
    * asset's value type before it reads `checks` (a `materialize(ctx)` written after them),
@@ -55,11 +57,20 @@ export interface CheckDefinition<T = unknown> {
   evaluate(ctx: CheckContext, value: T): CheckOutcome | Promise<CheckOutcome>;
 }
 
+/**
+ * On a partitioned asset, whose earlier results a check compares with: `'asset'`, every
+ * partition's (a day with the days before it); `'partition'`, its own partition's only (one
+ * partition per agency, each with its own layout and size).
+ */
+export type CheckHistoryScope = 'asset' | 'partition';
+
 export interface CheckSpec<T = unknown> {
   name: string;
   description?: string;
   severity?: CheckSeverity;
   blocking?: boolean;
+  /** Default `'asset'`; see `CheckHistoryScope`. */
+  history?: CheckHistoryScope;
   evaluate: (ctx: CheckContext, value: T) => CheckOutcome | Promise<CheckOutcome>;
 }
 
@@ -69,6 +80,7 @@ const SPEC_KEYS = optionKeys<CheckSpec>({
   description: true,
   severity: true,
   blocking: true,
+  history: true,
   evaluate: true,
 });
 
@@ -121,12 +133,20 @@ export function check<T = unknown>(spec: CheckSpec<T>): CheckDefinition<T> {
   if (spec.blocking !== undefined && typeof spec.blocking !== 'boolean') {
     throw new DefinitionError('E_DEFINITION', `${owner} blocking must be true or false`);
   }
+  const history: unknown = spec.history ?? 'asset';
+  if (history !== 'asset' && history !== 'partition') {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${owner} has history ${JSON.stringify(history)}; use 'asset' (every partition's results) or 'partition' (its own partition's)`,
+    );
+  }
   return {
     kind: 'check',
     name,
     description: spec.description,
     severity,
     blocking: spec.blocking ?? severity === 'error',
+    history,
     evaluate: spec.evaluate,
   };
 }

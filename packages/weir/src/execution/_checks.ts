@@ -10,8 +10,9 @@ import type { CheckRecord, EventLog, StoredEvent } from '../storage/index.js';
 const HISTORY = 20;
 
 /**
- * Each check's earlier results on `key`/`partition` (every partition when undefined: a
- * partition is compared with its neighbours), newest first, at most HISTORY per check, on
+ * Each check's earlier results on `key`: on its partition, or on a partitioned asset every
+ * partition's unless the check's `history` is `'partition'` (a day is compared with the days
+ * before it, an agency only with itself), newest first, at most HISTORY per check, on
  * accepted data only: results about a materialization that a blocking check rejected (and no
  * later re-check cleared) are left out, so drift and volume are compared with data consumers
  * were allowed to read, not with a rejected version. Results on `exclude` (a data version
@@ -20,12 +21,13 @@ const HISTORY = 20;
 export async function checkHistory(
   eventLog: EventLog,
   key: string,
-  partition: string | undefined,
+  scope: { partition: string; partitioned: boolean },
   checks: readonly CheckDefinition[],
   exclude?: string,
 ): Promise<Map<string, CheckHistoryEntry[]>> {
   const history = new Map<string, CheckHistoryEntry[]>(checks.map((c) => [c.name, []]));
   if (checks.length === 0) return history;
+  const ownOnly = new Set(checks.filter((c) => c.history === 'partition').map((c) => c.name));
   const full = () => [...history.values()].every((entries) => entries.length >= HISTORY);
   // Newest first, so the first result seen of a (materialization, check) is its newest.
   const newest = new Map<string, StoredEvent<'check:evaluated'>>();
@@ -41,7 +43,8 @@ export async function checkHistory(
     });
     for (const event of page) {
       if (event.type !== 'check:evaluated') continue;
-      if (partition !== undefined && event.partition !== partition) continue;
+      const own = event.partition === scope.partition;
+      if (!own && (!scope.partitioned || ownOnly.has(event.check.name))) continue;
       const id = `${event.partition}\0${event.materializationId}\0${event.check.name}`;
       if (!newest.has(id)) newest.set(id, event);
     }

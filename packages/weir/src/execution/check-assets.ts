@@ -122,7 +122,7 @@ async function checkOne(
     history: await checkHistory(
       eventLog,
       key,
-      partitioned ? undefined : NO_PARTITION,
+      { partition: latest.partition, partitioned },
       checks,
       latest.materialization.dataVersion,
     ),

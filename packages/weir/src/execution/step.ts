@@ -80,7 +80,7 @@ async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promis
                 history: await checkHistory(
                   run.eventLog,
                   key,
-                  unit.partitions === undefined ? NO_PARTITION : undefined,
+                  { partition: output.partition, partitioned: unit.partitions !== undefined },
                   definition.checks,
                 ),
               });

@@ -2,6 +2,7 @@
 export { constant, type FieldRef, fieldValue, firstOf, usDate } from './field.js';
 export {
   apdDirectory,
+  dcyfPrograms,
   icarol211,
   icarol211Extended,
   layouts,

@@ -10,7 +10,7 @@ export const STATE_VERSION = 1;
 
 /**
  * `[id, source, line, recordId, name, alternateName, phones, address_1, address_2, city,
- * state_province, postal_code, latitude, longitude, website]`, where `source` indexes
+ * state_province, postal_code, address_type, latitude, longitude, website]`, where `source` indexes
  * `sources`, phones are space-separated and absent values are `''` (`null` for coordinates).
  */
 export type RecordTuple = [
@@ -26,6 +26,7 @@ export type RecordTuple = [
   string,
   string,
   string,
+  '' | 'postal',
   number | null,
   number | null,
   string,
@@ -63,6 +64,7 @@ export function toTuple(r: ResolvableRecord, source: number): RecordTuple {
     r.alternateName ?? '',
     (r.phones ?? []).join(' '),
     ...(ADDRESS_FIELDS.map((f) => a[f] ?? '') as [string, string, string, string, string]),
+    a.address_type === 'postal' ? 'postal' : '',
     r.latitude ?? null,
     r.longitude ?? null,
     r.website ?? '',
@@ -85,7 +87,13 @@ export function fromTuple(
     if (v) address[f] = v;
   });
   if (Object.keys(address).length) r.address = address;
-  const [lat, lon, website] = rest.slice(5) as [number | null, number | null, string];
+  const [type, lat, lon, website] = rest.slice(5) as [
+    '' | 'postal',
+    number | null,
+    number | null,
+    string,
+  ];
+  if (r.address && type === 'postal') r.address.address_type = 'postal';
   if (lat !== null) r.latitude = lat;
   if (lon !== null) r.longitude = lon;
   if (website) r.website = website;

@@ -7,6 +7,7 @@ export {
   icarol211Extended,
   layouts,
   linksf,
+  openReferralCsv,
 } from './layouts/index.js';
 export { type ExportInput, type MappedExport, mapExport } from './map-export.js';
 export { formatMapIssue, type MapIssue } from './map-issue.js';

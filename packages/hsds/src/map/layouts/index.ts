@@ -5,8 +5,9 @@ import { dcyfPrograms } from './dcyf-programs.js';
 import { icarol211 } from './icarol-211.js';
 import { icarol211Extended } from './icarol-211-extended.js';
 import { linksf } from './linksf.js';
+import { openReferralCsv } from './openreferral-csv.js';
 
-export { apdDirectory, dcyfPrograms, icarol211, icarol211Extended, linksf };
+export { apdDirectory, dcyfPrograms, icarol211, icarol211Extended, linksf, openReferralCsv };
 
 export const layouts: Readonly<Record<string, Mapper>> = Object.freeze({
   [icarol211.layout]: icarol211,
@@ -14,4 +15,5 @@ export const layouts: Readonly<Record<string, Mapper>> = Object.freeze({
   [linksf.layout]: linksf,
   [apdDirectory.layout]: apdDirectory,
   [dcyfPrograms.layout]: dcyfPrograms,
+  [openReferralCsv.layout]: openReferralCsv,
 });

@@ -1,4 +1,6 @@
+import { get } from './api';
 import { useLostConnection } from './components/connection';
+import { useLoad } from './components/hooks';
 import { Link } from './components/Link';
 import { AssetPage } from './pages/AssetPage';
 import { AutomationPage } from './pages/AutomationPage';
@@ -26,6 +28,7 @@ export function App() {
         <NavLink to={paths.automation()} active={route.page === 'automation'}>
           Automation
         </NavLink>
+        <AppLinks />
       </nav>
       <main className={route.page === 'graph' ? 'main main-full' : 'main'}>
         {lost ? (
@@ -45,6 +48,32 @@ function NavLink(props: { to: string; active: boolean; children: string }) {
     <Link to={props.to} className={props.active ? 'nav-link active' : 'nav-link'}>
       {props.children}
     </Link>
+  );
+}
+
+interface AppEntry {
+  name: string;
+  description: string | null;
+  path: string;
+}
+
+/** The project's apps (served by the server at /apps/NAME/), as plain links: they are not pages of this UI. */
+function AppLinks() {
+  const { data } = useLoad(
+    (signal) => get<{ apps: AppEntry[] }>('/api/apps', signal).catch(() => ({ apps: [] })),
+    [],
+  );
+  const apps = data?.apps ?? [];
+  if (apps.length === 0) return null;
+  return (
+    <div className="nav-apps">
+      <div className="nav-heading">Apps</div>
+      {apps.map((a) => (
+        <a key={a.name} className="nav-link" href={a.path} title={a.description ?? undefined}>
+          {a.name}
+        </a>
+      ))}
+    </div>
   );
 }
 

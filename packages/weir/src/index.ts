@@ -71,6 +71,11 @@ export {
 export type {
   AndCondition,
   AnyAssetDefinition,
+  AppAssetValue,
+  AppContext,
+  AppDefinition,
+  AppHandler,
+  AppSpec,
   AssetAttributes,
   AssetContext,
   AssetDefinition,
@@ -149,6 +154,7 @@ export type {
 } from './definitions/index.js';
 export {
   and,
+  app,
   asset,
   check,
   codeVersionChanged,

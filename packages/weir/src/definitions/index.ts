@@ -5,6 +5,7 @@
  */
 
 export { cronTicks, latestCronTick } from './_cron.js';
+export * from './app.js';
 export * from './asset.js';
 export * from './check.js';
 export * from './conditions/index.js';

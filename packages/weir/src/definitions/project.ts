@@ -4,6 +4,7 @@
  */
 import { DefinitionError } from '../errors.js';
 import { automationNameProblem } from './_spec.js';
+import { type AppDefinition, isApp } from './app.js';
 import type { AssetDefinition } from './asset.js';
 import {
   type NotificationSpec,
@@ -37,6 +38,8 @@ export interface ProjectSpec {
   pools?: Readonly<Record<string, number>>;
   /** Who hears of any failed step or overdue asset. */
   notifications?: NotificationSpec;
+  /** HTTP apps `weir serve` and `weir dev` mount at `/apps/<name>/` (`app()`). */
+  apps?: readonly AppDefinition[];
 }
 
 export interface ProjectDefinition {
@@ -49,6 +52,7 @@ export interface ProjectDefinition {
   readonly schedules: readonly ScheduleDefinition[];
   readonly pools: Readonly<Record<string, number>>;
   readonly notifications: Notifications;
+  readonly apps: readonly AppDefinition[];
 }
 
 /**
@@ -63,6 +67,7 @@ export interface ProjectDefinition {
  *   schedules: [nightly],
  *   pools: { gpu: 1 },
  *   notifications: { onFailure: { url: 'https://hooks.example.org/weir' } },
+ *   apps: [directoryApp],
  * });
  */
 export function defineProject(spec: ProjectSpec): ProjectDefinition {
@@ -79,6 +84,8 @@ export function defineProject(spec: ProjectSpec): ProjectDefinition {
   const sensors = listOf(spec.sensors, 'sensors', isSensor, 'sensor() or folderSensor()');
   const schedules = listOf(spec.schedules, 'schedules', isSchedule, 'schedule()');
   uniqueNames([...sensors, ...schedules]);
+  const apps = listOf(spec.apps, 'apps', isApp, 'app()');
+  uniqueAppNames(apps);
   return {
     kind: 'project',
     assets: spec.assets,
@@ -89,6 +96,7 @@ export function defineProject(spec: ProjectSpec): ProjectDefinition {
     schedules,
     pools: validatePools(spec.pools),
     notifications: validateNotificationSpec(spec.notifications, 'project'),
+    apps,
   };
 }
 
@@ -128,6 +136,18 @@ function uniqueNames(definitions: readonly (SensorDefinition | ScheduleDefinitio
       );
     }
     seen.set(name, kind);
+  }
+}
+
+function uniqueAppNames(apps: readonly AppDefinition[]): void {
+  const seen = new Set<string>();
+  for (const { name } of apps) {
+    if (seen.has(name)) {
+      throw new DefinitionError('E_DEFINITION', `the project has two apps named '${name}'`, {
+        hint: 'each app is served at /apps/NAME/: give each a name of its own',
+      });
+    }
+    seen.add(name);
   }
 }
 

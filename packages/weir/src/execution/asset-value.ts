@@ -65,6 +65,24 @@ export async function assetValue(
   project: ProjectDefinition | AssetGraph,
   options: AssetValueOptions,
 ): Promise<AssetValue> {
+  return (await currentValueSource(project, options)).load();
+}
+
+/** Which materialization `assetValue` would read, known before its artefact is read. */
+export type AssetValueSource = AssetValueBase & {
+  format: AssetValue['format'];
+  /** Reads and decodes the artefact. */
+  load(): Promise<AssetValue>;
+};
+
+/**
+ * What `assetValue` would read, without reading it yet: a reader that keeps decoded values
+ * (the server, for apps) loads only when `materializationId` moved. Throws as `assetValue`.
+ */
+export async function currentValueSource(
+  project: ProjectDefinition | AssetGraph,
+  options: AssetValueOptions,
+): Promise<AssetValueSource> {
   const graph = graphOf(project);
   const node = graph.node(options.key);
   const partition = await partitionOf(node, options);
@@ -74,7 +92,6 @@ export async function assetValue(
       ? await eventLog.latest([node.key])
       : await eventLog.partitionRecords(node.key, [partition]);
   const usable = usableOf(node.key, partition, record);
-  const value = await loadValue(artefacts, usable);
   const base: AssetValueBase = {
     key: node.key,
     partition,
@@ -85,14 +102,22 @@ export async function assetValue(
     materializedAt: usable.timestamp,
     location: usable.materialization.artefact.location,
   };
-  switch (usable.materialization.artefact.format) {
-    case 'files':
-      return { ...base, format: 'files', value: value as FileArtefact };
-    case 'bytes':
-      return { ...base, format: 'bytes', value: value as Uint8Array };
-    default:
-      return { ...base, format: 'json', value: value as JsonValue };
-  }
+  const format = usable.materialization.artefact.format;
+  return {
+    ...base,
+    format: format === 'files' || format === 'bytes' ? format : 'json',
+    async load(): Promise<AssetValue> {
+      const value = await loadValue(artefacts, usable);
+      switch (format) {
+        case 'files':
+          return { ...base, format: 'files', value: value as FileArtefact };
+        case 'bytes':
+          return { ...base, format: 'bytes', value: value as Uint8Array };
+        default:
+          return { ...base, format: 'json', value: value as JsonValue };
+      }
+    },
+  };
 }
 
 /** The partition to read: `''` for an unpartitioned asset, else a key its space holds now. */

@@ -12,7 +12,13 @@ export type { LogEntry } from './_step-logger.js';
 export { bufferedLogger } from './_step-logger.js';
 export { clockedKeys, touchedAfter } from './_touched.js';
 export type { StepUnit } from './_units.js';
-export { type AssetValue, type AssetValueOptions, assetValue } from './asset-value.js';
+export {
+  type AssetValue,
+  type AssetValueOptions,
+  type AssetValueSource,
+  assetValue,
+  currentValueSource,
+} from './asset-value.js';
 export {
   type BackfillOptions,
   type BackfillResult,

@@ -1,7 +1,8 @@
 /**
  * @module server/app
  * The HTTP application: the API under /api (JSON, validated by zod schemas that also make
- * the OpenAPI document at /api/openapi.json), /metrics, and the web UI. Every request passes
+ * the OpenAPI document at /api/openapi.json), /metrics, the project's apps under /apps/NAME/,
+ * and the web UI. Every request passes
  * the same gate first: security headers, the Host check, the token (and its role), and for
  * calls that change something, a JSON content type and a same-origin Origin, so a page on
  * another site can neither read nor act through a browser.
@@ -11,6 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { WEIR_VERSION } from '../version.js';
 import type { Access } from './_access.js';
+import { APPS_PATH, appRoutes } from './_apps.js';
 import type { App, AppEnv, ServerContext } from './_context.js';
 import { errorBody, respondToError } from './_errors.js';
 import type { Metrics } from './_metrics.js';
@@ -113,20 +115,21 @@ export function createApp(context: ServerContext, options: AppOptions): App {
   });
   app.use('/api/*', gate);
   app.use('/metrics', gate);
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json(
-          errorBody(
-            'E_TOO_LARGE',
-            `a request body may hold at most ${MAX_BODY_BYTES / 1_000_000} MB`,
-          ),
-          413,
+  app.use(APPS_PATH, gate);
+  app.use(`${APPS_PATH}/*`, gate);
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      c.json(
+        errorBody(
+          'E_TOO_LARGE',
+          `a request body may hold at most ${MAX_BODY_BYTES / 1_000_000} MB`,
         ),
-    }),
-  );
+        413,
+      ),
+  });
+  app.use('/api/*', limit);
+  app.use(`${APPS_PATH}/*`, limit);
 
   app.onError((error, c) => respondToError(error, c, options.log));
   app.notFound((c) =>
@@ -147,6 +150,7 @@ export function createApp(context: ServerContext, options: AppOptions): App {
   assetRoutes(app, context);
   runRoutes(app, context);
   automationRoutes(app, context);
+  appRoutes(app, context, options.log);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -41,6 +41,9 @@ export async function startCommandServer(
   const protectedBy = tokens.operator.length + tokens.viewer.length > 0 ? ' (token required)' : '';
   const readOnly = instance.readOnly ? ' (read-only instance: viewing only)' : '';
   ctx.output.out(`weir ${name}: UI and API on ${server.url}${protectedBy}${readOnly}\n`);
+  for (const app of project.apps) {
+    ctx.output.out(`weir ${name}: app '${app.name}' on ${server.url}apps/${app.name}/\n`);
+  }
   return server;
 }
 

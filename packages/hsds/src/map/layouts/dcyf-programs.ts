@@ -74,7 +74,8 @@ function languagesOf(record: SourceRecord): string | undefined {
  * The site's street as one line with its city: `901 Mission Street, Suite 110, San Francisco,
  * CA 94103`. The export has no city or state columns; a ZIP of 941xx is San Francisco, CA. A
  * city, state or ZIP some rows repeat in the street column is dropped first. Without a
- * San Francisco ZIP the street is given alone, and the address is reported incomplete.
+ * San Francisco ZIP the street is given alone, and the address is reported incomplete;
+ * `various` or `n/a` gives none.
  */
 function siteLine(record: SourceRecord): string | undefined {
   let street = record.fields['Site Address']?.trim() ?? '';
@@ -84,7 +85,8 @@ function siteLine(record: SourceRecord): string | undefined {
       .replace(/,\s*(?:san francisco|sf|ca(?:\s+9\d{4}(?:-\d{4})?)?|9\d{4}(?:-\d{4})?)\s*$/i, '')
       .trim();
   }
-  if (street === '') return undefined;
+  // `various` and `n/a` stand where a program has no one site: no address.
+  if (street === '' || /^(?:various|n\/?a|tbd|none)$/i.test(street)) return undefined;
   const zip = record.fields['Site Zip']?.trim() ?? '';
   return /^941\d{2}(?:-\d{4})?$/.test(zip) ? `${street}, San Francisco, CA ${zip}` : street;
 }

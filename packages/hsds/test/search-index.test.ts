@@ -175,11 +175,31 @@ describe('SearchIndex', () => {
     expect(ids(index.search({ text: 'meal' }))).toContain('2');
   });
 
-  it('requires every concept, and falls back to any when none has them all', () => {
-    expect(ids(index.search({ text: 'food clothing' }))).toEqual(['3']);
-    const r = index.search({ text: 'shelter lawyers' });
-    expect(r.interpreted.matched).toBe('any');
-    expect(ids(r).sort()).toEqual(['4', '6']);
+  it('ranks the records matching every concept first, then those matching some', () => {
+    const r = index.search({ text: 'food clothing' });
+    expect(ids(r)[0]).toBe('3');
+    expect(ids(r).slice(1).sort()).toEqual(['1', '2', '8']);
+    expect(r.interpreted.matched).toBe('all');
+    const none = index.search({ text: 'shelter lawyers' });
+    expect(none.interpreted.matched).toBe('any');
+    expect(ids(none).sort()).toEqual(['4', '6']);
+  });
+
+  it('can require every concept, or fall back to any only when none has them all', () => {
+    const all = SearchIndex.create(':memory:', { ranking: { match: 'all' } });
+    const thenAny = SearchIndex.create(':memory:', { ranking: { match: 'all-then-any' } });
+    for (const i of [all, thenAny]) i.upsert(fixtures.map(entry));
+    expect(ids(all.search({ text: 'food clothing' }))).toEqual(['3']);
+    expect(ids(thenAny.search({ text: 'food clothing' }))).toEqual(['3']);
+    expect(all.search({ text: 'shelter lawyers' }).total).toBe(0);
+    expect(ids(thenAny.search({ text: 'shelter lawyers' })).sort()).toEqual(['4', '6']);
+  });
+
+  it('scores the words as typed above their synonyms', () => {
+    const r = index.search({ text: 'clothing' });
+    expect(ids(r)[0]).toBe('8');
+    const lawyer = index.search({ text: 'legal' });
+    expect(ids(lawyer)).toEqual(['6']);
   });
 
   it('counts taxonomy facets over all results, not the page', () => {
@@ -272,7 +292,8 @@ describe('SearchIndex updates', () => {
     ]);
     expect(index.search({ text: 'shelter' }).total).toBe(3);
     const r = index.search({ text: 'harbor shelter', collapseClusters: true });
-    expect(r.total).toBe(1);
+    expect(r.total).toBe(2);
+    expect(r.results.map((x) => x.source.recordId)).toEqual(['x1', 'x3']);
     expect(r.results[0]!.clusterId).toBe('c1');
   });
 });

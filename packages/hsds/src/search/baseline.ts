@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import type { SourceRef } from '../map/mapped.js';
 import { indexDocument, type SearchEntry, TEXT_COLUMNS } from './document.js';
 import { anyOf } from './escape.js';
+import { haversineKm } from './geo.js';
 import { tokenize } from './tokens.js';
+import type { NearFilter } from './types.js';
 
 export interface PlainHit {
   id: string;
@@ -16,6 +18,8 @@ export interface PlainHit {
 export class PlainIndex {
   private readonly db: Database.Database;
   private readonly query;
+  /** Locations by rowid, for the distance filter (applied to the ranked matches, as the search does). */
+  private readonly points = new Map<number, { latitude: number; longitude: number }[]>();
 
   constructor(path = ':memory:') {
     this.db = new Database(path);
@@ -24,8 +28,11 @@ export class PlainIndex {
         record_id TEXT NOT NULL, searchable INTEGER NOT NULL);
       CREATE VIRTUAL TABLE plain USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
     `);
-    this.query = this.db.prepare<[string, number, number], [string, string, string, number]>(
-      `SELECT s.id, s.agency, s.record_id, h.score
+    this.query = this.db.prepare<
+      [string, number, number],
+      [number, string, string, string, number]
+    >(
+      `SELECT s.rowid, s.id, s.agency, s.record_id, h.score
        FROM (SELECT rowid, -bm25(plain) AS score FROM plain WHERE plain MATCH ?) h
        JOIN services s ON s.rowid = h.rowid WHERE s.searchable = 1
        ORDER BY h.score DESC, s.rowid LIMIT ? OFFSET ?`,
@@ -48,18 +55,35 @@ export class PlainIndex {
           e.searchable ? 1 : 0,
         );
         body.run(lastInsertRowid, TEXT_COLUMNS.map((c) => doc.text[c]).join('\n'));
+        if (doc.points.length > 0) this.points.set(Number(lastInsertRowid), doc.points);
       }
     })();
   }
 
-  search(text: string, limit = 10, offset = 0): PlainHit[] {
+  search(
+    text: string,
+    options: { limit?: number; offset?: number; near?: NearFilter } = {},
+  ): PlainHit[] {
+    const { limit = 10, offset = 0, near } = options;
     const words = [...new Set(tokenize(text))];
     if (words.length === 0) return [];
     const expression = words.map((w) => anyOf([[w]])).join(' OR ');
-    return this.query
-      .raw(true)
-      .all(expression, limit, offset)
-      .map(([id, agency, recordId, score]) => ({ id, score, source: { agency, recordId } }));
+    let rows = this.query.raw(true).all(expression, near ? -1 : limit, near ? 0 : offset);
+    if (near !== undefined) {
+      rows = rows
+        .filter(([rowid]) =>
+          (this.points.get(rowid) ?? []).some(
+            (p) =>
+              haversineKm(p.latitude, p.longitude, near.latitude, near.longitude) <= near.radiusKm,
+          ),
+        )
+        .slice(offset, offset + limit);
+    }
+    return rows.map(([, id, agency, recordId, score]) => ({
+      id,
+      score,
+      source: { agency, recordId },
+    }));
   }
 
   close(): void {

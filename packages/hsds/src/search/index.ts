@@ -1,7 +1,7 @@
 // Full-text search over mapped services: SQLite FTS5 with weighted BM25, spelling correction,
 // English/Spanish synonyms, taxonomy facets, status and distance filters; and the metrics the
 // ranking is judged by.
-export { PlainIndex } from './baseline.js';
+export { type PlainHit, PlainIndex } from './baseline.js';
 export { editDistance } from './distance.js';
 export {
   type IndexDocument,
@@ -14,6 +14,14 @@ export {
 } from './document.js';
 export { quotePhrase } from './escape.js';
 export { boundingBox, haversineKm } from './geo.js';
+export {
+  evaluate,
+  type JudgedQuery,
+  judgedKey,
+  parseJudgedQueries,
+  type Quality,
+  type QueryQuality,
+} from './judged.js';
 export { type Judgments, mean, ndcgAt, recallAt } from './metrics.js';
 export {
   type Concept,

@@ -12,15 +12,18 @@ export interface Ranking {
   forms: boolean;
   /**
    * `all`: every concept of the query must match; `any`: one is enough; `all-then-any`: all,
-   * and when that finds nothing, any.
+   * and when that finds nothing, any; `all-first`: any, those matching every concept first.
    */
-  match: 'all' | 'any' | 'all-then-any';
+  match: 'all' | 'any' | 'all-then-any' | 'all-first';
+  /** Records holding the words as typed score their BM25 again (see `planExact`). */
+  exactBoost: boolean;
 }
 
 export const DEFAULT_RANKING: Ranking = {
-  weights: { name: 10, organization: 5, taxonomy: 3, description: 1, other: 0.5 },
+  weights: { name: 6, organization: 4, taxonomy: 3, description: 1, other: 0.5 },
   spelling: 'missing',
   synonyms: true,
   forms: true,
-  match: 'all-then-any',
+  match: 'all-first',
+  exactBoost: true,
 };

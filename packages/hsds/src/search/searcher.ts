@@ -4,16 +4,15 @@
 import type Database from 'better-sqlite3';
 import type { SourceRef } from '../map/mapped.js';
 import { type ServiceSummary, TEXT_COLUMNS } from './document.js';
-import { boundingBox } from './geo.js';
-import { planExpression, planQuery, type QueryPlan } from './query-plan.js';
+import { hitsQuery, type MatchExpressions } from './hits-sql.js';
+import { planExact, planExpression, planQuery, type QueryPlan } from './query-plan.js';
 import type { Ranking } from './ranking.js';
 import type { SynonymTable } from './synonym-table.js';
 import type { FacetCount, SearchQuery, SearchResponse, SearchResult } from './types.js';
 import type { Vocabulary } from './vocabulary.js';
 
 type Db = Database.Database;
-type Hit = [rowid: number, score: number, cluster: string | null];
-type Param = string | number;
+type Hit = [rowid: number, score: number, cluster: string | null, complete: number];
 
 interface PageRow {
   id: string;
@@ -43,16 +42,27 @@ export class Searcher {
         ? { concepts: [], corrections: [] }
         : planQuery(text, vocabulary, this.synonyms, this.ranking);
     let matched: 'all' | 'any' | 'none' = this.ranking.match === 'any' ? 'any' : 'all';
-    let hits: Hit[];
+    let hits: Hit[] = [];
     if (text === '') {
-      hits = this.hits(undefined, query);
+      hits = this.hits({}, query);
     } else {
-      const expression = planExpression(plan, vocabulary, matched === 'any' ? 'any' : 'all');
-      hits = expression === undefined ? [] : this.hits(expression, query);
-      if (hits.length === 0 && this.ranking.match === 'all-then-any' && plan.concepts.length > 1) {
-        const any = planExpression(plan, vocabulary, 'any');
-        hits = any === undefined ? [] : this.hits(any, query);
-        matched = 'any';
+      const all = planExpression(plan, vocabulary, 'all');
+      const any = planExpression(plan, vocabulary, 'any');
+      const exact = this.ranking.exactBoost ? planExact(plan, vocabulary) : undefined;
+      const boost = exact === undefined ? {} : { exact };
+      const several = plan.concepts.length > 1;
+      const mode = this.ranking.match;
+      if (mode === 'any' || mode === 'all-first') {
+        const complete =
+          mode === 'all-first' && several && all !== undefined ? { complete: all } : {};
+        if (any !== undefined) hits = this.hits({ main: any, ...boost, ...complete }, query);
+        if (hits[0]?.[3] === 0) matched = 'any';
+      } else {
+        if (all !== undefined) hits = this.hits({ main: all, ...boost }, query);
+        if (hits.length === 0 && mode === 'all-then-any' && several && any !== undefined) {
+          hits = this.hits({ main: any, ...boost }, query);
+          matched = 'any';
+        }
       }
       if (hits.length === 0) matched = 'none';
     }
@@ -73,38 +83,11 @@ export class Searcher {
     };
   }
 
-  private hits(expression: string | undefined, query: SearchQuery): Hit[] {
-    const where: string[] = [];
-    const params: Param[] = [];
-    if (query.searchableOnly ?? true) where.push('s.searchable = 1');
-    const codes = query.taxonomy ?? [];
-    if (codes.length > 0) {
-      const ranges = codes.map(() => '(t.code >= ? AND t.code < ?)').join(' OR ');
-      where.push(`EXISTS (SELECT 1 FROM terms t WHERE t.service = s.rowid AND (${ranges}))`);
-      for (const code of codes) params.push(code, `${code}\u{10FFFF}`);
-    }
-    if (query.near !== undefined) {
-      const { latitude, longitude, radiusKm } = query.near;
-      const box = boundingBox(latitude, longitude, radiusKm);
-      where.push(
-        `s.rowid IN (SELECT p.service FROM points_box b JOIN points p ON p.rowid = b.id
-          WHERE b.max_lat >= ? AND b.min_lat <= ? AND b.max_lon >= ? AND b.min_lon <= ?
-          AND haversine_km(p.latitude, p.longitude, ?, ?) <= ?)`,
-      );
-      params.push(box.minLat, box.maxLat, box.minLon, box.maxLon, latitude, longitude, radiusKm);
-    }
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const sql =
-      expression === undefined
-        ? `SELECT s.rowid, 0, s.cluster_id FROM services s ${filter} ORDER BY s.rowid`
-        : `SELECT s.rowid, h.score, s.cluster_id
-           FROM (SELECT rowid, -${this.bm25} AS score FROM text WHERE text MATCH ?) h
-           JOIN services s ON s.rowid = h.rowid ${filter}
-           ORDER BY h.score DESC, s.rowid`;
-    const args = expression === undefined ? params : [expression, ...params];
+  private hits(match: MatchExpressions, query: SearchQuery): Hit[] {
+    const { sql, params } = hitsQuery(match, query, this.bm25);
     return this.statement(sql)
       .raw(true)
-      .all(...args) as Hit[];
+      .all(...params) as Hit[];
   }
 
   private describe([rowid, score, cluster]: Hit, query: SearchQuery): SearchResult {

@@ -8,3 +8,5 @@ export * from './map/index.js';
 export * from './model/index.js';
 export * from './normalise/index.js';
 export * from './read/index.js';
+export * from './resolve/index.js';
+export * from './search/index.js';

@@ -186,6 +186,21 @@ describe.skipIf(noSocialData)(socialDataTitle('icarol-211-extended on the real s
     expect(get('10600832')).toMatchObject({ searchable: false, service: { status: 'active' } });
   });
 
+  it('gives each agency its own organization, shared with its programs and sites', () => {
+    const names = new Map<string, Set<string>>();
+    for (const { service } of result!.services) {
+      const { id, name } = service.organization!;
+      names.set(id, (names.get(id) ?? new Set()).add(name));
+    }
+    // Agency rows have ParentAgencyNum 0: keyed on it, 830 agencies would be one organization.
+    expect([...names.values()].filter((set) => set.size > 1)).toEqual([]);
+    expect(result!.organizations).toHaveLength(877);
+    const agency = get('10595620');
+    const program = get('10605215');
+    expect(agency.service.organization?.name).toBe('GOOD SHEPHERD GRACENTER');
+    expect(program.service.organization_id).toBe(agency.service.organization_id);
+  });
+
   it('gives the same ids twice, and each service points at its line', () => {
     const again = mapExport(icarol211Extended, { agency: 'sf-211', file: 'sf_211.csv', bytes });
     expect(again.services.map((s) => s.service.id)).toEqual(

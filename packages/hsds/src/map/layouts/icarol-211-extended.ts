@@ -41,6 +41,18 @@ function named(column: string, name: string, type?: PhoneField['type']): PhoneFi
   };
 }
 
+/**
+ * The organization's number: the parent agency's, or, on an agency's own row (whose
+ * `ParentAgencyNum` is `0`), the row's own `ResourceAgencyNum`, which its programs and sites
+ * name as their parent. Keyed on `0`, every agency would be one organization.
+ */
+function organizationKey(record: SourceRecord): string | undefined {
+  const parent = record.fields.ParentAgencyNum?.trim();
+  return parent === undefined || parent === '' || parent === '0'
+    ? record.fields.ResourceAgencyNum
+    : parent;
+}
+
 const physical = (column: string) => unlessPrivate('PhysicalAddressIsPrivate', column);
 const mailing = (column: string) => unlessPrivate('MailingAddressIsPrivate', column);
 
@@ -68,7 +80,7 @@ export const icarol211Extended = defineMapper({
     'Tax',
   ],
   recordId: 'ResourceAgencyNum',
-  organization: { name: 'ParentAgency', key: 'ParentAgencyNum' },
+  organization: { name: 'ParentAgency', key: organizationKey },
   service: {
     name: 'PublicName',
     alternate_name: 'AlternateName',

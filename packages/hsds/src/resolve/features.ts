@@ -3,12 +3,13 @@ import { type AddressKey, addressKey } from './address.js';
 import { registrableDomain } from './domain.js';
 import { nameTokens } from './name.js';
 import type { ResolvableRecord } from './record.js';
+import { uniqueSorted } from './similarity.js';
 
 export interface PreparedRecord {
   record: ResolvableRecord;
   /** The normalised names to compare: the name, the alternate name and both together. */
   names: string[];
-  /** The tokens of each of `names`, in the same order. */
+  /** The distinct tokens of each of `names`, sorted (`uniqueSorted`), in the same order. */
   nameTokens: string[][];
   /** Every distinct name token. */
   tokens: string[];
@@ -46,7 +47,7 @@ export function prepare(record: ResolvableRecord): PreparedRecord {
   return {
     record,
     names,
-    nameTokens: tokenLists,
+    nameTokens: tokenLists.map(uniqueSorted),
     tokens: [...new Set([...main, ...alt])].sort(),
     address,
     phones: [...new Set(record.phones ?? [])].sort(),

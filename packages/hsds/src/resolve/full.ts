@@ -5,7 +5,7 @@ import { buildClusters, type ClusterLink, type ResolvedCluster } from './cluster
 import { type PreparedRecord, prepare } from './features.js';
 import { conflictTest, type ResolverOptions, resolveOptions } from './options.js';
 import type { ResolvableRecord } from './record.js';
-import { scorePair } from './score.js';
+import { quickScore, scorePair } from './score.js';
 
 export interface FullResolution {
   clusters: ResolvedCluster[];
@@ -44,8 +44,9 @@ export function resolveAll(
         if (j <= i || seen[j] === i) continue;
         seen[j] = i;
         candidatePairs++;
-        const s = scorePair(a, byId.get(ids[j]!)!, o.weights);
-        if (s.score >= o.threshold) links.push({ a: ids[i]!, b: ids[j]!, ...s });
+        const b = byId.get(ids[j]!)!;
+        if (quickScore(a, b, o.weights).score < o.threshold) continue;
+        links.push({ a: ids[i]!, b: ids[j]!, ...scorePair(a, b, o.weights) });
       }
     }
   }

@@ -24,9 +24,15 @@ export {
   type Feature,
   nameSimilarity,
   type PairScore,
+  quickScore,
   scorePair,
 } from './score.js';
-export { jaroWinkler, tokenSetSimilarity } from './similarity.js';
+export {
+  jaroWinkler,
+  sortedTokenSimilarity,
+  tokenSetSimilarity,
+  uniqueSorted,
+} from './similarity.js';
 export type { RecordTuple, ResolverState } from './state.js';
 export { UnionFind } from './union-find.js';
 export { DEFAULT_THRESHOLD, DEFAULT_VETO, DEFAULT_WEIGHTS, type MatchWeights } from './weights.js';

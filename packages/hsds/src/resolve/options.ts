@@ -1,7 +1,7 @@
 // What a resolver is configured with: weights, threshold and blocking.
 import { type BlockingOptions, DEFAULT_BLOCKING } from './blocking.js';
 import type { PreparedRecord } from './features.js';
-import { scorePair } from './score.js';
+import { quickScore } from './score.js';
 import { DEFAULT_THRESHOLD, DEFAULT_VETO, DEFAULT_WEIGHTS, type MatchWeights } from './weights.js';
 
 export interface ResolverOptions {
@@ -39,6 +39,6 @@ export function conflictTest(
 ): (a: PreparedRecord, b: PreparedRecord) => boolean {
   return (a, b) => {
     const [x, y] = a.record.id < b.record.id ? [a, b] : [b, a];
-    return scorePair(x, y, o.weights).evidence.some((e) => e.weight <= o.veto);
+    return quickScore(x, y, o.weights).lowest <= o.veto;
   };
 }

@@ -14,7 +14,7 @@ import {
   resolveOptions,
 } from './options.js';
 import type { ResolvableRecord } from './record.js';
-import { type PairScore, scorePair } from './score.js';
+import { type PairScore, quickScore, scorePair } from './score.js';
 import {
   assertState,
   fromTuple,
@@ -220,12 +220,10 @@ export class EntityResolver {
     const [a, b] = x < y ? [x, y] : [y, x];
     this.unlink(a, b);
     if (!this.isCandidate(a, b)) return false;
-    const s = scorePair(
-      this.entries.get(a)!.prepared,
-      this.entries.get(b)!.prepared,
-      this.options.weights,
-    );
-    if (s.score >= this.options.threshold) {
+    const pa = this.entries.get(a)!.prepared;
+    const pb = this.entries.get(b)!.prepared;
+    if (quickScore(pa, pb, this.options.weights).score >= this.options.threshold) {
+      const s = scorePair(pa, pb, this.options.weights);
       this.neighbours(a).set(b, s);
       this.neighbours(b).set(a, s);
     }

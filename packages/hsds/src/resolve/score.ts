@@ -1,9 +1,10 @@
 // One pair of records compared feature by feature: each comparison's outcome, its weight, and
-// their sum. Pure and symmetric: the same two records always give the same result.
+// their sum. Pure and symmetric: the same two records always give the same result. Scoring
+// without the evidence (for the many pairs that do not match) builds no text.
 import type { AddressKey } from './address.js';
 import type { PreparedRecord } from './features.js';
 import { haversineMetres } from './geo.js';
-import { jaroWinkler, tokenSetSimilarity } from './similarity.js';
+import { jaroWinkler, sortedTokenSimilarity } from './similarity.js';
 import type { MatchWeights } from './weights.js';
 
 export type Feature =
@@ -41,7 +42,7 @@ export function nameSimilarity(
       if (na === nb) return { exact: true, similarity: 1 };
       const ta = a.nameTokens[i]!;
       const tb = b.nameTokens[j]!;
-      let s = tokenSetSimilarity(ta, tb);
+      let s = sortedTokenSimilarity(ta, tb);
       // Jaro-Winkler rewards a shared prefix, which long names of one county all have; it
       // decides only between short names (`ymca` and `y m c a`, `foodbank` and `food bank`).
       if (ta.length <= 2 && tb.length <= 2) s = Math.max(s, jaroWinkler(na, nb));
@@ -55,65 +56,90 @@ type AddressOutcome = 'same' | 'same street' | 'other unit' | 'different';
 
 export function compareAddresses(a: AddressKey, b: AddressKey): AddressOutcome | undefined {
   if (!a.street || !b.street || Boolean(a.postalOnly) !== Boolean(b.postalOnly)) return undefined;
-  const streetAgrees = a.street === b.street || jaroWinkler(a.street, b.street) >= 0.93;
-  if (a.number !== b.number || !streetAgrees) return 'different';
+  if (a.number !== b.number) return 'different';
+  if (a.street !== b.street && jaroWinkler(a.street, b.street) < 0.93) return 'different';
   if (a.unit && b.unit) return a.unit === b.unit ? 'same' : 'other unit';
   return a.unit || b.unit ? 'same street' : 'same';
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function scorePair(a: PreparedRecord, b: PreparedRecord, w: MatchWeights): PairScore {
-  const evidence: Evidence[] = [];
-  const add = (feature: Feature, outcome: string, weight: number) => {
-    evidence.push({ feature, outcome, weight });
-  };
+/** Where a comparison's outcomes go: their weights always, their text when explaining. */
+interface Tally {
+  score: number;
+  lowest: number;
+  evidence?: Evidence[];
+}
 
+function note(t: Tally, feature: Feature, weight: number, outcome: string): void {
+  t.score += weight;
+  if (weight < t.lowest) t.lowest = weight;
+  t.evidence?.push({ feature, outcome, weight });
+}
+
+function compare(a: PreparedRecord, b: PreparedRecord, w: MatchWeights, t: Tally): void {
+  const explain = t.evidence !== undefined;
   const name = nameSimilarity(a, b);
-  if (name.exact) add('name', 'exact', w.nameExact);
-  else if (name.similarity >= 0.92) add('name', `close (${round2(name.similarity)})`, w.nameClose);
-  else if (name.similarity >= 0.8)
-    add('name', `similar (${round2(name.similarity)})`, w.nameSimilar);
-  else add('name', `different (${round2(name.similarity)})`, w.nameDifferent);
+  const s = explain ? ` (${round2(name.similarity)})` : '';
+  if (name.exact) note(t, 'name', w.nameExact, 'exact');
+  else if (name.similarity >= 0.92) note(t, 'name', w.nameClose, `close${s}`);
+  else if (name.similarity >= 0.8) note(t, 'name', w.nameSimilar, `similar${s}`);
+  else note(t, 'name', w.nameDifferent, `different${s}`);
 
   // One says where the service is and the other does not: the same organisation perhaps, but
   // not the same service at a place, and a link between them would chain every place it has.
-  if (a.place !== b.place) add('place', 'given by one only', w.placeOneSided);
+  if (a.place !== b.place) note(t, 'place', w.placeOneSided, 'given by one only');
 
   const address = compareAddresses(a.address, b.address);
-  if (address === 'same') add('address', 'same', w.addressSame);
-  else if (address === 'same street') add('address', 'same street, one unit', w.addressSameStreet);
-  else if (address === 'other unit') add('address', 'other unit', w.addressOtherUnit);
-  else if (address === 'different') add('address', 'different', w.addressDifferent);
+  if (address === 'same') note(t, 'address', w.addressSame, 'same');
+  else if (address === 'same street') {
+    note(t, 'address', w.addressSameStreet, 'same street, one unit');
+  } else if (address === 'other unit') note(t, 'address', w.addressOtherUnit, 'other unit');
+  else if (address === 'different') note(t, 'address', w.addressDifferent, 'different');
 
   const pa = a.address.postal;
   const pb = b.address.postal;
-  if (pa && pb)
-    add('postal', pa === pb ? 'same' : 'different', pa === pb ? w.postalSame : w.postalDifferent);
-  else if (a.address.city && b.address.city) {
-    const same = a.address.city === b.address.city;
-    add('city', same ? 'same' : 'different', same ? w.citySame : w.cityDifferent);
+  if (pa && pb) {
+    if (pa === pb) note(t, 'postal', w.postalSame, 'same');
+    else note(t, 'postal', w.postalDifferent, 'different');
+  } else if (a.address.city && b.address.city) {
+    if (a.address.city === b.address.city) note(t, 'city', w.citySame, 'same');
+    else note(t, 'city', w.cityDifferent, 'different');
   }
 
   if (a.phones.length && b.phones.length) {
-    const shared = a.phones.some((p) => b.phones.includes(p));
-    add('phone', shared ? 'shared' : 'different', shared ? w.phoneShared : w.phoneDifferent);
+    if (a.phones.some((p) => b.phones.includes(p))) note(t, 'phone', w.phoneShared, 'shared');
+    else note(t, 'phone', w.phoneDifferent, 'different');
   }
 
   if (a.point && b.point) {
     const d = haversineMetres(a.point.lat, a.point.lon, b.point.lat, b.point.lon);
-    const at = `${Math.round(d)} m`;
-    if (d <= 50) add('distance', at, w.distanceNear);
-    else if (d <= 250) add('distance', at, w.distanceClose);
-    else if (d > 2000) add('distance', at, w.distanceFar);
+    const at = explain ? `${Math.round(d)} m` : '';
+    if (d <= 50) note(t, 'distance', w.distanceNear, at);
+    else if (d <= 250) note(t, 'distance', w.distanceClose, at);
+    else if (d > 2000) note(t, 'distance', w.distanceFar, at);
   }
 
   if (a.domain && b.domain) {
-    const same = a.domain === b.domain;
-    add('domain', same ? 'same' : 'different', same ? w.domainSame : w.domainDifferent);
+    if (a.domain === b.domain) note(t, 'domain', w.domainSame, 'same');
+    else note(t, 'domain', w.domainDifferent, 'different');
   }
+}
 
-  let score = 0;
-  for (const e of evidence) score += e.weight;
-  return { score, evidence };
+/** The pair's score with the evidence for it. */
+export function scorePair(a: PreparedRecord, b: PreparedRecord, w: MatchWeights): PairScore {
+  const t: Tally = { score: 0, lowest: 0, evidence: [] };
+  compare(a, b, w, t);
+  return { score: t.score, evidence: t.evidence! };
+}
+
+/** The pair's score and its lowest single weight (0 when none is negative), without evidence. */
+export function quickScore(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  w: MatchWeights,
+): { score: number; lowest: number } {
+  const t: Tally = { score: 0, lowest: 0 };
+  compare(a, b, w, t);
+  return t;
 }

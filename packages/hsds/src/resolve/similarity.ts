@@ -1,14 +1,24 @@
 // String similarities in [0, 1], symmetric by construction: the arguments are put in a fixed
 // order first, because the greedy matching step of Jaro can otherwise differ by a hair.
 
+// Reused between calls: the pairs compared are many and their strings short.
+const buffers = [new Uint8Array(64), new Uint8Array(64)];
+
+function scratch(which: 0 | 1, length: number): Uint8Array {
+  if (buffers[which]!.length < length) buffers[which] = new Uint8Array(length * 2);
+  const b = buffers[which]!;
+  b.fill(0, 0, length);
+  return b;
+}
+
 function jaro(s: string, t: string): number {
   if (s === t) return s.length ? 1 : 0;
   const n = s.length;
   const m = t.length;
   if (n === 0 || m === 0) return 0;
   const window = Math.max(0, (Math.max(n, m) >> 1) - 1);
-  const sMatched = new Uint8Array(n);
-  const tMatched = new Uint8Array(m);
+  const sMatched = scratch(0, n);
+  const tMatched = scratch(1, m);
   let matches = 0;
   for (let i = 0; i < n; i++) {
     const lo = Math.max(0, i - window);
@@ -53,9 +63,24 @@ export function tokenSetSimilarity(
   b: readonly string[],
   fuzzy = 0.92,
 ): number {
-  const [xs, ys] = orderLists([...new Set(a)].sort(), [...new Set(b)].sort());
-  if (xs.length === 0 || ys.length === 0) return 0;
-  const used = new Uint8Array(ys.length);
+  return sortedTokenSimilarity(uniqueSorted(a), uniqueSorted(b), fuzzy);
+}
+
+/** The distinct tokens in code-unit order, the form `sortedTokenSimilarity` takes. */
+export function uniqueSorted(tokens: readonly string[]): string[] {
+  return [...new Set(tokens)].sort();
+}
+
+/** `tokenSetSimilarity` of lists already distinct and sorted (`uniqueSorted`). */
+export function sortedTokenSimilarity(
+  a: readonly string[],
+  b: readonly string[],
+  fuzzy = 0.92,
+): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  // Greedy matching depends on which side leads: let the smaller list (then text) lead.
+  const [xs, ys] = leads(a, b) ? [a, b] : [b, a];
+  const used: boolean[] = new Array(ys.length).fill(false);
   let shared = 0;
   for (const x of xs) {
     let best = -1;
@@ -69,15 +94,15 @@ export function tokenSetSimilarity(
       if (best < 0 && x.length >= 4 && y.length >= 4 && jaroWinkler(x, y) >= fuzzy) best = j;
     }
     if (best >= 0) {
-      used[best] = 1;
+      used[best] = true;
       shared++;
     }
   }
   return (2 * shared) / (xs.length + ys.length);
 }
 
-function orderLists(a: string[], b: string[]): [string[], string[]] {
-  const ka = a.join(' ');
-  const kb = b.join(' ');
-  return ka <= kb ? [a, b] : [b, a];
+function leads(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return true;
 }

@@ -100,6 +100,7 @@ export type {
   JsonValue,
   LatestTimeWindowCondition,
   LogLevel,
+  ManyOptions,
   Metadata,
   MultiPartitionsDefinition,
   NewlyTrueCondition,

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   asset,
-  type CheckHistoryEntry,
   check,
   checkAssets,
   defineProject,
@@ -27,9 +26,7 @@ function project(seen: Map<string, number[]>, scope?: 'asset' | 'partition') {
         name: 'sizes_seen',
         ...(scope === undefined ? {} : { history: scope }),
         evaluate: (ctx, value) => {
-          const previous = ctx.previousResults.map(
-            (r: CheckHistoryEntry) => r.metadata.size as number,
-          );
+          const previous = ctx.previousResults.map((r) => r.metadata.size as number);
           seen.set(`${ctx.partition}:${value.length}`, previous);
           return { passed: true, metadata: { size: value.length } };
         },

@@ -65,7 +65,7 @@ export interface AssetDefinition<K extends string = string, T = unknown>
 }
 
 /** The input mode of a plain upstream (not one() or many()), shared by every such input. */
-const ONE_VALUE: InputMode = Object.freeze({ many: false, mapping: undefined });
+const ONE_VALUE: InputMode = Object.freeze({ many: false, mapping: undefined, lastGood: false });
 const NO_DEPS: readonly (Upstream | string)[] = [];
 
 /** `multi-run`: one step per partition; `single-run`: one step per range of partitions. */
@@ -76,6 +76,8 @@ export interface InputMode {
   readonly many: boolean;
   /** Undefined: the default mapping between the two assets' partitions. */
   readonly mapping: PartitionMapping | undefined;
+  /** Partitions that fail or have no good version do not stop the step (`many(x, { lastGood: true })`). */
+  readonly lastGood: boolean;
 }
 
 /** Anything an asset can read from. */
@@ -277,7 +279,7 @@ export function asset(
     const entry = specIns[name]!;
     const upstream = isAssetInput(entry) ? entry.upstream : entry;
     inputModes[name] = isAssetInput(entry)
-      ? { many: entry.many, mapping: entry.mapping }
+      ? { many: entry.many, mapping: entry.mapping, lastGood: entry.lastGood }
       : ONE_VALUE;
     if (!isUpstream(upstream)) {
       throw new DefinitionError(

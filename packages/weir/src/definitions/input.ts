@@ -16,6 +16,8 @@ export interface AssetInput<U = unknown, Many extends boolean = boolean> {
   readonly mapping: PartitionMapping | undefined;
   /** True: the step receives a `ReadonlyMap` from partition key to value. */
   readonly many: Many;
+  /** True (`many(x, { lastGood: true })`): partitions that fail or have no good version do not stop the step. */
+  readonly lastGood: boolean;
   /** Type-level only. */
   readonly [upstreamType]?: U;
 }
@@ -32,8 +34,48 @@ export interface AssetInput<U = unknown, Many extends boolean = boolean> {
  *   materialize: (ctx, { days }) => mean([...days.values()]), // days: ReadonlyMap<string, number>
  * });
  */
-export function many<U>(upstream: U, mapping?: PartitionMapping): AssetInput<U, true> {
-  return input(upstream, mapping, true);
+export function many<U>(
+  upstream: U,
+  mappingOrOptions?: PartitionMapping | ManyOptions,
+): AssetInput<U, true> {
+  if (
+    mappingOrOptions === undefined ||
+    typeof mappingOrOptions !== 'object' ||
+    mappingOrOptions === null ||
+    isMappingLike(mappingOrOptions)
+  ) {
+    // Not options: checked (and refused when it is not a mapping) as a mapping.
+    return input(upstream, mappingOrOptions as PartitionMapping | undefined, true, false);
+  }
+  const options = mappingOrOptions;
+  for (const key of Object.keys(options)) {
+    if (key !== 'mapping' && key !== 'lastGood') {
+      throw new DefinitionError('E_DEFINITION', `many(): unknown option '${key}'`, {
+        hint: 'options are: mapping, lastGood (or pass a partition mapping as the second argument)',
+      });
+    }
+  }
+  if (options.lastGood !== undefined && typeof options.lastGood !== 'boolean') {
+    throw new DefinitionError('E_DEFINITION', 'many(): lastGood must be true or false');
+  }
+  return input(upstream, options.mapping, true, options.lastGood ?? false);
+}
+
+/** Options of `many()`. */
+export interface ManyOptions {
+  mapping?: PartitionMapping;
+  /**
+   * Failure isolation for inputs over independent partitions (one per agency, per station):
+   * a partition that fails or is held back by a blocking check in the run does not stop this
+   * step, which reads that partition's last good version; a partition with no good version
+   * at all is left out of the map. At least one partition it reads must have a version. The
+   * step stays stale while a partition it reads is failed, so the gap is never hidden.
+   */
+  lastGood?: boolean;
+}
+
+function isMappingLike(value: object): value is PartitionMapping {
+  return 'upstreamFor' in value || 'readsOne' in value || 'description' in value;
 }
 
 /**
@@ -44,13 +86,14 @@ export function many<U>(upstream: U, mapping?: PartitionMapping): AssetInput<U, 
  * ins: { region: one(regions, staticMapping({ CA: 'west', OR: 'west', NY: 'east' })) }
  */
 export function one<U>(upstream: U, mapping: PartitionMapping): AssetInput<U, false> {
-  return input(upstream, mapping, false);
+  return input(upstream, mapping, false, false);
 }
 
 function input<U, M extends boolean>(
   upstream: U,
   mapping: PartitionMapping | undefined,
   many: M,
+  lastGood: boolean,
 ): AssetInput<U, M> {
   if (
     mapping !== undefined &&
@@ -64,7 +107,7 @@ function input<U, M extends boolean>(
       { hint: 'use identityMapping(), timeWindowMapping(), lastNMapping(n), staticMapping({…}) …' },
     );
   }
-  return { kind: 'input', upstream, mapping, many };
+  return { kind: 'input', upstream, mapping, many, lastGood };
 }
 
 export function isAssetInput(value: unknown): value is AssetInput {

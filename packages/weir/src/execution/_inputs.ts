@@ -141,6 +141,16 @@ export async function inputExpectations(
   return expected;
 }
 
+/** The partitions of `parent` that `unit` reads and that have a version, in partition order. */
+export function partitionsWithVersions(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+  parent: string,
+): Promise<string[]> {
+  return partitionsRead(run, node, unit, parent);
+}
+
 /** The partitions of `parent` that `unit` (or `set` of its space) reads and that have a version, in partition order. */
 async function partitionsRead(
   run: RunContext,

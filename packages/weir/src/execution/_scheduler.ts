@@ -15,6 +15,7 @@ import { EnvironmentError } from '../errors.js';
 import type { AssetRecord } from '../storage/index.js';
 import { type Claim, claimUnit, waitForRelease } from './_claim.js';
 import { readsUnchanged } from './_inputs.js';
+import { lastGoodWithNothing, readsLastGood } from './_last-good.js';
 import { waitForSlots } from './_pool-wait.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
@@ -79,7 +80,7 @@ export async function schedule(
     if (outcome.status === 'materialized' || outcome.status === 'concurrent') {
       for (const event of outcome.events) run.versions.update(event);
     } else if (outcome.status === 'failed') {
-      await skipReaders(unit, `upstream ${unit.label} failed`);
+      await skipReaders(unit, `upstream ${unit.label} failed`, (child) => stopsFor(child, unit));
     } else if (outcome.status === 'blocked') {
       for (const event of outcome.usable) run.versions.update(event);
       // A range unit can pass on some partitions: only readers of the blocked ones are skipped.
@@ -87,8 +88,20 @@ export async function schedule(
       await skipReaders(
         unit,
         `check ${outcome.checks[0]} on ${unit.label} failed`,
-        outcome.usable.length === 0 ? undefined : (child) => readsAnyOf(run, child, unit, blocked),
+        (child) =>
+          stopsFor(child, unit) &&
+          (outcome.usable.length === 0 || readsAnyOf(run, child, unit, blocked)),
       );
+    } else if (outcome.status === 'skipped') {
+      await run.record(
+        run.unitEvents(unit, (fields) => ({
+          type: 'step:skipped',
+          ...fields,
+          reason: outcome.reason,
+          blockedBy: [],
+        })),
+      );
+      await skipReaders(unit, `upstream ${unit.label} could not run`);
     } else if (outcome.status === 'cancelled') {
       const reason = outcome.reason === undefined ? {} : { reason: outcome.reason };
       await run.record(
@@ -96,6 +109,9 @@ export async function schedule(
       );
     }
   };
+  // A reader of last good versions goes on without a partition that failed in the run.
+  const stopsFor = (child: StepUnit, unit: StepUnit) =>
+    !readsLastGood(run.graph, child.key, unit.key);
   const skipReaders = async (
     unit: StepUnit,
     reason: string,
@@ -238,6 +254,13 @@ async function execute(
     if (await readsUnchanged(run, run.graph.node(unit.key), unit, recorded)) {
       return { status: 'unchanged' };
     }
+  }
+  const empty = await lastGoodWithNothing(run, unit);
+  if (empty !== undefined) {
+    return {
+      status: 'skipped',
+      reason: `upstream ${empty} has no good version of any partition it reads`,
+    };
   }
   const claim = await claimUnit(run, unit, options.force);
   if (claim.status === 'done-elsewhere') return { status: 'concurrent', events: claim.events };

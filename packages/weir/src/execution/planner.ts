@@ -5,6 +5,7 @@
 import { type AssetDefinition, PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { type AssetState, viewOf } from '../versioning/index.js';
+import { readsLastGood } from './_last-good.js';
 
 export interface BlockedStep {
   key: string;
@@ -98,7 +99,8 @@ export function planRun(
       if (parentState?.partitions !== undefined) {
         const reads = readsOfPartitioned(graph, key, parentState, plan);
         if (reads.planned) upstreamRuns = true;
-        if (reads.unavailable > 0) {
+        const tolerated = readsLastGood(graph, key, parent) && reads.unavailable < reads.count;
+        if (reads.unavailable > 0 && !tolerated) {
           blockers.push(parent);
           reasons.push(
             `upstream ${parent} has no version of ${reads.unavailable} partition${reads.unavailable === 1 ? '' : 's'} it reads${selectHint(graph, selection, parent, key)}`,
@@ -156,7 +158,7 @@ function readsOfPartitioned(
   key: string,
   parent: AssetState,
   plan: Plan,
-): { planned: boolean; unavailable: number } {
+): { planned: boolean; unavailable: number; count: number } {
   const view = viewOf(parent);
   const mapping = graph.mappingOf(key, parent.key, view.space, UNPARTITIONED_SPACE);
   const all = PartitionSet.all(1);
@@ -165,6 +167,7 @@ function readsOfPartitioned(
   return {
     planned: !reads.intersect(planned).isEmpty(),
     unavailable: reads.difference(view.usable.union(planned)).count,
+    count: reads.count,
   };
 }
 
@@ -225,7 +228,12 @@ function planPartitions(
       ? PartitionSet.all(view.space.size)
       : view.usable.union(parentPlanned).complement();
     if (unavailable.isEmpty()) continue;
-    const cannot = wanted.intersect(mapping.downstreamFor(unavailable, view.space, space));
+    let cannot = wanted.intersect(mapping.downstreamFor(unavailable, view.space, space));
+    if (!unobserved && readsLastGood(graph, key, parent)) {
+      // Readers of last good versions are held back only where nothing they read has one.
+      const available = view.usable.union(parentPlanned);
+      cannot = cannot.difference(mapping.downstreamFor(available, view.space, space));
+    }
     if (cannot.isEmpty()) continue;
     blocked = blocked.union(cannot);
     blockedBy.push(parent);

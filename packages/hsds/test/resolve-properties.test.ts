@@ -8,7 +8,7 @@ import {
   DEFAULT_WEIGHTS,
   EntityResolver,
   jaroWinkler,
-  prepare,
+  prepareRecord,
   type ResolvableRecord,
   type ResolverOptions,
   resolveAll,
@@ -120,8 +120,8 @@ describe('entity resolution properties', () => {
     );
     fc.assert(
       fc.property(recordArb('x'), recordArb('y'), (x, y) => {
-        const a = prepare(x);
-        const b = prepare(y);
+        const a = prepareRecord(x);
+        const b = prepareRecord(y);
         expect(scorePair(a, b, DEFAULT_WEIGHTS).score).toBe(scorePair(b, a, DEFAULT_WEIGHTS).score);
       }),
       { numRuns: 500 },

@@ -6,13 +6,15 @@ import {
   addressKey,
   compareAddresses,
   DEFAULT_WEIGHTS,
+  EntityResolver,
   jaroWinkler,
   nameTokens,
   normaliseName,
-  prepare,
+  prepareRecord,
   type ResolvableRecord,
   registrableDomain,
   resolvableFromService,
+  resolveAll,
   scorePair,
   tokenSetSimilarity,
   UnionFind,
@@ -141,7 +143,7 @@ describe('union-find', () => {
 
 describe('pair scores', () => {
   it('explains a match feature by feature', () => {
-    const a = prepare(
+    const a = prepareRecord(
       rec('1', {
         name: 'Bellingham Food Bank',
         address: { address_1: '1824 Ellis Street', postal_code: '98225' },
@@ -149,7 +151,7 @@ describe('pair scores', () => {
         website: 'http://bellinghamfoodbank.org',
       }),
     );
-    const b = prepare(
+    const b = prepareRecord(
       rec('2', {
         name: 'bellingham food bank',
         address: { address_1: '1824 ellis st', postal_code: '98225' },
@@ -168,10 +170,10 @@ describe('pair scores', () => {
     expect(s.score).toBe(8 + 8 + 1 + 6 + 3);
   });
   it('counts a place given by one record only against the pair', () => {
-    const a = prepare(
+    const a = prepareRecord(
       rec('1', { name: 'Lummi Nation', address: { address_1: '2665 Kwina Road' } }),
     );
-    const b = prepare(rec('2', { name: 'Lummi Nation' }));
+    const b = prepareRecord(rec('2', { name: 'Lummi Nation' }));
     expect(scorePair(a, b, DEFAULT_WEIGHTS).evidence[1]).toEqual({
       feature: 'place',
       outcome: 'given by one only',
@@ -248,5 +250,47 @@ describe('records from a mapped service', () => {
       longitude: -122.3,
     });
     expect(records[1]!.address).toBeUndefined();
+  });
+});
+
+describe('clusters', () => {
+  const wwu = (id: string, address_2?: string) =>
+    rec(id, {
+      name: 'Western Washington University',
+      address: {
+        address_1: '516 High St',
+        postal_code: '98225',
+        ...(address_2 ? { address_2 } : {}),
+      },
+      website: 'http://www.wwu.edu',
+    });
+
+  it('lists members with their source and the evidence of each link', () => {
+    const [cluster] = resolveAll([wwu('1', 'Room 265'), wwu('2', 'room 265')]).clusters;
+    expect(cluster!.members.map((m) => [m.id, m.source.file])).toEqual([
+      ['1', 'f.csv'],
+      ['2', 'f.csv'],
+    ]);
+    expect(cluster!.links[0]!.evidence.map((e) => e.feature)).toEqual([
+      'name',
+      'address',
+      'postal',
+      'domain',
+    ]);
+  });
+
+  it('does not let a record without a suite chain two suites into one entity', () => {
+    const { clusters, links } = resolveAll([wwu('1'), wwu('2', 'Room 265'), wwu('3', 'Room 540')]);
+    expect(links.map((l) => `${l.a}-${l.b}`)).toEqual(['1-2', '1-3']);
+    expect(clusters.map((c) => c.members.map((m) => m.id))).toEqual([['1', '2']]);
+  });
+});
+
+describe('resolver state', () => {
+  it('refuses what is not a state it wrote', () => {
+    expect(() => EntityResolver.fromJSON({})).toThrow(/not a resolver state/);
+    const state = new EntityResolver().toJSON();
+    expect(() => EntityResolver.fromJSON({ ...state, version: 9 })).toThrow(/version 9/);
+    expect(() => EntityResolver.fromJSON({ ...state, links: [[0, 1]] })).toThrow(/no such records/);
   });
 });

@@ -13,7 +13,7 @@ import {
   exactMatchGroups,
   type PairwiseScores,
   pairwiseScores,
-  prepare,
+  prepareRecord,
   type ResolvableRecord,
   resolveAll,
 } from '../src/resolve/index.js';
@@ -172,7 +172,7 @@ describe.skipIf(noSocialData)(title, () => {
 
   it('blocks keep every true pair while comparing a small share of all pairs', () => {
     const records = labels.records;
-    const prepared = new Map(records.map((r) => [r.id, prepare(r)]));
+    const prepared = new Map(records.map((r) => [r.id, prepareRecord(r)]));
     const keys = new Map([...prepared].map(([id, p]) => [id, blockingKeys(p, DEFAULT_BLOCKING)]));
     const size = new Map<string, number>();
     for (const ks of keys.values()) for (const k of ks) size.set(k, (size.get(k) ?? 0) + 1);

@@ -21,7 +21,7 @@ export interface PreparedRecord {
   place: boolean;
 }
 
-export function prepare(record: ResolvableRecord): PreparedRecord {
+export function prepareRecord(record: ResolvableRecord): PreparedRecord {
   const main = nameTokens(record.name);
   const alt = record.alternateName ? nameTokens(record.alternateName) : [];
   const lists = alt.length ? [main, alt, [...main, ...alt]] : [main];

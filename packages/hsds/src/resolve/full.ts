@@ -2,7 +2,7 @@
 // matches, cluster. The incremental resolver must always agree with this.
 import { blockingKeys } from './blocking.js';
 import { buildClusters, type ClusterLink, type ResolvedCluster } from './cluster.js';
-import { type PreparedRecord, prepare } from './features.js';
+import { type PreparedRecord, prepareRecord } from './features.js';
 import { conflictTest, type ResolverOptions, resolveOptions } from './options.js';
 import type { ResolvableRecord } from './record.js';
 import { quickScore, scorePair } from './score.js';
@@ -21,7 +21,7 @@ export function resolveAll(
 ): FullResolution {
   const o = resolveOptions(options);
   const byId = new Map<string, PreparedRecord>();
-  for (const r of records) byId.set(r.id, prepare(r));
+  for (const r of records) byId.set(r.id, prepareRecord(r));
   const ids = [...byId.keys()].sort();
   const keysOf = ids.map((id) => blockingKeys(byId.get(id)!, o.blocking));
   const blocks = new Map<string, number[]>();

@@ -11,7 +11,7 @@ export {
 } from './cluster.js';
 export { registrableDomain } from './domain.js';
 export { type PairwiseScores, pairwiseScores } from './evaluate.js';
-export { type PreparedRecord, prepare } from './features.js';
+export { type PreparedRecord, prepareRecord } from './features.js';
 export { type FullResolution, resolveAll } from './full.js';
 export { geoCells, haversineMetres } from './geo.js';
 export { NAME_STOP_WORDS, nameTokens, normaliseName } from './name.js';

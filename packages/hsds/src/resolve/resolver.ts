@@ -6,7 +6,7 @@
 // to within the cap, and re-checks (3) the matches in a block that grew past it.
 import { blockingKeys } from './blocking.js';
 import { buildClusters, type ClusterLink, type ResolvedCluster } from './cluster.js';
-import { type PreparedRecord, prepare } from './features.js';
+import { type PreparedRecord, prepareRecord } from './features.js';
 import {
   conflictTest,
   type ResolvedOptions,
@@ -258,7 +258,7 @@ export class EntityResolver {
   }
 
   private attach(record: ResolvableRecord, before?: Map<string, number>): void {
-    const prepared = prepare(record);
+    const prepared = prepareRecord(record);
     const keys = blockingKeys(prepared, this.options.blocking);
     this.entries.set(record.id, { prepared, keys, fingerprint: recordFingerprint(record) });
     for (const key of keys) {

@@ -155,3 +155,24 @@ describe.skipIf(noSocialData)(socialDataTitle('icarol-211 on the real 211.csv'),
     expect(ask.updatedAt).toBe('2011-08-16');
   });
 });
+
+describe.skipIf(noSocialData)(socialDataTitle('icarol-211 organizations'), () => {
+  it('keys an agency on its own number, and its programs on their parent', () => {
+    const bytes = readFileSync(socialData('agencies/211.csv'));
+    const { services, organizations } = mapExport(icarol211, {
+      agency: 'dc-211',
+      file: '211.csv',
+      bytes,
+    });
+    const names = new Map<string, Set<string>>();
+    for (const { service } of services) {
+      const set = names.get(service.organization_id!) ?? new Set();
+      set.add(service.organization!.name);
+      names.set(service.organization_id!, set);
+    }
+    // One name per organization id: no two agencies share an id.
+    expect([...names.values()].filter((set) => set.size > 1)).toEqual([]);
+    // 494 agencies, each the organization of its own programs.
+    expect(organizations.length).toBe(494);
+  });
+});

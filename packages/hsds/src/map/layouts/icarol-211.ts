@@ -1,5 +1,6 @@
 // iCarol/ReferNET 211 exports (`211.csv`): one row per agency, program or site, with
 // numbered phone columns, physical and mailing addresses, AIRS taxonomy codes and terms.
+import type { SourceRecord } from '../../read/index.js';
 import { constant, usDate } from '../field.js';
 import { defineMapper } from '../mapper.js';
 
@@ -25,7 +26,13 @@ export const icarol211 = defineMapper({
     'TaxonomyCodes',
   ],
   recordId: 'ResourceAgencyNum',
-  organization: { name: 'ParentAgency', key: 'ParentAgencyNum' },
+  // An agency's own row names no parent (`ParentAgencyNum` empty or 0): it is its own
+  // organization, which its programs and sites name as their parent.
+  organization: {
+    name: (record) => (isAgencyRow(record) ? record.fields.PublicName : record.fields.ParentAgency),
+    key: (record) =>
+      isAgencyRow(record) ? record.fields.ResourceAgencyNum : record.fields.ParentAgencyNum,
+  },
   service: {
     name: 'PublicName',
     alternate_name: 'AlternateName',
@@ -87,3 +94,8 @@ export const icarol211 = defineMapper({
   taxonomy: { codes: 'TaxonomyCodes', terms: 'TaxonomyTerm', paths: 'TaxonomyTerms' },
   updatedAt: (record) => usDate(record.fields.UpdatedOn),
 });
+
+function isAgencyRow(record: SourceRecord): boolean {
+  const parent = record.fields.ParentAgencyNum?.trim() ?? '';
+  return parent === '' || parent === '0';
+}

@@ -167,6 +167,10 @@ describe('project apps', () => {
       method: 'GET',
     });
     expect((await json(await h.call('/apps/echo/'))).path).toBe('/');
+    const head = await h.call('/apps/echo/x', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(seen.request?.method).toBe('HEAD');
+    expect(await head.text()).toBe('');
     const bare = await h.call('/apps/echo?x=1', { redirect: 'manual' });
     expect(bare.status).toBe(308);
     expect(bare.headers.get('Location')).toBe('/apps/echo/?x=1');

@@ -100,6 +100,13 @@ describe.skipIf(noRealData)(realDataTitle('the search page in a browser'), () =>
     await Promise.all([unfiltered.waitForURL(/page=2/), unfiltered.locator('a[rel=next]').click()]);
     expect(await unfiltered.locator('nav.pages').textContent()).toMatch(/Page 2 of/);
     expect(await unfiltered.locator('a[rel=prev]').count()).toBe(1);
+    const past = await open('/?q=shelter&page=9999');
+    await Promise.all([
+      past.waitForURL((u) => !u.search.includes('page=')),
+      past.locator('text=Back to the first page').click(),
+    ]);
+    expect(await past.locator('ol.results > li').count()).toBe(10);
+    await past.context().close();
     await page.context().close();
     await unfiltered.context().close();
   });

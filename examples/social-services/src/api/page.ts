@@ -141,7 +141,13 @@ ${found.engine === 'plain' ? html`<p class="notice">The search index has not bee
     ${query.taxonomy.length > 0 ? html`<p><a href="${link({ taxonomy: [], page: 1 })}">Clear categories</a></p>` : ''}
   </aside>
   <section aria-label="Results">
-    ${found.services.length === 0 ? html`<p>No services match. Try fewer words, another category or a wider distance.</p>` : ''}
+    ${
+      found.services.length > 0
+        ? ''
+        : found.total > 0
+          ? html`<p>This page is past the last one. <a href="${link({ page: 1 })}">Back to the first page</a>.</p>`
+          : html`<p>No services match. Try fewer words, another category or a wider distance.</p>`
+    }
     <ol class="results">${found.services.map((s) => resultCard(s, found.distances.get(s.service.id), base))}</ol>
     ${
       pages > 1

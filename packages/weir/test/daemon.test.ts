@@ -28,6 +28,7 @@ import {
   schedule,
   sensor,
   sourceAsset,
+  staticPartitions,
 } from '../src/index.js';
 import { tempInstance } from './helpers.js';
 
@@ -436,6 +437,96 @@ describe('the daemon', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('with a freshness policy per partition, notifies each partition that becomes overdue, and its recovery', async () => {
+    const { received, url, server } = await hookServer();
+    try {
+      const instance = tempInstance();
+      const versions = new Map([
+        ['dcyf', 'd1'],
+        ['sfhsa', 's1'],
+      ]);
+      const feed = sourceAsset({
+        key: 'agency_feed',
+        partitions: dynamicPartitions('agencies'),
+        freshness: {
+          partitions: (agency) => (agency === 'dcyf' ? { maxLag: '30d' } : { maxLag: '1h' }),
+        },
+        onOverdue: { url },
+        observe: (ctx) => versions.get(ctx.partition.key)!,
+      });
+      const project = defineProject({ assets: [feed] });
+      await addDynamicPartitions(instance, 'agencies', ['dcyf', 'sfhsa']);
+      const { materialize } = await import('../src/index.js');
+      await materialize(project, { instance });
+      const time = clock();
+      const daemon = daemonOf(project, instance, { now: () => Date.now() + time.now() - T0 });
+      await daemon.pass();
+      await daemon.idle();
+      expect(received).toEqual([]);
+      time.advance(2 * 3_600_000);
+      const overdue = await daemon.pass();
+      expect(overdue.freshness.map((e) => [e.partition, e.freshness.status])).toEqual([
+        ['', 'overdue'],
+        ['sfhsa', 'overdue'],
+      ]);
+      await daemon.idle();
+      expect(received).toMatchObject([
+        { kind: 'overdue', assetKey: 'agency_feed', partition: 'sfhsa' },
+      ]);
+      expect(String(received[0]!.message)).toMatch(
+        /^agency_feed\[sfhsa\] is overdue: last changed 2h ago/,
+      );
+      time.advance(60_000);
+      // The agency delivers, observed at the daemon's time.
+      await instance.eventLog.append([
+        {
+          type: 'asset:observed',
+          assetKey: 'agency_feed',
+          partition: 'sfhsa',
+          timestamp: Date.now() + time.now() - T0,
+          observation: { dataVersion: 's2', metadata: {} },
+        },
+      ]);
+      await daemon.pass();
+      await daemon.idle();
+      expect(received.map((r) => [r.kind, r.partition])).toEqual([
+        ['overdue', 'sfhsa'],
+        ['recovered', 'sfhsa'],
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('with a freshness policy per partition, onOverdue() recomputes only the overdue partitions', async () => {
+    const instance = tempInstance();
+    const built: string[] = [];
+    const report = asset({
+      key: 'report',
+      partitions: staticPartitions(['hourly', 'monthly']),
+      freshness: {
+        partitions: (key) => (key === 'hourly' ? { maxLag: '1h' } : { maxLag: '30d' }),
+      },
+      automation: onOverdue(),
+      materialize: (ctx) => {
+        built.push(ctx.partition.key);
+        return built.length;
+      },
+    });
+    const project = defineProject({ assets: [report] });
+    const { materialize } = await import('../src/index.js');
+    await materialize(project, { instance });
+    const time = clock();
+    const daemon = daemonOf(project, instance, { now: () => Date.now() + time.now() - T0 });
+    await daemon.pass();
+    await daemon.idle();
+    expect(built.sort()).toEqual(['hourly', 'monthly']);
+    time.advance(2 * 3_600_000);
+    await daemon.pass();
+    await daemon.idle();
+    expect(built.slice(2)).toEqual(['hourly']);
   });
 
   it('records a tick that found nothing and kept its cursor only once, however often the sensor is polled', async () => {

@@ -67,14 +67,19 @@ export class Obligations {
     for (const event of recorded) {
       const { status } = event.freshness;
       if (status === 'unknown') continue;
+      // A policy per partition: each partition is notified on its own, not the asset's summary.
+      const perPartition = this.graph.node(event.assetKey).definition.partitionFreshness;
+      if ((perPartition !== undefined) !== (event.partition !== '')) continue;
       if (status === 'fresh' && !(await this.wasOverdue(event))) continue;
+      const what = label(event.assetKey, event.partition);
       this.notify('onOverdue', {
         kind: status === 'overdue' ? 'overdue' : 'recovered',
         assetKey: event.assetKey,
+        ...(event.partition === '' ? {} : { partition: event.partition }),
         message:
           status === 'overdue'
-            ? `${event.assetKey} is overdue: ${event.freshness.reason}`
-            : `${event.assetKey} is fresh again`,
+            ? `${what} is overdue: ${event.freshness.reason}`
+            : `${what} is fresh again`,
         at: new Date(event.timestamp).toISOString(),
         instance: this.instanceName,
       });
@@ -82,18 +87,19 @@ export class Obligations {
     return recorded;
   }
 
-  /** Whether the freshness recorded before `event` for its asset said overdue. */
+  /** Whether the freshness recorded before `event` for its asset (or partition) said overdue. */
   private async wasOverdue(event: StoredEvent<'freshness:evaluated'>): Promise<boolean> {
-    const [previous] = await this.instance.eventLog.events({
-      assetKey: event.assetKey,
-      types: ['freshness:evaluated'],
-      afterId: event.id,
-      descending: true,
-      limit: 1,
-    });
-    return (
-      (previous as StoredEvent<'freshness:evaluated'> | undefined)?.freshness.status === 'overdue'
-    );
+    // The asset's own events, or (a partition's) the newest of its partition among recent ones.
+    const previous = (
+      (await this.instance.eventLog.events({
+        assetKey: event.assetKey,
+        types: ['freshness:evaluated'],
+        afterId: event.id,
+        descending: true,
+        limit: event.partition === '' ? 20 : 1_000,
+      })) as StoredEvent<'freshness:evaluated'>[]
+    ).find((e) => e.partition === event.partition);
+    return previous?.freshness.status === 'overdue';
   }
 
   /**

@@ -170,11 +170,22 @@ function updatedSince(ledger: Ledger, time: number): PartitionSet {
 
 /**
  * When the freshness policy is violated: the partitions after the newest usable one, whose
- * absence makes it overdue (the newest, when that one exists and it is overdue all the same).
+ * absence makes it overdue (the newest, when that one exists and it is overdue all the same);
+ * with a policy per partition, the partitions overdue by their own.
  */
 function overdueOf(ledger: Ledger): PartitionSet {
   const { size } = ledger.space;
   if (ledger.state.freshness?.status !== 'overdue' || size === 0) return PartitionSet.empty(size);
+  const judged = ledger.state.partitionFreshness;
+  if (judged !== undefined) {
+    // A policy per partition: the partitions overdue by their own policies.
+    const overdue = PartitionSet.empty(size);
+    for (const [partition, freshness] of judged) {
+      const i = freshness.status === 'overdue' ? ledger.space.indexOf(partition) : -1;
+      if (i >= 0) overdue.add(i);
+    }
+    return overdue;
+  }
   let last = size - 1;
   while (last >= 0 && ledger.usableId[last] === 0) last -= 1;
   return PartitionSet.fromRanges(size, [[Math.min(last + 1, size - 1), size]]);

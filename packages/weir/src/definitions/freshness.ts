@@ -17,6 +17,29 @@ export type FreshnessPolicy =
   | { maxLag: string | number }
   | { cron: string; timezone?: string; maxLag?: string | number };
 
+/**
+ * A policy per partition, for a partitioned asset or source whose partitions each have their
+ * own rhythm (one agency delivers daily, another monthly): `partitions(key)` returns the
+ * policy of that partition, or `undefined` for none. Each partition is judged against its own
+ * last update; the asset as a whole is as overdue as its most overdue partition.
+ *
+ * @example
+ * freshness: { partitions: (agency) => (agency === 'dcyf' ? { maxLag: '30d' } : { maxLag: '1d' }) }
+ */
+export interface PartitionFreshness {
+  partitions: (partitionKey: string) => FreshnessPolicy | undefined;
+}
+
+/** What `freshness` accepts: one policy, or (partitioned assets) one per partition. */
+export type FreshnessSpec = FreshnessPolicy | PartitionFreshness;
+
+/**
+ * The policy of each partition, validated: `undefined` when the partition has none; throws a
+ * `DefinitionError` naming the asset and the partition when the policy returned is invalid
+ * (or the function throws).
+ */
+export type PartitionFreshnessOf = (partitionKey: string) => FreshnessPolicy | undefined;
+
 export interface FreshnessEvaluation {
   status: 'fresh' | 'overdue' | 'unknown';
   /** When it became or becomes overdue. */
@@ -120,7 +143,8 @@ export function validateFreshnessPolicy(policy: unknown, owner: string): Freshne
   }
   const spec = policy as Record<string, unknown>;
   for (const key of Object.keys(spec)) {
-    if (!POLICY_KEYS.includes(key)) fail(`unknown option '${key}'`, didYouMean(key, POLICY_KEYS));
+    if (!POLICY_KEYS.includes(key))
+      fail(`unknown option '${key}'`, didYouMean(key, [...POLICY_KEYS, 'partitions']));
   }
   let maxLag: number | undefined;
   if (spec.maxLag !== undefined) {
@@ -162,6 +186,94 @@ export function validateFreshnessPolicy(policy: unknown, owner: string): Freshne
 }
 
 /**
+ * Checks the `freshness` option of a definition: one policy (`freshness`), or a policy per
+ * partition (`partitionFreshness`, only for a partitioned `owner`). A policy returned for a
+ * partition is validated the first time it is evaluated (each distinct object once).
+ *
+ * @example
+ * validateFreshnessSpec({ partitions: () => ({ maxLag: '1d' }) }, "asset 'feed'", true);
+ */
+export function validateFreshnessSpec(
+  spec: unknown,
+  owner: string,
+  partitioned: boolean,
+): {
+  freshness: FreshnessPolicy | undefined;
+  partitionFreshness: PartitionFreshnessOf | undefined;
+} {
+  if (spec === undefined) return { freshness: undefined, partitionFreshness: undefined };
+  if (typeof spec !== 'object' || spec === null || !('partitions' in spec)) {
+    return { freshness: validateFreshnessPolicy(spec, owner), partitionFreshness: undefined };
+  }
+  const fail = (why: string, hint: string): never => {
+    throw new DefinitionError('E_DEFINITION', `${owner} has an invalid freshness policy: ${why}`, {
+      hint,
+    });
+  };
+  const { partitions, ...rest } = spec as Record<string, unknown>;
+  const others = Object.keys(rest);
+  if (others.length > 0) {
+    fail(
+      `partitions cannot be combined with ${others.map((k) => `'${k}'`).join(', ')}`,
+      "give each partition its policy ({ partitions: (key) => ({ maxLag: '1d' }) }) or one policy for the newest partition ({ maxLag: '6h' }), not both",
+    );
+  }
+  if (typeof partitions !== 'function') {
+    fail(
+      'partitions must be a function from a partition key to a policy (or undefined)',
+      "write { partitions: (key) => (key === 'dcyf' ? { maxLag: '30d' } : { maxLag: '1d' }) }",
+    );
+  }
+  if (!partitioned) {
+    fail(
+      'it gives a policy per partition but has no partitions',
+      "give one policy, such as { maxLag: '6h' }, or declare partitions",
+    );
+  }
+  return {
+    freshness: undefined,
+    partitionFreshness: partitionPolicies(partitions as PartitionFreshness['partitions'], owner),
+  };
+}
+
+/** Validates what `policyOf` returns, each distinct policy object once. */
+function partitionPolicies(
+  policyOf: PartitionFreshness['partitions'],
+  owner: string,
+): PartitionFreshnessOf {
+  const valid = new WeakMap<object, FreshnessPolicy>();
+  return (partitionKey) => {
+    const where = `${owner} partition '${partitionKey}'`;
+    let policy: unknown;
+    try {
+      policy = policyOf(partitionKey);
+    } catch (error) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `${where}: freshness.partitions threw: ${(error as Error)?.message ?? String(error)}`,
+        { hint: 'return a policy such as { maxLag: "1d" }, or undefined for none' },
+      );
+    }
+    if (policy === undefined) return undefined;
+    if (typeof policy === 'object' && policy !== null) {
+      const known = valid.get(policy);
+      if (known !== undefined) return known;
+    }
+    const checked = validateFreshnessPolicy(policy, where);
+    valid.set(policy as object, checked);
+    return checked;
+  };
+}
+
+/** How `evaluateFreshness` words an update: a source's partition is observed, not materialized. */
+export interface FreshnessWords {
+  /** `'materialized'` (default) or `'changed'`. */
+  updated?: string;
+  /** `'never materialized'` (default) or `'never observed'`. */
+  never?: string;
+}
+
+/**
  * Evaluates a (validated) policy at `now` for an asset last updated at `lastUpdatedAt` (ms).
  *
  * @example
@@ -172,13 +284,17 @@ export function evaluateFreshness(
   policy: FreshnessPolicy,
   lastUpdatedAt: number | undefined,
   now: number,
+  words: FreshnessWords = {},
 ): FreshnessEvaluation {
+  const updated = words.updated ?? 'materialized';
+  const never = words.never ?? 'never materialized';
   const maxLag = policy.maxLag === undefined ? undefined : parseDuration(policy.maxLag);
   if (!('cron' in policy)) {
     const lag = maxLag!;
-    if (lastUpdatedAt === undefined) return neverMaterialized(`at most ${formatDuration(lag)} old`);
+    if (lastUpdatedAt === undefined)
+      return neverUpdated(never, `at most ${formatDuration(lag)} old`);
     const deadline = lastUpdatedAt + lag;
-    const age = `last materialized ${ago(now - lastUpdatedAt)} (${at(lastUpdatedAt, 'UTC')})`;
+    const age = `last ${updated} ${ago(now - lastUpdatedAt)} (${at(lastUpdatedAt, 'UTC')})`;
     if (now > deadline) {
       const by = now - deadline;
       return {
@@ -200,13 +316,13 @@ export function evaluateFreshness(
   const rule = `cron '${policy.cron}' ${timezone}${maxLag === undefined ? '' : `, at most ${formatDuration(maxLag)} old at each tick`}`;
   if (lastUpdatedAt === undefined) {
     const latestTick = cron.previousRuns(1, new Date(now + 1))[0];
-    if (latestTick !== undefined) return neverMaterialized(rule);
+    if (latestTick !== undefined) return neverUpdated(never, rule);
     const next = cron.nextRun(new Date(now))?.getTime();
     return {
       status: 'unknown',
       deadline: next,
       overdueByMs: 0,
-      reason: `never materialized, and nothing is due yet (${rule})`,
+      reason: `${never}, and nothing is due yet (${rule})`,
     };
   }
   // The first tick at which the asset fails: a tick X fails when the newest materialization is
@@ -216,7 +332,7 @@ export function evaluateFreshness(
     maxLag === undefined
       ? nextTick(cron, nextTick(cron, lastUpdatedAt))
       : nextTick(cron, lastUpdatedAt + maxLag);
-  const since = `last materialized ${at(lastUpdatedAt, timezone)}`;
+  const since = `last ${updated} ${at(lastUpdatedAt, timezone)}`;
   if (deadline === undefined)
     return {
       status: 'fresh',
@@ -246,12 +362,12 @@ function nextTick(cron: Cron, after: number | undefined): number | undefined {
   return cron.nextRun(new Date(after))?.getTime();
 }
 
-function neverMaterialized(rule: string): FreshnessEvaluation {
+function neverUpdated(never: string, rule: string): FreshnessEvaluation {
   return {
     status: 'overdue',
     deadline: undefined,
     overdueByMs: 0,
-    reason: `never materialized (${rule})`,
+    reason: `${never} (${rule})`,
   };
 }
 

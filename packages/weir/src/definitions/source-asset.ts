@@ -5,7 +5,12 @@
 import { DefinitionError } from '../errors.js';
 import { positiveDuration } from './_spec.js';
 import type { PartitionInfo, ResourceValues, StepLogger } from './context.js';
-import { type FreshnessPolicy, validateFreshnessPolicy } from './freshness.js';
+import {
+  type FreshnessPolicy,
+  type FreshnessSpec,
+  type PartitionFreshnessOf,
+  validateFreshnessSpec,
+} from './freshness.js';
 import { assertValidKey } from './keys.js';
 import type { AssetAttributes, Metadata } from './metadata.js';
 import { type Notification, validateNotifications } from './notification.js';
@@ -42,8 +47,10 @@ export interface SourceAssetDefinition<K extends string = string>
   readonly kind: 'source';
   readonly key: K;
   readonly resources: ResourceMap;
-  /** How old the newest observed change may be. */
+  /** How old the newest observed change may be. Undefined with a policy per partition. */
   readonly freshness: FreshnessPolicy | undefined;
+  /** A policy per partition (`freshness: { partitions }`): each partition's, validated. */
+  readonly partitionFreshness?: PartitionFreshnessOf | undefined;
   /**
    * Partitions observed one by one (one agency's export, one day's file): a change restales
    * only the readers of that partition. Undefined: one version for the whole source.
@@ -64,7 +71,12 @@ export interface SourceAssetSpec<
 > extends AssetAttributes {
   key: K;
   resources?: Res;
-  freshness?: FreshnessPolicy;
+  /**
+   * How old the newest observation may be (`{ maxLag: '1d' }`); or, partitioned, a policy per
+   * partition, `{ partitions: (key) => policy | undefined }`, each judged by when that
+   * partition's current data version was first observed (docs/partitions.md).
+   */
+  freshness?: FreshnessSpec;
   partitions?: P;
   /** Observe it on this cadence under `weir daemon` (`'30s'`, `'5m'`), without a sensor. */
   observeEvery?: string | number;
@@ -101,6 +113,8 @@ export function sourceAsset<
     );
   }
   const owner = `source asset '${spec.key}'`;
+  const partitions = validatePartitions(spec.partitions, owner);
+  const freshness = validateFreshnessSpec(spec.freshness, owner, partitions !== undefined);
   // Object.assign rather than a spread followed by properties: see asset().
   return Object.assign({}, spec, {
     kind: 'source' as const,
@@ -111,11 +125,9 @@ export function sourceAsset<
     onFailure: validateNotifications(spec.onFailure, `${owner} onFailure`),
     onOverdue: validateNotifications(spec.onOverdue, `${owner} onOverdue`),
     resources: spec.resources ?? {},
-    partitions: validatePartitions(spec.partitions, `source asset '${spec.key}'`),
-    freshness:
-      spec.freshness === undefined
-        ? undefined
-        : validateFreshnessPolicy(spec.freshness, `source asset '${spec.key}'`),
+    partitions,
+    freshness: freshness.freshness,
+    partitionFreshness: freshness.partitionFreshness,
     observe: spec.observe as SourceAssetDefinition<K>['observe'],
   });
 }

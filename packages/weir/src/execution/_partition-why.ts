@@ -6,7 +6,7 @@ import { PartitionSet } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import { shortVersion } from '../hash.js';
-import type { EventLog, StoredEvent } from '../storage/index.js';
+import type { EventLog, FreshnessOutcome, StoredEvent } from '../storage/index.js';
 import { type AssetState, type AssetStatus, type StaleCause, viewOf } from '../versioning/index.js';
 import { unknownPartition } from './partitions.js';
 
@@ -14,8 +14,13 @@ export interface PartitionWhy {
   partition: string;
   status: AssetStatus;
   causes: StaleCause[];
-  /** The materialization consumers read for this partition, with its provenance. */
-  current: StoredEvent<'asset:materialized'> | undefined;
+  /**
+   * The materialization consumers read for this partition, with its provenance (a
+   * partitioned source: the observation that brought its current data version).
+   */
+  current: StoredEvent<'asset:materialized'> | StoredEvent<'asset:observed'> | undefined;
+  /** How its own freshness policy stands (an asset with a policy per partition, and one for it). */
+  freshness?: FreshnessOutcome;
 }
 
 /** How many changed upstream partitions a cause names before it only counts them. */
@@ -137,6 +142,12 @@ export async function explainPartition(
   const current =
     usableId === 0
       ? undefined
-      : ((await eventLog.event(usableId)) as StoredEvent<'asset:materialized'> | undefined);
-  return { partition, status, causes, current };
+      : ((await eventLog.event(usableId)) as
+          | StoredEvent<'asset:materialized'>
+          | StoredEvent<'asset:observed'>
+          | undefined);
+  const why: PartitionWhy = { partition, status, causes, current };
+  const freshness = state.partitionFreshness?.get(partition);
+  if (freshness !== undefined) why.freshness = freshness;
+  return why;
 }

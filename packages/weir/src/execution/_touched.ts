@@ -27,7 +27,12 @@ export function clockedKeys(
   return new Set(
     keys.filter((key) => {
       const node = graph.node(key);
-      if (options.freshness && node.definition.freshness !== undefined) return true;
+      if (
+        options.freshness &&
+        (node.definition.freshness !== undefined ||
+          node.definition.partitionFreshness !== undefined)
+      )
+        return true;
       const dimensions =
         node.partitions?.kind === 'multi'
           ? node.partitions.dimensions.map((d) => d.partitions)

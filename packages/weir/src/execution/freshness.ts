@@ -7,9 +7,8 @@
  */
 import type { ProjectDefinition } from '../definitions/index.js';
 import type { AssetGraph } from '../graph/index.js';
-import type { StoredEvent, WeirEvent } from '../storage/index.js';
+import type { AssetRecord, FreshnessOutcome, StoredEvent, WeirEvent } from '../storage/index.js';
 import { NO_PARTITION } from '../storage/index.js';
-import type { AssetState } from '../versioning/index.js';
 import type { Instance } from './instance.js';
 import { graphOf } from './project-graph.js';
 import { readState } from './read-state.js';
@@ -23,7 +22,9 @@ export interface RecordFreshnessOptions {
 
 /**
  * Evaluates the freshness policies of the selected assets and records those whose status
- * differs from the last one recorded. Returns the events recorded.
+ * differs from the last one recorded. An asset with a policy per partition records its
+ * asset-level changes (partition `''`) and each partition's own (that partition's key).
+ * Returns the events recorded.
  */
 export async function recordFreshness(
   project: ProjectDefinition | AssetGraph,
@@ -38,23 +39,34 @@ export async function recordFreshness(
     details: true,
     now: at,
   });
-  const changed = [...states.values()].filter((state) => selected.has(state.key));
-  const events = changed.flatMap((state) => freshnessChange(state, at));
-  return (await options.instance.eventLog.append(events)) as StoredEvent<'freshness:evaluated'>[];
+  const { eventLog } = options.instance;
+  const events: WeirEvent[] = [];
+  for (const state of states.values()) {
+    if (!selected.has(state.key)) continue;
+    events.push(...freshnessChange(state.key, NO_PARTITION, state.freshness, state.record, at));
+    // A policy per partition: each partition's changes too, on that partition's record.
+    const judged = state.partitionFreshness;
+    if (judged === undefined || judged.size === 0) continue;
+    const records = new Map(
+      (await eventLog.partitionRecords(state.key, [...judged.keys()])).map((r) => [r.partition, r]),
+    );
+    for (const [partition, freshness] of judged) {
+      events.push(...freshnessChange(state.key, partition, freshness, records.get(partition), at));
+    }
+  }
+  return (await eventLog.append(events)) as StoredEvent<'freshness:evaluated'>[];
 }
 
-function freshnessChange(state: AssetState, at: number): WeirEvent[] {
-  if (state.freshness === undefined) return [];
-  const last = state.record?.freshness?.freshness.status;
-  if (last === state.freshness.status) return [];
-  if (last === undefined && state.freshness.status === 'unknown') return [];
-  return [
-    {
-      type: 'freshness:evaluated',
-      assetKey: state.key,
-      partition: NO_PARTITION,
-      timestamp: at,
-      freshness: state.freshness,
-    },
-  ];
+function freshnessChange(
+  assetKey: string,
+  partition: string,
+  freshness: FreshnessOutcome | undefined,
+  record: AssetRecord | undefined,
+  at: number,
+): WeirEvent[] {
+  if (freshness === undefined) return [];
+  const last = record?.freshness?.freshness.status;
+  if (last === freshness.status) return [];
+  if (last === undefined && freshness.status === 'unknown') return [];
+  return [{ type: 'freshness:evaluated', assetKey, partition, timestamp: at, freshness }];
 }

@@ -106,7 +106,53 @@ export async function readPartitionInputs(
       }
     }
   }
-  return { spaces, rows };
+  return { spaces, rows, updatedAt: await readUpdateTimes(graph, eventLog, spaces, rows) };
+}
+
+/**
+ * When each partition was last updated, for the assets that give their partitions freshness
+ * policies of their own (none in most projects: then nothing is read). Only the partitions
+ * with a policy and a version are read: an asset's usable materialization (its `endedAt`,
+ * as an unpartitioned asset's freshness reads it), a source's observation that brought its
+ * current data version (re-observing the same data does not count). `NaN`: not read.
+ */
+async function readUpdateTimes(
+  graph: AssetGraph,
+  eventLog: EventLog,
+  spaces: ReadonlyMap<string, PartitionSpace>,
+  rows: ReadonlyMap<string, DensePartitionStates>,
+): Promise<Map<string, Float64Array>> {
+  const times = new Map<string, Float64Array>();
+  for (const [key, space] of spaces) {
+    const node = graph.node(key);
+    const policyOf = node.definition.partitionFreshness;
+    if (policyOf === undefined) continue;
+    const dense = rows.get(key)!;
+    const source = node.kind === 'source';
+    const ids = source ? dense.changedAt : dense.usableId;
+    const at = new Float64Array(space.size).fill(Number.NaN);
+    times.set(key, at);
+    const wanted: string[] = [];
+    for (let i = 0; i < space.size; i++) {
+      if (ids[i]! > 0 && policyOf(space.keyAt(i)) !== undefined) wanted.push(space.keyAt(i));
+    }
+    if (wanted.length === 0) continue;
+    for (const record of await eventLog.partitionRecords(key, wanted)) {
+      const i = space.indexOf(record.partition);
+      if (i < 0) continue;
+      if (!source) {
+        const ended = record.usable?.materialization.endedAt;
+        if (ended !== undefined) at[i] = ended;
+        continue;
+      }
+      const changed = record.dataChangedId;
+      if (changed === undefined || changed <= 0) continue;
+      const event =
+        record.observation?.id === changed ? record.observation : await eventLog.event(changed);
+      if (event !== undefined) at[i] = event.timestamp;
+    }
+  }
+  return times;
 }
 
 /** The cached snapshot of `key`, if it exists and belongs to this event log. */

@@ -39,6 +39,8 @@ export function definitionBody(graph: AssetGraph, key: string) {
           }))
         : [],
     freshness: plain(definition.freshness),
+    /** A policy per partition (a function: shown as its partitions' outcomes in the state). */
+    freshnessPerPartition: definition.partitionFreshness !== undefined,
     automation:
       definition.kind === 'asset' && definition.automation !== undefined
         ? definition.automation.name
@@ -55,6 +57,9 @@ export function stateBody(report: WhyReport) {
     causes: state.causes.map((cause) => ({ ...cause })),
     warnings: [...state.warnings],
     freshness: state.freshness === undefined ? null : { ...state.freshness },
+    ...(state.partitionFreshness === undefined
+      ? {}
+      : { partitionFreshness: Object.fromEntries(state.partitionFreshness) }),
     codeVersion: state.codeVersion,
     dataVersion: state.dataVersion ?? null,
     current: report.current ?? null,

@@ -8,6 +8,7 @@ import { PartitionSet, type PartitionSpace, UNPARTITIONED_SPACE } from '../defin
 import { type AssetGraph, newestRead } from '../graph/index.js';
 import type { AssetRecord } from '../storage/index.js';
 import { freshnessOf } from './_freshness.js';
+import { judgePartitions, updateTimesOf } from './_partition-freshness.js';
 import { codeVersionOf } from './code-version.js';
 import {
   type DensePartitionStates,
@@ -44,6 +45,8 @@ export function resolvePartitionedAsset(
   now: number,
   /** The asset-level record: a partitioned asset's freshness evaluations are recorded there. */
   record: AssetRecord | undefined,
+  /** With a freshness policy per partition: when each partition was last updated (see PartitionInputs). */
+  updatedAt?: Float64Array,
 ): AssetState {
   const node = graph.node(key);
   const parents: PartitionedParent[] = [];
@@ -67,7 +70,7 @@ export function resolvePartitionedAsset(
       : !state.missing.isEmpty() || space.size === 0
         ? 'missing'
         : 'fresh';
-  return {
+  const result: AssetState = {
     key,
     kind: 'asset',
     status,
@@ -79,6 +82,21 @@ export function resolvePartitionedAsset(
     freshness: freshnessOf(node.definition.freshness, currentThrough(state, now), now),
     partitions: state,
   };
+  const policyOf = node.definition.partitionFreshness;
+  if (policyOf !== undefined) {
+    const times = updateTimesOf(key, updatedAt, space.size);
+    const judged = judgePartitions(
+      key,
+      'asset',
+      policyOf,
+      space,
+      (i) => (state.usableId[i]! > 0 ? times(i) : undefined),
+      now,
+    );
+    result.freshness = judged.asset;
+    result.partitionFreshness = judged.partitions;
+  }
+  return result;
 }
 
 /** What observing a partitioned source found now, before anything is recorded. */
@@ -101,6 +119,8 @@ export function resolvePartitionedSource(
   now: number,
   record: AssetRecord | undefined,
   observed: SourcePartitionsNow,
+  /** With a freshness policy per partition: when each partition's data last changed (see PartitionInputs). */
+  updatedAt?: Float64Array,
 ): AssetState {
   const size = space.size;
   const stored = rows ?? emptyDense(size);
@@ -147,7 +167,8 @@ export function resolvePartitionedSource(
     : !state.missing.isEmpty() || size === 0
       ? 'missing'
       : 'fresh';
-  return {
+  const definition = graph.node(key).definition;
+  const result: AssetState = {
     key,
     kind: 'source',
     status,
@@ -156,9 +177,28 @@ export function resolvePartitionedSource(
     codeVersion: 'source',
     record,
     warnings: [],
-    freshness: freshnessOf(graph.node(key).definition.freshness, currentThrough(state, now), now),
+    freshness: freshnessOf(definition.freshness, currentThrough(state, now), now),
     partitions: state,
   };
+  const policyOf = definition.partitionFreshness;
+  if (policyOf !== undefined) {
+    const times = updateTimesOf(key, updatedAt, size);
+    // Observed now with new data: updated now (not recorded yet); else when its data last changed.
+    const judged = judgePartitions(
+      key,
+      'source',
+      policyOf,
+      space,
+      (i) => {
+        if (changedAt[i] === Number.POSITIVE_INFINITY) return now;
+        return stored.changedAt[i]! > 0 ? times(i) : undefined;
+      },
+      now,
+    );
+    result.freshness = judged.asset;
+    result.partitionFreshness = judged.partitions;
+  }
+  return result;
 }
 
 /**

@@ -85,6 +85,12 @@ export interface AssetState {
   /** How the freshness policy stands now, for assets that have one. */
   freshness: FreshnessOutcome | undefined;
   /**
+   * With a freshness policy per partition (`freshness: { partitions }`): how each partition
+   * with a policy stands, by partition key in partition order; `freshness` is then the most
+   * overdue of them.
+   */
+  partitionFreshness?: ReadonlyMap<string, FreshnessOutcome>;
+  /**
    * A partitioned asset: the state of each partition (`dataVersion` is then undefined, and
    * `record` holds only asset-level events such as freshness evaluations).
    */

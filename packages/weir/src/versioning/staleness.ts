@@ -61,7 +61,16 @@ export function resolveStaleness(
       const rows = partitions.rows.get(key);
       states.set(
         key,
-        resolvePartitionedSource(graph, key, space, rows, now, records.get(key), observed),
+        resolvePartitionedSource(
+          graph,
+          key,
+          space,
+          rows,
+          now,
+          records.get(key),
+          observed,
+          partitions.updatedAt?.get(key),
+        ),
       );
       continue;
     }
@@ -86,6 +95,7 @@ export function resolveStaleness(
         states,
         now,
         records.get(key),
+        partitions.updatedAt?.get(key),
       ),
     );
   }
@@ -127,6 +137,11 @@ export function resolveFromRows(
 export interface PartitionInputs {
   spaces: ReadonlyMap<string, PartitionSpace>;
   rows: ReadonlyMap<string, DensePartitionStates>;
+  /**
+   * For the assets with a freshness policy per partition (only those): when each partition
+   * was last updated, by partition index (epoch ms; `NaN` when never or not read).
+   */
+  updatedAt?: ReadonlyMap<string, Float64Array>;
 }
 
 const NO_PARTITIONS: PartitionInputs = { spaces: new Map(), rows: new Map() };

@@ -30,7 +30,8 @@ export const historyCommand: Command = {
   --partition P   only the materializations of partition P of a partitioned asset
   -n, --limit N   at most N entries (default 20)
   --checks        check results instead of materializations
-  --freshness     freshness changes (the SLA history) instead of materializations
+  --freshness     freshness changes (the SLA history) instead of materializations; with
+                  --partition, that partition's own (a freshness policy per partition)
 `,
   options: {
     partition: { type: 'string' },
@@ -137,10 +138,17 @@ async function contractHistory(
       types: [type],
       descending: true,
       // One partition's are picked out of the asset's newest (enough for a recent history).
-      limit: partition === undefined ? limit : Math.max(1000, limit * 50),
+      limit:
+        partition === undefined && type === 'check:evaluated' ? limit : Math.max(1000, limit * 50),
     })
   )
-    .filter((e) => partition === undefined || ('partition' in e && e.partition === partition))
+    // Freshness without --partition: the asset's own (a policy per partition records each
+    // partition's changes too, under its key).
+    .filter((e) =>
+      partition === undefined
+        ? type !== 'freshness:evaluated' || ('partition' in e && e.partition === '')
+        : 'partition' in e && e.partition === partition,
+    )
     .slice(0, limit);
   if (ctx.values.json) {
     ctx.output.out(json(events));

@@ -3,6 +3,7 @@
  * `weir status`: each asset fresh, stale, missing or failed, with the reason; partition maps.
  */
 import { assetStatus } from '../../execution/index.js';
+import type { FreshnessOutcome } from '../../storage/index.js';
 import {
   type AssetState,
   type PartitionedState,
@@ -114,7 +115,14 @@ function reasonOf(state: AssetState): string {
       ? `no partitions yet: add keys with weir partitions add ${definition.name} KEY…`
       : `no partitions yet (${definition?.description ?? 'none'})`;
   }
-  return summarize(state);
+  const reason = summarize(state);
+  // A policy per partition: the overdue partitions are news the status alone does not tell.
+  if (state.partitionFreshness !== undefined && state.freshness?.status === 'overdue') {
+    return state.status === 'fresh'
+      ? state.freshness.reason
+      : `${reason}; ${state.freshness.reason}`;
+  }
+  return reason;
 }
 
 /** `7 fresh · 1 stale · 2 missing`, in colour; `(10)` when all one status. */
@@ -214,6 +222,9 @@ function partitionMaps(
       return [range, paint(output, 'gray', 'mixed'), `(${line.end - line.start}: ${mix})`];
     });
     for (const line of table(rows).split('\n')) lines.push(`  ${line.trimEnd()}`);
+    if (state.partitionFreshness !== undefined) {
+      lines.push(...partitionFreshnessLines(state.partitionFreshness, output, maxRuns));
+    }
     if (condensed.length < runs.length) {
       const mixed = condensed.filter((line) => line.status === 'mixed');
       const merged = mixed.reduce((n, line) => n + line.runs, 0);
@@ -239,6 +250,46 @@ function partitionMaps(
   return 0;
 }
 
+/**
+ * `weir status KEY --partitions`, with a policy per partition: how each partition stands, the
+ * overdue ones first (most overdue first), at most `max` lines.
+ */
+function partitionFreshnessLines(
+  judged: ReadonlyMap<string, FreshnessOutcome>,
+  output: Output,
+  max: number,
+): string[] {
+  const entries = [...judged];
+  const overdue = entries.filter(([, f]) => f.status === 'overdue').length;
+  const rank = (f: FreshnessOutcome) =>
+    f.status === 'overdue'
+      ? f.deadline === undefined
+        ? Number.POSITIVE_INFINITY
+        : f.overdueByMs
+      : -1;
+  entries.sort(([, a], [, b]) => rank(b) - rank(a));
+  const shown = entries.slice(0, max);
+  const lines = [
+    `  freshness per partition: ${overdue === 0 ? `${entries.length} with a policy, none overdue` : `${overdue} of ${entries.length} overdue`}`,
+  ];
+  const rows = shown.map(([partition, f]) => [
+    partition,
+    freshnessCell({ freshness: f }, output),
+    f.reason,
+  ]);
+  for (const line of table(rows).split('\n')) lines.push(`    ${line.trimEnd()}`);
+  if (shown.length < entries.length) {
+    lines.push(
+      paint(
+        output,
+        'gray',
+        `    ${entries.length - shown.length} more (--runs ${entries.length} or --json)`,
+      ),
+    );
+  }
+  return lines;
+}
+
 function partitionsJson(p: PartitionedState) {
   return {
     description: p.space.definition?.description ?? null,
@@ -247,7 +298,7 @@ function partitionsJson(p: PartitionedState) {
   };
 }
 
-function freshnessCell(state: AssetState, output: Output): string {
+function freshnessCell(state: Pick<AssetState, 'freshness'>, output: Output): string {
   const freshness = state.freshness;
   if (freshness === undefined) return '';
   if (freshness.status === 'overdue') {
@@ -280,5 +331,8 @@ function statusJson(s: AssetState) {
     materializedAt: latest?.timestamp ?? null,
     runId: latest?.runId ?? null,
     ...(s.partitions === undefined ? {} : { partitions: partitionsJson(s.partitions) }),
+    ...(s.partitionFreshness === undefined
+      ? {}
+      : { partitionFreshness: Object.fromEntries(s.partitionFreshness) }),
   };
 }

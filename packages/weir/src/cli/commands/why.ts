@@ -11,7 +11,7 @@ import {
 import { EnvironmentError } from '../../errors.js';
 import { explain, graphOf, type Instance, lineage, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
-import type { InputVersion, StoredEvent } from '../../storage/index.js';
+import type { FreshnessOutcome, InputVersion, StoredEvent } from '../../storage/index.js';
 import {
   type AssetState,
   codePartsOf,
@@ -110,7 +110,15 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
       );
       return 0;
     }
-    const zone = reportZone(graphOf(project).node(key).definition.freshness);
+    const declared = graphOf(project).node(key).definition;
+    // A policy per partition: the zone of the partition asked about (of none: the local one).
+    const zone = reportZone(
+      declared.partitionFreshness === undefined
+        ? declared.freshness
+        : partition === undefined
+          ? undefined
+          : declared.partitionFreshness(partition),
+    );
     const time = (ms: number) => formatTime(ms, zone);
     const trigger = await triggerLine(
       instance,
@@ -259,12 +267,17 @@ export function renderPartitionWhy(
     `${paint(output, 'bold', label)} is ${paint(output, STATUS_COLOR[why.status] ?? 'bold', why.status)}`,
   ];
   if (why.status === 'fresh')
-    lines.push('  its code and every partition it reads are the versions it was materialized from');
+    lines.push(
+      report.state.kind === 'source'
+        ? '  its latest observation is current'
+        : '  its code and every partition it reads are the versions it was materialized from',
+    );
   for (const cause of why.causes) {
     lines.push(`  ${paint(output, 'yellow', '•')} ${describeCause(cause, time)}`);
     if (cause.category === 'code')
       lines.push(...codeChangeLines(why.current, codeParts).map((l) => `      ${l}`));
   }
+  if (why.freshness !== undefined) lines.push(`  ${freshnessLine(why.freshness, output)}`);
   const partitions = report.state.partitions;
   if (partitions !== undefined) {
     const counts = partitionCounts(partitions);
@@ -278,8 +291,16 @@ export function renderPartitionWhy(
   lines.push('');
   lines.push(
     ...(why.current === undefined
-      ? [paint(output, 'gray', 'no materialization of this partition yet')]
-      : materializationLines(why.current, report.state.codeVersion, time, notes)),
+      ? [
+          paint(
+            output,
+            'gray',
+            `no ${report.state.kind === 'source' ? 'observation' : 'materialization'} of this partition yet`,
+          ),
+        ]
+      : why.current.type === 'asset:observed'
+        ? observationLines(why.current, time)
+        : materializationLines(why.current, report.state.codeVersion, time, notes)),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -321,14 +342,14 @@ export function renderWhy(
   };
   explainCauses(state, 1);
   for (const warning of state.warnings) lines.push(`  ${paint(output, 'yellow', '!')} ${warning}`);
-  if (state.freshness !== undefined) {
-    const f = state.freshness;
-    lines.push(
-      `  freshness: ${f.status === 'overdue' ? paint(output, 'red', 'overdue') : f.status}, ${f.reason}`,
-    );
-  }
+  if (state.freshness !== undefined) lines.push(`  ${freshnessLine(state.freshness, output)}`);
   lines.push('', ...renderProvenance(report, output, time, notes), ...renderChecks(report, output));
   return `${lines.join('\n')}\n`;
+}
+
+/** `freshness: overdue, last changed 40d ago …`. */
+function freshnessLine(f: FreshnessOutcome, output: Output): string {
+  return `freshness: ${f.status === 'overdue' ? paint(output, 'red', 'overdue') : f.status}, ${f.reason}`;
 }
 
 type CodeParts = Readonly<Record<string, string>> | undefined;
@@ -420,15 +441,18 @@ function renderProvenance(
     ];
   }
   if (event === undefined) return [paint(output, 'gray', 'no materialization yet')];
-  if (event.type === 'asset:observed') {
-    // Id 0: observed by this read; `materialize` records it.
-    const recorded = event.id === 0 ? 'observed now, not recorded yet' : `event ${event.id}`;
-    return [
-      `current observation (${recorded}, ${time(event.timestamp)}):`,
-      `  data version  ${event.observation.dataVersion}`,
-    ];
-  }
+  if (event.type === 'asset:observed') return observationLines(event, time);
   return materializationLines(event, report.state.codeVersion, time, notes);
+}
+
+/** The observation that brought a source's (or a source partition's) current data version. */
+function observationLines(event: StoredEvent<'asset:observed'>, time: TimeFormat): string[] {
+  // Id 0: observed by this read; `materialize` records it.
+  const recorded = event.id === 0 ? 'observed now, not recorded yet' : `event ${event.id}`;
+  return [
+    `current observation (${recorded}, ${time(event.timestamp)}):`,
+    `  data version  ${event.observation.dataVersion}`,
+  ];
 }
 
 /** The provenance of one materialization: versions, inputs (with partitions read), artefact. */

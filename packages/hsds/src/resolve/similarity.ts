@@ -55,7 +55,8 @@ export function jaroWinkler(a: string, b: string): number {
 
 /**
  * Dice coefficient of two token lists where tokens match when equal or, for tokens of four
- * letters or more, when their Jaro-Winkler similarity is at least `fuzzy` (a typo, a plural).
+ * letters or more with the same first letter, when their Jaro-Winkler similarity is at least
+ * `fuzzy` (a typo, a plural).
  * Each token is matched at most once; duplicates count once.
  */
 export function tokenSetSimilarity(
@@ -91,7 +92,9 @@ export function sortedTokenSimilarity(
         best = j;
         break;
       }
-      if (best < 0 && x.length >= 4 && y.length >= 4 && jaroWinkler(x, y) >= fuzzy) best = j;
+      if (best < 0 && x.length >= 4 && y.length >= 4 && mayReach(x, y, fuzzy)) {
+        if (jaroWinkler(x, y) >= fuzzy) best = j;
+      }
     }
     if (best >= 0) {
       used[best] = true;
@@ -99,6 +102,20 @@ export function sortedTokenSimilarity(
     }
   }
   return (2 * shared) / (xs.length + ys.length);
+}
+
+/**
+ * Whether two tokens may be a typo apart: same first letter (assumed right, as most
+ * record-linkage systems do; it spares most Jaro-Winkler calls) and lengths that let
+ * Jaro-Winkler reach `bound` (Jaro is at most (2 + shorter/longer) / 3, and the prefix adds
+ * at most a tenth of the rest per common leading character).
+ */
+function mayReach(x: string, y: string, bound: number): boolean {
+  if (x.charCodeAt(0) !== y.charCodeAt(0)) return false;
+  const j = (2 + Math.min(x.length, y.length) / Math.max(x.length, y.length)) / 3;
+  let prefix = 1;
+  while (prefix < 4 && x.charCodeAt(prefix) === y.charCodeAt(prefix)) prefix++;
+  return j + prefix * 0.1 * (1 - j) >= bound;
 }
 
 function leads(a: readonly string[], b: readonly string[]): boolean {

@@ -238,4 +238,35 @@ describe('verify', () => {
       repair: { repaired: false, reason: expect.stringMatching(/not deterministic/) },
     });
   });
+
+  it('judges a step with its own data version by that version, whatever its bytes', async () => {
+    const instance = tempInstance();
+    let made = 0;
+    // Bytes that differ on every run (a build counter, as a time or a page layout would),
+    // content that does not.
+    const stamped = asset({
+      key: 'stamped',
+      io: 'bytes',
+      materialize: (ctx) => {
+        ctx.setDataVersion('content-v1');
+        return new TextEncoder().encode(`built ${++made}: 42`);
+      },
+    });
+    const project = defineProject({ assets: [stamped] });
+    await materialize(project, { instance });
+    const report = await verify(project, { instance, reproduce: true });
+    expect(report.reproductions.map((r) => r.status)).toEqual(['reproduced']);
+    const unstamped = asset({
+      key: 'stamped',
+      io: 'bytes',
+      materialize: () => new TextEncoder().encode(`built ${++made}: 42`),
+    });
+    const other = tempInstance();
+    await materialize(defineProject({ assets: [unstamped] }), { instance: other });
+    const differs = await verify(defineProject({ assets: [unstamped] }), {
+      instance: other,
+      reproduce: true,
+    });
+    expect(differs.reproductions.map((r) => r.status)).toEqual(['differs']);
+  });
 });

@@ -52,6 +52,8 @@ describe.skipIf(noSocialData)(socialDataTitle('the Connect211 pipeline'), () => 
       'linksf',
       'sf-211',
       'sf-apd',
+      'sf-dcyf',
+      'wa-211',
     ]);
     expect(directory.services.length).toBeGreaterThan(5000);
   });
@@ -70,7 +72,11 @@ describe.skipIf(noSocialData)(socialDataTitle('the Connect211 pipeline'), () => 
     const run = project.weir(dir, 'materialize');
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).toMatch(/hsds\[sf-211\].*export_schema.*'PublicName'/s);
-    expect(ran(run.stdout)).toEqual(['directory', 'hsds[linksf]', 'search_index']);
+    expect(ran(run.stdout + run.stderr), run.stdout + run.stderr).toEqual([
+      'directory',
+      'hsds[linksf]',
+      'search_index',
+    ]);
 
     const directory = directoryOf(dir);
     expect(
@@ -134,11 +140,7 @@ describe.skipIf(noSocialData)(socialDataTitle('the Connect211 pipeline'), () => 
     const why = project.weir(dir, 'why', 'hsds', '--partition', agency, '--lineage');
     expect(why.code, why.stderr).toBe(0);
     const file = readFileSync(
-      join(
-        dir,
-        'inbox',
-        `${agency}.${agency === 'linksf' ? 'json' : agency === 'sf-apd' ? 'txt' : 'csv'}`,
-      ),
+      join(dir, 'inbox', `${agency}.${{ linksf: 'json', 'sf-apd': 'txt' }[agency] ?? 'csv'}`),
     );
     const version = createHash('sha256').update(file).digest('hex');
     expect(why.stdout).toContain(`agency_feed[${agency}]`);

@@ -64,6 +64,8 @@ function run(dir: string, script: string, args: string[], env: Record<string, st
   const r = spawnSync(process.execPath, [script, ...args], {
     cwd: dir,
     encoding: 'utf8',
+    // `weir value` of a large artefact prints megabytes.
+    maxBuffer: 1 << 30,
     env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -122,6 +122,7 @@ export type {
   PartitionSpace,
   PartitionsDefinition,
   PartitionValues,
+  PreviousMaterialization,
   ProjectDefinition,
   ProjectSpec,
   RangeAssetContext,

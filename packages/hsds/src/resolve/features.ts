@@ -7,8 +7,13 @@ import { uniqueSorted } from './similarity.js';
 
 export interface PreparedRecord {
   record: ResolvableRecord;
-  /** The normalised names to compare: the name, the alternate name and both together. */
+  /**
+   * The normalised names to compare: the name, then (when the record names a service of its
+   * own) the alternate name and both together.
+   */
   names: string[];
+  /** `names` from index 1 name the service itself. */
+  namesService: boolean;
   /** The distinct tokens of each of `names`, sorted (`uniqueSorted`), in the same order. */
   nameTokens: string[][];
   /** Every distinct name token. */
@@ -24,17 +29,10 @@ export interface PreparedRecord {
 export function prepareRecord(record: ResolvableRecord): PreparedRecord {
   const main = nameTokens(record.name);
   const alt = record.alternateName ? nameTokens(record.alternateName) : [];
-  const lists = alt.length ? [main, alt, [...main, ...alt]] : [main];
-  const seen = new Set<string>();
-  const names: string[] = [];
-  const tokenLists: string[][] = [];
-  for (const list of lists) {
-    const joined = list.join(' ');
-    if (!joined || seen.has(joined)) continue;
-    seen.add(joined);
-    names.push(joined);
-    tokenLists.push(list);
-  }
+  const mainName = main.join(' ');
+  const namesService = alt.length > 0 && alt.join(' ') !== mainName;
+  const tokenLists = namesService ? [main, alt, [...main, ...alt]] : [main];
+  const names = tokenLists.map((t) => t.join(' '));
   const domain = registrableDomain(record.website);
   const address = addressKey(record.address);
   const { latitude: lat, longitude: lon } = record;
@@ -47,6 +45,7 @@ export function prepareRecord(record: ResolvableRecord): PreparedRecord {
   return {
     record,
     names,
+    namesService,
     nameTokens: tokenLists.map(uniqueSorted),
     tokens: [...new Set([...main, ...alt])].sort(),
     address,

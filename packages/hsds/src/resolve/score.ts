@@ -29,14 +29,22 @@ export interface PairScore {
   evidence: Evidence[];
 }
 
-/** The best similarity of any name of one with any name of the other, and whether two are equal. */
+/**
+ * The best similarity of any name of one with any name of the other, and whether two are
+ * equal. When both name a service of their own, only the service names count (each alone, or
+ * with the other's organisation name before it): two programmes of one organisation are two
+ * services, however equal, or however long, the organisation's name.
+ */
 export function nameSimilarity(
   a: PreparedRecord,
   b: PreparedRecord,
 ): { exact: boolean; similarity: number } {
   let best = 0;
-  for (let i = 0; i < a.names.length; i++) {
-    for (let j = 0; j < b.names.length; j++) {
+  const services = a.namesService && b.namesService;
+  const from = services ? 1 : 0;
+  for (let i = from; i < a.names.length; i++) {
+    for (let j = from; j < b.names.length; j++) {
+      if (services && i === 2 && j === 2) continue;
       const na = a.names[i]!;
       const nb = b.names[j]!;
       if (na === nb) return { exact: true, similarity: 1 };

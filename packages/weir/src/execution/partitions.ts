@@ -112,9 +112,10 @@ export async function readPartitionInputs(
 /**
  * When each partition was last updated, for the assets that give their partitions freshness
  * policies of their own (none in most projects: then nothing is read). Only the partitions
- * with a policy and a version are read: an asset's usable materialization (its `endedAt`,
- * as an unpartitioned asset's freshness reads it), a source's observation that brought its
- * current data version (re-observing the same data does not count). `NaN`: not read.
+ * with a policy and a version are read: an asset's usable materialization (its `endedAt` in
+ * the partition's record, as an unpartitioned asset's freshness reads it), a source's
+ * observation that brought its current data version (re-observing the same data does not
+ * count; the event's time, by the id in the rows). `NaN`: not read.
  */
 async function readUpdateTimes(
   graph: AssetGraph,
@@ -128,29 +129,48 @@ async function readUpdateTimes(
     const policyOf = node.definition.partitionFreshness;
     if (policyOf === undefined) continue;
     const dense = rows.get(key)!;
-    const source = node.kind === 'source';
-    const ids = source ? dense.changedAt : dense.usableId;
     const at = new Float64Array(space.size).fill(Number.NaN);
     times.set(key, at);
-    const wanted: string[] = [];
+    const source = node.kind === 'source';
+    // A source: the time of the observation that changed its data (its id is in the rows).
+    // An asset: its usable materialization's endedAt (in its record).
+    const ids = source ? dense.changedAt : dense.usableId;
+    const wanted: number[] = [];
     for (let i = 0; i < space.size; i++) {
-      if (ids[i]! > 0 && policyOf(space.keyAt(i)) !== undefined) wanted.push(space.keyAt(i));
+      if (ids[i]! > 0 && policyOf(space.keyAt(i)) !== undefined) wanted.push(i);
     }
     if (wanted.length === 0) continue;
-    for (const record of await eventLog.partitionRecords(key, wanted)) {
-      const i = space.indexOf(record.partition);
-      if (i < 0) continue;
-      if (!source) {
-        const ended = record.usable?.materialization.endedAt;
-        if (ended !== undefined) at[i] = ended;
-        continue;
-      }
-      const changed = record.dataChangedId;
-      if (changed === undefined || changed <= 0) continue;
-      const event =
-        record.observation?.id === changed ? record.observation : await eventLog.event(changed);
-      if (event !== undefined) at[i] = event.timestamp;
+    if (source) {
+      const found = await eventTimes(
+        eventLog,
+        wanted.map((i) => ids[i]!),
+      );
+      for (const i of wanted) at[i] = found.get(ids[i]!) ?? Number.NaN;
+      continue;
     }
+    const records = await eventLog.partitionRecords(
+      key,
+      wanted.map((i) => space.keyAt(i)),
+    );
+    for (const record of records) {
+      const i = space.indexOf(record.partition);
+      const ended = record.usable?.materialization.endedAt;
+      if (i >= 0 && ended !== undefined) at[i] = ended;
+    }
+  }
+  return times;
+}
+
+/** When each event was recorded, by id: in one read where the event log offers it. */
+async function eventTimes(
+  eventLog: EventLog,
+  ids: readonly number[],
+): Promise<Map<number, number>> {
+  if (eventLog.eventTimes !== undefined) return eventLog.eventTimes(ids);
+  const times = new Map<number, number>();
+  for (const id of ids) {
+    const event = await eventLog.event(id);
+    if (event !== undefined) times.set(id, event.timestamp);
   }
   return times;
 }

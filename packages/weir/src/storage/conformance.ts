@@ -249,6 +249,15 @@ export function runEventLogConformance(options: EventLogConformanceOptions): voi
       ]);
       expect(await log.event(all[2]!.id)).toEqual(all[2]);
       expect(await log.event(999_999)).toBeUndefined();
+      if (log.eventTimes !== undefined) {
+        // Optional: the timestamps of many events at once; unknown ids are left out.
+        const times = await log.eventTimes([all[3]!.id, 999_999, all[0]!.id]);
+        expect([...times].sort(([a], [b]) => a - b)).toEqual([
+          [all[0]!.id, all[0]!.timestamp],
+          [all[3]!.id, all[3]!.timestamp],
+        ]);
+        expect(await log.eventTimes([])).toEqual(new Map());
+      }
       await log.close();
     });
 

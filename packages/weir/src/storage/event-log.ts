@@ -439,6 +439,12 @@ export interface EventLog {
   backfill(backfillId: string): Promise<BackfillRecord | undefined>;
   /** One event by id; undefined when there is none. */
   event(id: number): Promise<StoredEvent | undefined>;
+  /**
+   * Optional: the `timestamp` of each of these events, by id (ids with no event are left
+   * out): what `event(id)` gives, for many ids in one read. Without it, callers read each
+   * event with `event`.
+   */
+  eventTimes?(ids: readonly number[]): Promise<Map<number, number>>;
   /** Events matching `query`, by id ascending (descending with `descending`). */
   events(query?: EventQuery): Promise<StoredEvent[]>;
   /**

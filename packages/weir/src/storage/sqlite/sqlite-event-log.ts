@@ -309,6 +309,22 @@ export class SqliteEventLog implements EventLog {
     });
   }
 
+  async eventTimes(ids: readonly number[]): Promise<Map<number, number>> {
+    return this.faults(() => {
+      const times = new Map<number, number>();
+      const select = this.db.prepare(
+        'SELECT id, timestamp FROM events WHERE id IN (SELECT value FROM json_each(@ids))',
+      );
+      for (let at = 0; at < ids.length; at += 10_000) {
+        const rows = select.raw().all({ ids: JSON.stringify(ids.slice(at, at + 10_000)) }) as Array<
+          [number, number]
+        >;
+        for (const [id, timestamp] of rows) times.set(id, timestamp);
+      }
+      return times;
+    });
+  }
+
   async events(query: EventQuery = {}): Promise<StoredEvent[]> {
     return this.faults(() => {
       const where: string[] = [];

@@ -10,26 +10,31 @@ import {
   asset,
   assetStatus,
   check,
+  Daemon,
   DefinitionError,
   defineProject,
   dynamicPartitions,
+  eager,
   many,
   materialize,
   sourceAsset,
 } from '../src/index.js';
 import { tempInstance } from './helpers.js';
 
-function pipeline(exports: Record<string, string>, lastGood: boolean) {
+function pipeline(exports: Record<string, string>, lastGood: boolean, automatic = false) {
+  const automation = automatic ? { automation: eager() } : {};
   const agencies = dynamicPartitions('agencies');
   const feed = sourceAsset({
     key: 'feed',
     partitions: agencies,
+    ...(automatic ? { observeEvery: '1s' } : {}),
     observe: (ctx) => ({ dataVersion: exports[ctx.partition.key] ?? 'none' }),
   });
   const hsds = asset({
     key: 'hsds',
     partitions: agencies,
     ins: { feed },
+    ...automation,
     checks: [check<string>({ name: 'not_bad', evaluate: (_ctx, v) => !v.startsWith('bad') })],
     materialize: (ctx) => {
       const value = exports[ctx.partition.key]!;
@@ -40,6 +45,7 @@ function pipeline(exports: Record<string, string>, lastGood: boolean) {
   const directory = asset({
     key: 'directory',
     ins: { agencies: lastGood ? many(hsds, { lastGood: true }) : many(hsds) },
+    ...automation,
     materialize: (_ctx, { agencies }) => Object.fromEntries(agencies),
   });
   return defineProject({ assets: [feed, hsds, directory] });
@@ -107,5 +113,31 @@ describe('many(x, { lastGood: true })', () => {
     const up = asset({ key: 'up', materialize: () => 1 });
     expect(() => many(up, { lastgood: true } as never)).toThrow(DefinitionError);
     expect(() => many(up, { lastgood: true } as never)).toThrow(/unknown option 'lastgood'/);
+  });
+
+  it('lets the daemon update the reader while a partition it reads is failing', async () => {
+    const instance = tempInstance();
+    const exports: Record<string, string> = { a: 'a1', b: 'b1' };
+    await addDynamicPartitions(instance, 'agencies', ['a', 'b']);
+    let time = Date.now();
+    const daemon = new Daemon(pipeline(exports, true, true), { instance, now: () => time });
+    const pass = async () => {
+      time += 2000;
+      await daemon.pass();
+      await daemon.idle();
+    };
+    try {
+      await pass();
+      await pass();
+      expect(await directoryValue(instance)).toEqual({ a: 'a1', b: 'b1' });
+      exports.a = 'bad';
+      await pass();
+      await pass();
+      exports.b = 'b2';
+      for (let i = 0; i < 3; i++) await pass();
+      expect(await directoryValue(instance)).toEqual({ a: 'a1', b: 'b2' });
+    } finally {
+      await daemon.idle();
+    }
   });
 });

@@ -157,6 +157,14 @@ function readers(
   });
 }
 
+/** The child's partitions none of whose read partitions of `parent` is usable or requested. */
+function withNothingUsable(ctx: LeafContext, i: number, parent: ParentFacts): PartitionSet {
+  const readsUsable = readers(ctx, i, parent, 'usable-or-requested', () =>
+    parent.asset.missing().complement().union(parent.requested),
+  );
+  return ctx.all().difference(readsUsable);
+}
+
 function upstreamFact(type: UpstreamFact, ignore: readonly string[], ctx: LeafContext): LeafValue {
   const parts: ParentPart[] = [];
   let set = ctx.empty();
@@ -190,14 +198,24 @@ function upstreamFact(type: UpstreamFact, ignore: readonly string[], ctx: LeafCo
       case 'upstream-in-progress':
         part = readers(ctx, i, parent, 'inProgress', () => up.inProgress());
         break;
+      // A last-good reader is held back only where nothing it reads is usable.
       case 'upstream-failing':
-        part = notRequested('failed', () => up.failed());
+        part =
+          parent.lastGood === true
+            ? withNothingUsable(ctx, i, parent)
+            : notRequested('failed', () => up.failed());
         break;
       case 'upstream-check-failing':
-        part = notRequested('blocked', () => up.blocked());
+        part =
+          parent.lastGood === true
+            ? withNothingUsable(ctx, i, parent)
+            : notRequested('blocked', () => up.blocked());
         break;
       case 'upstream-missing':
-        part = notRequested('missing', () => up.missing());
+        part =
+          parent.lastGood === true
+            ? withNothingUsable(ctx, i, parent)
+            : notRequested('missing', () => up.missing());
         break;
       case 'upstream-requested':
         part = requested;

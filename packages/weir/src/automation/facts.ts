@@ -80,6 +80,11 @@ export interface ParentFacts {
    * `evaluateCondition(…).requested`); empty when it has no condition or was not evaluated.
    */
   readonly requested: PartitionSet;
+  /**
+   * The child reads it through last-good inputs (`many(x, { lastGood: true })`): its failing,
+   * blocked or missing partitions do not hold the child back while another it reads is usable.
+   */
+  readonly lastGood?: boolean;
   /** The child's partitions that read any of `parentPartitions` (the mapping's `downstreamFor`). */
   readersOf(parentPartitions: PartitionSet): PartitionSet;
   /** The parent's partitions that any of `childPartitions` reads (the mapping's `upstreamFor`). */

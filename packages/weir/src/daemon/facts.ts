@@ -11,7 +11,7 @@ import type { AutomationCondition } from '../definitions/index.js';
 import { PartitionSet } from '../definitions/index.js';
 import { InvariantError } from '../errors.js';
 import { type Instance, readState } from '../execution/index.js';
-import type { AssetGraph } from '../graph/index.js';
+import { type AssetGraph, readsLastGood } from '../graph/index.js';
 import { changedSinceAttempt } from '../versioning/index.js';
 import { type ChangeEvent, changeEventsOf, inProgressOf, newestEventId } from './_facts-events.js';
 import { type Ledger, ledgerOf } from './_facts-ledger.js';
@@ -127,6 +127,7 @@ function parentFacts(
   const mapping = graph.mappingOf(child.key, parent.key, parent.space, child.space);
   return {
     asset,
+    lastGood: readsLastGood(graph, child.key, parent.key),
     get requested() {
       return shared.options.requested?.get(parent.key) ?? PartitionSet.empty(parent.space.size);
     },

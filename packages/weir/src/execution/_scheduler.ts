@@ -12,10 +12,11 @@
  */
 import { PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
+import { readsLastGood } from '../graph/index.js';
 import type { AssetRecord } from '../storage/index.js';
 import { type Claim, claimUnit, waitForRelease } from './_claim.js';
 import { readsUnchanged } from './_inputs.js';
-import { lastGoodWithNothing, readsLastGood } from './_last-good.js';
+import { lastGoodWithNothing } from './_last-good.js';
 import { waitForSlots } from './_pool-wait.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';

@@ -3,9 +3,8 @@
  * Pure planning: which selected assets to run, given their states. No I/O.
  */
 import { type AssetDefinition, PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
-import type { AssetGraph } from '../graph/index.js';
+import { type AssetGraph, readsLastGood } from '../graph/index.js';
 import { type AssetState, viewOf } from '../versioning/index.js';
-import { readsLastGood } from './_last-good.js';
 
 export interface BlockedStep {
   key: string;

@@ -146,6 +146,8 @@ describe('entity resolution properties', () => {
             }
             if (i % 4 === 3)
               resolver = EntityResolver.fromJSON(JSON.parse(JSON.stringify(resolver)));
+            // Clusters are read after some batches only, so that changes pile up between reads.
+            if (i % 3 === 1 && i < steps.length - 1) return;
             const full = resolveAll(current.values(), options);
             expect(pairsOf(resolver.matchedPairs())).toEqual(pairsOf(full.links));
             expect(resolver.clusters()).toEqual(full.clusters);

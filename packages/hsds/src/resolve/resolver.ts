@@ -5,7 +5,8 @@
 // scores (1) the changed records against their blocks, (2) every pair of a block that shrank
 // to within the cap, and re-checks (3) the matches in a block that grew past it.
 import { blockingKeys } from './blocking.js';
-import { buildClusters, type ClusterLink, type ResolvedCluster } from './cluster.js';
+import type { ClusterLink, ResolvedCluster } from './cluster.js';
+import { ClusterCache } from './cluster-cache.js';
 import { type PreparedRecord, prepareRecord } from './features.js';
 import {
   conflictTest,
@@ -47,9 +48,19 @@ export class EntityResolver {
   private readonly entries = new Map<string, Entry>();
   private readonly blocks = new Map<string, Set<string>>();
   private readonly links = new Map<string, Map<string, PairScore>>();
+  private readonly cache: ClusterCache;
 
   constructor(options: ResolverOptions = {}) {
     this.options = resolveOptions(options);
+    const none: [string, PairScore][] = [];
+    this.cache = new ClusterCache(
+      {
+        ids: () => this.entries.keys(),
+        prepared: (id) => this.entries.get(id)?.prepared,
+        neighbours: (id) => this.links.get(id) ?? none,
+      },
+      conflictTest(this.options),
+    );
   }
 
   /** How many records the resolver holds. */
@@ -83,11 +94,13 @@ export class EntityResolver {
     return this.entries.get(id)?.prepared.record;
   }
 
-  /** Clusters of two records or more, sorted; a record in none is an entity of its own. */
+  /**
+   * Clusters of two records or more, sorted; a record in none is an entity of its own. Only the
+   * link components a batch touched are clustered again; the clusters returned are shared with
+   * later calls, so treat them as read-only.
+   */
   clusters(): ResolvedCluster[] {
-    const prepared = new Map<string, PreparedRecord>();
-    for (const [id, e] of this.entries) prepared.set(id, e.prepared);
-    return buildClusters(prepared, this.matchedPairs(), conflictTest(this.options));
+    return this.cache.clusters();
   }
 
   /** Every matched pair (`a` < `b`) with its score and evidence. */
@@ -226,6 +239,8 @@ export class EntityResolver {
       const s = scorePair(pa, pb, this.options.weights);
       this.neighbours(a).set(b, s);
       this.neighbours(b).set(a, s);
+      this.cache.touch(a);
+      this.cache.touch(b);
     }
     return true;
   }
@@ -252,6 +267,8 @@ export class EntityResolver {
     const ma = this.links.get(a);
     if (!ma?.delete(b)) return;
     if (ma.size === 0) this.links.delete(a);
+    this.cache.touch(a);
+    this.cache.touch(b);
     const mb = this.links.get(b)!;
     mb.delete(a);
     if (mb.size === 0) this.links.delete(b);
@@ -261,6 +278,7 @@ export class EntityResolver {
     const prepared = prepareRecord(record);
     const keys = blockingKeys(prepared, this.options.blocking);
     this.entries.set(record.id, { prepared, keys, fingerprint: recordFingerprint(record) });
+    this.cache.touch(record.id);
     for (const key of keys) {
       let members = this.blocks.get(key);
       if (!members) {
@@ -282,5 +300,6 @@ export class EntityResolver {
       if (members.size === 0) this.blocks.delete(key);
     }
     this.entries.delete(id);
+    this.cache.touch(id);
   }
 }

@@ -152,9 +152,9 @@ function render(activity: DaemonActivity, output: Output): void {
       line(`observing ${activity.assetKey} ${paint(output, 'red', 'failed')}: ${activity.error}`);
       return;
     case 'freshness': {
-      const { assetKey, freshness } = activity.event;
+      const { assetKey, partition, freshness } = activity.event;
       line(
-        `${assetKey} is ${paint(output, freshness.status === 'overdue' ? 'red' : 'green', freshness.status)}: ${freshness.reason}`,
+        `${partition ? `${assetKey}[${partition}]` : assetKey} is ${paint(output, freshness.status === 'overdue' ? 'red' : 'green', freshness.status)}: ${freshness.reason}`,
       );
       return;
     }

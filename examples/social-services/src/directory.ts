@@ -11,7 +11,7 @@ import {
   type Organization,
   resolvableFromService,
 } from '@weir/hsds';
-import { asset, many } from 'weir';
+import { asset, eager, many } from 'weir';
 import type { Directory, DirectoryAgency, DirectoryService } from './directory-types.js';
 import { type AgencyHsds, hsds } from './hsds.js';
 
@@ -22,6 +22,7 @@ export const directory = asset({
   description:
     'All agencies merged: HSDS services with the entity each was resolved into, and the evidence',
   ins: { agencies: many(hsds, { lastGood: true }) },
+  automation: eager(),
   materialize: async (ctx, { agencies }): Promise<Directory> => {
     const previous = (await ctx.previous<Directory>())?.value;
     const resolver =

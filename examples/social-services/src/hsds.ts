@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type MapIssue, type MappedService, mapExport } from '@weir/hsds';
-import { asset } from 'weir';
+import { asset, eager } from 'weir';
 import { agencyOf } from './agencies.js';
 import { exportSchema, hsdsValid, volume } from './checks.js';
 import { agencies, agencyFeed, exportFileOf } from './feeds.js';
@@ -43,6 +43,7 @@ export const hsds = asset({
   partitions: agencies,
   ins: { feed: agencyFeed },
   checks: [hsdsValid, exportSchema, volume],
+  automation: eager(),
   materialize: async (ctx, { feed }): Promise<AgencyHsds> => {
     const agency = agencyOf(ctx.partition.key);
     const path = await exportFileOf(agency.key);

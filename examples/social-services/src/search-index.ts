@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SearchEntry, SearchIndex, type WriteCounts } from '@weir/hsds';
-import { asset, type FileArtefact } from 'weir';
+import { asset, eager, type FileArtefact } from 'weir';
 import { directory } from './directory.js';
 import type { DirectoryService } from './directory-types.js';
 
@@ -33,6 +33,7 @@ export const searchIndex = asset({
     'Full-text search over the directory: SQLite FTS5 with BM25, synonyms and spelling correction',
   io: 'files',
   ins: { directory },
+  automation: eager(),
   materialize: async (ctx, { directory }) => {
     await mkdir(ctx.outputPath);
     const target = join(ctx.outputPath, INDEX_FILE);

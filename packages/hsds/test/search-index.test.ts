@@ -195,7 +195,7 @@ describe('SearchIndex', () => {
     expect(ids(thenAny.search({ text: 'shelter lawyers' })).sort()).toEqual(['4', '6']);
   });
 
-  it('scores the words as typed above their synonyms', () => {
+  it('ranks a record named for the need first', () => {
     const r = index.search({ text: 'clothing' });
     expect(ids(r)[0]).toBe('8');
     const lawyer = index.search({ text: 'legal' });

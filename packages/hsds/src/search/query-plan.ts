@@ -107,18 +107,3 @@ export function planExpression(
     mode,
   );
 }
-
-/**
- * The words as typed (corrected, without synonyms or other forms), all required: the records
- * that hold them score their BM25 a second time, so a synonym never outranks what was asked.
- * Undefined when one of them is not indexed (a Spanish word, say).
- */
-export function planExact(plan: QueryPlan, vocabulary: Vocabulary): string | undefined {
-  const primaries = plan.concepts.map((c) => c.phrases[0]!);
-  if (primaries.length === 0 || !primaries.every((p) => p.every((t) => vocabulary.count(t) > 0)))
-    return undefined;
-  return combine(
-    primaries.map((p) => anyOf([p])),
-    'all',
-  );
-}

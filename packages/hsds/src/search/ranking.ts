@@ -15,8 +15,6 @@ export interface Ranking {
    * and when that finds nothing, any; `all-first`: any, those matching every concept first.
    */
   match: 'all' | 'any' | 'all-then-any' | 'all-first';
-  /** Records holding the words as typed score their BM25 again (see `planExact`). */
-  exactBoost: boolean;
 }
 
 export const DEFAULT_RANKING: Ranking = {
@@ -25,5 +23,4 @@ export const DEFAULT_RANKING: Ranking = {
   synonyms: true,
   forms: true,
   match: 'all-first',
-  exactBoost: true,
 };

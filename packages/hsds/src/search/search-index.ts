@@ -2,6 +2,7 @@
 // weighted columns, the taxonomy terms, an R*Tree of locations and the records themselves.
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { Catalog } from './catalog.js';
 import type { SearchEntry } from './document.js';
 import { haversineKm } from './geo.js';
 import { DEFAULT_RANKING, type Ranking } from './ranking.js';
@@ -27,6 +28,7 @@ export class SearchIndex {
   private readonly synonyms: SynonymTable;
   private writer?: IndexWriter;
   private vocabulary?: Vocabulary;
+  private catalog?: Catalog;
 
   private constructor(
     private readonly db: Database.Database,
@@ -87,7 +89,8 @@ export class SearchIndex {
   }
 
   search(query: SearchQuery): SearchResponse {
-    return this.searcher.search(query, this.terms());
+    this.catalog ??= new Catalog(this.db);
+    return this.searcher.search(query, this.terms(), this.catalog);
   }
 
   /** The stored record, as it was indexed. */
@@ -131,6 +134,7 @@ export class SearchIndex {
   private write<T>(f: (writer: IndexWriter) => T): T {
     this.writer ??= new IndexWriter(this.db);
     this.vocabulary = undefined;
+    this.catalog = undefined;
     return f(this.writer);
   }
 }

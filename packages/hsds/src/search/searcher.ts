@@ -1,39 +1,73 @@
-// Running a search: the query planned against the vocabulary, the matching records (with the
-// status, taxonomy and distance filters) ranked by weighted BM25 in SQLite, collapsed by
-// cluster if asked, one page of them described, and taxonomy facets over all of them.
+// Running a search: the query planned against the vocabulary; the matching rowids (from FTS5)
+// filtered by status, taxonomy and distance against the in-memory catalog, which gives the
+// total and the facets; then only the page ranked by weighted BM25 in SQLite — records matching
+// every concept of the query first, as the ranking's `match` says — and described.
 import type Database from 'better-sqlite3';
 import type { SourceRef } from '../map/mapped.js';
+import type { Catalog } from './catalog.js';
 import { type ServiceSummary, TEXT_COLUMNS } from './document.js';
-import { hitsQuery, type MatchExpressions } from './hits-sql.js';
-import { planExact, planExpression, planQuery, type QueryPlan } from './query-plan.js';
+import { boundingBox } from './geo.js';
+import { planExpression, planQuery, type QueryPlan } from './query-plan.js';
+import { type Ranked, Ranker } from './ranker.js';
 import type { Ranking } from './ranking.js';
 import type { SynonymTable } from './synonym-table.js';
-import type { FacetCount, SearchQuery, SearchResponse, SearchResult } from './types.js';
+import type { SearchQuery, SearchResponse, SearchResult } from './types.js';
 import type { Vocabulary } from './vocabulary.js';
 
 type Db = Database.Database;
-type Hit = [rowid: number, score: number, cluster: string | null, complete: number];
 
 interface PageRow {
   id: string;
-  cluster_id: string | null;
   summary: string;
   source: string;
 }
 
+/** One ranked tier of the result: the records matching `expression` that are in `ids`. */
+interface Tier {
+  kind: 'all' | 'any';
+  expression: string;
+  /** The matching rowids that pass the filters, and the same as a membership mask. */
+  ids: number[];
+  mask: Uint8Array;
+  /** How many records match before the filters. */
+  raw: number;
+}
+
 export class Searcher {
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly bm25: string;
+  private readonly ranker: Ranker;
+  private readonly matches;
+  private readonly near;
+  private readonly page;
+  private readonly distance;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly ranking: Ranking,
     private readonly synonyms: SynonymTable,
   ) {
-    this.bm25 = `bm25(text, ${TEXT_COLUMNS.map((c) => ranking.weights[c]).join(', ')})`;
+    const weights = TEXT_COLUMNS.map((c) => ranking.weights[c]).join(', ');
+    this.ranker = new Ranker(db, `bm25(text, ${weights})`);
+    this.matches = db
+      .prepare<[string], number>('SELECT rowid FROM text WHERE text MATCH ?')
+      .pluck();
+    this.near = db
+      .prepare<[number, number, number, number, number, number, number], number>(
+        `SELECT DISTINCT p.service FROM points_box b JOIN points p ON p.rowid = b.id
+         WHERE b.max_lat >= ? AND b.min_lat <= ? AND b.max_lon >= ? AND b.min_lon <= ?
+         AND haversine_km(p.latitude, p.longitude, ?, ?) <= ?`,
+      )
+      .pluck();
+    this.page = db.prepare<[number], PageRow>(
+      'SELECT id, summary, source FROM services WHERE rowid = ?',
+    );
+    this.distance = db
+      .prepare<[number, number, number], number | null>(
+        'SELECT min(haversine_km(latitude, longitude, ?, ?)) FROM points WHERE service = ?',
+      )
+      .pluck();
   }
 
-  search(query: SearchQuery, vocabulary: Vocabulary): SearchResponse {
+  search(query: SearchQuery, vocabulary: Vocabulary, catalog: Catalog): SearchResponse {
     const limit = Math.max(0, Math.floor(query.limit ?? 10));
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const text = query.text?.trim() ?? '';
@@ -41,37 +75,31 @@ export class Searcher {
       text === ''
         ? { concepts: [], corrections: [] }
         : planQuery(text, vocabulary, this.synonyms, this.ranking);
+    const keep = this.filter(query, catalog);
     let matched: 'all' | 'any' | 'none' = this.ranking.match === 'any' ? 'any' : 'all';
-    let hits: Hit[] = [];
+    let tiers: Tier[] = [];
+    let browse: number[] | undefined;
     if (text === '') {
-      hits = this.hits({}, query);
+      browse = Array.from(catalog.rowids).filter(keep);
     } else {
-      const all = planExpression(plan, vocabulary, 'all');
-      const any = planExpression(plan, vocabulary, 'any');
-      const exact = this.ranking.exactBoost ? planExact(plan, vocabulary) : undefined;
-      const boost = exact === undefined ? {} : { exact };
-      const several = plan.concepts.length > 1;
-      const mode = this.ranking.match;
-      if (mode === 'any' || mode === 'all-first') {
-        const complete =
-          mode === 'all-first' && several && all !== undefined ? { complete: all } : {};
-        if (any !== undefined) hits = this.hits({ main: any, ...boost, ...complete }, query);
-        if (hits[0]?.[3] === 0) matched = 'any';
-      } else {
-        if (all !== undefined) hits = this.hits({ main: all, ...boost }, query);
-        if (hits.length === 0 && mode === 'all-then-any' && several && any !== undefined) {
-          hits = this.hits({ main: any, ...boost }, query);
-          matched = 'any';
-        }
-      }
-      if (hits.length === 0) matched = 'none';
+      tiers = this.tiers(plan, vocabulary, keep, catalog.size);
+      if (tiers.length > 0 && tiers[0]!.ids.length === 0) tiers.shift();
+      if (this.ranking.match !== 'any' && tiers[0]?.kind === 'any') matched = 'any';
+      if (tiers.length === 0) matched = 'none';
     }
-    if (query.collapseClusters) hits = collapse(hits);
-    const page = hits.slice(offset, offset + limit);
+    const everything = browse ?? tiers.flatMap((t) => t.ids);
+    const total = query.collapseClusters ? countClusters(everything, catalog) : everything.length;
+    const ranked = browse
+      ? browse.map((rowid) => ({ rowid, score: 0 }))
+      : this.rank(tiers, offset + limit, query.collapseClusters === true, catalog);
+    const page = (query.collapseClusters && browse ? collapse(ranked, catalog) : ranked).slice(
+      offset,
+      offset + limit,
+    );
     return {
-      total: hits.length,
-      results: page.map((hit) => this.describe(hit, query)),
-      facets: { taxonomy: this.facets(hits, query.facetLimit ?? 20) },
+      total,
+      results: page.map((r) => this.describe(r, query, catalog)),
+      facets: { taxonomy: catalog.facets(everything, query.facetLimit ?? 20) },
       interpreted: {
         concepts: plan.concepts.map((c) => ({
           words: c.words,
@@ -83,58 +111,127 @@ export class Searcher {
     };
   }
 
-  private hits(match: MatchExpressions, query: SearchQuery): Hit[] {
-    const { sql, params } = hitsQuery(match, query, this.bm25);
-    return this.statement(sql)
-      .raw(true)
-      .all(...params) as Hit[];
+  /**
+   * The tiers of the result, in rank order: for `all-first`, the records matching every concept,
+   * then those matching some; for `all-then-any`, all, or any when all finds nothing.
+   */
+  private tiers(
+    plan: QueryPlan,
+    vocabulary: Vocabulary,
+    keep: (rowid: number) => boolean,
+    size: number,
+  ): Tier[] {
+    const all = planExpression(plan, vocabulary, 'all');
+    const any = planExpression(plan, vocabulary, 'any');
+    const tier = (
+      kind: Tier['kind'],
+      expression: string | undefined,
+      exclude?: Uint8Array,
+    ): Tier | undefined => {
+      if (expression === undefined) return undefined;
+      const raw = this.matches.all(expression);
+      const mask = new Uint8Array(size);
+      const ids: number[] = [];
+      for (const r of raw) {
+        if (exclude?.[r] !== 1 && keep(r)) {
+          mask[r] = 1;
+          ids.push(r);
+        }
+      }
+      return { kind, expression, ids, mask, raw: raw.length };
+    };
+    const several = plan.concepts.length > 1 && all !== any;
+    const mode = this.ranking.match;
+    const out: (Tier | undefined)[] = [];
+    if (mode === 'any') out.push(tier('any', any));
+    else if (mode === 'all' || !several) out.push(tier('all', all));
+    else {
+      const first = tier('all', all);
+      out.push(first);
+      if (mode === 'all-first' || first === undefined || first.ids.length === 0)
+        out.push(tier('any', any, first?.mask));
+    }
+    return out.filter((t): t is Tier => t !== undefined);
   }
 
-  private describe([rowid, score, cluster]: Hit, query: SearchQuery): SearchResult {
-    const row = this.statement(
-      'SELECT id, cluster_id, summary, source FROM services WHERE rowid = ?',
-    ).get(rowid) as PageRow;
+  /** The first `needed` records of the tiers, best first (one per cluster when collapsing). */
+  private rank(
+    tiers: readonly Tier[],
+    needed: number,
+    collapsing: boolean,
+    catalog: Catalog,
+  ): Ranked[] {
+    const out: Ranked[] = [];
+    const seen = new Set<string>();
+    for (const t of tiers) {
+      if (out.length >= needed) break;
+      const share = t.ids.length / Math.max(t.raw, 1);
+      const keep = (r: number) => t.mask[r] === 1;
+      let want = needed - out.length;
+      for (;;) {
+        const got = this.ranker.best(t.expression, keep, want, t.raw, share);
+        const fresh = collapsing ? collapse(got, catalog, new Set(seen)) : got;
+        if (fresh.length >= needed - out.length || got.length < want) {
+          const taken = fresh.slice(0, needed - out.length);
+          out.push(...taken);
+          for (const r of taken) seen.add(clusterKey(r.rowid, catalog));
+          break;
+        }
+        want *= 4;
+      }
+    }
+    return out;
+  }
+
+  private filter(query: SearchQuery, catalog: Catalog): (rowid: number) => boolean {
+    const tests: ((rowid: number) => boolean)[] = [];
+    if (query.searchableOnly ?? true) tests.push(catalog.isSearchable);
+    if (query.taxonomy !== undefined && query.taxonomy.length > 0)
+      tests.push(catalog.hasCodeUnder(query.taxonomy));
+    if (query.near !== undefined) {
+      const { latitude, longitude, radiusKm } = query.near;
+      const b = boundingBox(latitude, longitude, radiusKm);
+      const inside = new Set(
+        this.near.all(b.minLat, b.maxLat, b.minLon, b.maxLon, latitude, longitude, radiusKm),
+      );
+      tests.push((r) => inside.has(r));
+    }
+    if (tests.length === 1) return tests[0]!;
+    return (rowid) => tests.every((t) => t(rowid));
+  }
+
+  private describe({ rowid, score }: Ranked, query: SearchQuery, catalog: Catalog): SearchResult {
+    const row = this.page.get(rowid)!;
     const result: SearchResult = {
       id: row.id,
       score,
       service: JSON.parse(row.summary) as ServiceSummary,
       source: JSON.parse(row.source) as SourceRef,
     };
-    if (cluster !== null) result.clusterId = cluster;
+    const cluster = catalog.cluster(rowid);
+    if (cluster !== undefined) result.clusterId = cluster;
     if (query.near !== undefined) {
-      const d = this.statement(
-        'SELECT min(haversine_km(latitude, longitude, ?, ?)) AS d FROM points WHERE service = ?',
-      ).get(query.near.latitude, query.near.longitude, rowid) as { d: number | null };
-      if (d.d !== null) result.distanceKm = d.d;
+      const d = this.distance.get(query.near.latitude, query.near.longitude, rowid);
+      if (d !== null && d !== undefined) result.distanceKm = d;
     }
     return result;
   }
-
-  private facets(hits: readonly Hit[], limit: number): FacetCount[] {
-    if (hits.length === 0 || limit <= 0) return [];
-    return this.statement(
-      `SELECT code, max(name) AS name, count(*) AS count FROM terms
-       WHERE service IN (SELECT value FROM json_each(?))
-       GROUP BY code ORDER BY count DESC, code LIMIT ?`,
-    ).all(JSON.stringify(hits.map((h) => h[0])), limit) as FacetCount[];
-  }
-
-  private statement(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (s === undefined) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
 }
 
-function collapse(hits: readonly Hit[]): Hit[] {
-  const seen = new Set<string>();
-  return hits.filter(([, , cluster]) => {
-    if (cluster === null) return true;
-    if (seen.has(cluster)) return false;
-    seen.add(cluster);
+function clusterKey(rowid: number, catalog: Catalog): string {
+  return catalog.cluster(rowid) ?? `\u0000${rowid}`;
+}
+
+/** The first of each cluster, in order; `seen` holds clusters already taken, and grows. */
+function collapse(ranked: readonly Ranked[], catalog: Catalog, seen = new Set<string>()): Ranked[] {
+  return ranked.filter((r) => {
+    const key = clusterKey(r.rowid, catalog);
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
+}
+
+function countClusters(rowids: readonly number[], catalog: Catalog): number {
+  return new Set(rowids.map((r) => clusterKey(r, catalog))).size;
 }

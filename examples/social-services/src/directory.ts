@@ -8,8 +8,8 @@
 import {
   EntityResolver,
   type MappedService,
-  type Organization,
   resolvableFromService,
+  uniqueOrganizations,
 } from '@weir/hsds';
 import { asset, eager, many } from 'weir';
 import type { Directory, DirectoryAgency, DirectoryService } from './directory-types.js';
@@ -80,7 +80,7 @@ export const directory = asset({
     return {
       agencies: parts,
       services,
-      organizations: organizationsOf(services),
+      organizations: uniqueOrganizations(services),
       entities,
       resolver: resolver.toJSON(),
     };
@@ -101,14 +101,4 @@ function partOf(value: AgencyHsds): DirectoryAgency {
 function serviceIdOf(recordId: string): string {
   const at = recordId.indexOf('@');
   return at < 0 ? recordId : recordId.slice(0, at);
-}
-
-function organizationsOf(services: readonly DirectoryService[]): Organization[] {
-  const byId = new Map<string, Organization>();
-  for (const { service } of services) {
-    const organization = service.organization;
-    if (organization !== undefined && !byId.has(organization.id))
-      byId.set(organization.id, organization);
-  }
-  return [...byId.values()];
 }

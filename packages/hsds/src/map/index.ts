@@ -9,7 +9,12 @@ export {
   linksf,
   openReferralCsv,
 } from './layouts/index.js';
-export { type ExportInput, type MappedExport, mapExport } from './map-export.js';
+export {
+  type ExportInput,
+  type MappedExport,
+  mapExport,
+  uniqueOrganizations,
+} from './map-export.js';
 export { formatMapIssue, type MapIssue } from './map-issue.js';
 export type { MappedService, SourceRef } from './mapped.js';
 export {

@@ -120,7 +120,8 @@ function sameFields(a: SourceRecord, b: SourceRecord): boolean {
   return keys.every((key) => a.fields[key] === b.fields[key]);
 }
 
-function uniqueOrganizations(services: readonly MappedService[]): Organization[] {
+/** Each organization of `services` once (by id), as its first service has it. */
+export function uniqueOrganizations(services: readonly MappedService[]): Organization[] {
   const byId = new Map<string, Organization>();
   for (const { service } of services) {
     const organization = service.organization;

@@ -15,9 +15,12 @@ import {
   pairwiseScores,
   prepareRecord,
   type ResolvableRecord,
+  readWa211Labels,
   resolveAll,
+  WA211_COLUMNS,
+  type Wa211Labels,
 } from '../src/resolve/index.js';
-import { readWa211Labels, WA211_COLUMNS, type Wa211Labels } from '../src/resolve/wa211.js';
+
 import { noSocialData, socialData, socialDataTitle } from './_data.js';
 
 let labels: Wa211Labels;

@@ -35,4 +35,5 @@ export {
 } from './similarity.js';
 export type { RecordTuple, ResolverState } from './state.js';
 export { UnionFind } from './union-find.js';
+export { readWa211Labels, WA211_COLUMNS, type Wa211Labels } from './wa211.js';
 export { DEFAULT_THRESHOLD, DEFAULT_VETO, DEFAULT_WEIGHTS, type MatchWeights } from './weights.js';

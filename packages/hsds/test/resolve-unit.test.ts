@@ -293,4 +293,16 @@ describe('resolver state', () => {
     expect(() => EntityResolver.fromJSON({ ...state, version: 9 })).toThrow(/version 9/);
     expect(() => EntityResolver.fromJSON({ ...state, links: [[0, 1]] })).toThrow(/no such records/);
   });
+
+  it('finds the matches afresh in a state written by code that matched differently', () => {
+    const resolver = new EntityResolver();
+    resolver.upsert([
+      rec('1', { name: 'Lydia Place', address: { address_1: '1701 Gladstone St' } }),
+      rec('2', { name: 'lydia place', address: { address_1: '1701 gladstone street' } }),
+    ]);
+    const state = resolver.toJSON();
+    const stale = { ...state, matching: 'older', links: [] };
+    expect(EntityResolver.fromJSON(stale).clusters()).toEqual(resolver.clusters());
+    expect(EntityResolver.fromJSON({ ...state, links: [] }).clusters()).toEqual([]);
+  });
 });

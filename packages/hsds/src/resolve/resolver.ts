@@ -19,6 +19,7 @@ import { type PairScore, quickScore, scorePair } from './score.js';
 import {
   assertState,
   fromTuple,
+  MATCHING_VERSION,
   type RecordTuple,
   type ResolverState,
   recordFingerprint,
@@ -134,6 +135,7 @@ export class EntityResolver {
     return {
       format: STATE_FORMAT,
       version: STATE_VERSION,
+      matching: MATCHING_VERSION,
       options: this.options,
       sources,
       records,
@@ -141,13 +143,20 @@ export class EntityResolver {
     };
   }
 
-  /** A resolver from a state `toJSON` wrote: records and matches back, only the matches rescored. */
+  /**
+   * A resolver from a state `toJSON` wrote: records and matches back, only the matches rescored.
+   * A state from code that matched differently (another `MATCHING_VERSION`) is resolved afresh.
+   */
   static fromJSON(value: unknown): EntityResolver {
     assertState(value);
     const resolver = new EntityResolver(value.options);
+    const records = value.records.map((t) => fromTuple(t, value.sources));
+    if (value.matching !== MATCHING_VERSION) {
+      resolver.upsert(records);
+      return resolver;
+    }
     const ids: string[] = [];
-    for (const t of value.records) {
-      const record = fromTuple(t, value.sources);
+    for (const record of records) {
       ids.push(record.id);
       resolver.attach(record);
     }

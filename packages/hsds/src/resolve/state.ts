@@ -9,6 +9,12 @@ export const STATE_FORMAT = 'weir-hsds-resolver';
 export const STATE_VERSION = 1;
 
 /**
+ * Changes whenever features, scoring or blocking change what is matched: a state written by
+ * other code has its matches found afresh rather than trusted.
+ */
+export const MATCHING_VERSION = '2026-12-04.1';
+
+/**
  * `[id, source, line, recordId, name, alternateName, phones, address_1, address_2, city,
  * state_province, postal_code, address_type, latitude, longitude, website]`, where `source` indexes
  * `sources`, phones are space-separated and absent values are `''` (`null` for coordinates).
@@ -35,6 +41,8 @@ export type RecordTuple = [
 export interface ResolverState {
   format: typeof STATE_FORMAT;
   version: typeof STATE_VERSION;
+  /** The `MATCHING_VERSION` of the code that wrote it. */
+  matching: string;
   options: ResolvedOptions;
   /** `[agency, layout, file]` of each source. */
   sources: [string, string, string][];

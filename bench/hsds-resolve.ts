@@ -8,9 +8,12 @@
 // after) against a full resolve of the result; candidate pairs against n²; pairwise P/R/F1
 // against the synthetic truth; the resolver state's JSON size.
 import {
+  blockingKeys,
+  DEFAULT_BLOCKING,
   EntityResolver,
   exactMatchGroups,
   pairwiseScores,
+  prepareRecord,
   type ResolvableRecord,
   resolveAll,
 } from '../packages/hsds/src/resolve/index.js';
@@ -250,11 +253,40 @@ export interface ResolveBenchResult {
   incrementalSeconds: number;
   fullAfterChangeSeconds: number;
   candidatePairs: number;
+  /** True pairs (same synthetic entity) that share a block within the cap, and all of them. */
+  truePairsKept: number;
+  truePairs: number;
   clusters: number;
   stateBytes: number;
   ours: ReturnType<typeof pairwiseScores>;
   baseline: ReturnType<typeof pairwiseScores>;
   identical: boolean;
+}
+
+/** How many true pairs share a block within the cap, of how many. */
+function pairCompleteness(
+  records: readonly ResolvableRecord[],
+  truth: readonly string[][],
+): { truePairsKept: number; truePairs: number } {
+  const keys = new Map(
+    records.map((r) => [r.id, blockingKeys(prepareRecord(r), DEFAULT_BLOCKING)]),
+  );
+  const size = new Map<string, number>();
+  for (const ks of keys.values()) for (const k of ks) size.set(k, (size.get(k) ?? 0) + 1);
+  let truePairsKept = 0;
+  let truePairs = 0;
+  for (const g of truth) {
+    for (let i = 0; i < g.length; i++) {
+      const mine = new Set(
+        keys.get(g[i]!)!.filter((k) => size.get(k)! <= DEFAULT_BLOCKING.maxBlockSize),
+      );
+      for (let j = i + 1; j < g.length; j++) {
+        truePairs++;
+        if (keys.get(g[j]!)!.some((k) => mine.has(k))) truePairsKept++;
+      }
+    }
+  }
+  return { truePairsKept, truePairs };
 }
 
 const time = <T>(f: () => T): [T, number] => {
@@ -324,6 +356,7 @@ export function runResolveBench(data: Synthetic, repeats: number): ResolveBenchR
     incrementalSeconds: median(incTimes),
     fullAfterChangeSeconds: median(afterTimes),
     candidatePairs: full.candidatePairs,
+    ...pairCompleteness(records, truthGroups),
     clusters: full.clusters.length,
     stateBytes: JSON.stringify(resolver).length,
     ours: pairwiseScores(
@@ -386,7 +419,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `${table(['run', 'records', 'seconds', 'records/s', 'ratio'], rows)}\n\n` +
       'ratio: full resolve / exact-match baseline; full resolve after the change / incremental replacement\n' +
       `incremental result identical to the full resolve: ${res.identical}\n` +
-      `candidate pairs: ${num(res.candidatePairs)} of ${num(all)} (${((100 * res.candidatePairs) / all).toFixed(4)}%)\n` +
+      `candidate pairs: ${num(res.candidatePairs)} of ${num(all)} (${((100 * res.candidatePairs) / all).toFixed(4)}%); ` +
+      `pair completeness ${num(res.truePairsKept)} of ${num(res.truePairs)} (${pct(res.truePairsKept / res.truePairs)})\n` +
       `clusters: ${num(res.clusters)}; state: ${(res.stateBytes / 1e6).toFixed(1)} MB (${num(res.stateBytes / res.records)} bytes/record)\n` +
       `pairwise vs synthetic truth: resolver ${scores(res.ours)}; exact match ${scores(res.baseline)}\n`,
   );

@@ -17,5 +17,6 @@ describe('hsds-resolve benchmark smoke test', () => {
       expect(Number.isFinite(t)).toBe(true);
     }
     expect(res.stateBytes).toBeGreaterThan(0);
+    expect(res.truePairsKept).toBeGreaterThan(0.9 * res.truePairs);
   });
 });

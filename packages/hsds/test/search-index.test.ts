@@ -170,9 +170,17 @@ describe('SearchIndex', () => {
     expect(ids(index.search({ text: 'foood' }))[0]).toBe('1');
   });
 
-  it('finds plural and singular forms', () => {
-    expect(ids(index.search({ text: 'lawyer' }))).toEqual(['6']);
+  it('finds plural and singular forms when asked, and corrects a missing one anyway', () => {
+    const withForms = SearchIndex.create(':memory:', { ranking: { forms: true } });
+    withForms.upsert(fixtures.map(entry));
+    expect(withForms.search({ text: 'lawyer' }).interpreted.concepts[0]!.alternatives).toContain(
+      'lawyers',
+    );
+    expect(ids(withForms.search({ text: 'meal' }))).toContain('2');
     expect(ids(index.search({ text: 'meal' }))).toContain('2');
+    expect(index.search({ text: 'meal' }).interpreted.corrections).toEqual([
+      { from: 'meal', to: 'meals' },
+    ]);
   });
 
   it('ranks the records matching every concept first, then those matching some', () => {

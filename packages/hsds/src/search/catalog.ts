@@ -1,9 +1,10 @@
 // What the filters and facets need of every record, held in memory by rowid: whether it is
-// offered in search, its cluster and its taxonomy codes. Read once after each write (like the
-// vocabulary), so that a search filters and counts tens of thousands of matches in JavaScript
-// without a row lookup each.
+// offered in search, its cluster, its taxonomy codes and its points. Read once after each write
+// (like the vocabulary), so that a search filters and counts tens of thousands of matches in
+// JavaScript without a row lookup each.
 import type Database from 'better-sqlite3';
-import type { FacetCount } from './types.js';
+import { boundingBox, haversineKm } from './geo.js';
+import type { FacetCount, NearFilter } from './types.js';
 
 export class Catalog {
   /** Every rowid, ascending. */
@@ -15,6 +16,10 @@ export class Catalog {
   /** The codes of rowid r are `items[start[r]] … items[start[r + 1] - 1]` (indices into `codes`). */
   private readonly start: Int32Array;
   private readonly items: Int32Array;
+  /** The points of rowid r are `lat[i]`, `lon[i]` for i in `pointStart[r] … pointStart[r + 1] - 1`. */
+  private readonly pointStart: Int32Array;
+  private readonly lat: Float64Array;
+  private readonly lon: Float64Array;
 
   constructor(db: Database.Database) {
     const rows = db
@@ -47,6 +52,43 @@ export class Catalog {
       }
       this.items[i] = c;
     });
+    const points = db
+      .prepare('SELECT service, latitude, longitude FROM points ORDER BY service, rowid')
+      .raw(true)
+      .all() as [number, number, number][];
+    this.pointStart = new Int32Array(size + 1);
+    this.lat = new Float64Array(points.length);
+    this.lon = new Float64Array(points.length);
+    for (const [service] of points) this.pointStart[service + 1]!++;
+    for (let r = 1; r <= size; r++) this.pointStart[r]! += this.pointStart[r - 1]!;
+    points.forEach(([, lat, lon], i) => {
+      this.lat[i] = lat;
+      this.lon[i] = lon;
+    });
+  }
+
+  /** A test of whether a record has a point within the circle: its box first, then haversine. */
+  within(near: NearFilter): (rowid: number) => boolean {
+    const b = boundingBox(near.latitude, near.longitude, near.radiusKm);
+    return (rowid) => {
+      for (let i = this.pointStart[rowid]!; i < this.pointStart[rowid + 1]!; i++) {
+        const lat = this.lat[i]!;
+        const lon = this.lon[i]!;
+        if (lat < b.minLat || lat > b.maxLat || lon < b.minLon || lon > b.maxLon) continue;
+        if (haversineKm(near.latitude, near.longitude, lat, lon) <= near.radiusKm) return true;
+      }
+      return false;
+    };
+  }
+
+  /** The distance from a point to the nearest of a record's points, if it has any. */
+  distanceKm(rowid: number, latitude: number, longitude: number): number | undefined {
+    let best: number | undefined;
+    for (let i = this.pointStart[rowid]!; i < this.pointStart[rowid + 1]!; i++) {
+      const d = haversineKm(latitude, longitude, this.lat[i]!, this.lon[i]!);
+      if (best === undefined || d < best) best = d;
+    }
+    return best;
   }
 
   /** One more than the largest rowid: the length of masks by rowid. */

@@ -1,5 +1,5 @@
 // Distances on the Earth's surface and the latitude/longitude box around a circle, used to
-// prefilter points through the R*Tree before the exact great-circle test.
+// prefilter points before the exact great-circle test.
 
 const EARTH_RADIUS_KM = 6371.0088;
 const rad = (deg: number) => (deg * Math.PI) / 180;

@@ -21,6 +21,6 @@ export const DEFAULT_RANKING: Ranking = {
   weights: { name: 6, organization: 4, taxonomy: 3, description: 1, other: 0.5 },
   spelling: 'missing',
   synonyms: true,
-  forms: true,
+  forms: false,
   match: 'all-first',
 };

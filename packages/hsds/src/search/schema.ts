@@ -1,9 +1,10 @@
 // The index's tables. `services` holds each record whole (for `get`) with its summary;
 // `text` is the FTS5 table over the weighted columns (rowid = services.rowid); `terms` the
-// taxonomy codes for filters and facets; `points` with the `points_box` R*Tree the locations.
+// taxonomy codes for filters and facets; `points` the locations. (An R*Tree of the points was
+// measured and dropped: the distance test runs on the matches in memory, see catalog.ts.)
 import { TEXT_COLUMNS } from './document.js';
 
-export const SCHEMA_VERSION = '1';
+export const SCHEMA_VERSION = '3';
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,7 +34,6 @@ CREATE TABLE IF NOT EXISTS points (
   longitude REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS points_service ON points (service);
-CREATE VIRTUAL TABLE IF NOT EXISTS points_box USING rtree (id, min_lat, max_lat, min_lon, max_lon);
 CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5 (
   ${TEXT_COLUMNS.join(', ')},
   tokenize = 'unicode61 remove_diacritics 2'

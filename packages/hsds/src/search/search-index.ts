@@ -4,7 +4,6 @@ import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Catalog } from './catalog.js';
 import type { SearchEntry } from './document.js';
-import { haversineKm } from './geo.js';
 import { DEFAULT_RANKING, type Ranking } from './ranking.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { Searcher } from './searcher.js';
@@ -35,9 +34,6 @@ export class SearchIndex {
     options: IndexOptions,
   ) {
     this.synonyms = options.synonyms ?? new SynonymTable();
-    db.function('haversine_km', { deterministic: true }, (lat1, lon1, lat2, lon2) =>
-      haversineKm(Number(lat1), Number(lon1), Number(lat2), Number(lon2)),
-    );
     this.searcher = new Searcher(db, { ...DEFAULT_RANKING, ...options.ranking }, this.synonyms);
   }
 

@@ -1,12 +1,11 @@
 // Running a search: the query planned against the vocabulary; the matching rowids (from FTS5)
-// filtered by status, taxonomy and distance against the in-memory catalog, which gives the
-// total and the facets; then only the page ranked by weighted BM25 in SQLite — records matching
+// filtered by status, taxonomy and distance (box, then haversine) against the in-memory catalog,
+// which gives the total and the facets; then only the page ranked by weighted BM25 in SQLite — records matching
 // every concept of the query first, as the ranking's `match` says — and described.
 import type Database from 'better-sqlite3';
 import type { SourceRef } from '../map/mapped.js';
 import type { Catalog } from './catalog.js';
 import { type ServiceSummary, TEXT_COLUMNS } from './document.js';
-import { boundingBox } from './geo.js';
 import { planExpression, planQuery, type QueryPlan } from './query-plan.js';
 import { type Ranked, Ranker } from './ranker.js';
 import type { Ranking } from './ranking.js';
@@ -36,9 +35,7 @@ interface Tier {
 export class Searcher {
   private readonly ranker: Ranker;
   private readonly matches;
-  private readonly near;
   private readonly page;
-  private readonly distance;
 
   constructor(
     db: Db,
@@ -50,21 +47,9 @@ export class Searcher {
     this.matches = db
       .prepare<[string], number>('SELECT rowid FROM text WHERE text MATCH ?')
       .pluck();
-    this.near = db
-      .prepare<[number, number, number, number, number, number, number], number>(
-        `SELECT DISTINCT p.service FROM points_box b JOIN points p ON p.rowid = b.id
-         WHERE b.max_lat >= ? AND b.min_lat <= ? AND b.max_lon >= ? AND b.min_lon <= ?
-         AND haversine_km(p.latitude, p.longitude, ?, ?) <= ?`,
-      )
-      .pluck();
     this.page = db.prepare<[number], PageRow>(
       'SELECT id, summary, source FROM services WHERE rowid = ?',
     );
-    this.distance = db
-      .prepare<[number, number, number], number | null>(
-        'SELECT min(haversine_km(latitude, longitude, ?, ?)) FROM points WHERE service = ?',
-      )
-      .pluck();
   }
 
   search(query: SearchQuery, vocabulary: Vocabulary, catalog: Catalog): SearchResponse {
@@ -188,14 +173,7 @@ export class Searcher {
     if (query.searchableOnly ?? true) tests.push(catalog.isSearchable);
     if (query.taxonomy !== undefined && query.taxonomy.length > 0)
       tests.push(catalog.hasCodeUnder(query.taxonomy));
-    if (query.near !== undefined) {
-      const { latitude, longitude, radiusKm } = query.near;
-      const b = boundingBox(latitude, longitude, radiusKm);
-      const inside = new Set(
-        this.near.all(b.minLat, b.maxLat, b.minLon, b.maxLon, latitude, longitude, radiusKm),
-      );
-      tests.push((r) => inside.has(r));
-    }
+    if (query.near !== undefined) tests.push(catalog.within(query.near));
     if (tests.length === 1) return tests[0]!;
     return (rowid) => tests.every((t) => t(rowid));
   }
@@ -211,8 +189,8 @@ export class Searcher {
     const cluster = catalog.cluster(rowid);
     if (cluster !== undefined) result.clusterId = cluster;
     if (query.near !== undefined) {
-      const d = this.distance.get(query.near.latitude, query.near.longitude, rowid);
-      if (d !== null && d !== undefined) result.distanceKm = d;
+      const d = catalog.distanceKm(rowid, query.near.latitude, query.near.longitude);
+      if (d !== undefined) result.distanceKm = d;
     }
     return result;
   }

@@ -18,8 +18,6 @@ export class IndexWriter {
   private readonly insertText;
   private readonly insertTerm;
   private readonly insertPoint;
-  private readonly insertBox;
-  private readonly deleteBoxes;
   private readonly deletePoints;
   private readonly deleteTerms;
   private readonly deleteText;
@@ -42,12 +40,6 @@ export class IndexWriter {
     );
     this.insertPoint = db.prepare(
       'INSERT INTO points (service, latitude, longitude) VALUES (?, ?, ?)',
-    );
-    this.insertBox = db.prepare(
-      'INSERT INTO points_box (id, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.deleteBoxes = db.prepare(
-      'DELETE FROM points_box WHERE id IN (SELECT rowid FROM points WHERE service = ?)',
     );
     this.deletePoints = db.prepare('DELETE FROM points WHERE service = ?');
     this.deleteTerms = db.prepare('DELETE FROM terms WHERE service = ?');
@@ -147,14 +139,11 @@ export class IndexWriter {
     this.insertText.run(rowid, ...TEXT_COLUMNS.map((c) => doc.text[c]));
     for (const t of doc.taxonomy) this.insertTerm.run(t.code, rowid, t.name);
     for (const p of doc.points) {
-      const point = this.insertPoint.run(rowid, p.latitude, p.longitude);
-      const id = Number(point.lastInsertRowid);
-      this.insertBox.run(id, p.latitude, p.latitude, p.longitude, p.longitude);
+      this.insertPoint.run(rowid, p.latitude, p.longitude);
     }
   }
 
   private removeRow(rowid: number): void {
-    this.deleteBoxes.run(rowid);
     this.deletePoints.run(rowid);
     this.deleteTerms.run(rowid);
     this.deleteText.run(rowid);

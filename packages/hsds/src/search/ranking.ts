@@ -18,7 +18,7 @@ export interface Ranking {
 }
 
 export const DEFAULT_RANKING: Ranking = {
-  weights: { name: 6, organization: 4, taxonomy: 3, description: 1, other: 0.5 },
+  weights: { name: 3, organization: 2, taxonomy: 1.5, description: 1, other: 0.5 },
   spelling: 'missing',
   synonyms: true,
   forms: false,

@@ -3,7 +3,8 @@
  * exports: typing a query shows results with their organization, phone, address, hours,
  * source agency and date; a result opens its page; facets narrow and pages turn; a ZIP code
  * gives distances; the page works with JavaScript off; an XSS attempt in the query or the
- * path is shown as text and never runs. Leaves a screenshot at docs/search-page.png.
+ * path is shown as text and never runs. Leaves a screenshot in .test-projects/ (ignored: it
+ * shows records of the unlicensed exports, which must not be committed).
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ import {
   serveDirectory,
 } from './api-fixture.js';
 
-const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../.test-projects/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"\'';
 
 describe.skipIf(noRealData)(realDataTitle('the search page in a browser'), () => {
@@ -70,8 +71,8 @@ describe.skipIf(noRealData)(realDataTitle('the search page in a browser'), () =>
       /Source: DC 211 \(iCarol\/ReferNET export\)( · last updated \d{1,2} \w{3} \d{4})?/,
     );
     expect(await page.locator('.facets li').count()).toBeGreaterThan(3);
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: `${DOCS}search-page.png`, fullPage: false });
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}search-page.png`, fullPage: false });
     const name = (await first.locator('h3 a').textContent())!;
     await Promise.all([page.waitForURL(/\/service\//), first.locator('h3 a').click()]);
     expect(await page.locator('h1').textContent()).toContain(name);

@@ -326,6 +326,8 @@ export interface SearchBench {
     removed: number;
   };
   rebuildSeconds: number;
+  /** The slowest queries by their median time, with how many records they match. */
+  slowest: { query: string; ms: number; baselineMs: number; total: number }[];
 }
 
 let sink = 0;
@@ -353,22 +355,31 @@ export function runSearchBench(
   const ours: number[] = [];
   const oursNoFacets: number[] = [];
   const baseline: number[] = [];
+  const perQuery = queries.map(() => ({
+    ours: [] as number[],
+    baseline: [] as number[],
+    total: 0,
+  }));
   for (const q of queries) {
     index.search({ ...q, limit: 10 });
     plain.search(q.text ?? '', { limit: 10, ...(q.near ? { near: q.near } : {}) });
   }
   gc();
   for (let r = 0; r < repeats; r++) {
-    for (const q of queries) {
+    for (const [i, q] of queries.entries()) {
       let t0 = performance.now();
-      sink += index.search({ ...q, limit: 10 }).total;
+      const total = index.search({ ...q, limit: 10 }).total;
       ours.push(performance.now() - t0);
+      perQuery[i]!.ours.push(ours.at(-1)!);
+      perQuery[i]!.total = total;
+      sink += total;
       t0 = performance.now();
       sink += index.search({ ...q, limit: 10, facetLimit: 0 }).total;
       oursNoFacets.push(performance.now() - t0);
       t0 = performance.now();
       sink += plain.search(q.text ?? '', { limit: 10, ...(q.near ? { near: q.near } : {}) }).length;
       baseline.push(performance.now() - t0);
+      perQuery[i]!.baseline.push(baseline.at(-1)!);
     }
   }
   if (sink < 0) throw new Error('unreachable');
@@ -399,6 +410,15 @@ export function runSearchBench(
     baseline: percentiles(baseline),
     incremental: { seconds: incrementalSeconds, ...counts },
     rebuildSeconds,
+    slowest: perQuery
+      .map((p, i) => ({
+        query: JSON.stringify(queries[i]),
+        ms: median(p.ours),
+        baselineMs: median(p.baseline),
+        total: p.total,
+      }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5),
   };
 }
 
@@ -419,7 +439,12 @@ export function report(b: SearchBench, source: string): string {
     `hsds-search: ${b.services.toLocaleString('en-US')} services (${source})\n` +
     `build: ${b.buildSeconds.toFixed(1)} s (create, upsert, optimize), index file ${(b.indexBytes / 2 ** 20).toFixed(0)} MiB\n\n` +
     `query latency, ${b.queries} queries x repeats, limit 10 (ms)\n` +
-    `${table(['query', 'p50', 'p99', 'max'], rows)}\n\n` +
+    `${table(['query', 'p50', 'p99', 'max'], rows)}\n` +
+    `slowest (median ms, search / baseline, matches): ${b.slowest
+      .map(
+        (q) => `${q.query} ${ms(q.ms)} / ${ms(q.baselineMs)}, ${q.total.toLocaleString('en-US')}`,
+      )
+      .join('; ')}\n\n` +
     `one agency changed (agency-3: ${i.added} added, ${i.updated} changed, ${i.removed} removed, ${i.unchanged} unchanged)\n` +
     `${table(
       ['update', 'seconds'],

@@ -116,11 +116,13 @@ export class Catalog {
   }
 
   /** Taxonomy codes counted over the records, most frequent first (then by code). */
-  facets(rowids: Iterable<number>, limit: number): FacetCount[] {
+  facets(lists: readonly (readonly number[])[], limit: number): FacetCount[] {
     if (limit <= 0) return [];
     const counts = new Int32Array(this.codes.length);
-    for (const r of rowids) {
-      for (let i = this.start[r]!; i < this.start[r + 1]!; i++) counts[this.items[i]!]!++;
+    for (const rowids of lists) {
+      for (const r of rowids) {
+        for (let i = this.start[r]!; i < this.start[r + 1]!; i++) counts[this.items[i]!]!++;
+      }
     }
     const used: number[] = [];
     counts.forEach((n, c) => {

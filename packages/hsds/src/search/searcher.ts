@@ -25,14 +25,20 @@ interface PageRow {
 interface Tier {
   kind: 'all' | 'any';
   expression: string;
-  /** The matching rowids that pass the filters, and the same as a membership mask. */
+  /** The matching rowids that pass the filters; `marks[r] === stamp` says r is one of them. */
   ids: number[];
-  mask: Uint8Array;
+  stamp: number;
   /** How many records match before the filters. */
   raw: number;
 }
 
 export class Searcher {
+  /**
+   * Tier membership by rowid, reused from search to search: a tier stamps its rowids with a
+   * number of its own, so nothing is cleared and no mask is allocated per search.
+   */
+  private marks?: Uint32Array;
+  private stamp = 0;
   private readonly ranker: Ranker;
   private readonly matches;
   private readonly page;
@@ -72,8 +78,10 @@ export class Searcher {
       if (this.ranking.match !== 'any' && tiers[0]?.kind === 'any') matched = 'any';
       if (tiers.length === 0) matched = 'none';
     }
-    const everything = browse ?? tiers.flatMap((t) => t.ids);
-    const total = query.collapseClusters ? countClusters(everything, catalog) : everything.length;
+    const lists = browse ? [browse] : tiers.map((t) => t.ids);
+    const total = query.collapseClusters
+      ? countClusters(lists, catalog)
+      : lists.reduce((n, l) => n + l.length, 0);
     const ranked = browse
       ? browse.map((rowid) => ({ rowid, score: 0 }))
       : this.rank(tiers, offset + limit, query.collapseClusters === true, catalog);
@@ -84,7 +92,7 @@ export class Searcher {
     return {
       total,
       results: page.map((r) => this.describe(r, query, catalog)),
-      facets: { taxonomy: catalog.facets(everything, query.facetLimit ?? 20) },
+      facets: { taxonomy: catalog.facets(lists, query.facetLimit ?? 20) },
       interpreted: {
         concepts: plan.concepts.map((c) => ({
           words: c.words,
@@ -111,19 +119,20 @@ export class Searcher {
     const tier = (
       kind: Tier['kind'],
       expression: string | undefined,
-      exclude?: Uint8Array,
+      exclude?: number,
     ): Tier | undefined => {
       if (expression === undefined) return undefined;
       const raw = this.matches.all(expression);
-      const mask = new Uint8Array(size);
+      const marks = this.marksFor(size);
+      const stamp = ++this.stamp;
       const ids: number[] = [];
       for (const r of raw) {
-        if (exclude?.[r] !== 1 && keep(r)) {
-          mask[r] = 1;
+        if ((exclude === undefined || marks[r] !== exclude) && keep(r)) {
+          marks[r] = stamp;
           ids.push(r);
         }
       }
-      return { kind, expression, ids, mask, raw: raw.length };
+      return { kind, expression, ids, stamp, raw: raw.length };
     };
     const several = plan.concepts.length > 1 && all !== any;
     const mode = this.ranking.match;
@@ -134,7 +143,7 @@ export class Searcher {
       const first = tier('all', all);
       out.push(first);
       if (mode === 'all-first' || first === undefined || first.ids.length === 0)
-        out.push(tier('any', any, first?.mask));
+        out.push(tier('any', any, first?.stamp));
     }
     return out.filter((t): t is Tier => t !== undefined);
   }
@@ -151,7 +160,8 @@ export class Searcher {
     for (const t of tiers) {
       if (out.length >= needed) break;
       const share = t.ids.length / Math.max(t.raw, 1);
-      const keep = (r: number) => t.mask[r] === 1;
+      const marks = this.marks!;
+      const keep = (r: number) => marks[r] === t.stamp;
       let want = needed - out.length;
       for (;;) {
         const got = this.ranker.best(t.expression, keep, want, t.raw, share);
@@ -166,6 +176,14 @@ export class Searcher {
       }
     }
     return out;
+  }
+
+  private marksFor(size: number): Uint32Array {
+    if (this.marks === undefined || this.marks.length < size || this.stamp > 0xfffffff0) {
+      this.marks = new Uint32Array(size);
+      this.stamp = 0;
+    }
+    return this.marks;
   }
 
   private filter(query: SearchQuery, catalog: Catalog): (rowid: number) => boolean {
@@ -210,6 +228,8 @@ function collapse(ranked: readonly Ranked[], catalog: Catalog, seen = new Set<st
   });
 }
 
-function countClusters(rowids: readonly number[], catalog: Catalog): number {
-  return new Set(rowids.map((r) => clusterKey(r, catalog))).size;
+function countClusters(lists: readonly (readonly number[])[], catalog: Catalog): number {
+  const keys = new Set<string>();
+  for (const list of lists) for (const r of list) keys.add(clusterKey(r, catalog));
+  return keys.size;
 }

@@ -82,13 +82,16 @@ export class Searcher {
     const total = query.collapseClusters
       ? countClusters(lists, catalog)
       : lists.reduce((n, l) => n + l.length, 0);
-    const ranked = browse
-      ? browse.map((rowid) => ({ rowid, score: 0 }))
-      : this.rank(tiers, offset + limit, query.collapseClusters === true, catalog);
-    const page = (query.collapseClusters && browse ? collapse(ranked, catalog) : ranked).slice(
-      offset,
-      offset + limit,
-    );
+    let ranked: Ranked[];
+    if (browse) {
+      // In rowid order: only as many as the page needs, unless clusters must be collapsed.
+      const upTo = query.collapseClusters ? browse.length : offset + limit;
+      const listed = browse.slice(0, upTo).map((rowid) => ({ rowid, score: 0 }));
+      ranked = query.collapseClusters ? collapse(listed, catalog) : listed;
+    } else {
+      ranked = this.rank(tiers, offset + limit, query.collapseClusters === true, catalog);
+    }
+    const page = ranked.slice(offset, offset + limit);
     return {
       total,
       results: page.map((r) => this.describe(r, query, catalog)),

@@ -99,7 +99,11 @@ describe.skipIf(noSocialData)(socialDataTitle('the Connect211 pipeline'), () => 
     const status = JSON.parse(project.weir(dir, 'status', '--json').stdout) as StatusRow[];
     expect(status.find((r) => r.key === 'directory')?.status).toBe('stale');
     const why = project.weir(dir, 'why', 'directory');
-    expect(why.stdout).toMatch(/hsds/);
+    expect(why.stdout).toContain('upstream hsds has 1 failed partition it reads: sf-211');
+    const whyAgency = project.weir(dir, 'why', 'hsds', '--partition', 'sf-211');
+    expect(whyAgency.stdout).toMatch(
+      /blocking check export_schema failed: sf-211\.csv lacks 'PublicName'.*\(also failed: volume\)/,
+    );
 
     // Built from scratch, the incremental directory and index come out the same.
     const verify = project.weir(dir, 'verify', 'directory', 'search_index', '--reproduce');

@@ -310,6 +310,6 @@ export default defineProject({ assets: [src, each, whole, after] });
     expect(status.whole).toBe(
       'input src changed: partitions were observed with new data since it was read',
     );
-    expect(status.after).toBe('upstream each has 1 stale partition it reads');
+    expect(status.after).toBe('upstream each has 1 stale partition it reads: b');
   });
 });

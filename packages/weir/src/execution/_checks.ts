@@ -140,6 +140,13 @@ export function blockingFailures(
   const [first] = failed;
   return {
     names: failed.map((o) => o.name),
-    reason: `blocking check ${first!.name} failed${first!.message ? `: ${first!.message}` : ''}${failed.length > 1 ? ` (+${failed.length - 1} more)` : ''}`,
+    reason: `blocking check ${first!.name} failed${first!.message ? `: ${first!.message}` : ''}${
+      failed.length > 1
+        ? ` (also failed: ${failed
+            .slice(1)
+            .map((o) => o.name)
+            .join(', ')})`
+        : ''
+    }`,
   };
 }

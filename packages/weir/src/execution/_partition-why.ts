@@ -7,7 +7,13 @@ import { EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import { shortVersion } from '../hash.js';
 import type { EventLog, FreshnessOutcome, StoredEvent } from '../storage/index.js';
-import { type AssetState, type AssetStatus, type StaleCause, viewOf } from '../versioning/index.js';
+import {
+  type AssetState,
+  type AssetStatus,
+  blockingCheckCause,
+  type StaleCause,
+  viewOf,
+} from '../versioning/index.js';
 import { unknownPartition } from './partitions.js';
 
 export interface PartitionWhy {
@@ -72,14 +78,17 @@ export async function explainPartition(
     });
   } else {
     if (partitioned.blocked.has(i)) {
-      causes.push({
-        category: 'check',
-        key,
-        checks: [],
-        eventId: partitioned.materializationId[i]!,
-        reason:
-          'its newest materialization failed a blocking check; consumers read the last one that passed',
-      });
+      const [record] = await eventLog.partitionRecords(key, [partition]);
+      causes.push(
+        blockingCheckCause(key, record) ?? {
+          category: 'check',
+          key,
+          checks: [],
+          eventId: partitioned.materializationId[i]!,
+          reason:
+            'its newest materialization failed a blocking check; consumers read the last one that passed',
+        },
+      );
     }
     if (partitioned.codeChanged.has(i)) {
       const from = partitioned.codeVersionAt(i);

@@ -10,6 +10,7 @@ export * from './partition-staleness.js';
 export { type SourcePartitionsNow, viewOf } from './partitioned-asset-state.js';
 export * from './stale-status.js';
 export {
+  blockingCheckCause,
   type PartitionInputs,
   resolveFromRows,
   resolveStaleness,

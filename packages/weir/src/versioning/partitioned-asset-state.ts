@@ -307,7 +307,7 @@ export function partitionedParentCause(
       key,
       dependency: parent.key,
       dependencyStatus: parent.status,
-      reason: `upstream ${parent.key} has ${describeNotFresh(parent)} it reads`,
+      reason: `upstream ${parent.key} has ${describeNotFresh(parent)} it reads${namedNotFresh(parent, mapping.upstreamFor(PartitionSet.all(1), UNPARTITIONED_SPACE, view.space).partitions)}`,
     };
   }
   return undefined;
@@ -316,11 +316,22 @@ export function partitionedParentCause(
 function describeNotFresh(state: AssetState): string {
   const p = state.partitions!;
   const parts = [
-    [p.stale.count, 'stale'],
-    [p.failed.count, 'failed'],
-    [p.missing.count, 'missing'],
+    [p.stale, 'stale'],
+    [p.failed, 'failed'],
+    [p.missing, 'missing'],
   ] as const;
-  const found = parts.filter(([n]) => n > 0);
-  const total = found.reduce((sum, [n]) => sum + n, 0);
-  return `${found.map(([n, what]) => `${n} ${what}`).join(', ')} partition${total === 1 ? '' : 's'}`;
+  const found = parts.filter(([set]) => set.count > 0);
+  const total = found.reduce((sum, [set]) => sum + set.count, 0);
+  return `${found.map(([set, what]) => `${set.count} ${what}`).join(', ')} partition${total === 1 ? '' : 's'}`;
 }
+
+/** The not-fresh partitions of `reads` by key when they are few (`: sf-211`), else nothing. */
+function namedNotFresh(state: AssetState, reads: PartitionSet): string {
+  const p = state.partitions!;
+  const set = p.stale.union(p.failed).union(p.missing).intersect(reads);
+  if (set.count > NAMED_PARTITIONS) return '';
+  return `: ${[...set.indices()].map((i) => p.space.keyAt(i)).join(', ')}`;
+}
+
+/** Up to how many not-fresh partitions a reason names. */
+const NAMED_PARTITIONS = 3;

@@ -107,5 +107,7 @@ export function summarize(state: AssetState): string {
   }
   const [first, ...rest] = state.causes;
   if (first === undefined) return state.status;
-  return rest.length === 0 ? first.reason : `${first.reason} (+${rest.length} more)`;
+  return rest.length === 0
+    ? first.reason
+    : `${first.reason} (+${rest.length} more cause${rest.length === 1 ? '' : 's'}: weir why ${state.key})`;
 }

@@ -359,8 +359,20 @@ function blockingCause(
     key,
     checks: names,
     eventId: first!.eventId,
-    reason: `blocking check ${first!.name} failed: ${firstLine(first!.message)}${names.length > 1 ? ` (+${names.length - 1} more)` : ''}; ${fallback}`,
+    reason: `blocking check ${first!.name} failed: ${firstLine(first!.message)}${names.length > 1 ? ` (also failed: ${names.slice(1).join(', ')})` : ''}; ${fallback}`,
   };
+}
+
+/**
+ * The cause of a record (an asset's, or one partition's) whose newest materialization failed
+ * a blocking check, naming the checks and the first one's message; undefined when none failed.
+ */
+export function blockingCheckCause(
+  key: string,
+  record: AssetRecord | undefined,
+): StaleCause | undefined {
+  const { blocking } = checkProblems(record);
+  return blocking.length === 0 ? undefined : blockingCause(key, blocking, record?.usable);
 }
 
 function versionSource(record: AssetRecord | undefined): VersionSource | undefined {

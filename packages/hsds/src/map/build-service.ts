@@ -127,7 +127,7 @@ export function buildService(input: BuildInput): MappedService | undefined {
   }
   service.organization = organization;
   const hidden = mapper.hidden?.(record) === true;
-  const updatedAt = fieldValue(record, mapper.updatedAt);
+  const updatedAt = isoDateOf(fieldValue(record, mapper.updatedAt), mapper.updatedAt, report);
   return {
     service,
     source: { agency, layout: mapper.layout, file: record.file, line: record.line, recordId },
@@ -156,7 +156,8 @@ function organizationOf(
     const normalised = normaliseUrl(website);
     if (normalised.kind === 'url') organization.website = normalised.url;
     else if (normalised.kind === 'email') organization.email = normalised.email;
-    else if (normalised.kind === 'invalid') {
+    else if (normalised.kind === 'invalid' && spec.website !== mapper.service.url) {
+      // Said once when the same column is the service's website too.
       report(
         'warning',
         `website ${JSON.stringify(website)} left out: ${normalised.reason}`,
@@ -199,4 +200,28 @@ function emailOf(
   const { email } = normaliseEmail(text);
   if (email === undefined) report('warning', `no e-mail address in ${JSON.stringify(text)}`, field);
   return email;
+}
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** `updatedAt` as the mapper gave it when it is an ISO 8601 date or date-time; else reported and left out. */
+function isoDateOf(
+  text: string | undefined,
+  field: FieldRef | undefined,
+  report: (severity: MapIssue['severity'], message: string, field?: FieldRef) => void,
+): string | undefined {
+  if (text === undefined) return undefined;
+  const match = ISO_DATE.exec(text);
+  const date =
+    match === null ? undefined : new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!));
+  if (
+    date !== undefined &&
+    date.getUTCDate() === +match![3]! &&
+    date.getUTCMonth() === +match![2]! - 1
+  ) {
+    return text;
+  }
+  report('warning', `last update ${JSON.stringify(text)} is not an ISO 8601 date: left out`, field);
+  return undefined;
 }

@@ -59,8 +59,11 @@ export interface MapperSpec {
   /** One line: which system writes exports in this layout. */
   description: string;
   format: 'csv' | 'json' | 'apd';
-  /** Options for the CSV reader (a layout without a header row names its columns here). */
-  csv?: { header?: readonly string[] };
+  /**
+   * Options for the CSV reader: the column names of a layout without a header row, and the
+   * delimiter when it is not a comma (`';'` as Excel writes in many locales, `'\t'`).
+   */
+  csv?: { header?: readonly string[]; delimiter?: string };
   /**
    * The columns (JSON paths with `[]` for array items, APD keys) the mapping relies on. An
    * export without one of them has drifted: it was renamed or dropped upstream.

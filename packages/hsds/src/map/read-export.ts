@@ -25,14 +25,18 @@ export interface ExportTable {
 export function readExport(mapper: Mapper, bytes: Uint8Array, file: string): ExportTable {
   switch (mapper.format) {
     case 'csv': {
-      const header = mapper.csv?.header;
-      const table = readCsv(bytes, { file, ...(header === undefined ? {} : { header }) });
+      const { header, delimiter } = mapper.csv ?? {};
+      const table = readCsv(bytes, {
+        file,
+        ...(header === undefined ? {} : { header }),
+        ...(delimiter === undefined ? {} : { delimiter }),
+      });
       return {
         file,
         records: table.records,
         columns: table.columns,
         encoding: table.decoding.assumed,
-        issues: table.issues,
+        issues: [...delimiterHint(table.columns, file, delimiter), ...table.issues],
         repaired: table.repaired.length,
         flagged: table.flagged.length,
       };
@@ -64,4 +68,25 @@ function fromRecords(
 /** `services[3].name` → `services[].name`; APD's repeated keys (`Phone (2)`) → `Phone`. */
 export function columnOf(field: string): string {
   return field.replace(/\[\d+\]/g, '[]').replace(/ \(\d+\)$/, '');
+}
+
+/** A header read as one column that holds another delimiter: say which option reads it. */
+function delimiterHint(
+  columns: readonly string[],
+  file: string,
+  given: string | undefined,
+): ReadIssue[] {
+  if (columns.length !== 1) return [];
+  const other = [';', '\t', '|'].find((d) => d !== given && columns[0]!.includes(d));
+  if (other === undefined) return [];
+  const shown = other === '\t' ? "'\\t' (a tab)" : `'${other}'`;
+  return [
+    {
+      file,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      message: `the header is one column holding ${shown}: if the export is separated by ${shown}, give the mapper csv: { delimiter: ${other === '\t' ? "'\\t'" : `'${other}'`} }`,
+    },
+  ];
 }

@@ -188,6 +188,33 @@ describe('ctx.previous()', () => {
   });
 });
 
+describe('ctx.codeVersion', () => {
+  it('is the step code version, so an incremental step can tell its own format changed', async () => {
+    const instance = tempInstance();
+    const seen: Array<[string, string | undefined]> = [];
+    const counter = (version: string) =>
+      asset({
+        key: 'counter',
+        codeVersion: version,
+        materialize: async (ctx) => {
+          const previous = await ctx.previous<number>();
+          seen.push([ctx.codeVersion, previous?.codeVersion]);
+          return previous !== undefined && previous.codeVersion === ctx.codeVersion
+            ? previous.value + 1
+            : 0;
+        },
+      });
+    await materialize(defineProject({ assets: [counter('v1')] }), { instance });
+    await materialize(defineProject({ assets: [counter('v1')] }), { instance, force: true });
+    await materialize(defineProject({ assets: [counter('v2')] }), { instance });
+    expect(seen.map(([now, before]) => [now.length > 0, now === before])).toEqual([
+      [true, false],
+      [true, true],
+      [true, false],
+    ]);
+  });
+});
+
 async function assetValue(instance: Instance): Promise<unknown> {
   const record = await current(instance, 'seen_so_far');
   const bytes = await instance.artefacts.read(record.materialization.artefact.location);

@@ -107,6 +107,11 @@ export type AssetContext<
    * a full rebuild. A `files` value is a path to read or copy, never to change.
    */
   previous<T = unknown>(): Promise<PreviousMaterialization<T> | undefined>;
+  /**
+   * This step's code version. An incremental step whose stored format or logic changed can
+   * compare it with `previous.codeVersion` and rebuild instead of updating.
+   */
+  readonly codeVersion: string;
 } & (IO extends 'files'
     ? {
         /**

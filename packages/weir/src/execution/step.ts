@@ -210,6 +210,7 @@ async function attemptOnce(
     signal: run.signal,
     outputPath,
     partition: range ? undefined : partitionInfo(unit),
+    codeVersion: codeVersionOf(definition),
     previous: <T>() => {
       if (range) throw new TypeError('ctx.previous() is not available to single-run steps');
       return previousOf(run, node, unit, log.logger) as Promise<

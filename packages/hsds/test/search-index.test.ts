@@ -1,7 +1,7 @@
 // The search index on hand-made services: weighted ranking, synonyms, spelling correction,
 // facets over the whole result set, status, taxonomy and distance filters, pagination,
 // incremental updates by agency, a file reopened read-only, and cluster collapsing.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -322,12 +322,18 @@ describe('SearchIndex files', () => {
     reader.close();
   });
 
-  it('refuses a file that is not an index', () => {
+  it('opens an index it wrote, and refuses anything else', () => {
     const path = join(dir, 'other.sqlite');
     SearchIndex.create(path).close();
-    const empty = join(dir, 'empty.sqlite');
+    expect(() => SearchIndex.open(path).close()).not.toThrow();
     expect(() => SearchIndex.open(join(dir, 'missing.sqlite'))).toThrow();
-    expect(() => SearchIndex.open(path)).not.toThrow();
-    expect(() => SearchIndex.open(empty)).toThrow();
+    const empty = join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    expect(() => SearchIndex.open(empty)).toThrow(
+      /not a search index of schema \d+ \(found none\)/,
+    );
+    const text = join(dir, 'text.sqlite');
+    writeFileSync(text, 'not a database at all, but long enough for SQLite to read a header');
+    expect(() => SearchIndex.open(text)).toThrow(/not a search index/);
   });
 });

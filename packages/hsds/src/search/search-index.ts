@@ -1,5 +1,6 @@
 // The search index of mapped services: an SQLite file (or memory) holding an FTS5 table with
-// weighted columns, the taxonomy terms, an R*Tree of locations and the records themselves.
+// weighted columns, the taxonomy terms, the locations and the records themselves; in memory
+// beside it, once per write, the vocabulary and the catalog a search filters and counts with.
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Catalog } from './catalog.js';
@@ -50,15 +51,20 @@ export class SearchIndex {
   /** An index written before, to search (`readonly`) or to update. */
   static open(path: string, options: OpenOptions = {}): SearchIndex {
     const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true });
-    const row = db
-      .prepare(
-        "SELECT value FROM sqlite_master, meta WHERE sqlite_master.name = 'meta' AND key = 'schema'",
-      )
-      .get() as { value: string } | undefined;
-    if (row?.value !== SCHEMA_VERSION) {
+    let version: string | undefined;
+    try {
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'").get();
+      version = hasMeta
+        ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string)
+        : undefined;
+    } catch (error) {
+      db.close();
+      throw new Error(`${path} is not a search index: ${(error as Error).message}`);
+    }
+    if (version !== SCHEMA_VERSION) {
       db.close();
       throw new Error(
-        `${path} is not a search index of schema ${SCHEMA_VERSION} (found ${row?.value ?? 'none'}): rebuild it`,
+        `${path} is not a search index of schema ${SCHEMA_VERSION} (found ${version ?? 'none'}): rebuild it`,
       );
     }
     return new SearchIndex(db, options);

@@ -5,7 +5,6 @@
  */
 import { validateRecords } from '@weir/hsds';
 import { check } from 'weir';
-import { AGENCIES, agencyOf } from './agencies.js';
 import type { AgencyHsds } from './hsds.js';
 import { isReviewed, reviewCommand } from './reviews.js';
 
@@ -25,7 +24,7 @@ export const hsdsValid = check<AgencyHsds>({
       { maxErrors: 10, recordName: (_record, index) => where(value, index) },
     );
     const invalid = report.tables.service?.invalid ?? 0;
-    const allowed = AGENCIES[value.agency]?.maxInvalidShare ?? MAX_INVALID_SHARE;
+    const allowed = value.maxInvalidShare ?? MAX_INVALID_SHARE;
     const share = value.services.length === 0 ? 0 : invalid / value.services.length;
     const metadata = {
       services: value.services.length,
@@ -59,10 +58,9 @@ export const exportSchema = check<AgencyHsds>({
     const added = before === undefined ? [] : value.columns.filter((c) => !before.includes(c));
     const metadata = { columns: value.columns, added, removed, missing: value.missingColumns };
     if (value.missingColumns.length > 0) {
-      const { mapper } = agencyOf(value.agency);
       return {
         passed: false,
-        message: `${value.file} lacks ${quoted(value.missingColumns)}, which the ${mapper.layout} mapping reads${removed.length > 0 ? ` (since the last accepted export: removed ${quoted(removed)}${added.length > 0 ? `, added ${quoted(added)}` : ''})` : ''}: the agency renamed or dropped them; fix the export or the mapper`,
+        message: `${value.file} lacks ${quoted(value.missingColumns)}, which the ${value.layout} mapping reads${removed.length > 0 ? ` (since the last accepted export: removed ${quoted(removed)}${added.length > 0 ? `, added ${quoted(added)}` : ''})` : ''}: the agency renamed or dropped them; fix the export or the mapper`,
         metadata,
       };
     }

@@ -14,6 +14,7 @@ import {
 import { asset, eager, many } from 'weir';
 import type { Directory, DirectoryAgency, DirectoryService } from './directory-types.js';
 import { type AgencyHsds, hsds } from './hsds.js';
+import { sameCodePrevious } from './previous.js';
 
 export const directory = asset({
   key: 'directory',
@@ -24,7 +25,7 @@ export const directory = asset({
   ins: { agencies: many(hsds, { lastGood: true }) },
   automation: eager(),
   materialize: async (ctx, { agencies }): Promise<Directory> => {
-    const previous = (await ctx.previous<Directory>())?.value;
+    const previous = await sameCodePrevious<Directory>(ctx);
     const resolver =
       previous === undefined ? new EntityResolver() : EntityResolver.fromJSON(previous.resolver);
     const byAgency = new Map<string, MappedService[]>();

@@ -5,6 +5,7 @@
  * partitions stale. An export taken away changes nothing: the last one read stays current,
  * and the agency's freshness policy says when it is overdue.
  */
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { dynamicPartitions, fileVersion, folderSensor, sourceAsset } from 'weir';
 import { AGENCIES, agencyOf } from './agencies.js';
@@ -21,8 +22,29 @@ export const agencyFeed = sourceAsset({
   partitions: agencies,
   freshness: { partitions: (key) => AGENCIES[key]?.delivers },
   observe: async (ctx) => {
-    const file = await exportFileOf(ctx.partition.key);
-    return fileVersion(file);
+    const { extension } = agencyOf(ctx.partition.key);
+    return fileVersion(await exportFileOf(ctx.partition.key, extension));
+  },
+});
+
+/**
+ * Each agency's entry in src/agencies.ts as data (its layout, extension, invalid-share
+ * threshold), so that `hsds` reads it as an input instead of as code: a new or changed entry
+ * makes only its own agency stale, not every agency's mapping. Its rhythm is left out: a new
+ * rhythm changes freshness, not data.
+ */
+export const agencyEntry = sourceAsset({
+  key: 'agency_entry',
+  group: 'feeds',
+  description: "An agency's entry in src/agencies.ts: the layout of its export and its thresholds",
+  partitions: agencies,
+  observe: (ctx) => {
+    const { layout, extension, maxInvalidShare } = agencyOf(ctx.partition.key);
+    const metadata = { layout, extension, maxInvalidShare: maxInvalidShare ?? null };
+    return {
+      dataVersion: createHash('sha256').update(JSON.stringify(metadata)).digest('hex'),
+      metadata,
+    };
   },
 });
 
@@ -39,8 +61,7 @@ export const agencyInbox = folderSensor({
 });
 
 /** The agency's export in inbox/, with the extension its entry names. */
-export async function exportFileOf(key: string): Promise<string> {
-  const { extension } = agencyOf(key);
+export async function exportFileOf(key: string, extension: string): Promise<string> {
   const file = `${INBOX}/${key}.${extension}`;
   const names = await readdir(INBOX).catch(() => [] as string[]);
   if (!names.includes(`${key}.${extension}`)) {

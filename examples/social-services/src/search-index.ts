@@ -12,6 +12,7 @@ import { type SearchEntry, SearchIndex, type WriteCounts } from '@weir/hsds';
 import { asset, eager, type FileArtefact } from 'weir';
 import { directory } from './directory.js';
 import type { DirectoryService } from './directory-types.js';
+import { sameCodePrevious } from './previous.js';
 
 /** The files of the artefact's folder. */
 export const INDEX_FILE = 'index.sqlite';
@@ -37,8 +38,8 @@ export const searchIndex = asset({
   materialize: async (ctx, { directory }) => {
     await mkdir(ctx.outputPath);
     const target = join(ctx.outputPath, INDEX_FILE);
-    const previous = await ctx.previous<FileArtefact>();
-    const before = previous === undefined ? undefined : await builtFrom(previous.value.path);
+    const previous = await sameCodePrevious<FileArtefact>(ctx);
+    const before = previous === undefined ? undefined : await builtFrom(previous.path);
     const now: BuiltFrom = { agencies: {}, entities: {} };
     for (const [agency, part] of Object.entries(directory.agencies)) {
       now.agencies[agency] = part.contentVersion;
@@ -46,8 +47,7 @@ export const searchIndex = asset({
     for (const s of directory.services) {
       if (s.entityId !== s.service.id) now.entities[s.service.id] = s.entityId;
     }
-    let index =
-      before === undefined ? undefined : await copyOf(previous!.value.path, target, ctx.log);
+    let index = before === undefined ? undefined : await copyOf(previous!.path, target, ctx.log);
     let written: number;
     if (index === undefined) {
       index = SearchIndex.create(target);

@@ -151,4 +151,24 @@ describe.skipIf(noSocialData)(socialDataTitle('the Connect211 pipeline'), () => 
     expect(why.stdout).toContain(version.slice(0, 12));
     expect(why.stdout).toMatch(/code version\s+[0-9a-f]{8,}/);
   });
+
+  it('maps a new agency alone: its entry is data, so the other agencies are not mapped again', () => {
+    const registry = join(dir, 'src', 'agencies.ts');
+    writeFileSync(
+      registry,
+      readFileSync(registry, 'utf8').replace(
+        "  'wa-211': {",
+        "  'wa-211b': {\n    name: 'Washington 211, a second feed',\n    layout: 'openreferral-csv',\n    extension: 'csv',\n    delivers: { maxLag: '8d' },\n  },\n  'wa-211': {",
+      ),
+    );
+    writeFileSync(
+      join(dir, 'inbox', 'wa-211b.csv'),
+      readFileSync(join(dir, 'inbox', 'wa-211.csv')),
+    );
+    expect(project.weir(dir, 'partitions', 'add', 'agencies', 'wa-211b').code).toBe(0);
+    const run = project.weir(dir, 'materialize');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(ran(run.stdout + run.stderr)).toEqual(['directory', 'hsds[wa-211b]', 'search_index']);
+    expect(metadataOf(dir, 'directory')).toMatchObject({ agenciesRedone: 1, agencies: 7 });
+  }, 240_000);
 });

@@ -41,6 +41,6 @@ export type {
   SearchQuery,
   SearchResponse,
   SearchResult,
+  WriteCounts,
 } from './types.js';
 export { type Correction, lightStem, Vocabulary } from './vocabulary.js';
-export type { WriteCounts } from './writer.js';

@@ -9,9 +9,9 @@ import { DEFAULT_RANKING, type Ranking } from './ranking.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { Searcher } from './searcher.js';
 import { SynonymTable } from './synonym-table.js';
-import type { SearchQuery, SearchResponse } from './types.js';
+import type { SearchQuery, SearchResponse, WriteCounts } from './types.js';
 import { Vocabulary } from './vocabulary.js';
-import { IndexWriter, type WriteCounts } from './writer.js';
+import { IndexWriter } from './writer.js';
 
 export interface IndexOptions {
   /** How to rank; the defaults are measured best on the judged queries. */

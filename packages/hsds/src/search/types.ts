@@ -58,3 +58,11 @@ export interface SearchResponse {
     matched: 'all' | 'any' | 'none';
   };
 }
+
+/** What a write did: records added, replaced with new content, given again unchanged, removed. */
+export interface WriteCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+}

@@ -2,13 +2,7 @@
 // or by agency, each call in one transaction.
 import type Database from 'better-sqlite3';
 import { indexDocument, type SearchEntry, TEXT_COLUMNS } from './document.js';
-
-export interface WriteCounts {
-  added: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-}
+import type { WriteCounts } from './types.js';
 
 type Db = Database.Database;
 

@@ -106,28 +106,38 @@ describe('ctx.previous()', () => {
     expect(state.seen).toEqual([undefined, ['good'], ['good']]);
   });
 
+  it('is undefined under --force, which rebuilds from scratch', async () => {
+    const instance = tempInstance();
+    const state = { items: ['a'], seen: [] as unknown[] };
+    await materialize(project(state), { instance });
+    await materialize(project(state), { instance, force: true });
+    expect(state.seen).toEqual([undefined, undefined]);
+  });
+
   it('is per partition', async () => {
     const instance = tempInstance();
     const seen: Array<[string, unknown]> = [];
-    let round = 0;
+    const versions: Record<string, string> = { north: 'n1', south: 's1' };
     const regions = staticPartitions(['north', 'south']);
+    const feed = sourceAsset({
+      key: 'feed',
+      partitions: regions,
+      observe: (ctx) => ({ dataVersion: versions[ctx.partition.key]! }),
+    });
     const counts = asset({
       key: 'counts',
       partitions: regions,
+      ins: { feed },
       materialize: async (ctx) => {
-        const previous = await ctx.previous<{ round: number; region: string }>();
+        const previous = await ctx.previous<{ version: string }>();
         seen.push([ctx.partition.key, previous?.value]);
-        return { round, region: ctx.partition.key };
+        return { version: versions[ctx.partition.key]! };
       },
     });
-    await materialize(defineProject({ assets: [counts] }), { instance });
-    round = 1;
-    await materialize(defineProject({ assets: [counts] }), {
-      instance,
-      force: true,
-      partitions: { keys: ['south'] },
-    });
-    expect(seen.slice(2)).toEqual([['south', { round: 0, region: 'south' }]]);
+    await materialize(defineProject({ assets: [feed, counts] }), { instance });
+    versions.south = 's2';
+    await materialize(defineProject({ assets: [feed, counts] }), { instance });
+    expect(seen.slice(2)).toEqual([['south', { version: 's1' }]]);
   });
 
   it('gives a files artefact as a path to read', async () => {
@@ -153,6 +163,34 @@ describe('ctx.previous()', () => {
     version = 2;
     await materialize(defineProject({ assets: [trigger, log] }), { instance });
     expect(reads).toEqual(['', 'line 1\n']);
+  });
+
+  it('hashes a files artefact in full before giving it: a changed byte with its time put back is not built upon', async () => {
+    const instance = tempInstance();
+    let version = 1;
+    const reads: string[] = [];
+    const trigger = sourceAsset({
+      key: 'trigger',
+      observe: () => ({ dataVersion: String(version) }),
+    });
+    const log = asset({
+      key: 'log',
+      io: 'files',
+      ins: { trigger },
+      materialize: async (ctx) => {
+        const previous = await ctx.previous<FileArtefact>();
+        const before = previous === undefined ? '' : await readFile(previous.value.path, 'utf8');
+        reads.push(before);
+        await writeFile(ctx.outputPath, `${before}line ${version}\n`);
+      },
+    });
+    const p = defineProject({ assets: [trigger, log] });
+    await materialize(p, { instance });
+    const location = (await current(instance, 'log')).materialization.artefact.location;
+    flipByte(join((instance.artefacts as LocalArtefactStore).root, location), { keepMtime: true });
+    version = 2;
+    await materialize(p, { instance });
+    expect(reads).toEqual(['', '']);
   });
 
   it('is undefined, with a warning in the step log, when the previous artefact is corrupt', async () => {
@@ -192,10 +230,13 @@ describe('ctx.codeVersion', () => {
   it('is the step code version, so an incremental step can tell its own format changed', async () => {
     const instance = tempInstance();
     const seen: Array<[string, string | undefined]> = [];
+    let tick = 0;
+    const ticks = sourceAsset({ key: 'ticks', observe: () => ({ dataVersion: String(tick) }) });
     const counter = (version: string) =>
       asset({
         key: 'counter',
         codeVersion: version,
+        ins: { ticks },
         materialize: async (ctx) => {
           const previous = await ctx.previous<number>();
           seen.push([ctx.codeVersion, previous?.codeVersion]);
@@ -204,9 +245,11 @@ describe('ctx.codeVersion', () => {
             : 0;
         },
       });
-    await materialize(defineProject({ assets: [counter('v1')] }), { instance });
-    await materialize(defineProject({ assets: [counter('v1')] }), { instance, force: true });
-    await materialize(defineProject({ assets: [counter('v2')] }), { instance });
+    await materialize(defineProject({ assets: [ticks, counter('v1')] }), { instance });
+    tick++;
+    await materialize(defineProject({ assets: [ticks, counter('v1')] }), { instance });
+    tick++;
+    await materialize(defineProject({ assets: [ticks, counter('v2')] }), { instance });
     expect(seen.map(([now, before]) => [now.length > 0, now === before])).toEqual([
       [true, false],
       [true, true],

@@ -20,6 +20,18 @@ export async function previousOf(
   const event = run.versions.event(node.key, partition);
   if (event?.type !== 'asset:materialized') return undefined;
   let value: unknown;
+  const { artefact } = event.materialization;
+  if (artefact.format === 'files') {
+    // A file built upon is hashed in full: a changed byte whose time was put back would pass
+    // the cheap check, and an update would carry it into every later version.
+    const health = await run.artefacts.verify(artefact.location, { deep: true });
+    if (health.status !== 'intact') {
+      log.warn(
+        `ctx.previous(): the previous materialization cannot be read, so there is none: its artefact ${artefact.location} is ${health.status}`,
+      );
+      return undefined;
+    }
+  }
   try {
     value = await loadValue(
       run.artefacts,

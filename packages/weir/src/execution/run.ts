@@ -202,6 +202,8 @@ async function runPlan(
     spaces: snapshot.partitions.spaces,
     basis: new PlanBasis(snapshot.records, snapshot.partitions),
     holder: { runId, host: hostname(), pid: process.pid },
+    // --force makes a new version from scratch: incremental steps get no previous to update.
+    previousAvailable: options.force !== true,
   });
   const units = buildUnits(graph, plan, snapshot.states);
   const opening = openingOf(run, options, plan, units, snapshot);

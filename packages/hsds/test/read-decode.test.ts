@@ -122,3 +122,35 @@ describe('single-byte tables', () => {
     expect(decodeSingleByte(bytes, 'macintosh')).toBe(icu);
   });
 });
+
+describe('UTF-16, as Windows tools write "Unicode" text', () => {
+  const text = 'name,phone\r\nCentro de Salud Familiar,(206) 555-0100\r\nJosé Martí Clinic,\r\n';
+  const le = (t: string) => Uint8Array.from(Buffer.from(t, 'utf16le'));
+  const be = (t: string) => le(t).map((_, i, a) => a[i ^ 1]!);
+
+  it('is read by its byte order mark, little- or big-endian', () => {
+    const little = decodeText(Uint8Array.from([0xff, 0xfe, ...le(text)]));
+    expect([little.text, little.encoding, little.bom]).toEqual([text, 'utf-16le', true]);
+    expect(little.assumed).toBe('UTF-16 (little-endian) with a byte order mark');
+    const big = decodeText(Uint8Array.from([0xfe, 0xff, ...be(text)]));
+    expect([big.text, big.encoding]).toEqual([text, 'utf-16be']);
+  });
+
+  it('is read without a byte order mark by its zero bytes', () => {
+    const decoded = decodeText(le(text));
+    expect([decoded.text, decoded.encoding, decoded.bom]).toEqual([text, 'utf-16le', false]);
+    expect(decodeText(be(text)).text).toBe(text);
+  });
+
+  it('gives back any text written with a byte order mark', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (t) => {
+        expect(decodeText(Uint8Array.from([0xff, 0xfe, ...le(t)])).text).toBe(t);
+      }),
+    );
+  });
+
+  it('leaves ASCII and UTF-8 alone', () => {
+    expect(decodeText(new TextEncoder().encode(text)).encoding).toBe('utf-8');
+  });
+});

@@ -5,7 +5,7 @@ import { decodeSingleByte, type SingleByteEncoding } from './single-byte.js';
 import type { SourcePosition } from './source.js';
 import { scanUtf8 } from './utf8-scan.js';
 
-export type TextEncodingName = 'utf-8' | SingleByteEncoding;
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | SingleByteEncoding;
 
 /** Bytes that were not UTF-8 in a file that otherwise is, and what they were read as. */
 export interface StrayBytes extends SourcePosition {
@@ -17,7 +17,7 @@ export interface DecodedText {
   readonly text: string;
   /** What the file was read as. `utf-8` also when a few stray bytes were not (`strayBytes`). */
   readonly encoding: TextEncodingName;
-  /** The file began with a UTF-8 byte order mark (removed from `text`). */
+  /** The file began with a byte order mark (removed from `text`). */
   readonly bom: boolean;
   /** The single-byte encoding the stray bytes of a UTF-8 file were read as. */
   readonly strayEncoding?: SingleByteEncoding;
@@ -28,6 +28,8 @@ export interface DecodedText {
 
 const encodingNames: Record<TextEncodingName, string> = {
   'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 (little-endian)',
+  'utf-16be': 'UTF-16 (big-endian)',
   'windows-1252': 'Windows-1252',
   macintosh: 'Mac OS Roman',
 };
@@ -42,6 +44,20 @@ export function decodeInput(input: Uint8Array | string): DecodedText {
 }
 
 export function decodeText(bytes: Uint8Array): DecodedText {
+  const wide = utf16Of(bytes);
+  if (wide !== undefined) {
+    const text = new TextDecoder(wide.encoding).decode(bytes);
+    const how = wide.bom
+      ? ' with a byte order mark'
+      : ' (no byte order mark: every other byte is 0)';
+    return {
+      text,
+      encoding: wide.encoding,
+      bom: wide.bom,
+      strayBytes: [],
+      assumed: `${encodingNames[wide.encoding]}${how}`,
+    };
+  }
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;
   const scan = scanUtf8(body);
@@ -150,4 +166,28 @@ function countBytes(runs: readonly (readonly [number, number])[]): number {
 
 function hex(byte: number): string {
   return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/**
+ * UTF-16, as Windows tools write "Unicode" text: by its byte order mark, or, without one, by
+ * the zero byte every Latin character has in its other half (in most of the first 4 KiB).
+ */
+function utf16Of(
+  bytes: Uint8Array,
+): { encoding: 'utf-16le' | 'utf-16be'; bom: boolean } | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', bom: true };
+  const pairs = Math.min(bytes.length, 4096) >> 1;
+  if (pairs < 2) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (bytes[2 * i] === 0) evenZeros++;
+    if (bytes[2 * i + 1] === 0) oddZeros++;
+  }
+  if (oddZeros > pairs * 0.6 && evenZeros < pairs * 0.05)
+    return { encoding: 'utf-16le', bom: false };
+  if (evenZeros > pairs * 0.6 && oddZeros < pairs * 0.05)
+    return { encoding: 'utf-16be', bom: false };
+  return undefined;
 }

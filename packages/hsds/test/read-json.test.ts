@@ -98,3 +98,26 @@ describe('readJson', () => {
     expect(syntaxError('')).toBe('bad.json:1:1: the text ends where a value should be');
   });
 });
+
+describe('readJson on hostile input', () => {
+  it('refuses nesting deeper than 512 levels with the file, line and column', () => {
+    const deep = `[\n${'['.repeat(5000)}${']'.repeat(5000)}\n]`;
+    expect(syntaxError(deep)).toBe('bad.json:2:512: nesting deeper than 512 levels');
+    const objects = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    expect(syntaxError(objects)).toBe('bad.json:1:2561: nesting deeper than 512 levels');
+  });
+
+  it('reads 512 levels of nesting', () => {
+    const text = `${'['.repeat(511)}{"a": 1}${']'.repeat(511)}`;
+    const path = `${'[0]'.repeat(510)}.a`;
+    expect(readJson(text).records[0]?.fields).toEqual({ [path]: '1' });
+  });
+
+  it('reads a 10-million-character key and string without overflowing the stack', () => {
+    const key = 'k'.repeat(10_000_000);
+    const document = readJson(`[{"${key}": "${'\\n'.repeat(1_000_000)}v"}]`, { file: 'big.json' });
+    const value = document.records[0]?.value as Record<string, string>;
+    expect(Object.keys(value)[0]?.length).toBe(10_000_000);
+    expect(value[key]?.length).toBe(1_000_001);
+  });
+});

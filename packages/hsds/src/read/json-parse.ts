@@ -31,6 +31,13 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * How deeply arrays and objects may nest. Deeper text is refused with a syntax error at the
+ * bracket that goes too deep, rather than exhausting the call stack (here or in the code that
+ * walks the tree) with an error that names no file or line.
+ */
+export const maxJsonDepth = 512;
+
 const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // A stretch of string content with nothing to unescape or reject.
 const plainCharacters = /[^"\\\p{Cc}]+/uy;
@@ -55,6 +62,7 @@ export function parseJson(text: string): JsonNode {
 
 class Parser {
   private at = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -99,7 +107,25 @@ class Parser {
     }
   }
 
+  private enter(): void {
+    if (++this.depth > maxJsonDepth) this.fail(`nesting deeper than ${maxJsonDepth} levels`);
+  }
+
   private object(): JsonNode {
+    this.enter();
+    const node = this.members();
+    this.depth--;
+    return node;
+  }
+
+  private array(): JsonNode {
+    this.enter();
+    const node = this.items();
+    this.depth--;
+    return node;
+  }
+
+  private members(): JsonNode {
     const offset = this.at++;
     const members: JsonMember[] = [];
     this.skipWhitespace();
@@ -123,7 +149,7 @@ class Parser {
     }
   }
 
-  private array(): JsonNode {
+  private items(): JsonNode {
     const offset = this.at++;
     const items: JsonNode[] = [];
     this.skipWhitespace();
@@ -142,23 +168,25 @@ class Parser {
   }
 
   private string(): string {
+    // A loop over stretches (no recursion per character), its pieces joined once at the end so a
+    // string of millions of escapes is not a rope millions deep.
     const start = this.at++;
-    let value = '';
+    const pieces: string[] = [];
     for (;;) {
       const char = this.text[this.at];
       if (char === undefined) this.fail('a string is never closed', start);
       if (char === '"') {
         this.at++;
-        return value;
+        return pieces.length === 1 ? (pieces[0] as string) : pieces.join('');
       }
       if (char === '\\') {
-        value += this.escape();
+        pieces.push(this.escape());
         continue;
       }
       if (char < ' ') this.fail('a control character inside a string must be escaped');
       plainCharacters.lastIndex = this.at;
       const plain = plainCharacters.exec(this.text)?.[0] ?? char;
-      value += plain;
+      pieces.push(plain);
       this.at += plain.length;
     }
   }

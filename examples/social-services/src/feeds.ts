@@ -1,13 +1,13 @@
 /**
  * Each agency's export as delivered: `inbox/<agency>.<ext>`, one dynamic partition per agency.
- * The folder sensor adds an agency when its first export lands and observes each new export
- * (its version is the file's SHA-256), so a new export of one agency makes exactly its own
+ * The inbox sensor (src/inbox-sensor.ts) adds an agency when its first export lands and observes
+ * each new export (its version is the file's SHA-256), so a new export of one agency makes exactly its own
  * partitions stale. An export taken away changes nothing: the last one read stays current,
  * and the agency's freshness policy says when it is overdue.
  */
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { dynamicPartitions, fileVersion, folderSensor, sourceAsset } from 'weir';
+import { dynamicPartitions, fileVersion, type Metadata, sourceAsset } from 'weir';
 import { AGENCIES, agencyOf } from './agencies.js';
 
 export const INBOX = 'inbox';
@@ -38,27 +38,18 @@ export const agencyEntry = sourceAsset({
   group: 'feeds',
   description: "An agency's entry in src/agencies.ts: the layout of its export and its thresholds",
   partitions: agencies,
-  observe: (ctx) => {
-    const { layout, extension, maxInvalidShare } = agencyOf(ctx.partition.key);
-    const metadata = { layout, extension, maxInvalidShare: maxInvalidShare ?? null };
-    return {
-      dataVersion: createHash('sha256').update(JSON.stringify(metadata)).digest('hex'),
-      metadata,
-    };
-  },
+  observe: (ctx) => entryVersion(ctx.partition.key),
 });
 
-/** Watches inbox/ while `weir daemon` runs: a new agency or a new export is observed at once. */
-export const agencyInbox = folderSensor({
-  name: 'agency_inbox',
-  description: "A new agency's first export, or a new export of a known agency, in inbox/",
-  path: INBOX,
-  pattern: '*.*',
-  interval: '5s',
-  source: agencyFeed,
-  partitions: agencies,
-  partitionKey: (path) => path.replace(/\.[^.]*$/, ''),
-});
+/** The version of an agency's entry: a hash of what `hsds` reads of it. */
+export function entryVersion(key: string): { dataVersion: string; metadata: Metadata } {
+  const { layout, extension, maxInvalidShare } = agencyOf(key);
+  const metadata = { layout, extension, maxInvalidShare: maxInvalidShare ?? null };
+  return {
+    dataVersion: createHash('sha256').update(JSON.stringify(metadata)).digest('hex'),
+    metadata,
+  };
+}
 
 /** The agency's export in inbox/, with the extension its entry names. */
 export async function exportFileOf(key: string, extension: string): Promise<string> {

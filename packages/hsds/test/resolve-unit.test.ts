@@ -306,3 +306,36 @@ describe('resolver state', () => {
     expect(EntityResolver.fromJSON({ ...state, links: [] }).clusters()).toEqual([]);
   });
 });
+
+describe('a name alone never links', () => {
+  const bare = (id: string, agency: string, name: string): ResolvableRecord => ({
+    id,
+    name,
+    source: { agency, layout: 'test', file: `${agency}.csv`, line: 2, recordId: id },
+  });
+
+  it('keeps two agencies’ bare records of one name apart', () => {
+    expect(
+      resolveAll([bare('1', 'a', 'Food Pantry'), bare('2', 'b', 'Food Pantry')]).clusters,
+    ).toEqual([]);
+  });
+
+  it('links one agency’s same name listed twice with nothing else', () => {
+    expect(
+      resolveAll([bare('1', 'a', 'Food Pantry'), bare('2', 'a', 'Food Pantry')]).clusters,
+    ).toHaveLength(1);
+  });
+
+  it('links two agencies when more than the name agrees, and never two empty names', () => {
+    const withPhone = (id: string, agency: string) => ({
+      ...bare(id, agency, 'Food Pantry'),
+      phones: ['+12065550100'],
+    });
+    expect(resolveAll([withPhone('1', 'a'), withPhone('2', 'b')]).clusters).toHaveLength(1);
+    const empty = (id: string, agency: string) => ({
+      ...bare(id, agency, ''),
+      phones: ['+12065550100'],
+    });
+    expect(resolveAll([empty('1', 'a'), empty('2', 'a')]).clusters).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import { buildClusters, type ClusterLink, type ResolvedCluster } from './cluster
 import { type PreparedRecord, prepareRecord } from './features.js';
 import { conflictTest, type ResolverOptions, resolveOptions } from './options.js';
 import type { ResolvableRecord } from './record.js';
-import { quickScore, scorePair } from './score.js';
+import { isMatch, scorePair } from './score.js';
 
 export interface FullResolution {
   clusters: ResolvedCluster[];
@@ -45,7 +45,7 @@ export function resolveAll(
         seen[j] = i;
         candidatePairs++;
         const b = byId.get(ids[j]!)!;
-        if (quickScore(a, b, o.weights).score < o.threshold) continue;
+        if (!isMatch(a, b, o.weights, o.threshold)) continue;
         links.push({ a: ids[i]!, b: ids[j]!, ...scorePair(a, b, o.weights) });
       }
     }

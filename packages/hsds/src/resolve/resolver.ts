@@ -15,7 +15,7 @@ import {
   resolveOptions,
 } from './options.js';
 import type { ResolvableRecord } from './record.js';
-import { type PairScore, quickScore, scorePair } from './score.js';
+import { isMatch, type PairScore, scorePair } from './score.js';
 import {
   assertState,
   fromTuple,
@@ -244,7 +244,7 @@ export class EntityResolver {
     if (!this.isCandidate(a, b)) return false;
     const pa = this.entries.get(a)!.prepared;
     const pb = this.entries.get(b)!.prepared;
-    if (quickScore(pa, pb, this.options.weights).score >= this.options.threshold) {
+    if (isMatch(pa, pb, this.options.weights, this.options.threshold)) {
       const s = scorePair(pa, pb, this.options.weights);
       this.neighbours(a).set(b, s);
       this.neighbours(b).set(a, s);

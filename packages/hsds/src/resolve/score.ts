@@ -47,6 +47,7 @@ export function nameSimilarity(
       if (services && i === 2 && j === 2) continue;
       const na = a.names[i]!;
       const nb = b.names[j]!;
+      if (na === '' || nb === '') continue;
       if (na === nb) return { exact: true, similarity: 1 };
       const ta = a.nameTokens[i]!;
       const tb = b.nameTokens[j]!;
@@ -76,12 +77,18 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 interface Tally {
   score: number;
   lowest: number;
+  /** Some evidence beyond the name agrees (a place, a phone, a website): a name alone never links. */
+  corroborated: boolean;
   evidence?: Evidence[];
 }
+
+/** Outcomes that say the two records are one place or one line, not just one name. */
+const CORROBORATING: ReadonlySet<Feature> = new Set(['address', 'phone', 'distance', 'domain']);
 
 function note(t: Tally, feature: Feature, weight: number, outcome: string): void {
   t.score += weight;
   if (weight < t.lowest) t.lowest = weight;
+  if (weight > 0 && CORROBORATING.has(feature)) t.corroborated = true;
   t.evidence?.push({ feature, outcome, weight });
 }
 
@@ -108,8 +115,12 @@ function compare(a: PreparedRecord, b: PreparedRecord, w: MatchWeights, t: Tally
   const pa = a.address.postal;
   const pb = b.address.postal;
   if (pa && pb) {
-    if (pa === pb) note(t, 'postal', w.postalSame, 'same');
-    else note(t, 'postal', w.postalDifferent, 'different');
+    if (pa === pb) {
+      note(t, 'postal', w.postalSame, 'same');
+      // An exact name in the same ZIP code is one place's listing twice (the WA 211 set's
+      // copies without a street); a name alone, anywhere, is not.
+      if (name.exact) t.corroborated = true;
+    } else note(t, 'postal', w.postalDifferent, 'different');
   } else if (a.address.city && b.address.city) {
     if (a.address.city === b.address.city) note(t, 'city', w.citySame, 'same');
     else note(t, 'city', w.cityDifferent, 'different');
@@ -132,22 +143,46 @@ function compare(a: PreparedRecord, b: PreparedRecord, w: MatchWeights, t: Tally
     if (a.domain === b.domain) note(t, 'domain', w.domainSame, 'same');
     else note(t, 'domain', w.domainDifferent, 'different');
   }
+  // One agency listing one name twice with nothing else on either record is one listing twice;
+  // two agencies' bare "Food Pantry" are not known to be one.
+  if (name.exact && a.record.source.agency === b.record.source.agency && bare(a) && bare(b)) {
+    t.corroborated = true;
+  }
+}
+
+/** A record that says nothing but its name: no street, no place, no phone, no website. */
+function bare(r: PreparedRecord): boolean {
+  return !r.address.street && !r.place && r.phones.length === 0 && r.domain === undefined;
 }
 
 /** The pair's score with the evidence for it. */
 export function scorePair(a: PreparedRecord, b: PreparedRecord, w: MatchWeights): PairScore {
-  const t: Tally = { score: 0, lowest: 0, evidence: [] };
+  const t: Tally = { score: 0, lowest: 0, corroborated: false, evidence: [] };
   compare(a, b, w, t);
   return { score: t.score, evidence: t.evidence! };
 }
 
-/** The pair's score and its lowest single weight (0 when none is negative), without evidence. */
+/**
+ * The pair's score, its lowest single weight (0 when none is negative) and whether anything
+ * beyond the name agrees, without evidence.
+ */
 export function quickScore(
   a: PreparedRecord,
   b: PreparedRecord,
   w: MatchWeights,
-): { score: number; lowest: number } {
-  const t: Tally = { score: 0, lowest: 0 };
+): { score: number; lowest: number; corroborated: boolean } {
+  const t: Tally = { score: 0, lowest: 0, corroborated: false };
   compare(a, b, w, t);
   return t;
+}
+
+/** Whether a pair links: its score reaches the threshold and more than its name agrees. */
+export function isMatch(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  w: MatchWeights,
+  threshold: number,
+): boolean {
+  const q = quickScore(a, b, w);
+  return q.corroborated && q.score >= threshold;
 }

@@ -12,7 +12,7 @@ export const STATE_VERSION = 1;
  * Changes whenever features, scoring or blocking change what is matched: a state written by
  * other code has its matches found afresh rather than trusted.
  */
-export const MATCHING_VERSION = '2026-12-04.1';
+export const MATCHING_VERSION = '2026-12-04.2';
 
 /**
  * `[id, source, line, recordId, name, alternateName, phones, address_1, address_2, city,

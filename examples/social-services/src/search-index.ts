@@ -5,7 +5,6 @@
  * changed, and those whose entity changed, are rewritten; `weir verify --reproduce` builds it
  * from scratch and compares.
  */
-import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SearchEntry, SearchIndex, type WriteCounts } from '@weir/hsds';
@@ -59,7 +58,7 @@ export const searchIndex = asset({
     // The SQLite file's bytes depend on how it was written (pages, free lists), not only on
     // what it holds: its version is what it holds, read back, so an index updated in place
     // and one built from scratch have the same version exactly when they hold the same.
-    ctx.setDataVersion(contentVersion(index, directory.services, counts.services));
+    ctx.setDataVersion(index.contentVersion());
     index.close();
     await writeFile(join(ctx.outputPath, BUILT_FROM), JSON.stringify(now));
     ctx.addMetadata({
@@ -132,17 +131,4 @@ async function builtFrom(folder: string): Promise<BuiltFrom | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** A hash of every entry the index holds, read back in id order. */
-function contentVersion(
-  index: SearchIndex,
-  services: readonly DirectoryService[],
-  held: number,
-): string {
-  const hash = createHash('sha256').update(`${held}\n`);
-  for (const id of services.map((s) => s.service.id).sort()) {
-    hash.update(`${id}\0${JSON.stringify(index.get(id) ?? null)}\n`);
-  }
-  return hash.digest('hex');
 }

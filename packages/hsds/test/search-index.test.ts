@@ -337,3 +337,20 @@ describe('SearchIndex files', () => {
     expect(() => SearchIndex.open(text)).toThrow(/not a search index/);
   });
 });
+
+describe('SearchIndex.contentVersion', () => {
+  it('is the same for an index updated in place and one built at once, and moves with the content', () => {
+    const all = fixtures.map(entry);
+    const atOnce = SearchIndex.create(':memory:');
+    atOnce.upsert(all);
+    const inSteps = SearchIndex.create(':memory:');
+    inSteps.upsert([...all].reverse().slice(0, 3));
+    inSteps.upsert(
+      all.map((e) => ({ ...e, service: { ...e.service, name: `${e.service.name} (old)` } })),
+    );
+    inSteps.upsert(all);
+    expect(inSteps.contentVersion()).toBe(atOnce.contentVersion());
+    inSteps.remove([all[0]!.service.id]);
+    expect(inSteps.contentVersion()).not.toBe(atOnce.contentVersion());
+  });
+});

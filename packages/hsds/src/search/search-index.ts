@@ -1,6 +1,7 @@
 // The search index of mapped services: an SQLite file (or memory) holding an FTS5 table with
 // weighted columns, the taxonomy terms, the locations and the records themselves; in memory
 // beside it, once per write, the vocabulary and the catalog a search filters and counts with.
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Catalog } from './catalog.js';
@@ -110,6 +111,21 @@ export class SearchIndex {
         'SELECT count(*) AS services, coalesce(sum(searchable), 0) AS searchable FROM services',
       )
       .get() as { services: number; searchable: number };
+  }
+
+  /**
+   * A SHA-256 of every record the index holds, in id order, with the schema version: equal for
+   * two indexes that hold the same records however they were written (the file's bytes are
+   * not: pages depend on the order of writes). What an asset keeping an index uses as its data
+   * version, so a rebuild from scratch proves an incremental update (`weir verify --reproduce`).
+   */
+  contentVersion(): string {
+    const hash = createHash('sha256').update(`${SCHEMA_VERSION}\n`);
+    for (const row of this.db.prepare('SELECT id, entry FROM services ORDER BY id').iterate()) {
+      const { id, entry } = row as { id: string; entry: string };
+      hash.update(`${id}\0${entry}\n`);
+    }
+    return hash.digest('hex');
   }
 
   /** Merges the full-text index's segments: smaller and faster to query after many writes. */

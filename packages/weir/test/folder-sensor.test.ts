@@ -40,6 +40,33 @@ function ticker(definition: SensorDefinition) {
 }
 
 describe('folderSensor', () => {
+  it('leaves out, with a warning, a file whose key cannot be a partition, and goes on with the rest', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'good.csv'), 'a\n');
+    writeFileSync(join(dir, 'Bad Name.csv'), 'b\n');
+    const warnings: string[] = [];
+    const definition = folderSensor({
+      name: 'inbox',
+      path: dir,
+      pattern: '*.csv',
+      source: incoming,
+      partitions: files,
+      partitionKey: (path) => path.replace(/\.csv$/, ''),
+    });
+    const ctx: SensorContext = {
+      name: definition.name,
+      cursor: undefined,
+      lastTickAt: undefined,
+      now: new Date(),
+      resources: {},
+      log: { ...silent, warn: (message: string) => warnings.push(message) },
+      signal: new AbortController().signal,
+    };
+    const result = normalizeSensorResult(await definition.poll(ctx), definition.name);
+    expect(result.observations?.map((o) => o.partition)).toEqual(['good']);
+    expect(warnings).toEqual([expect.stringMatching(/^Bad Name\.csv left out: .*'Bad Name'/)]);
+  });
+
   it('adds a dynamic partition per new file and observes it, then only what changed', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, '2026-11-19.csv'), 'a\n');

@@ -12,7 +12,7 @@ import { compileFileGlob, fileGlobProblem, globDescends } from './_file-glob.js'
 import { rejectUnknown } from './_spec.js';
 import type { Metadata } from './metadata.js';
 import { optionKeys } from './option-keys.js';
-import type { DynamicPartitionsDefinition } from './partitions/index.js';
+import { type DynamicPartitionsDefinition, partitionKeyProblem } from './partitions/index.js';
 import {
   type SensorContext,
   type SensorDefinition,
@@ -122,9 +122,19 @@ export function folderSensor(spec: FolderSensorSpec): SensorDefinition {
     if (changed.length === 0 && previous.size === current.size) {
       return cursor === ctx.cursor ? undefined : { cursor };
     }
+    // A file whose key cannot be a partition is said once (until it changes) and left out,
+    // so one badly named file does not stop the sensor for every other file.
+    const usable =
+      partitions === undefined
+        ? changed
+        : changed.filter((path) => {
+            const problem = partitionKeyProblem(keyOf(path));
+            if (problem !== undefined) ctx.log.warn(`${path} left out: ${problem}`);
+            return problem === undefined;
+          });
     return {
       cursor,
-      ...report({ changed, previous, current, keyOf, source, partitions, root }),
+      ...report({ changed: usable, previous, current, keyOf, source, partitions, root }),
     };
   };
   return sensor({

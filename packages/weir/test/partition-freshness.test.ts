@@ -10,7 +10,6 @@ import {
   addDynamicPartitions,
   asset,
   assetStatus,
-  DefinitionError,
   defineProject,
   dynamicPartitions,
   explain,
@@ -21,6 +20,7 @@ import {
   sourceAsset,
   staticPartitions,
 } from '../src/index.js';
+import { projectDir, weir } from './cli-helpers.js';
 import { definitionError, tempInstance } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -127,33 +127,87 @@ describe('freshness per partition: definitions', () => {
     ).toContain("'partitions'");
   });
 
-  it('rejects a policy returned for a partition when it is first evaluated, naming the asset and partition', async () => {
+  it('a policy that throws or is invalid for one partition makes only its freshness unknown, naming the asset, partition and error', async () => {
     const instance = tempInstance();
+    const NOW = t('2024-06-01T12:00:00Z');
     const bad = asset({
       key: 'x',
       partitions: parts,
-      freshness: { partitions: (key) => (key === 'b' ? ({ maxlag: '1d' } as never) : undefined) },
+      freshness: {
+        partitions: (key) => (key === 'b' ? ({ maxlag: '1d' } as never) : { maxLag: '1d' }),
+      },
       materialize: () => 1,
     });
-    const error = await assetStatus(defineProject({ assets: [bad] }), { instance }).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(DefinitionError);
-    expect((error as Error).message).toBe(
-      "asset 'x' partition 'b' has an invalid freshness policy: unknown option 'maxlag'",
-    );
     const throwing = asset({
       key: 'y',
       partitions: parts,
       freshness: {
-        partitions: () => {
-          throw new Error('no cadence known');
+        partitions: (key) => {
+          if (key === 'a') throw new Error('no cadence known');
+          return { maxLag: '1d' };
         },
       },
       materialize: () => 1,
     });
-    await expect(assetStatus(defineProject({ assets: [throwing] }), { instance })).rejects.toThrow(
-      "asset 'y' partition 'a': freshness.partitions threw: no cadence known",
+    const project = defineProject({ assets: [bad, throwing] });
+    const [x, y] = await assetStatus(project, { instance, now: NOW });
+    expect(x!.partitionFreshness!.get('b')).toEqual({
+      status: 'unknown',
+      overdueByMs: 0,
+      reason:
+        "freshness cannot be judged: asset 'x' partition 'b' has an invalid freshness policy: unknown option 'maxlag'",
+    });
+    expect(x!.partitionFreshness!.get('a')?.status).toBe('overdue');
+    expect(y!.partitionFreshness!.get('a')).toMatchObject({
+      status: 'unknown',
+      reason:
+        "freshness cannot be judged: asset 'y' partition 'a': freshness.partitions threw: no cadence known",
+    });
+    expect(y!.partitionFreshness!.get('b')?.status).toBe('overdue');
+    // Runs go on: every partition of both assets materializes.
+    const run = await materialize(project, { instance });
+    expect(run.status).toBe('success');
+    const [, after] = await assetStatus(project, { instance });
+    expect(after!.partitionFreshness!.get('a')?.status).toBe('unknown');
+    expect(after!.partitionFreshness!.get('b')?.status).toBe('fresh');
+    expect(after!.freshness?.reason).toContain("y[a] freshness cannot be judged: asset 'y'");
+  });
+
+  it('weir materialize and weir status go on when one partition’s policy throws; status shows it', () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { asset, defineProject, sourceAsset, staticPartitions } from 'weir';
+const parts = staticPartitions(['ok', 'boom']);
+export const src = sourceAsset({
+  key: 'src',
+  partitions: parts,
+  freshness: {
+    partitions: (key) => {
+      if (key === 'boom') throw new Error('no cadence for boom');
+      return { maxLag: '1d' };
+    },
+  },
+  observe: (ctx) => 'v-' + ctx.partition.key,
+});
+export const out = asset({ key: 'out', partitions: parts, ins: { src }, materialize: () => 1 });
+export default defineProject({ assets: [src, out] });
+`,
+    });
+    const run = weir(dir, 'materialize');
+    expect(run.stderr).not.toContain('error');
+    expect(run.code, run.stderr).toBe(0);
+    const all = weir(dir, 'status');
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(
+      /^src +fresh +fresh \(2\) +unknown +src\[boom\] freshness cannot be judged: source asset 'src' partition 'boom': freshness.partitions threw: no cadence for boom \(none of 2 partitions overdue\)$/m,
+    );
+    const status = weir(dir, 'status', 'src', '--partitions');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(
+      'freshness per partition: 2 with a policy, none overdue, 1 unknown',
+    );
+    expect(status.stdout).toContain(
+      "freshness cannot be judged: source asset 'src' partition 'boom': freshness.partitions threw: no cadence for boom",
     );
   });
 });

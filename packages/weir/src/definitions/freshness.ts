@@ -265,6 +265,23 @@ function partitionPolicies(
   };
 }
 
+/**
+ * The policy `policyOf` gives `partitionKey`, or the DefinitionError it raised (the user's
+ * function threw, or returned an invalid policy): a caller judging many partitions makes that
+ * one partition's freshness unknown instead of failing every read (status, materialize).
+ */
+export function partitionPolicyOrError(
+  policyOf: PartitionFreshnessOf,
+  partitionKey: string,
+): FreshnessPolicy | DefinitionError | undefined {
+  try {
+    return policyOf(partitionKey);
+  } catch (error) {
+    if (error instanceof DefinitionError) return error;
+    throw error;
+  }
+}
+
 /** How `evaluateFreshness` words an update: a source's partition is observed, not materialized. */
 export interface FreshnessWords {
   /** `'materialized'` (default) or `'changed'`. */

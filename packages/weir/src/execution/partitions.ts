@@ -10,10 +10,11 @@ import {
   PartitionSet,
   type PartitionSpace,
   type PartitionsDefinition,
+  partitionPolicyOrError,
   partitionRange,
   resolvePartitionSpace,
 } from '../definitions/index.js';
-import { EnvironmentError } from '../errors.js';
+import { DefinitionError, EnvironmentError } from '../errors.js';
 import type { AssetGraph } from '../graph/index.js';
 import type { EventLog } from '../storage/index.js';
 import {
@@ -137,7 +138,10 @@ async function readUpdateTimes(
     const ids = source ? dense.changedAt : dense.usableId;
     const wanted: number[] = [];
     for (let i = 0; i < space.size; i++) {
-      if (ids[i]! > 0 && policyOf(space.keyAt(i)) !== undefined) wanted.push(i);
+      if (ids[i]! === 0) continue;
+      // A broken policy (an error, not a policy) needs no time: its freshness is unknown.
+      const policy = partitionPolicyOrError(policyOf, space.keyAt(i));
+      if (policy !== undefined && !(policy instanceof DefinitionError)) wanted.push(i);
     }
     if (wanted.length === 0) continue;
     if (source) {

@@ -9,8 +9,9 @@ import {
   type FreshnessWords,
   type PartitionFreshnessOf,
   type PartitionSpace,
+  partitionPolicyOrError,
 } from '../definitions/index.js';
-import { InvariantError } from '../errors.js';
+import { DefinitionError, InvariantError } from '../errors.js';
 import type { FreshnessOutcome } from '../storage/index.js';
 
 /** The freshness of each partition that has a policy, and of the asset as a whole. */
@@ -39,8 +40,19 @@ export function judgePartitions(
   const words = kind === 'source' ? SOURCE_WORDS : {};
   for (let i = 0; i < space.size; i++) {
     const partition = space.keyAt(i);
-    const policy = policyOf(partition);
+    const policy = partitionPolicyOrError(policyOf, partition);
     if (policy === undefined) continue;
+    if (policy instanceof DefinitionError) {
+      // One partition's broken policy makes its freshness unknown, and only its own: the
+      // other partitions are judged and every run goes on. The reason names the asset, the
+      // partition and the error (the message says both), so status shows what to fix.
+      partitions.set(partition, {
+        status: 'unknown',
+        overdueByMs: 0,
+        reason: `freshness cannot be judged: ${policy.message}`,
+      });
+      continue;
+    }
     const last = updatedAt(i);
     const evaluation = evaluateFreshness(policy, last, now, words);
     const outcome: FreshnessOutcome = {

@@ -116,8 +116,13 @@ function reasonOf(state: AssetState): string {
       : `no partitions yet (${definition?.description ?? 'none'})`;
   }
   const reason = summarize(state);
-  // A policy per partition: the overdue partitions are news the status alone does not tell.
-  if (state.partitionFreshness !== undefined && state.freshness?.status === 'overdue') {
+  // A policy per partition: the overdue partitions, or one whose policy cannot be judged (it
+  // threw or is invalid), are news the status alone does not tell.
+  if (
+    state.partitionFreshness !== undefined &&
+    state.freshness?.status !== 'fresh' &&
+    state.freshness !== undefined
+  ) {
     return state.status === 'fresh'
       ? state.freshness.reason
       : `${reason}; ${state.freshness.reason}`;
@@ -261,16 +266,20 @@ function partitionFreshnessLines(
 ): string[] {
   const entries = [...judged];
   const overdue = entries.filter(([, f]) => f.status === 'overdue').length;
+  const unknown = entries.filter(([, f]) => f.status === 'unknown').length;
+  // Overdue first, then unknown (a broken policy must be seen), then fresh.
   const rank = (f: FreshnessOutcome) =>
     f.status === 'overdue'
       ? f.deadline === undefined
         ? Number.POSITIVE_INFINITY
         : f.overdueByMs
-      : -1;
+      : f.status === 'unknown'
+        ? -0.5
+        : -1;
   entries.sort(([, a], [, b]) => rank(b) - rank(a));
   const shown = entries.slice(0, max);
   const lines = [
-    `  freshness per partition: ${overdue === 0 ? `${entries.length} with a policy, none overdue` : `${overdue} of ${entries.length} overdue`}`,
+    `  freshness per partition: ${overdue === 0 ? `${entries.length} with a policy, none overdue` : `${overdue} of ${entries.length} overdue`}${unknown === 0 ? '' : `, ${unknown} unknown`}`,
   ];
   const rows = shown.map(([partition, f]) => [
     partition,

@@ -7,8 +7,9 @@ import {
   type FreshnessPolicy,
   PartitionSet,
   type PartitionSpace,
+  partitionPolicyOrError,
 } from '../../definitions/index.js';
-import { EnvironmentError } from '../../errors.js';
+import { DefinitionError, EnvironmentError } from '../../errors.js';
 import { explain, graphOf, type Instance, lineage, type WhyReport } from '../../execution/index.js';
 import { shortVersion } from '../../hash.js';
 import type { FreshnessOutcome, InputVersion, StoredEvent } from '../../storage/index.js';
@@ -117,7 +118,7 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
         ? declared.freshness
         : partition === undefined
           ? undefined
-          : declared.partitionFreshness(partition),
+          : policyOrNone(partitionPolicyOrError(declared.partitionFreshness, partition)),
     );
     const time = (ms: number) => formatTime(ms, zone);
     const trigger = await triggerLine(
@@ -224,6 +225,13 @@ type TimeFormat = (epochMs: number) => string;
  * The zone of a report's times: the one its freshness line is written in (a cron policy's
  * zone, UTC for a maxLag policy), else the local one, so that one report never mixes zones.
  */
+/** A partition's policy, or none when its policy is broken (its freshness is then unknown). */
+function policyOrNone(
+  policy: FreshnessPolicy | DefinitionError | undefined,
+): FreshnessPolicy | undefined {
+  return policy instanceof DefinitionError ? undefined : policy;
+}
+
 function reportZone(policy: FreshnessPolicy | undefined): string {
   if (policy === undefined) return localZone();
   return 'cron' in policy ? (policy.timezone ?? 'UTC') : 'UTC';

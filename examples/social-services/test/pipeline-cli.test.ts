@@ -105,6 +105,13 @@ describe.skipIf(noSocialData)(socialDataTitle('the Connect211 pipeline'), () => 
       /blocking check export_schema failed: sf-211\.csv lacks 'PublicName'.*\(also failed: volume\)/,
     );
 
+    // Asked for alone, the directory is not called up to date: it waits on its upstream.
+    const alone = project.weir(dir, 'materialize', 'directory');
+    expect(alone.stdout).toBe('Nothing to do: 1 waits on its upstream (see the note above).\n');
+    expect(alone.stderr).toMatch(
+      /note: directory not rerun: its upstream hsds \(failed\) is not selected/,
+    );
+
     // Built from scratch, the incremental directory and index come out the same.
     const verify = project.weir(dir, 'verify', 'directory', 'search_index', '--reproduce');
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);

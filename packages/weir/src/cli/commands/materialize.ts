@@ -123,11 +123,24 @@ export function renderRun(
     );
   }
   if (result.status === 'nothing-to-do') {
-    const n = result.plan.upToDate.length;
-    const partitioned = result.plan.upToDate.some((key) => graph.get(key)?.partitions);
-    output.out(
-      `Nothing to do: ${n} asset${n === 1 ? ' is' : 's are'} up to date${somePartitions && partitioned ? ' in the partitions asked for' : ''}.\n`,
-    );
+    // An asset left as it is because its upstream is not healthy is not "up to date".
+    const waiting = new Set(result.plan.staleUpstream.map((s) => s.key));
+    const upToDate = result.plan.upToDate.filter((key) => !waiting.has(key));
+    const n = upToDate.length;
+    const partitioned = upToDate.some((key) => graph.get(key)?.partitions);
+    const parts = [
+      ...(n > 0 || waiting.size === 0
+        ? [
+            `${n} asset${n === 1 ? ' is' : 's are'} up to date${somePartitions && partitioned ? ' in the partitions asked for' : ''}`,
+          ]
+        : []),
+      ...(waiting.size > 0
+        ? [
+            `${waiting.size} wait${waiting.size === 1 ? 's' : ''} on ${waiting.size === 1 ? 'its' : 'their'} upstream (see the note above)`,
+          ]
+        : []),
+    ];
+    output.out(`Nothing to do: ${parts.join('; ')}.\n`);
     return;
   }
   const { summary } = result;

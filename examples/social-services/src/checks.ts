@@ -57,6 +57,19 @@ export const exportSchema = check<AgencyHsds>({
     const removed = before?.filter((c) => !now.has(c)) ?? [];
     const added = before === undefined ? [] : value.columns.filter((c) => !before.includes(c));
     const metadata = { columns: value.columns, added, removed, missing: value.missingColumns };
+    // No records: the layout's columns are all "missing" and, after an accepted export, all
+    // "dropped"; a list of every heading would hide the plain fact.
+    if (value.records === 0) {
+      const what =
+        value.columns.length === 0
+          ? `is empty (${value.bytes} bytes)`
+          : `holds no records (${value.bytes} bytes)`;
+      return {
+        passed: false,
+        message: `${value.file} ${what}: the agency sent an export without services; ask it for a complete one (the directory keeps its last accepted version meanwhile)`,
+        metadata,
+      };
+    }
     if (value.missingColumns.length > 0) {
       return {
         passed: false,

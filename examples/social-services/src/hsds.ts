@@ -24,6 +24,8 @@ export interface AgencyHsds {
   /** The agency's own threshold of invalid services, if its entry sets one. */
   maxInvalidShare: number | null;
   file: string;
+  /** The export's size in bytes. */
+  bytes: number;
   /** The SHA-256 of the export read: the feed's data version. */
   exportVersion: string;
   /** A hash of the services: what the directory compares to know whether this agency changed. */
@@ -77,6 +79,7 @@ export const hsds = asset({
       layout: mapped.layout,
       maxInvalidShare,
       file: mapped.file,
+      bytes: bytes.length,
       exportVersion,
       contentVersion: createHash('sha256').update(JSON.stringify(services)).digest('hex'),
       encoding: mapped.encoding,

@@ -4,7 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { exampleProject, SHARED_DATA } from '../../../packages/weir/test/support/example-project.js';
+import {
+  exampleProject,
+  SHARED_DATA,
+} from '../../../packages/weir/test/support/example-project.js';
 
 export const noSharedData = !existsSync(join(SHARED_DATA, 'geospatial', 'elev.tif'));
 export function sharedDataTitle(name: string): string {

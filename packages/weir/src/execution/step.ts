@@ -25,7 +25,6 @@ import {
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
 import type { CheckRecord, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
-import { NO_PARTITION } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codePartsOf, codeVersionOf } from '../versioning/index.js';
 import { blockingFailures, checkHistory, evaluateChecks } from './_checks.js';

@@ -60,7 +60,12 @@ export function exampleProject(folder: URL, parts: readonly string[]): ExamplePr
   };
 }
 
-function run(dir: string, script: string, args: string[], env: Record<string, string> = {}): Result {
+function run(
+  dir: string,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Result {
   const r = spawnSync(process.execPath, [script, ...args], {
     cwd: dir,
     encoding: 'utf8',

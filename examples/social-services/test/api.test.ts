@@ -6,11 +6,14 @@
  * records by id whatever their status, 404s, 400s for bad parameters, and 503 until the
  * directory has been built.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from 'weir';
+import { type DirectoryView, IndexHandle, SearchUnavailable } from '../src/api/data.js';
 import {
   COMPILED_DIR,
   noRealData,
@@ -259,6 +262,31 @@ describe.skipIf(noRealData)(realDataTitle('the HSDS API of the directory app'), 
       body: '{}',
     });
     expect(post.status).toBe(405);
+    expect(post.headers.get('Allow')).toBe('GET, HEAD');
+    for (const [method, path] of [
+      ['POST', '/'],
+      ['DELETE', '/'],
+      ['DELETE', '/hsds/services'],
+      ['POST', '/hsds/'],
+    ] as const) {
+      // Weir's server refuses a write without a JSON body (415) before the app sees it.
+      const response = await fetch(served.url(path), {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('Allow'), `${method} ${path}`).toBe('GET, HEAD');
+    }
+  });
+
+  it('a page past the last one says so, however far past', async () => {
+    for (const page of [10_000, 99_999, 123_456_789_012]) {
+      const response = await fetch(served.url(`/?q=food&page=${page}`));
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text, `page ${page}`).toContain('This page is past the last one.');
+    }
   });
 });
 
@@ -292,4 +320,99 @@ describe.skipIf(noRealData)(realDataTitle('the directory app before its assets a
       await half.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(noRealData)(realDataTitle('the directory app with a corrupt search index'), () => {
+  it('answers searches 503 with a clear error, says so on the page, lists without search, logs once', async () => {
+    const served = await serveDirectory(realDirectory());
+    try {
+      const files: string[] = [];
+      const walk = (dir: string) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const path = join(dir, entry.name);
+          if (entry.isDirectory()) walk(path);
+          else if (entry.name === 'index.sqlite') files.push(path);
+        }
+      };
+      walk(dirname(served.instance.cacheDir!));
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        chmodSync(file, 0o644);
+        writeFileSync(file, 'this is not a SQLite database '.repeat(200));
+      }
+      const api = await fetch(served.url('/hsds/services?search=food'));
+      expect(api.status, await api.clone().text()).toBe(503);
+      expect(api.headers.get('Content-Type')).toMatch(/^application\/json/);
+      const body = (await api.json()) as Body;
+      expect(body.error.code).toBe('E_SEARCH_UNAVAILABLE');
+      expect(body.error.message).toMatch(
+        /^search is unavailable right now: the search index cannot be read \(.+\); listing without search still works$/,
+      );
+      const page = await fetch(served.url('/?q=food'));
+      expect(page.status).toBe(503);
+      const html = await page.text();
+      expect(html).toContain('Search is unavailable right now.');
+      expect(html).toContain('<form class="search"');
+      // Listing without search still works.
+      const listing = await fetch(served.url('/'));
+      expect(listing.status).toBe(200);
+      expect(await listing.text()).toMatch(/class="result"/);
+      const services = await fetch(served.url('/hsds/services?per_page=5'));
+      expect(services.status).toBe(200);
+    } finally {
+      await served.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(noRealData)(realDataTitle('the search index handle'), () => {
+  const directory = realDirectory();
+  const view = { directory, byId: new Map(), zipCentres: new Map() } as unknown as DirectoryView;
+  const params = { text: 'food', taxonomy: [], limit: 5, offset: 0 };
+
+  function context(value: () => Promise<unknown>, logs: string[]): AppContext {
+    return { value, log: (message: string) => logs.push(message) } as unknown as AppContext;
+  }
+
+  it('an index file that is not SQLite: searches are unavailable, listings plain, logged once', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'broken-index-'));
+    try {
+      writeFileSync(join(folder, 'index.sqlite'), 'not a database '.repeat(500));
+      const logs: string[] = [];
+      const ctx = context(async () => ({ value: { path: folder }, materializationId: 7 }), logs);
+      const handle = new IndexHandle();
+      for (let k = 0; k < 3; k++) {
+        const search = await handle.searcher(ctx);
+        expect(() => search(view, params)).toThrow(SearchUnavailable);
+        expect(() => search(view, params)).toThrow(/^search is unavailable right now: /);
+        const listed = search(view, { ...params, text: '' });
+        expect(listed.engine).toBe('plain');
+        expect(listed.total).toBeGreaterThan(0);
+      }
+      expect(logs).toHaveLength(1);
+      expect(logs[0]).toMatch(/^the search index cannot be read, so searches answer 503/);
+      handle.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('an artefact the server finds corrupt: the same, its hint in the log once', async () => {
+    const logs: string[] = [];
+    const corrupt = Object.assign(new Error('the artefact of search_index is corrupt'), {
+      code: 'E_ARTEFACT_CORRUPT',
+      hint: "make a new version with 'weir materialize search_index --force'",
+    });
+    const ctx = context(async () => {
+      throw corrupt;
+    }, logs);
+    const handle = new IndexHandle();
+    for (let k = 0; k < 3; k++) {
+      const search = await handle.searcher(ctx);
+      expect(() => search(view, params)).toThrow(SearchUnavailable);
+    }
+    expect(logs).toEqual([
+      "the search index cannot be read, so searches answer 503 (listings still work): the artefact of search_index is corrupt; make a new version with 'weir materialize search_index --force'",
+    ]);
+  });
 });

@@ -3,6 +3,8 @@
  * built once per materialization, and the `search_index` asset's SQLite file opened read-only
  * once per materialization. Searching goes through the index when it has been built; until
  * then, a plain case-insensitive match over names, descriptions and organizations stands in.
+ * An index that cannot be read makes searches with text unavailable (SearchUnavailable, said
+ * in the log once per materialization); a listing without text falls back to the plain match.
  */
 import { join } from 'node:path';
 import {
@@ -136,36 +138,88 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
+/**
+ * Thrown when a search with text cannot be made because the search index exists but cannot be
+ * opened or read (a corrupt or unreadable file): the API answers 503, the page says so. A
+ * listing without text does not need the index and falls back to the plain match.
+ */
+export class SearchUnavailable extends Error {}
+
+/** Searches the directory: through the index, the plain stand-in, or SearchUnavailable. */
+export type Searcher = (view: DirectoryView, params: SearchParams) => Found;
+
 /** The search index of the current `search_index` materialization, opened read-only. */
 export class IndexHandle {
   private open: { id: number; index: SearchIndex } | undefined;
-  private failed: number | undefined;
+  /** The materialization whose index cannot be used, and why (said in the log once). */
+  private broken: { id: number | undefined; reason: string } | undefined;
 
-  /** The index, or undefined when it has not been built (or cannot be opened: said in the log). */
-  async current(ctx: AppContext): Promise<SearchIndex | undefined> {
+  /**
+   * How to search now: through the index when it is built and readable; the plain stand-in
+   * until it is built; and when it cannot be read, the plain stand-in for a listing without
+   * text and SearchUnavailable for a search with text.
+   */
+  async searcher(ctx: AppContext): Promise<Searcher> {
     let value: Awaited<ReturnType<AppContext['value']>>;
     try {
       value = await ctx.value(SEARCH_INDEX_KEY);
     } catch (error) {
-      if ((error as { code?: string }).code === 'E_NOT_FOUND') return undefined;
-      throw error;
+      if ((error as { code?: string }).code === 'E_NOT_FOUND') return plainSearch;
+      // Its artefact cannot be read (corrupt, unreadable): no materialization to open.
+      return this.unavailable(this.fail(ctx, undefined, error));
     }
-    if (this.open?.id === value.materializationId) return this.open.index;
-    if (this.failed === value.materializationId) return undefined;
-    const folder = value.value as FileArtefact;
-    try {
-      const index = SearchIndex.open(join(folder.path, INDEX_FILE), { readonly: true });
-      // Searches are synchronous: none is running on the old index while it is closed.
-      this.open?.index.close();
-      this.open = { id: value.materializationId, index };
-      return index;
-    } catch (error) {
-      this.failed = value.materializationId;
+    const id = value.materializationId;
+    if (this.broken?.id === id) return this.unavailable(this.broken.reason);
+    if (this.open?.id !== id) {
+      const folder = value.value as FileArtefact;
+      try {
+        const index = SearchIndex.open(join(folder.path, INDEX_FILE), { readonly: true });
+        // Searches are synchronous: none is running on the old index while it is closed.
+        this.open?.index.close();
+        this.open = { id, index };
+      } catch (error) {
+        return this.unavailable(this.fail(ctx, id, error));
+      }
+    }
+    const index = this.open!.index;
+    return (view, params) => {
+      try {
+        return indexSearch(view, index, params);
+      } catch (error) {
+        return this.unavailable(this.fail(ctx, id, error))(view, params);
+      }
+    };
+  }
+
+  /**
+   * Marks the index of materialization `id` (undefined: its artefact could not be read)
+   * unusable, logging why once; returns the reason.
+   */
+  private fail(ctx: AppContext, id: number | undefined, error: unknown): string {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (this.broken === undefined || this.broken.id !== id || this.broken.reason !== reason) {
+      this.broken = { id, reason };
+      const hint = (error as { hint?: unknown }).hint;
       ctx.log(
-        `the search index cannot be opened, plain matching stands in: ${(error as Error).message}`,
+        `the search index cannot be read, so searches answer 503 (listings still work): ${reason}; ${typeof hint === 'string' ? hint : 'rebuild it with weir materialize search_index --force'}`,
       );
-      return undefined;
     }
+    if (id !== undefined && this.open?.id === id) {
+      try {
+        this.open.index.close();
+      } catch {}
+      this.open = undefined;
+    }
+    return reason;
+  }
+
+  private unavailable(reason: string): Searcher {
+    return (view, params) => {
+      if (params.text.trim() === '') return plainSearch(view, params);
+      throw new SearchUnavailable(
+        `search is unavailable right now: the search index cannot be read (${reason}); listing without search still works`,
+      );
+    };
   }
 
   close(): void {
@@ -174,51 +228,44 @@ export class IndexHandle {
   }
 }
 
-/** Searchable services matching `params`, through the index when there is one. */
-export function search(
-  view: DirectoryView,
-  index: SearchIndex | undefined,
-  params: SearchParams,
-): Found {
-  if (index !== undefined) {
-    const response = index.search({
-      text: params.text,
-      taxonomy: params.taxonomy,
-      searchableOnly: true,
-      ...(params.near === undefined ? {} : { near: params.near }),
-      limit: params.limit,
-      offset: params.offset,
-    });
-    const services: DirectoryService[] = [];
-    const distances = new Map<string, number>();
-    for (const result of response.results) {
-      // The index may be a version behind the directory: what it names is read from the directory.
-      const service =
-        view.byId.get(result.id) ??
-        (() => {
-          const entry = index.get(result.id);
-          return entry === undefined
-            ? undefined
-            : ({ ...entry, entityId: entry.clusterId ?? result.id } as DirectoryService);
-        })();
-      if (service === undefined) continue;
-      services.push(service);
-      if (result.distanceKm !== undefined) distances.set(result.id, result.distanceKm);
-    }
-    return {
-      total: response.total,
-      services,
-      distances,
-      facets: response.facets.taxonomy,
-      corrections: response.interpreted.corrections,
-      engine: 'index',
-    };
+/** Searchable services matching `params`, through the index. */
+function indexSearch(view: DirectoryView, index: SearchIndex, params: SearchParams): Found {
+  const response = index.search({
+    text: params.text,
+    taxonomy: params.taxonomy,
+    searchableOnly: true,
+    ...(params.near === undefined ? {} : { near: params.near }),
+    limit: params.limit,
+    offset: params.offset,
+  });
+  const services: DirectoryService[] = [];
+  const distances = new Map<string, number>();
+  for (const result of response.results) {
+    // The index may be a version behind the directory: what it names is read from the directory.
+    const service =
+      view.byId.get(result.id) ??
+      (() => {
+        const entry = index.get(result.id);
+        return entry === undefined
+          ? undefined
+          : ({ ...entry, entityId: entry.clusterId ?? result.id } as DirectoryService);
+      })();
+    if (service === undefined) continue;
+    services.push(service);
+    if (result.distanceKm !== undefined) distances.set(result.id, result.distanceKm);
   }
-  return plainSearch(view, params);
+  return {
+    total: response.total,
+    services,
+    distances,
+    facets: response.facets.taxonomy,
+    corrections: response.interpreted.corrections,
+    engine: 'index',
+  };
 }
 
 /** The stand-in: every word in the name, description or organization, case-insensitively. */
-function plainSearch(view: DirectoryView, params: SearchParams): Found {
+export function plainSearch(view: DirectoryView, params: SearchParams): Found {
   const words = fold(params.text).split(/\s+/).filter(Boolean);
   const distances = new Map<string, number>();
   const matched: { service: DirectoryService; rank: number }[] = [];

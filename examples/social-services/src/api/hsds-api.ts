@@ -8,12 +8,13 @@
  *
  * A listing with `search` (or a taxonomy filter) offers only services open to referral (active,
  * not "do not refer"), through the search index; without, it lists every service with its
- * status, so a client can keep a copy in step. `/services/{id}` answers for any service.
+ * status, so a client can keep a copy in step. When the index cannot be read, a search answers
+ * 503 (a listing without `search` still works). `/services/{id}` answers for any service.
  */
 import type { Organization, Service } from '@weir/hsds';
 import type { AppContext } from 'weir';
 import type { DirectoryService } from '../directory-types.js';
-import { type DirectoryView, directoryView, type IndexHandle, search } from './data.js';
+import { type DirectoryView, directoryView, type IndexHandle } from './data.js';
 
 /** The specification's own document, which this API follows. */
 export const HSDS_OPENAPI_URL =
@@ -106,7 +107,7 @@ async function listServices(
     organizationId === undefined &&
     modifiedAfter === undefined
   ) {
-    const found = search(view, await indexes.current(ctx), {
+    const found = (await indexes.searcher(ctx))(view, {
       text,
       taxonomy: [],
       limit: perPage,

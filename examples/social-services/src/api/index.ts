@@ -6,7 +6,7 @@
  * value and the `search_index` asset's file, each once per materialization.
  */
 import { type AppContext, type AppDefinition, app } from 'weir';
-import { directoryView, IndexHandle, NotBuilt } from './data.js';
+import { directoryView, IndexHandle, NotBuilt, SearchUnavailable } from './data.js';
 import { hsdsApi, problem } from './hsds-api.js';
 import type { Html } from './html.js';
 import { notFoundPage, pageQuery, searchPage, servicePage } from './page.js';
@@ -46,8 +46,9 @@ async function route(request: Request, ctx: AppContext, indexes: IndexHandle): P
     if (path === '/static/near.js') return asset(NEAR_SCRIPT, 'text/javascript; charset=utf-8');
     if (path === '/') {
       const view = await directoryView(ctx);
-      const index = await indexes.current(ctx);
-      return page(searchPage(view, index, pageQuery(url.searchParams), base));
+      const search = await indexes.searcher(ctx);
+      const { body, unavailable } = searchPage(view, search, pageQuery(url.searchParams), base);
+      return page(body, unavailable ? 503 : 200);
     }
     const service = /^\/service\/([^/]+)$/.exec(path);
     if (service !== null) {
@@ -68,6 +69,9 @@ async function route(request: Request, ctx: AppContext, indexes: IndexHandle): P
     }
     return page(notFoundPage(undefined, 'There is no page here.', base), 404);
   } catch (error) {
+    if (error instanceof SearchUnavailable) {
+      return problem(503, 'E_SEARCH_UNAVAILABLE', error.message, { 'Retry-After': '60' });
+    }
     if (!(error instanceof NotBuilt)) throw error;
     return path.startsWith('/hsds')
       ? problem(503, 'E_NOT_BUILT', error.message, { 'Retry-After': '60' })

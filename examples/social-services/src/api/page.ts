@@ -4,10 +4,16 @@
  * and when it last changed, taxonomy facets, pages; and a page per service. Plain links and a
  * GET form, so it works without JavaScript; every value passes through `html`, which escapes.
  */
-import type { NearFilter, SearchIndex } from '@weir/hsds';
+import type { NearFilter } from '@weir/hsds';
 import { AGENCIES } from '../agencies.js';
 import type { DirectoryService } from '../directory-types.js';
-import { type DirectoryView, type Found, search, termsOf } from './data.js';
+import {
+  type DirectoryView,
+  type Found,
+  type Searcher,
+  SearchUnavailable,
+  termsOf,
+} from './data.js';
 import {
   addressesOf,
   formatDate,
@@ -21,6 +27,8 @@ import {
 import { type Html, html, queryString } from './html.js';
 
 export const PER_PAGE = 10;
+/** The largest page number kept as asked (any larger one is past the last page anyway). */
+const MAX_PAGE = 1_000_000_000;
 /** The distances offered, in miles. */
 export const WITHIN_MILES = [1, 2, 5, 10, 25, 50] as const;
 const DEFAULT_WITHIN = 5;
@@ -47,7 +55,8 @@ export function pageQuery(params: URLSearchParams): PageQuery {
       .slice(0, 10),
     near: (params.get('near') ?? '').trim().slice(0, 60),
     within: (WITHIN_MILES as readonly number[]).includes(within) ? within : DEFAULT_WITHIN,
-    page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1,
+    // Any page from 1 on: one past the last says so (a very large one is the largest kept).
+    page: Number.isInteger(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
   };
 }
 
@@ -71,21 +80,40 @@ function nearOf(view: DirectoryView, query: PageQuery): NearFilter | string | un
   return 'Near: type a 5-digit ZIP code, or a latitude and longitude such as 38.90,-77.03.';
 }
 
+/**
+ * The search page, and whether the search asked for could be made (`unavailable`: the search
+ * index cannot be read; the page says so, and a listing without words still works).
+ */
 export function searchPage(
   view: DirectoryView,
-  index: SearchIndex | undefined,
+  search: Searcher,
   query: PageQuery,
   base: string,
-): Html {
+): { body: Html; unavailable: boolean } {
   const near = nearOf(view, query);
   const problem = typeof near === 'string' ? near : undefined;
-  const found: Found = search(view, index, {
-    text: query.q,
-    taxonomy: query.taxonomy,
-    ...(typeof near === 'object' ? { near } : {}),
-    limit: PER_PAGE,
-    offset: (query.page - 1) * PER_PAGE,
-  });
+  let found: Found;
+  let unavailable = false;
+  try {
+    found = search(view, {
+      text: query.q,
+      taxonomy: query.taxonomy,
+      ...(typeof near === 'object' ? { near } : {}),
+      limit: PER_PAGE,
+      offset: (query.page - 1) * PER_PAGE,
+    });
+  } catch (error) {
+    if (!(error instanceof SearchUnavailable)) throw error;
+    unavailable = true;
+    found = {
+      total: 0,
+      services: [],
+      distances: new Map(),
+      facets: [],
+      corrections: [],
+      engine: 'plain',
+    };
+  }
   const pages = Math.max(1, Math.ceil(found.total / PER_PAGE));
   const link = (changes: Partial<PageQuery>) => {
     const q = { ...query, ...changes };
@@ -118,7 +146,8 @@ export function searchPage(
   <button type="submit">Search</button>
 </form>
 ${problem === undefined ? '' : html`<p class="notice" role="alert">${problem}</p>`}
-${found.engine === 'plain' ? html`<p class="notice">The search index has not been built yet: results are a plain match of the words, without ranking or spelling help.</p>` : ''}
+${unavailable ? html`<p class="notice" role="alert">Search is unavailable right now. Please try again later; <a href="${base}/">the list of all services</a> still works.</p>` : ''}
+${found.engine === 'plain' && !unavailable ? html`<p class="notice">The search index has not been built yet: results are a plain match of the words, without ranking or spelling help.</p>` : ''}
 <p class="summary" aria-live="polite">${summary}${
     found.corrections.length > 0
       ? html` · searched for ${found.corrections.map((c, i) => html`${i > 0 ? ', ' : ''}<strong>${c.to}</strong> (not “${c.from}”)`)}`
@@ -142,7 +171,7 @@ ${found.engine === 'plain' ? html`<p class="notice">The search index has not bee
   </aside>
   <section aria-label="Results">
     ${
-      found.services.length > 0
+      found.services.length > 0 || unavailable
         ? ''
         : found.total > 0
           ? html`<p>This page is past the last one. <a href="${link({ page: 1 })}">Back to the first page</a>.</p>`
@@ -161,7 +190,7 @@ ${found.engine === 'plain' ? html`<p class="notice">The search index has not bee
   </section>
 </div>`;
   const title = query.q === '' ? 'Find services' : `${query.q} – services`;
-  return layout(title, body, view, base);
+  return { body: layout(title, body, view, base), unavailable };
 }
 
 function resultCard(s: DirectoryService, distanceKm: number | undefined, base: string): Html {

@@ -184,8 +184,49 @@ describe.skipIf(noRealData)(realDataTitle('the HSDS API of the directory app'), 
     const term = s.service.attributes![0]!.taxonomy_term_id!;
     const byTerm = (await get(`/services?taxonomy_term_id=${term}&per_page=100`)).body;
     expect(byTerm.contents.map((x: Body) => x.id)).toContain(s.service.id);
+    // On or after the date (parameters/modified_after); a service whose modification time is
+    // unknown is kept: it may have changed since, and a client keeping a copy must not miss it.
+    const undated = served.directory.services.filter(
+      (x) => (x.service.last_modified ?? x.updatedAt) === undefined,
+    ).length;
     const recent = (await get('/services?modified_after=2100-01-01')).body;
-    expect(recent.total_items).toBe(0);
+    expect(recent.total_items).toBe(undated);
+  });
+
+  it('a search means the same with a filter: the index finds the words, the filters narrow', async () => {
+    const all = async (query: string) => {
+      const ids: string[] = [];
+      for (let page = 1; ; page++) {
+        const { body } = await get(`/services?${query}&per_page=100&page=${page}`);
+        expectValid('/services', body);
+        ids.push(...body.contents.map((x: Body) => x.id));
+        if (body.last_page) return { total: body.total_items as number, ids };
+      }
+    };
+    // "comida" is Spanish for food: only the index's synonyms find it.
+    const alone = await all('search=comida');
+    expect(alone.total).toBeGreaterThan(100);
+    const since = await all('search=comida&modified_after=1900-01-01');
+    expect(since).toEqual(alone);
+    const byId = new Map(served.directory.services.map((x) => [x.service.id, x]));
+    const first = byId.get(alone.ids[0]!)!;
+    const org = first.service.organization!.id;
+    const byOrg = await all(`search=comida&organization_id=${encodeURIComponent(org)}`);
+    expect(byOrg.total).toBeGreaterThan(0);
+    expect(byOrg.ids).toEqual(
+      alone.ids.filter((id) => byId.get(id)!.service.organization?.id === org),
+    );
+    const term = served.directory.services
+      .filter((x) => alone.ids.includes(x.service.id))
+      .flatMap((x) => x.service.attributes ?? [])
+      .find((a) => a.taxonomy_term_id !== undefined)!.taxonomy_term_id!;
+    const byTerm = await all(`search=comida&taxonomy_term_id=${encodeURIComponent(term)}`);
+    expect(byTerm.total).toBeGreaterThan(0);
+    expect(byTerm.ids).toEqual(
+      alone.ids.filter((id) =>
+        (byId.get(id)!.service.attributes ?? []).some((a) => a.taxonomy_term_id === term),
+      ),
+    );
   });
 
   it('gives any service by id, fully nested, inactive ones with their status', async () => {
@@ -348,6 +389,8 @@ describe.skipIf(noRealData)(realDataTitle('the directory app with a corrupt sear
       expect(body.error.message).toMatch(
         /^search is unavailable right now: the search index cannot be read \(.+\); listing without search still works$/,
       );
+      const filtered = await fetch(served.url('/hsds/services?search=food&organization_id=x'));
+      expect(filtered.status).toBe(503);
       const page = await fetch(served.url('/?q=food'));
       expect(page.status).toBe(503);
       const html = await page.text();

@@ -7,9 +7,12 @@
  * (compiled/service_list.json, organization_list.json); single records are fully nested.
  *
  * A listing with `search` (or a taxonomy filter) offers only services open to referral (active,
- * not "do not refer"), through the search index; without, it lists every service with its
- * status, so a client can keep a copy in step. When the index cannot be read, a search answers
- * 503 (a listing without `search` still works). `/services/{id}` answers for any service.
+ * not "do not refer"); without, it lists every service with its status, so a client can keep
+ * a copy in step. `search` always goes through the search index (synonyms, spelling), and the
+ * other filters narrow its matches: adding a filter never changes what the words mean. When
+ * the index cannot be read, a search answers 503 (a listing without `search` still works).
+ * `modified_after` keeps a service whose modification time is unknown (see `passes`).
+ * `/services/{id}` answers for any service.
  */
 import type { Organization, Service } from '@weir/hsds';
 import type { AppContext } from 'weir';
@@ -86,6 +89,9 @@ export async function hsdsApi(
   }
 }
 
+/** How many of a search's matches are read to filter them (more than any directory holds). */
+const ALL_MATCHES = 1_000_000;
+
 async function listServices(
   view: DirectoryView,
   params: URLSearchParams,
@@ -100,63 +106,108 @@ async function listServices(
   const organizationId = params.get('organization_id') ?? undefined;
   const modifiedAfter = dateParam(params, 'modified_after');
   const shape = (s: DirectoryService) => (full ? s.service : serviceListItem(s.service));
-  if (
-    text !== '' &&
-    termIds.length === 0 &&
-    taxonomyIds.length === 0 &&
-    organizationId === undefined &&
-    modifiedAfter === undefined
-  ) {
-    const found = (await indexes.searcher(ctx))(view, {
-      text,
-      taxonomy: [],
-      limit: perPage,
-      offset: (page - 1) * perPage,
-    });
-    return envelope(found.total, page, perPage, found.services.map(shape));
-  }
-  // Filters: over the directory itself (a search with filters: searchable services only).
-  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-  const matching = view.directory.services.filter((s) => {
-    if (text !== '' || termIds.length > 0 || taxonomyIds.length > 0) {
-      if (!s.searchable) return false;
-    }
-    if (
-      organizationId !== undefined &&
-      (s.service.organization?.id ?? s.service.organization_id) !== organizationId
-    ) {
-      return false;
-    }
-    if (termIds.length > 0 || taxonomyIds.length > 0) {
-      const attributes = s.service.attributes ?? [];
-      const ok = attributes.some(
-        (a) =>
-          (a.taxonomy_term_id !== undefined && termIds.includes(a.taxonomy_term_id)) ||
-          (a.taxonomy_term?.taxonomy_id !== undefined &&
-            taxonomyIds.includes(a.taxonomy_term.taxonomy_id)) ||
-          (a.taxonomy_term?.taxonomy !== undefined &&
-            taxonomyIds.includes(a.taxonomy_term.taxonomy)),
-      );
-      if (!ok) return false;
-    }
-    if (modifiedAfter !== undefined) {
-      const modified = s.service.last_modified ?? s.updatedAt;
-      if (modified === undefined || Date.parse(modified) < modifiedAfter) return false;
-    }
-    if (words.length > 0) {
-      const haystack =
-        `${s.service.name}\n${s.service.description ?? ''}\n${s.service.organization?.name ?? ''}`.toLowerCase();
-      if (!words.every((w) => haystack.includes(w))) return false;
-    }
-    return true;
-  });
+  const filtered =
+    termIds.length > 0 ||
+    taxonomyIds.length > 0 ||
+    organizationId !== undefined ||
+    modifiedAfter !== undefined;
   const start = (page - 1) * perPage;
+  if (text !== '') {
+    // The text means what it means alone (the index: synonyms, spelling) whatever the filters:
+    // they only narrow its matches, in the index's order.
+    const search = await indexes.searcher(ctx);
+    if (!filtered) {
+      const found = search(view, { text, taxonomy: [], limit: perPage, offset: start });
+      return envelope(found.total, page, perPage, found.services.map(shape));
+    }
+    const found = search(view, {
+      text,
+      // The index's own taxonomy filter narrows first, where the terms asked map to its codes.
+      taxonomy: taxonomyIds.length === 0 ? indexCodesOf(view, termIds) : [],
+      limit: ALL_MATCHES,
+      offset: 0,
+    });
+    const matching = found.services.filter((s) =>
+      passes(s, { termIds, taxonomyIds, organizationId, modifiedAfter }),
+    );
+    return envelope(
+      matching.length,
+      page,
+      perPage,
+      matching.slice(start, start + perPage).map(shape),
+    );
+  }
+  // No text: the directory itself (with a taxonomy filter, searchable services only).
+  const matching = view.directory.services.filter((s) => {
+    if ((termIds.length > 0 || taxonomyIds.length > 0) && !s.searchable) return false;
+    return passes(s, { termIds, taxonomyIds, organizationId, modifiedAfter });
+  });
   return envelope(
     matching.length,
     page,
     perPage,
     matching.slice(start, start + perPage).map(shape),
   );
+}
+
+interface ServiceFilters {
+  termIds: readonly string[];
+  taxonomyIds: readonly string[];
+  organizationId: string | undefined;
+  modifiedAfter: number | undefined;
+}
+
+/**
+ * Whether a service passes the listing's filters. `modified_after`: the document's "all
+ * results modified on or after this datetime" (parameters/modified_after) says nothing of a
+ * service whose modification time is unknown (no `last_modified`, no update date in its
+ * export); such a service may have changed at any time, so it is listed rather than silently
+ * dropped, and a client keeping a copy in step never misses it.
+ */
+function passes(s: DirectoryService, filters: ServiceFilters): boolean {
+  const { termIds, taxonomyIds, organizationId, modifiedAfter } = filters;
+  if (
+    organizationId !== undefined &&
+    (s.service.organization?.id ?? s.service.organization_id) !== organizationId
+  ) {
+    return false;
+  }
+  if (termIds.length > 0 || taxonomyIds.length > 0) {
+    const attributes = s.service.attributes ?? [];
+    const ok = attributes.some(
+      (a) =>
+        (a.taxonomy_term_id !== undefined && termIds.includes(a.taxonomy_term_id)) ||
+        (a.taxonomy_term?.taxonomy_id !== undefined &&
+          taxonomyIds.includes(a.taxonomy_term.taxonomy_id)) ||
+        (a.taxonomy_term?.taxonomy !== undefined && taxonomyIds.includes(a.taxonomy_term.taxonomy)),
+    );
+    if (!ok) return false;
+  }
+  if (modifiedAfter !== undefined) {
+    const modified = s.service.last_modified ?? s.updatedAt;
+    const at = modified === undefined ? Number.NaN : Date.parse(modified);
+    if (!Number.isNaN(at) && at < modifiedAfter) return false;
+  }
+  return true;
+}
+
+/**
+ * The index's taxonomy codes of these taxonomy term ids, so the index narrows a search by
+ * them; none (no narrowing) when a term asked has no code the index knows.
+ */
+function indexCodesOf(view: DirectoryView, termIds: readonly string[]): string[] {
+  if (termIds.length === 0) return [];
+  const codes = new Map<string, string>();
+  for (const s of view.directory.services) {
+    for (const a of s.service.attributes ?? []) {
+      if (a.taxonomy_term_id === undefined || !termIds.includes(a.taxonomy_term_id)) continue;
+      const term = a.taxonomy_term;
+      if (term === undefined) return [];
+      codes.set(a.taxonomy_term_id, term.code ?? term.id);
+    }
+  }
+  // A term no service has: no narrowing (the exact filter after finds nothing for it).
+  return termIds.every((id) => codes.has(id)) ? [...new Set(codes.values())] : [];
 }
 
 function listOrganizations(view: DirectoryView, params: URLSearchParams) {

@@ -82,7 +82,7 @@ export const exportSchema = check<AgencyHsds>({
     if (removed.length > 0 && reviewed === undefined) {
       return {
         passed: false,
-        message: `${value.file} dropped ${quoted(removed)} since the last accepted export${added.length > 0 ? ` and added ${quoted(added)}` : ''}: a renamed column would lose data silently; check the export, then accept it with ${reviewCommand(value.agency)}`,
+        message: `${value.file} dropped ${quoted(removed)} since the last accepted export${added.length > 0 ? ` and added ${quoted(added)}` : ''}: a renamed column would lose data silently; check the export, then accept it with ${reviewCommand(value.agency, value.exportVersion)}`,
         metadata,
       };
     }
@@ -118,7 +118,7 @@ export const volume = check<AgencyHsds>({
     }
     return {
       passed: false,
-      message: `held for review: ${services} services is ${percent(drop)} below the median ${baseline} of the last ${counts.length} accepted exports; if the export is right, accept it with ${reviewCommand(value.agency)}`,
+      message: `held for review: ${services} services is ${percent(drop)} below the median ${baseline} of the last ${counts.length} accepted exports; if the export is right, accept it with ${reviewCommand(value.agency, value.exportVersion)}`,
       metadata,
     };
   },

@@ -34,7 +34,7 @@ export async function isReviewed(
     : `by ${review.by} at ${review.at}${review.note ? `: ${review.note}` : ''}`;
 }
 
-/** What to run to accept the agency's current export and re-check it. */
-export function reviewCommand(agency: string): string {
-  return `\`node bin/review.mjs accept ${agency} && weir check hsds --partition ${agency}\``;
+/** What to run to accept exactly this export of the agency (the one the check held) and re-check it. */
+export function reviewCommand(agency: string, exportVersion: string): string {
+  return `\`node bin/review.mjs accept ${agency} --version ${exportVersion.slice(0, 12)} && weir check hsds --partition ${agency}\``;
 }

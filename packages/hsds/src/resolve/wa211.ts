@@ -5,25 +5,12 @@
 // original. Its original is the row directly above it: no duplicate follows a duplicate, the
 // first row is an original, and each duplicate equals the row above except for the perturbed
 // fields (checked by `readWa211Labels`, which throws when the file breaks that).
+import { OPENREFERRAL_CSV_COLUMNS } from '../map/layouts/openreferral-csv.js';
 import type { CsvTable } from '../read/index.js';
 import type { ResolvableRecord } from './record.js';
 
-export const WA211_COLUMNS = [
-  'name',
-  'description',
-  'url',
-  'address_1',
-  'address_2',
-  'city',
-  'state_province',
-  'postal_code',
-  'country',
-  'address_type',
-  'county',
-  'duplicate_id',
-  'perturbation',
-  'is_duplicate',
-] as const;
+/** The set's columns, as the Open Referral CSV layout names them (it has no header). */
+export const WA211_COLUMNS = OPENREFERRAL_CSV_COLUMNS;
 
 export interface Wa211Labels {
   /** Every record, originals and duplicates, in file order. */

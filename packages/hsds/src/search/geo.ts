@@ -1,16 +1,13 @@
 // Distances on the Earth's surface and the latitude/longitude box around a circle, used to
 // prefilter points before the exact great-circle test.
+import { haversineMetres } from '../resolve/geo.js';
 
 const EARTH_RADIUS_KM = 6371.0088;
 const rad = (deg: number) => (deg * Math.PI) / 180;
 
 /** Great-circle distance in kilometres (haversine). */
 export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dLat = rad(lat2 - lat1);
-  const dLon = rad(lon2 - lon1);
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+  return haversineMetres(lat1, lon1, lat2, lon2) / 1000;
 }
 
 export interface Box {

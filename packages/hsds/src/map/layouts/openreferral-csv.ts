@@ -21,8 +21,9 @@ export const OPENREFERRAL_CSV_COLUMNS = [
   'country',
   'address_type',
   'county',
-  'duplicate_of',
-  'duplicate_kind',
+  // The labels: a duplicate's own uuid, the kind of change that made it, 1 for a duplicate.
+  'duplicate_id',
+  'perturbation',
   'is_duplicate',
 ] as const;
 

@@ -1,6 +1,12 @@
-// The best matches of an FTS5 expression by weighted BM25 that pass a filter. SQLite sorts in
-// its own code (ORDER BY … LIMIT k): asking for a few more than the page needs, and more again
-// when the filter drops too many, costs far less than scoring every match into JavaScript.
+// The best matches of an FTS5 expression by weighted BM25 that pass a filter, in one pass.
+// The filter runs inside the statement, as a function SQLite calls with every match's rowid
+// before it scores the row: BM25 (a `docsize` lookup per row) is computed only for the rows the
+// filter keeps, and SQLite sorts them in its own code (ORDER BY … LIMIT k). The same call lets
+// the caller see every match, so one pass over the doclists both ranks the page and collects
+// the matches that give the total and the facets. (Asking SQLite for the best k of all matches
+// and filtering in JavaScript afterwards scored every match, and had to ask again with a larger
+// k whenever the filter dropped too many: a near-me query keeping 44 of 4,052 matches scored
+// all 4,052 twice.)
 import type Database from 'better-sqlite3';
 
 export interface Ranked {
@@ -8,39 +14,40 @@ export interface Ranked {
   score: number;
 }
 
+/** Called by SQLite with every match's rowid, in rowid order; true keeps it for ranking. */
+export type Visitor = (rowid: number) => boolean;
+
+/** The SQL function the ranking statement filters with (one per connection). */
+const FILTER = 'weir_search_keep';
+
 export class Ranker {
   private readonly top;
+  private visitor: Visitor = () => true;
 
   constructor(db: Database.Database, bm25: string) {
-    this.top = db.prepare<[string, number], [number, number]>(
-      `SELECT rowid, -${bm25} AS score FROM text WHERE text MATCH ? ORDER BY score DESC, rowid LIMIT ?`,
+    db.function(FILTER, { deterministic: false, directOnly: true }, (rowid) =>
+      this.visitor(rowid as number) ? 1 : 0,
     );
+    this.top = db
+      .prepare<[string, number], [number, number]>(
+        `SELECT rowid, -${bm25} AS score FROM text WHERE text MATCH ? AND ${FILTER}(rowid) ` +
+          'ORDER BY score DESC, rowid LIMIT ?',
+      )
+      .raw(true);
   }
 
   /**
-   * The first `needed` matches of `expression` that `keep` accepts, best first. `share` is the
-   * part of its `matches` expected to pass the filter (known from the counts), so that the first
-   * request is large enough; SQLite scores every match either way, so a larger k costs little.
+   * The best `k` matches of `expression` that `visit` accepts, best first. `visit` is called
+   * once with every match of the expression (SQLite must see them all to sort), so a caller can
+   * count and collect the matches in the same pass.
    */
-  best(
-    expression: string,
-    keep: (rowid: number) => boolean,
-    needed: number,
-    matches: number,
-    share: number,
-  ): Ranked[] {
-    if (needed <= 0 || matches === 0) return [];
-    let k = Math.ceil((needed / Math.max(share, 1e-6)) * 1.5) + 10;
-    for (;;) {
-      const all = k >= matches;
-      const rows = this.top.raw(true).all(expression, all ? -1 : k);
-      const out: Ranked[] = [];
-      for (const [rowid, score] of rows) {
-        if (keep(rowid)) out.push({ rowid, score });
-        if (out.length === needed) return out;
-      }
-      if (all) return out;
-      k *= 4;
+  best(expression: string, visit: Visitor, k: number): Ranked[] {
+    if (k <= 0) return [];
+    this.visitor = visit;
+    try {
+      return this.top.all(expression, k).map(([rowid, score]) => ({ rowid, score }));
+    } finally {
+      this.visitor = () => true;
     }
   }
 }

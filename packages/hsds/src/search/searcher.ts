@@ -1,7 +1,8 @@
-// Running a search: the query planned against the vocabulary; the matching rowids (from FTS5)
-// filtered by status, taxonomy and distance (box, then haversine) against the in-memory catalog,
-// which gives the total and the facets; then only the page ranked by weighted BM25 in SQLite — records matching
-// every concept of the query first, as the ranking's `match` says — and described.
+// Running a search: the query planned against the vocabulary; then, tier by tier, one pass of
+// FTS5 over the matches that filters them by status, taxonomy and distance (box, then haversine)
+// against the in-memory catalog, collects those kept (the total and the facets) and has SQLite
+// rank only them by weighted BM25, as many as the page needs — records matching every concept of
+// the query first, as the ranking's `match` says; then the page described.
 import type Database from 'better-sqlite3';
 import type { SourceRef } from '../map/mapped.js';
 import type { Catalog } from './catalog.js';
@@ -28,8 +29,6 @@ interface Tier {
   /** The matching rowids that pass the filters; `marks[r] === stamp` says r is one of them. */
   ids: number[];
   stamp: number;
-  /** How many records match before the filters. */
-  raw: number;
 }
 
 export class Searcher {
@@ -50,8 +49,10 @@ export class Searcher {
   ) {
     const weights = TEXT_COLUMNS.map((c) => ranking.weights[c]).join(', ');
     this.ranker = new Ranker(db, `bm25(text, ${weights})`);
+    // One JSON array rather than a row per match: better-sqlite3 builds a JavaScript value per
+    // row stepped, and for 27,000 matches that took 3.7 ms against 2.2 ms for the array parsed.
     this.matches = db
-      .prepare<[string], number>('SELECT rowid FROM text WHERE text MATCH ?')
+      .prepare<[string], string>('SELECT json_group_array(rowid) FROM text WHERE text MATCH ?')
       .pluck();
     this.page = db.prepare<[number], PageRow>(
       'SELECT id, summary, source FROM services WHERE rowid = ?',
@@ -70,10 +71,19 @@ export class Searcher {
     let matched: 'all' | 'any' | 'none' = this.ranking.match === 'any' ? 'any' : 'all';
     let tiers: Tier[] = [];
     let browse: number[] | undefined;
+    let ranked: Ranked[] = [];
     if (text === '') {
-      browse = Array.from(catalog.rowids).filter(keep);
+      browse = [];
+      for (const r of catalog.rowids) if (keep(r)) browse.push(r);
     } else {
-      tiers = this.tiers(plan, vocabulary, keep, catalog.size);
+      ({ tiers, ranked } = this.tiersAndRank(
+        plan,
+        vocabulary,
+        keep,
+        catalog,
+        offset + limit,
+        query.collapseClusters === true,
+      ));
       if (tiers.length > 0 && tiers[0]!.ids.length === 0) tiers.shift();
       if (this.ranking.match !== 'any' && tiers[0]?.kind === 'any') matched = 'any';
       if (tiers.length === 0) matched = 'none';
@@ -82,14 +92,11 @@ export class Searcher {
     const total = query.collapseClusters
       ? countClusters(lists, catalog)
       : lists.reduce((n, l) => n + l.length, 0);
-    let ranked: Ranked[];
     if (browse) {
       // In rowid order: only as many as the page needs, unless clusters must be collapsed.
       const upTo = query.collapseClusters ? browse.length : offset + limit;
       const listed = browse.slice(0, upTo).map((rowid) => ({ rowid, score: 0 }));
       ranked = query.collapseClusters ? collapse(listed, catalog) : listed;
-    } else {
-      ranked = this.rank(tiers, offset + limit, query.collapseClusters === true, catalog);
     }
     const page = ranked.slice(offset, offset + limit);
     return {
@@ -108,77 +115,73 @@ export class Searcher {
   }
 
   /**
-   * The tiers of the result, in rank order: for `all-first`, the records matching every concept,
-   * then those matching some; for `all-then-any`, all, or any when all finds nothing.
+   * The tiers of the result, in rank order — for `all-first`, the records matching every
+   * concept, then those matching some; for `all-then-any`, all, or any when all finds nothing —
+   * and the first `needed` records of them, best first (one per cluster when collapsing). A tier
+   * the page still needs records from is collected and ranked in one pass (see ranker.ts);
+   * the others are only collected.
    */
-  private tiers(
+  private tiersAndRank(
     plan: QueryPlan,
     vocabulary: Vocabulary,
     keep: (rowid: number) => boolean,
-    size: number,
-  ): Tier[] {
+    catalog: Catalog,
+    needed: number,
+    collapsing: boolean,
+  ): { tiers: Tier[]; ranked: Ranked[] } {
     const all = planExpression(plan, vocabulary, 'all');
     const any = planExpression(plan, vocabulary, 'any');
+    const out: Ranked[] = [];
+    const seen = new Set<string>();
     const tier = (
       kind: Tier['kind'],
       expression: string | undefined,
       exclude?: number,
     ): Tier | undefined => {
       if (expression === undefined) return undefined;
-      const raw = this.matches.all(expression);
-      const marks = this.marksFor(size);
+      const marks = this.marksFor(catalog.size);
       const stamp = ++this.stamp;
       const ids: number[] = [];
-      for (const r of raw) {
+      const collect = (r: number): boolean => {
         if ((exclude === undefined || marks[r] !== exclude) && keep(r)) {
           marks[r] = stamp;
           ids.push(r);
+          return true;
+        }
+        return false;
+      };
+      const wanted = needed - out.length;
+      if (wanted <= 0) {
+        for (const r of JSON.parse(this.matches.get(expression) ?? '[]') as number[]) collect(r);
+      } else {
+        let want = wanted;
+        let got = this.ranker.best(expression, collect, want);
+        for (;;) {
+          const fresh = collapsing ? collapse(got, catalog, new Set(seen)) : got;
+          if (fresh.length >= wanted || got.length < want) {
+            const taken = fresh.slice(0, wanted);
+            out.push(...taken);
+            for (const r of taken) seen.add(clusterKey(r.rowid, catalog));
+            break;
+          }
+          want *= 4;
+          got = this.ranker.best(expression, (r) => marks[r] === stamp, want);
         }
       }
-      return { kind, expression, ids, stamp, raw: raw.length };
+      return { kind, expression, ids, stamp };
     };
     const several = plan.concepts.length > 1 && all !== any;
     const mode = this.ranking.match;
-    const out: (Tier | undefined)[] = [];
-    if (mode === 'any') out.push(tier('any', any));
-    else if (mode === 'all' || !several) out.push(tier('all', all));
+    const tiers: (Tier | undefined)[] = [];
+    if (mode === 'any') tiers.push(tier('any', any));
+    else if (mode === 'all' || !several) tiers.push(tier('all', all));
     else {
       const first = tier('all', all);
-      out.push(first);
+      tiers.push(first);
       if (mode === 'all-first' || first === undefined || first.ids.length === 0)
-        out.push(tier('any', any, first?.stamp));
+        tiers.push(tier('any', any, first?.stamp));
     }
-    return out.filter((t): t is Tier => t !== undefined);
-  }
-
-  /** The first `needed` records of the tiers, best first (one per cluster when collapsing). */
-  private rank(
-    tiers: readonly Tier[],
-    needed: number,
-    collapsing: boolean,
-    catalog: Catalog,
-  ): Ranked[] {
-    const out: Ranked[] = [];
-    const seen = new Set<string>();
-    for (const t of tiers) {
-      if (out.length >= needed) break;
-      const share = t.ids.length / Math.max(t.raw, 1);
-      const marks = this.marks!;
-      const keep = (r: number) => marks[r] === t.stamp;
-      let want = needed - out.length;
-      for (;;) {
-        const got = this.ranker.best(t.expression, keep, want, t.raw, share);
-        const fresh = collapsing ? collapse(got, catalog, new Set(seen)) : got;
-        if (fresh.length >= needed - out.length || got.length < want) {
-          const taken = fresh.slice(0, needed - out.length);
-          out.push(...taken);
-          for (const r of taken) seen.add(clusterKey(r.rowid, catalog));
-          break;
-        }
-        want *= 4;
-      }
-    }
-    return out;
+    return { tiers: tiers.filter((t): t is Tier => t !== undefined), ranked: out };
   }
 
   private marksFor(size: number): Uint32Array {

@@ -198,8 +198,9 @@ export class Searcher {
     if (query.taxonomy !== undefined && query.taxonomy.length > 0)
       tests.push(catalog.hasCodeUnder(query.taxonomy));
     if (query.near !== undefined) tests.push(catalog.within(query.near));
-    if (tests.length === 1) return tests[0]!;
-    return (rowid) => tests.every((t) => t(rowid));
+    // Composed once, not `tests.every(…)` per rowid: the test runs for every match.
+    if (tests.length === 0) return () => true;
+    return tests.reduce((a, b) => (rowid) => a(rowid) && b(rowid));
   }
 
   private describe({ rowid, score }: Ranked, query: SearchQuery, catalog: Catalog): SearchResult {

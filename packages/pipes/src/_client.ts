@@ -17,13 +17,17 @@ let found: string | undefined;
 /** The folder holding weir_pipes.py (put on the script's PYTHONPATH). */
 export function clientDir(): string {
   if (found !== undefined) return found;
-  const candidates = [fileURLToPath(new URL('./python/', import.meta.url))];
+  const candidates = [
+    // Beside dist/index.js: the installed package.
+    fileURLToPath(new URL('./python/', import.meta.url)),
+    // From src/ in this repository (tests run the sources): the file itself, not a build's copy.
+    fileURLToPath(new URL('../../../pipes/python/', import.meta.url)),
+  ];
+  // Bundled elsewhere (a benchmark): found through the package's own folder.
   const root = packageRoot();
   if (root !== undefined) {
     candidates.push(join(root, 'dist', 'python'), join(root, '..', '..', 'pipes', 'python'));
   }
-  // From src/ in this repository (tests run the sources).
-  candidates.push(fileURLToPath(new URL('../../../pipes/python/', import.meta.url)));
   for (const dir of candidates) {
     if (existsSync(join(dir, CLIENT_FILE))) {
       found = dir;

@@ -34,12 +34,11 @@ written before a crash has reached Weir), each {"weir_pipes": 1, "type": ..., ..
 Both sides refuse a protocol version they do not speak.
 """
 
+import _thread  # a lock without importing threading: start-up time counts on every step
 import builtins
 import json
 import os
 import sys
-import threading
-import traceback
 
 __all__ = ["open", "Context", "Logger", "WeirPipesError", "PROTOCOL", "__version__"]
 
@@ -104,7 +103,7 @@ class _Channel:
 
     def __init__(self, fd):
         self._fd = fd
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._closed = False
 
     @classmethod
@@ -274,6 +273,8 @@ class Context:
         fields = {}
         # sys.exit() inside the block is not an error: the exit code says how it ended.
         if error is not None and not isinstance(error, SystemExit):
+            import traceback  # only on failure: importing it costs each step milliseconds
+
             fields["error"] = {
                 "type": type(error).__name__,
                 "message": str(error),

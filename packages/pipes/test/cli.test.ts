@@ -1,16 +1,20 @@
 /**
  * End to end through the `weir` command, as a user runs it: a project whose Python asset
  * (pythonStep, importing @weir/pipes' built package) reads a TypeScript asset and feeds
- * another; its log, check, value, staleness after an edit of the script, and a failure.
+ * another; its log, check, value, staleness after an edit of the script, and a failure. And
+ * the npm package: packed, unpacked outside this repository and used from there, a Python
+ * step finds the weir_pipes.py it carries.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WEIR = join(ROOT, 'packages', 'weir', 'bin', 'weir.js');
+const PACKAGE = join(ROOT, 'packages', 'pipes');
 // Inside the workspace, so the project's imports of weir and @weir/pipes resolve.
 const PROJECT = fileURLToPath(
   new URL(`../.test-projects/cli-${process.pid}-${Date.now().toString(36)}/`, import.meta.url),
@@ -106,7 +110,11 @@ beforeAll(() => {
   writeFileSync(join(PROJECT, 'weir.config.ts'), CONFIG);
   writeFileSync(join(PROJECT, 'scripts', 'peak.py'), PEAK);
 });
-afterAll(() => rmSync(PROJECT, { recursive: true, force: true }));
+const dir = mkdtempSync(join(tmpdir(), 'weir-pipes-package-'));
+afterAll(() => {
+  rmSync(PROJECT, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('weir materialize with a Python asset', () => {
   it('runs the script between two TypeScript assets, with its log, check and value', () => {
@@ -158,5 +166,48 @@ describe('weir materialize with a Python asset', () => {
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\.(ts|js):\d+|node:internal/);
     // The value downstream reads is still the last good one.
     expect(JSON.parse(weir('value', 'gauges/report').stdout)).toBe('peak 3.25 m at ATT-02');
+  });
+});
+
+describe('the npm package', () => {
+  it('ships weir_pipes.py and finds it inside the installed package', () => {
+    // Built by beforeAll (packing here would rebuild dist/ under the command the other tests run).
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+        cwd: PACKAGE,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const files = packed[0]!.files.map((f) => f.path);
+    expect(files).toContain('dist/python/weir_pipes.py');
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/types/index.d.ts');
+
+    const installed = join(dir, 'node_modules', '@weir', 'pipes');
+    mkdirSync(installed, { recursive: true });
+    execFileSync('tar', [
+      '-xzf',
+      join(dir, packed[0]!.filename),
+      '-C',
+      installed,
+      '--strip-components=1',
+    ]);
+    symlinkSync(join(ROOT, 'packages', 'weir'), join(dir, 'node_modules', 'weir'));
+    writeFileSync(
+      join(dir, 'step.py'),
+      'import os, weir_pipes\nwith weir_pipes.open() as ctx:\n    ctx.report_output(weir_pipes.__file__)\n',
+    );
+    writeFileSync(
+      join(dir, 'main.mjs'),
+      `import { pythonStep } from '@weir/pipes';
+  const log = { debug() {}, info() {}, warn() {}, error() {} };
+  const ctx = { key: 'k', runId: 'r', attempt: 1, codeVersion: 'c', log, signal: new AbortController().signal, addMetadata() {}, setDataVersion() {} };
+  process.stdout.write(await pythonStep({ script: 'step.py' })(ctx, {}));
+  `,
+    );
+    const run = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(join(installed, 'dist', 'python', 'weir_pipes.py'));
   });
 });

@@ -409,8 +409,9 @@ async function encodeInputs(
     }
     const artefact = fileArtefact(value);
     if (artefact !== undefined) return { kind: 'path', ...artefact };
-    // Dates (a source's observedAt) become ISO strings, as JSON gives them downstream.
-    return { kind: 'value', value: JSON.parse(JSON.stringify(value ?? null)) as JsonValue };
+    // Written as JSON with the context (once: inputs can be large); a Date (a source's
+    // observedAt) becomes its ISO string there, as JSON gives it downstream.
+    return { kind: 'value', value: (value ?? null) as JsonValue };
   };
   const entries: Record<string, InputEntry> = {};
   for (const [name, value] of Object.entries(inputs)) entries[name] = await encode(value);

@@ -5,7 +5,14 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asset, assetValue, defineProject, EnvironmentError, staticPartitions } from 'weir';
+import {
+  asset,
+  assetValue,
+  defineProject,
+  EnvironmentError,
+  sourceAsset,
+  staticPartitions,
+} from 'weir';
 import { PythonScriptError, pythonStep, reportedCheck } from '../src/index.js';
 import { alive, run, scratch, script, until } from './_support.js';
 
@@ -133,6 +140,35 @@ describe('pythonStep', () => {
       partition: { key: 'south' },
       inputs: { level: { station: 'south', m: 5 } },
     });
+  });
+
+  it('gives a source asset input as its observation, the time as an ISO string', async () => {
+    const dir = scratch();
+    const feed = sourceAsset({ key: 'feed', observe: () => 'etag-7' });
+    const seen = asset({
+      key: 'seen',
+      ins: { feed },
+      materialize: pythonStep({
+        script: script(
+          dir,
+          'seen.py',
+          `
+          import weir_pipes
+          from datetime import datetime
+          with weir_pipes.open() as ctx:
+              feed = ctx.inputs["feed"]
+              datetime.fromisoformat(feed["observedAt"].replace("Z", "+00:00"))
+              ctx.report_output(feed["dataVersion"])
+          `,
+        ),
+      }),
+    });
+    const ran = await run([feed, seen]);
+    expect(ran.result.status).toBe('success');
+    const project = defineProject({ assets: [feed, seen] });
+    expect((await assetValue(project, { instance: ran.instance, key: 'seen' })).value).toBe(
+      'etag-7',
+    );
   });
 
   it('streams log lines (ctx.log, print, stderr) into the step log while the script runs', async () => {

@@ -8,7 +8,8 @@ import { EnvironmentError } from 'weir';
 export interface ConnectionOptions {
   /**
    * A libpq connection URI (`postgres://user:password@host:5432/database?sslmode=require`), as
-   * `WEIR_DATABASE_URL` holds it. Fields below override its parts.
+   * `WEIR_DATABASE_URL` holds it. Its parts win over the fields below, which fill in what it
+   * leaves out (then libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE).
    */
   connectionString?: string;
   host?: string;

@@ -51,10 +51,12 @@ export class Writer {
         this.queue = [];
         let results: WriteResult[];
         try {
-          const { rows } = await this.pool.query<{ results: WriteResult[] }>(
-            'SELECT weir_write($1::jsonb) AS results',
-            [JSON.stringify(batch.map((pending) => pending.op))],
-          );
+          // Named: each connection parses and plans it once.
+          const { rows } = await this.pool.query<{ results: WriteResult[] }>({
+            name: 'weir_write',
+            text: 'SELECT weir_write($1::jsonb) AS results',
+            values: [JSON.stringify(batch.map((pending) => pending.op))],
+          });
           results = rows[0]!.results;
         } catch (error) {
           const restated = this.restate(error);

@@ -199,8 +199,9 @@ export class PostgresEventLog implements EventLog {
         `'${schema}' cannot name the event log's schema: use letters, digits and _ (at most 63, not starting with a digit)`,
       );
     }
-    const settings = [`-c search_path=${schema}`];
-    if (options.durability === 'normal') settings.push('-c synchronous_commit=off');
+    // Set on each connection as it opens (not as startup `options`, which a connection
+    // string's own `options` would replace).
+    const session = `SET search_path TO ${schema}${options.durability === 'normal' ? '; SET synchronous_commit TO off' : ''}`;
     const config: pg.ClientConfig = {
       ...(options.connectionString === undefined
         ? {}
@@ -213,7 +214,6 @@ export class PostgresEventLog implements EventLog {
       ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       application_name: options.applicationName ?? 'weir',
-      options: settings.join(' '),
       types: TYPES,
     };
     const client = new pg.Client(config);
@@ -222,6 +222,7 @@ export class PostgresEventLog implements EventLog {
     client.on('error', () => {});
     try {
       await client.connect();
+      await client.query(session);
       const { rows } = await client.query<{ version: string }>(
         "SELECT current_setting('server_version_num') AS version",
       );
@@ -238,7 +239,14 @@ export class PostgresEventLog implements EventLog {
       throw connectError(error, target);
     }
     await client.end();
-    const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 4 });
+    const pool = new pg.Pool({
+      ...config,
+      max: options.maxConnections ?? 4,
+      // Before the connection is used; a failure fails what it was opened for.
+      onConnect: async (connection) => {
+        await connection.query(session);
+      },
+    });
     // An idle connection the server closed: the next query opens another.
     pool.on('error', () => {});
     return new PostgresEventLog(pool, config, schema, target);

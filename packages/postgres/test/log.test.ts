@@ -242,6 +242,49 @@ describe('group commit', () => {
 });
 
 describe('Weir on PostgreSQL', () => {
+  it('takes over the step of a run on another host that stopped renewing its lease, recording why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-pg-ttl-'));
+    const report = asset({ key: 'report', codeVersion: 'v1', materialize: () => 42 });
+    const project = defineProject({ assets: [report] });
+    const log = await open();
+    // A run on another machine took the step two minutes ago and has not been heard of since.
+    const longAgo = Date.now() - 120_000;
+    await log.append([{ ...started('elsewhere'), host: 'another-host', timestamp: longAgo }]);
+    const claim = await log.startSteps({
+      events: [
+        {
+          type: 'step:started',
+          runId: 'elsewhere',
+          assetKey: 'report',
+          partition: '',
+          timestamp: longAgo,
+          attempt: 1,
+        },
+      ],
+      expected: [{ assetKey: 'report', partition: '', materializationId: 0 }],
+    });
+    expect(claim.status).toBe('started');
+    const instance = createInstance({
+      eventLog: log,
+      artefacts: new LocalArtefactStore(join(dir, 'artefacts')),
+    });
+    try {
+      const result = await materialize(project, { instance });
+      expect(result.status).toBe('success');
+      const [failed] = await log.events({ runId: 'elsewhere', types: ['step:failed'] });
+      expect(failed).toMatchObject({ assetKey: 'report', error: { name: 'ProcessDied' } });
+      expect(failed?.type === 'step:failed' && failed.error.message).toMatch(
+        /not renewed for 1\d\d s \(host another-host\)/,
+      );
+      const [taken] = await log.events({ runId: result.runId!, types: ['step:started'] });
+      expect(taken?.type === 'step:started' && taken.tookOver?.runId).toBe('elsewhere');
+      expect(await log.leases('report', [''])).toEqual([]);
+    } finally {
+      await instance.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('two instances materializing one project at once run each partition once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-pg-e2e-'));
     const ran: string[] = [];

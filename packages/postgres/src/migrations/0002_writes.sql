@@ -212,11 +212,11 @@ BEGIN
     v_taken := v_taken || to_jsonb(v_index - 1);
     v_taking := v_taking || (v_take->'events');
   END LOOP;
-  SELECT jsonb_agg(to_jsonb(h)) INTO v_refusal FROM lease_holders h
-    WHERE (h.asset_key, h.partition) IN (
-        SELECT s->>0, s->>1 FROM jsonb_array_elements(op->'starting') s)
-      AND h.run_id IS DISTINCT FROM v_run
-      AND NOT v_current @> jsonb_build_array(jsonb_build_array(h.asset_key, h.partition));
+  SELECT jsonb_agg(weir_lease(l.asset_key, l.partition)) INTO v_refusal
+    FROM leases l JOIN jsonb_array_elements(op->'starting') s
+      ON l.asset_key = s->>0 AND l.partition = s->>1
+    WHERE l.run_id IS DISTINCT FROM v_run
+      AND NOT v_current @> jsonb_build_array(jsonb_build_array(l.asset_key, l.partition));
   IF v_refusal IS NOT NULL THEN
     result := jsonb_build_object('status', 'held', 'leases', v_refusal);
     RETURN;
@@ -248,10 +248,66 @@ BEGIN
 END;
 $$;
 
--- A group of writes in one transaction, under the log's advisory lock, each write in a
--- subtransaction of its own; returns one result per write (`error` and `code` for one that
--- failed, which changed nothing). Writes: append, appendWhileRunning (`while`),
--- appendHolding (`holding`), startSteps (`start`), claimRole (`claim`), releaseRole (`release`).
+-- One write of a group (see weir_write), its events' ids from p_next on: its result, and
+-- the next id.
+CREATE FUNCTION weir_op(op jsonb, p_next bigint, OUT result jsonb, OUT next_id bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_lost jsonb;
+  v_role roles%ROWTYPE;
+BEGIN
+  next_id := p_next;
+  CASE op->>'op'
+  WHEN 'append' THEN
+    result := jsonb_build_object('first', p_next);
+    next_id := weir_insert(op->'events', p_next);
+  WHEN 'while' THEN
+    IF EXISTS (SELECT 1 FROM runs WHERE run_id = op->>'run' AND status = 'running') THEN
+      result := jsonb_build_object('first', p_next);
+      next_id := weir_insert(op->'events', p_next);
+    ELSE
+      result := jsonb_build_object('skipped', true);
+    END IF;
+  WHEN 'holding' THEN
+    SELECT jsonb_agg(jsonb_build_object('assetKey', x.l->>0, 'partition', x.l->>1,
+        'holder', weir_lease(x.l->>0, x.l->>1)) ORDER BY x.n) INTO v_lost
+      FROM jsonb_array_elements(op->'leases') WITH ORDINALITY AS x(l, n)
+      WHERE NOT EXISTS (SELECT 1 FROM leases h
+        WHERE h.asset_key = x.l->>0 AND h.partition = x.l->>1 AND h.run_id = op->>'run');
+    IF v_lost IS NOT NULL THEN
+      result := jsonb_build_object('lost', v_lost);
+    ELSE
+      result := jsonb_build_object('first', p_next);
+      next_id := weir_insert(op->'events', p_next);
+    END IF;
+  WHEN 'start' THEN
+    SELECT s.result, s.next_id INTO result, next_id FROM weir_start(op, p_next) s;
+  WHEN 'claim' THEN
+    SELECT * INTO v_role FROM roles WHERE role = op->>'role';
+    IF FOUND AND v_role.holder_id <> op->>'id'
+        AND v_role.holder_id IS DISTINCT FROM op->>'takeOver' THEN
+      result := jsonb_build_object('held', false, 'holder', v_role.holder,
+        'heartbeatAt', v_role.heartbeat_at);
+    ELSE
+      INSERT INTO roles (role, holder_id, holder, heartbeat_at)
+        VALUES (op->>'role', op->>'id', op->>'holder', (op->>'at')::bigint)
+      ON CONFLICT (role) DO UPDATE SET holder_id = excluded.holder_id,
+        holder = excluded.holder, heartbeat_at = excluded.heartbeat_at;
+      result := jsonb_build_object('held', true);
+    END IF;
+  WHEN 'release' THEN
+    DELETE FROM roles WHERE role = op->>'role' AND holder_id = op->>'id';
+    result := '{}';
+  END CASE;
+END;
+$$;
+
+-- A group of writes in one transaction, under the log's advisory lock; returns one result per
+-- write. Writes: append, appendWhileRunning (`while`), appendHolding (`holding`), startSteps
+-- (`start`), claimRole (`claim`), releaseRole (`release`). In a group of several, each runs in
+-- a subtransaction of its own, and one that fails has `error` and `code` as its result and
+-- changed nothing (its ids are drawn again by the next); a lone write that fails fails the
+-- call (no subtransaction to pay for).
 CREATE FUNCTION weir_write(ops jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   op jsonb;
@@ -259,66 +315,25 @@ DECLARE
   v_result jsonb;
   v_first bigint;
   v_next bigint;
-  v_before bigint;
-  v_lost jsonb;
-  v_role roles%ROWTYPE;
 BEGIN
   PERFORM pg_advisory_xact_lock(1464158546, hashtext(current_schema()));
   -- Under the lock, after every commit before ours: ids continue the log.
   SELECT coalesce(max(id), 0) + 1 INTO v_first FROM events;
   v_next := v_first;
-  FOR op IN SELECT jsonb_array_elements(ops) LOOP
-    v_before := v_next;
-    BEGIN
-      CASE op->>'op'
-      WHEN 'append' THEN
-        v_result := jsonb_build_object('first', v_next);
-        v_next := weir_insert(op->'events', v_next);
-      WHEN 'while' THEN
-        IF EXISTS (SELECT 1 FROM runs WHERE run_id = op->>'run' AND status = 'running') THEN
-          v_result := jsonb_build_object('first', v_next);
-          v_next := weir_insert(op->'events', v_next);
-        ELSE
-          v_result := jsonb_build_object('skipped', true);
-        END IF;
-      WHEN 'holding' THEN
-        SELECT jsonb_agg(jsonb_build_object('assetKey', x.l->>0, 'partition', x.l->>1,
-            'holder', weir_lease(x.l->>0, x.l->>1)) ORDER BY x.n) INTO v_lost
-          FROM jsonb_array_elements(op->'leases') WITH ORDINALITY AS x(l, n)
-          WHERE NOT EXISTS (SELECT 1 FROM leases h
-            WHERE h.asset_key = x.l->>0 AND h.partition = x.l->>1 AND h.run_id = op->>'run');
-        IF v_lost IS NOT NULL THEN
-          v_result := jsonb_build_object('lost', v_lost);
-        ELSE
-          v_result := jsonb_build_object('first', v_next);
-          v_next := weir_insert(op->'events', v_next);
-        END IF;
-      WHEN 'start' THEN
-        SELECT s.result, s.next_id INTO v_result, v_next FROM weir_start(op, v_next) s;
-      WHEN 'claim' THEN
-        SELECT * INTO v_role FROM roles WHERE role = op->>'role';
-        IF FOUND AND v_role.holder_id <> op->>'id'
-            AND v_role.holder_id IS DISTINCT FROM op->>'takeOver' THEN
-          v_result := jsonb_build_object('held', false, 'holder', v_role.holder,
-            'heartbeatAt', v_role.heartbeat_at);
-        ELSE
-          INSERT INTO roles (role, holder_id, holder, heartbeat_at)
-            VALUES (op->>'role', op->>'id', op->>'holder', (op->>'at')::bigint)
-          ON CONFLICT (role) DO UPDATE SET holder_id = excluded.holder_id,
-            holder = excluded.holder, heartbeat_at = excluded.heartbeat_at;
-          v_result := jsonb_build_object('held', true);
-        END IF;
-      WHEN 'release' THEN
-        DELETE FROM roles WHERE role = op->>'role' AND holder_id = op->>'id';
-        v_result := '{}';
-      END CASE;
-    EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction is rolled back: its ids are drawn again by the next write.
-      v_result := jsonb_build_object('error', SQLERRM, 'code', SQLSTATE);
-      v_next := v_before;
-    END;
-    v_results := v_results || jsonb_build_array(v_result);
-  END LOOP;
+  IF jsonb_array_length(ops) = 1 THEN
+    SELECT o.result, o.next_id INTO v_result, v_next FROM weir_op(ops->0, v_next) o;
+    v_results := jsonb_build_array(v_result);
+  ELSE
+    FOR op IN SELECT jsonb_array_elements(ops) LOOP
+      BEGIN
+        SELECT o.result, o.next_id INTO v_result, v_next FROM weir_op(op, v_next) o;
+      EXCEPTION WHEN OTHERS THEN
+        -- Rolled back to before this write; v_next is still what it was before it.
+        v_result := jsonb_build_object('error', SQLERRM, 'code', SQLSTATE);
+      END;
+      v_results := v_results || jsonb_build_array(v_result);
+    END LOOP;
+  END IF;
   IF v_next > v_first THEN
     -- Delivered at commit, in commit order: the newest id and the log's schema.
     PERFORM pg_notify('weir_events', (v_next - 1)::text || ' ' || current_schema());

@@ -1,0 +1,25 @@
+// Builds @weir/postgres into dist/: the library bundled by esbuild (ESM, Node 20; pg and weir
+// stay imports; the migrations' .sql files inlined as text), declarations from tsc
+// (tsconfig.build.json).
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { emitDeclarations } from '../../../scripts/build-library.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  loader: { '.sql': 'text' },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+emitDeclarations(root);

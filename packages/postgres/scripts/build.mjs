@@ -1,7 +1,8 @@
 // Builds @weir/postgres into dist/: the library bundled by esbuild (ESM, Node 20; pg and weir
 // stay imports; the migrations' .sql files inlined as text), declarations from tsc
 // (tsconfig.build.json).
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,4 +23,10 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// The declarations import weir's: when the workspace builds in folder order (a fresh clone's
+// `npm install`), packages/weir is built after this package, so build it first if it has not been.
+const weir = join(root, '..', 'weir');
+if (!existsSync(join(weir, 'dist', 'types', 'index.d.ts'))) {
+  execFileSync(process.execPath, [join(weir, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+}
 emitDeclarations(root);

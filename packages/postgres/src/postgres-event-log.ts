@@ -702,6 +702,35 @@ export class PostgresEventLog implements EventLog {
     }
   }
 
+  /**
+   * The events appended from now on (or after `afterId`), in order, in batches as they are
+   * committed, until `signal` aborts: weir's `watchEvents` (execution/watch.ts), woken by
+   * NOTIFY instead of polling `lastEventId()`. Without a notification it looks anyway every
+   * `recheckMs` (default 30 s), so a lost one delays events, never loses them.
+   */
+  async *watchEvents(options: {
+    signal: AbortSignal;
+    afterId?: number;
+    filter?: Pick<EventQuery, 'types' | 'runId' | 'assetKey'>;
+    recheckMs?: number;
+  }): AsyncGenerator<StoredEvent[]> {
+    const page = 1_000;
+    let afterId = options.afterId ?? (await this.lastEventId());
+    while (!options.signal.aborted) {
+      const last = await this.waitForEvents(afterId, {
+        signal: options.signal,
+        timeoutMs: options.recheckMs ?? 30_000,
+      });
+      // Up to the newest id as read now: what is appended meanwhile is for the next round.
+      while (afterId < last && !options.signal.aborted) {
+        const events = await this.events({ ...options.filter, afterId, limit: page });
+        const seen = events.filter((event) => event.id <= last);
+        if (seen.length > 0) yield seen;
+        afterId = events.length < page ? last : events[events.length - 1]!.id;
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -174,6 +174,33 @@ describe('LISTEN/NOTIFY', () => {
     await Promise.all([log.close(), other.close()]);
   });
 
+  it('watchEvents yields what other connections append, filtered, as it is committed', async () => {
+    const log = await open();
+    const other = await PostgresEventLog.open({ connectionString: url, schema: log.schema });
+    await other.append([started('before')]);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const events of log.watchEvents({
+        signal: controller.signal,
+        filter: { types: ['run:started'] },
+        recheckMs: 60_000,
+      })) {
+        for (const event of events) if (event.type === 'run:started') seen.push(event.runId);
+        if (seen.length === 3) controller.abort();
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await other.append([started('r1'), logLine('r1', 'not a start')]);
+    await other.append([started('r2')]);
+    await other.append([started('r3')]);
+    const deadline = setTimeout(() => controller.abort(), 10_000);
+    await watching;
+    clearTimeout(deadline);
+    expect(seen).toEqual(['r1', 'r2', 'r3']);
+    await Promise.all([log.close(), other.close()]);
+  });
+
   it('listens again after its connection is dropped, and hands over what was appended meanwhile', async () => {
     const log = await open();
     const heard: number[] = [];

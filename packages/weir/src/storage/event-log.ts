@@ -1,8 +1,8 @@
 /**
  * @module storage/event-log
  * The event log interface and the contract every implementation keeps. Implementations:
- * SQLite (the embedded default); PostgreSQL is planned (issue 21); an in-memory reference model
- * in the tests. Every implementation runs the shared conformance suite in `weir/testing`.
+ * SQLite (the embedded default); PostgreSQL (`@weir/postgres`, packages/postgres); an in-memory
+ * reference model in the tests. Every implementation runs the shared conformance suite in `weir/testing`.
  *
  * The contract is written here so that a backend can be implemented from this file alone:
  * the EventLog interface states the guarantees about events, ids and cursors, and the

@@ -46,6 +46,22 @@ export default [f(2), a, row];
     expect(await run(restored.code)).toEqual(await run(code));
   });
 
+  it('never names a binding with a reserved word the map gives (a re-exported default)', () => {
+    const dir = projectDir({
+      'src/numbers.ts':
+        'export default function total(values: number[]): number { return values.length; }\n',
+      'src/barrel.ts': "export { default as sum } from './numbers';\n",
+      'weir.config.ts': `import { asset, defineProject } from 'weir';
+import { sum } from './src/barrel';
+const n = asset({ key: 'n', materialize: () => sum([1, 2, 3]) });
+export default defineProject({ assets: [n] });
+`,
+    });
+    // esbuild writes \`import { default as default2 }\` and maps default2 to \`default\`.
+    expect(weir(dir, 'materialize').code).toBe(0);
+    expect(weir(dir, 'value', 'n').stdout.trim()).toBe('3');
+  });
+
   it('keeps a rename that would capture another reference', async () => {
     // Inside g, `a` must keep reading the top-level a while a local is also called a.
     const { code, map } = await compile(`const a = 1;

@@ -42,8 +42,29 @@ export function restoreNames(
   if (renamed.length === 0) return { code, map };
   const edits = editsFor(analysis, renamed);
   const restored = applyEdits(code, edits);
-  if (!sameResolution(analysis, analyseScopes(analyser.parse(restored)))) return { code, map };
+  if (!parsesTheSame(analysis, restored, analyser)) return { code, map };
   return { code: restored, map: { ...map, mappings: encodeMappings(shift(lines, edits, starts)) } };
+}
+
+/**
+ * Names no binding of a module may have, though the map may name one so: esbuild calls the
+ * binding of `export { default as x } from './y'` `default2`, and the map says `default`.
+ */
+const RESERVED = new Set(
+  (
+    'await break case catch class const continue debugger default delete do else enum export ' +
+    'extends false finally for function if implements import in instanceof interface let new ' +
+    'null package private protected public return static super switch this throw true try ' +
+    'typeof var void while with yield arguments eval'
+  ).split(' '),
+);
+
+function parsesTheSame(analysis: ScopeAnalysis, restored: string, analyser: CodeAnalyser): boolean {
+  try {
+    return sameResolution(analysis, analyseScopes(analyser.parse(restored)));
+  } catch {
+    return false;
+  }
 }
 
 /** Each binding whose identifiers the map says were named otherwise, with that name. */
@@ -62,7 +83,9 @@ function originalNames(
     const original = at.get(id.start);
     if (binding === undefined || original === undefined || original === id.name) return;
     if (binding.declarations.length === 0 || found.has(binding)) return;
-    if (/^[A-Za-z_$][\w$]*$/.test(original)) found.set(binding, original);
+    if (/^[A-Za-z_$][\w$]*$/.test(original) && !RESERVED.has(original)) {
+      found.set(binding, original);
+    }
   };
   for (const scope of analysis.scopes)
     for (const binding of scope.bindings.values())

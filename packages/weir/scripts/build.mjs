@@ -19,6 +19,7 @@ await build({
     server: 'src/server/index.ts',
     cli: 'src/cli/bin.ts',
     worker: 'src/cli/worker.ts',
+    'status-prefetch': 'src/cli/status-prefetch.ts',
   },
   outdir: 'dist',
   bundle: true,

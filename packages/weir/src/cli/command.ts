@@ -8,6 +8,7 @@ import { EnvironmentError } from '../errors.js';
 import type { Instance } from '../execution/index.js';
 import { openInstance } from '../instance/index.js';
 import type { StoredEvent } from '../storage/index.js';
+import { adoptStatus, prefetchStatus } from './_status-prefetch.js';
 import type { Output } from './format.js';
 import { type LoadedProject, loadProject } from './load-project.js';
 
@@ -50,6 +51,8 @@ export interface ContextOptions {
   /** Closed when the command ends, last first. */
   cleanups: Array<() => Promise<void>>;
   onActivity?: (activity: RunActivity & { instanceDir: string }) => void;
+  /** The status prefetch thread's script, for a command that reads status (see _status-prefetch.ts). */
+  prefetchWorker?: URL;
 }
 
 /** A command is a definition that returns an exit code; only main() touches the process. */
@@ -75,6 +78,10 @@ export function createContext(options: ContextOptions): CommandContext {
   let loaded: Promise<LoadedProject> | undefined;
   let instanceDir = '';
   let instance: Promise<Instance> | undefined;
+  const prefetch =
+    options.prefetchWorker === undefined
+      ? undefined
+      : prefetchStatus(options.prefetchWorker, cwd, values.project as string | undefined);
   const ctx: CommandContext = {
     positionals: options.positionals,
     values,
@@ -95,6 +102,7 @@ export function createContext(options: ContextOptions): CommandContext {
         for (const runId of await opened.recover()) {
           output.err(`note: closed run ${runId}, whose process had died\n`);
         }
+        await adoptStatus(opened, await prefetch);
         return opened;
       });
       return instance;

@@ -13,6 +13,11 @@
  *
  * Target (issue 15): status and the no-op materialize ≤ 300 ms at 10,000 assets.
  *
+ * On the largest project, `status` also runs with each cold-path measure turned off
+ * (WEIR_PROJECT_MODULES=esm: the project imported as ES modules, not as scripts with V8's code
+ * cache; WEIR_STATUS_PREFETCH=never: the status rows read after the project loaded, not in a
+ * second thread meanwhile), interleaved with the rest, so each one's share is measured.
+ *
  * The projects live in .bench-tmp/cold-path-N/ (their `import 'weir'` resolves through the
  * workspace); needs `npm run build` (packages/weir/dist).
  *
@@ -88,12 +93,13 @@ function writeProject(dir: string, assets: number): void {
 }
 
 /** Wall time of a whole process; throws unless it exits 0 and its output matches `expect`. */
-function run(args: string[], expect?: RegExp): number {
+function run(args: string[], expect?: RegExp, env: Record<string, string> = {}): number {
   const t = performance.now();
   const result = spawnSync(process.execPath, args, {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
+    env: { ...process.env, ...env },
   });
   const ms = performance.now() - t;
   if (result.status !== 0 || (expect !== undefined && !expect.test(result.stdout))) {
@@ -208,8 +214,18 @@ async function main(): Promise<void> {
     const nodeEmpty = () => run(['-e', '']);
     const bare = (p: Size) =>
       run(['--input-type=module', '-e', BARE, join(p.dir, '.weir', 'events.db')], /rows/);
-    const status = (p: Size) =>
-      run([BIN, 'status', '--project', p.dir], new RegExp(`\\n${p.assets} fresh\\n`));
+    const status = (p: Size, env?: Record<string, string>) =>
+      run([BIN, 'status', '--project', p.dir], new RegExp(`\\n${p.assets} fresh\\n`), env);
+    // The two cold-path measures of issue 15, each turned off, on the largest project.
+    const largest = projects[projects.length - 1]!;
+    const variants: Array<[string, Record<string, string>]> = [
+      [
+        'project as ES modules, rows read after it',
+        { WEIR_PROJECT_MODULES: 'esm', WEIR_STATUS_PREFETCH: 'never' },
+      ],
+      ['project as scripts (V8 code cache), rows read after it', { WEIR_STATUS_PREFETCH: 'never' }],
+      ['project as ES modules, rows read meanwhile', { WEIR_PROJECT_MODULES: 'esm' }],
+    ];
     const noop = (p: Size) => run([BIN, 'materialize', '--project', p.dir], /Nothing to do/);
     // Warm the OS file cache and the compile caches once before timing.
     nodeEmpty();
@@ -218,6 +234,7 @@ async function main(): Promise<void> {
       status(p);
       noop(p);
     }
+    for (const [, env] of variants) status(largest, env);
     const samples = new Map<string, number[]>();
     const add = (name: string, ms: number) => samples.set(name, [...(samples.get(name) ?? []), ms]);
     for (let r = 0; r < repeats; r++) {
@@ -227,6 +244,7 @@ async function main(): Promise<void> {
         add(`status ${p.assets}`, status(p));
         add(`noop ${p.assets}`, noop(p));
       }
+      for (const [name, env] of variants) add(name, status(largest, env));
     }
     const base = median(samples.get('node')!);
     const rows: string[][] = [];
@@ -257,6 +275,10 @@ async function main(): Promise<void> {
         `bare ${p.assets}`,
         p.assets === 10_000,
       );
+    }
+    const n = largest.assets.toLocaleString('en');
+    for (const [name] of variants) {
+      row(`${n}: weir status, ${name}`, name, `bare ${largest.assets}`);
     }
     process.stdout.write(
       `cold-path: node ${process.version}, ${repeats} runs per case (interleaved), wall time of whole processes; ` +

@@ -102,7 +102,7 @@ export function createContext(options: ContextOptions): CommandContext {
         for (const runId of await opened.recover()) {
           output.err(`note: closed run ${runId}, whose process had died\n`);
         }
-        await adoptStatus(opened, await prefetch);
+        if (prefetch !== undefined) await adoptStatus(opened, await prefetch.take());
         return opened;
       });
       return instance;

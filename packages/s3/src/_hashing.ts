@@ -1,8 +1,7 @@
 /**
  * @module @weir/s3/_hashing
- * What the store computes over the bytes it uploads: the SHA-256 that names them and the ETags
- * S3 will report for them, so content already in the bucket is recognised from a HEAD request
- * without downloading it.
+ * The ETags S3 reports for the bytes the store uploads, so content already in the bucket is
+ * recognised from a HEAD request without downloading it.
  */
 import { createHash, type Hash } from 'node:crypto';
 
@@ -44,25 +43,6 @@ export class EtagHash {
     if (this.parts.length === 1) return [whole];
     const multipart = createHash('md5').update(Buffer.concat(this.parts)).digest('hex');
     return [whole, `${multipart}-${this.parts.length}`];
-  }
-}
-
-/** SHA-256 (the address) and the possible ETags of some bytes, in one pass. */
-export class ContentHash {
-  private readonly sha = createHash('sha256');
-  readonly etag: EtagHash;
-
-  constructor(partSize: number) {
-    this.etag = new EtagHash(partSize);
-  }
-
-  update(chunk: Uint8Array): void {
-    this.sha.update(chunk);
-    this.etag.update(chunk);
-  }
-
-  digest(): { sha256: string; etags: string[]; size: number } {
-    return { sha256: this.sha.digest('hex'), etags: this.etag.digest(), size: this.etag.size };
   }
 }
 

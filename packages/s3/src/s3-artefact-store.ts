@@ -50,7 +50,7 @@ import {
   type WeirError,
 } from 'weir';
 import { isInvalidRange, isNoSuchBucket, isNotFound, s3Failure, type Target } from './_errors.js';
-import { bareEtag, ContentHash, EtagHash } from './_hashing.js';
+import { bareEtag, EtagHash } from './_hashing.js';
 import { ManifestHash, NotATree, packTree, readTree, type TreeEntry, walkTree } from './_tree.js';
 
 const ADDRESS = /^objects\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
@@ -106,7 +106,11 @@ interface Head {
 interface Content {
   kind: Kind;
   hash: string;
-  etags: string[];
+  /**
+   * The ETags S3 may report for these bytes: computed (another pass over them) only when an
+   * object is found at the address, which is the rare case for new content.
+   */
+  etags: () => Promise<string[]>;
   /** Bytes in the bucket (a directory: its archive). */
   objectSize: number;
   /** The bytes, or a fresh stream of them (called once per upload). */
@@ -195,12 +199,11 @@ export class S3ArtefactStore implements ArtefactStore {
   }
 
   async putBytes(bytes: Uint8Array, options: PutOptions = {}): Promise<StoredArtefact> {
-    const hash = new ContentHash(this.partSize);
-    hash.update(bytes);
-    const { sha256, etags, size } = hash.digest();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const size = bytes.byteLength;
     // The caller may reuse its buffer once this resolves; the upload is done by then.
     await this.store(
-      { kind: 'blob', hash: sha256, etags, objectSize: size, body: bytes },
+      { kind: 'blob', hash: sha256, etags: this.etagsOf(bytes), objectSize: size, body: bytes },
       whose(options),
     );
     return { location: locationOf(sha256), contentHash: sha256, size, type: 'blob' };
@@ -224,41 +227,46 @@ export class S3ArtefactStore implements ArtefactStore {
   }
 
   private async putFile(path: string, size: number, what: string): Promise<StoredArtefact> {
-    const hash = new ContentHash(this.partSize);
+    const sha = createHash('sha256');
+    let read = 0;
     let body: Content['body'];
     if (size <= this.partSize) {
       const bytes = readFileSync(path);
-      hash.update(bytes);
+      sha.update(bytes);
+      read = bytes.byteLength;
       body = bytes;
     } else {
-      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+      for await (const chunk of createReadStream(path)) {
+        sha.update(chunk as Buffer);
+        read += (chunk as Buffer).byteLength;
+      }
       body = () => createReadStream(path);
     }
-    const digest = hash.digest();
-    if (digest.size !== size) throw changedWhileStored(path);
+    if (read !== size) throw changedWhileStored(path);
+    const hash = sha.digest('hex');
     await this.store(
-      { kind: 'file', hash: digest.sha256, etags: digest.etags, objectSize: size, body },
+      { kind: 'file', hash, etags: this.etagsOf(body), objectSize: size, body },
       what,
     );
-    return { location: locationOf(digest.sha256), contentHash: digest.sha256, size, type: 'file' };
+    return { location: locationOf(hash), contentHash: hash, size, type: 'file' };
   }
 
   private async putDirectory(path: string, what: string): Promise<StoredArtefact> {
     const entries = walkTree(path);
     const manifest = new ManifestHash();
-    const etag = new EtagHash(this.partSize);
+    let archiveSize = 0;
     // A small archive is kept from this pass and uploaded as it is; a large one is packed again.
     let chunks: Buffer[] | undefined = [];
     for await (const chunk of packTree(entries, manifest)) {
-      etag.update(chunk as Buffer);
-      if (chunks !== undefined && etag.size <= this.partSize) chunks.push(chunk as Buffer);
+      archiveSize += (chunk as Buffer).byteLength;
+      if (chunks !== undefined && archiveSize <= this.partSize) chunks.push(chunk as Buffer);
       else chunks = undefined;
     }
     const hash = manifest.digest();
     const body =
       chunks === undefined ? () => this.repack(entries, hash, path) : Buffer.concat(chunks);
     await this.store(
-      { kind: 'directory', hash, etags: etag.digest(), objectSize: etag.size, body },
+      { kind: 'directory', hash, etags: this.etagsOf(body), objectSize: archiveSize, body },
       what,
     );
     return {
@@ -266,6 +274,16 @@ export class S3ArtefactStore implements ArtefactStore {
       contentHash: hash,
       size: manifest.size,
       type: 'directory',
+    };
+  }
+
+  /** The ETags of a body, computed when asked (see `Content.etags`). */
+  private etagsOf(body: Content['body']): () => Promise<string[]> {
+    return async () => {
+      const etag = new EtagHash(this.partSize);
+      if (typeof body !== 'function') etag.update(body);
+      else for await (const chunk of body()) etag.update(chunk as Buffer);
+      return etag.digest();
     };
   }
 
@@ -296,7 +314,7 @@ export class S3ArtefactStore implements ArtefactStore {
         await this.publish(key, content);
         return;
       }
-      if (holds(existing, content)) await this.putMarker(`${key}.stored`);
+      if (await holds(existing, content)) await this.putMarker(`${key}.stored`);
       else await this.publish(key, content);
       await this.afterCollector(key, content);
     } catch (error) {
@@ -910,14 +928,11 @@ function kindOf(metadata: Record<string, string> | undefined): Kind | undefined 
   return kind === 'blob' || kind === 'file' || kind === 'directory' ? kind : undefined;
 }
 
-/** Whether the object found at an address holds this content (by size, ETag and kind). */
-function holds(head: Head, content: Content): boolean {
-  return (
-    head.size === content.objectSize &&
-    head.etag !== undefined &&
-    content.etags.includes(head.etag) &&
-    (head.kind === 'directory') === (content.kind === 'directory')
-  );
+/** Whether the object found at an address holds this content (by size, kind and ETag). */
+async function holds(head: Head, content: Content): Promise<boolean> {
+  if (head.size !== content.objectSize || head.etag === undefined) return false;
+  if ((head.kind === 'directory') !== (content.kind === 'directory')) return false;
+  return (await content.etags()).includes(head.etag);
 }
 
 function whose(options: PutOptions): string {

@@ -32,6 +32,8 @@ export type WeirErrorCode =
   | 'E_NOT_FOUND'
   /** Well-formed, but the state does not allow it: resuming a finished backfill, say. */
   | 'E_CONFLICT'
+  /** A worker could not be launched (or its launcher could not learn how it ended): see launch/. */
+  | 'E_LAUNCH'
   | 'E_INVARIANT';
 
 export interface WeirErrorOptions {

@@ -322,6 +322,28 @@ export {
   openInstance,
   recoverEventLog,
 } from './instance/index.js';
+export {
+  assertValidWorkerTag,
+  COMPUTE_TAGS,
+  type ComputeResources,
+  computeResourcesOf,
+  cpuCores,
+  type LaunchableAsset,
+  type LaunchExit,
+  type Launcher,
+  type LaunchHandle,
+  type LaunchOutcome,
+  type LaunchOutputStream,
+  type LaunchRequest,
+  type LaunchSpec,
+  type LocalProcessLauncherOptions,
+  launchRequest,
+  localProcessLauncher,
+  memoryBytes,
+  validateComputeResources,
+  WORKER_TAGS_TAG,
+  workerTagsOf,
+} from './launch/index.js';
 export type {
   AssetRecord,
   AutomationRecords,

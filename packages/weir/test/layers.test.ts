@@ -15,6 +15,7 @@ const RANKS: Record<string, number> = {
   definitions: 1,
   graph: 2,
   checks: 2,
+  launch: 2, // how a worker gets a machine: reads an asset's attributes; execution, daemon and cli may use it
   storage: 3,
   artefacts: 3,
   versioning: 4,

@@ -85,7 +85,7 @@ export function launchRequest(spec: LaunchSpec): LaunchRequest {
   return Object.freeze({
     id: checkedId(spec.id),
     asset: asset?.key,
-    partition: spec.partition,
+    partition: spec.partition === '' ? undefined : spec.partition, // '': Weir's unpartitioned
     run: spec.run,
     location: spec.location,
     tags: Object.freeze(tags),

@@ -13,7 +13,6 @@ import { type ArtefactHealth, LocalArtefactStore } from '../artefacts/index.js';
 import type { Instance } from '../execution/index.js';
 import { SqliteEventLog, type StatusRow } from '../storage/index.js';
 import { findProjectFile } from './_find-project.js';
-import { lastBuildSize } from './load-project.js';
 
 export interface StatusPrefetch {
   /** The instance folder read. */
@@ -22,15 +21,6 @@ export interface StatusPrefetch {
   rows: StatusRow[];
   health: Array<[location: string, storedAt: number, ArtefactHealth]>;
 }
-
-/**
- * Below these sizes (the event log's, the project's files') reading the rows takes a few
- * milliseconds, or the project loads sooner than a second thread starts and reads them:
- * starting one would cost more than it saves (measured: 1,000 assets in 100 files, about
- * 140 KB, were slower with it; 5,000 and 10,000 faster).
- */
-const WORTH_IT_LOG_BYTES = 4 * 1024 * 1024;
-const WORTH_IT_PROJECT_BYTES = 512 * 1024;
 
 /**
  * How long the command waits for the thread once it needs the rows: about what reading them
@@ -61,13 +51,11 @@ export function prefetchStatus(
     if (setting === 'never') return undefined;
     const projectFile = findProjectFile(cwd, explicit);
     dir = join(dirname(projectFile), '.weir');
-    const logBytes = statSync(join(dir, 'events.db')).size;
-    const worthIt =
-      logBytes >= WORTH_IT_LOG_BYTES && (lastBuildSize(projectFile) ?? 0) >= WORTH_IT_PROJECT_BYTES;
+    statSync(join(dir, 'events.db'));
     // Measured on two cores (bench/cold-path, 10,000 assets): the thread slows the main
     // thread's load more than it saves (status 450 ms with it, 428 without), so it is off
     // unless asked for.
-    if (setting !== 'always' || !worthIt) return undefined;
+    if (setting !== 'always') return undefined;
     accessSync(dir, constants.W_OK);
   } catch {
     return undefined; // No project or no log yet: the command says what is wrong.

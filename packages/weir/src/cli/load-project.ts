@@ -104,15 +104,6 @@ async function importProjectModule(
   }
 }
 
-/**
- * The size in bytes of the project's files as its last build in the project's own compile
- * cache found them, or undefined before a first build: a guess at how long it takes to load.
- */
-export function lastBuildSize(path: string): number | undefined {
-  const cached = readManifest(manifestOf(path, join(dirname(path), '.weir', 'cache')));
-  return cached?.inputs.reduce((sum, input) => sum + input.size, 0);
-}
-
 function manifestOf(path: string, cacheDir: string): string {
   return join(cacheDir, `${sha256(path).slice(0, 12)}.json`);
 }

@@ -6,8 +6,8 @@
  * @module @weir/pipes
  */
 export { PROTOCOL } from './_protocol.js';
+export { PythonScriptError } from './python-script-error.js';
 export {
-  PythonScriptError,
   type PythonStep,
   type PythonStepContext,
   type PythonStepOptions,

@@ -7,7 +7,7 @@
  * reported with its path and what is expected.
  */
 
-import { cpuCores, EnvironmentError, memoryBytes } from 'weir';
+import { assertValidWorkerTag, cpuCores, EnvironmentError, memoryBytes } from 'weir';
 import { z } from 'zod';
 import {
   DNS_LABEL,
@@ -42,6 +42,18 @@ const memory = z.string().refine((text) => (memoryBytes(text) ?? 0) > 0, {
 const image = z
   .string()
   .regex(/^[^\s]+$/, { error: 'must be an image reference: registry/name:tag or @sha256:…' });
+
+const workerTag = z.string().refine(
+  (tag) => {
+    try {
+      assertValidWorkerTag(tag, 'nodePools');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a worker tag: lower-case letters, digits, ".", "_" or "-" (gpu, highmem)' },
+);
 
 const compute = z.strictObject({ cpu: cpu.optional(), memory: memory.optional() });
 
@@ -93,9 +105,7 @@ const configSchema = z.strictObject({
   limits: compute.optional(),
   /** Compute per slot of the step's pool, times its slots, unless the asset declares its own. */
   perSlot: compute.optional(),
-  nodePools: z
-    .record(z.string().refine(isDnsLabel, { error: 'must be a worker tag' }), nodePool)
-    .default({}),
+  nodePools: z.record(workerTag, nodePool).default({}),
   /** Where a worker with no worker tag runs; anywhere when unset. */
   defaultNodePool: nodePool.optional(),
   locations: z.record(dnsLabel, z.strictObject({ image })).default({}),

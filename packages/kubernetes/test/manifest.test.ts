@@ -260,6 +260,19 @@ describe('jobManifest', () => {
       expect(error.hint).toBe('add nodePools.tpu to its configuration (known: gpu, highmem)');
     });
 
+    it('takes any worker tag as a node pool’s name, and refuses what is not one', () => {
+      const manifest = manifestOf(
+        { workerTags: ['high_mem.v2'], command: ['w'] },
+        { nodePools: { 'high_mem.v2': {} } },
+      );
+      expect(manifest.spec.template.spec.nodeSelector).toEqual({ 'weir.dev/pool': 'high_mem.v2' });
+      expect(manifest.metadata.labels!['worker-tag.weir.dev/high_mem.v2']).toBe('true');
+      expect(manifest.metadata.name).toMatch(/^weir-worker-high-mem-v2-[0-9a-f]{10}$/);
+      expect(
+        thrown(() => parseLauncherConfig({ ...CONFIG, nodePools: { GPU: {} } })).message,
+      ).toContain('nodePools.GPU: key must be a worker tag');
+    });
+
     it('selects weir.dev/pool=<tag> when a node pool gives no selector', () => {
       const manifest = manifestOf(
         { workerTags: ['spot'], command: ['w'] },

@@ -2,8 +2,10 @@
  * @module launch/local-process-launcher
  * A launcher that runs the worker as a child process of this one, on this machine: the
  * command without a shell, the request's environment over this process's (unless told not
- * to), in its own process group so that stopping it stops whatever it started too. Compute
- * requests are not enforced here (the machine is what it is); a timeout is.
+ * to), in its own process group so that stopping it stops whatever it started too. Like a Job
+ * and its launcher, the worker does not end when this process does: it holds its steps' leases
+ * and ends by itself, or through `stop()`. Compute requests are not enforced here (the machine
+ * is what it is); a timeout is.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -19,6 +19,7 @@ await build({
     server: 'src/server/index.ts',
     cli: 'src/cli/bin.ts',
     worker: 'src/cli/worker.ts',
+    'step-process': 'src/cli/step-process.ts',
     'status-prefetch': 'src/cli/status-prefetch.ts',
   },
   outdir: 'dist',

@@ -165,7 +165,7 @@ async function partitionsRead(
 }
 
 /** The partitions of `parent` that `unit` (or `set` of its space) reads, in partition order. */
-function mappedKeys(
+export function mappedKeys(
   run: RunContext,
   node: AssetNode,
   unit: StepUnit,

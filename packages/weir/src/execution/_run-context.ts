@@ -49,6 +49,8 @@ export interface RunContextOptions {
   holder?: LeaseHolder;
   /** Whether `ctx.previous()` gives steps their current materialization (not when reproducing). */
   previousAvailable?: boolean;
+  /** The time the run judged time windows at (epoch ms): its partition spaces are as of then. */
+  now?: number;
 }
 
 export class RunContext {
@@ -63,6 +65,7 @@ export class RunContext {
   readonly basis: PlanBasis;
   readonly holder: LeaseHolder;
   readonly previousAvailable: boolean;
+  readonly now: number;
   readonly onLog: (assetKey: string, entry: LogEntry) => void;
   private readonly onEvent: (event: StoredEvent) => void;
   private readonly cache = new Map<string, Uint8Array>();
@@ -80,6 +83,7 @@ export class RunContext {
     this.basis = options.basis ?? new PlanBasis(new Map(), { spaces: new Map(), rows: new Map() });
     this.holder = options.holder ?? { runId: options.runId, host: '', pid: process.pid };
     this.previousAvailable = options.previousAvailable ?? true;
+    this.now = options.now ?? Date.now();
     this.onEvent = options.onEvent ?? (() => {});
     this.onLog = options.onLog ?? (() => {});
   }

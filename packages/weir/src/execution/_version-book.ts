@@ -105,6 +105,19 @@ export class VersionBook {
   }
 
   /**
+   * Sets the version of `key`'s `partition` to `event` (none when undefined), whatever the
+   * log says: a unit run elsewhere reads exactly the versions its run claimed it with.
+   */
+  pin(key: string, partition: string, event: VersionEvent | undefined): void {
+    if (partition === NO_PARTITION) {
+      if (event === undefined) this.events.delete(key);
+      else this.events.set(key, event);
+    } else {
+      this.partitions.get(key)?.set(partition, event ?? null);
+    }
+  }
+
+  /**
    * The newest materialization id of `key`'s `partition` as this run knows it (0: none): what
    * a step that reads it expects to still be the newest when it starts.
    */

@@ -2,8 +2,8 @@
  * @module execution/executor
  * The seam between deciding which unit of work is ready (the scheduler) and running it: an
  * executor runs one unit of a run, recording its step events, and returns the outcome. The
- * in-process executor is the first implementation; child processes and queue workers are
- * others.
+ * in-process executor runs it here; the child-process executor in a pool of processes (from
+ * a `UnitTicket`, see unit-ticket.ts); a queue executor on workers elsewhere.
  */
 import type { StoredEvent } from '../storage/index.js';
 import type { RunContext } from './_run-context.js';
@@ -35,4 +35,12 @@ export interface Executor {
    * failure. It stops early with `cancelled` once `run.signal` aborts.
    */
   execute(unit: StepUnit, run: RunContext): Promise<StepOutcome>;
+  /**
+   * Called once run `runId` has ended (after its own resources are disposed of): releases
+   * what the executor kept for the run elsewhere (the resources its units created in other
+   * processes), and returns what failed doing so (reported as the run's warnings).
+   */
+  releaseRun?(runId: string): Promise<Error[]>;
+  /** Stops what the executor started (processes, connections); the instance closes it. */
+  close?(): Promise<void>;
 }

@@ -28,8 +28,20 @@ export {
   resumeBackfill,
 } from './backfill.js';
 export { type AssetCheckResult, type CheckAssetsOptions, checkAssets } from './check-assets.js';
+export {
+  type ChildProcessExecutor,
+  type ChildProcessExecutorOptions,
+  childProcessExecutor,
+} from './child-process-executor.js';
+export { type ChildSetup, type ChildStart, serveChildProcess } from './child-process-serve.js';
 export { addDynamicPartitions, removeDynamicPartitions } from './dynamic-partitions.js';
 export type { Executor, StepOutcome } from './executor.js';
+export {
+  type ExecutorChoice,
+  type ExecutorPlace,
+  executorFromOption,
+  parseExecutorChoice,
+} from './executor-option.js';
 export { type RecordFreshnessOptions, recordFreshness } from './freshness.js';
 export {
   type CollectedArtefact,
@@ -69,6 +81,16 @@ export {
   type RunResult,
 } from './run.js';
 export { inProcessExecutor } from './step.js';
+export { type RunTicketOptions, TicketRunner } from './ticket-runner.js';
+export { outcomeAfterLoss } from './unit-loss.js';
+export {
+  errorFrom,
+  stepOutcomeOf,
+  type TicketOutcome,
+  UNIT_TICKET_VERSION,
+  type UnitTicket,
+  unitTicket,
+} from './unit-ticket.js';
 export {
   type ArtefactCheck,
   type ArtefactStatus,

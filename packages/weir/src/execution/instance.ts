@@ -41,7 +41,7 @@ export interface Instance {
    * recovers nothing (reads show such runs as crashed anyway).
    */
   recover(): Promise<string[]>;
-  /** Closes the artefact store and the event log. */
+  /** Closes the executor (its processes), the artefact store and the event log. */
   close(): Promise<void>;
 }
 
@@ -65,6 +65,7 @@ export function createInstance(parts: InstanceParts): Instance {
     readOnly: parts.readOnly ?? false,
     recover: async () => (parts.readOnly ? [] : recoverCrashedRuns(eventLog)),
     async close() {
+      await parts.executor?.close?.();
       await artefacts.close();
       await eventLog.close();
     },

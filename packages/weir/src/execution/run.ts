@@ -22,6 +22,7 @@ import { schedule } from './_scheduler.js';
 import type { LogEntry } from './_step-logger.js';
 import { buildUnits, type StepUnit } from './_units.js';
 import { VersionBook } from './_version-book.js';
+import type { Executor } from './executor.js';
 import type { Instance } from './instance.js';
 import { observeSources, recordObservations } from './observe.js';
 import { type PartitionRequest, requestedPartitions } from './partitions.js';
@@ -33,6 +34,8 @@ import { runStatus, type SettledUnit, summarizeRun } from './run-summary.js';
 
 export interface MaterializeOptions {
   instance: Instance;
+  /** How this run's steps run (see docs/executors.md); the instance's executor when omitted. */
+  executor?: Executor;
   /** A selection expression (see docs/selection.md), or a list of asset keys; every asset when omitted. */
   selection?: string | readonly string[];
   /** Recompute the selection whether stale or not. */
@@ -88,15 +91,32 @@ export async function materialize(
   }
   const signal = options.signal ?? new AbortController().signal;
   const resources = new ResourcePool(graph.resources, signal);
+  const executor = options.executor ?? options.instance.executor;
   let result: Omit<RunResult, 'warnings'>;
+  let runId: string | undefined;
   try {
     const { snapshot, plan } = await prepare(graph, options, resources, signal, true);
-    result = await runPlan(graph, options, { snapshot, plan, resources, signal, concurrency });
+    result = await runPlan(graph, options, {
+      snapshot,
+      plan,
+      resources,
+      signal,
+      concurrency,
+      executor,
+      started: (id) => {
+        runId = id;
+      },
+    });
   } catch (error) {
     await resources.disposeAll();
+    if (runId !== undefined) await executor.releaseRun?.(runId).catch(() => []);
     throw error;
   }
   const disposal = await resources.disposeAll();
+  if (runId !== undefined) {
+    const released = executor.releaseRun?.(runId).catch((error: unknown) => [error as Error]);
+    disposal.push(...((await released) ?? []));
+  }
   return {
     ...result,
     warnings: disposal.map((error) => `a resource failed to dispose: ${error.message}`),
@@ -169,13 +189,16 @@ interface Prepared {
   resources: ResourcePool;
   signal: AbortSignal;
   concurrency: number;
+  executor: Executor;
+  /** Told the run's id once the run is recorded. */
+  started: (runId: string) => void;
 }
 
 /** Records the run, schedules its units through the instance's executor, and closes it. */
 async function runPlan(
   graph: AssetGraph,
   options: MaterializeOptions,
-  { snapshot, plan, resources, signal, concurrency }: Prepared,
+  { snapshot, plan, resources, signal, concurrency, executor, started }: Prepared,
 ): Promise<Omit<RunResult, 'warnings'>> {
   const { failures } = snapshot.observations;
   if (plan.steps.length === 0 && plan.blocked.length === 0 && failures.length === 0) {
@@ -185,6 +208,7 @@ async function runPlan(
   // What the steps read (their inputs' versions) and what they replace (their own records).
   await snapshot.loadRecords(plan.steps.flatMap((key) => [key, ...graph.parents(key)]));
   const runId = newRunId();
+  started(runId);
   const run = new RunContext({
     runId,
     graph,
@@ -204,6 +228,7 @@ async function runPlan(
     holder: { runId, host: hostname(), pid: process.pid },
     // --force makes a new version from scratch: incremental steps get no previous to update.
     previousAvailable: options.force !== true,
+    now: snapshot.now,
   });
   const units = buildUnits(graph, plan, snapshot.states);
   const opening = openingOf(run, options, plan, units, snapshot);
@@ -217,7 +242,7 @@ async function runPlan(
   try {
     await run.record(opening.events);
     await schedule(run, units, {
-      executor: instance.executor,
+      executor,
       concurrency,
       plan,
       records: snapshot.records,

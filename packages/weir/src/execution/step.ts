@@ -49,18 +49,31 @@ interface Output {
 /** Runs each unit in this process, with the run's resources and signal. */
 export const inProcessExecutor: Executor = {
   name: 'in-process',
-  execute: (unit, run) => runStep(run, run.graph.node(unit.key), unit),
+  execute: (unit, run) => runUnit(run, unit),
 };
 
-async function runStep(run: RunContext, node: AssetNode, unit: StepUnit): Promise<StepOutcome> {
+/**
+ * Runs a claimed unit here, from attempt `firstAttempt` (whose `step:started` is recorded
+ * already) to its outcome: what every executor does in the process that runs the step.
+ */
+export function runUnit(run: RunContext, unit: StepUnit, firstAttempt = 1): Promise<StepOutcome> {
+  return runStep(run, run.graph.node(unit.key), unit, firstAttempt);
+}
+
+async function runStep(
+  run: RunContext,
+  node: AssetNode,
+  unit: StepUnit,
+  firstAttempt: number,
+): Promise<StepOutcome> {
   const definition = node.definition as AssetDefinition;
   const key = node.key;
   const policy = definition.retry;
   const [first] = unit.keys as [string];
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = firstAttempt; ; attempt++) {
     if (run.signal.aborted) return { status: 'cancelled' };
-    // The first attempt's step:started was recorded when the scheduler claimed the unit.
-    if (attempt > 1) {
+    // The first attempt's step:started was recorded when the unit was claimed.
+    if (attempt > firstAttempt) {
       await run.record(run.startedEvents(unit, attempt));
     }
     const log = new StepLog(run, key, first);

@@ -2,10 +2,10 @@
  * @module cli/commands/materialize
  * `weir materialize`: runs what is stale in a selection, and renders a run's outcome.
  */
-import { graphOf, materialize, type RunResult } from '../../execution/index.js';
+import { executorFromOption, graphOf, materialize, type RunResult } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
-import { type Command, positiveInteger, reportingRuns } from '../command.js';
+import { type Command, positiveInteger, reportingRuns, stringOption } from '../command.js';
 import {
   json,
   logPrinter,
@@ -18,7 +18,7 @@ import {
 import { Progress } from '../progress.js';
 
 const USAGE =
-  'weir materialize [SELECTION] [--partition KEY]… [--from A --to B] [--force] [--concurrency N] [--json]';
+  'weir materialize [SELECTION] [--partition KEY]… [--from A --to B] [--force] [--concurrency N] [--executor processes[:N]] [--json]';
 
 /** Failed or skipped steps listed one per line before only counting the rest. */
 const LISTED = 20;
@@ -33,15 +33,20 @@ export const materializeCommand: Command = {
   --from A --to B      only the partitions from A to B, both included (a date inside a window will do)
   -f, --force          recompute even what is up to date (with partitions: each one asked for)
   -c, --concurrency N  steps at once (default: the project's concurrency)
+  --executor E         in-process (default), or processes[:N]: each step in a pool of N child
+                       processes (default: one per core), so a crash fails only its step
+  --max-old-space-size MB  with processes: each process's heap limit (V8's option)
 A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) sets the time.
 `,
   options: {
     force: { type: 'boolean', short: 'f' },
     concurrency: { type: 'string', short: 'c' },
+    executor: { type: 'string' },
+    'max-old-space-size': { type: 'string' },
     ...PARTITION_OPTIONS,
   },
   async run(ctx) {
-    const { project } = await ctx.project();
+    const { project, path, instanceDir } = await ctx.project();
     const graph = graphOf(project);
     const partitions = partitionRequest(ctx, USAGE);
     const instance = await ctx.writableInstance('weir materialize records runs and artefacts');
@@ -52,10 +57,17 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
         });
     const concurrency =
       positiveInteger(ctx.values.concurrency, 'concurrency') ?? project.concurrency;
+    const maxOldSpaceMb = positiveInteger(ctx.values['max-old-space-size'], 'max-old-space-size');
+    const executor = executorFromOption(stringOption(ctx.values.executor), {
+      project: path,
+      instanceDir,
+      ...(maxOldSpaceMb === undefined ? {} : { maxOldSpaceMb }),
+    });
     let result: RunResult;
     try {
       result = await materialize(graph, {
         instance,
+        ...(executor === undefined ? {} : { executor }),
         ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
         force: Boolean(ctx.values.force),
         concurrency,
@@ -67,6 +79,7 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
       });
     } finally {
       progress?.stop();
+      await executor?.close();
     }
     const exitCode = runExitCode(result);
     if (ctx.values.json) {

@@ -103,6 +103,21 @@ export function recordOf(event: WeirEvent, body: string | undefined): EventRecor
   return record;
 }
 
+/** The records of `events`, with `bodies` their JSON texts (`bodyOf`). */
+export function eventRecords(events: readonly WeirEvent[], bodies: readonly string[]) {
+  return events.map((event, i) => recordOf(event, bodies[i]!));
+}
+
+/** The events as stored: each with its id, from `first` on, in order. */
+export function storedFrom(events: readonly WeirEvent[], first: number): StoredEvent[] {
+  return events.map((event, i) => {
+    // Object.assign, not `{ ...event, id }`: V8 adds a property after a spread on a slow path.
+    const stored = Object.assign({}, event) as StoredEvent;
+    stored.id = first + i;
+    return stored;
+  });
+}
+
 /** The JSON text of `event` as stored, refusing what PostgreSQL's text cannot hold. */
 export function bodyOf(event: WeirEvent): string {
   const body = JSON.stringify(event);

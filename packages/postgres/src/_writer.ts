@@ -13,6 +13,9 @@ export type WriteOp = { op: string } & Record<string, unknown>;
 /** What weir_write() answers for one write: `error` and `code` when it failed. */
 export type WriteResult = Record<string, unknown> & { error?: string; code?: string };
 
+/** A write of the log: sent with the next group, answered once the group has committed. */
+export type Write = (op: WriteOp) => Promise<WriteResult>;
+
 interface Pending {
   op: WriteOp;
   resolve: (result: WriteResult) => void;

@@ -6,6 +6,7 @@
  * killed; a process that loaded other code, or opened another instance, refuses to run the
  * unit, and says why. Real processes throughout, no mocks.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -132,6 +133,40 @@ export default defineProject({ assets: [a] });
     expect(result.reasons.a).toMatch(
       /run .* is not in this process's event log: it opened another instance than the run's/,
     );
+  });
+});
+
+describe('child-process executor in a plain script', () => {
+  it('does not keep the script alive once the run is over, even left open', () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { asset, defineProject } from 'weir';
+const a = asset({ key: 'a', codeVersion: '1', materialize: () => 1 });
+const b = asset({ key: 'b', codeVersion: '1', ins: { a }, materialize: (_ctx, { a }) => a + 1 });
+export default defineProject({ assets: [a, b] });
+`,
+      // Plain Node, no test runner keeping the event loop busy: an idle pool must not hold
+      // it, and a wait for the pool with nothing else to do must not let it end early.
+      'script.mjs': `
+import { childProcessExecutor, materialize, openInstance } from 'weir';
+const { default: project } = await import('./weir.config.ts.mjs');
+const executor = childProcessExecutor({ project: 'weir.config.ts', processes: 2 });
+const result = await materialize(project, { instance: openInstance(), executor });
+console.log(result.status, result.summary.materialized.join(','));
+`,
+    });
+    writeFileSync(
+      join(dir, 'weir.config.ts.mjs'),
+      readFileSync(join(dir, 'weir.config.ts'), 'utf8'),
+    );
+    const run = spawnSync(process.execPath, ['script.mjs'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('success a,b\n');
   });
 });
 

@@ -113,14 +113,17 @@ export class ProcessPool {
   async release(runId: string): Promise<ErrorInfo[]> {
     const replies = this.children
       .filter((child) => child.state === 'idle' || child.state === 'busy')
-      .map(
-        (child) =>
-          new Promise<ErrorInfo[]>((resolve) => {
-            child.releases.set(runId, resolve);
-            void child.closed.then(() => resolve([]));
-            this.send(child, { type: 'release', runId });
-          }),
-      );
+      .map(async (child) => {
+        // Waiting for its reply keeps this process alive, as a unit it runs does.
+        this.hold(child, true);
+        const errors = await new Promise<ErrorInfo[]>((resolve) => {
+          child.releases.set(runId, resolve);
+          void child.closed.then(() => resolve([]));
+          this.send(child, { type: 'release', runId });
+        });
+        if (child.state === 'idle') this.hold(child, false);
+        return errors;
+      });
     return (await Promise.all(replies)).flat();
   }
 

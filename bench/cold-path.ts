@@ -13,10 +13,9 @@
  *
  * Target (issue 15): status and the no-op materialize ≤ 300 ms at 10,000 assets.
  *
- * On the largest project, `status` also runs with the project imported as ES modules
- * (WEIR_PROJECT_MODULES=esm, no V8 code cache: what Node 20 did before) and with the status rows
- * read in a second thread while the project loads (WEIR_STATUS_PREFETCH=always, off by default:
- * on two cores it cost more than it saved), interleaved with the rest.
+ * On the largest project, `status` also runs with the status rows read in a second thread
+ * while the project loads (WEIR_STATUS_PREFETCH=always, off by default: on two cores it cost
+ * more than it saved), interleaved with the rest.
  *
  * The projects live in .bench-tmp/cold-path-N/ (their `import 'weir'` resolves through the
  * workspace); needs `npm run build` (packages/weir/dist).
@@ -216,10 +215,9 @@ async function main(): Promise<void> {
       run(['--input-type=module', '-e', BARE, join(p.dir, '.weir', 'events.db')], /rows/);
     const status = (p: Size, env?: Record<string, string>) =>
       run([BIN, 'status', '--project', p.dir], new RegExp(`\\n${p.assets} fresh\\n`), env);
-    // The code cache turned off, and the read-ahead turned on, on the largest project.
+    // The read-ahead turned on, on the largest project.
     const largest = projects[projects.length - 1]!;
     const variants: Array<[string, Record<string, string>]> = [
-      ['project as ES modules (no V8 code cache)', { WEIR_PROJECT_MODULES: 'esm' }],
       ['status rows read in a second thread meanwhile', { WEIR_STATUS_PREFETCH: 'always' }],
     ];
     const noop = (p: Size) => run([BIN, 'materialize', '--project', p.dir], /Nothing to do/);

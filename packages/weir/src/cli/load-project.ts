@@ -27,7 +27,6 @@ import { warmCodeAnalyser } from '../versioning/index.js';
 import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
 import { findProjectFile } from './_find-project.js';
-import { importAsScripts, scriptsWanted } from './_script-modules.js';
 
 export { findProjectFile, PROJECT_FILES } from './_find-project.js';
 
@@ -90,14 +89,7 @@ async function importProjectModule(
     entry = currentBuild(path, used) ?? (await build(path, used, { resolvePackages: true }));
   }
   try {
-    const scripts = scriptsWanted()
-      ? await importAsScripts(
-          entry.output,
-          dirname(entry.output),
-          entry.files.map((f) => f.output),
-        )
-      : undefined;
-    const module = scripts ?? (await import(pathToFileURL(entry.output).href));
+    const module = await import(pathToFileURL(entry.output).href);
     return { module, files: entry.files, cacheDir: used };
   } catch (error) {
     throw loadError(path, error);

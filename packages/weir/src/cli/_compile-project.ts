@@ -123,9 +123,12 @@ export async function compileProject(
                   return undefined;
                 }
                 pending.push(found.path);
+                // A relative specifier is a URL: a file named `50%.ts` or `a#b.ts` is imported
+                // as `./50%25.mjs`, `./a%23b.mjs` (spaces and other letters resolve as they are).
                 let specifier = relative(dirname(outputOf(args.importer)), outputOf(found.path))
                   .split(sep)
-                  .join('/');
+                  .join('/')
+                  .replace(/[%#?]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
                 if (!specifier.startsWith('.')) specifier = `./${specifier}`;
                 return { path: specifier, external: true };
               });

@@ -192,7 +192,8 @@ const WEIR_OR_DEPENDENCY =
 function userFrame(error: unknown): string | undefined {
   const stack = error instanceof Error ? sourceMapped(error.stack ?? '') : '';
   for (const line of stack.split('\n').slice(1)) {
-    const match = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    // `at f (/path:1:2)` or `at /path:1:2`; not `node:internal/…` frames.
+    const match = /(?:\(|^at )((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
     if (match === null) continue;
     const file = match[1]!.replace(/^file:\/\//, '');
     if (WEIR_OR_DEPENDENCY.test(file)) continue;

@@ -253,6 +253,34 @@ export default defineProject({ assets: [report] });
     expect(verified.code).toBe(0);
   });
 
+  it('runs a backfill in the pool too', () => {
+    const dir = projectDir({
+      'weir.config.ts': `
+import { appendFileSync } from 'node:fs';
+import { asset, dailyPartitions, defineProject } from 'weir';
+const days = asset({ key: 'days', partitions: dailyPartitions({ start: '2024-01-01' }),
+  materialize: (ctx) => { appendFileSync('pids.log', process.pid + '\\n'); return ctx.partition.key; } });
+export default defineProject({ assets: [days] });
+`,
+    });
+    const result = weir(
+      dir,
+      'backfill',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-01-06',
+      '--executor',
+      'processes:2',
+    );
+    expect(result.stderr).not.toContain('error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('6 materialized');
+    const pids = new Set(readFileSync(join(dir, 'pids.log'), 'utf8').trim().split('\n'));
+    expect(pids.size).toBeGreaterThanOrEqual(1);
+    expect(pids.size).toBeLessThanOrEqual(2);
+  });
+
   it('names the executors it knows when given another', () => {
     const dir = projectDir({
       'weir.config.ts': `

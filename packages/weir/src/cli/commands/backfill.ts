@@ -7,6 +7,7 @@ import {
   type BackfillResult,
   backfill,
   cancelBackfill,
+  executorFromOption,
   findRun,
   graphOf,
   type Instance,
@@ -36,7 +37,7 @@ import { Progress } from '../progress.js';
 import { renderRun, runJson } from './materialize.js';
 
 const USAGE =
-  'weir backfill [SELECTION] (--from A --to B | --partition KEY…) [--force] [--concurrency N] [--json]\n' +
+  'weir backfill [SELECTION] (--from A --to B | --partition KEY…) [--force] [--concurrency N] [--executor processes[:N]] [--json]\n' +
   '       weir backfill --resume ID | --cancel ID | --list [--limit N]';
 
 /** A usage hint fits on one line; the full usage is in `weir help backfill`. */
@@ -52,6 +53,8 @@ export const backfillCommand: Command = {
   --partition KEY      these partitions (repeatable, or a,b,c)
   -f, --force          recompute each partition asked for, stale or not
   -c, --concurrency N  steps at once (default: the project's concurrency)
+  --executor E         in-process (default), or processes[:N]: each step in a pool of child processes
+  --max-old-space-size MB  with processes: each process's heap limit (V8's option)
   --resume ID          run what an interrupted or failed backfill did not finish
   --cancel ID          mark a backfill cancelled; a process running it stops starting steps
   --list               recent backfills with their progress (-n, --limit N: how many, default 20)
@@ -62,6 +65,8 @@ Ctrl-C interrupts (exit 130): resume with weir backfill --resume ID.
     ...PARTITION_OPTIONS,
     force: { type: 'boolean', short: 'f' },
     concurrency: { type: 'string', short: 'c' },
+    executor: { type: 'string' },
+    'max-old-space-size': { type: 'string' },
     resume: { type: 'string' },
     cancel: { type: 'string' },
     list: { type: 'boolean' },
@@ -119,9 +124,15 @@ async function run(
   resume: string | undefined,
   request: ReturnType<typeof partitionRequest>,
 ): Promise<number> {
-  const { project } = await ctx.project();
+  const { project, path, instanceDir } = await ctx.project();
   const graph = graphOf(project);
   const instance = await ctx.writableInstance('a backfill records its runs and artefacts');
+  const maxOldSpaceMb = positiveInteger(ctx.values['max-old-space-size'], 'max-old-space-size');
+  const executor = executorFromOption(stringOption(ctx.values.executor), {
+    project: path,
+    instanceDir,
+    ...(maxOldSpaceMb === undefined ? {} : { maxOldSpaceMb }),
+  });
   const { output } = ctx;
   const asJson = Boolean(ctx.values.json);
   const progress = asJson
@@ -142,6 +153,7 @@ async function run(
   };
   const options = {
     instance,
+    ...(executor === undefined ? {} : { executor }),
     concurrency,
     ...withClock(),
     signal: ctx.signal,
@@ -162,6 +174,7 @@ async function run(
         : await resumeBackfill(graph, resume, options);
   } finally {
     progress?.stop();
+    await executor?.close();
   }
   const { backfill: record, run: runResult } = result;
   const interrupted = ctx.signal.aborted && record.status === 'running';

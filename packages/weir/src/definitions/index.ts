@@ -14,6 +14,7 @@ export * from './derived-code.js';
 export * from './folder-sensor.js';
 export * from './freshness.js';
 export * from './input.js';
+export * from './instance-settings.js';
 export type { Jsonified, JsonStorable, NotStorableAsJson } from './jsonified.js';
 export * from './keys.js';
 export * from './metadata.js';

@@ -6,6 +6,7 @@ import { DefinitionError } from '../errors.js';
 import { automationNameProblem } from './_spec.js';
 import { type AppDefinition, isApp } from './app.js';
 import type { AssetDefinition } from './asset.js';
+import type { InstanceSettings } from './instance-settings.js';
 import {
   type NotificationSpec,
   type Notifications,
@@ -17,12 +18,6 @@ import { isSensor, type SensorDefinition } from './sensor.js';
 import type { SourceAssetDefinition } from './source-asset.js';
 
 export type AnyAssetDefinition = AssetDefinition<string, unknown> | SourceAssetDefinition<string>;
-
-/** Where a deployment keeps its event log and artefacts (relative paths are from the project file). */
-export interface InstanceSettings {
-  /** Default `.weir`. */
-  dir?: string;
-}
 
 export interface ProjectSpec {
   assets: readonly AnyAssetDefinition[];

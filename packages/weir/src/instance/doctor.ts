@@ -1,6 +1,6 @@
 /**
  * @module instance/doctor
- * Health of an embedded instance's event log (`weir doctor`): what `PRAGMA integrity_check`
+ * Health of a SQLite event log (`weir doctor`): what `PRAGMA integrity_check`
  * finds, and recovery of every readable event into a new log that keeps the damaged file.
  */
 import { existsSync } from 'node:fs';
@@ -23,7 +23,11 @@ export function eventLogPath(dir: string): string {
 
 /** Checks the event log of the instance in `dir` without changing anything. */
 export function checkEventLog(dir: string): LogHealth {
-  const path = eventLogPath(dir);
+  return checkLogAt(eventLogPath(dir));
+}
+
+/** Checks the SQLite event log at `path` without changing anything. */
+export function checkLogAt(path: string): LogHealth {
   if (!existsSync(path)) {
     throw new EnvironmentError('E_STORAGE', `there is no event log at ${path} yet`, {
       hint: 'weir materialize creates it',
@@ -38,8 +42,12 @@ export function checkEventLog(dir: string): LogHealth {
  * process may use the instance meanwhile.
  */
 export async function recoverEventLog(dir: string, now = new Date()): Promise<RecoveryReport> {
+  return recoverLogAt(eventLogPath(dir), now);
+}
+
+/** `recoverEventLog` for the SQLite event log at `path`. */
+export async function recoverLogAt(path: string, now = new Date()): Promise<RecoveryReport> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const path = eventLogPath(dir);
   // A run still going would go on writing into the file recovery moves aside: its events
   // would be lost from the new log.
   const host = hostname();

@@ -6,8 +6,10 @@
 import type { ParseArgsConfig } from 'node:util';
 import { EnvironmentError } from '../errors.js';
 import type { Instance } from '../execution/index.js';
-import { openInstance } from '../instance/index.js';
+import { type InstanceConfig, instanceLabel, openConfiguredInstance } from '../instance/index.js';
 import type { StoredEvent } from '../storage/index.js';
+import { findProjectFile } from './_find-project.js';
+import { configuredOutsideProject, instanceConfigOf } from './_instance-config.js';
 import { adoptStatus, prefetchStatus } from './_status-prefetch.js';
 import type { Output } from './format.js';
 import { type LoadedProject, loadProject } from './load-project.js';
@@ -25,6 +27,12 @@ export interface CommandContext {
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
   project(): Promise<LoadedProject>;
+  /**
+   * Which instance the command uses: the environment (`WEIR_DATABASE_URL`, `WEIR_ARTEFACTS`),
+   * then `weir.instance.ts`, then the project's `instance` field (docs/instance.md).
+   */
+  instanceConfig(): Promise<InstanceConfig>;
+  /** The configured instance, opened once (crashed runs of this host closed). */
   instance(): Promise<Instance>;
   /**
    * The instance, for a command that records (`doing` says what, e.g. `weir materialize
@@ -50,7 +58,7 @@ export interface ContextOptions {
   signal: AbortSignal;
   /** Closed when the command ends, last first. */
   cleanups: Array<() => Promise<void>>;
-  onActivity?: (activity: RunActivity & { instanceDir: string }) => void;
+  onActivity?: (activity: RunActivity & { instance: InstanceConfig }) => void;
   /** The status prefetch thread's script, for a command that reads status (see _status-prefetch.ts). */
   prefetchWorker?: URL;
 }
@@ -76,27 +84,35 @@ export const GLOBAL_OPTIONS: OptionSpec = {
 export function createContext(options: ContextOptions): CommandContext {
   const { values, output, cwd, cleanups } = options;
   let loaded: Promise<LoadedProject> | undefined;
-  let instanceDir = '';
+  let config: Promise<InstanceConfig> | undefined;
+  let configured: InstanceConfig | undefined;
   let instance: Promise<Instance> | undefined;
+  const explicit = values.project as string | undefined;
   const prefetch =
-    options.prefetchWorker === undefined
+    options.prefetchWorker === undefined || !mayBeEmbedded(cwd, explicit)
       ? undefined
-      : prefetchStatus(options.prefetchWorker, cwd, values.project as string | undefined);
+      : prefetchStatus(options.prefetchWorker, cwd, explicit);
   const ctx: CommandContext = {
     positionals: options.positionals,
     values,
     output,
     cwd,
     signal: options.signal,
-    report: (activity) => options.onActivity?.({ ...activity, instanceDir }),
+    report: (activity) => {
+      if (configured !== undefined) options.onActivity?.({ ...activity, instance: configured });
+    },
     project: () => {
-      loaded ??= loadProject(cwd, values.project as string | undefined);
+      loaded ??= loadProject(cwd, explicit);
       return loaded;
     },
+    instanceConfig: () => {
+      config ??= ctx.project().then(instanceConfigOf);
+      return config;
+    },
     instance: () => {
-      instance ??= ctx.project().then(async (project) => {
-        instanceDir = project.instanceDir;
-        const opened = openInstance({ dir: instanceDir });
+      instance ??= ctx.instanceConfig().then(async (resolved) => {
+        configured = resolved;
+        const opened = await openConfiguredInstance(resolved);
         cleanups.push(() => opened.close());
         // Once per command: runs whose process died are closed as crashed.
         for (const runId of await opened.recover()) {
@@ -110,12 +126,12 @@ export function createContext(options: ContextOptions): CommandContext {
     writableInstance: async (doing) => {
       const opened = await ctx.instance();
       if (opened.readOnly) {
-        const { instanceDir } = await ctx.project();
+        const resolved = await ctx.instanceConfig();
         throw new EnvironmentError(
           'E_READ_ONLY',
-          `the instance ${instanceDir} is read-only here, and ${doing}`,
+          `the instance ${instanceLabel(resolved)} is read-only here, and ${doing}`,
           {
-            hint: `run it where the instance is writable (as its owner, or after chmod -R u+w ${instanceDir}); status, why, history, runs, logs, list and verify read it as it is`,
+            hint: `run it where the instance is writable (as its owner, or after chmod -R u+w ${resolved.dir}); status, why, history, runs, logs, list and verify read it as it is`,
           },
         );
       }
@@ -123,6 +139,18 @@ export function createContext(options: ContextOptions): CommandContext {
     },
   };
   return ctx;
+}
+
+/**
+ * Whether the command may use the embedded instance beside the project file (nothing outside
+ * the project configures another): only then is its status worth reading ahead.
+ */
+function mayBeEmbedded(cwd: string, explicit: string | undefined): boolean {
+  try {
+    return !configuredOutsideProject(findProjectFile(cwd, explicit));
+  } catch {
+    return true; // No project: the command says so, and the read-ahead finds nothing.
+  }
 }
 
 /** An `onEvent` that reports the run's start and end to `ctx`, then hands each event on. */

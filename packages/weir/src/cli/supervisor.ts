@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { InstanceConfig } from '../instance/index.js';
 import { sourceMapped } from '../source-stacks.js';
 import type { WorkerData, WorkerMessage } from './worker-protocol.js';
 
@@ -40,7 +41,7 @@ export async function supervise(
     columns: process.stderr.columns ?? 100,
   };
   const worker = new Worker(workerUrl, { workerData: data });
-  const runs = new Map<string, string>();
+  const runs = new Map<string, InstanceConfig>();
   let code: number | undefined;
   let stopping: Promise<void> | undefined;
   let poll: NodeJS.Timeout | undefined;
@@ -67,7 +68,7 @@ export async function supervise(
         }
         stopped = await within(TERMINATE_MS);
       }
-      for (const [runId, instanceDir] of runs) await cancelRun(instanceDir, runId, why);
+      for (const [runId, instance] of runs) await cancelRun(instance, runId, why);
       code = 130;
       if (!stopped) {
         // Node joins worker threads on exit, and this one is stuck in a native call.
@@ -102,16 +103,16 @@ export async function supervise(
 
   worker.on('message', (message: WorkerMessage) => {
     if (message.type === 'run-started') {
-      runs.set(message.runId, message.instanceDir);
+      runs.set(message.runId, message.instance);
       // Renewed from this thread too, which a step that blocks the worker's cannot stop.
       heartbeat ??= setInterval(() => {
-        for (const [runId, dir] of runs) void renewLeases(dir, runId);
+        for (const [runId, instance] of runs) void renewLeases(instance, runId);
       }, HEARTBEAT_MS);
     } else if (message.type === 'run-ended') runs.delete(message.runId);
     else if (message.type === 'exit') code = message.code;
     else if (message.type === 'backfill') {
       poll ??= setInterval(() => {
-        void isCancelled(message.instanceDir, message.backfillId).then((cancelled) => {
+        void isCancelled(message.instance, message.backfillId).then((cancelled) => {
           if (cancelled && interrupts === 0) cancel('backfill --cancel');
         });
       }, BACKFILL_POLL_MS);
@@ -132,6 +133,8 @@ export async function supervise(
   clearInterval(heartbeat);
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigterm);
+  // An event log on a server keeps connections open: this process would not end.
+  if (instanceAccess !== undefined) await (await instanceAccess).closeEventLogs();
   return code ?? exitCode;
 }
 
@@ -147,11 +150,18 @@ function childProcesses(): number[] {
   }
 }
 
-/** Records a run the worker could not close as cancelled (loaded only when needed). */
-async function cancelRun(instanceDir: string, runId: string, reason: string): Promise<void> {
-  const { closeRunOf } = await import('./_close-run.js');
+/** The supervisor's access to the instance (see _close-run.ts), loaded only when needed. */
+let instanceAccess: Promise<typeof import('./_close-run.js')> | undefined;
+function access(): Promise<typeof import('./_close-run.js')> {
+  instanceAccess ??= import('./_close-run.js');
+  return instanceAccess;
+}
+
+/** Records a run the worker could not close as cancelled. */
+async function cancelRun(instance: InstanceConfig, runId: string, reason: string): Promise<void> {
+  const { closeRunOf } = await access();
   try {
-    await closeRunOf(instanceDir, runId, reason);
+    await closeRunOf(instance, runId, reason);
   } catch (error) {
     process.stderr.write(
       `weir: could not record run ${runId} as cancelled: ${(error as Error).message}\n`,
@@ -159,12 +169,12 @@ async function cancelRun(instanceDir: string, runId: string, reason: string): Pr
   }
 }
 
-async function renewLeases(instanceDir: string, runId: string): Promise<void> {
-  const { renewLeasesOf } = await import('./_close-run.js');
-  await renewLeasesOf(instanceDir, runId).catch(() => {});
+async function renewLeases(instance: InstanceConfig, runId: string): Promise<void> {
+  const { renewLeasesOf } = await access();
+  await renewLeasesOf(instance, runId).catch(() => {});
 }
 
-async function isCancelled(instanceDir: string, backfillId: string): Promise<boolean> {
-  const { backfillCancelled } = await import('./_close-run.js');
-  return backfillCancelled(instanceDir, backfillId).catch(() => false);
+async function isCancelled(instance: InstanceConfig, backfillId: string): Promise<boolean> {
+  const { backfillCancelled } = await access();
+  return backfillCancelled(instance, backfillId).catch(() => false);
 }

@@ -27,10 +27,10 @@ const code = await main(data.argv, {
   prefetchWorker: new URL('./status-prefetch.js', import.meta.url),
   onActivity: (activity) => {
     if (activity.runStarted !== undefined)
-      send({ type: 'run-started', runId: activity.runStarted, instanceDir: activity.instanceDir });
+      send({ type: 'run-started', runId: activity.runStarted, instance: activity.instance });
     if (activity.runEnded !== undefined) send({ type: 'run-ended', runId: activity.runEnded });
     if (activity.backfill !== undefined)
-      send({ type: 'backfill', backfillId: activity.backfill, instanceDir: activity.instanceDir });
+      send({ type: 'backfill', backfillId: activity.backfill, instance: activity.instance });
   },
 });
 send({ type: 'exit', code });

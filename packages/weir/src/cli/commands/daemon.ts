@@ -6,6 +6,7 @@
  * serves the web UI and API (`weir serve`'s server) for local work.
  */
 import { Daemon, type DaemonActivity } from '../../daemon/index.js';
+import { instanceLabel } from '../../instance/index.js';
 import { type Command, positiveInteger } from '../command.js';
 import { formatClock, type Output, paint, STATUS_COLOR } from '../format.js';
 import { SERVER_HELP, SERVER_OPTIONS, startCommandServer } from './serve.js';
@@ -29,15 +30,16 @@ function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
       ? { 'max-runs': { type: 'string' }, ...SERVER_OPTIONS }
       : { 'max-runs': { type: 'string' } },
     async run(ctx) {
-      const { project, instanceDir } = await ctx.project();
+      const { project } = await ctx.project();
       const instance = await ctx.writableInstance(`weir ${name} records ticks and runs`);
+      const instanceName = instanceLabel(await ctx.instanceConfig());
       const maxRuns = positiveInteger(ctx.values['max-runs'], 'max-runs') ?? 4;
       const show = ctx.values.json
         ? (activity: DaemonActivity) => ctx.output.out(`${JSON.stringify(activity)}\n`)
         : (activity: DaemonActivity) => render(activity, ctx.output);
       const daemon = new Daemon(project, {
         instance,
-        instanceName: instanceDir,
+        instanceName,
         maxRuns,
         signal: ctx.signal,
         onActivity: (activity) => {
@@ -54,7 +56,7 @@ function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
       }
       const automated = countAutomation(daemon, project);
       if (!ctx.values.json) {
-        ctx.output.out(`weir ${name}: ${automated} on ${instanceDir} (Ctrl-C to stop)\n`);
+        ctx.output.out(`weir ${name}: ${automated} on ${instanceName} (Ctrl-C to stop)\n`);
       }
       const server = dev ? await startCommandServer(ctx, name) : undefined;
       try {

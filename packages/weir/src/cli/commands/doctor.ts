@@ -1,69 +1,206 @@
 /**
  * @module cli/commands/doctor
- * `weir doctor`: checks the event log file (`PRAGMA integrity_check`), and with `--recover`
- * copies every readable event into a new log, keeping the damaged file and saying what was lost.
+ * `weir doctor`: says which instance is configured and where each part comes from, checks a
+ * SQLite event log file (`PRAGMA integrity_check`) or that a PostgreSQL server and an S3
+ * bucket can be reached, and with `--recover` copies every readable event of a SQLite log into
+ * a new log, keeping the damaged file and saying what was lost.
  */
 import { accessSync, constants } from 'node:fs';
-import { relative } from 'node:path';
-import { EnvironmentError } from '../../errors.js';
-import { checkEventLog, recoverEventLog } from '../../instance/index.js';
-import type { RecoveryReport } from '../../storage/index.js';
+import { dirname, relative } from 'node:path';
+import { EnvironmentError, WeirError } from '../../errors.js';
+import {
+  type ArtefactsConfig,
+  artefactsLabel,
+  checkLogAt,
+  type EventLogConfig,
+  eventLogLabel,
+  type InstanceConfig,
+  openConfiguredArtefacts,
+  openConfiguredEventLog,
+  recoverLogAt,
+} from '../../instance/index.js';
+import type { LogHealth, RecoveryReport } from '../../storage/index.js';
 import type { Command, CommandContext } from '../command.js';
-import { json, paint } from '../format.js';
+import { json, type Output, paint } from '../format.js';
 
 const USAGE = 'weir doctor [--recover] [--json]';
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'Check the event log for damage, and recover what is readable into a new log',
+  summary: 'Show the configured instance and check it: the event log, the artefact store',
   usage: USAGE,
-  help: `options:
-  --recover   copy every event that can still be read (with its id) into a new event log,
-              rebuild its indexes from those events, and keep the damaged file beside it as
-              events.db.damaged-TIME; says which events were lost. Stop other weir processes
-              on this instance first.
-Artefacts are checked by weir verify.
+  help: `Says which instance is configured (WEIR_DATABASE_URL, WEIR_ARTEFACTS, weir.instance.ts or the
+project's instance field; docs/instance.md) and checks it: a SQLite event log for damage
+(PRAGMA integrity_check), a PostgreSQL server and an S3 bucket for being reachable.
+options:
+  --recover   copy every event of a SQLite event log that can still be read (with its id) into
+              a new event log, rebuild its indexes from those events, and keep the damaged file
+              beside it as events.db.damaged-TIME; says which events were lost. Stop other weir
+              processes on this instance first.
+Artefacts are checked against their hashes by weir verify.
 `,
   options: { recover: { type: 'boolean' } },
   async run(ctx) {
-    const { instanceDir } = await ctx.project();
-    if (ctx.values.recover) return recover(ctx, instanceDir);
-    const health = checkEventLog(instanceDir);
+    const config = await ctx.instanceConfig();
+    if (ctx.values.recover) return recover(ctx, config);
+    const eventLog = await checkEventLog(config.eventLog, config);
+    const artefacts = await checkArtefacts(config.artefacts, config);
+    const healthy = eventLog.healthy && artefacts.reachable !== false;
     if (ctx.values.json) {
-      ctx.output.out(json(health));
-      return health.healthy ? 0 : 1;
+      const { health, ...log } = eventLog;
+      ctx.output.out(json({ ...health, ...log, healthy, instance: describe(config), artefacts }));
+      return healthy ? 0 : 1;
     }
-    const shown = relative(ctx.cwd, health.path) || health.path;
-    if (health.healthy) {
-      ctx.output.out(
-        `event log ${shown}: ${paint(ctx.output, 'green', 'healthy')} (${health.events} events)\n`,
-      );
-      ctx.output.out('artefacts: weir verify checks them against their hashes\n');
-      return 0;
-    }
-    ctx.output.out(`event log ${shown}: ${paint(ctx.output, 'red', 'damaged')}\n`);
-    for (const problem of health.problems) ctx.output.out(`  ${problem}\n`);
-    if (health.events !== undefined) ctx.output.out(`  ${health.events} events can be counted\n`);
-    ctx.output.err(
-      `${paint(ctx.output, 'gray', 'hint')}: weir doctor --recover copies every readable event into a new log and keeps this file beside it\n`,
+    const show = (path: string) => relative(ctx.cwd, path) || path;
+    const out = ctx.output;
+    out.out(
+      `instance: ${config.embedded ? `${show(config.dir)} (embedded: SQLite and local files)` : 'configured'}\n`,
     );
-    return 1;
+    out.out(
+      `  event log  ${label(config.eventLog, show)}  ${gray(out, `from ${config.eventLog.from}`)}\n`,
+    );
+    out.out(
+      `  artefacts  ${label(config.artefacts, show)}  ${gray(out, `from ${config.artefacts.from}`)}\n`,
+    );
+    renderEventLog(out, eventLog, label(config.eventLog, show));
+    renderArtefacts(out, artefacts, label(config.artefacts, show));
+    return healthy ? 0 : 1;
   },
 };
 
-async function recover(ctx: CommandContext, instanceDir: string): Promise<number> {
+interface EventLogCheck {
+  healthy: boolean;
+  /** A SQLite file's integrity check. */
+  health?: LogHealth;
+  /** A server's newest event id, once reached. */
+  lastEventId?: number;
+  error?: { message: string; hint?: string };
+}
+
+interface ArtefactsCheck {
+  /** Whether the store's server answered; undefined for a local folder (weir verify checks it). */
+  reachable?: boolean;
+  error?: { message: string; hint?: string };
+}
+
+async function checkEventLog(log: EventLogConfig, config: InstanceConfig): Promise<EventLogCheck> {
+  if (log.kind === 'sqlite') {
+    const health = checkLogAt(log.path);
+    return { healthy: health.healthy, health };
+  }
   try {
-    accessSync(instanceDir, constants.W_OK);
-  } catch {
+    const opened = await openConfiguredEventLog(config);
+    try {
+      return { healthy: true, lastEventId: await opened.lastEventId() };
+    } finally {
+      await opened.close();
+    }
+  } catch (error) {
+    return { healthy: false, error: problem(error) };
+  }
+}
+
+async function checkArtefacts(
+  store: ArtefactsConfig,
+  config: InstanceConfig,
+): Promise<ArtefactsCheck> {
+  if (store.kind === 'local') return {};
+  try {
+    await (await openConfiguredArtefacts(config)).close();
+    return { reachable: true };
+  } catch (error) {
+    return { reachable: false, error: problem(error) };
+  }
+}
+
+/** A failure to reach a part: a Weir error as its message and hint; anything else is a bug. */
+function problem(error: unknown): { message: string; hint?: string } {
+  if (!(error instanceof WeirError)) throw error;
+  return { message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
+}
+
+function renderEventLog(out: Output, check: EventLogCheck, shown: string): void {
+  if (check.error !== undefined) {
+    out.out(`event log ${shown}: ${paint(out, 'red', 'unreachable')}\n`);
+    renderProblem(out, check.error);
+    return;
+  }
+  if (check.lastEventId !== undefined) {
+    out.out(
+      `event log ${shown}: ${paint(out, 'green', 'reachable')} (newest event ${check.lastEventId})\n`,
+    );
+    return;
+  }
+  const health = check.health!;
+  if (health.healthy) {
+    out.out(`event log ${shown}: ${paint(out, 'green', 'healthy')} (${health.events} events)\n`);
+    return;
+  }
+  out.out(`event log ${shown}: ${paint(out, 'red', 'damaged')}\n`);
+  for (const line of health.problems) out.out(`  ${line}\n`);
+  if (health.events !== undefined) out.out(`  ${health.events} events can be counted\n`);
+  out.err(
+    `${gray(out, 'hint')}: weir doctor --recover copies every readable event into a new log and keeps this file beside it\n`,
+  );
+}
+
+function renderArtefacts(out: Output, check: ArtefactsCheck, shown: string): void {
+  if (check.error !== undefined) {
+    out.out(`artefacts ${shown}: ${paint(out, 'red', 'unreachable')}\n`);
+    renderProblem(out, check.error);
+    return;
+  }
+  if (check.reachable) out.out(`artefacts ${shown}: ${paint(out, 'green', 'reachable')}\n`);
+  out.out('artefacts: weir verify checks them against their hashes\n');
+}
+
+function renderProblem(out: Output, error: { message: string; hint?: string }): void {
+  out.out(`  ${error.message}\n`);
+  if (error.hint !== undefined) out.out(`  ${gray(out, 'hint')}: ${error.hint}\n`);
+}
+
+function label(part: EventLogConfig | ArtefactsConfig, show: (path: string) => string): string {
+  if (part.kind === 'sqlite' || part.kind === 'local') return show(part.path);
+  return part.kind === 'postgres' ? eventLogLabel(part) : artefactsLabel(part);
+}
+
+function describe(config: InstanceConfig): Record<string, unknown> {
+  const { url: _url, ...eventLog } =
+    config.eventLog.kind === 'postgres' ? config.eventLog : { ...config.eventLog, url: '' };
+  return {
+    dir: config.dir,
+    embedded: config.embedded,
+    eventLog: { ...eventLog, label: eventLogLabel(config.eventLog) },
+    artefacts: { ...config.artefacts, label: artefactsLabel(config.artefacts) },
+  };
+}
+
+const gray = (out: Output, text: string) => paint(out, 'gray', text);
+
+async function recover(ctx: CommandContext, config: InstanceConfig): Promise<number> {
+  const log = config.eventLog;
+  if (log.kind !== 'sqlite') {
     throw new EnvironmentError(
-      'E_READ_ONLY',
-      `the instance ${instanceDir} is read-only here, and recovery writes a new event log`,
+      'E_USAGE',
+      `weir doctor --recover rebuilds a SQLite event log, and this instance's is PostgreSQL (${eventLogLabel(log)}, from ${log.from})`,
       {
-        hint: `run it where the instance is writable (as its owner, or after chmod -R u+w ${instanceDir}); weir doctor without --recover reads it as it is`,
+        hint: "PostgreSQL keeps its own integrity (pg_amcheck, backups); the log's index tables can be rebuilt from its events with PostgresEventLog.rebuildIndexes()",
       },
     );
   }
-  const report = await recoverEventLog(instanceDir);
+  const folder = dirname(log.path);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new EnvironmentError(
+      'E_READ_ONLY',
+      `the instance ${folder} is read-only here, and recovery writes a new event log`,
+      {
+        hint: `run it where the instance is writable (as its owner, or after chmod -R u+w ${folder}); weir doctor without --recover reads it as it is`,
+      },
+    );
+  }
+  const report = await recoverLogAt(log.path);
   if (ctx.values.json) {
     ctx.output.out(json(report));
     return 0;

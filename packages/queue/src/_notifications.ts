@@ -34,13 +34,13 @@ export class Notifications {
   async wait(payload: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     await this.listen().catch(() => {});
     await new Promise<void>((resolve) => {
-      let set = this.waiters.get(payload);
-      if (set === undefined) this.waiters.set(payload, (set = new Set()));
+      const set = this.waiters.get(payload) ?? new Set<() => void>();
+      this.waiters.set(payload, set);
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
-        set!.delete(done);
-        if (set!.size === 0) this.waiters.delete(payload);
+        set.delete(done);
+        if (set.size === 0) this.waiters.delete(payload);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);

@@ -12,7 +12,7 @@ import type { WorkerStep } from '../src/index.js';
 import type { WorkerProcessSettings } from './_worker-process.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const outDir = join(here, '..', '.test-build');
+const outDir = join(here, '..', '.test-projects', '.build');
 
 let script: Promise<string> | undefined;
 

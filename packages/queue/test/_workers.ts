@@ -11,14 +11,17 @@ import { build } from 'esbuild';
 import type { WorkerStep } from '../src/index.js';
 import type { WorkerProcessSettings } from './_worker-process.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const outDir = join(here, '..', '.test-projects', '.build');
+// The bench bundles this file elsewhere: it names this folder through the environment.
+const folder = () =>
+  process.env.WEIR_QUEUE_TEST_DIR ?? fileURLToPath(new URL('.', import.meta.url));
 
 let script: Promise<string> | undefined;
 
 /** The worker script, bundled (once per process). */
 export function workerScript(): Promise<string> {
   script ??= (async () => {
+    const here = folder();
+    const outDir = join(here, '..', '.test-projects', '.build');
     mkdirSync(outDir, { recursive: true });
     const outfile = join(outDir, `worker-${process.pid}.mjs`);
     await build({

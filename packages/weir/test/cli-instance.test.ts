@@ -134,6 +134,21 @@ export default { database: \`sqlite:\${join(folder, 'log.db')}\`, artefacts: 'st
     expect(fromFile.stderr).toContain("did you mean 'region'?");
   });
 
+  it('may be JavaScript, and only one of them', () => {
+    const dir = projectDir({
+      'weir.config.ts': CONFIG,
+      'weir.instance.mjs': "export default { dir: 'mjs-state' };\n",
+    });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    expect(existsSync(join(dir, 'mjs-state', 'events.db'))).toBe(true);
+    writeFileSync(join(dir, 'weir.instance.ts'), "export default { dir: 'ts-state' };\n");
+    const both = weir(dir, 'status');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain(
+      'error: weir.instance.ts and weir.instance.mjs both configure the instance',
+    );
+  });
+
   it('says when the instance file does not load', () => {
     const dir = projectDir({
       'weir.config.ts': CONFIG,

@@ -3,7 +3,8 @@
  * A deployment's `weir.instance.ts` beside the project file: found, compiled (esbuild, one
  * bundle of the file and its relative imports; packages imported by the absolute URL the
  * project's own resolution finds) and imported, for its default export (the instance
- * settings). Nothing is written: the bundle is imported from memory.
+ * settings). Nothing is written: the bundle is imported from memory. A `.js`/`.mjs` file is
+ * imported as it is.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -34,6 +35,29 @@ export function findInstanceFile(projectFile: string): string | undefined {
 
 /** The default export of the instance file at `path` (unchecked). */
 export async function loadInstanceFile(path: string): Promise<unknown> {
+  // JavaScript needs no compiling: Node imports it, resolving its packages from its folder.
+  const url = /\.m?js$/.test(path) ? pathToFileURL(path).href : await compiled(path);
+  let module: { default?: unknown };
+  try {
+    module = (await import(url)) as { default?: unknown };
+  } catch (error) {
+    if (error instanceof WeirError) throw error;
+    throw new EnvironmentError(
+      'E_USAGE',
+      `loading ${path} failed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  if (module.default === undefined) {
+    throw new EnvironmentError('E_USAGE', `${path} has no default export`, {
+      hint: "end it with `export default { database: process.env.DB_URL } satisfies InstanceSettings;` (import type { InstanceSettings } from 'weir')",
+    });
+  }
+  return module.default;
+}
+
+/** The TypeScript file bundled (about 25 ms of esbuild), as a `data:` URL to import. */
+async function compiled(path: string): Promise<string> {
   const { build } = await import('esbuild');
   let code: string;
   try {
@@ -58,25 +82,7 @@ export async function loadInstanceFile(path: string): Promise<unknown> {
       { cause: error },
     );
   }
-  let module: { default?: unknown };
-  try {
-    module = (await import(
-      `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
-    )) as { default?: unknown };
-  } catch (error) {
-    if (error instanceof WeirError) throw error;
-    throw new EnvironmentError(
-      'E_USAGE',
-      `loading ${path} failed: ${(error as Error)?.message ?? String(error)}`,
-      { cause: error },
-    );
-  }
-  if (module.default === undefined) {
-    throw new EnvironmentError('E_USAGE', `${path} has no default export`, {
-      hint: "end it with `export default { database: process.env.DB_URL } satisfies InstanceSettings;` (import type { InstanceSettings } from 'weir')",
-    });
-  }
-  return module.default;
+  return `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
 }
 
 /**

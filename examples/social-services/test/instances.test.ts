@@ -71,6 +71,43 @@ function run(dir: string, env: Record<string, string>, args: string[]): Promise<
   });
 }
 
+/** A long-running `weir` command, once its output matches `ready`; stop() sends SIGINT. */
+function started(dir: string, env: Record<string, string>, args: string[], ready: RegExp) {
+  const child = spawn(process.execPath, [WEIR, ...args], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const found = new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`weir ${args[0]} not ready: ${output}`)),
+      60_000,
+    );
+    const look = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    void exited.then(() => reject(new Error(`weir ${args[0]} exited: ${output}`)));
+  });
+  found.catch(() => undefined);
+  return {
+    found,
+    output: () => output,
+    stop: () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
 function ok(result: Result): Result {
   expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
   return result;
@@ -167,6 +204,31 @@ describe.skipIf(noSocialData)(
         /artefacts s3:\/\/weir-example\/social-services\/ at http:\/\/127\.0\.0\.1:\d+: reachable/,
       );
       expect(doctor.stdout).toContain('from WEIR_DATABASE_URL');
+    }, 300_000);
+
+    it('serves the search page and runs the daemon on the servers', async () => {
+      // weir serve: the app reads the directory and the index from S3, the API the runs from PostgreSQL.
+      const serve = started(dir, servers, ['serve', '--port', '0'], /on (http:\/\/\S+)/);
+      try {
+        const url = (await serve.found)[1]!.replace(/\/$/, '');
+        const runs = (await (await fetch(`${url}/api/runs`)).json()) as { runs?: unknown[] };
+        expect(JSON.stringify(runs)).toContain('success');
+        const services = await fetch(`${url}/apps/directory/hsds/services?search=Food&per_page=5`);
+        expect(services.status).toBe(200);
+        expect(await services.text()).toContain('"contents"');
+      } finally {
+        await serve.stop();
+      }
+      // weir daemon: it names the instance and takes the daemon role in PostgreSQL.
+      const daemon = started(dir, servers, ['daemon'], /is the daemon of this instance/);
+      try {
+        await daemon.found;
+        expect(daemon.output()).toMatch(
+          /weir daemon: .* on postgres:\/\/weir@127\.0\.0\.1:\d+\/\S+ \(schema weir\) \+ s3:\/\/weir-example\/social-services\//,
+        );
+      } finally {
+        expect(await daemon.stop()).toBe(0);
+      }
     }, 300_000);
   },
 );

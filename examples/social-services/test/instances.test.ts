@@ -229,6 +229,16 @@ describe.skipIf(noSocialData)(
       } finally {
         expect(await daemon.stop()).toBe(0);
       }
+    }, 120_000);
+
+    it('runs steps in child processes that open the servers too', async () => {
+      const before = await statuses(dir, servers);
+      const forced = ok(
+        await weir(dir, servers, 'materialize', '--force', '--executor', 'processes:2', 'hsds'),
+      );
+      expect(forced.stdout).toContain('6 materialized');
+      // The same code and inputs: the same data versions, so nothing downstream is stale.
+      expect(await statuses(dir, servers)).toEqual(before);
     }, 300_000);
   },
 );

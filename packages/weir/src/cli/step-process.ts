@@ -2,12 +2,14 @@
  * @module cli/step-process
  * The process entry of a child of the child-process executor's pool: it loads the project
  * as the `weir` command does (same compiled files, same code versions) and opens the
- * embedded instance, once, then runs the units its parent sends (see
- * execution/child-process-serve.ts).
+ * instance, once: the embedded one its parent names, else the configured one (the child has
+ * its parent's project and environment, so it resolves the same; docs/instance.md). Then it
+ * runs the units its parent sends (see execution/child-process-serve.ts).
  */
 import module from 'node:module';
 import { serveChildProcess } from '../execution/index.js';
-import { openInstance } from '../instance/index.js';
+import { openConfiguredInstance, openInstance } from '../instance/index.js';
+import { instanceConfigOf } from './_instance-config.js';
 import { loadProject } from './load-project.js';
 
 // As bin/weir.js does (Node 22.1+; not in Node 20's types).
@@ -15,6 +17,9 @@ import { loadProject } from './load-project.js';
 
 await serveChildProcess(async (setup) => {
   const loaded = await loadProject(setup.cwd, setup.project);
-  const instance = openInstance({ dir: setup.instanceDir ?? loaded.instanceDir });
+  const instance =
+    setup.instanceDir === undefined
+      ? await openConfiguredInstance(await instanceConfigOf(loaded))
+      : openInstance({ dir: setup.instanceDir });
   return { project: loaded.project, instance };
 });

@@ -124,13 +124,15 @@ async function run(
   resume: string | undefined,
   request: ReturnType<typeof partitionRequest>,
 ): Promise<number> {
-  const { project, path, instanceDir } = await ctx.project();
+  const { project, path } = await ctx.project();
   const graph = graphOf(project);
   const instance = await ctx.writableInstance('a backfill records its runs and artefacts');
+  const config = await ctx.instanceConfig();
   const maxOldSpaceMb = positiveInteger(ctx.values['max-old-space-size'], 'max-old-space-size');
   const executor = executorFromOption(stringOption(ctx.values.executor), {
     project: path,
-    instanceDir,
+    // The children open the configured instance themselves (same project, same environment).
+    ...(config.embedded ? { instanceDir: config.dir } : {}),
     ...(maxOldSpaceMb === undefined ? {} : { maxOldSpaceMb }),
   });
   const { output } = ctx;

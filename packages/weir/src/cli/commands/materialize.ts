@@ -46,10 +46,11 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
     ...PARTITION_OPTIONS,
   },
   async run(ctx) {
-    const { project, path, instanceDir } = await ctx.project();
+    const { project, path } = await ctx.project();
     const graph = graphOf(project);
     const partitions = partitionRequest(ctx, USAGE);
     const instance = await ctx.writableInstance('weir materialize records runs and artefacts');
+    const config = await ctx.instanceConfig();
     const progress = ctx.values.json
       ? undefined
       : new Progress(ctx.output, Boolean(ctx.values.verbose), {
@@ -60,7 +61,8 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
     const maxOldSpaceMb = positiveInteger(ctx.values['max-old-space-size'], 'max-old-space-size');
     const executor = executorFromOption(stringOption(ctx.values.executor), {
       project: path,
-      instanceDir,
+      // The children open the configured instance themselves (same project, same environment).
+      ...(config.embedded ? { instanceDir: config.dir } : {}),
       ...(maxOldSpaceMb === undefined ? {} : { maxOldSpaceMb }),
     });
     let result: RunResult;

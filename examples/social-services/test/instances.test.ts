@@ -145,7 +145,8 @@ describe.skipIf(noSocialData)(
     let s3: S3Server | undefined;
     let dir: string;
     let servers: Record<string, string>;
-    const local: Record<string, string> = {};
+    // Empty counts as unset: the embedded instance even where the machine configures another.
+    const local: Record<string, string> = { WEIR_DATABASE_URL: '', WEIR_ARTEFACTS: '' };
 
     beforeAll(async () => {
       [postgres, s3] = await Promise.all([startTestServer(), startS3rver('weir-example')]);

@@ -13,10 +13,6 @@
  *
  * Target (issue 15): status and the no-op materialize ≤ 300 ms at 10,000 assets.
  *
- * On the largest project, `status` also runs with the status rows read in a second thread
- * while the project loads (WEIR_STATUS_PREFETCH=always, off by default: on two cores it cost
- * more than it saved), interleaved with the rest.
- *
  * The projects live in .bench-tmp/cold-path-N/ (their `import 'weir'` resolves through the
  * workspace); needs `npm run build` (packages/weir/dist).
  *
@@ -92,13 +88,12 @@ function writeProject(dir: string, assets: number): void {
 }
 
 /** Wall time of a whole process; throws unless it exits 0 and its output matches `expect`. */
-function run(args: string[], expect?: RegExp, env: Record<string, string> = {}): number {
+function run(args: string[], expect?: RegExp): number {
   const t = performance.now();
   const result = spawnSync(process.execPath, args, {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
-    env: { ...process.env, ...env },
   });
   const ms = performance.now() - t;
   if (result.status !== 0 || (expect !== undefined && !expect.test(result.stdout))) {
@@ -213,13 +208,8 @@ async function main(): Promise<void> {
     const nodeEmpty = () => run(['-e', '']);
     const bare = (p: Size) =>
       run(['--input-type=module', '-e', BARE, join(p.dir, '.weir', 'events.db')], /rows/);
-    const status = (p: Size, env?: Record<string, string>) =>
-      run([BIN, 'status', '--project', p.dir], new RegExp(`\\n${p.assets} fresh\\n`), env);
-    // The read-ahead turned on, on the largest project.
-    const largest = projects[projects.length - 1]!;
-    const variants: Array<[string, Record<string, string>]> = [
-      ['status rows read in a second thread meanwhile', { WEIR_STATUS_PREFETCH: 'always' }],
-    ];
+    const status = (p: Size) =>
+      run([BIN, 'status', '--project', p.dir], new RegExp(`\\n${p.assets} fresh\\n`));
     const noop = (p: Size) => run([BIN, 'materialize', '--project', p.dir], /Nothing to do/);
     // Warm the OS file cache and the compile caches once before timing.
     nodeEmpty();
@@ -228,7 +218,6 @@ async function main(): Promise<void> {
       status(p);
       noop(p);
     }
-    for (const [, env] of variants) status(largest, env);
     const samples = new Map<string, number[]>();
     const add = (name: string, ms: number) => samples.set(name, [...(samples.get(name) ?? []), ms]);
     for (let r = 0; r < repeats; r++) {
@@ -238,7 +227,6 @@ async function main(): Promise<void> {
         add(`status ${p.assets}`, status(p));
         add(`noop ${p.assets}`, noop(p));
       }
-      for (const [name, env] of variants) add(name, status(largest, env));
     }
     const base = median(samples.get('node')!);
     const rows: string[][] = [];
@@ -269,10 +257,6 @@ async function main(): Promise<void> {
         `bare ${p.assets}`,
         p.assets === 10_000,
       );
-    }
-    const n = largest.assets.toLocaleString('en');
-    for (const [name] of variants) {
-      row(`${n}: weir status, ${name}`, name, `bare ${largest.assets}`);
     }
     process.stdout.write(
       `cold-path: node ${process.version}, ${repeats} runs per case (interleaved), wall time of whole processes; ` +

@@ -20,7 +20,6 @@ await build({
     cli: 'src/cli/bin.ts',
     worker: 'src/cli/worker.ts',
     'step-process': 'src/cli/step-process.ts',
-    'status-prefetch': 'src/cli/status-prefetch.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -50,7 +50,6 @@ export class LocalArtefactStore implements ArtefactStore {
   private readonly tmpDir: string;
   private readonly knownDirs = new Set<string>();
   private counter = 0;
-  private adopted: Map<string, ArtefactHealth> | undefined;
 
   constructor(root: string, options: LocalArtefactStoreOptions = {}) {
     this.root = resolve(root);
@@ -153,22 +152,7 @@ export class LocalArtefactStore implements ArtefactStore {
   async verifyMany(
     items: ReadonlyArray<{ location: string; storedAt?: number }>,
   ): Promise<ArtefactHealth[]> {
-    const adopted = this.adopted;
-    this.adopted = undefined;
-    return items.map(
-      (item) =>
-        adopted?.get(`${item.location}\0${item.storedAt}`) ?? this.check(item.location, item),
-    );
-  }
-
-  /**
-   * What the same cheap check found moments ago in another thread (while this one loaded the
-   * project), by location and time stored: the next `verifyMany` uses it for those artefacts.
-   */
-  adoptHealth(checked: ReadonlyArray<[location: string, storedAt: number, ArtefactHealth]>): void {
-    this.adopted = new Map(
-      checked.map(([location, storedAt, health]) => [`${location}\0${storedAt}`, health]),
-    );
+    return items.map((item) => this.check(item.location, item));
   }
 
   private check(location: string, options: { deep?: boolean; storedAt?: number }): ArtefactHealth {

@@ -24,19 +24,3 @@ export async function instanceConfigOf(
     project: loaded.project.instance,
   });
 }
-
-/**
- * Whether something other than the project itself may configure the instance (a variable, an
- * instance file): known before the project loads, so the status read-ahead of the embedded
- * instance is not started for nothing.
- */
-export function configuredOutsideProject(projectFile: string, env: Env = process.env): boolean {
-  if (['WEIR_DATABASE_URL', 'WEIR_ARTEFACTS'].some((name) => (env[name]?.trim() ?? '') !== '')) {
-    return true;
-  }
-  try {
-    return findInstanceFile(projectFile) !== undefined;
-  } catch {
-    return true;
-  }
-}

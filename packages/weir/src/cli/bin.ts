@@ -50,11 +50,7 @@ if (supervised) {
     process.exit(1);
   });
   const { main } = await import('./main.js');
-  const code = await main(argv, {
-    signal: controller.signal,
-    cwd,
-    prefetchWorker: new URL('./status-prefetch.js', import.meta.url),
-  });
+  const code = await main(argv, { signal: controller.signal, cwd });
   // Into a pipe, output that did not fit its buffer is still queued: exiting now would cut
   // it off (`weir status | less` of thousands of assets). Timers left behind are not waited for.
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);

@@ -8,9 +8,7 @@ import { EnvironmentError } from '../errors.js';
 import type { Instance } from '../execution/index.js';
 import { type InstanceConfig, instanceLabel, openConfiguredInstance } from '../instance/index.js';
 import type { StoredEvent } from '../storage/index.js';
-import { findProjectFile } from './_find-project.js';
-import { configuredOutsideProject, instanceConfigOf } from './_instance-config.js';
-import { adoptStatus, prefetchStatus } from './_status-prefetch.js';
+import { instanceConfigOf } from './_instance-config.js';
 import type { Output } from './format.js';
 import { type LoadedProject, loadProject } from './load-project.js';
 
@@ -59,8 +57,6 @@ export interface ContextOptions {
   /** Closed when the command ends, last first. */
   cleanups: Array<() => Promise<void>>;
   onActivity?: (activity: RunActivity & { instance: InstanceConfig }) => void;
-  /** The status prefetch thread's script, for a command that reads status (see _status-prefetch.ts). */
-  prefetchWorker?: URL;
 }
 
 /** A command is a definition that returns an exit code; only main() touches the process. */
@@ -88,10 +84,6 @@ export function createContext(options: ContextOptions): CommandContext {
   let configured: InstanceConfig | undefined;
   let instance: Promise<Instance> | undefined;
   const explicit = values.project as string | undefined;
-  const prefetch =
-    options.prefetchWorker === undefined || !mayBeEmbedded(cwd, explicit)
-      ? undefined
-      : prefetchStatus(options.prefetchWorker, cwd, explicit);
   const ctx: CommandContext = {
     positionals: options.positionals,
     values,
@@ -118,7 +110,6 @@ export function createContext(options: ContextOptions): CommandContext {
         for (const runId of await opened.recover()) {
           output.err(`note: closed run ${runId}, whose process had died\n`);
         }
-        if (prefetch !== undefined) await adoptStatus(opened, await prefetch.take());
         return opened;
       });
       return instance;
@@ -139,18 +130,6 @@ export function createContext(options: ContextOptions): CommandContext {
     },
   };
   return ctx;
-}
-
-/**
- * Whether the command may use the embedded instance beside the project file (nothing outside
- * the project configures another): only then is its status worth reading ahead.
- */
-function mayBeEmbedded(cwd: string, explicit: string | undefined): boolean {
-  try {
-    return !configuredOutsideProject(findProjectFile(cwd, explicit));
-  } catch {
-    return true; // No project: the command says so, and the read-ahead finds nothing.
-  }
 }
 
 /** An `onEvent` that reports the run's start and end to `ctx`, then hands each event on. */

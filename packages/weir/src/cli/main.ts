@@ -65,12 +65,7 @@ export interface MainOptions {
   signal?: AbortSignal;
   /** Runs and backfills the command works on, as they start and end (for a supervisor). */
   onActivity?: ContextOptions['onActivity'];
-  /** The status prefetch thread's script (dist/status-prefetch.js), where there is one. */
-  prefetchWorker?: URL;
 }
-
-/** Commands whose first read is every status row: worth reading while the project loads. */
-const READ_STATUS_FIRST = new Set(['status', 'materialize']);
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
@@ -126,9 +121,6 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       signal: options.signal ?? new AbortController().signal,
       cleanups,
       ...(options.onActivity === undefined ? {} : { onActivity: options.onActivity }),
-      ...(options.prefetchWorker !== undefined && READ_STATUS_FIRST.has(command.name)
-        ? { prefetchWorker: options.prefetchWorker }
-        : {}),
     });
     return await command.run(ctx);
   } catch (error) {

@@ -24,7 +24,6 @@ const code = await main(data.argv, {
   output: processOutput({ tty: data.stdoutTty, errTty: data.stderrTty, columns: data.columns }),
   signal: controller.signal,
   cwd: data.cwd,
-  prefetchWorker: new URL('./status-prefetch.js', import.meta.url),
   onActivity: (activity) => {
     if (activity.runStarted !== undefined)
       send({ type: 'run-started', runId: activity.runStarted, instance: activity.instance });

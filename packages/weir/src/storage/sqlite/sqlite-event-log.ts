@@ -65,7 +65,6 @@ export class SqliteEventLog implements EventLog {
   private readonly snapshot: string | undefined;
   private readonly insertEvent: Database.Statement;
   private readonly lastId: Database.Statement;
-  private adopted: { lastEventId: number; rows: StatusRow[] } | undefined;
   private readonly assetState: AssetStateTable;
   private readonly runTables: RunTables;
   private readonly partitionStateReader: PartitionStateReader;
@@ -235,29 +234,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async statusRows(assetKeys?: readonly string[]): Promise<StatusRow[]> {
-    return this.faults(() => {
-      const adopted = this.adopted;
-      this.adopted = undefined;
-      if (
-        adopted !== undefined &&
-        adopted.lastEventId === ((this.lastId.get() as number | null) ?? 0)
-      ) {
-        if (assetKeys === undefined) return adopted.rows;
-        const wanted = new Set(assetKeys);
-        return adopted.rows.filter((row) => wanted.has(row.assetKey));
-      }
-      return readStatusRows(this.db, ...unpartitioned(assetKeys));
-    });
-  }
-
-  /**
-   * Every status row as another reader of this log read it (a thread that read them while
-   * this one loaded the project), when the newest event was `lastEventId`: the next
-   * `statusRows()` returns them if no event was appended since, and reads them itself
-   * otherwise.
-   */
-  adoptStatusRows(snapshot: { lastEventId: number; rows: StatusRow[] }): void {
-    this.adopted = snapshot;
+    return this.faults(() => readStatusRows(this.db, ...unpartitioned(assetKeys)));
   }
 
   async partitionRecords(assetKey: string, partitions: readonly string[]): Promise<AssetRecord[]> {

@@ -26,11 +26,20 @@ function mapOf(file: string): SourceMap | null {
   return map;
 }
 
-/** `    at name (file:///a/b.mjs:12:5)` or `    at file:///a/b.mjs:12:5`. */
-const FRAME = /^(\s*at (?:.*? \()?)((?:file:\/\/)?\/[^():]*):(\d+):(\d+)(\)?)$/;
+/** `    at name (file:///a/b.mjs:12:5)`, `    at file:///a/b.mjs:12:5` or `    at async file:///…`. */
+const FRAME = /^(\s*at (?:async )?(?:.*? \()?)((?:file:\/\/)?\/[^():]*):(\d+):(\d+)(\)?)$/;
 
 const pathOf = (location: string) =>
   location.startsWith('file://') ? fileURLToPath(location) : location;
+
+/** The file (a path), line and column of a stack frame line, if it names a file. */
+export function frameLocation(
+  line: string,
+): { file: string; line: number; column: number } | undefined {
+  const frame = FRAME.exec(line);
+  if (frame === null) return undefined;
+  return { file: pathOf(frame[2]!), line: Number(frame[3]), column: Number(frame[4]) };
+}
 
 /** `stack` with each frame whose file has a source map pointing at the original source. */
 export function sourceMapped(stack: string): string {

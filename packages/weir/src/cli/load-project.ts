@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
-import { sourceMapped } from '../source-stacks.js';
+import { frameLocation, sourceMapped } from '../source-stacks.js';
 import { warmCodeAnalyser } from '../versioning/index.js';
 import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
@@ -192,12 +192,9 @@ const WEIR_OR_DEPENDENCY =
 function userFrame(error: unknown): string | undefined {
   const stack = error instanceof Error ? sourceMapped(error.stack ?? '') : '';
   for (const line of stack.split('\n').slice(1)) {
-    // `at f (/path:1:2)` or `at /path:1:2`; not `node:internal/…` frames.
-    const match = /(?:\(|^at )((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
-    if (match === null) continue;
-    const file = match[1]!.replace(/^file:\/\//, '');
-    if (WEIR_OR_DEPENDENCY.test(file)) continue;
-    return `${relative(process.cwd(), file) || file}:${match[2]}:${match[3]}`;
+    const frame = frameLocation(line);
+    if (frame === undefined || WEIR_OR_DEPENDENCY.test(frame.file)) continue;
+    return `${relative(process.cwd(), frame.file) || frame.file}:${frame.line}:${frame.column}`;
   }
   return undefined;
 }

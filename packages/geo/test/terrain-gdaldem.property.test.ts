@@ -138,5 +138,36 @@ describe.skipIf(noGdaldem)(
       );
       expect(hillshadeOff / Math.max(1, hillshadeCells)).toBeLessThan(0.01);
     });
+
+    // Found by the property above (CI, seed -1522170181): a gradient of 7e-27 over a cell 2.5 wide
+    // came out one float32 step off when it was multiplied by 1/20 instead of divided as GDAL does.
+    it('a tiny gradient rounds as gdaldem rounds it', async () => {
+      const raster = {
+        width: 5,
+        height: 3,
+        values: Float32Array.from([
+          0, 0, 0, 0, 0, 0, 0, -3.624517725535158e-27, -9999, 0, 0, -9999, 0, 0, 0,
+        ]),
+        nodata: -9999,
+        transform: { originX: 500, originY: 700, pixelWidth: -2.5, pixelHeight: -1 },
+      };
+      const t = raster.transform;
+      const input = scratch.input(raster, [
+        t.originX,
+        t.pixelWidth,
+        0,
+        t.originY,
+        0,
+        t.pixelHeight,
+      ]);
+      for (const units of ['percent', 'degrees'] as const) {
+        for (const algorithm of ['horn', 'zevenbergen-thorne'] as const) {
+          await compareWithGdaldem(scratch, input, raster, {
+            mode: 'slope',
+            options: { algorithm, computeEdges: true, units, scale: 1 },
+          });
+        }
+      }
+    });
   },
 );

@@ -75,13 +75,12 @@ function createGeographicStream(
       `${what}: row latitudes run from ${first} to ${last}, beyond ±90: is the transform in degrees?`,
     );
   }
-  const k = windowWeight(s.algorithm);
-  const factors: [number, number] = [0, 0];
-  const product = slopeProduct(s.percent, (row) => {
+  const cellSize: [number, number] = [0, 0];
+  const product = slopeProduct(s.percent, windowWeight(s.algorithm), (row) => {
     const { east, north } = metresPerDegreeAt(t.originY + (row + 0.5) * ns, perDegree);
-    factors[0] = 1 / (k * ew * east);
-    factors[1] = 1 / (k * ns * north);
-    return factors;
+    cellSize[0] = ew * east;
+    cellSize[1] = ns * north;
+    return cellSize;
   });
   return new TerrainStream(layout, s.algorithm, s.computeEdges, product, what);
 }

@@ -389,7 +389,15 @@ export type {
   WeirEvent,
   WeirEventType,
 } from './storage/index.js';
-export { inputVersionsOf, poolStarts, SqliteEventLog, statusRowOf } from './storage/index.js';
+export {
+  type BackendProblem,
+  backendProblemOf,
+  inputVersionsOf,
+  markBackendProblem,
+  poolStarts,
+  SqliteEventLog,
+  statusRowOf,
+} from './storage/index.js';
 export { WEIR_VERSION } from './version.js';
 export type {
   AssetState,

@@ -2,6 +2,7 @@
  * @module storage
  * The event log: the interface, its events, and the embedded SQLite implementation.
  */
+export * from './backend-problem.js';
 export * from './event-log.js';
 export * from './events.js';
 export * from './pool-starts.js';

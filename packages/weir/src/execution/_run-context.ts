@@ -27,6 +27,8 @@ export interface StepFields {
   assetKey: string;
   partition: string;
   timestamp: number;
+  /** The queue worker recording the step's events (see `RunContextOptions.worker`). */
+  worker?: string;
 }
 
 export interface RunContextOptions {
@@ -51,6 +53,8 @@ export interface RunContextOptions {
   previousAvailable?: boolean;
   /** The time the run judged time windows at (epoch ms): its partition spaces are as of then. */
   now?: number;
+  /** A queue worker's id: every step event this context records carries it (`worker`). */
+  worker?: string;
 }
 
 export class RunContext {
@@ -66,6 +70,7 @@ export class RunContext {
   readonly holder: LeaseHolder;
   readonly previousAvailable: boolean;
   readonly now: number;
+  readonly worker: string | undefined;
   readonly onLog: (assetKey: string, entry: LogEntry) => void;
   private readonly onEvent: (event: StoredEvent) => void;
   private readonly cache = new Map<string, Uint8Array>();
@@ -84,13 +89,21 @@ export class RunContext {
     this.holder = options.holder ?? { runId: options.runId, host: '', pid: process.pid };
     this.previousAvailable = options.previousAvailable ?? true;
     this.now = options.now ?? Date.now();
+    this.worker = options.worker;
     this.onEvent = options.onEvent ?? (() => {});
     this.onLog = options.onLog ?? (() => {});
   }
 
   /** The fields every event of `key`'s step in this run carries. */
   stepFields(key: string, partition: string = NO_PARTITION): StepFields {
-    return { runId: this.runId, assetKey: key, partition, timestamp: Date.now() };
+    const fields: StepFields = {
+      runId: this.runId,
+      assetKey: key,
+      partition,
+      timestamp: Date.now(),
+    };
+    if (this.worker !== undefined) fields.worker = this.worker;
+    return fields;
   }
 
   /** The pool `key`'s steps take slots of, with its limit; undefined when it has none. */

@@ -38,6 +38,7 @@ export interface TicketContextOptions {
   signal: AbortSignal;
   onEvent?: RunContextOptions['onEvent'];
   onLog?: RunContextOptions['onLog'];
+  worker?: string;
 }
 
 /**
@@ -105,6 +106,7 @@ export async function ticketContext(
     now: ticket.now,
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+    ...(options.worker === undefined ? {} : { worker: options.worker }),
   });
   const unit = unitOf(ticket, spaces.get(node.key));
   await pinReads(run, node, unit, ticket.reads);

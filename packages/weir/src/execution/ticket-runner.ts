@@ -26,6 +26,11 @@ export interface RunTicketOptions {
   onEvent?: (event: StoredEvent) => void;
   /** Every `ctx.log` entry as it is written. */
   onLog?: (assetKey: string, entry: LogEntry) => void;
+  /**
+   * The queue worker running it (its id): recorded on every event of the unit it records
+   * (`worker`), so the event log says which worker ran each step.
+   */
+  worker?: string;
 }
 
 /** Runs tickets against one project and one instance (the run's: the same event log and artefacts). */
@@ -64,6 +69,7 @@ export class TicketRunner {
         signal: options.signal ?? new AbortController().signal,
         ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
         ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+        ...(options.worker === undefined ? {} : { worker: options.worker }),
       });
       return asJson(await runUnit(run, unit, ticket.attempt));
     } catch (error) {

@@ -139,6 +139,11 @@ interface InRun extends Base {
 interface ForStep extends InRun {
   assetKey: string;
   partition: string;
+  /**
+   * The queue worker that recorded it (its id, `weir worker --id`), when a worker ran the step
+   * rather than the run's own process: which worker ran each step is read from here.
+   */
+  worker?: string;
 }
 
 export type WeirEvent =

@@ -3,7 +3,7 @@
  * failed connection means, restated as an EnvironmentError that names the server and what to
  * check (never a stack of pg internals).
  */
-import { EnvironmentError } from 'weir';
+import { type BackendProblem, EnvironmentError, markBackendProblem } from 'weir';
 
 export interface ConnectionOptions {
   /**
@@ -29,6 +29,8 @@ export interface Target {
   port: number;
   user: string;
   database: string;
+  /** The connection string as given, its password masked (for messages); none without one. */
+  url?: string;
 }
 
 export function describeTarget(target: Target): string {
@@ -36,18 +38,39 @@ export function describeTarget(target: Target): string {
 }
 
 /** The target as pg will resolve it (its defaults: PGHOST, PGPORT, PGUSER, PGDATABASE). */
-export function targetOf(client: {
-  host: string;
-  port: number;
-  user?: string | undefined;
-  database?: string | undefined;
-}): Target {
+export function targetOf(
+  client: {
+    host: string;
+    port: number;
+    user?: string | undefined;
+    database?: string | undefined;
+  },
+  connectionString?: string,
+): Target {
   return {
     host: client.host,
     port: client.port,
     user: client.user ?? '',
     database: client.database ?? '',
+    ...(connectionString === undefined ? {} : { url: maskPassword(connectionString) }),
   };
+}
+
+/** A connection string with its password (if any) replaced by `***`. */
+export function maskPassword(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password !== '') url.password = '***';
+    return url.href;
+  } catch {
+    // Not a URL (libpq's key=value form): no password is shown either way.
+    return connectionString.replace(/password=\S*/gi, 'password=***');
+  }
+}
+
+/** The URL a message names: the string given, masked, or one made of what pg resolved. */
+function urlOf(target: Target): string {
+  return target.url ?? `postgres://${target.user}@${target.host}:${target.port}/${target.database}`;
 }
 
 /** A pg error's SQLSTATE or Node's system error code, looking through AggregateErrors. */
@@ -75,6 +98,28 @@ function messageOf(error: unknown): string {
  */
 export function connectError(error: unknown, target: Target): EnvironmentError {
   if (error instanceof EnvironmentError) return error;
+  const restated = restate(error, target);
+  const problem = problemOf(errorCode(error), messageOf(error));
+  return problem === undefined ? restated : markBackendProblem(restated, problem);
+}
+
+/** The kind of trouble a connection error means, for `weir doctor`. */
+function problemOf(code: string | undefined, message: string): BackendProblem | undefined {
+  if (code === undefined) {
+    if (NO_PASSWORD.test(message)) return 'authentication';
+    return /timeout/i.test(message) ? 'unreachable' : undefined;
+  }
+  if (code.startsWith('28')) return 'authentication';
+  if (code === '3D000') return 'missing';
+  if (code === '42501') return 'permission';
+  if (/^E[A-Z]+$/.test(code) || code.startsWith('08')) return 'unreachable';
+  return undefined;
+}
+
+/** pg's words when the server asks for a password and none was given (URL, PGPASSWORD, pgpass). */
+const NO_PASSWORD = /client password must be a (non-empty )?string|Password must be a string/i;
+
+function restate(error: unknown, target: Target): EnvironmentError {
   const where = describeTarget(target);
   const code = errorCode(error);
   const options = { cause: error };
@@ -151,6 +196,16 @@ export function connectError(error: unknown, target: Target): EnvironmentError {
           hint: 'grant it CREATE on the database (for the schema) or create the schema for it, once, as an owner',
         },
       );
+  }
+  if (NO_PASSWORD.test(message)) {
+    return new EnvironmentError(
+      'E_STORAGE',
+      `the PostgreSQL server at ${where} asks for a password for user '${target.user}' (${urlOf(target)}), and none was given: not in the URL, PGPASSWORD or ~/.pgpass`,
+      {
+        ...options,
+        hint: `give the password in the URL (postgres://${target.user}:PASSWORD@${target.host}:${target.port}/${target.database}, percent-encoded), in PGPASSWORD, or in ~/.pgpass (a line ${target.host}:${target.port}:${target.database}:${target.user}:PASSWORD, mode 0600; PGPASSFILE names another file)`,
+      },
+    );
   }
   if (/timeout/i.test(message)) {
     return new EnvironmentError(

@@ -54,7 +54,7 @@ export async function openPool(options: PostgresEventLogOptions): Promise<Opened
     types: TYPES,
   };
   const client = new pg.Client(config);
-  const target = targetOf(client);
+  const target = targetOf(client, options.connectionString);
   // A client that fails after connecting (the server going away) must not crash the process.
   client.on('error', () => {});
   try {

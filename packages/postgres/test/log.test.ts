@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asset,
   assetStatus,
+  backendProblemOf,
   createInstance,
   defineProject,
   EnvironmentError,
@@ -115,6 +116,48 @@ describe('connecting', () => {
       `the PostgreSQL server at 127.0.0.1:${server.port} has no database 'no_such_database'`,
     );
     expect(missing.hint).toMatch(/createdb no_such_database/);
+  });
+
+  it('says a password is missing, which URL (masked), and the three ways to give one', async () => {
+    const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+    delete process.env.PGPASSWORD;
+    process.env.PGPASSFILE = join(tmpdir(), 'weir-no-such-pgpass');
+    try {
+      const url = `postgres://weir@127.0.0.1:${server.port}/postgres?sslmode=disable`;
+      const error = await refusal(PostgresEventLog.open({ connectionString: url }));
+      expect(error.code).toBe('E_STORAGE');
+      expect(error.message).toBe(
+        `the PostgreSQL server at 127.0.0.1:${server.port} asks for a password for user 'weir' (${url}), and none was given: not in the URL, PGPASSWORD or ~/.pgpass`,
+      );
+      expect(error.message).not.toMatch(/SASL|SCRAM/);
+      expect(error.hint).toContain(`postgres://weir:PASSWORD@127.0.0.1:${server.port}/postgres`);
+      expect(error.hint).toMatch(/PGPASSWORD/);
+      expect(error.hint).toMatch(/~\/\.pgpass/);
+      expect(backendProblemOf(error)).toBe('authentication');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  it('marks each refusal with its kind, for weir doctor', async () => {
+    const port = await closedPort();
+    const refused = await refusal(
+      PostgresEventLog.open({ connectionString: `postgres://weir:x@127.0.0.1:${port}/weir` }),
+    );
+    expect(backendProblemOf(refused)).toBe('unreachable');
+    const wrong = await refusal(
+      PostgresEventLog.open({
+        connectionString: `postgres://weir:wrong@127.0.0.1:${server.port}/postgres`,
+      }),
+    );
+    expect(backendProblemOf(wrong)).toBe('authentication');
+    const missing = await refusal(
+      PostgresEventLog.open({ connectionString: server.url('no_such_database') }),
+    );
+    expect(backendProblemOf(missing)).toBe('missing');
   });
 
   it('names a host that does not resolve', async () => {

@@ -35,7 +35,7 @@ import {
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -49,6 +49,7 @@ import {
   type StoredObject,
   type WeirError,
 } from 'weir';
+import { makeClient } from './_client.js';
 import { isInvalidRange, isNoSuchBucket, isNotFound, s3Failure, type Target } from './_errors.js';
 import { bareEtag, EtagHash } from './_hashing.js';
 import { ManifestHash, NotATree, packTree, readTree, type TreeEntry, walkTree } from './_tree.js';
@@ -166,19 +167,17 @@ export class S3ArtefactStore implements ArtefactStore {
     this.queueSize = options.queueSize ?? 4;
     this.directPut = options.directPut ?? false;
     this.ownsClient = options.client === undefined;
-    this.client =
-      options.client ??
-      new S3Client({
-        // An endpoint that does not answer fails in seconds, not at the OS's TCP timeout.
-        requestHandler: { connectionTimeout: 5_000 },
-        ...options.clientConfig,
-      });
+    this.client = options.client ?? makeClient(options.clientConfig);
     this.cacheDir = resolve(options.cacheDir);
     this.tmpDir = join(this.cacheDir, 'tmp', `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(join(this.cacheDir, 'objects'), { recursive: true });
     mkdirSync(join(this.cacheDir, 'tmp'), { recursive: true });
     removeDeadProcessTemps(join(this.cacheDir, 'tmp'));
-    this.target = { bucket: this.bucket, endpoint: () => this.endpoint() };
+    this.target = {
+      bucket: this.bucket,
+      endpoint: () => this.endpoint(),
+      endpointUrl: () => this.endpointUrl(),
+    };
   }
 
   /**
@@ -869,6 +868,26 @@ export class S3ArtefactStore implements ArtefactStore {
       return `s3.${region}.amazonaws.com:443`;
     } catch {
       return 'the configured S3 endpoint';
+    }
+  }
+
+  /** The custom endpoint's URL (`http://minio.internal:9000`); undefined for AWS S3. */
+  private async endpointUrl(): Promise<string | undefined> {
+    try {
+      const config = this.client.config as { endpoint?: unknown };
+      if (typeof config.endpoint !== 'function') return undefined;
+      const endpoint = (await config.endpoint()) as {
+        hostname?: string;
+        port?: number;
+        protocol?: string;
+        path?: string;
+      };
+      if (endpoint.hostname === undefined) return undefined;
+      const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
+      const path = endpoint.path === undefined || endpoint.path === '/' ? '' : endpoint.path;
+      return `${endpoint.protocol ?? 'https:'}//${endpoint.hostname}${port}${path}`;
+    } catch {
+      return undefined;
     }
   }
 

@@ -3,7 +3,7 @@
  * What S3 (or the network on the way) said, as Weir's `ArtefactError`s: a message that names the
  * bucket, key or endpoint and a hint saying what to check.
  */
-import { ArtefactError, WeirError } from 'weir';
+import { ArtefactError, markBackendProblem, WeirError } from 'weir';
 
 /** The fields of an AWS SDK error (or a Node system error inside one) this module reads. */
 interface ErrorFields {
@@ -56,21 +56,32 @@ const NETWORK = new Set([
   'TimeoutError',
 ]);
 
-const DENIED = new Set([
-  'AccessDenied',
-  'AllAccessDisabled',
+/** Refusals of who we are (the key, its signature, its token)... */
+const UNAUTHENTICATED = new Set([
   'InvalidAccessKeyId',
   'SignatureDoesNotMatch',
   'ExpiredToken',
   'InvalidToken',
-  'Forbidden',
 ]);
+
+/** ...and of what we asked, whoever we are. */
+const DENIED = new Set([...UNAUTHENTICATED, 'AccessDenied', 'AllAccessDisabled', 'Forbidden']);
+
+/** The AWS SDK's credential chain found nothing (environment, shared files, SSO, roles). */
+function noCredentials(fields: ErrorFields): boolean {
+  return (
+    fields.name === 'CredentialsProviderError' ||
+    /Could not load credentials from any providers/i.test(fields.message ?? '')
+  );
+}
 
 /** Where the store sends its requests, for messages. */
 export interface Target {
   bucket: string;
   /** `host:port` of the endpoint (or of AWS S3 in the configured region). */
   endpoint: () => Promise<string>;
+  /** The URL of a custom (S3-compatible) endpoint; undefined for AWS S3 itself. */
+  endpointUrl: () => Promise<string | undefined>;
 }
 
 /**
@@ -87,13 +98,39 @@ export async function s3Failure(
   if (error instanceof WeirError) return error;
   const fields = fieldsOf(error);
   const name = fields.name ?? 'Error';
+  const restated = await restate(error, target, action);
+  const problem = isNetwork(fields)
+    ? 'unreachable'
+    : isNoSuchBucket(error)
+      ? 'missing'
+      : noCredentials(fields) || UNAUTHENTICATED.has(name)
+        ? 'authentication'
+        : DENIED.has(name) || statusOf(error) === 403
+          ? 'permission'
+          : undefined;
+  return problem === undefined ? restated : markBackendProblem(restated, problem);
+}
+
+function isNetwork(fields: ErrorFields): boolean {
+  const name = fields.name ?? 'Error';
+  const code = fields.code ?? name;
+  return NETWORK.has(code) || NETWORK.has(name) || /socket hang up/i.test(fields.message ?? '');
+}
+
+async function restate(
+  error: unknown,
+  target: Target,
+  action: { write: boolean; what: string; key: string; location?: string },
+): Promise<WeirError> {
+  const fields = fieldsOf(error);
+  const name = fields.name ?? 'Error';
   const code = fields.code ?? name;
   const where = `s3://${target.bucket}/${action.key}`;
   const base = {
     cause: error,
     ...(action.location === undefined ? {} : { location: action.location }),
   };
-  if (NETWORK.has(code) || NETWORK.has(name) || /socket hang up/i.test(fields.message ?? '')) {
+  if (isNetwork(fields)) {
     const endpoint =
       fields.address !== undefined && fields.port !== undefined
         ? `${fields.address}:${fields.port}`
@@ -107,13 +144,25 @@ export async function s3Failure(
       },
     );
   }
+  if (noCredentials(fields)) {
+    return new ArtefactError(
+      action.write ? 'read-only' : 'unreadable',
+      `no AWS credentials were found to ${action.write ? 'write' : 'read'} ${action.what} at ${where} (S3 endpoint ${await target.endpoint()})`,
+      {
+        ...base,
+        hint: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE to use a profile of ~/.aws/credentials; on AWS, an instance or pod role also provides them',
+      },
+    );
+  }
   if (isNoSuchBucket(error)) {
+    const endpointUrl = await target.endpointUrl();
+    const mb = `aws s3 mb s3://${target.bucket}${endpointUrl === undefined ? '' : ` --endpoint-url ${endpointUrl}`}`;
     return new ArtefactError(
       'unreadable',
       `the bucket ${target.bucket} does not exist at ${await target.endpoint()} (reading or writing ${action.what})`,
       {
         ...base,
-        hint: `create the bucket (aws s3 mb s3://${target.bucket}), or correct the bucket name, endpoint or region in the store's configuration`,
+        hint: `create the bucket (${mb}), or correct the bucket name, endpoint or region in the store's configuration`,
       },
     );
   }

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArtefactError, LocalArtefactStore, WeirError } from 'weir';
+import { ArtefactError, backendProblemOf, LocalArtefactStore, WeirError } from 'weir';
 import { S3ArtefactStore, type S3ArtefactStoreOptions } from '../src/index.js';
 import { corruptObject, failWritesAfterFirstPart } from './_faults.js';
 import { startS3rver, type TestServer, tempFolder } from './_server.js';
@@ -381,6 +381,7 @@ describe('S3ArtefactStore errors', () => {
       `cannot reach the S3 endpoint 127.0.0.1:${port} (ECONNREFUSED)`,
     );
     expect(error.hint).toContain('is running and reachable');
+    expect(backendProblemOf(error)).toBe('unreachable');
     const store = new S3ArtefactStore({
       bucket: 'weir',
       cacheDir: tempFolder(cleanups),
@@ -410,6 +411,11 @@ describe('S3ArtefactStore errors', () => {
       `the bucket no-such-bucket does not exist at 127.0.0.1:${server.port}`,
     );
     expect(error.hint).toContain('create the bucket');
+    // A custom endpoint: the command that creates the bucket must go there, not to AWS.
+    expect(error.hint).toContain(
+      `aws s3 mb s3://no-such-bucket --endpoint-url http://127.0.0.1:${server.port}`,
+    );
+    expect(backendProblemOf(error)).toBe('missing');
     const store = new S3ArtefactStore(options);
     stores.push(store);
     const location = `objects/2d/${'2d'.padEnd(64, '0')}`;
@@ -440,6 +446,49 @@ describe('S3ArtefactStore errors', () => {
     expect(read.problem).toBe('unreadable');
     expect(read.hint).toContain('s3:GetObject');
     expect(read).toBeInstanceOf(WeirError);
+    expect(backendProblemOf(read)).toBe('authentication');
+  });
+
+  it('credentials not found: names the bucket and endpoint, and the variables to set', async () => {
+    const names = [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_PROFILE',
+      'AWS_SHARED_CREDENTIALS_FILE',
+      'AWS_CONFIG_FILE',
+      'AWS_EC2_METADATA_DISABLED',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+    ];
+    const saved = new Map(names.map((name) => [name, process.env[name]]));
+    for (const name of names) delete process.env[name];
+    const nowhere = tempFolder(cleanups);
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(nowhere, 'credentials');
+    process.env.AWS_CONFIG_FILE = join(nowhere, 'config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    try {
+      const { credentials: _none, ...clientConfig } = server.clientConfig;
+      const error = await rejection(
+        S3ArtefactStore.open({
+          bucket: server.bucket,
+          cacheDir: tempFolder(cleanups),
+          clientConfig: { ...clientConfig, maxAttempts: 1 },
+        }),
+      );
+      expect(error.message).toBe(
+        `no AWS credentials were found to read the bucket at s3://${server.bucket}/ (S3 endpoint 127.0.0.1:${server.port})`,
+      );
+      expect(error.hint).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+      expect(error.hint).toContain('AWS_PROFILE');
+      expect(backendProblemOf(error)).toBe('authentication');
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
 

@@ -126,6 +126,26 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(closed["error"]["type"], "ZeroDivisionError")
         self.assertIn("1 / 0", closed["error"]["traceback"])
 
+    def test_a_reported_exception_is_not_printed_again_when_it_ends_the_script(self):
+        import io
+        import sys
+
+        previous = sys.excepthook
+        self.addCleanup(setattr, sys, "excepthook", previous)
+        printed = io.StringIO()
+        self.addCleanup(setattr, sys, "stderr", sys.stderr)
+        sys.stderr = printed
+        try:
+            with self.open():
+                raise KeyError("stage")
+        except KeyError as error:
+            reported = error
+        sys.excepthook(KeyError, reported, reported.__traceback__)
+        self.assertEqual(printed.getvalue(), "")
+        other = ValueError("not reported")
+        sys.excepthook(ValueError, other, None)
+        self.assertIn("ValueError: not reported", printed.getvalue())
+
     def test_sys_exit_is_not_an_error(self):
         with self.assertRaises(SystemExit):
             with self.open():

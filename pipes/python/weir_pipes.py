@@ -62,7 +62,8 @@ def open(context_path=None, messages=None):
     """Connects to the Weir step that launched this process and returns its Context.
 
     Use it as a context manager: leaving the block closes the connection and, when the block
-    raised, sends the exception to Weir (which then fails the step with its traceback).
+    raised, sends the exception to Weir (which then fails the step with its traceback; Python
+    does not print that traceback on stderr too).
     Arguments default to the environment Weir sets (WEIR_PIPES_CONTEXT, WEIR_PIPES_MESSAGES).
     """
     context_path = context_path if context_path is not None else os.environ.get(CONTEXT_ENV)
@@ -186,6 +187,19 @@ def _decode_input(entry):
     raise WeirPipesError("an input of unknown kind %r in the context" % (kind,))
 
 
+def _quiet_once_reported(error):
+    """Python does not print `error` again if it ends the script: Weir has its traceback and
+    shows it with the failed step, and stderr goes to the step's log, where it would be twice.
+    Any other uncaught exception is printed as usual."""
+    previous = sys.excepthook
+
+    def excepthook(kind, value, tb):
+        if value is not error:
+            previous(kind, value, tb)
+
+    sys.excepthook = excepthook
+
+
 class Context:
     """What the step knows and what the script reports back.
 
@@ -266,7 +280,8 @@ class Context:
         self._output_reported = True
 
     def close(self, error=None):
-        """Ends the connection; `error` (an exception) is sent to Weir with its traceback."""
+        """Ends the connection; `error` (an exception) is sent to Weir with its traceback, and
+        Python does not print it again on stderr if it ends the script (Weir shows it)."""
         if self._closed:
             return
         self._closed = True
@@ -286,6 +301,8 @@ class Context:
             self._channel.send("closed", **fields)
         finally:
             self._channel.close()
+        if "error" in fields:
+            _quiet_once_reported(error)
 
     def __enter__(self):
         return self

@@ -29,7 +29,7 @@ const MAX_LOG_LINE = 8_192;
 
 /**
  * The script's environment: Weir's, the step's `env`, the client on PYTHONPATH, unbuffered
- * output, and where the context file and the message channel are.
+ * output, faulthandler on, and where the context file and the message channel are.
  */
 export function scriptEnv(
   settings: Settings,
@@ -43,6 +43,9 @@ export function scriptEnv(
       .filter((part): part is string => part !== undefined && part !== '')
       .join(delimiter),
     PYTHONUNBUFFERED: settings.env.PYTHONUNBUFFERED ?? process.env.PYTHONUNBUFFERED ?? '1',
+    // A crash in native code (SIGSEGV, SIGABRT…) prints the Python stack on stderr, so the
+    // step's log says where; it costs nothing until then.
+    PYTHONFAULTHANDLER: settings.env.PYTHONFAULTHANDLER ?? process.env.PYTHONFAULTHANDLER ?? '1',
     [CONTEXT_ENV]: contextPath,
     [MESSAGES_ENV]: `fd:${MESSAGES_FD}`,
   };

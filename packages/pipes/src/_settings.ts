@@ -76,6 +76,14 @@ export function scriptPath(settings: Settings): string {
   return resolve(settings.cwd ?? process.cwd(), settings.script);
 }
 
+/**
+ * What changes the script's results: its bytes, the protocol, its args, env and params. Not
+ * the interpreter: its path says where it is, not what it does (another venv with the same
+ * Python is not a change of code), and its version would take a process start at every
+ * project load (this is read synchronously, when the project's definitions are), while what
+ * usually changes results across interpreters is the packages they import (numpy, torch),
+ * which no version string of the interpreter covers.
+ */
 export function codeVersionOf(settings: Settings): string {
   const hash = createHash('sha256');
   let script: string;
@@ -90,7 +98,6 @@ export function codeVersionOf(settings: Settings): string {
     JSON.stringify({
       protocol: PROTOCOL,
       script,
-      python: settings.python,
       args: settings.args,
       env: settings.env,
       params: settings.params,

@@ -1,9 +1,10 @@
 /**
  * @module pipes/python-script-error
- * `PythonScriptError`: how a failed Python step reads, with the script's traceback as its stack.
+ * `PythonScriptError`: how a failed Python step reads, with the script's traceback as its stack
+ * when nothing else shows it.
  */
 
-/** A failed script: its exit, and the Python traceback as the error's stack. */
+/** A failed script: its exit, the exception in its message, and the Python traceback. */
 export class PythonScriptError extends Error {
   override readonly name = 'PythonScriptError';
   readonly script: string;
@@ -19,6 +20,12 @@ export class PythonScriptError extends Error {
       exitCode?: number | null;
       signal?: NodeJS.Signals | null;
       traceback?: string;
+      /**
+       * The stack Weir records and `weir logs` prints: the Python traceback the client
+       * reported, never a stack of ours. Without one (the traceback, if any, went to stderr,
+       * which is in the step's log already), the error has no stack, so it is said once.
+       */
+      stack?: string | undefined;
     },
   ) {
     super(message);
@@ -26,7 +33,7 @@ export class PythonScriptError extends Error {
     this.exitCode = details.exitCode ?? null;
     this.signal = details.signal ?? null;
     this.traceback = details.traceback;
-    // The stack Weir records and `weir logs` prints: the Python one, not ours.
-    this.stack = details.traceback ?? `${this.name}: ${message}`;
+    if (details.stack === undefined) delete this.stack;
+    else this.stack = details.stack;
   }
 }

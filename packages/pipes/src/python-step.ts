@@ -72,9 +72,11 @@ export interface PythonStep<T> {
   /** The script's path as given. */
   readonly script: string;
   /**
-   * A hash of the script's bytes and of the step's options, for `asset({ codeVersion })`, so
-   * that editing the script makes the asset stale (Weir's derived code version sees the
-   * TypeScript, not the Python). Read when accessed; a missing script hashes as missing.
+   * A hash of what makes the script's results: its bytes, the protocol version, and the
+   * `args`, `env` and `params` it is given, for `asset({ codeVersion })`, so that editing the
+   * script makes the asset stale (Weir's derived code version sees the TypeScript, not the
+   * Python). Not the interpreter's path: another venv with the same Python is not a change of
+   * code. Read when accessed; a missing script hashes as missing.
    */
   readonly codeVersion: string;
 }
@@ -136,7 +138,7 @@ async function runScript<T>(
 
     if (exit.broken !== undefined) throw exit.broken;
     if (exit.aborted) throw new Error('cancelled');
-    const failure = exitFailure(exit, reports.error, label, settings.timeoutMs);
+    const failure = exitFailure(exit, reports.error, settings);
     if (failure !== undefined) throw failure;
     const value = await outputOf(reports.output, ctx, outputPath, label);
     keepReported(ctx.key, partition, reports.checks);

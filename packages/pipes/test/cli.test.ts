@@ -151,19 +151,30 @@ describe('weir materialize with a Python asset', () => {
     const run = weir('materialize');
     expect(run.code).toBe(1);
     const script = join(PROJECT, 'scripts', 'peak.py');
+    const reason =
+      "python script scripts/peak.py exited with code 1: KeyError: 'stage' (in <genexpr>, scripts/peak.py line 5)";
     expect(run.stdout).toContain(
       [
-        '  failed   gauges/peak: python script scripts/peak.py exited with code 1:',
-        `  File "${script}", line 5, in peak_of`,
-        '    return max(r["stage"] for r in rows)',
-        `  File "${script}", line 5, in <genexpr>`,
-        '    return max(r["stage"] for r in rows)',
-        "KeyError: 'stage'",
+        `  failed   gauges/peak: ${reason}`,
         '  skipped  gauges/report: upstream gauges/peak failed',
       ].join('\n'),
     );
     // No stack of Weir's or Node's anywhere in what the user sees.
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\.(ts|js):\d+|node:internal/);
+    expect(weir('status').stdout).toMatch(
+      /gauges\/peak\s+failed\s+last attempt failed in run \S+: asset 'gauges\/peak' failed: python script scripts\/peak\.py exited with code 1: KeyError: 'stage'/,
+    );
+    // The log has the exception once, with the whole traceback once.
+    const logs = weir('logs').stdout;
+    expect(logs).toContain(
+      [
+        `gauges/peak: failed asset 'gauges/peak' failed: ${reason}`,
+        '            Traceback (most recent call last):',
+        `              File "${script}", line 8, in <module>`,
+      ].join('\n'),
+    );
+    expect(logs.split('Traceback (most recent call last)').length).toBe(2);
+    expect(logs.split("KeyError: 'stage'").length).toBe(3); // the reason, the traceback's end
     // The value downstream reads is still the last good one.
     expect(JSON.parse(weir('value', 'gauges/report').stdout)).toBe('peak 3.25 m at ATT-02');
   });

@@ -338,7 +338,7 @@ describe('pythonStep', () => {
     expect(new TextDecoder().decode(listing.value as Uint8Array)).toBe('README\ntable.csv');
   });
 
-  it('fails with the script, the exit code and the end of the traceback, recording the Python stack', async () => {
+  it('fails with the exception and where it was raised in one line, and the traceback once, as the stack', async () => {
     const dir = scratch();
     const broken = asset({
       key: 'broken',
@@ -358,25 +358,23 @@ describe('pythonStep', () => {
               parse(ctx.inputs["readings"])
           `,
         ),
+        cwd: dir,
       }),
     });
     const ran = await run([readings, broken]);
-    const message = failure(ran, 'broken');
-    expect(message).toContain(`python script ${join(dir, 'broken.py')} exited with code 1:`);
-    // The last two frames and the exception, as Python prints them (without 3.11's ^^^ lines).
-    expect(message.slice(message.indexOf(':\n') + 2)).toBe(
-      [
-        `  File "${join(dir, 'broken.py')}", line 4, in parse`,
-        '    return [r["stage"] for r in rows]',
-        `  File "${join(dir, 'broken.py')}", line 4, in <listcomp>`,
-        '    return [r["stage"] for r in rows]',
-        "KeyError: 'stage'",
-      ].join('\n'),
+    // One line: status and the run's summary show a reason's first line.
+    expect(failure(ran, 'broken')).toBe(
+      `asset 'broken' failed: python script ${join(dir, 'broken.py')} exited with code 1: KeyError: 'stage' (in <listcomp>, broken.py line 4)`,
     );
     const failed = (await ran.events()).find((e) => e.type === 'step:failed');
     const stack = failed?.type === 'step:failed' ? (failed.error.stack ?? '') : '';
-    expect(stack).toMatch(/^Traceback \(most recent call last\):/);
+    expect(stack).toMatch(/^Traceback \(most recent call last\):\n[\s\S]*\nKeyError: 'stage'$/);
     expect(stack).not.toMatch(/\.ts:\d+|node:internal|python-step/);
+    // The client sent it; Python does not print it on stderr too (the step's log).
+    const logged = ran.logs.map(({ entry }) => entry.message).join('\n');
+    expect(logged).toContain('parsing');
+    expect(logged).not.toContain('Traceback');
+    expect(logged).not.toContain('KeyError');
   });
 
   it('throws a PythonScriptError with the exit and the traceback when called directly', async () => {
@@ -407,9 +405,89 @@ describe('pythonStep', () => {
         script: script(dir, 'early.py', 'import weir_pipes\nimport not_a_module_at_all\n'),
       }),
     });
-    const message = failure(await run([early]), 'early');
-    expect(message).toContain('early.py exited with code 1:');
-    expect(message).toContain("ModuleNotFoundError: No module named 'not_a_module_at_all'");
+    const ran = await run([early]);
+    expect(failure(ran, 'early')).toBe(
+      `asset 'early' failed: python script ${join(dir, 'early.py')} exited with code 1: ModuleNotFoundError: No module named 'not_a_module_at_all' (in <module>, ${join(dir, 'early.py')} line 2)`,
+    );
+    // Python printed it on stderr, so it is in the step's log, line by line: the error has no
+    // stack to say it twice.
+    const warned = ran.logs
+      .filter(({ entry }) => entry.level === 'warn')
+      .map(({ entry }) => entry.message);
+    expect(warned[0]).toBe('Traceback (most recent call last):');
+    expect(warned.at(-1)).toBe("ModuleNotFoundError: No module named 'not_a_module_at_all'");
+    const failed = (await ran.events()).find((e) => e.type === 'step:failed');
+    expect(failed?.type === 'step:failed' && failed.error.stack).toBeFalsy();
+  });
+
+  it('names a syntax error in the script itself, which Python prints without a traceback header', async () => {
+    const dir = scratch();
+    const typo = asset({
+      key: 'typo',
+      materialize: pythonStep({
+        script: script(dir, 'typo.py', 'import weir_pipes\nx = = 1\n'),
+        cwd: dir,
+      }),
+    });
+    expect(failure(await run([typo]), 'typo')).toBe(
+      `asset 'typo' failed: python script ${join(dir, 'typo.py')} exited with code 1: SyntaxError: invalid syntax (at typo.py line 2)`,
+    );
+  });
+
+  it('says which signal killed the interpreter, what usually sends it, and the innermost Python frame', async () => {
+    const dir = scratch();
+    const segfault = asset({
+      key: 'segfault',
+      materialize: pythonStep({
+        script: script(
+          dir,
+          'segfault.py',
+          `
+          import ctypes
+          import weir_pipes
+
+          def native():
+              ctypes.string_at(0)
+
+          with weir_pipes.open() as ctx:
+              native()
+          `,
+        ),
+        cwd: dir,
+      }),
+    });
+    const oom = asset({
+      key: 'oom',
+      materialize: pythonStep({
+        script: script(dir, 'oom.py', 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n'),
+      }),
+    });
+    // A wrapper that does not exec the interpreter: the shell reports the signal as 128 + N.
+    const wrapper = join(dir, 'python-wrapper');
+    writeFileSync(wrapper, '#!/bin/sh\npython3 "$@"\nexit $?\n', { mode: 0o755 });
+    const wrapped = asset({
+      key: 'wrapped',
+      materialize: pythonStep({
+        script: script(dir, 'abort.py', 'import os\nos.abort()\n'),
+        python: wrapper,
+      }),
+    });
+    const ran = await run([segfault, oom, wrapped]);
+    const segv = failure(ran, 'segfault');
+    expect(segv).toMatch(
+      /^asset 'segfault' failed: python3 was killed by SIGSEGV \(segmentation fault\) running python script \S+segfault\.py: a crash in native code .*; the innermost Python frame was in string_at, \S+ctypes\S+ line \d+ \(the whole Python stack is in the step log\)$/,
+    );
+    const logged = ran.logs
+      .filter(({ key }) => key === 'segfault')
+      .map(({ entry }) => entry.message);
+    expect(logged).toContain('Fatal Python error: Segmentation fault');
+    expect(logged.some((line) => line.includes('segfault.py", line 5 in native'))).toBe(true);
+    expect(failure(ran, 'oom')).toBe(
+      `asset 'oom' failed: python3 was killed by SIGKILL (killed) running python script ${join(dir, 'oom.py')}: out of memory? The kernel's OOM killer sends SIGKILL (dmesg names the process); or another process killed it`,
+    );
+    expect(failure(ran, 'wrapped')).toMatch(
+      /^asset 'wrapped' failed: python script \S+abort\.py exited with code 134: the interpreter was probably killed by SIGABRT \(aborted\) \(\S+python-wrapper reports that as 128 \+ 6\): native code called abort\(\).*; the innermost Python frame was in <module>, \S+abort\.py line 2 /,
+    );
   });
 
   it('fails on a non-zero exit without a traceback, and on an exit 0 without an output', async () => {
@@ -442,7 +520,7 @@ describe('pythonStep', () => {
     });
     const ran = await run([exits, silent]);
     expect(failure(ran, 'exits')).toBe(
-      `asset 'exits' failed: python script ${join(dir, 'exits.py')} exited with code 3:\ndisk quota exceeded`,
+      `asset 'exits' failed: python script ${join(dir, 'exits.py')} exited with code 3: disk quota exceeded (the last line of its stderr; all of it is in the step's log)`,
     );
     expect(failure(ran, 'silent')).toBe(
       `asset 'silent' failed: python script ${join(dir, 'silent.py')} exited with code 0 without reporting an output: call ctx.report_output(value) inside "with weir_pipes.open() as ctx:"`,
@@ -640,6 +718,9 @@ describe('pythonStep', () => {
     const before = a.codeVersion;
     expect(pythonStep({ script: path }).codeVersion).toBe(before);
     expect(pythonStep({ script: path, args: ['--fast'] }).codeVersion).not.toBe(before);
+    expect(pythonStep({ script: path, params: { k: 1 } }).codeVersion).not.toBe(before);
+    // Where the interpreter is (another venv, the same Python) is not a change of code.
+    expect(pythonStep({ script: path, python: '/opt/venv/bin/python3' }).codeVersion).toBe(before);
     writeFileSync(path, 'print(2)\n');
     expect(a.codeVersion).not.toBe(before);
     expect(a.script).toBe(path);

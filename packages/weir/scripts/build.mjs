@@ -20,6 +20,7 @@ await build({
     cli: 'src/cli/bin.ts',
     worker: 'src/cli/worker.ts',
     'step-process': 'src/cli/step-process.ts',
+    'location-process': 'src/cli/location-process.ts',
   },
   outdir: 'dist',
   bundle: true,

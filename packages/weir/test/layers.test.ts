@@ -22,6 +22,7 @@ const RANKS: Record<string, number> = {
   execution: 5,
   automation: 6, // the condition engine: a peer of instance
   instance: 6,
+  locations: 6, // code locations: manifests of other processes' projects, and the executor that runs their steps
   daemon: 7, // runs automation against an instance, and sends notifications
   server: 8, // the HTTP API and the web UI's files, over an instance (and the daemon's list of automation)
   cli: 9,

@@ -9,6 +9,7 @@ import type { Instance } from '../execution/index.js';
 import { type InstanceConfig, instanceLabel, openConfiguredInstance } from '../instance/index.js';
 import type { StoredEvent } from '../storage/index.js';
 import { instanceConfigOf } from './_instance-config.js';
+import { withLocations } from './_location-instance.js';
 import type { Output } from './format.js';
 import { type LoadedProject, loadProject } from './load-project.js';
 
@@ -94,7 +95,14 @@ export function createContext(options: ContextOptions): CommandContext {
       if (configured !== undefined) options.onActivity?.({ ...activity, instance: configured });
     },
     project: () => {
-      loaded ??= loadProject(cwd, explicit);
+      loaded ??= loadProject(cwd, explicit).then((project) => {
+        for (const { location, problem } of project.locations?.problems ?? []) {
+          output.err(
+            `warning: code location '${location}' did not load, its assets are left out: ${problem}\n`,
+          );
+        }
+        return project;
+      });
       return loaded;
     },
     instanceConfig: () => {
@@ -104,7 +112,11 @@ export function createContext(options: ContextOptions): CommandContext {
     instance: () => {
       instance ??= ctx.instanceConfig().then(async (resolved) => {
         configured = resolved;
-        const opened = await openConfiguredInstance(resolved);
+        const opened = withLocations(
+          await openConfiguredInstance(resolved),
+          await ctx.project(),
+          resolved,
+        );
         cleanups.push(() => opened.close());
         // Once per command: runs whose process died are closed as crashed.
         for (const runId of await opened.recover()) {

@@ -22,11 +22,13 @@ import { pathToFileURL } from 'node:url';
 import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
+import type { MergedProject } from '../locations/index.js';
 import { frameLocation, sourceMapped } from '../source-stacks.js';
 import { warmCodeAnalyser } from '../versioning/index.js';
 import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
 import { findProjectFile } from './_find-project.js';
+import { loadLocations } from './_locations.js';
 
 export { findProjectFile, PROJECT_FILES } from './_find-project.js';
 
@@ -38,6 +40,8 @@ export interface LoadedProject {
   root: string;
   /** The instance folder (`.weir` beside the project file unless the project says otherwise). */
   instanceDir: string;
+  /** With code locations: where each located asset runs, and the locations that did not load. */
+  locations?: Pick<MergedProject, 'locationOf' | 'problems'>;
 }
 
 interface CacheEntry {
@@ -69,7 +73,10 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
     join(usedDir, `code-facts-${id}.json`),
     join(usedDir, `code-versions-${id}.json`),
   );
-  return { project, path, root, instanceDir: resolve(root, project.instance.dir ?? '.weir') };
+  const instanceDir = resolve(root, project.instance.dir ?? '.weir');
+  if (Object.keys(project.locations).length === 0) return { project, path, root, instanceDir };
+  const { locationOf, problems, project: merged } = await loadLocations(root, project, cwd);
+  return { project: merged, path, root, instanceDir, locations: { locationOf, problems } };
 }
 
 /**

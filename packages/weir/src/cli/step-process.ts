@@ -8,7 +8,7 @@
  */
 import module from 'node:module';
 import { serveChildProcess } from '../execution/index.js';
-import { openConfiguredInstance, openInstance } from '../instance/index.js';
+import { type InstanceConfig, openConfiguredInstance, openInstance } from '../instance/index.js';
 import { instanceConfigOf } from './_instance-config.js';
 import { loadProject } from './load-project.js';
 
@@ -18,8 +18,10 @@ import { loadProject } from './load-project.js';
 await serveChildProcess(async (setup) => {
   const loaded = await loadProject(setup.cwd, setup.project);
   const instance =
-    setup.instanceDir === undefined
-      ? await openConfiguredInstance(await instanceConfigOf(loaded))
-      : openInstance({ dir: setup.instanceDir });
+    setup.instanceDir !== undefined
+      ? openInstance({ dir: setup.instanceDir })
+      : await openConfiguredInstance(
+          (setup.instanceConfig as InstanceConfig | undefined) ?? (await instanceConfigOf(loaded)),
+        );
   return { project: loaded.project, instance };
 });

@@ -11,6 +11,7 @@ export * from './check.js';
 export * from './conditions/index.js';
 export * from './context.js';
 export * from './derived-code.js';
+export * from './external-asset.js';
 export * from './folder-sensor.js';
 export * from './freshness.js';
 export * from './input.js';

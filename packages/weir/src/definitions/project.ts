@@ -35,6 +35,12 @@ export interface ProjectSpec {
   notifications?: NotificationSpec;
   /** HTTP apps `weir serve` and `weir dev` mount at `/apps/<name>/` (`app()`). */
   apps?: readonly AppDefinition[];
+  /**
+   * Code locations by name: folders (relative to this file) each holding a project of its own
+   * (`weir.config.ts`, its own `package.json` and dependencies), loaded in its own process;
+   * their assets join this project's graph, and their steps run in their own processes.
+   */
+  locations?: Readonly<Record<string, string>>;
 }
 
 export interface ProjectDefinition {
@@ -48,6 +54,8 @@ export interface ProjectDefinition {
   readonly pools: Readonly<Record<string, number>>;
   readonly notifications: Notifications;
   readonly apps: readonly AppDefinition[];
+  /** Code locations by name: their folders, relative to the project file (see `ProjectSpec`). */
+  readonly locations: Readonly<Record<string, string>>;
 }
 
 /**
@@ -92,7 +100,45 @@ export function defineProject(spec: ProjectSpec): ProjectDefinition {
     pools: validatePools(spec.pools),
     notifications: validateNotificationSpec(spec.notifications, 'project'),
     apps,
+    locations: validateLocations(spec.locations),
   };
+}
+
+const LOCATION_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+
+function validateLocations(locations: unknown): Readonly<Record<string, string>> {
+  if (locations === undefined) return {};
+  if (typeof locations !== 'object' || locations === null || Array.isArray(locations)) {
+    throw new DefinitionError('E_DEFINITION', 'defineProject() locations must be an object', {
+      hint: "write locations: { prep: './prep', ml: './ml' } (name → folder)",
+    });
+  }
+  const folders = new Map<string, string>();
+  for (const [name, folder] of Object.entries(locations)) {
+    if (!LOCATION_NAME.test(name)) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `code location name ${JSON.stringify(name)} is not valid`,
+        { hint: 'use lowercase letters, digits, - and _, starting with a letter (prep, ml)' },
+      );
+    }
+    if (typeof folder !== 'string' || folder.trim() === '') {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `code location '${name}' must name its folder, got ${JSON.stringify(folder)}`,
+        { hint: "write locations: { prep: './prep' } (a folder with its own weir.config.ts)" },
+      );
+    }
+    const other = folders.get(folder);
+    if (other !== undefined) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `code locations '${other}' and '${name}' are both the folder ${folder}`,
+      );
+    }
+    folders.set(folder, name);
+  }
+  return { ...(locations as Record<string, string>) };
 }
 
 function listOf<T>(

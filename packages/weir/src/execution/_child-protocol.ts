@@ -15,6 +15,11 @@ export interface ChildSetup {
   cwd: string;
   /** The embedded instance's folder; the project's when omitted. */
   instanceDir?: string;
+  /**
+   * The configured instance to open, resolved by the parent (JSON its entry reads): a code
+   * location's process opens its project's instance, not one of the location's own.
+   */
+  instanceConfig?: unknown;
 }
 
 export type ToChild =

@@ -30,6 +30,8 @@ export interface ChildProcessExecutorOptions {
   maxOldSpaceMb?: number;
   /** The folder of the embedded instance the processes open; the project's when omitted. */
   instanceDir?: string;
+  /** The configured instance the processes open, as their entry reads it (see `ChildSetup`). */
+  instanceConfig?: unknown;
   /** Where the processes run (steps' relative paths); this process's directory when omitted. */
   cwd?: string;
 }
@@ -71,6 +73,7 @@ export function childProcessExecutor(options: ChildProcessExecutorOptions): Chil
         project: options.project,
         cwd: options.cwd ?? process.cwd(),
         ...(options.instanceDir === undefined ? {} : { instanceDir: options.instanceDir }),
+        ...(options.instanceConfig === undefined ? {} : { instanceConfig: options.instanceConfig }),
       },
       processes,
       ...(maxOldSpaceMb === undefined ? {} : { maxOldSpaceMb }),

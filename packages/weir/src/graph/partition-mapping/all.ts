@@ -3,6 +3,7 @@
  * Every partition reads every upstream partition.
  */
 import { PartitionSet } from '../../definitions/index.js';
+import { withSpec } from './_spec-tag.js';
 import type { PartitionMapping } from './mapping.js';
 
 /**
@@ -13,6 +14,10 @@ import type { PartitionMapping } from './mapping.js';
  * allPartitionsMapping().upstreamFor(PartitionSet.all(1), report, daily).partitions.count; // daily.size
  */
 export function allPartitionsMapping(): PartitionMapping {
+  return withSpec(everyPartition(), { kind: 'all' });
+}
+
+function everyPartition(): PartitionMapping {
   return {
     description: 'every upstream partition',
     validate: () => undefined,

@@ -7,6 +7,7 @@ import {
   PartitionSet,
   type PartitionSpace,
 } from '../../definitions/index.js';
+import { mappingSpecOf, withSpec } from './_spec-tag.js';
 import { identityMapping } from './identity.js';
 import { assertConnects, describeSpace, type PartitionMapping, sameDefinition } from './mapping.js';
 import { newestRead } from './newest-read.js';
@@ -107,7 +108,14 @@ export function dimensionMapping(dimension: string, inner?: PartitionMapping): P
       return expand(s.inner.downstreamFor(upstream, up, s.dim.space), s.multi, s.at);
     },
   };
-  return mapping;
+  const innerSpec = inner === undefined ? undefined : mappingSpecOf(inner);
+  // An inner mapping of the user's own: the whole has no spec either.
+  if (inner !== undefined && innerSpec === undefined) return mapping;
+  return withSpec(mapping, {
+    kind: 'dimension',
+    dimension,
+    ...(innerSpec === undefined ? {} : { inner: innerSpec }),
+  });
 }
 
 function defaultInner(dim: PartitionSpace, single: PartitionSpace): PartitionMapping | undefined {

@@ -3,6 +3,7 @@
  * A partition reads the upstream partition with the same key.
  */
 import { PartitionSet, type PartitionSpace, timeAxis } from '../../definitions/index.js';
+import { withSpec } from './_spec-tag.js';
 import {
   addClamped,
   assertConnects,
@@ -70,7 +71,7 @@ export function identityMapping(): PartitionMapping {
       return partitions;
     },
   };
-  return mapping;
+  return withSpec(mapping, { kind: 'identity' });
 }
 
 /** `to`'s index of `from`'s index 0, when keys map by arithmetic. */

@@ -5,6 +5,7 @@
 export { allPartitionsMapping } from './all.js';
 export { defaultMapping } from './default.js';
 export { dimensionMapping } from './dimension.js';
+export { type MappingSpec, mappingFromSpec, mappingSpecOf } from './from-spec.js';
 export { identityMapping } from './identity.js';
 export { type PartitionMapping, sameDefinition, type UpstreamPartitions } from './mapping.js';
 export { newestRead } from './newest-read.js';

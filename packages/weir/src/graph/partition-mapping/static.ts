@@ -4,6 +4,7 @@
  */
 import { PartitionSet, type PartitionSpace } from '../../definitions/index.js';
 import { DefinitionError } from '../../errors.js';
+import { withSpec } from './_spec-tag.js';
 import { assertConnects, describeSpace, type PartitionMapping } from './mapping.js';
 
 /**
@@ -72,7 +73,7 @@ export function staticMapping(map: Record<string, string | readonly string[]>): 
       return partitions;
     },
   };
-  return mapping;
+  return withSpec(mapping, { kind: 'static', map: Object.fromEntries(table) });
 }
 
 function validateStatic(

@@ -11,6 +11,7 @@ import {
   timeAxis,
 } from '../../definitions/index.js';
 import { DefinitionError } from '../../errors.js';
+import { withSpec } from './_spec-tag.js';
 import { addClamped, assertConnects, describeSpace, type PartitionMapping } from './mapping.js';
 import { shifted, windowMax } from './newest-read.js';
 
@@ -96,7 +97,7 @@ export function timeWindowMapping(): PartitionMapping {
       return partitions;
     },
   };
-  return mapping;
+  return withSpec(mapping, { kind: 'time-window' });
 }
 
 /**
@@ -174,5 +175,5 @@ export function lastNMapping(n: number): PartitionMapping {
       return partitions;
     },
   };
-  return mapping;
+  return withSpec(mapping, { kind: 'last-n', n });
 }

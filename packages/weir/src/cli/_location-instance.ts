@@ -1,0 +1,33 @@
+/**
+ * @module cli/_location-instance
+ * A project with code locations runs each located asset's steps in its location's processes:
+ * the command's instance gets a location executor (its own assets still run as the instance
+ * runs them), closed with it.
+ */
+import type { Instance } from '../execution/index.js';
+import type { InstanceConfig } from '../instance/index.js';
+import { locationExecutor } from '../locations/index.js';
+import type { LoadedProject } from './load-project.js';
+
+export function withLocations(
+  instance: Instance,
+  loaded: LoadedProject,
+  config: InstanceConfig,
+): Instance {
+  if (loaded.locations === undefined) return instance;
+  const executor = locationExecutor({
+    root: loaded.root,
+    locations: loaded.project.locations,
+    locationOf: loaded.locations.locationOf,
+    ...(config.embedded ? { instanceDir: config.dir } : { instanceConfig: config }),
+    local: instance.executor,
+  });
+  return {
+    ...instance,
+    executor,
+    close: async () => {
+      await executor.close();
+      await instance.close();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Code locations through the CLI: a project split into two folders, each with its own
+ * dependencies (two versions of one package), loaded in processes of their own; the graph spans
+ * both, steps run in their location's processes, and a location that fails to load is
+ * reported while the other keeps working.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectDir, weir, weirJson } from './cli-helpers.js';
+
+/** A package of the location's own: the same name, another version in each location. */
+function ownPackage(version: string): Record<string, string> {
+  return {
+    'node_modules/units/package.json': JSON.stringify({
+      name: 'units',
+      version,
+      type: 'module',
+      exports: './index.js',
+    }),
+    'node_modules/units/index.js': `export const version = '${version}';\n`,
+  };
+}
+
+const PREP = `
+import { asset, defineProject, staticPartitions } from 'weir';
+import { version } from 'units';
+export const stations = staticPartitions(['a', 'b']);
+export const readings = asset({
+  key: 'prep/readings',
+  partitions: stations,
+  materialize: (ctx) => ({ station: ctx.partition.key, level: ctx.partition.key === 'a' ? 1 : 2, units: version, pid: process.pid }),
+});
+export type Reading = { station: string; level: number; units: string; pid: number };
+export default defineProject({ assets: [readings] });
+`;
+
+const ML = `
+import { allPartitionsMapping, asset, defineProject, externalAsset, many, staticPartitions } from 'weir';
+import { version } from 'units';
+import type { Reading } from '../prep/weir.config.js';
+const readings = externalAsset<Reading>('prep/readings', { partitions: staticPartitions(['a', 'b']) });
+const model = asset({
+  key: 'ml/model',
+  ins: { readings: many(readings, allPartitionsMapping()) },
+  materialize: (ctx, { readings }) => ({
+    total: [...readings.values()].reduce((sum, r) => sum + r.level, 0),
+    read: [...readings.values()].map((r) => r.units),
+    units: version,
+    pid: process.pid,
+  }),
+});
+const alone = asset({ key: 'ml/alone', materialize: () => 42 });
+export default defineProject({ assets: [readings, model, alone] });
+`;
+
+function twoLocations(): string {
+  const files: Record<string, string> = {
+    'weir.config.ts': `import { defineProject } from 'weir';\nexport default defineProject({ assets: [], locations: { prep: './prep', ml: './ml' } });\n`,
+    'prep/package.json': JSON.stringify({ name: 'prep', type: 'module' }),
+    'prep/weir.config.ts': PREP,
+    'ml/package.json': JSON.stringify({ name: 'ml', type: 'module' }),
+    'ml/weir.config.ts': ML,
+  };
+  for (const [path, text] of Object.entries(ownPackage('1.0.0'))) files[`prep/${path}`] = text;
+  for (const [path, text] of Object.entries(ownPackage('2.0.0'))) files[`ml/${path}`] = text;
+  return projectDir(files);
+}
+
+interface Model {
+  total: number;
+  read: string[];
+  units: string;
+  pid: number;
+}
+
+describe('code locations', () => {
+  it('spans both locations, runs each step with its own dependencies, and then has nothing to do', () => {
+    const dir = twoLocations();
+    const list = weir(dir, 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('prep/readings');
+    expect(list.stdout).toContain('ml/model');
+
+    const first = weir(dir, 'materialize');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const model = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value;
+    expect(model.total).toBe(3);
+    expect(model.read).toEqual(['1.0.0', '1.0.0']); // prep's steps ran with prep's package
+    expect(model.units).toBe('2.0.0'); // ml's with ml's
+    const reading = weirJson<{ value: { pid: number } }>(
+      dir,
+      'value',
+      'prep/readings',
+      '--partition',
+      'a',
+    ).value;
+    expect(reading.pid).not.toBe(model.pid);
+
+    const again = weir(dir, 'materialize');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Nothing to do/);
+  }, 60_000);
+
+  it('makes stale only what changed in one location, and why says so', () => {
+    const dir = twoLocations();
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const file = join(dir, 'prep', 'weir.config.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("=== 'a' ? 1 : 2", "=== 'a' ? 10 : 2"));
+    const why = weir(dir, 'why', 'prep/readings', '--partition', 'a');
+    expect(why.stdout).toMatch(/code/i);
+    const run = weir(dir, 'materialize');
+    expect(run.code, run.stderr).toBe(0);
+    expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value.total).toBe(12);
+    expect(weir(dir, 'materialize', 'ml/alone').stdout).toMatch(/Nothing to do/);
+  }, 60_000);
+
+  it('reports a location that fails to load and keeps the other working', () => {
+    const dir = twoLocations();
+    expect(weir(dir, 'materialize', 'prep/readings').code).toBe(0);
+    writeFileSync(
+      join(dir, 'prep', 'weir.config.ts'),
+      `throw new Error('prep is broken');\nexport default 1;\n`,
+    );
+    const status = weir(dir, 'status');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stderr).toContain("code location 'prep' did not load");
+    expect(status.stderr).toContain('prep is broken');
+
+    // ml's own assets run; prep's cannot, and the run says why.
+    const alone = weir(dir, 'materialize', 'ml/alone');
+    expect(alone.code, alone.stdout + alone.stderr).toBe(0);
+    const all = weir(dir, 'materialize');
+    expect(all.code).toBe(1);
+    expect(all.stdout + all.stderr).toMatch(
+      /prep\/readings cannot be materialized: no code location that loaded defines it \(not loaded: 'prep'\)/,
+    );
+    expect(all.stdout).toMatch(/skipped +ml\/model: upstream prep\/readings\[a\] failed/);
+  }, 60_000);
+
+  it('refuses an external asset declared otherwise than its location defines it', () => {
+    const dir = twoLocations();
+    const file = join(dir, 'ml', 'weir.config.ts');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(", { partitions: staticPartitions(['a', 'b']) }", ''),
+    );
+    const status = weir(dir, 'status');
+    expect(status.code).not.toBe(0);
+    expect(status.stderr).toMatch(/location 'ml' reads prep\/readings with other partitions/);
+  }, 60_000);
+});

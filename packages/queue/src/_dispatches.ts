@@ -10,7 +10,14 @@
 import type pg from 'pg';
 import type { TicketOutcome, UnitTicket } from 'weir';
 
-export type DispatchState = 'queued' | 'running' | 'done' | 'abandoned' | 'cancelled';
+export type DispatchState =
+  | 'queued'
+  | 'running'
+  | 'done'
+  | 'abandoned'
+  | 'cancelled'
+  /** Its worker was stopped mid-step and handed it back: the coordinator queues it again at once. */
+  | 'returned';
 
 /** The queue's tables live in this schema (graphile-worker's in `graphile_worker`). */
 export interface QueueSchema {
@@ -110,6 +117,27 @@ export async function heartbeat(
   );
   const running = new Set(rows.filter((r) => r.state === 'running').map((r) => Number(r.id)));
   return ids.filter((id) => !running.has(id));
+}
+
+/**
+ * A worker being stopped hands back the dispatches it still runs (`running → returned`) and
+ * notifies, so the coordinator queues them again at once instead of waiting out the TTL.
+ */
+export async function handBack(
+  pool: pg.Pool,
+  { schema, done }: QueueSchema,
+  ids: readonly number[],
+  workerId: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await pool.query(
+    `WITH u AS (
+       UPDATE ${schema}.dispatches SET state = 'returned'
+       WHERE id = ANY($1::bigint[]) AND worker_id = $2 AND state = 'running' RETURNING id
+     )
+     SELECT pg_notify($3, id::text) FROM u`,
+    [ids, workerId, done],
+  );
 }
 
 /** A worker reports its outcome (unless the dispatch was abandoned meanwhile) and notifies. */

@@ -26,6 +26,7 @@ import {
   type TicketOutcome,
   UserCodeError,
   unitTicket,
+  workerTagsOf,
 } from 'weir';
 import { type Connection, type ConnectionOptions, connect } from './_connection.js';
 import {
@@ -40,6 +41,7 @@ import {
 } from './_dispatches.js';
 import { Notifications } from './_notifications.js';
 import { quietLogger } from './_quiet-logger.js';
+import { watchUnclaimed } from './_unclaimed.js';
 import { waitForAppend } from './_wait.js';
 import { stepTask } from './routing.js';
 
@@ -56,6 +58,26 @@ export interface QueueExecutorOptions extends ConnectionOptions {
   maxHandovers?: number;
   /** How long `releaseRun` waits for the workers that ran a run's steps to dispose of its resources (default 10,000 ms). */
   releaseWaitMs?: number;
+  /**
+   * Called when no worker took a queued step within `unclaimedAfterMs`, once per set of
+   * worker tags (the step keeps waiting: a worker may still start). The `weir` command prints
+   * a warning naming the `weir worker` command that would take it.
+   */
+  onUnclaimed?: (step: UnclaimedStep) => void;
+  /** See `onUnclaimed` (default 10,000 ms). */
+  unclaimedAfterMs?: number;
+}
+
+/** A step no worker has taken yet (see `QueueExecutorOptions.onUnclaimed`). */
+export interface UnclaimedStep {
+  assetKey: string;
+  partitions: string[];
+  /** The worker tags it needs (none: a worker started without --tags takes it). */
+  tags: string[];
+  /** The graphile-worker task it is queued as. */
+  task: string;
+  /** How long it has waited (ms). */
+  waitedMs: number;
 }
 
 export interface QueueExecutor extends Executor {
@@ -75,6 +97,13 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
   const checkMs = Math.max(50, Math.floor(ttlMs / 3));
   const maxHandovers = options.maxHandovers ?? 3;
   const schema = queueSchema(options.schema);
+  const warned = new Set<string>();
+  const reportUnclaimed = (step: UnclaimedStep) => {
+    if (warned.has(step.task)) return;
+    warned.add(step.task);
+    options.onUnclaimed?.(step);
+  };
+  const unclaimedAfterMs = options.unclaimedAfterMs ?? 10_000;
   let opening: Promise<Ready> | undefined;
   const ready = () => {
     opening ??= (async () => {
@@ -92,7 +121,16 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
     name: 'queue',
     async execute(unit, run) {
       const q = await ready();
-      return executeOnQueue(q, unit, run, { ttlMs, checkMs, maxHandovers });
+      const unclaimed =
+        options.onUnclaimed === undefined
+          ? undefined
+          : { afterMs: unclaimedAfterMs, report: reportUnclaimed };
+      return executeOnQueue(q, unit, run, {
+        ttlMs,
+        checkMs,
+        maxHandovers,
+        ...(unclaimed === undefined ? {} : { unclaimed }),
+      });
     },
     async releaseRun(runId) {
       if (opening === undefined) return [];
@@ -125,6 +163,8 @@ interface Timing {
   ttlMs: number;
   checkMs: number;
   maxHandovers: number;
+  /** Called (at most once per task) for a step still queued after `unclaimedAfterMs`. */
+  unclaimed?: { afterMs: number; report: (step: UnclaimedStep) => void };
 }
 
 async function executeOnQueue(
@@ -140,11 +180,25 @@ async function executeOnQueue(
   for (let handovers = 0; ; handovers++) {
     ticket.attempt = Math.max(ticket.attempt, watch.attempt);
     const id = await enqueue(q.connection.pool, q.schema, task, ticket, 5);
-    const end = await waitForDispatch(q, id, run, watch, timing);
+    const stopWatching =
+      timing.unclaimed === undefined
+        ? () => {}
+        : watchUnclaimed(q, id, timing.unclaimed.afterMs, (waitedMs) =>
+            timing.unclaimed?.report({
+              assetKey: unit.key,
+              partitions: [...unit.keys],
+              tags: workerTagsOf(definition.tags, unit.key),
+              task,
+              waitedMs,
+            }),
+          );
+    const end = await waitForDispatch(q, id, run, watch, timing).finally(stopWatching);
     if (end.kind === 'cancelled') return { status: 'cancelled' };
     if (end.kind === 'outcome') return settleOutcome(run, unit, end.outcome, watch.attempt);
-    // Its worker died: record the hand-over on the step, under the run's lease.
-    const reason = `worker ${end.worker} stopped saying it is alive (for more than ${timing.ttlMs} ms)`;
+    // Its worker died or was stopped: record the hand-over on the step, under the run's lease.
+    const reason = end.returned
+      ? `worker ${end.worker} was stopped while it ran the step and handed it back`
+      : `worker ${end.worker} stopped saying it is alive (for more than ${timing.ttlMs} ms)`;
     const held = await run.recordHolding(
       unit,
       run.unitEvents(unit, (fields) => ({
@@ -172,7 +226,7 @@ async function executeOnQueue(
 
 type DispatchEnd =
   | { kind: 'outcome'; outcome: TicketOutcome }
-  | { kind: 'lost'; worker: string }
+  | { kind: 'lost'; worker: string; returned: boolean }
   | { kind: 'cancelled' };
 
 async function waitForDispatch(
@@ -211,11 +265,12 @@ async function waitForDispatch(
         await watch.flush();
         return { kind: 'outcome', outcome: row.outcome };
       }
-      if (row.stale) {
-        const worker = await settle(pool, q.schema, id, ['running'], 'abandoned');
+      if (row.stale || row.state === 'returned') {
+        const from = row.state === 'returned' ? 'returned' : 'running';
+        const worker = await settle(pool, q.schema, id, [from], 'abandoned');
         if (worker !== undefined) {
           await watch.flush();
-          return { kind: 'lost', worker: worker ?? 'unknown' };
+          return { kind: 'lost', worker: worker ?? 'unknown', returned: from === 'returned' };
         }
       }
     }

@@ -17,7 +17,15 @@ import {
   type UnitTicket,
 } from 'weir';
 import { type ConnectionOptions, connect } from './_connection.js';
-import { claim, finish, heartbeat, migrate, queueSchema, released } from './_dispatches.js';
+import {
+  claim,
+  finish,
+  handBack,
+  heartbeat,
+  migrate,
+  queueSchema,
+  released,
+} from './_dispatches.js';
 import { Notifications } from './_notifications.js';
 import { quietLogger } from './_quiet-logger.js';
 import { workerTasks } from './routing.js';
@@ -33,7 +41,10 @@ export interface WorkerOptions extends ConnectionOptions {
   untagged?: boolean;
   /** How many steps at once (default 1). */
   concurrency?: number;
-  /** A name for this worker, recorded with each dispatch it runs (default `<host>:<pid>:<random>`). */
+  /**
+   * A name for this worker, recorded with each dispatch it runs and on every event of the
+   * steps it runs (default `<host>:<pid>:<random>`).
+   */
   workerId?: string;
   /** The queue's schema (default `weir_queue`): the coordinator's. */
   schema?: string;
@@ -51,14 +62,30 @@ export interface WorkerStep {
   assetKey: string;
   partitions: string[];
   status: TicketOutcome['status'];
+  /** How long it ran here (ms). */
+  ms: number;
+}
+
+export interface StopOptions {
+  /**
+   * How long the steps running may take to finish (ms) before they are handed back to the
+   * coordinator, which queues them for another worker at once (default: wait for them).
+   * A step handed back goes on running here until the process ends: end it soon after.
+   */
+  graceMs?: number;
 }
 
 export interface QueueWorker {
   readonly id: string;
   /** The graphile-worker tasks it takes. */
   readonly tasks: readonly string[];
-  /** Stops taking jobs, waits for those running, releases every run's resources. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs, waits for those running (or hands them back after `graceMs`), releases
+   * every run's resources.
+   */
+  stop(options?: StopOptions): Promise<void>;
+  /** How many steps it runs now. */
+  readonly running: number;
   /** Resolves when it stopped. */
   readonly done: Promise<void>;
 }
@@ -86,7 +113,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   const { pool } = connection;
   await migrate(pool, schema);
   const runner = new TicketRunner(options.project, options.instance);
-  const running = new Map<number, AbortController>();
+  const running = new Map<number, { controller: AbortController; handBack: () => void }>();
   const runsHere = new Set<string>();
 
   const releaseRun = async (runId: string) => {
@@ -103,7 +130,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
     () => {
       void heartbeat(pool, schema, [...running.keys()], id)
         .then((stop) => {
-          for (const dispatch of stop) running.get(dispatch)?.abort();
+          for (const dispatch of stop) running.get(dispatch)?.controller.abort();
         })
         .catch(() => {});
     },
@@ -114,10 +141,20 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
     const { dispatch, ticket } = payload as JobPayload;
     if (!(await claim(pool, schema, dispatch, id))) return;
     const controller = new AbortController();
-    running.set(dispatch, controller);
+    let handedBack!: () => void;
+    const back = new Promise<undefined>((resolve) => {
+      handedBack = () => resolve(undefined);
+    });
+    running.set(dispatch, { controller, handBack: handedBack });
+    const started = Date.now();
     try {
       runsHere.add(ticket.runId);
-      const outcome = await runner.run(ticket, { signal: controller.signal });
+      const outcome = await Promise.race([
+        runner.run(ticket, { signal: controller.signal, worker: id }),
+        back,
+      ]);
+      // Handed back (see stop): the coordinator queues it again; nothing more is said here.
+      if (outcome === undefined) return;
       await finish(pool, schema, dispatch, id, outcome);
       options.onStep?.({
         dispatch,
@@ -125,6 +162,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
         assetKey: ticket.assetKey,
         partitions: ticket.partitions,
         status: outcome.status,
+        ms: Date.now() - started,
       });
     } finally {
       running.delete(dispatch);
@@ -148,9 +186,25 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
     throw error;
   }
   let stopping: Promise<void> | undefined;
-  const stop = () => {
+  const stop = (stopOptions: StopOptions = {}) => {
     stopping ??= (async () => {
-      await graphile.stop().catch(() => {});
+      const stopped = graphile.stop().catch(() => {});
+      if (stopOptions.graceMs !== undefined && running.size > 0) {
+        const until = Date.now() + stopOptions.graceMs;
+        while (running.size > 0 && Date.now() < until) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(25, until - Date.now())));
+        }
+        const left = [...running.entries()];
+        for (const [dispatch] of left) running.delete(dispatch);
+        await handBack(
+          pool,
+          schema,
+          left.map(([dispatch]) => dispatch),
+          id,
+        ).catch(() => {});
+        for (const [, step] of left) step.handBack();
+      }
+      await stopped;
       clearInterval(beat);
       await releases.close();
       for (const runId of [...runsHere]) await releaseRun(runId);
@@ -162,5 +216,13 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
     () => stop(),
     () => stop(),
   );
-  return { id, tasks, stop, done };
+  return {
+    id,
+    tasks,
+    stop,
+    done,
+    get running() {
+      return running.size;
+    },
+  };
 }

@@ -34,12 +34,14 @@ import { statusCommand } from './commands/status.js';
 import { valueCommand } from './commands/value.js';
 import { verifyCommand } from './commands/verify.js';
 import { whyCommand } from './commands/why.js';
+import { workerCommand } from './commands/worker.js';
 import { type Output, paint, processOutput } from './format.js';
 
 export const COMMANDS: readonly Command[] = [
   initCommand,
   materializeCommand,
   backfillCommand,
+  workerCommand,
   daemonCommandDef,
   devCommand,
   serveCommand,

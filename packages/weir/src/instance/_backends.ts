@@ -1,15 +1,18 @@
 /**
  * @module instance/_backends
  * The server backends, loaded only when an instance is configured with them: `@weir/postgres`
- * (the event log) and `@weir/s3` (the artefact store) are the project's dependencies, not
- * weir's (a lower layer never imports a higher one), so they are resolved from the project's
- * folder and imported at run time, and typed here by the little weir uses of them.
+ * (the event log), `@weir/s3` (the artefact store) and `@weir/queue` (the queue executor and
+ * its workers) are the project's dependencies, not weir's (a lower layer never imports a
+ * higher one), so they are resolved from the project's folder and imported at run time, and
+ * typed here by the little weir uses of them.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtefactStore } from '../artefacts/index.js';
+import type { ProjectDefinition } from '../definitions/index.js';
 import { EnvironmentError, WeirError, type WeirErrorCode } from '../errors.js';
+import type { Executor, Instance, TicketOutcome } from '../execution/index.js';
 import type { EventLog } from '../storage/index.js';
 
 /** What weir passes to `PostgresEventLog.open` (a subset of its options). */
@@ -41,10 +44,62 @@ export interface S3Backend {
   S3ArtefactStore: { open(options: S3StoreOpenOptions): Promise<ArtefactStore> };
 }
 
+/** What weir passes to `queueExecutor` (a subset of its options). */
+export interface QueueExecutorOpenOptions {
+  connectionString: string;
+  schema?: string;
+  workerTtlMs?: number;
+  onUnclaimed?: (step: {
+    assetKey: string;
+    partitions: string[];
+    tags: string[];
+    task: string;
+    waitedMs: number;
+  }) => void;
+  unclaimedAfterMs?: number;
+}
+
+/** What weir passes to `runWorker` (a subset of its options). */
+export interface QueueWorkerOpenOptions {
+  connectionString: string;
+  project: ProjectDefinition;
+  instance: Pick<Instance, 'eventLog' | 'artefacts'>;
+  tags?: readonly string[];
+  untagged?: boolean;
+  concurrency?: number;
+  workerId?: string;
+  schema?: string;
+  workerTtlMs?: number;
+  onStep?: (step: {
+    runId: string;
+    assetKey: string;
+    partitions: string[];
+    status: TicketOutcome['status'];
+    ms: number;
+  }) => void;
+}
+
+/** A running queue worker, as weir drives it. */
+export interface QueueWorkerHandle {
+  readonly id: string;
+  readonly tasks: readonly string[];
+  readonly running: number;
+  stop(options?: { graceMs?: number }): Promise<void>;
+  readonly done: Promise<void>;
+}
+
+/** What weir uses of `@weir/queue`. */
+export interface QueueBackend {
+  queueExecutor(options: QueueExecutorOpenOptions): Executor & { close(): Promise<void> };
+  runWorker(options: QueueWorkerOpenOptions): Promise<QueueWorkerHandle>;
+}
+
 interface BackendSpec {
-  name: '@weir/postgres' | '@weir/s3';
-  /** The export and its static method weir calls. */
-  member: 'PostgresEventLog' | 'S3ArtefactStore';
+  name: '@weir/postgres' | '@weir/s3' | '@weir/queue';
+  /** The export weir calls (a function, or a class with a static `open`). */
+  member: 'PostgresEventLog' | 'S3ArtefactStore' | 'runWorker';
+  /** Whether `member` is a function itself, rather than a class with a static `open`. */
+  callable?: boolean;
   /** What needs it, as the message says: `WEIR_DATABASE_URL is a PostgreSQL URL`. */
   needs: string;
   code: WeirErrorCode;
@@ -65,6 +120,17 @@ export function loadS3(projectFile: string, from: string): Promise<S3Backend> {
     member: 'S3ArtefactStore',
     needs: `${from} is an S3 URL`,
     code: 'E_ARTEFACT',
+  });
+}
+
+/** `@weir/queue`, for `needs` (`--executor queue needs it`, `weir worker runs steps from it`). */
+export function loadQueue(projectFile: string, needs: string): Promise<QueueBackend> {
+  return load<QueueBackend>(projectFile, {
+    name: '@weir/queue',
+    member: 'runWorker',
+    callable: true,
+    needs,
+    code: 'E_USAGE',
   });
 }
 
@@ -103,10 +169,12 @@ async function load<T>(projectFile: string, spec: BackendSpec): Promise<T> {
     );
   }
   const member = (module as Record<string, { open?: unknown } | undefined>)[spec.member];
-  if (typeof member?.open !== 'function') {
+  const usable =
+    spec.callable === true ? typeof member === 'function' : typeof member?.open === 'function';
+  if (!usable) {
     throw new EnvironmentError(
       spec.code,
-      `${spec.name} (${path}) has no ${spec.member}.open: it is not a version this weir can use`,
+      `${spec.name} (${path}) has no ${spec.member}${spec.callable === true ? '' : '.open'}: it is not a version this weir can use`,
       { hint: `install a version of ${spec.name} that matches weir's (npm install ${spec.name})` },
     );
   }

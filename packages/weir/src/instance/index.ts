@@ -7,7 +7,14 @@
  * the backends loaded from the project (docs/instance.md).
  */
 
-export type { PostgresBackend, S3Backend } from './_backends.js';
+export {
+  asWeirError,
+  loadQueue,
+  type PostgresBackend,
+  type QueueBackend,
+  type QueueWorkerHandle,
+  type S3Backend,
+} from './_backends.js';
 export { INSTANCE_VARIABLES } from './_variables.js';
 export {
   type ArtefactsConfig,

@@ -7,7 +7,6 @@ import {
   type BackfillResult,
   backfill,
   cancelBackfill,
-  executorFromOption,
   findRun,
   graphOf,
   type Instance,
@@ -16,6 +15,7 @@ import {
 } from '../../execution/index.js';
 import type { BackfillRecord, EventLog } from '../../storage/index.js';
 import { describeRequest, PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
+import { commandExecutor } from '../_queue.js';
 import {
   type Command,
   type CommandContext,
@@ -37,7 +37,7 @@ import { Progress } from '../progress.js';
 import { renderRun, runJson } from './materialize.js';
 
 const USAGE =
-  'weir backfill [SELECTION] (--from A --to B | --partition KEY…) [--force] [--concurrency N] [--executor processes[:N]] [--json]\n' +
+  'weir backfill [SELECTION] (--from A --to B | --partition KEY…) [--force] [--concurrency N] [--executor processes[:N]|queue] [--json]\n' +
   '       weir backfill --resume ID | --cancel ID | --list [--limit N]';
 
 /** A usage hint fits on one line; the full usage is in `weir help backfill`. */
@@ -53,7 +53,8 @@ export const backfillCommand: Command = {
   --partition KEY      these partitions (repeatable, or a,b,c)
   -f, --force          recompute each partition asked for, stale or not
   -c, --concurrency N  steps at once (default: the project's concurrency)
-  --executor E         in-process (default), or processes[:N]: each step in a pool of child processes
+  --executor E         in-process (default), or processes[:N]: each step in a pool of child processes,
+                       or queue: each step to a \`weir worker\` of its tags (PostgreSQL event log)
   --max-old-space-size MB  with processes: each process's heap limit (V8's option)
   --resume ID          run what an interrupted or failed backfill did not finish
   --cancel ID          mark a backfill cancelled; a process running it stops starting steps
@@ -129,7 +130,7 @@ async function run(
   const instance = await ctx.writableInstance('a backfill records its runs and artefacts');
   const config = await ctx.instanceConfig();
   const maxOldSpaceMb = positiveInteger(ctx.values['max-old-space-size'], 'max-old-space-size');
-  const executor = executorFromOption(stringOption(ctx.values.executor), {
+  const executor = await commandExecutor(ctx, stringOption(ctx.values.executor), {
     project: path,
     // The children open the configured instance themselves (same project, same environment).
     ...(config.embedded ? { instanceDir: config.dir } : {}),

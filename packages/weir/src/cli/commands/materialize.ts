@@ -2,9 +2,10 @@
  * @module cli/commands/materialize
  * `weir materialize`: runs what is stale in a selection, and renders a run's outcome.
  */
-import { executorFromOption, graphOf, materialize, type RunResult } from '../../execution/index.js';
+import { graphOf, materialize, type RunResult } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
+import { commandExecutor } from '../_queue.js';
 import { type Command, positiveInteger, reportingRuns, stringOption } from '../command.js';
 import {
   json,
@@ -18,7 +19,7 @@ import {
 import { Progress } from '../progress.js';
 
 const USAGE =
-  'weir materialize [SELECTION] [--partition KEY]… [--from A --to B] [--force] [--concurrency N] [--executor processes[:N]] [--json]';
+  'weir materialize [SELECTION] [--partition KEY]… [--from A --to B] [--force] [--concurrency N] [--executor processes[:N]|queue] [--json]';
 
 /** Failed or skipped steps listed one per line before only counting the rest. */
 const LISTED = 20;
@@ -34,7 +35,8 @@ export const materializeCommand: Command = {
   -f, --force          recompute even what is up to date (with partitions: each one asked for)
   -c, --concurrency N  steps at once (default: the project's concurrency)
   --executor E         in-process (default), or processes[:N]: each step in a pool of N child
-                       processes (default: one per core), so a crash fails only its step
+                       processes (default: one per core), so a crash fails only its step; or
+                       queue: each step to a \`weir worker\` of its tags (PostgreSQL event log)
   --max-old-space-size MB  with processes: each process's heap limit (V8's option)
 A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) sets the time.
 `,
@@ -59,7 +61,7 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
     const concurrency =
       positiveInteger(ctx.values.concurrency, 'concurrency') ?? project.concurrency;
     const maxOldSpaceMb = positiveInteger(ctx.values['max-old-space-size'], 'max-old-space-size');
-    const executor = executorFromOption(stringOption(ctx.values.executor), {
+    const executor = await commandExecutor(ctx, stringOption(ctx.values.executor), {
       project: path,
       // The children open the configured instance themselves (same project, same environment).
       ...(config.embedded ? { instanceDir: config.dir } : {}),

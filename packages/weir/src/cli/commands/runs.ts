@@ -1,9 +1,11 @@
 /**
  * @module cli/commands/runs
- * `weir runs`: recent runs with their status.
+ * `weir runs`: recent runs with their status; `weir runs RUN`: one run's steps, with the
+ * queue worker that ran each.
  */
-import { listRuns } from '../../execution/index.js';
-import { type Command, positiveInteger } from '../command.js';
+import { listRuns, runLogs } from '../../execution/index.js';
+import { runSteps } from '../_run-steps.js';
+import { type Command, type CommandContext, positiveInteger } from '../command.js';
 import {
   formatClock,
   formatDuration,
@@ -16,10 +18,14 @@ import {
 
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'List recent runs',
-  usage: 'weir runs [--limit N] [--json]',
+  summary: 'List recent runs, or one run’s steps and where each ran',
+  usage: 'weir runs [RUN] [--limit N] [--json]',
+  help: `RUN (a run id, or latest): its steps, each with its status, attempts, time and the queue
+worker that ran it (in-process: the run's own process ran it).
+`,
   options: { limit: { type: 'string', short: 'n' } },
   async run(ctx) {
+    if (ctx.positionals[0] !== undefined) return runDetail(ctx, ctx.positionals[0]);
     const runs = await listRuns(await ctx.instance(), {
       limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
     });
@@ -44,3 +50,29 @@ export const runsCommand: Command = {
     return 0;
   },
 };
+
+async function runDetail(ctx: CommandContext, runId: string): Promise<number> {
+  const { run, events } = await runLogs(await ctx.instance(), runId);
+  const steps = runSteps(events);
+  if (ctx.values.json) {
+    ctx.output.out(json({ run, steps }));
+    return 0;
+  }
+  const { output } = ctx;
+  output.out(
+    `run ${run.runId} ${paint(output, STATUS_COLOR[run.status] ?? 'bold', run.status)} · ${run.started.selection} · started ${formatClock(run.startedAt)}${run.finishedAt === undefined ? '' : ` · took ${formatDuration(run.finishedAt - run.startedAt)}`}\n`,
+  );
+  const rows = steps.map((step) => [
+    step.partition === '' ? step.assetKey : `${step.assetKey} [${step.partition}]`,
+    paint(output, STATUS_COLOR[step.status] ?? 'bold', step.status),
+    String(step.attempts),
+    step.startedAt === undefined || step.endedAt === undefined
+      ? ''
+      : formatDuration(step.endedAt - step.startedAt),
+    step.workers !== undefined
+      ? step.workers.join(' → ')
+      : (step.worker ?? paint(output, 'gray', 'in-process')),
+  ]);
+  output.out(`${table([['STEP', 'STATUS', 'ATTEMPTS', 'TOOK', 'WORKER'], ...rows])}\n`);
+  return 0;
+}

@@ -1,0 +1,194 @@
+/**
+ * The queue through the `weir` command, against a real PostgreSQL: `weir worker` processes
+ * with different tags each run only their steps of a `weir materialize --executor queue`, and
+ * `weir runs RUN` names the worker of each step; a worker killed with SIGKILL mid-step has its
+ * step taken over by the other, each partition materialized (and run to its end) once; a
+ * worker stopped with SIGTERM hands its step back at once; a SQLite instance is refused with
+ * what to do; a run no worker serves says so, and goes on once one starts.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../postgres/test/_server.js';
+import { buildQueue, type WeirProcess, weir, writeCliProject } from './_cli.js';
+import { parseEffects, type TestProject } from './_project.js';
+
+const root = fileURLToPath(new URL('../.test-projects/', import.meta.url));
+const TTL = 1_500;
+
+let server: TestServer;
+const started: WeirProcess[] = [];
+
+beforeAll(async () => {
+  [server] = await Promise.all([startTestServer(), buildQueue()]);
+});
+
+afterEach(async () => {
+  for (const child of started.splice(0)) {
+    child.signal('SIGKILL');
+    await child.exited;
+  }
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function setUp(name: string, shape: { partitions: number; sleepMs: number }) {
+  const url = server.url(await server.createDatabase(name));
+  const dir = join(root, `cli-${name}-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = writeCliProject(dir, shape);
+  const env = {
+    WEIR_DATABASE_URL: url,
+    WEIR_ARTEFACTS: files.artefacts,
+    WEIR_WORKER_TTL_MS: String(TTL),
+  };
+  const run = (args: string[], extra: Record<string, string> = {}) => {
+    const child = weir(args, dir, { ...env, ...extra });
+    started.push(child);
+    return child;
+  };
+  const worker = async (id: string, args: string[] = []) => {
+    const child = run(['worker', '--id', id, ...args]);
+    await child.line(new RegExp(`^worker ${id}: `));
+    return child;
+  };
+  return { url, dir, files, run, worker };
+}
+
+const effectsOf = (files: TestProject) =>
+  parseEffects(existsSync(files.effects) ? readFileSync(files.effects, 'utf8') : '');
+
+interface StepJson {
+  assetKey: string;
+  partition: string;
+  status: string;
+  worker?: string;
+  workers?: string[];
+}
+
+async function runSteps(
+  run: (args: string[]) => WeirProcess,
+): Promise<{ status: string; steps: StepJson[] }> {
+  const child = run(['runs', 'latest', '--json']);
+  expect(await child.exited).toBe(0);
+  const { run: record, steps } = JSON.parse(child.stdout()) as {
+    run: { status: string };
+    steps: StepJson[];
+  };
+  return { status: record.status, steps };
+}
+
+describe('weir worker and --executor queue', () => {
+  it('two workers with different tags run only their own steps; weir runs names them', async () => {
+    const { run, worker, files } = await setUp('tags', { partitions: 4, sleepMs: 20 });
+    const gpu = await worker('w-gpu', ['--tags', 'gpu', '--concurrency', '2']);
+    const cpu = await worker('w-cpu', ['--concurrency', '2']);
+    expect(gpu.stdout()).toMatch(/^worker w-gpu: tags gpu, concurrency 2, tasks weir:step:gpu;/m);
+    const materialize = run(['materialize', '--executor', 'queue']);
+    expect(await materialize.exited).toBe(0);
+    const { status, steps } = await runSteps(run);
+    expect(status).toBe('success');
+    expect(steps).toHaveLength(8);
+    for (const step of steps) {
+      expect(step.status).toBe('materialized');
+      expect(step.worker).toBe(step.assetKey === 'q/gpu' ? 'w-gpu' : 'w-cpu');
+    }
+    // Each worker printed its steps, and the side effects happened in its process.
+    expect(gpu.stdout().match(/q\/gpu \[p\d+\] {2}materialized {2}\d+ ms/g)).toHaveLength(4);
+    expect(cpu.stdout()).not.toMatch(/q\/gpu/);
+    const effects = effectsOf(files);
+    expect(effects).toHaveLength(8);
+    for (const effect of effects) {
+      expect(effect.pid).toBe(effect.asset === 'q/gpu' ? gpu.process.pid : cpu.process.pid);
+    }
+    // The run detail as a table.
+    const table = run(['runs', 'latest']);
+    expect(await table.exited).toBe(0);
+    expect(table.stdout()).toMatch(/q\/gpu \[p0000\]\s+materialized\s+1\s+\d+ ms\s+w-gpu/);
+    // SIGTERM: a worker with nothing to do stops at once, exit 0.
+    gpu.signal('SIGTERM');
+    expect(await gpu.exited).toBe(0);
+    expect(gpu.stderr()).toMatch(/worker w-gpu stopped after 4 steps/);
+  });
+
+  it('a worker killed with SIGKILL mid-step: the other takes the step over, each partition once', async () => {
+    const N = 8;
+    const { run, worker, files } = await setUp('kill', { partitions: N, sleepMs: 300 });
+    const doomed = await worker('w1');
+    const materialize = run(['materialize', 'q/cpu', '--executor', 'queue']);
+    // w1 takes the first step alone; once it finished one, it is on the next: kill it there.
+    await doomed.line(/q\/cpu \[p\d+\] {2}materialized/);
+    const other = await worker('w2', ['--concurrency', '2']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    doomed.signal('SIGKILL');
+    expect(await doomed.exited).toBe(null);
+    expect(await materialize.exited).toBe(0);
+    const effects = effectsOf(files);
+    const counts = new Map<string, number>();
+    for (const e of effects) counts.set(e.partition, (counts.get(e.partition) ?? 0) + 1);
+    expect(counts.size).toBe(N);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    const { status, steps } = await runSteps(run);
+    expect(status).toBe('success');
+    expect(steps.filter((s) => s.status === 'materialized')).toHaveLength(N);
+    // The step w1 died in was handed over: w2 recorded its outcome.
+    const handed = steps.filter((s) => s.workers !== undefined);
+    expect(handed.length).toBeLessThanOrEqual(1);
+    for (const step of handed) expect(step.workers).toEqual(['w1', 'w2']);
+    const logs = run(['logs', 'latest']);
+    expect(await logs.exited).toBe(0);
+    expect(logs.stdout()).toMatch(/worker w1 stopped saying it is alive/);
+    expect(other.stdout()).toMatch(/materialized/);
+  });
+
+  it('SIGTERM mid-step hands the step back: another worker takes it at once, exit 0', async () => {
+    const { run, worker, files } = await setUp('term', { partitions: 1, sleepMs: 3_000 });
+    const first = await worker('w1');
+    const materialize = run(['materialize', 'q/cpu', '--executor', 'queue']);
+    // Wait until w1 runs the step (its effect is written only at the end, 3 s later).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const second = await worker('w2');
+    first.signal('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.stderr()).toMatch(/stopping: 1 step running/);
+    expect(await materialize.exited).toBe(0);
+    expect(second.stdout()).toMatch(/q\/cpu \[p0000\] {2}materialized/);
+    const logs = run(['logs', 'latest']);
+    expect(await logs.exited).toBe(0);
+    expect(logs.stdout()).toMatch(/worker w1 was stopped while it ran the step and handed it back/);
+    expect(effectsOf(files).map((e) => e.partition)).toEqual(['p0000']);
+  });
+
+  it('a SQLite instance: weir worker and --executor queue say a queue needs PostgreSQL', async () => {
+    const dir = join(root, `cli-sqlite-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    writeCliProject(dir, { partitions: 1, sleepMs: 0 });
+    for (const args of [['worker'], ['materialize', '--executor', 'queue']]) {
+      const child = weir(args, dir, { WEIR_DATABASE_URL: undefined, WEIR_ARTEFACTS: undefined });
+      expect(await child.exited).toBe(2);
+      expect(child.stderr()).toMatch(
+        /error: .* needs a queue, and a queue needs a PostgreSQL event log: this instance's is SQLite/,
+      );
+      expect(child.stderr()).toMatch(/hint: set WEIR_DATABASE_URL=postgres:/);
+      expect(child.stderr()).not.toMatch(/internal error/);
+    }
+  });
+
+  it('no worker of a step’s tags: the run warns once, naming the command, and waits for one', async () => {
+    const { run, worker } = await setUp('nobody', { partitions: 2, sleepMs: 0 });
+    const materialize = run(['materialize', 'q/gpu', '--executor', 'queue'], {
+      WEIR_QUEUE_WARN_MS: '300',
+    });
+    const warning = await materialize.line(/^warning: no worker/);
+    expect(warning).toMatch(
+      /no worker has taken a step tagged gpu \(q\/gpu \[p000\d\]\) for \d+ s; start one with `weir worker --tags gpu`/,
+    );
+    await worker('late', ['--tags', 'gpu']);
+    expect(await materialize.exited).toBe(0);
+    expect(materialize.stderr().match(/warning: no worker/g)).toHaveLength(1);
+  });
+});

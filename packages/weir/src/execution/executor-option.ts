@@ -23,7 +23,7 @@ export function parseExecutorChoice(text: string): ExecutorChoice {
   if (match === null || (count !== undefined && (count < 1 || count > 1024))) {
     throw new EnvironmentError(
       'E_USAGE',
-      `unknown executor '${text}': expected in-process, processes, processes:N (N from 1 to 1024) or queue`,
+      `unknown executor '${text}': expected in-process, processes, or processes:N (N from 1 to 1024), or queue`,
       {
         hint: 'processes runs each step in a pool of child processes, one per core by default; queue hands each step to `weir worker` processes (PostgreSQL event log)',
       },

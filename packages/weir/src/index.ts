@@ -179,6 +179,7 @@ export {
   dynamicPartitions,
   eager,
   externalAsset,
+  externalSource,
   failed,
   folderSensor,
   formatCondition,

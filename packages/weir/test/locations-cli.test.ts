@@ -80,7 +80,7 @@ describe('code locations', () => {
     const list = weir(dir, 'list');
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain('prep/readings');
-    expect(list.stdout).toContain('ml/model');
+    expect(list.stdout).toMatch(/ml\/model +ml +asset/);
 
     const first = weir(dir, 'materialize');
     expect(first.code, first.stdout + first.stderr).toBe(0);
@@ -148,5 +148,30 @@ describe('code locations', () => {
     const status = weir(dir, 'status');
     expect(status.code).not.toBe(0);
     expect(status.stderr).toMatch(/location 'ml' reads prep\/readings with other partitions/);
+  }, 60_000);
+
+  it('reads a source of the project from a location, and restales its reader when it changes', () => {
+    const dir = projectDir({
+      'weir.config.ts': `import { defineProject, fileVersion, sourceAsset } from 'weir';
+const feed = sourceAsset({ key: 'raw/feed', observe: () => fileVersion('feed.txt') });
+export default defineProject({ assets: [feed], locations: { prep: './prep' } });
+`,
+      'feed.txt': 'one',
+      'prep/package.json': JSON.stringify({ name: 'prep', type: 'module' }),
+      'prep/weir.config.ts': `import { asset, defineProject, externalSource } from 'weir';
+import { readFileSync } from 'node:fs';
+const feed = externalSource('raw/feed');
+const copy = asset({ key: 'prep/copy', ins: { feed }, materialize: (ctx, { feed }) => ({ text: readFileSync('feed.txt', 'utf8'), version: feed.dataVersion }) });
+export default defineProject({ assets: [feed, copy] });
+`,
+    });
+    const first = weir(dir, 'materialize');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(weirJson<{ value: { text: string } }>(dir, 'value', 'prep/copy').value.text).toBe('one');
+    expect(weir(dir, 'materialize').stdout).toMatch(/Nothing to do/);
+    writeFileSync(join(dir, 'feed.txt'), 'two');
+    const second = weir(dir, 'materialize');
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(weirJson<{ value: { text: string } }>(dir, 'value', 'prep/copy').value.text).toBe('two');
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import {
   dailyPartitions,
   defineProject,
   externalAsset,
+  externalSource,
   many,
   multiPartitions,
   one,
@@ -17,7 +18,10 @@ import {
   type PartitionsDefinition,
   type ProjectDefinition,
   resolvePartitionSpace,
+  schedule,
+  sourceAsset,
   staticPartitions,
+  type Upstream,
 } from '../src/definitions/index.js';
 import {
   allPartitionsMapping,
@@ -167,6 +171,43 @@ describe('manifests', () => {
     expect(() => describeLocation(defineProject({ assets: [perPartition] }))).toThrow(
       /x\/per_partition has a freshness policy per partition/,
     );
+  });
+
+  it('refuses sources, sensors and schedules in a location: the project observes and runs them', () => {
+    const feed = sourceAsset({ key: 'raw/feed', observe: () => ({ dataVersion: '1' }) });
+    expect(() => describeLocation(defineProject({ assets: [feed] }))).toThrow(
+      /source asset raw\/feed is defined in a code location/,
+    );
+    const nightly = schedule({ name: 'nightly', cron: '0 3 * * *', selection: 'prep/raw' });
+    expect(() => describeLocation(defineProject({ assets: [raw], schedules: [nightly] }))).toThrow(
+      /a code location defines schedule 'nightly'/,
+    );
+  });
+
+  it('links a location to a source of the project, and refuses a source read as an asset', () => {
+    const feed = sourceAsset({ key: 'raw/feed', observe: () => ({ dataVersion: '1' }) });
+    const reader = (upstream: Upstream) =>
+      asset({ key: 'prep/reader', ins: { feed: upstream }, materialize: () => 1 });
+    const viaSource = externalSource('raw/feed');
+    const merged = mergeLocations(defineProject({ assets: [feed] }), [
+      {
+        name: 'prep',
+        folder: './prep',
+        manifest: overTheWire(defineProject({ assets: [viaSource, reader(viaSource)] })),
+      },
+    ]);
+    const linked = merged.project.assets.find((a) => a.key === 'prep/reader');
+    expect(linked?.kind === 'asset' && linked.ins.feed).toBe(feed);
+    const viaAsset = externalAsset('raw/feed');
+    expect(() =>
+      mergeLocations(defineProject({ assets: [feed] }), [
+        {
+          name: 'prep',
+          folder: './prep',
+          manifest: overTheWire(defineProject({ assets: [viaAsset, reader(viaAsset)] })),
+        },
+      ]),
+    ).toThrow(/reads an asset, there it is a source \(use externalSource\)/);
   });
 
   it('finds an asset defined in two places, and an external asset nobody defines', () => {

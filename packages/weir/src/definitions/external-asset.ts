@@ -10,6 +10,7 @@ import { UserCodeError } from '../errors.js';
 import { type AssetDefinition, asset } from './asset.js';
 import type { IoFormat } from './context.js';
 import type { PartitionsDefinition } from './partitions/index.js';
+import { type SourceAssetDefinition, sourceAsset } from './source-asset.js';
 
 export interface ExternalAssetOptions {
   /** Its partitions, as its own location defines them (checked against it when both load). */
@@ -55,7 +56,33 @@ export function externalAsset<T = unknown>(
   return definition as AssetDefinition<string, T>;
 }
 
-/** Whether `definition` is an `externalAsset()`. */
+/**
+ * A source asset of the project that lists the code locations (sources are observed there),
+ * read by this location's assets: they receive its observations, as from any source.
+ * @example
+ * const feed = externalSource('raw/sensor_feed', { partitions: stations });
+ */
+export function externalSource(
+  key: string,
+  options: Pick<ExternalAssetOptions, 'partitions' | 'description'> = {},
+): SourceAssetDefinition<string> {
+  const definition = sourceAsset({
+    key,
+    ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
+    ...(options.description === undefined ? {} : { description: options.description }),
+    observe: () => {
+      throw new UserCodeError(
+        'E_USER_CODE',
+        `${key} is an external source here: the project that lists the code locations observes it`,
+        { hint: 'run weir from that project' },
+      );
+    },
+  } as Parameters<typeof sourceAsset>[0]);
+  Object.defineProperty(definition, EXTERNAL, { value: true, enumerable: false });
+  return definition;
+}
+
+/** Whether `definition` is an `externalAsset()` or `externalSource()`. */
 export function isExternalAsset(definition: object): boolean {
   return Reflect.get(definition, EXTERNAL) === true;
 }

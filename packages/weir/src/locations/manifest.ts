@@ -79,15 +79,28 @@ export interface ManifestMaterialized extends ManifestCommon {
   slots: number;
 }
 
-export interface ManifestSource extends ManifestCommon {
+/** An `externalSource()`: a source of the project a location reads. */
+export interface ManifestExternalSource extends ManifestCommon {
   kind: 'source';
-  observeEveryMs?: number;
+  external: true;
 }
 
-export type ManifestAsset = ManifestMaterialized | ManifestSource;
+export type ManifestAsset = ManifestMaterialized | ManifestExternalSource;
 
 /** Describes a location's project (loaded, code versions derived) as its manifest. */
 export function describeLocation(project: ProjectDefinition): LocationManifest {
+  const automation = [
+    ...project.sensors.map((s) => `sensor '${s.name}'`),
+    ...project.schedules.map((s) => `schedule '${s.name}'`),
+    ...project.apps.map((a) => `app '${a.name}'`),
+  ];
+  if (automation.length > 0) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `a code location defines ${automation.join(', ')}, which only the project that lists the locations runs`,
+      { hint: 'move them to that project: they name assets by key, wherever the assets are' },
+    );
+  }
   return {
     v: MANIFEST_VERSION,
     assets: project.assets.map(describeAsset),
@@ -111,14 +124,19 @@ function describeAsset(definition: AnyAssetDefinition): ManifestAsset {
       { hint: 'give it one policy ({ maxLag } or { cron }), or define it in the project itself' },
     );
   }
+  if (definition.kind === 'source' && isExternalAsset(definition)) {
+    return { ...common, kind: 'source', external: true };
+  }
   if (definition.kind === 'source') {
-    return {
-      ...common,
-      kind: 'source',
-      ...(definition.observeEveryMs === undefined
-        ? {}
-        : { observeEveryMs: definition.observeEveryMs }),
-    };
+    // Sources are observed where runs are planned (every status and run does), so they live
+    // in the project that lists the locations; its locations read them with externalAsset().
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `source asset ${definition.key} is defined in a code location; sources are observed by the project that lists the locations`,
+      {
+        hint: 'move the sourceAsset() to that project; locations that read it declare externalAsset(key)',
+      },
+    );
   }
   const ins: Record<string, ManifestInput> = {};
   for (const [name, upstream] of Object.entries(definition.ins)) {

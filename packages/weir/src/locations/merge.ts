@@ -13,7 +13,6 @@ import {
   isExternalAsset,
   type ProjectDefinition,
   setDerivedCode,
-  sourceAsset,
   type Upstream,
 } from '../definitions/index.js';
 import { DefinitionError, UserCodeError } from '../errors.js';
@@ -89,7 +88,7 @@ export function mergeLocations(
     }
     pools = { ...manifest.pools, ...pools };
     for (const entry of manifest.assets) {
-      if (entry.kind === 'asset' && entry.external) {
+      if (entry.external) {
         externals.push({ entry, location: name });
         continue;
       }
@@ -97,8 +96,7 @@ export function mergeLocations(
       Object.defineProperty(definition, LOCATION, { value: name, enumerable: false });
       add(definition, `location '${name}'`);
       locationOf.set(entry.key, name);
-      if (entry.kind === 'asset')
-        located.push({ entry, definition: definition as AssetDefinition });
+      located.push({ entry, definition });
     }
   }
   const failed = problems.map((p) => p.location);
@@ -131,8 +129,8 @@ export function mergeLocations(
   };
 }
 
-/** A located asset or source built again from its manifest entry; its functions throw. */
-function rebuild(entry: ManifestAsset, location: string): AnyAssetDefinition {
+/** A located asset built again from its manifest entry; its functions throw. */
+function rebuild(entry: ManifestMaterialized, location: string): AssetDefinition {
   const elsewhere = () => {
     throw new UserCodeError(
       'E_USER_CODE',
@@ -140,18 +138,6 @@ function rebuild(entry: ManifestAsset, location: string): AnyAssetDefinition {
       { hint: 'run it through the project, which hands it to its location’s processes' },
     );
   };
-  if (entry.kind === 'source') {
-    return sourceAsset({
-      ...entry.attributes,
-      key: entry.key,
-      ...(entry.partitions === undefined ? {} : { partitions: entry.partitions }),
-      ...(entry.freshness === undefined ? {} : { freshness: entry.freshness }),
-      ...(entry.observeEveryMs === undefined ? {} : { observeEvery: entry.observeEveryMs }),
-      onFailure: entry.onFailure,
-      onOverdue: entry.onOverdue,
-      observe: elsewhere,
-    } as Parameters<typeof sourceAsset>[0]);
-  }
   const ins: Record<string, unknown> = {};
   for (const [name, input] of Object.entries(entry.ins)) {
     // Linked to the real upstream once every location is built (mergeLocations).
@@ -197,13 +183,15 @@ function checkExternal(
   owner: ReadonlyMap<string, string>,
 ): void {
   const real = byKey.get(entry.key);
-  if (real === undefined || entry.kind !== 'asset') return; // missing: see the readers
+  if (real === undefined) return; // missing: see the readers
   const differs =
-    JSON.stringify(real.partitions ?? null) !== JSON.stringify(entry.partitions ?? null)
-      ? 'partitions'
-      : real.kind === 'asset' && real.io !== entry.io
-        ? `io ('${entry.io}' here, '${real.io}' there)`
-        : undefined;
+    real.kind !== entry.kind
+      ? `a kind: it reads a${entry.kind === 'source' ? ' source' : 'n asset'}, there it is a${real.kind === 'source' ? ' source' : 'n asset'} (use ${real.kind === 'source' ? 'externalSource' : 'externalAsset'})`
+      : JSON.stringify(real.partitions ?? null) !== JSON.stringify(entry.partitions ?? null)
+        ? 'partitions'
+        : real.kind === 'asset' && entry.kind === 'asset' && real.io !== entry.io
+          ? `io ('${entry.io}' here, '${real.io}' there)`
+          : undefined;
   if (differs !== undefined) {
     throw new DefinitionError(
       'E_DEFINITION',

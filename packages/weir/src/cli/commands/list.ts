@@ -12,7 +12,11 @@ export const listCommand: Command = {
   usage: 'weir list [SELECTION] [--json]',
   options: {},
   async run(ctx) {
-    const graph = graphOf((await ctx.project()).project);
+    const loaded = await ctx.project();
+    const graph = graphOf(loaded.project);
+    // With code locations, each asset's location (the project's own: `-`).
+    const locationOf = loaded.locations?.locationOf;
+    const where = (key: string) => locationOf?.get(key) ?? '-';
     const selected = selectKeys(
       graph,
       ctx.positionals.length === 0 ? undefined : ctx.positionals.join(','),
@@ -30,6 +34,7 @@ export const listCommand: Command = {
             kinds: n.kinds,
             tags: n.tags,
             description: n.definition.description ?? null,
+            ...(locationOf === undefined ? {} : { location: locationOf.get(n.key) ?? null }),
           })),
         ),
       );
@@ -37,6 +42,7 @@ export const listCommand: Command = {
     }
     const rows = nodes.map((n) => [
       n.key,
+      ...(locationOf === undefined ? [] : [where(n.key)]),
       n.kind,
       n.group ?? '',
       n.kinds.join(', '),
@@ -45,7 +51,7 @@ export const listCommand: Command = {
     ]);
     // TYPE is asset or source; KINDS are what `kind:` selects.
     ctx.output.out(
-      `${table([['ASSET', 'TYPE', 'GROUP', 'KINDS', 'UPSTREAM', 'DESCRIPTION'], ...rows])}\n`,
+      `${table([['ASSET', ...(locationOf === undefined ? [] : ['LOCATION']), 'TYPE', 'GROUP', 'KINDS', 'UPSTREAM', 'DESCRIPTION'], ...rows])}\n`,
     );
     return 0;
   },

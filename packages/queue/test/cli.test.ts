@@ -4,12 +4,15 @@
  * `weir runs RUN` names the worker of each step; a worker killed with SIGKILL mid-step has its
  * step taken over by the other, each partition materialized (and run to its end) once; a
  * worker stopped with SIGTERM hands its step back at once; a SQLite instance is refused with
- * what to do; a run no worker serves says so, and goes on once one starts.
+ * what to do; a run no worker serves says so, and goes on once one starts. And the smoke run
+ * of bench/queue-workers.ts.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { onceLabel, queueWorkersRun, report } from '../../../bench/queue-workers.js';
 import { startTestServer, type TestServer } from '../../postgres/test/_server.js';
 import { buildQueue, type WeirProcess, weir, writeCliProject } from './_cli.js';
 import { parseEffects, type TestProject } from './_project.js';
@@ -146,11 +149,20 @@ describe('weir worker and --executor queue', () => {
   });
 
   it('SIGTERM mid-step hands the step back: another worker takes it at once, exit 0', async () => {
-    const { run, worker, files } = await setUp('term', { partitions: 1, sleepMs: 3_000 });
+    const { run, worker, files, url } = await setUp('term', { partitions: 1, sleepMs: 2_000 });
     const first = await worker('w1');
     const materialize = run(['materialize', 'q/cpu', '--executor', 'queue']);
-    // Wait until w1 runs the step (its effect is written only at the end, 3 s later).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Once w1 runs the step (its effect is written only at its end, 2 s later) ...
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const running = async () =>
+      (
+        await db.query(
+          "SELECT 1 FROM weir_queue.dispatches WHERE worker_id = 'w1' AND state = 'running'",
+        )
+      ).rowCount! > 0;
+    while (!(await running())) await new Promise((resolve) => setTimeout(resolve, 20));
+    await db.end();
     const second = await worker('w2');
     first.signal('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -190,5 +202,20 @@ describe('weir worker and --executor queue', () => {
     await worker('late', ['--tags', 'gpu']);
     expect(await materialize.exited).toBe(0);
     expect(materialize.stderr().match(/warning: no worker/g)).toHaveLength(1);
+  });
+
+  it('bench smoke: queue-workers on 6 partitions over 2 workers, one killed (not timed)', async () => {
+    const result = await queueWorkersRun({
+      server,
+      root,
+      partitions: 6,
+      workers: 2,
+      sleepMs: 200,
+      ttlMs: TTL,
+    });
+    expect(result.status).toBe('success');
+    expect(onceLabel(result.effects, 6)).toBe('yes (6 × 1)');
+    expect(onceLabel(result.materializations, 6)).toBe('yes (6 × 1)');
+    expect(report(result)).toMatch(/6 partitions over 2 weir worker processes/);
   });
 });

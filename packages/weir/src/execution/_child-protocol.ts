@@ -7,7 +7,10 @@ import type { ErrorInfo, StoredEvent } from '../storage/index.js';
 import type { LogEntry } from './_step-logger.js';
 import type { TicketOutcome, UnitTicket } from './unit-ticket.js';
 
-/** What a child is started with (its first argument, as JSON). */
+/** The environment variable a child's setup comes in (JSON). */
+export const CHILD_SETUP_VARIABLE = 'WEIR_CHILD_SETUP';
+
+/** What a child is started with (in `CHILD_SETUP_VARIABLE`). */
 export interface ChildSetup {
   /** The project file, or a folder to look for it in (as `--project`). */
   project: string;

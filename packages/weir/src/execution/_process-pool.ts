@@ -10,7 +10,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors.js';
 import type { ErrorInfo, StoredEvent } from '../storage/index.js';
-import type { ChildSetup, FromChild, ToChild } from './_child-protocol.js';
+import {
+  CHILD_SETUP_VARIABLE,
+  type ChildSetup,
+  type FromChild,
+  type ToChild,
+} from './_child-protocol.js';
 import { deathReason } from './_process-death.js';
 import type { LogEntry } from './_step-logger.js';
 import type { TicketOutcome, UnitTicket } from './unit-ticket.js';
@@ -185,8 +190,11 @@ export class ProcessPool {
         { hint: 'build it: npm run build (in the weir package)' },
       );
     }
-    const process = fork(entry, [JSON.stringify(setup)], {
+    const process = fork(entry, [], {
       cwd: setup.cwd,
+      // In the environment, not the command line, which any user of the host can read (the
+      // setup may hold a database URL with its password); the child removes it at once.
+      env: { ...globalThis.process.env, [CHILD_SETUP_VARIABLE]: JSON.stringify(setup) },
       // Not the parent's flags (a test runner's loaders, --inspect): a plain Node process.
       execArgv: maxOldSpaceMb === undefined ? [] : [`--max-old-space-size=${maxOldSpaceMb}`],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],

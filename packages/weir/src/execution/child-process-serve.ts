@@ -7,7 +7,12 @@
  * it or goes away.
  */
 import type { ProjectDefinition } from '../definitions/index.js';
-import type { ChildSetup, FromChild, ToChild } from './_child-protocol.js';
+import {
+  CHILD_SETUP_VARIABLE,
+  type ChildSetup,
+  type FromChild,
+  type ToChild,
+} from './_child-protocol.js';
 import { toErrorInfo } from './_errors.js';
 import type { Instance } from './instance.js';
 import { TicketRunner } from './ticket-runner.js';
@@ -29,7 +34,9 @@ export async function serveChildProcess(start: ChildStart): Promise<void> {
     });
   process.on('SIGINT', () => {});
   process.on('disconnect', () => process.exit(0));
-  const setup = JSON.parse(process.argv[2] ?? '{}') as ChildSetup;
+  const setup = JSON.parse(process.env[CHILD_SETUP_VARIABLE] ?? '{}') as ChildSetup;
+  // Not for the steps' eyes (it may hold a database URL with its password).
+  delete process.env[CHILD_SETUP_VARIABLE];
   let opened: Awaited<ReturnType<ChildStart>>;
   try {
     opened = await start(setup);

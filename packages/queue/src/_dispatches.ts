@@ -19,9 +19,14 @@ export type DispatchState =
   /** Its worker was stopped mid-step and handed it back: the coordinator queues it again at once. */
   | 'returned';
 
-/** The queue's tables live in this schema (graphile-worker's in `graphile_worker`). */
+/**
+ * The queue's tables live in `schema`, graphile-worker's in `graphile`: `graphile_worker` beside
+ * the default `weir_queue`, else `<schema>_jobs`, so two instances sharing a database (each
+ * with its own schemas) never take each other's jobs.
+ */
 export interface QueueSchema {
   schema: string;
+  graphile: string;
   /** Channel of outcomes (payload: the dispatch id) and release acknowledgements (`r:<run>`). */
   done: string;
   /** Channel telling workers a run ended (payload: the run id). */
@@ -32,7 +37,12 @@ export function queueSchema(schema = 'weir_queue'): QueueSchema {
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) {
     throw new RangeError(`queue schema '${schema}': lower-case letters, digits and _ only`);
   }
-  return { schema, done: `${schema}_done`, release: `${schema}_release` };
+  return {
+    schema,
+    graphile: schema === 'weir_queue' ? 'graphile_worker' : `${schema}_jobs`,
+    done: `${schema}_done`,
+    release: `${schema}_release`,
+  };
 }
 
 /** Creates the queue's table if it is missing (graphile-worker migrates its own). */
@@ -68,7 +78,7 @@ export async function migrate(pool: pg.Pool, { schema }: QueueSchema): Promise<v
 /** Records a dispatch and queues its graphile-worker job, in one transaction; returns its id. */
 export async function enqueue(
   pool: pg.Pool,
-  { schema }: QueueSchema,
+  { schema, graphile }: QueueSchema,
   task: string,
   ticket: UnitTicket,
   maxAttempts: number,
@@ -78,7 +88,7 @@ export async function enqueue(
        INSERT INTO ${schema}.dispatches (run_id, asset_key, partitions, task)
        VALUES ($1, $2, $3, $4) RETURNING id
      )
-     SELECT d.id, graphile_worker.add_job($4,
+     SELECT d.id, ${graphile}.add_job($4,
        payload := json_build_object('dispatch', d.id, 'ticket', $5::json),
        max_attempts := $6) AS job
      FROM d`,

@@ -46,7 +46,11 @@ import { waitForAppend } from './_wait.js';
 import { stepTask } from './routing.js';
 
 export interface QueueExecutorOptions extends ConnectionOptions {
-  /** The schema of the queue's own table (default `weir_queue`); graphile-worker's is `graphile_worker`. */
+  /**
+   * The schema of the queue's own table (default `weir_queue`); graphile-worker's is
+   * `graphile_worker` beside the default, else `<schema>_jobs`. Give each instance sharing a
+   * database its own.
+   */
   schema?: string;
   /**
    * A worker that has not said it is alive for this long (ms) is judged dead, and its unit is
@@ -108,7 +112,11 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
   const ready = () => {
     opening ??= (async () => {
       const connection = connect(options, 'queueExecutor');
-      await runMigrations({ pgPool: connection.pool, logger: quietLogger() });
+      await runMigrations({
+        pgPool: connection.pool,
+        logger: quietLogger(),
+        schema: schema.graphile,
+      });
       await migrate(connection.pool, schema);
       const done = new Notifications(connection.config, schema.done);
       await done.listen();

@@ -173,6 +173,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   try {
     graphile = await run({
       pgPool: pool,
+      schema: schema.graphile,
       concurrency,
       noHandleSignals: true,
       pollInterval: options.pollIntervalMs ?? 2_000,

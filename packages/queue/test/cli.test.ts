@@ -38,14 +38,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function setUp(name: string, shape: { partitions: number; sleepMs: number }) {
+async function setUp(
+  name: string,
+  shape: { partitions: number; sleepMs: number },
+  logSchema?: string,
+) {
   const url = server.url(await server.createDatabase(name));
   const dir = join(root, `cli-${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const files = writeCliProject(dir, shape);
   const env = {
-    WEIR_DATABASE_URL: url,
+    WEIR_DATABASE_URL: logSchema === undefined ? url : `${url}?schema=${logSchema}`,
     WEIR_ARTEFACTS: files.artefacts,
     WEIR_WORKER_TTL_MS: String(TTL),
   };
@@ -191,7 +195,8 @@ describe('weir worker and --executor queue', () => {
   });
 
   it('no worker of a step’s tags: the run warns once, naming the command, and waits for one', async () => {
-    const { run, worker } = await setUp('nobody', { partitions: 2, sleepMs: 0 });
+    // An event log in its own schema: the queue's are hydro_queue and hydro_queue_jobs.
+    const { run, worker, url } = await setUp('nobody', { partitions: 2, sleepMs: 0 }, 'hydro');
     const materialize = run(['materialize', 'q/gpu', '--executor', 'queue'], {
       WEIR_QUEUE_WARN_MS: '300',
     });
@@ -202,6 +207,15 @@ describe('weir worker and --executor queue', () => {
     await worker('late', ['--tags', 'gpu']);
     expect(await materialize.exited).toBe(0);
     expect(materialize.stderr().match(/warning: no worker/g)).toHaveLength(1);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const { rows } = await db.query<{ schema_name: string }>(
+      'SELECT schema_name FROM information_schema.schemata ORDER BY 1',
+    );
+    await db.end();
+    const schemas = rows.map((r) => r.schema_name);
+    expect(schemas).toEqual(expect.arrayContaining(['hydro', 'hydro_queue', 'hydro_queue_jobs']));
+    expect(schemas).not.toContain('graphile_worker');
   });
 
   it('bench smoke: queue-workers on 6 partitions over 2 workers, one killed (not timed)', async () => {

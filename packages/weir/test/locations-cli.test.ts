@@ -36,13 +36,14 @@ export default defineProject({ assets: [readings] });
 `;
 
 const ML = `
-import { allPartitionsMapping, asset, defineProject, externalAsset, many, staticPartitions } from 'weir';
+import { allPartitionsMapping, asset, check, defineProject, externalAsset, many, staticPartitions } from 'weir';
 import { version } from 'units';
 import type { Reading } from '../prep/weir.config.js';
 const readings = externalAsset<Reading>('prep/readings', { partitions: staticPartitions(['a', 'b']) });
 const model = asset({
   key: 'ml/model',
   ins: { readings: many(readings, allPartitionsMapping()) },
+  checks: [check({ name: 'positive', evaluate: (_ctx, value: { total: number }) => ({ passed: value.total > 0 }) })],
   materialize: (ctx, { readings }) => ({
     total: [...readings.values()].reduce((sum, r) => sum + r.level, 0),
     read: [...readings.values()].map((r) => r.units),
@@ -100,6 +101,10 @@ describe('code locations', () => {
     const again = weir(dir, 'materialize');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Nothing to do/);
+    // The check ran with the step, in ml's process; weir check cannot run it here, and says so.
+    expect(weirJson<{ checks: { passed: boolean }[] }>(dir, 'value', 'ml/model')).toBeDefined();
+    const checked = weir(dir, 'check', 'ml/model');
+    expect(checked.stdout).toContain("ml/model's checks run in code location 'ml'");
   }, 60_000);
 
   it('makes stale only what changed in one location, and why says so', () => {

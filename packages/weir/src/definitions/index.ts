@@ -18,6 +18,7 @@ export * from './input.js';
 export * from './instance-settings.js';
 export type { Jsonified, JsonStorable, NotStorableAsJson } from './jsonified.js';
 export * from './keys.js';
+export * from './located.js';
 export * from './metadata.js';
 export * from './notification.js';
 export * from './option-keys.js';

@@ -7,6 +7,7 @@ import { ArtefactError } from '../artefacts/index.js';
 import {
   type AssetDefinition,
   type CheckDefinition,
+  locatedIn,
   PartitionSet,
   type ProjectDefinition,
 } from '../definitions/index.js';
@@ -66,7 +67,13 @@ export async function checkAssets(
   const requested = requestedPartitions(graph, wanted, spaces, options.partitions);
   const results: AssetCheckResult[] = [];
   for (const key of wanted) {
-    const { checks } = graph.node(key).definition as AssetDefinition;
+    const definition = graph.node(key).definition as AssetDefinition;
+    const { checks } = definition;
+    const location = locatedIn(definition);
+    if (location !== undefined && checks.length > 0) {
+      results.push(inLocation(key, location));
+      continue;
+    }
     const space = spaces.get(key);
     if (space === undefined) {
       const result = await checkOne(options.instance, key, checks, records.get(key));
@@ -88,6 +95,20 @@ export async function checkAssets(
     }
   }
   return results;
+}
+
+/** A located asset's checks run in its location's processes, with its steps: none here. */
+function inLocation(key: string, location: string): AssetCheckResult {
+  return {
+    assetKey: key,
+    materializationId: undefined,
+    checks: [],
+    error: {
+      code: 'E_USAGE',
+      message: `${key}'s checks run in code location '${location}', with its steps; weir check evaluates checks in its own process`,
+      hint: `to evaluate them again, rematerialize it: weir materialize ${key} --force`,
+    },
+  };
 }
 
 /** Evaluates `checks` on the newest materialization of one asset (partition) and records them. */

@@ -19,7 +19,6 @@ export {
 } from './manifest.js';
 export {
   type LoadedLocation,
-  locationOfDefinition,
   type MergedProject,
   mergeLocations,
 } from './merge.js';

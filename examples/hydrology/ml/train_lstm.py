@@ -353,8 +353,23 @@ def main():
 
 
 def _blas():
-    info = torch.__config__.show()
-    return "BLAS_INFO=" + info.split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in info else "BLAS ?"
+    """The BLAS library this process loaded (torch's build says only "generic" when it uses
+    the system's libblas.so.3, which Debian points at the reference BLAS unless OpenBLAS or
+    BLIS is installed: the difference is several-fold)."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    except OSError:
+        paths = set()
+    real = sorted(os.path.realpath(p) for p in paths)
+    for name, kind in (("libopenblas", "OpenBLAS"), ("libblis", "BLIS"), ("libmkl", "MKL")):
+        found = [p for p in real if os.path.basename(p).startswith(name)]
+        if found:
+            return "%s (%s)" % (kind, found[0])
+    found = [p for p in real if os.path.basename(p).startswith("libblas")]
+    if found and "/blas/" in found[0]:
+        return "reference BLAS (%s)" % found[0]
+    return "BLAS %s" % (found[0] if found else "unknown")
 
 
 if __name__ == "__main__":

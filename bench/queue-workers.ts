@@ -204,7 +204,7 @@ export function report(result: QueueWorkersResult): string {
 }
 
 // Run as a benchmark (bundled by bench/run.mjs), not when the smoke test imports it.
-if (import.meta.url.endsWith('.mjs')) {
+if (import.meta.url.endsWith('/queue-workers.mjs')) {
   process.env.WEIR_QUEUE_TEST_DIR = join(process.cwd(), 'packages', 'queue', 'test');
   const ttlMs = 2_000;
   const server = await startTestServer();

@@ -69,6 +69,16 @@ export async function migrate(pool: pg.Pool, { schema }: QueueSchema): Promise<v
     await client.query(
       `CREATE INDEX IF NOT EXISTS dispatches_run ON ${schema}.dispatches (run_id, worker_id)`,
     );
+    // The workers up, and the tasks each takes: a step nobody could take is told apart from
+    // one waiting for a busy worker.
+    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.workers (
+      id text PRIMARY KEY,
+      tasks text[] NOT NULL,
+      host text NOT NULL,
+      pid integer NOT NULL,
+      started_at timestamptz NOT NULL DEFAULT now(),
+      seen_at timestamptz NOT NULL DEFAULT now()
+    )`);
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`${schema}.migrate`]);
     client.release();
@@ -271,4 +281,50 @@ export async function releaseState(
     pending: rows.filter((r) => r.released_at === null && r.live).length,
     errors: rows.flatMap((r) => r.release_errors ?? []),
   };
+}
+
+/** A worker says it is up and which tasks it takes (again after a restart under the same id). */
+export async function registerWorker(
+  pool: pg.Pool,
+  { schema }: QueueSchema,
+  worker: { id: string; tasks: readonly string[]; host: string; pid: number },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO ${schema}.workers (id, tasks, host, pid) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()`,
+    [worker.id, worker.tasks, worker.host, worker.pid],
+  );
+}
+
+/** A worker says it is still up (every third of the TTL, busy or not). */
+export async function workerSeen(
+  pool: pg.Pool,
+  { schema }: QueueSchema,
+  id: string,
+): Promise<void> {
+  await pool.query(`UPDATE ${schema}.workers SET seen_at = now() WHERE id = $1`, [id]);
+}
+
+/** A worker stopped. */
+export async function unregisterWorker(
+  pool: pg.Pool,
+  { schema }: QueueSchema,
+  id: string,
+): Promise<void> {
+  await pool.query(`DELETE FROM ${schema}.workers WHERE id = $1`, [id]);
+}
+
+/** How many workers seen within `ttlMs` take `task`. */
+export async function liveWorkers(
+  pool: pg.Pool,
+  { schema }: QueueSchema,
+  task: string,
+  ttlMs: number,
+): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${schema}.workers
+     WHERE $1 = ANY(tasks) AND seen_at > now() - $2 * interval '1 millisecond'`,
+    [task, ttlMs],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -1,34 +1,42 @@
 /**
  * @module queue/_unclaimed
- * Noticing a step no worker takes: once `afterMs` passed, the dispatch is read, and if it is
- * still queued (no worker of its tags is running, or all are busy) the caller is told, once.
- * A new user who forgot to start a worker then reads why nothing happens, instead of a run
- * that waits in silence.
+ * Noticing a step no worker can take: once `afterMs` passed, and then every `afterMs` while
+ * the dispatch is still queued, the workers up (seen within the TTL) that take its task are
+ * counted; when there are none, the caller is told, once. A new user who forgot to start a
+ * worker (or started one with other tags) reads why nothing happens instead of a run that
+ * waits in silence, and a step merely waiting for a busy worker says nothing.
  */
 import type pg from 'pg';
-import type { QueueSchema } from './_dispatches.js';
+import { liveWorkers, type QueueSchema } from './_dispatches.js';
 
-/** Watches dispatch `id`; returns a function that stops watching. */
+/** Watches dispatch `id` of `task`; returns a function that stops watching. */
 export function watchUnclaimed(
   q: { connection: { pool: pg.Pool }; schema: QueueSchema },
-  id: number,
-  afterMs: number,
+  dispatch: { id: number; task: string },
+  timing: { afterMs: number; ttlMs: number },
   report: (waitedMs: number) => void,
 ): () => void {
   const since = Date.now();
   let stopped = false;
-  const timer = setTimeout(() => {
-    void q.connection.pool
-      .query<{ state: string }>(`SELECT state FROM ${q.schema.schema}.dispatches WHERE id = $1`, [
-        id,
-      ])
-      .then(({ rows }) => {
-        if (!stopped && rows[0]?.state === 'queued') report(Date.now() - since);
-      })
-      .catch(() => {});
-  }, afterMs);
-  // The run waits for the step anyway: this timer alone keeps nothing alive.
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
+  const check = async () => {
+    const { rows } = await q.connection.pool.query<{ state: string }>(
+      `SELECT state FROM ${q.schema.schema}.dispatches WHERE id = $1`,
+      [dispatch.id],
+    );
+    if (stopped || rows[0]?.state !== 'queued') return;
+    if ((await liveWorkers(q.connection.pool, q.schema, dispatch.task, timing.ttlMs)) === 0) {
+      if (!stopped) report(Date.now() - since);
+      return;
+    }
+    schedule();
+  };
+  const schedule = () => {
+    timer = setTimeout(() => void check().catch(() => {}), timing.afterMs);
+    // The run waits for the step anyway: this timer alone keeps nothing alive.
+    timer.unref();
+  };
+  schedule();
   return () => {
     stopped = true;
     clearTimeout(timer);

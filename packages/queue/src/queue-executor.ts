@@ -63,9 +63,10 @@ export interface QueueExecutorOptions extends ConnectionOptions {
   /** How long `releaseRun` waits for the workers that ran a run's steps to dispose of its resources (default 10,000 ms). */
   releaseWaitMs?: number;
   /**
-   * Called when no worker took a queued step within `unclaimedAfterMs`, once per set of
-   * worker tags (the step keeps waiting: a worker may still start). The `weir` command prints
-   * a warning naming the `weir worker` command that would take it.
+   * Called when a step is still queued after `unclaimedAfterMs` and no worker that takes its
+   * tags is up (none seen within `workerTtlMs`), once per set of worker tags; a step waiting
+   * for a busy worker says nothing. The step keeps waiting: a worker may still start. The
+   * `weir` command prints a warning naming the `weir worker` command that would take it.
    */
   onUnclaimed?: (step: UnclaimedStep) => void;
   /** See `onUnclaimed` (default 10,000 ms). */
@@ -191,14 +192,18 @@ async function executeOnQueue(
     const stopWatching =
       timing.unclaimed === undefined
         ? () => {}
-        : watchUnclaimed(q, id, timing.unclaimed.afterMs, (waitedMs) =>
-            timing.unclaimed?.report({
-              assetKey: unit.key,
-              partitions: [...unit.keys],
-              tags: workerTagsOf(definition.tags, unit.key),
-              task,
-              waitedMs,
-            }),
+        : watchUnclaimed(
+            q,
+            { id, task },
+            { afterMs: timing.unclaimed.afterMs, ttlMs: timing.ttlMs },
+            (waitedMs) =>
+              timing.unclaimed?.report({
+                assetKey: unit.key,
+                partitions: [...unit.keys],
+                tags: workerTagsOf(definition.tags, unit.key),
+                task,
+                waitedMs,
+              }),
           );
     const end = await waitForDispatch(q, id, run, watch, timing).finally(stopWatching);
     if (end.kind === 'cancelled') return { status: 'cancelled' };

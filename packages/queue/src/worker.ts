@@ -7,6 +7,7 @@
  * a unit the coordinator cancelled or handed to another worker meanwhile is aborted. It keeps
  * a run's resources until the coordinator says the run ended.
  */
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { type Runner, run, type Task } from 'graphile-worker';
 import {
@@ -24,7 +25,10 @@ import {
   heartbeat,
   migrate,
   queueSchema,
+  registerWorker,
   released,
+  unregisterWorker,
+  workerSeen,
 } from './_dispatches.js';
 import { Notifications } from './_notifications.js';
 import { quietLogger } from './_quiet-logger.js';
@@ -54,6 +58,8 @@ export interface WorkerOptions extends ConnectionOptions {
   pollIntervalMs?: number;
   /** Each step this worker finished, as it finishes. */
   onStep?: (step: WorkerStep) => void;
+  /** Run one step, then stop (`done` resolves): a worker started per step, as a Job. */
+  once?: boolean;
 }
 
 export interface WorkerStep {
@@ -101,7 +107,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   const id =
     options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
   const tasks = workerTasks(options.tags ?? [], { untagged: options.untagged ?? false });
-  const concurrency = options.concurrency ?? 1;
+  const concurrency = options.once === true ? 1 : (options.concurrency ?? 1);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`runWorker: concurrency must be a whole number ≥ 1, got ${concurrency}`);
   }
@@ -112,6 +118,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   );
   const { pool } = connection;
   await migrate(pool, schema);
+  await registerWorker(pool, schema, { id, tasks, host: hostname(), pid: process.pid });
   const runner = new TicketRunner(options.project, options.instance);
   const running = new Map<number, { controller: AbortController; handBack: () => void }>();
   const runsHere = new Set<string>();
@@ -128,6 +135,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
 
   const beat = setInterval(
     () => {
+      void workerSeen(pool, schema, id).catch(() => {});
       void heartbeat(pool, schema, [...running.keys()], id)
         .then((stop) => {
           for (const dispatch of stop) running.get(dispatch)?.controller.abort();
@@ -146,7 +154,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
       handedBack = () => resolve(undefined);
     });
     running.set(dispatch, { controller, handBack: handedBack });
-    const started = Date.now();
+    const startedAt = Date.now();
     try {
       runsHere.add(ticket.runId);
       const outcome = await Promise.race([
@@ -162,18 +170,36 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
         assetKey: ticket.assetKey,
         partitions: ticket.partitions,
         status: outcome.status,
-        ms: Date.now() - started,
+        ms: Date.now() - startedAt,
       });
+      if (options.once === true) {
+        // Stop before this job completes: graphile-worker fetches the next one as soon as it
+        // does, unless its worker was released (which it says with `worker:release`).
+        const releasedWorker = new Promise<void>((resolve) => {
+          events.once('worker:release', () => resolve());
+          setTimeout(resolve, 5_000).unref();
+        });
+        await ready;
+        void stop();
+        await releasedWorker;
+      }
     } finally {
       running.delete(dispatch);
     }
   };
 
+  const events = new EventEmitter();
+  // Resolved once `stop` can be called (a step may end before run() returned).
+  let markStarted!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
   let graphile: Runner;
   try {
     graphile = await run({
       pgPool: pool,
       schema: schema.graphile,
+      events: events as NonNullable<Parameters<typeof run>[0]['events']>,
       concurrency,
       noHandleSignals: true,
       pollInterval: options.pollIntervalMs ?? 2_000,
@@ -183,6 +209,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   } catch (error) {
     clearInterval(beat);
     await releases.close();
+    await unregisterWorker(pool, schema, id).catch(() => {});
     await connection.close();
     throw error;
   }
@@ -214,10 +241,12 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
       clearInterval(beat);
       await releases.close();
       for (const runId of [...runsHere]) await releaseRun(runId);
+      await unregisterWorker(pool, schema, id).catch(() => {});
       await connection.close();
     })();
     return stopping;
   };
+  markStarted();
   const done = graphile.promise.then(
     () => stop(),
     () => stop(),

@@ -102,10 +102,11 @@ describe('queue workers (processes)', () => {
   });
 
   it('a worker killed with SIGKILL mid-run: its step goes to another, each partition once', async () => {
-    const N = 60;
+    const N = 40;
     const { project, instance, worker, files, url } = await setUp('kill', {
       partitions: N,
-      sleepMs: 120,
+      // Long enough that the kill lands while w1's step runs, even on a loaded machine.
+      sleepMs: 250,
     });
     const workers = [await worker('w1'), await worker('w2'), await worker('w3')];
     const run = materialize(project, { instance, selection: 'q/cpu', concurrency: 6 });

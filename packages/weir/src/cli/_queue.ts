@@ -95,14 +95,14 @@ export async function commandExecutor(
   });
 }
 
-/** What the run says when no worker took a step of these tags (see `onUnclaimed`). */
+/** What the run says when no worker that takes a step's tags is up (see `onUnclaimed`). */
 export function unclaimedWarning(
   step: { assetKey: string; partitions: string[]; tags: string[]; waitedMs: number },
   project?: unknown,
 ): string {
   const seconds = Math.round(step.waitedMs / 1000);
   const what =
-    step.tags.length === 0 ? 'a step with no worker tag' : `a step tagged ${step.tags.join(',')}`;
+    step.tags.length === 0 ? 'steps with no worker tag' : `steps tagged ${step.tags.join(',')}`;
   const partition =
     step.partitions.length === 1 && step.partitions[0] === ''
       ? ''
@@ -112,5 +112,5 @@ export function unclaimedWarning(
     step.tags.length === 0
       ? `weir worker${where}`
       : `weir worker --tags ${step.tags.join(',')}${where}`;
-  return `warning: no worker has taken ${what} (${step.assetKey}${partition}) for ${seconds} s; start one with \`${command}\` against the same instance (still waiting)`;
+  return `warning: no worker that takes ${what} is up (${step.assetKey}${partition} has waited ${seconds} s); start one with \`${command}\` against the same instance (still waiting)`;
 }

@@ -70,6 +70,7 @@ export interface QueueWorkerOpenOptions {
   workerId?: string;
   schema?: string;
   workerTtlMs?: number;
+  once?: boolean;
   onStep?: (step: {
     runId: string;
     assetKey: string;

@@ -82,7 +82,6 @@ their run, which queues them again at once; exit 0.
     const asJson = Boolean(ctx.values.json);
     const { output } = ctx;
     let finished = 0;
-    let stopOnce: (() => void) | undefined;
     let worker: QueueWorkerHandle | undefined;
     try {
       worker = await queue.backend.runWorker({
@@ -95,6 +94,7 @@ their run, which queues them again at once; exit 0.
         concurrency,
         workerId: id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`,
         workerTtlMs: queue.workerTtlMs,
+        once,
         onStep: (step) => {
           finished++;
           if (asJson)
@@ -108,7 +108,6 @@ their run, which queues them again at once; exit 0.
               `${formatClock(Date.now()).slice(11)}  ${step.assetKey}${partitions}  ${paint(output, STATUS_COLOR[step.status] ?? 'bold', step.status)}  ${step.ms} ms  run ${step.runId}\n`,
             );
           }
-          if (once) stopOnce?.();
         },
       });
     } catch (error) {
@@ -125,8 +124,7 @@ their run, which queues them again at once; exit 0.
         `worker ${live.id}: tags ${offered}${ctx.values.untagged && tags.length > 0 ? ' and untagged' : ''}, concurrency ${concurrency}, tasks ${live.tasks.join(' ')}; project ${path}\n`,
       );
     }
-    const stopped = new Promise<'signal' | 'once'>((resolve) => {
-      stopOnce = () => resolve('once');
+    const stopped = new Promise<'signal'>((resolve) => {
       if (ctx.signal.aborted) resolve('signal');
       ctx.signal.addEventListener('abort', () => resolve('signal'), { once: true });
     });

@@ -107,6 +107,24 @@ describe('code locations', () => {
     expect(checked.stdout).toContain("ml/model's checks run in code location 'ml'");
   }, 60_000);
 
+  it('runs the project’s own assets in a process pool with --executor processes, and refuses a queue', () => {
+    const dir = twoLocations();
+    const root = join(dir, 'weir.config.ts');
+    writeFileSync(
+      root,
+      `import { asset, defineProject } from 'weir';\nconst own = asset({ key: 'own', materialize: () => process.pid });\nexport default defineProject({ assets: [own], locations: { prep: './prep', ml: './ml' } });\n`,
+    );
+    const run = weir(dir, 'materialize', '--executor', 'processes:1');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value.total).toBe(3);
+    const own = weirJson<{ value: number }>(dir, 'value', 'own').value;
+    const model = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value.pid;
+    expect(new Set([own, model]).size).toBe(2);
+    const queued = weir(dir, 'materialize', '--force', '--executor', 'queue');
+    expect(queued.code).toBe(2);
+    expect(queued.stderr).toContain('--executor queue does not run the steps of code locations');
+  }, 60_000);
+
   it('makes stale only what changed in one location, and why says so', () => {
     const dir = twoLocations();
     expect(weir(dir, 'materialize').code).toBe(0);

@@ -7,7 +7,22 @@
 import type { Instance } from '../execution/index.js';
 import type { InstanceConfig } from '../instance/index.js';
 import { locationExecutor } from '../locations/index.js';
+import type { CommandContext } from './command.js';
 import type { LoadedProject } from './load-project.js';
+
+/** How a location's processes open the command's instance: its folder, or its configuration. */
+function instanceFor(
+  config: InstanceConfig,
+): { instanceDir: string } | { instanceConfig: InstanceConfig } {
+  return config.embedded ? { instanceDir: config.dir } : { instanceConfig: config };
+}
+
+/** The command's instance, as a location's processes open it (see `instanceFor`). */
+export async function locationInstance(
+  ctx: CommandContext,
+): Promise<{ instanceDir: string } | { instanceConfig: InstanceConfig }> {
+  return instanceFor(await ctx.instanceConfig());
+}
 
 export function withLocations(
   instance: Instance,
@@ -19,7 +34,7 @@ export function withLocations(
     root: loaded.root,
     locations: loaded.project.locations,
     locationOf: loaded.locations.locationOf,
-    ...(config.embedded ? { instanceDir: config.dir } : { instanceConfig: config }),
+    ...instanceFor(config),
     local: instance.executor,
   });
   return {

@@ -9,6 +9,8 @@
 import { EnvironmentError } from '../errors.js';
 import { type Executor, executorFromOption, parseExecutorChoice } from '../execution/index.js';
 import { type InstanceConfig, loadQueue, type QueueBackend } from '../instance/index.js';
+import { locationExecutor } from '../locations/index.js';
+import { locationInstance } from './_location-instance.js';
 import type { CommandContext } from './command.js';
 
 export interface QueueDatabase {
@@ -72,6 +74,30 @@ export async function commandExecutor(
   text: string | undefined,
   place: ExecutorPlaceOptions,
 ): Promise<(Executor & { close(): Promise<void> }) | undefined> {
+  const loaded = await ctx.project();
+  if (loaded.locations !== undefined) {
+    // Each located asset runs in its location's processes: the option names how the project's
+    // own assets run, and how many processes each location may have.
+    if (text !== undefined && parseExecutorChoice(text).kind === 'queue') {
+      throw new EnvironmentError(
+        'E_USAGE',
+        '--executor queue does not run the steps of code locations yet: workers load the project, not its locations',
+        {
+          hint: 'run without --executor: each location runs its steps in processes of its own (docs/locations.md)',
+        },
+      );
+    }
+    const own = executorFromOption(text, place);
+    if (own === undefined) return undefined; // the instance's location executor
+    return locationExecutor({
+      root: loaded.root,
+      locations: loaded.project.locations,
+      locationOf: loaded.locations.locationOf,
+      processes: own.processes,
+      ...(await locationInstance(ctx)),
+      local: own,
+    });
+  }
   if (text === undefined || parseExecutorChoice(text).kind !== 'queue') {
     return executorFromOption(text, place);
   }

@@ -36,7 +36,7 @@ export function buildQueue(): Promise<void> {
 /** The queue tests' project (see _project.ts), as `weir.config.mjs` in `dir`. */
 export function writeCliProject(
   dir: string,
-  shape: { partitions: number; sleepMs: number },
+  shape: { partitions: number; sleepMs: number; automation?: boolean },
 ): TestProject {
   const files = writeProject(dir, shape);
   const file = join(dir, 'weir.config.mjs');

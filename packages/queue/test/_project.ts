@@ -16,7 +16,11 @@ export interface TestProject {
 
 export function writeProject(
   dir: string,
-  { partitions, sleepMs }: { partitions: number; sleepMs: number },
+  {
+    partitions,
+    sleepMs,
+    automation,
+  }: { partitions: number; sleepMs: number; automation?: boolean },
 ): TestProject {
   mkdirSync(dir, { recursive: true });
   const effects = join(dir, 'effects.log');
@@ -25,7 +29,7 @@ export function writeProject(
   writeFileSync(
     file,
     `import { appendFileSync } from 'node:fs';
-import { asset, defineProject, staticPartitions } from 'weir';
+import { asset, defineProject, onMissing, staticPartitions } from 'weir';
 
 const EFFECTS = ${JSON.stringify(effects)};
 const keys = staticPartitions(${JSON.stringify(keys)});
@@ -35,8 +39,9 @@ const work = async (name, ctx) => {
   appendFileSync(EFFECTS, [name, ctx.partition.key, process.pid, start, Date.now()].join(' ') + '\\n');
   return ctx.partition.key;
 };
-const cpu = asset({ key: 'q/cpu', codeVersion: '1', partitions: keys, materialize: (ctx) => work('q/cpu', ctx) });
-const gpu = asset({ key: 'q/gpu', codeVersion: '1', partitions: keys, tags: { resources: 'gpu' }, pool: 'gpu',
+const automation = ${automation ? 'onMissing()' : 'undefined'};
+const cpu = asset({ key: 'q/cpu', codeVersion: '1', partitions: keys, automation, materialize: (ctx) => work('q/cpu', ctx) });
+const gpu = asset({ key: 'q/gpu', codeVersion: '1', partitions: keys, automation, tags: { resources: 'gpu' }, pool: 'gpu',
   materialize: (ctx) => work('q/gpu', ctx) });
 
 export default defineProject({ concurrency: 8, pools: { gpu: 1 }, assets: [cpu, gpu] });

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 async function setUp(
   name: string,
-  shape: { partitions: number; sleepMs: number },
+  shape: { partitions: number; sleepMs: number; automation?: boolean },
   logSchema?: string,
 ) {
   const url = server.url(await server.createDatabase(name));
@@ -194,6 +194,28 @@ describe('weir worker and --executor queue', () => {
     expect(logs.stdout()).toMatch(/worker w1 was stopped while it ran the step and handed it back/);
     expect(effectsOf(files).map((e) => e.partition)).toEqual(['p0000']);
   });
+
+  it('weir daemon --executor queue hands the steps its automation starts to the workers', async () => {
+    const { run, worker, files } = await setUp('daemon', {
+      partitions: 3,
+      sleepMs: 20,
+      automation: true,
+    });
+    const gpu = await worker('w-gpu', ['--tags', 'gpu']);
+    const cpu = await worker('w-cpu');
+    const daemon = run(['daemon', '--executor', 'queue']);
+    const deadline = Date.now() + 30_000;
+    while (effectsOf(files).length < 6 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    daemon.signal('SIGINT');
+    expect(await daemon.exited).toBe(0);
+    const effects = effectsOf(files);
+    expect(effects).toHaveLength(6);
+    for (const effect of effects) {
+      expect(effect.pid).toBe(effect.asset === 'q/gpu' ? gpu.process.pid : cpu.process.pid);
+    }
+  }, 60_000);
 
   it('a SQLite instance: weir worker and --executor queue say a queue needs PostgreSQL', async () => {
     const dir = join(root, `cli-sqlite-${process.pid}`);

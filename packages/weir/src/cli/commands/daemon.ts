@@ -7,12 +7,15 @@
  */
 import { Daemon, type DaemonActivity } from '../../daemon/index.js';
 import { instanceLabel } from '../../instance/index.js';
-import { type Command, positiveInteger } from '../command.js';
+import { commandExecutor } from '../_queue.js';
+import { type Command, positiveInteger, stringOption } from '../command.js';
 import { formatClock, type Output, paint, STATUS_COLOR } from '../format.js';
 import { SERVER_HELP, SERVER_OPTIONS, startCommandServer } from './serve.js';
 
 const help = `options:
   --max-runs N   runs at once (default 4); more wait in the queue
+  --executor E   where its runs' steps run: in-process (default), processes[:N], or queue
+                 (each step to a \`weir worker\`, PostgreSQL instance; see docs/executors.md)
 What it runs: sensors (at their interval), sources with observeEvery, schedule ticks, and
 the automation conditions of assets (whenever the log changes). See docs/automation.md.
 `;
@@ -24,14 +27,20 @@ function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
     summary,
     usage: dev
       ? 'weir dev [--max-runs N] [--port N] [--host ADDRESS] [--token-file FILE]'
-      : 'weir daemon [--max-runs N]',
+      : 'weir daemon [--max-runs N] [--executor processes[:N]|queue]',
     help: dev ? `${help}and the web UI and API (as \`weir serve\`):\n${SERVER_HELP}` : help,
     options: dev
-      ? { 'max-runs': { type: 'string' }, ...SERVER_OPTIONS }
-      : { 'max-runs': { type: 'string' } },
+      ? { 'max-runs': { type: 'string' }, executor: { type: 'string' }, ...SERVER_OPTIONS }
+      : { 'max-runs': { type: 'string' }, executor: { type: 'string' } },
     async run(ctx) {
-      const { project } = await ctx.project();
-      const instance = await ctx.writableInstance(`weir ${name} records ticks and runs`);
+      const { project, path } = await ctx.project();
+      const opened = await ctx.writableInstance(`weir ${name} records ticks and runs`);
+      const config = await ctx.instanceConfig();
+      const executor = await commandExecutor(ctx, stringOption(ctx.values.executor), {
+        project: path,
+        ...(config.embedded ? { instanceDir: config.dir } : {}),
+      });
+      const instance = executor === undefined ? opened : { ...opened, executor };
       const instanceName = instanceLabel(await ctx.instanceConfig());
       const maxRuns = positiveInteger(ctx.values['max-runs'], 'max-runs') ?? 4;
       const show = ctx.values.json
@@ -63,6 +72,7 @@ function daemonCommand(name: 'daemon' | 'dev', summary: string): Command {
         await daemon.run();
       } finally {
         await server?.close();
+        await executor?.close();
       }
       if (!ctx.values.json) ctx.output.out('stopped\n');
       return 0;

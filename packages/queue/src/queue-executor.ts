@@ -17,6 +17,7 @@ import {
   type Executor,
   errorFrom,
   type LogEntry,
+  locatedIn,
   outcomeAfterLoss,
   type RunContext,
   type StepOutcome,
@@ -79,6 +80,8 @@ export interface UnclaimedStep {
   partitions: string[];
   /** The worker tags it needs (none: a worker started without --tags takes it). */
   tags: string[];
+  /** The code location whose workers take it (`weir worker --location NAME`); none: the project's. */
+  location?: string;
   /** The graphile-worker task it is queued as. */
   task: string;
   /** How long it has waited (ms). */
@@ -183,7 +186,8 @@ async function executeOnQueue(
   timing: Timing,
 ): Promise<StepOutcome> {
   const definition = run.graph.node(unit.key).definition as AnyAssetDefinition;
-  const task = stepTask(definition.tags, unit.key);
+  const location = locatedIn(definition);
+  const task = stepTask(definition.tags, unit.key, location);
   const ticket = await unitTicket(run, unit);
   const watch = new StepWatch(run, unit, await run.eventLog.lastEventId());
   for (let handovers = 0; ; handovers++) {
@@ -201,6 +205,7 @@ async function executeOnQueue(
                 assetKey: unit.key,
                 partitions: [...unit.keys],
                 tags: workerTagsOf(definition.tags, unit.key),
+                ...(location === undefined ? {} : { location }),
                 task,
                 waitedMs,
               }),

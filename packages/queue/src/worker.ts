@@ -43,6 +43,11 @@ export interface WorkerOptions extends ConnectionOptions {
   tags?: readonly string[];
   /** Take untagged steps too, even when offering tags. */
   untagged?: boolean;
+  /**
+   * The code location whose steps it takes (`project` is then that location's project); none:
+   * the steps of the project's own assets (docs/locations.md).
+   */
+  location?: string;
   /** How many steps at once (default 1). */
   concurrency?: number;
   /**
@@ -106,7 +111,10 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   const schema = queueSchema(options.schema);
   const id =
     options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
-  const tasks = workerTasks(options.tags ?? [], { untagged: options.untagged ?? false });
+  const tasks = workerTasks(options.tags ?? [], {
+    untagged: options.untagged ?? false,
+    ...(options.location === undefined ? {} : { location: options.location }),
+  });
   const concurrency = options.once === true ? 1 : (options.concurrency ?? 1);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`runWorker: concurrency must be a whole number ≥ 1, got ${concurrency}`);

@@ -7,7 +7,7 @@
  * what to do; a run no worker serves says so, and goes on once one starts. And the smoke run
  * of bench/queue-workers.ts.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -215,6 +215,49 @@ describe('weir worker and --executor queue', () => {
     for (const effect of effects) {
       expect(effect.pid).toBe(effect.asset === 'q/gpu' ? gpu.process.pid : cpu.process.pid);
     }
+  }, 60_000);
+
+  it('a code location’s steps go to its own workers (--location), the project’s to the others', async () => {
+    const { run, worker, dir, files } = await setUp('located', { partitions: 1, sleepMs: 0 });
+    // The project's q/cpu and q/gpu stay; a location "ml" adds ml/sum, which reads q/cpu.
+    const project = join(dir, 'weir.config.mjs');
+    writeFileSync(
+      project,
+      readFileSync(project, 'utf8').replace(
+        'assets: [cpu, gpu] });',
+        "assets: [cpu, gpu], locations: { ml: './ml' } });",
+      ),
+    );
+    mkdirSync(join(dir, 'ml'), { recursive: true });
+    writeFileSync(join(dir, 'ml', 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(
+      join(dir, 'ml', 'weir.config.mjs'),
+      `import { appendFileSync } from 'node:fs';
+import { asset, defineProject, externalAsset, staticPartitions } from 'weir';
+const cpu = externalAsset('q/cpu', { partitions: staticPartitions(['p0000']) });
+const sum = asset({ key: 'ml/sum', partitions: staticPartitions(['p0000']), ins: { cpu },
+  materialize: (ctx, { cpu }) => {
+    appendFileSync(${JSON.stringify(files.effects)}, ['ml/sum', ctx.partition.key, process.pid, 0, 0].join(' ') + '\\n');
+    return cpu;
+  } });
+export default defineProject({ assets: [cpu, sum] });
+`,
+    );
+    const own = await worker('w-own', ['--tags', 'gpu', '--untagged']);
+    const materialize = run(['materialize', '--executor', 'queue'], { WEIR_QUEUE_WARN_MS: '300' });
+    const warning = await materialize.line(/^warning: no worker/);
+    expect(warning).toContain("steps with no worker tag of code location 'ml'");
+    expect(warning).toContain('`weir worker --location ml`');
+    const ml = await worker('w-ml', ['--location', 'ml']);
+    expect(ml.stdout()).toMatch(/tasks weir:step@ml;/);
+    expect(await materialize.exited).toBe(0);
+    const effects = effectsOf(files);
+    expect(effects.map((e) => e.asset).sort()).toEqual(['ml/sum', 'q/cpu', 'q/gpu']);
+    for (const effect of effects) {
+      expect(effect.pid).toBe(effect.asset === 'ml/sum' ? ml.process.pid : own.process.pid);
+    }
+    const { steps } = await runSteps(run);
+    expect(steps.find((step) => step.assetKey === 'ml/sum')?.worker).toBe('w-ml');
   }, 60_000);
 
   it('a SQLite instance: weir worker and --executor queue say a queue needs PostgreSQL', async () => {

@@ -189,6 +189,7 @@ export {
   inProgress,
   isCondition,
   latestScheduleTick,
+  locatedIn,
   many,
   missing,
   monthlyPartitions,

@@ -107,7 +107,7 @@ describe('code locations', () => {
     expect(checked.stdout).toContain("ml/model's checks run in code location 'ml'");
   }, 60_000);
 
-  it('runs the project’s own assets in a process pool with --executor processes, and refuses a queue', () => {
+  it('runs the project’s own assets in a process pool with --executor processes', () => {
     const dir = twoLocations();
     const root = join(dir, 'weir.config.ts');
     writeFileSync(
@@ -120,9 +120,6 @@ describe('code locations', () => {
     const own = weirJson<{ value: number }>(dir, 'value', 'own').value;
     const model = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value.pid;
     expect(new Set([own, model]).size).toBe(2);
-    const queued = weir(dir, 'materialize', '--force', '--executor', 'queue');
-    expect(queued.code).toBe(2);
-    expect(queued.stderr).toContain('--executor queue does not run the steps of code locations');
   }, 60_000);
 
   it('makes stale only what changed in one location, and why says so', () => {

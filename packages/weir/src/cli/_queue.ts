@@ -76,16 +76,11 @@ export async function commandExecutor(
 ): Promise<(Executor & { close(): Promise<void> }) | undefined> {
   const loaded = await ctx.project();
   if (loaded.locations !== undefined) {
-    // Each located asset runs in its location's processes: the option names how the project's
-    // own assets run, and how many processes each location may have.
+    // Each located asset runs in its location's processes (or, through a queue, on its
+    // location's workers): the option names how the project's own assets run, and how many
+    // processes each location may have.
     if (text !== undefined && parseExecutorChoice(text).kind === 'queue') {
-      throw new EnvironmentError(
-        'E_USAGE',
-        '--executor queue does not run the steps of code locations yet: workers load the project, not its locations',
-        {
-          hint: 'run without --executor: each location runs its steps in processes of its own (docs/locations.md)',
-        },
-      );
+      return queueExecutorFor(ctx, place);
     }
     const own = executorFromOption(text, place);
     if (own === undefined) return undefined; // the instance's location executor
@@ -101,6 +96,17 @@ export async function commandExecutor(
   if (text === undefined || parseExecutorChoice(text).kind !== 'queue') {
     return executorFromOption(text, place);
   }
+  return queueExecutorFor(ctx, place);
+}
+
+/**
+ * The queue's coordinator for a command's runs (`--executor queue`): every step goes to the
+ * workers, a located asset's to its location's (`weir worker --location NAME`).
+ */
+async function queueExecutorFor(
+  ctx: CommandContext,
+  place: ExecutorPlaceOptions,
+): Promise<Executor & { close(): Promise<void> }> {
   if (place.maxOldSpaceMb !== undefined) {
     throw new EnvironmentError(
       'E_USAGE',
@@ -123,17 +129,24 @@ export async function commandExecutor(
 
 /** What the run says when no worker that takes a step's tags is up (see `onUnclaimed`). */
 export function unclaimedWarning(
-  step: { assetKey: string; partitions: string[]; tags: string[]; waitedMs: number },
+  step: {
+    assetKey: string;
+    partitions: string[];
+    tags: string[];
+    location?: string;
+    waitedMs: number;
+  },
   project?: unknown,
 ): string {
   const seconds = Math.round(step.waitedMs / 1000);
   const what =
-    step.tags.length === 0 ? 'steps with no worker tag' : `steps tagged ${step.tags.join(',')}`;
+    (step.tags.length === 0 ? 'steps with no worker tag' : `steps tagged ${step.tags.join(',')}`) +
+    (step.location === undefined ? '' : ` of code location '${step.location}'`);
   const partition =
     step.partitions.length === 1 && step.partitions[0] === ''
       ? ''
       : ` [${step.partitions[0]}${step.partitions.length > 1 ? `…${step.partitions.at(-1)}` : ''}]`;
-  const where = typeof project === 'string' ? ` --project ${project}` : '';
+  const where = `${step.location === undefined ? '' : ` --location ${step.location}`}${typeof project === 'string' ? ` --project ${project}` : ''}`;
   const command =
     step.tags.length === 0
       ? `weir worker${where}`

@@ -53,6 +53,7 @@ export interface QueueExecutorOpenOptions {
     assetKey: string;
     partitions: string[];
     tags: string[];
+    location?: string;
     task: string;
     waitedMs: number;
   }) => void;
@@ -66,6 +67,8 @@ export interface QueueWorkerOpenOptions {
   instance: Pick<Instance, 'eventLog' | 'artefacts'>;
   tags?: readonly string[];
   untagged?: boolean;
+  /** The code location whose steps it takes (`project` is that location's). */
+  location?: string;
   concurrency?: number;
   workerId?: string;
   schema?: string;

@@ -12,11 +12,12 @@ import { EnvironmentError, type WeirError } from '../../errors.js';
 import { asWeirError, type QueueWorkerHandle } from '../../instance/index.js';
 import { assertValidWorkerTag } from '../../launch/index.js';
 import { queueDatabase } from '../_queue.js';
+import { workerProject } from '../_worker-project.js';
 import { type Command, positiveInteger, stringOption } from '../command.js';
 import { formatClock, paint, STATUS_COLOR } from '../format.js';
 
 const USAGE =
-  'weir worker [--tags gpu,highmem] [--untagged] [--concurrency N] [--id NAME] [--once] [--json]';
+  'weir worker [--tags gpu,highmem] [--untagged] [--location NAME] [--concurrency N] [--id NAME] [--once] [--json]';
 
 /**
  * How long running steps may take to finish once asked to stop, before they are handed back:
@@ -32,6 +33,8 @@ export const workerCommand: Command = {
   --tags a,b           worker tags this worker offers: it takes the steps whose asset's
                        resources tag names some of them (default: none, the untagged steps)
   --untagged           with --tags: take untagged steps too
+  --location NAME      take the steps of this code location's assets (it loads that location,
+                       with its dependencies); without it, the project's own assets' steps
   -c, --concurrency N  steps at once (default 1)
   --id NAME            this worker's name, recorded on every event of the steps it runs
                        (default HOST:PID:RANDOM)
@@ -47,6 +50,7 @@ their run, which queues them again at once; exit 0.
   options: {
     tags: { type: 'string', multiple: true },
     untagged: { type: 'boolean' },
+    location: { type: 'string' },
     concurrency: { type: 'string', short: 'c' },
     id: { type: 'string' },
     once: { type: 'boolean' },
@@ -75,7 +79,8 @@ their run, which queues them again at once; exit 0.
     const concurrency = once ? 1 : (positiveInteger(ctx.values.concurrency, 'concurrency') ?? 1);
     const id = stringOption(ctx.values.id);
     if (id?.trim() === '') throw new EnvironmentError('E_USAGE', '--id takes a non-empty name');
-    const { project, path } = await ctx.project();
+    const location = stringOption(ctx.values.location);
+    const { project, path } = await workerProject(ctx, location);
     // Before opening anything: a SQLite log has no queue.
     const queue = await queueDatabase(await ctx.instanceConfig(), 'weir worker');
     const instance = await ctx.writableInstance('weir worker records the steps it runs');
@@ -91,6 +96,7 @@ their run, which queues them again at once; exit 0.
         instance,
         tags,
         untagged: Boolean(ctx.values.untagged),
+        ...(location === undefined ? {} : { location }),
         concurrency,
         workerId: id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`,
         workerTtlMs: queue.workerTtlMs,

@@ -50,7 +50,14 @@ import {
   type WeirError,
 } from 'weir';
 import { makeClient } from './_client.js';
-import { isInvalidRange, isNoSuchBucket, isNotFound, s3Failure, type Target } from './_errors.js';
+import {
+  isInvalidRange,
+  isNoSuchBucket,
+  isNotFound,
+  s3Failure,
+  statusOf,
+  type Target,
+} from './_errors.js';
 import { bareEtag, EtagHash } from './_hashing.js';
 import { ManifestHash, NotATree, packTree, readTree, type TreeEntry, walkTree } from './_tree.js';
 
@@ -189,7 +196,7 @@ export class S3ArtefactStore implements ArtefactStore {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
       this.bucketSeen = true;
     } catch (error) {
-      throw await this.failure(bucketError(error), {
+      throw await this.failure(bucketError(await this.saidWhy(error)), {
         write: false,
         what: 'the bucket',
         key: '',
@@ -764,6 +771,23 @@ export class S3ArtefactStore implements ArtefactStore {
       if (!isNotFound(error)) throw error;
       await this.bucketExists();
       return undefined;
+    }
+  }
+
+  /**
+   * A HEAD's refusal (403) has no body, so it does not say whether the key is unknown or its
+   * policy denies the request: ask the same of a listing (one key at most; HeadBucket needs
+   * s3:ListBucket too), whose refusal names its error code. Other errors are as they were.
+   */
+  private async saidWhy(error: unknown): Promise<unknown> {
+    if (statusOf(error) !== 403) return error;
+    try {
+      await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, MaxKeys: 1 }),
+      );
+      return error;
+    } catch (listed) {
+      return statusOf(listed) === 403 ? listed : error;
     }
   }
 

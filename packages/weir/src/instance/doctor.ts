@@ -1,20 +1,58 @@
 /**
  * @module instance/doctor
  * Health of a SQLite event log (`weir doctor`): what `PRAGMA integrity_check`
- * finds, and recovery of every readable event into a new log that keeps the damaged file.
+ * finds, and recovery of every readable event into a new log that keeps the damaged file; and
+ * what a server part's failure to open is (unreachable, authentication, missing, permission).
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isAlive } from '../artefacts/index.js';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, WeirError } from '../errors.js';
 import {
+  type BackendProblem,
+  backendProblemOf,
   checkLogFile,
   type LogHealth,
   type RecoveryReport,
   recoverLogFile,
   runningRuns,
 } from '../storage/index.js';
+
+/** What `weir doctor` found wrong with a server part: its kind, said in a word or two, and why. */
+export interface PartFailure {
+  /** `failed` when the backend did not say what kind of trouble it is. */
+  problem: BackendProblem | 'failed';
+  /** `unreachable`, `authentication failed`, `database missing`, `permission denied`, … */
+  label: string;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * A server part's failure to open, as `weir doctor` shows it: the kind the backend marked it
+ * with (see `markBackendProblem`), its message and hint. Anything but a Weir error is a bug.
+ */
+export function partFailure(error: unknown, part: 'event log' | 'artefacts'): PartFailure {
+  if (!(error instanceof WeirError)) throw error;
+  const problem = backendProblemOf(error) ?? 'failed';
+  const label =
+    problem === 'authentication'
+      ? 'authentication failed'
+      : problem === 'missing'
+        ? part === 'event log'
+          ? 'database missing'
+          : 'bucket missing'
+        : problem === 'permission'
+          ? 'permission denied'
+          : problem;
+  return {
+    problem,
+    label,
+    message: error.message,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  };
+}
 
 /** The embedded instance's event log file in `dir`. */
 export function eventLogPath(dir: string): string {

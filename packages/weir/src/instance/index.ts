@@ -30,6 +30,8 @@ export {
   checkEventLog,
   checkLogAt,
   eventLogPath,
+  type PartFailure,
+  partFailure,
   recoverEventLog,
   recoverLogAt,
 } from './doctor.js';

@@ -7,7 +7,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { EnvironmentError, WeirError } from '../../errors.js';
+import { EnvironmentError } from '../../errors.js';
 import {
   type ArtefactsConfig,
   artefactsLabel,
@@ -17,6 +17,8 @@ import {
   type InstanceConfig,
   openConfiguredArtefacts,
   openConfiguredEventLog,
+  type PartFailure,
+  partFailure,
   recoverLogAt,
 } from '../../instance/index.js';
 import type { LogHealth, RecoveryReport } from '../../storage/index.js';
@@ -45,7 +47,7 @@ Artefacts are checked against their hashes by weir verify.
     if (ctx.values.recover) return recover(ctx, config);
     const eventLog = await checkEventLog(config.eventLog, config);
     const artefacts = await checkArtefacts(config.artefacts, config);
-    const healthy = eventLog.healthy && artefacts.reachable !== false;
+    const healthy = eventLog.healthy && artefacts.error === undefined;
     if (ctx.values.json) {
       const { health, ...log } = eventLog;
       ctx.output.out(json({ ...health, ...log, healthy, instance: describe(config), artefacts }));
@@ -74,13 +76,13 @@ interface EventLogCheck {
   health?: LogHealth;
   /** A server's newest event id, once reached. */
   lastEventId?: number;
-  error?: { message: string; hint?: string };
+  error?: PartFailure;
 }
 
 interface ArtefactsCheck {
   /** Whether the store's server answered; undefined for a local folder (weir verify checks it). */
   reachable?: boolean;
-  error?: { message: string; hint?: string };
+  error?: PartFailure;
 }
 
 async function checkEventLog(log: EventLogConfig, config: InstanceConfig): Promise<EventLogCheck> {
@@ -96,7 +98,7 @@ async function checkEventLog(log: EventLogConfig, config: InstanceConfig): Promi
       await opened.close();
     }
   } catch (error) {
-    return { healthy: false, error: problem(error) };
+    return { healthy: false, error: partFailure(error, 'event log') };
   }
 }
 
@@ -109,19 +111,14 @@ async function checkArtefacts(
     await (await openConfiguredArtefacts(config)).close();
     return { reachable: true };
   } catch (error) {
-    return { reachable: false, error: problem(error) };
+    const failure = partFailure(error, 'artefacts');
+    return { reachable: failure.problem !== 'unreachable', error: failure };
   }
-}
-
-/** A failure to reach a part: a Weir error as its message and hint; anything else is a bug. */
-function problem(error: unknown): { message: string; hint?: string } {
-  if (!(error instanceof WeirError)) throw error;
-  return { message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
 }
 
 function renderEventLog(out: Output, check: EventLogCheck, shown: string): void {
   if (check.error !== undefined) {
-    out.out(`event log ${shown}: ${paint(out, 'red', 'unreachable')}\n`);
+    out.out(`event log ${shown}: ${paint(out, 'red', check.error.label)}\n`);
     renderProblem(out, check.error);
     return;
   }
@@ -146,7 +143,7 @@ function renderEventLog(out: Output, check: EventLogCheck, shown: string): void 
 
 function renderArtefacts(out: Output, check: ArtefactsCheck, shown: string): void {
   if (check.error !== undefined) {
-    out.out(`artefacts ${shown}: ${paint(out, 'red', 'unreachable')}\n`);
+    out.out(`artefacts ${shown}: ${paint(out, 'red', check.error.label)}\n`);
     renderProblem(out, check.error);
     return;
   }
@@ -154,7 +151,7 @@ function renderArtefacts(out: Output, check: ArtefactsCheck, shown: string): voi
   out.out('artefacts: weir verify checks them against their hashes\n');
 }
 
-function renderProblem(out: Output, error: { message: string; hint?: string }): void {
+function renderProblem(out: Output, error: PartFailure): void {
   out.out(`  ${error.message}\n`);
   if (error.hint !== undefined) out.out(`  ${gray(out, 'hint')}: ${error.hint}\n`);
 }

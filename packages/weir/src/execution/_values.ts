@@ -55,12 +55,23 @@ export async function loadValue(
   }
 }
 
-/** An artefact error restated with the asset (and partition) it belongs to, and the fix. */
+/**
+ * An artefact error restated with the asset (and partition) it belongs to, and the fix. A store
+ * that could not be read (unreachable, credentials, permissions) and said what to check keeps
+ * its own message and hint: rebuilding the artefact would not help, and fails the same way.
+ */
 export function whose(error: unknown, event: ValueSource): unknown {
   if (!(error instanceof ArtefactError) || event.assetKey === undefined) return error;
   const { assetKey, partition = '' } = event;
   const location = event.materialization.artefact.location;
   const label = unitLabel(assetKey, [partition]);
+  if (error.problem !== 'corrupt' && error.problem !== 'missing' && error.hint !== undefined) {
+    return new ArtefactError(
+      error.problem,
+      `the artefact of ${label} (${location}) cannot be read: ${error.message}`,
+      { location, cause: error, hint: error.hint },
+    );
+  }
   const target = partition === '' ? assetKey : `${assetKey} --partition ${partition}`;
   return new ArtefactError(
     error.problem,

@@ -135,27 +135,70 @@ describe('code locations', () => {
     expect(weir(dir, 'materialize', 'ml/alone').stdout).toMatch(/Nothing to do/);
   }, 60_000);
 
-  it('reports a location that fails to load and keeps the other working', () => {
+  it('reports a location that fails to load, keeps its assets as they were, and the other working', () => {
     const dir = twoLocations();
     expect(weir(dir, 'materialize', 'prep/readings').code).toBe(0);
     writeFileSync(
       join(dir, 'prep', 'weir.config.ts'),
       `throw new Error('prep is broken');\nexport default 1;\n`,
     );
-    const status = weir(dir, 'status');
+    // Its last manifest stands in: its assets keep their code versions (fresh, not stale).
+    const status = weir(dir, 'status', '--json');
     expect(status.code, status.stderr).toBe(0);
     expect(status.stderr).toContain("code location 'prep' did not load");
     expect(status.stderr).toContain('prep is broken');
+    const rows = JSON.parse(status.stdout) as { key: string; status: string }[];
+    expect(rows.find((row) => row.key === 'prep/readings')?.status).toBe('fresh');
+    expect(weir(dir, 'list').stdout).toMatch(/prep\/readings +prep \(not loaded\)/);
 
-    // ml's own assets run; prep's cannot, and the run says why.
-    const alone = weir(dir, 'materialize', 'ml/alone');
-    expect(alone.code, alone.stdout + alone.stderr).toBe(0);
+    // ml's assets run, ml/model from what prep last materialized; the exit code says prep did not load.
     const all = weir(dir, 'materialize');
-    expect(all.code).toBe(1);
-    expect(all.stdout + all.stderr).toMatch(
-      /prep\/readings cannot be materialized: no code location that loaded defines it \(not loaded: 'prep'\)/,
+    expect(all.code, all.stdout + all.stderr).toBe(1);
+    expect(all.stderr).toContain("exit code 1: code location 'prep' did not load");
+    expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value.total).toBe(3);
+    expect(weirJson<{ value: number }>(dir, 'value', 'ml/alone').value).toBe(42);
+    // Its own steps cannot run, and say why.
+    const forced = weir(dir, 'materialize', 'prep/readings', '--force');
+    expect(forced.code).toBe(1);
+    expect(forced.stdout).toMatch(
+      /prep\/readings cannot be materialized: its code location 'prep' did not load \(.*prep is broken/,
     );
-    expect(all.stdout).toMatch(/skipped +ml\/model: upstream prep\/readings\[a\] failed/);
+  }, 60_000);
+
+  it('never loads a location that is the project itself, and stops a location that keeps itself open', () => {
+    const dir = twoLocations();
+    const root = join(dir, 'weir.config.ts');
+    writeFileSync(
+      root,
+      readFileSync(root, 'utf8').replace("ml: './ml' }", "ml: './ml', self: '.', up: '..' }"),
+    );
+    const ml = join(dir, 'ml', 'weir.config.ts');
+    writeFileSync(ml, `setInterval(() => {}, 1000);\n${readFileSync(ml, 'utf8')}`);
+    const started = Date.now();
+    const status = weir(dir, 'status');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(status.stderr).toMatch(/code location 'self' did not load.*holds the project itself/);
+    expect(status.stderr).toMatch(/code location 'up' did not load.*holds the project itself/);
+    expect(status.stdout).toContain('ml/model');
+  }, 60_000);
+
+  it('refuses an upstream taken from another location’s code instead of externalAsset()', () => {
+    const dir = twoLocations();
+    const ml = join(dir, 'ml', 'weir.config.ts');
+    writeFileSync(
+      ml,
+      readFileSync(ml, 'utf8')
+        .replace(
+          "import type { Reading } from '../prep/weir.config.js';",
+          "import { readings as prepReadings, type Reading } from '../prep/weir.config.js';",
+        )
+        .replace('ins: { readings: many(readings,', 'ins: { readings: many(prepReadings,')
+        .replace('assets: [readings, model, alone]', 'assets: [model, alone]'),
+    );
+    const status = weir(dir, 'status');
+    expect(status.stderr).toMatch(
+      /code location 'ml' did not load.*reads input 'readings' from 'prep\/readings', which is not in the project.*externalAsset\(key\)/s,
+    );
   }, 60_000);
 
   it('refuses an external asset declared otherwise than its location defines it', () => {
@@ -167,7 +210,9 @@ describe('code locations', () => {
     );
     const status = weir(dir, 'status');
     expect(status.code).not.toBe(0);
-    expect(status.stderr).toMatch(/location 'ml' reads prep\/readings with other partitions/);
+    expect(status.stderr).toMatch(
+      /location 'ml' reads prep\/readings with partitions none, but location 'prep' defines them as '.+'/,
+    );
   }, 60_000);
 
   it('reads a source of the project from a location, and restales its reader when it changes', () => {

@@ -207,7 +207,64 @@ describe('manifests', () => {
           manifest: overTheWire(defineProject({ assets: [viaAsset, reader(viaAsset)] })),
         },
       ]),
-    ).toThrow(/reads an asset, there it is a source \(use externalSource\)/);
+    ).toThrow(
+      /reads raw\/feed with externalAsset\(\), but the project defines it as a source asset/,
+    );
+  });
+
+  it('refuses two locations that give one pool different sizes, unless the project sizes it', () => {
+    const a = overTheWire(defineProject({ assets: [raw], pools: { gpu: 1 } }));
+    const b = overTheWire(
+      defineProject({
+        assets: [asset({ key: 'b/x', materialize: () => 1 })],
+        pools: { gpu: 2 },
+      }),
+    );
+    const load = (pools: Record<string, number>) =>
+      mergeLocations(defineProject({ assets: [], pools }), [
+        { name: 'a', folder: './a', manifest: a },
+        { name: 'b', folder: './b', manifest: b },
+      ]);
+    expect(() => load({})).toThrow(/pool 'gpu' has 1 slots in location 'a' and 2 in location 'b'/);
+    expect(load({ gpu: 3 }).project.pools).toEqual({ gpu: 3 });
+  });
+
+  it('checks the project’s own external assets too, and stands in for a location that did not load', () => {
+    const report = (upstream: Upstream) =>
+      asset({ key: 'report', ins: { raw: upstream }, materialize: () => 1 });
+    const wrong = externalAsset('prep/raw', { io: 'bytes', partitions: daily });
+    const prep = overTheWire(defineProject({ assets: [raw] }));
+    expect(() =>
+      mergeLocations(defineProject({ assets: [wrong, report(wrong)] }), [
+        { name: 'prep', folder: './prep', manifest: prep },
+      ]),
+    ).toThrow(
+      /the project reads prep\/raw with io 'bytes', but location 'prep' stores it as 'json'/,
+    );
+    const right = externalAsset('prep/raw', { partitions: daily });
+    const project = defineProject({ assets: [right, report(right)] });
+    // Never loaded: a placeholder shaped as declared; loaded once: its last manifest, unavailable.
+    const never = mergeLocations(project, [{ name: 'prep', folder: './prep', problem: 'broken' }]);
+    const stand = never.project.assets.find((a) => a.key === 'prep/raw');
+    expect(stand?.partitions).toEqual(daily);
+    const last = mergeLocations(project, [
+      { name: 'prep', folder: './prep', problem: 'broken', last: prep },
+    ]);
+    const kept = last.project.assets.find((a) => a.key === 'prep/raw');
+    if (kept?.kind !== 'asset') throw new Error('not kept');
+    expect(codeVersionOf(kept)).toBe(codeVersionOf(raw));
+    expect(last.unavailableOf.get('prep/raw')).toBe('prep');
+    expect(last.locationOf.has('prep/raw')).toBe(false);
+    expect(() => kept.materialize({} as never, {})).toThrow(
+      /prep\/raw cannot be materialized: its code location 'prep' did not load \(broken\)/,
+    );
+  });
+
+  it('refuses metadata JSON cannot hold, naming the asset', () => {
+    const big = asset({ key: 'x/big', metadata: { n: 1n } as never, materialize: () => 1 });
+    expect(() => describeLocation(defineProject({ assets: [big] }))).toThrow(
+      /x\/big's metadata cannot be handed to the project as JSON/,
+    );
   });
 
   it('finds an asset defined in two places, and an external asset nobody defines', () => {

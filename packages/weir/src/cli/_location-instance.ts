@@ -46,3 +46,17 @@ export function withLocations(
     },
   };
 }
+
+/**
+ * A run's exit code, 1 at least when a code location did not load: its assets could not be
+ * brought up to date, and a script (CI, cron) must not read the run as a success. Says so.
+ */
+export async function withLocationProblems(ctx: CommandContext, code: number): Promise<number> {
+  const problems = (await ctx.project()).locations?.problems ?? [];
+  if (problems.length === 0 || code !== 0) return code;
+  const names = problems.map((p) => `'${p.location}'`).join(', ');
+  ctx.output.err(
+    `exit code 1: code location${problems.length === 1 ? '' : 's'} ${names} did not load, so ${problems.length === 1 ? 'its' : 'their'} assets were not brought up to date\n`,
+  );
+  return 1;
+}

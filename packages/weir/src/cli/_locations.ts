@@ -2,13 +2,16 @@
  * @module cli/_locations
  * Loads a project's code locations, each in a process of its own (`location-process.ts`), all
  * at once, and merges their manifests into the project (see locations/merge.ts). A location
- * that fails to load, or does not within the time allowed, is reported, not fatal.
+ * that fails to load, or does not within the time allowed, is reported, not fatal: its last
+ * manifest that loaded (kept in the project's `.weir/cache`) stands in for it, so its assets
+ * keep their keys and code versions (they are unavailable, not stale).
  */
-import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectDefinition } from '../definitions/index.js';
+import { EnvironmentError } from '../errors.js';
 import {
   type LoadedLocation,
   type LocationManifest,
@@ -23,15 +26,25 @@ type FromLocation =
   | { type: 'manifest'; manifest: LocationManifest }
   | { type: 'failed'; message: string; hint?: string };
 
+/** Location processes still running: killed if this process exits first (Ctrl-C while loading). */
+const running = new Set<ChildProcess>();
+let exitHook = false;
+
 export async function loadLocations(
   root: string,
   project: ProjectDefinition,
   cwd: string,
 ): Promise<MergedProject> {
+  const timeoutMs = loadTimeout();
+  const cacheDir = join(root, '.weir', 'cache', 'locations');
   const loaded = await Promise.all(
-    Object.entries(project.locations).map(([name, folder]) =>
-      loadLocation(name, folder, resolve(root, folder), cwd),
-    ),
+    Object.entries(project.locations).map(async ([name, folder]) => {
+      const path = resolve(root, folder);
+      const found = await loadLocation(name, folder, path, root, cwd, timeoutMs);
+      return 'manifest' in found
+        ? remember(cacheDir, found)
+        : { ...found, ...lastManifest(cacheDir, name) };
+    }),
   );
   return mergeLocations(project, loaded);
 }
@@ -40,13 +53,17 @@ function loadLocation(
   name: string,
   folder: string,
   path: string,
+  root: string,
   cwd: string,
+  timeoutMs: number,
 ): Promise<LoadedLocation> {
   const failed = (problem: string): LoadedLocation => ({ name, folder, problem });
-  if (!existsSync(path)) {
-    return Promise.resolve(failed(`its folder ${path} does not exist`));
+  const up = relative(path, root);
+  if (up === '' || (!up.startsWith('..') && !up.startsWith(sep))) {
+    // The project's own folder or one above it: the location would load the project again.
+    return Promise.resolve(failed(`its folder ${path} holds the project itself`));
   }
-  const timeoutMs = Number(process.env.WEIR_LOCATION_TIMEOUT_MS ?? LOAD_TIMEOUT_MS);
+  if (!existsSync(path)) return Promise.resolve(failed(`its folder ${path} does not exist`));
   return new Promise((settle) => {
     let answer: LoadedLocation | undefined;
     const stderr: string[] = [];
@@ -54,35 +71,90 @@ function loadLocation(
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    watch(child);
+    const done = (found: LoadedLocation) => {
+      answer ??= found;
+      settle(answer);
+      // Its answer is all this process needs: a handle its code left open must not keep it.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
     // What the location prints while loading is the user's: shown, never parsed.
     child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr.push(chunk.toString());
       process.stderr.write(chunk);
     });
-    const timer = setTimeout(() => {
-      answer ??= failed(`it did not load within ${Math.round(timeoutMs / 1000)} s (stopped)`);
-      child.kill('SIGKILL');
-    }, timeoutMs);
+    const timer = setTimeout(
+      () => done(failed(`it did not load within ${seconds(timeoutMs)} (stopped)`)),
+      timeoutMs,
+    );
     child.on('message', (message: FromLocation) => {
-      if (message.type === 'manifest') answer ??= { name, folder, manifest: message.manifest };
-      else
-        answer ??= failed(message.hint ? `${message.message} (${message.hint})` : message.message);
+      clearTimeout(timer);
+      if (message.type === 'manifest') done({ name, folder, manifest: message.manifest });
+      else done(failed(message.hint ? `${message.message} (${message.hint})` : message.message));
     });
-    child.on('error', (error) => {
-      answer ??= failed(`its process could not start: ${error.message}`);
-    });
+    child.on('error', (error) => done(failed(`its process could not start: ${error.message}`)));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      running.delete(child);
       const last = stderr.join('').trim().split('\n').at(-1);
-      settle(
-        answer ??
-          failed(
-            `its process ended (${signal ?? `exit code ${code}`}) before describing its assets${last ? `: ${last}` : ''}`,
-          ),
+      done(
+        failed(
+          `its process ended (${signal ?? `exit code ${code}`}) before describing its assets${last ? `: ${last}` : ''}`,
+        ),
       );
     });
   });
+}
+
+function watch(child: ChildProcess): void {
+  running.add(child);
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const left of running) left.kill('SIGKILL');
+  });
+}
+
+function loadTimeout(): number {
+  const text = process.env.WEIR_LOCATION_TIMEOUT_MS;
+  if (text === undefined || text === '') return LOAD_TIMEOUT_MS;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 100) {
+    throw new EnvironmentError(
+      'E_USAGE',
+      `WEIR_LOCATION_TIMEOUT_MS='${text}': expected a whole number of milliseconds, at least 100`,
+    );
+  }
+  return value;
+}
+
+const seconds = (ms: number) => (ms < 10_000 ? `${ms / 1000} s` : `${Math.round(ms / 1000)} s`);
+
+/** Keeps a location's manifest as its last that loaded; returns the location as it is. */
+function remember(cacheDir: string, location: LoadedLocation): LoadedLocation {
+  if (!('manifest' in location)) return location;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const file = join(cacheDir, `${location.name}.json`);
+    const text = JSON.stringify(location.manifest);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+      writeFileSync(`${file}.${process.pid}.tmp`, text);
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    }
+  } catch {
+    // A cache only (a read-only project): the next failure has no stand-in, and says so.
+  }
+  return location;
+}
+
+/** The last manifest of `name` that loaded, to stand in for it while it does not. */
+function lastManifest(cacheDir: string, name: string): { last?: LocationManifest } {
+  try {
+    return { last: JSON.parse(readFileSync(join(cacheDir, `${name}.json`), 'utf8')) };
+  } catch {
+    return {};
+  }
 }
 
 /** `dist/location-process.js` of the weir package this module belongs to. */

@@ -41,7 +41,7 @@ export interface LoadedProject {
   /** The instance folder (`.weir` beside the project file unless the project says otherwise). */
   instanceDir: string;
   /** With code locations: where each located asset runs, and the locations that did not load. */
-  locations?: Pick<MergedProject, 'locationOf' | 'problems'>;
+  locations?: Pick<MergedProject, 'locationOf' | 'unavailableOf' | 'problems'>;
 }
 
 interface CacheEntry {
@@ -50,7 +50,20 @@ interface CacheEntry {
   files: CompiledFile[];
 }
 
-export async function loadProject(cwd: string, explicit?: string): Promise<LoadedProject> {
+export interface LoadOptions {
+  /**
+   * Loading a code location (its own process): a location that lists locations of its own is
+   * refused before any is loaded (locations do not nest; one listing its project would load
+   * itself without end).
+   */
+  asLocation?: boolean;
+}
+
+export async function loadProject(
+  cwd: string,
+  explicit?: string,
+  options: LoadOptions = {},
+): Promise<LoadedProject> {
   const path = findProjectFile(cwd, explicit);
   const root = dirname(path);
   const cacheDir = join(root, '.weir', 'cache');
@@ -75,8 +88,15 @@ export async function loadProject(cwd: string, explicit?: string): Promise<Loade
   );
   const instanceDir = resolve(root, project.instance.dir ?? '.weir');
   if (Object.keys(project.locations).length === 0) return { project, path, root, instanceDir };
-  const { locationOf, problems, project: merged } = await loadLocations(root, project, cwd);
-  return { project: merged, path, root, instanceDir, locations: { locationOf, problems } };
+  if (options.asLocation) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${relative(cwd, path) || path} is a code location and lists code locations of its own (${Object.keys(project.locations).join(', ')}): locations do not nest`,
+      { hint: 'list every location in the project itself' },
+    );
+  }
+  const { project: merged, ...locations } = await loadLocations(root, project, cwd);
+  return { project: merged, path, root, instanceDir, locations };
 }
 
 /**

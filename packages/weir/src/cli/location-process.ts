@@ -6,7 +6,8 @@
  * channel, then exits. What the location's code prints while it loads goes to stderr.
  */
 import module from 'node:module';
-import { WeirError } from '../errors.js';
+import { DefinitionError, WeirError } from '../errors.js';
+import { graphOf } from '../execution/index.js';
 import { describeLocation } from '../locations/index.js';
 import { loadProject } from './load-project.js';
 
@@ -17,10 +18,19 @@ const send = (message: unknown) =>
   new Promise<void>((resolve) => {
     process.send!(message, undefined, {}, () => resolve());
   });
+// Its parent gone (Ctrl-C, a crash), it has nothing to answer: end at once.
+process.on('disconnect', () => process.exit(0));
 try {
-  const { project } = await loadProject(setup.cwd, setup.project);
-  if (Object.keys(project.locations).length > 0) {
-    throw new Error('a code location lists code locations of its own: locations do not nest');
+  const { project } = await loadProject(setup.cwd, setup.project, { asLocation: true });
+  // Checked as the location's own graph, as `weir` in its folder would: an upstream taken from
+  // another location's code instead of an externalAsset() is refused here.
+  try {
+    graphOf(project);
+  } catch (error) {
+    if (!(error instanceof DefinitionError)) throw error;
+    throw new DefinitionError(error.code, error.message, {
+      hint: 'in a code location, read an asset of another location with externalAsset(key), listed in assets (importing its definition would run that location’s code here)',
+    });
   }
   await send({ type: 'manifest', manifest: describeLocation(project) });
 } catch (error) {

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AssetDefinition,
+  locatedIn,
   PartitionSet,
   type PartitionSpace,
   unitLabel,
@@ -68,6 +69,12 @@ export async function reproduce(
 ): Promise<ReproductionOutcome> {
   const node = ctx.graph.node(event.assetKey);
   const definition = node.definition as AssetDefinition;
+  const location = locatedIn(definition);
+  if (location !== undefined) {
+    return cannot(
+      `its code is in code location '${location}', and weir verify --reproduce re-runs steps in its own process (not yet in a location's)`,
+    );
+  }
   const recorded = event.materialization;
   const code = codeVersionOf(definition);
   if (code !== recorded.codeVersion) {

@@ -17,6 +17,7 @@ import {
   type FreshnessPolicy,
   type IoFormat,
   isExternalAsset,
+  jsonProblem,
   type Notification,
   type PartitionsDefinition,
   type ProjectDefinition,
@@ -93,6 +94,9 @@ export function describeLocation(project: ProjectDefinition): LocationManifest {
     ...project.sensors.map((s) => `sensor '${s.name}'`),
     ...project.schedules.map((s) => `schedule '${s.name}'`),
     ...project.apps.map((a) => `app '${a.name}'`),
+    ...(project.notifications.onFailure.length + project.notifications.onOverdue.length > 0
+      ? ['notifications']
+      : []),
   ];
   if (automation.length > 0) {
     throw new DefinitionError(
@@ -190,6 +194,19 @@ function describeAsset(definition: AnyAssetDefinition): ManifestAsset {
   };
 }
 
+/** Metadata crosses to the project as JSON: what JSON cannot hold is refused, naming the asset. */
+function jsonMetadata(key: string, metadata: NonNullable<AssetAttributes['metadata']>) {
+  const problem = jsonProblem(metadata);
+  if (problem !== undefined) {
+    throw new DefinitionError(
+      'E_DEFINITION',
+      `${key}'s metadata cannot be handed to the project as JSON: ${problem}`,
+      { hint: 'give metadata JSON values (a BigInt as a string, say)' },
+    );
+  }
+  return metadata;
+}
+
 function attributesOf(definition: AnyAssetDefinition): AssetAttributes {
   const { description, owners, group, kinds, tags, metadata } = definition;
   return {
@@ -198,6 +215,6 @@ function attributesOf(definition: AnyAssetDefinition): AssetAttributes {
     ...(group === undefined ? {} : { group }),
     ...(kinds === undefined ? {} : { kinds: [...kinds] }),
     ...(tags === undefined ? {} : { tags: { ...tags } }),
-    ...(metadata === undefined ? {} : { metadata }),
+    ...(metadata === undefined ? {} : { metadata: jsonMetadata(definition.key, metadata) }),
   };
 }

@@ -14,6 +14,7 @@ import {
   resumeBackfill,
 } from '../../execution/index.js';
 import type { BackfillRecord, EventLog } from '../../storage/index.js';
+import { withLocationProblems } from '../_location-instance.js';
 import { describeRequest, PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
 import { commandExecutor } from '../_queue.js';
 import {
@@ -181,8 +182,10 @@ async function run(
   }
   const { backfill: record, run: runResult } = result;
   const interrupted = ctx.signal.aborted && record.status === 'running';
-  const exitCode =
-    record.status === 'success' ? 0 : interrupted || record.status === 'cancelled' ? 130 : 1;
+  const exitCode = await withLocationProblems(
+    ctx,
+    record.status === 'success' ? 0 : interrupted || record.status === 'cancelled' ? 130 : 1,
+  );
   if (asJson) {
     output.out(json({ backfill: record, run: runJson(runResult) }));
     if (interrupted) output.err(`resume with: weir backfill --resume ${backfillId}\n`);

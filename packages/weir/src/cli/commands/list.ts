@@ -16,7 +16,11 @@ export const listCommand: Command = {
     const graph = graphOf(loaded.project);
     // With code locations, each asset's location (the project's own: `-`).
     const locationOf = loaded.locations?.locationOf;
-    const where = (key: string) => locationOf?.get(key) ?? '-';
+    const unavailableOf = loaded.locations?.unavailableOf;
+    const where = (key: string) => {
+      const away = unavailableOf?.get(key);
+      return locationOf?.get(key) ?? (away === undefined ? '-' : `${away} (not loaded)`);
+    };
     const selected = selectKeys(
       graph,
       ctx.positionals.length === 0 ? undefined : ctx.positionals.join(','),
@@ -34,7 +38,12 @@ export const listCommand: Command = {
             kinds: n.kinds,
             tags: n.tags,
             description: n.definition.description ?? null,
-            ...(locationOf === undefined ? {} : { location: locationOf.get(n.key) ?? null }),
+            ...(locationOf === undefined
+              ? {}
+              : {
+                  location: locationOf.get(n.key) ?? unavailableOf?.get(n.key) ?? null,
+                  ...(unavailableOf?.has(n.key) ? { locationLoaded: false } : {}),
+                }),
           })),
         ),
       );

@@ -4,6 +4,7 @@
  */
 import { graphOf, materialize, type RunResult } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
+import { withLocationProblems } from '../_location-instance.js';
 import { PARTITION_OPTIONS, partitionRequest } from '../_partitions.js';
 import { commandExecutor } from '../_queue.js';
 import { type Command, positiveInteger, reportingRuns, stringOption } from '../command.js';
@@ -85,7 +86,7 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
       progress?.stop();
       await executor?.close();
     }
-    const exitCode = runExitCode(result);
+    const exitCode = await withLocationProblems(ctx, runExitCode(result));
     if (ctx.values.json) {
       ctx.output.out(json(runJson(result)));
       return exitCode;

@@ -184,19 +184,30 @@ describe('a server that does not answer', () => {
     expect(doctor.stdout).not.toContain('secret');
   });
 
-  it('S3: the endpoint is named, exit 1', () => {
+  it('S3: the endpoint is named, exit 1; status answers from the event log with a warning', () => {
     const dir = projectDir({ 'weir.config.ts': CONFIG });
     const env = {
       WEIR_ARTEFACTS: 's3://weir/prod',
       WEIR_S3_ENDPOINT: `http://127.0.0.1:${closedPort}`,
       AWS_ACCESS_KEY_ID: 'x',
       AWS_SECRET_ACCESS_KEY: 'y',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const result = weirWith(env, dir, 'status');
+    const result = weirWith(env, dir, 'materialize');
     expect(result.code, result.stderr).toBe(1);
     plainError(result);
     expect(result.stderr).toContain(`cannot reach the S3 endpoint 127.0.0.1:${closedPort}`);
+    // The event log is the truth: status reads it and says the artefacts went unchecked.
+    const status = weirWith(env, dir, 'status');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/numbers +missing/);
+    expect(status.stderr).toContain(
+      `warning: artefacts were not checked (status is from the event log alone): cannot reach the S3 endpoint 127.0.0.1:${closedPort}`,
+    );
+    expect(status.stderr).toMatch(/hint: check that the S3 server at 127\.0\.0\.1:\d+ is running/);
+    expect(status.stderr).not.toMatch(/NodeVersionSupportWarning|^\s+at /m);
+    const json = weirWith(env, dir, 'status', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
     const doctor = weirWith(env, dir, 'doctor');
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(

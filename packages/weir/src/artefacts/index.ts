@@ -10,3 +10,4 @@ export {
   type LocalArtefactStoreOptions,
   processStart,
 } from './local-artefact-store.js';
+export { unavailableStore } from './unavailable-store.js';

@@ -2,8 +2,11 @@
  * @module cli/commands/status
  * `weir status`: each asset fresh, stale, missing or failed, with the reason; partition maps.
  */
-import { assetStatus } from '../../execution/index.js';
-import type { FreshnessOutcome } from '../../storage/index.js';
+import { unavailableStore } from '../../artefacts/index.js';
+import { WeirError } from '../../errors.js';
+import { assetStatus, createInstance, type Instance } from '../../execution/index.js';
+import { openConfiguredArtefacts, openConfiguredEventLog } from '../../instance/index.js';
+import { backendProblemOf, type FreshnessOutcome } from '../../storage/index.js';
 import {
   type AssetState,
   type PartitionedState,
@@ -18,7 +21,7 @@ import {
   partitionBar,
   partitionRuns,
 } from '../_partition-map.js';
-import { type Command, positiveInteger } from '../command.js';
+import { type Command, type CommandContext, positiveInteger } from '../command.js';
 import {
   type Color,
   formatDuration,
@@ -58,15 +61,30 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
   async run(ctx) {
     const { project } = await ctx.project();
     const maxRuns = positiveInteger(ctx.values.runs, 'runs') ?? DEFAULT_RUNS;
-    const states = await assetStatus(project, {
-      instance: await ctx.instance(),
-      ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
-      observe: !ctx.values['no-observe'],
-      // JSON shows each asset's latest materialization and checks: read every record.
-      details: Boolean(ctx.values.json),
-      onLog: logPrinter(ctx.output),
-      ...withClock(),
-    });
+    const { instance, unchecked } = await statusInstance(ctx);
+    let states: AssetState[];
+    try {
+      states = await assetStatus(project, {
+        instance,
+        ...(ctx.positionals[0] === undefined ? {} : { selection: ctx.positionals.join(',') }),
+        observe: !ctx.values['no-observe'],
+        // JSON shows each asset's latest materialization and checks: read every record.
+        details: Boolean(ctx.values.json),
+        onLog: logPrinter(ctx.output),
+        ...(unchecked === undefined ? {} : { checkArtefacts: false }),
+        ...withClock(),
+      });
+    } finally {
+      if (unchecked !== undefined) await instance.close();
+    }
+    if (unchecked !== undefined) {
+      ctx.output.err(
+        `${paint(ctx.output, 'yellow', 'warning')}: artefacts were not checked (status is from the event log alone): ${unchecked.message}\n`,
+      );
+      if (unchecked.hint !== undefined) {
+        ctx.output.err(`${paint(ctx.output, 'gray', 'hint')}: ${unchecked.hint}\n`);
+      }
+    }
     if (ctx.values.partitions) return partitionMaps(ctx.output, states, maxRuns, ctx.values.json);
     if (ctx.values.json) {
       ctx.output.out(json(states.map((s) => statusJson(s))));
@@ -105,6 +123,42 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     return 0;
   },
 };
+
+/**
+ * The instance status reads. The event log is the truth: when only the artefact store cannot be
+ * opened because of its server (down, credentials refused, bucket missing), status still answers from the log, with the
+ * store's error as a warning that its artefacts were not checked. A log that cannot be opened
+ * fails the command as before.
+ */
+async function statusInstance(
+  ctx: CommandContext,
+): Promise<{ instance: Instance; unchecked?: WeirError }> {
+  try {
+    return { instance: await ctx.instance() };
+  } catch (error) {
+    const config = await ctx.instanceConfig();
+    if (config.artefacts.kind === 'local') throw error;
+    const eventLog = await openConfiguredEventLog(config, { readOnly: true });
+    let unchecked: unknown;
+    try {
+      await (await openConfiguredArtefacts(config, true)).close();
+    } catch (storeError) {
+      unchecked = storeError;
+    }
+    if (!(unchecked instanceof WeirError) || backendProblemOf(unchecked) === undefined) {
+      // The store opens now, or fails for a reason that is not its server's (a configuration
+      // without a region, a backend not installed, a bug): the first error stands.
+      await eventLog.close();
+      throw error;
+    }
+    const instance = createInstance({
+      eventLog,
+      artefacts: unavailableStore(unchecked),
+      readOnly: true,
+    });
+    return { instance, unchecked };
+  }
+}
 
 /** The reason column; an empty partition space says why it is empty. */
 function reasonOf(state: AssetState): string {

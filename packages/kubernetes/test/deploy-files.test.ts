@@ -52,7 +52,7 @@ describe('deploy/compose/compose.yaml', () => {
         'minio-bucket': { condition: 'service_completed_successfully' },
       });
     }
-    expect(services.daemon!.command).toEqual(['daemon']);
+    expect(services.daemon!.command).toEqual(['daemon', '--executor', 'queue']);
     expect(services.worker!.command[0]).toBe('worker');
     expect(services['worker-highmem']!.command).toEqual([
       'worker',

@@ -147,8 +147,11 @@ describe('code locations', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(status.stderr).toContain("code location 'prep' did not load");
     expect(status.stderr).toContain('prep is broken');
-    const rows = JSON.parse(status.stdout) as { key: string; status: string }[];
-    expect(rows.find((row) => row.key === 'prep/readings')?.status).toBe('fresh');
+    const rows = JSON.parse(status.stdout) as { key: string; status: string; location?: string }[];
+    expect(rows.find((row) => row.key === 'prep/readings')).toMatchObject({
+      status: 'fresh',
+      location: 'prep',
+    });
     expect(weir(dir, 'list').stdout).toMatch(/prep\/readings +prep \(not loaded\)/);
 
     // ml's assets run, ml/model from what prep last materialized; the exit code says prep did not load.

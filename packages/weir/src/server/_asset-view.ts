@@ -4,7 +4,12 @@
  * words (the same causes as `weir why`), and a partition map compact enough for 100,000
  * partitions (one letter per partition).
  */
-import type { AnyAssetDefinition, JsonValue, PartitionSet } from '../definitions/index.js';
+import {
+  type AnyAssetDefinition,
+  type JsonValue,
+  locatedIn,
+  type PartitionSet,
+} from '../definitions/index.js';
 import type { WhyReport } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { type AssetState, type PartitionedState, summarize } from '../versioning/index.js';
@@ -21,6 +26,8 @@ export function definitionBody(graph: AssetGraph, key: string) {
     kind: node.kind,
     description: definition.description ?? null,
     group: node.group ?? null,
+    /** The code location that runs it (docs/locations.md); null: the project's own. */
+    location: locatedIn(definition) ?? null,
     owners: [...node.owners],
     kinds: [...node.kinds],
     tags: { ...node.tags },

@@ -5,6 +5,7 @@
  * polling it costs a 304 until something changed.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { locatedIn } from '../definitions/index.js';
 import { selectKeys } from '../execution/index.js';
 import type { AssetGraph } from '../graph/index.js';
 import { sha256 } from '../hash.js';
@@ -144,6 +145,7 @@ function nodeOf(state: AssetState, graph: AssetGraph, live: LiveState): GraphNod
     key: state.key,
     kind: state.kind,
     group: node.group ?? null,
+    location: locatedIn(node.definition) ?? null,
     status: state.status,
     reason: summarize(state),
     materializedAt: live.lastMaterializedAt(state.key) ?? null,

@@ -39,6 +39,8 @@ export const GraphNodeSchema = z
     key: z.string(),
     kind: z.enum(['asset', 'source']),
     group: z.string().nullable(),
+    /** The code location that runs it; null: the project's own. */
+    location: z.string().nullable(),
     status: StatusSchema,
     /** One line: why it is not fresh, or "up to date". */
     reason: z.string(),

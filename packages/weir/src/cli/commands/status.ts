@@ -3,8 +3,9 @@
  * `weir status`: each asset fresh, stale, missing or failed, with the reason; partition maps.
  */
 import { unavailableStore } from '../../artefacts/index.js';
+import { locatedIn } from '../../definitions/index.js';
 import { WeirError } from '../../errors.js';
-import { assetStatus, createInstance, type Instance } from '../../execution/index.js';
+import { assetStatus, createInstance, graphOf, type Instance } from '../../execution/index.js';
 import { openConfiguredArtefacts, openConfiguredEventLog } from '../../instance/index.js';
 import { backendProblemOf, type FreshnessOutcome } from '../../storage/index.js';
 import {
@@ -87,7 +88,13 @@ WEIR_NOW (ISO time or epoch ms) judges freshness and time windows as of that tim
     }
     if (ctx.values.partitions) return partitionMaps(ctx.output, states, maxRuns, ctx.values.json);
     if (ctx.values.json) {
-      ctx.output.out(json(states.map((s) => statusJson(s))));
+      // With code locations, each located asset's location.
+      const graph = graphOf(project);
+      const located = (key: string) => {
+        const where = locatedIn(graph.node(key).definition);
+        return where === undefined ? {} : { location: where };
+      };
+      ctx.output.out(json(states.map((s) => ({ ...statusJson(s), ...located(s.key) }))));
       return 0;
     }
     const withFreshness = states.some((s) => s.freshness !== undefined);

@@ -27,6 +27,7 @@ export {
   resolveInstanceConfig,
 } from './config.js';
 export {
+  backendInstallHint,
   checkEventLog,
   checkLogAt,
   eventLogPath,

@@ -9,6 +9,8 @@
  * land, the example's weir.config.ts passes the definitions themselves; then the ml location's
  * weir.config.ts will pass `externalAsset()`s of the same keys.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type PythonStepContext, pythonStep } from '@weir/pipes';
 import { asset, DefinitionError } from 'weir';
 import { HYPERPARAMETERS } from '../src/camels/hyperparameters.js';
@@ -37,6 +39,21 @@ export interface MlOptions {
 }
 
 export const TORCH_MODEL_KEY = 'ml/torch_lstm_model';
+/** The windows artefact's reader, which train_lstm.py imports (numpy only: tested without torch). */
+export const CODEC = new URL('./windows_codec.py', import.meta.url);
+
+/** A step's code version with the bytes of Python modules its script imports. */
+function withModules(codeVersion: string, modules: readonly URL[]): string {
+  const hash = createHash('sha256').update(codeVersion);
+  for (const module of modules) {
+    try {
+      hash.update(readFileSync(module));
+    } catch {
+      hash.update(`missing ${module.pathname}`);
+    }
+  }
+  return `py-${hash.digest('hex').slice(0, 16)}`;
+}
 
 /** The PyTorch model asset, partitioned as the windows are. */
 export function mlAssets(upstream: MlUpstream, options: MlOptions = {}) {
@@ -75,8 +92,9 @@ export function mlAssets(upstream: MlUpstream, options: MlOptions = {}) {
     partitions,
     io: 'files',
     ins: { windows: upstream.windows, budget: upstream.budget },
-    // The script's bytes and params: editing train_lstm.py or a hyperparameter restales it.
-    codeVersion: train.codeVersion,
+    // The script's bytes and params, and the module it imports from its folder (pythonStep
+    // hashes the script only): editing either, or a hyperparameter, restales the model.
+    codeVersion: withModules(train.codeVersion, [CODEC]),
     materialize: async (ctx, inputs) => {
       await requireTorch(python);
       await train(ctx as PythonStepContext, inputs);

@@ -23,7 +23,7 @@ export function missingModules(python: string): Promise<string[]> {
           new EnvironmentError(
             'E_NOT_FOUND',
             code === 'ENOENT'
-              ? `the PyTorch model needs the interpreter ${python}, which was not found`
+              ? `the PyTorch model needs the interpreter ${python}, which was not found (${TORCH_HINT})`
               : `the PyTorch model cannot ask ${python} for its modules: ${error.message}`,
             { hint: TORCH_HINT },
           ),
@@ -44,7 +44,8 @@ export async function requireTorch(python: string): Promise<void> {
   if (missing.length === 0) return;
   throw new EnvironmentError(
     'E_NOT_FOUND',
-    `the PyTorch model needs ${missing.join(' and ')}, which ${python} cannot import`,
+    // The hint is in the message too: a failed step's summary shows the message only.
+    `the PyTorch model needs ${missing.join(' and ')}, which ${python} cannot import (${TORCH_HINT})`,
     { hint: TORCH_HINT },
   );
 }

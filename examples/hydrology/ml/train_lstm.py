@@ -10,7 +10,8 @@ arithmetic (PyTorch's kernels, float32 moments in Adam), so the weights drift ap
 
 Reports as metadata the per-epoch curves and seconds, the validation and test median NSE and
 the test NSE per basin; writes the weights (model.pt, a state_dict) and training.json at
-ctx.output_path. Standard library, numpy and torch only.
+ctx.output_path. Standard library, numpy and torch only; the windows artefact is read by
+windows_codec.py, beside it (numpy only).
 """
 
 import json
@@ -22,68 +23,10 @@ import numpy as np
 import torch
 
 import weir_pipes
+from windows_codec import read_windows  # beside this script (Python puts its folder first)
 
-DAY_MS = 86_400_000
 FORGET_BIAS = 3.0
 NSE_EPSILON = 0.1
-TYPES = {
-    "Float64Array": np.float64,
-    "Float32Array": np.float32,
-    "Uint32Array": np.uint32,
-    "Uint16Array": np.uint16,
-    "Uint8Array": np.uint8,
-}
-MAGIC = 0x57454952  # "WEIR"
-
-
-# --- the training windows artefact (src/binary.ts, src/camels/windows-codec.ts) -------------
-
-
-def decode_binary(data):
-    """A value encodeBinary() wrote: a JSON header whose typed arrays are references to the
-    8-byte-aligned bytes after it."""
-    if len(data) < 8 or int.from_bytes(data[0:4], "little") != MAGIC:
-        raise ValueError("not a Weir binary value (the artefact was written by something else)")
-    length = int.from_bytes(data[4:8], "little")
-    start = (8 + length + 7) // 8 * 8
-
-    def typed(value):
-        if isinstance(value, dict) and "$typed" in value:
-            dtype = np.dtype(TYPES[value["$typed"]]).newbyteorder("<")
-            return np.frombuffer(
-                data, dtype=dtype, count=value["length"], offset=start + value["offset"]
-            )
-        return value
-
-    return json.loads(data[8 : 8 + length].decode("utf-8"), object_hook=typed)
-
-
-def read_windows(path):
-    """The sample set: per split x [count, steps, features], y, basin, date; and basinStd."""
-    with open(path, "rb") as f:
-        encoded = decode_binary(f.read())
-    daily = encoded["daily"]
-    out = {
-        "basins": encoded["basins"],
-        "featureNames": encoded["featureNames"],
-        "basinStd": np.asarray(encoded["basinStd"], dtype=np.float32),
-    }
-    for split in ("train", "validation", "test"):
-        s = encoded[split]
-        count, steps, features = s["count"], s["steps"], s["features"]
-        x = np.empty((count, steps, features), dtype=np.float32)
-        for i in range(count):
-            basin = daily[int(s["basin"][i])]
-            rows = basin["rows"].reshape(-1, features)
-            first = int(s["date"][i]) // DAY_MS - steps + 1 - basin["firstDay"]
-            x[i] = rows[first : first + steps]
-        out[split] = {
-            "x": x,
-            "y": np.asarray(s["y"], dtype=np.float32),
-            "basin": np.asarray(s["basin"], dtype=np.int64),
-            "count": count,
-        }
-    return out
 
 
 # --- the TypeScript side's random draws (src/data/faults.ts seededRandom: mulberry32) -------

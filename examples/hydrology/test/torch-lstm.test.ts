@@ -1,9 +1,12 @@
 /**
  * The PyTorch LSTM (ml/train_lstm.py) as a Weir asset: two epochs on 64 training samples of
  * two real CAMELS basins, through pythonStep and Debian's /usr/bin/python3 with torch. Runs
- * only where that interpreter can import torch (apt-get install python3-torch).
+ * only where that interpreter can import torch (apt-get install python3-torch). And the
+ * windows artefact read in Python by ml/windows_codec.py, compared with the TypeScript
+ * decoder, which needs numpy only (CI has it: python3-gdal depends on python3-numpy).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +16,7 @@ import { asset, defineProject, materialize, openInstance, sourceAsset } from 'we
 import { mlAssets, TORCH_MODEL_KEY } from '../ml/assets.js';
 import { requireTorch } from '../ml/torch-check.js';
 import { variants } from '../src/camels/variants.js';
-import { encodeWindows } from '../src/camels/windows-codec.js';
+import { decodeWindows, encodeWindows } from '../src/camels/windows-codec.js';
 import { camelsLayout, DEFAULT_ATTRIBUTES, loadCamelsBasins } from '../src/data/camels.js';
 import { buildSampleSet } from '../src/data/windows.js';
 
@@ -76,6 +79,56 @@ describe.skipIf(!hasTorch)('the PyTorch LSTM as a Weir asset', () => {
   }, 30_000);
 });
 
+const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!hasNumpy)('the windows artefact read in Python (numpy, no torch)', () => {
+  it('rebuilds every window, target, basin and date as the TypeScript decoder does', async () => {
+    const basins = await loadCamelsBasins(['01022500', '03015500'], camelsLayout(CAMELS));
+    const bytes = encodeWindows(buildSampleSet(basins, { attributes: DEFAULT_ATTRIBUTES }));
+    const path = join(dir, 'windows.bin');
+    writeFileSync(path, bytes);
+    const read = spawnSync(
+      PYTHON,
+      [
+        '-c',
+        [
+          'import hashlib, json, sys',
+          'from windows_codec import read_windows',
+          'w = read_windows(sys.argv[1])',
+          'digest = lambda a: hashlib.sha256(a.tobytes()).hexdigest()',
+          'out = {s: {"count": w[s]["count"], "x": digest(w[s]["x"]), "y": digest(w[s]["y"]),',
+          '           "basin": w[s]["basin"].tolist(), "date": w[s]["date"].tolist()}',
+          '       for s in ("train", "validation", "test")}',
+          'out["basinStd"] = w["basinStd"].tolist()',
+          'out["target"] = w["target"]',
+          'print(json.dumps(out))',
+        ].join('\n'),
+        path,
+      ],
+      { cwd: fileURLToPath(new URL('../ml/', import.meta.url)), encoding: 'utf8' },
+    );
+    expect(read.stderr).toBe('');
+    const python = JSON.parse(read.stdout) as Record<string, unknown>;
+    const set = decodeWindows(bytes);
+    const digest = (a: Float32Array) =>
+      createHash('sha256')
+        .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+        .digest('hex');
+    for (const split of ['train', 'validation', 'test'] as const) {
+      const s = set[split];
+      expect(python[split]).toEqual({
+        count: s.count,
+        x: digest(s.x),
+        y: digest(s.y),
+        basin: [...s.basin],
+        date: [...s.date],
+      });
+    }
+    expect(python.basinStd).toEqual([...set.basinStd]);
+    expect(python.target).toEqual(set.target);
+  });
+});
+
 describe('without torch', () => {
   it('fails before training, naming what the interpreter lacks and what to install', async () => {
     // An "interpreter" whose module lookup finds neither torch nor numpy.
@@ -84,7 +137,7 @@ describe('without torch', () => {
     const error = await requireTorch(python).catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: 'EnvironmentError',
-      message: `the PyTorch model needs torch and numpy, which ${python} cannot import`,
+      message: `the PyTorch model needs torch and numpy, which ${python} cannot import (on Debian: apt-get install python3-torch (PyTorch 1.13 and numpy for /usr/bin/python3); or set HYDRO_TORCH_PYTHON to an interpreter that has torch and numpy)`,
     });
     expect((error as { hint: string }).hint).toContain('apt-get install python3-torch');
   });

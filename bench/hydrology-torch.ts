@@ -53,12 +53,25 @@ const threads = option('torch-threads') ?? process.env.HYDRO_TORCH_THREADS ?? '1
 const env = { HYDRO_EPOCHS: epochs, HYDRO_TORCH_THREADS: threads, NO_COLOR: '1' };
 
 function weir(dir: string, ...args: string[]): string {
-  const run = spawnSync(process.execPath, [WEIR, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const once = () =>
+    spawnSync(process.execPath, [WEIR, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  let run = once();
+  // In a working tree shared with a build running (npm run build rewrites weir's dist/): again.
+  for (
+    let tries = 0;
+    run.status !== 0 &&
+    /not built yet|Cannot find module .*weir\/dist\//.test(run.stderr) &&
+    tries < 10;
+    tries++
+  ) {
+    spawnSync('sleep', ['3']);
+    run = once();
+  }
   if (run.status !== 0) {
     throw new Error(`weir ${args.join(' ')} failed (${run.status}):\n${run.stdout}${run.stderr}`);
   }

@@ -7,6 +7,8 @@
 import {
   type HoldingResult,
   type Lease,
+  type LeaseRow,
+  leaseOf,
   poolStarts,
   type StepStart,
   type StepStartResult,
@@ -15,20 +17,6 @@ import {
 import type { Query } from './_query.js';
 import { bodyOf, eventRecords, storedFrom } from './_records.js';
 import type { Write } from './_writer.js';
-
-type LeaseRow = {
-  asset_key: string;
-  partition: string;
-  run_id: string;
-  started_id: number;
-  heartbeat_at: number;
-  pool: string | null;
-  slots: number | null;
-  host: string | null;
-  pid: number | null;
-  pid_start: number | null;
-  thread_id: number | null;
-};
 
 export async function startSteps(write: Write, start: StepStart): Promise<StepStartResult> {
   const unit = start.pool === undefined ? [...start.events] : poolStarts(start.events, start.pool);
@@ -56,7 +44,7 @@ export async function startSteps(write: Write, start: StepStart): Promise<StepSt
   });
   switch (result.status) {
     case 'held':
-      return { status: 'held', leases: (result.leases as LeaseRow[]).map(toLease) };
+      return { status: 'held', leases: (result.leases as LeaseRow[]).map(leaseOf) };
     case 'moved':
       return {
         status: 'moved',
@@ -74,7 +62,7 @@ export async function startSteps(write: Write, start: StepStart): Promise<StepSt
         pool: start.pool!.name,
         used: result.used as number,
         limit: start.pool!.limit,
-        holders: (result.holders as LeaseRow[]).map(toLease),
+        holders: (result.holders as LeaseRow[]).map(leaseOf),
       };
   }
   const appended: WeirEvent[] = [];
@@ -107,7 +95,7 @@ export async function appendHolding(
       lost: lost.map((l) => ({
         assetKey: l.assetKey,
         partition: l.partition,
-        holder: l.holder === null ? undefined : toLease(l.holder),
+        holder: l.holder === null ? undefined : leaseOf(l.holder),
       })),
     };
   }
@@ -124,24 +112,9 @@ export async function readLeases(
     'SELECT * FROM lease_holders WHERE asset_key = $1 AND partition = ANY($2::text[])',
     [assetKey, partitions],
   );
-  return rows.map(toLease);
+  return rows.map(leaseOf);
 }
 
 export async function renewLeases(query: Query, runId: string, at: number): Promise<void> {
   await query('UPDATE leases SET heartbeat_at = $2 WHERE run_id = $1', [runId, at]);
-}
-
-function toLease(row: LeaseRow): Lease {
-  return {
-    assetKey: row.asset_key,
-    partition: row.partition,
-    runId: row.run_id,
-    host: row.host ?? '',
-    pid: row.pid ?? 0,
-    ...(row.pid_start === null ? {} : { pidStart: row.pid_start }),
-    ...(row.thread_id === null ? {} : { threadId: row.thread_id }),
-    startedId: row.started_id,
-    heartbeatAt: row.heartbeat_at,
-    ...(row.pool === null ? {} : { pool: { name: row.pool, slots: row.slots ?? 0 } }),
-  };
 }

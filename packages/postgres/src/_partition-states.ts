@@ -3,7 +3,7 @@
  * `partitionStates()` of the PostgreSQL log: every partition's ids and code version of one
  * asset, read as one row of aggregated columns and returned as typed arrays.
  */
-import type { PartitionStates } from 'weir';
+import { internCodeVersions, type PartitionStates, readIdColumn } from 'weir';
 import type { Query } from './_query.js';
 
 export async function readPartitionStates(
@@ -40,44 +40,16 @@ export async function readPartitionStates(
   const row = rows[0]!;
   const n = row.n;
   const versions = row.codes ?? [];
-  const codeVersion = new Uint32Array(n);
-  const codeVersions: string[] = [];
-  const interned = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const code = versions[i]!;
-    let index = interned.get(code);
-    if (index === undefined) {
-      index = codeVersions.push(code) - 1;
-      interned.set(code, index);
-    }
-    codeVersion[i] = index;
-  }
+  const { codeVersion, codeVersions } = internCodeVersions(versions, n);
   return {
     partitions: row.keys ?? [],
-    materializationId: readIds(row.materialized, n),
-    usableId: readIds(row.usable, n),
-    dataChangedId: readIds(row.changed, n),
-    inputsAsOf: readIds(row.as_of, n),
-    failureId: readIds(row.failed, n),
+    materializationId: readIdColumn(row.materialized, n),
+    usableId: readIdColumn(row.usable, n),
+    dataChangedId: readIdColumn(row.changed, n),
+    inputsAsOf: readIdColumn(row.as_of, n),
+    failureId: readIdColumn(row.failed, n),
     codeVersion,
     codeVersions,
     throughId: row.through,
   };
-}
-
-/** `n` non-negative integers written by string_agg: decimal, comma-separated. */
-function readIds(text: string | null, n: number): Float64Array {
-  const ids = new Float64Array(n);
-  if (text === null) return ids;
-  let value = 0;
-  let k = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 44) {
-      ids[k++] = value;
-      value = 0;
-    } else value = value * 10 + c - 48;
-  }
-  ids[k] = value;
-  return ids;
 }

@@ -6,8 +6,11 @@
 import {
   EnvironmentError,
   inputVersionsOf,
+  type KeptSummary,
+  keptSummaryOf,
   type MaterializationSummary,
   type StoredEvent,
+  summaryFromRow,
   type WeirEvent,
 } from 'weir';
 
@@ -141,32 +144,7 @@ export function bodyOf(event: WeirEvent): string {
  */
 export function summarize(event: StoredEvent<'asset:materialized'> | WeirEvent): string {
   if (event.type !== 'asset:materialized') throw new Error('not a materialization');
-  const { dataVersion, codeVersion, inputs, blockedBy, startedAt, endedAt, artefact } =
-    event.materialization;
-  const versions: Record<
-    string,
-    { dataVersion: string; eventId: number; partitionCount?: number }
-  > = {};
-  for (const key in inputs) {
-    const { dataVersion, eventId, partitionCount } = inputs[key]!;
-    versions[key] =
-      partitionCount === undefined
-        ? { dataVersion, eventId }
-        : { dataVersion, eventId, partitionCount };
-  }
-  return JSON.stringify({
-    runId: event.runId,
-    timestamp: event.timestamp,
-    materialization: {
-      dataVersion,
-      codeVersion,
-      inputs: versions,
-      ...(blockedBy === undefined ? {} : { blockedBy }),
-      startedAt,
-      endedAt,
-      artefact: { format: artefact.format, location: artefact.location, type: artefact.type },
-    },
-  });
+  return JSON.stringify(keptSummaryOf(event));
 }
 
 /** A summary kept by the index, with what its row holds added back. */
@@ -176,12 +154,9 @@ export function readSummary(
   assetKey: string,
   partition: string,
 ): MaterializationSummary {
-  const summary = JSON.parse(json) as MaterializationSummary;
-  summary.id = id;
-  summary.type = 'asset:materialized';
-  summary.assetKey = assetKey;
-  summary.partition = partition;
-  return summary;
+  const kept = JSON.parse(json) as KeptSummary & { id?: number };
+  kept.id = id;
+  return summaryFromRow(kept, assetKey, partition);
 }
 
 /** An event read back: its body parsed, with its id. */

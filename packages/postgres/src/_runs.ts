@@ -3,32 +3,20 @@
  * Reading the runs, backfills and dynamic partitions indexes (`runs`, `backfills`,
  * `dynamic_partitions`), each record with the events it points to.
  */
-import type { BackfillRecord, BackfillStatus, RunRecord, RunStatus, StoredEvent } from 'weir';
+import {
+  type BackfillRecord,
+  type BackfillRow as BackfillRowBase,
+  type BackfillStatus,
+  backfillRecordOf,
+  type RunRecord,
+  type RunRow,
+  type RunStatus,
+  runRecordOf,
+} from 'weir';
 import type { Query } from './_query.js';
 import { parseEvent } from './_records.js';
 
-type RunRow = {
-  run_id: string;
-  status: RunStatus;
-  started_at: number;
-  finished_at: number | null;
-  s_id: number;
-  s_body: string;
-  f_id: number | null;
-  f_body: string | null;
-};
-
-type BackfillRow = {
-  backfill_id: string;
-  status: BackfillStatus;
-  requested_at: number;
-  finished_at: number | null;
-  r_id: number;
-  r_body: string;
-  f_id: number | null;
-  f_body: string | null;
-  run_ids: string[] | null;
-};
+type BackfillRow = BackfillRowBase & { run_ids: string[] | null };
 
 const RUN_SELECT = `
   SELECT r.run_id, r.status, r.started_at, r.finished_at, s.id AS s_id, s.body AS s_body,
@@ -91,28 +79,9 @@ export async function readDynamicPartitions(query: Query, name: string): Promise
 }
 
 function toRunRecord(row: RunRow): RunRecord {
-  const record: RunRecord = {
-    runId: row.run_id,
-    status: row.status,
-    startedAt: row.started_at,
-    started: parseEvent(row.s_id, row.s_body) as StoredEvent<'run:started'>,
-  };
-  if (row.finished_at !== null) record.finishedAt = row.finished_at;
-  if (row.f_body !== null)
-    record.finished = parseEvent(row.f_id!, row.f_body) as StoredEvent<'run:finished'>;
-  return record;
+  return runRecordOf(row, parseEvent);
 }
 
 function toBackfillRecord(row: BackfillRow): BackfillRecord {
-  const record: BackfillRecord = {
-    backfillId: row.backfill_id,
-    status: row.status,
-    requestedAt: row.requested_at,
-    requested: parseEvent(row.r_id, row.r_body) as StoredEvent<'backfill:requested'>,
-    runIds: row.run_ids ?? [],
-  };
-  if (row.finished_at !== null) record.finishedAt = row.finished_at;
-  if (row.f_body !== null)
-    record.finished = parseEvent(row.f_id!, row.f_body) as StoredEvent<'backfill:finished'>;
-  return record;
+  return backfillRecordOf(row, row.run_ids ?? [], parseEvent);
 }

@@ -395,12 +395,24 @@ export type {
 } from './storage/index.js';
 export {
   type BackendProblem,
+  type BackfillRow,
   backendProblemOf,
+  backfillRecordOf,
   inputVersionsOf,
+  internCodeVersions,
+  type KeptSummary,
+  keptSummaryOf,
+  type LeaseRow,
+  leaseOf,
   markBackendProblem,
+  type ParseEvent,
   poolStarts,
+  type RunRow,
+  readIdColumn,
+  runRecordOf,
   SqliteEventLog,
   statusRowOf,
+  summaryFromRow,
 } from './storage/index.js';
 export { WEIR_VERSION } from './version.js';
 export type {

@@ -5,6 +5,7 @@
 export * from './backend-problem.js';
 export * from './event-log.js';
 export * from './events.js';
+export * from './index-rows.js';
 export * from './pool-starts.js';
 export {
   checkLogFile,

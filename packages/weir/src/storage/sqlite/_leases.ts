@@ -7,24 +7,11 @@
 import type Database from 'better-sqlite3';
 import type { Lease, StepStart, StepStartResult } from '../event-log.js';
 import type { StoredEvent, WeirEvent } from '../events.js';
+import { type LeaseRow, leaseOf } from '../index-rows.js';
 import { poolStarts } from '../pool-starts.js';
 
 /** The outcomes that end a step and release its lease. */
 const OUTCOMES = new Set(['asset:materialized', 'step:failed', 'step:cancelled', 'step:skipped']);
-
-type LeaseRow = {
-  asset_key: string;
-  partition: string;
-  run_id: string;
-  started_id: number;
-  heartbeat_at: number;
-  host: string | null;
-  pid: number | null;
-  pid_start: number | null;
-  thread_id: number | null;
-  pool: string | null;
-  slots: number | null;
-};
 
 type Refusal = Exclude<StepStartResult, { status: 'started' }>;
 
@@ -96,7 +83,7 @@ export class LeaseTable {
         ? this.heldOne.all({ assetKey, partition: partitions[0] })
         : this.held.all({ assetKey, partitions: JSON.stringify(partitions) })
     ) as LeaseRow[];
-    return rows.map(toLease);
+    return rows.map(leaseOf);
   }
 
   /** Of `leases`, those `runId` does not hold, with who holds each now. */
@@ -154,7 +141,7 @@ export class LeaseTable {
     const { pool } = start;
     if (pool === undefined) return [...taking, ...start.events];
     const holders = (this.inPool.all({ pool: pool.name }) as LeaseRow[])
-      .map(toLease)
+      .map(leaseOf)
       .filter(
         (lease) =>
           !current.has(keyOf(lease)) && !starting.get(lease.assetKey)?.includes(lease.partition),
@@ -197,21 +184,6 @@ export class LeaseTable {
 
 function keyOf(lease: { assetKey: string; partition: string }): string {
   return `${lease.assetKey}\0${lease.partition}`;
-}
-
-function toLease(row: LeaseRow): Lease {
-  return {
-    assetKey: row.asset_key,
-    partition: row.partition,
-    runId: row.run_id,
-    host: row.host ?? '',
-    pid: row.pid ?? 0,
-    ...(row.pid_start === null ? {} : { pidStart: row.pid_start }),
-    ...(row.thread_id === null ? {} : { threadId: row.thread_id }),
-    startedId: row.started_id,
-    heartbeatAt: row.heartbeat_at,
-    ...(row.pool === null ? {} : { pool: { name: row.pool, slots: row.slots ?? 0 } }),
-  };
 }
 
 /** The run of a unit's `step:started` events. */

@@ -3,6 +3,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { PartitionStates } from '../event-log.js';
+import { internCodeVersions, readIdColumn } from '../index-rows.js';
 
 /**
  * The partition rows of one asset as columns: their count, partition keys, the materialization,
@@ -24,23 +25,6 @@ type PartitionColumns = [
 
 /** Joins partition keys and code versions in partitionStates (if one holds it, JSON is used). */
 const SEPARATOR = '\u0001';
-
-/** `n` non-negative integers written by group_concat: decimal, comma-separated. */
-function readIds(text: string | null, n: number): Float64Array {
-  const ids = new Float64Array(n);
-  if (text === null) return ids;
-  let value = 0;
-  let k = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 44) {
-      ids[k++] = value;
-      value = 0;
-    } else value = value * 10 + c - 48;
-  }
-  ids[k] = value;
-  return ids;
-}
 
 export class PartitionStateReader {
   private readonly queries = new Map<string, Database.Statement>();
@@ -77,36 +61,18 @@ export class PartitionStateReader {
       partitions = n === 0 ? [] : (JSON.parse(keys!) as string[]);
       versions = n === 0 ? [] : (JSON.parse(codes!) as string[]);
     }
-    const codeVersion = new Uint32Array(n);
-    const codeVersions: string[] = [];
-    // Partitions of one asset share a few code versions: intern them, remembering the last.
-    const interned = new Map<string, number>();
-    let lastCode: string | undefined;
-    let lastIndex = 0;
-    for (let i = 0; i < n; i++) {
-      const code = versions[i]!;
-      if (code !== lastCode) {
-        let index = interned.get(code);
-        if (index === undefined) {
-          index = codeVersions.push(code) - 1;
-          interned.set(code, index);
-        }
-        lastCode = code;
-        lastIndex = index;
-      }
-      codeVersion[i] = lastIndex;
-    }
+    const { codeVersion, codeVersions } = internCodeVersions(versions, n);
     let throughId = updatedId ?? 0;
     if (n === 0 && after !== undefined) {
       throughId = (this.lastUpdate.get({ assetKey }) as number | null | undefined) ?? 0;
     }
     return {
       partitions,
-      materializationId: readIds(materialized, n),
-      usableId: readIds(usable, n),
-      dataChangedId: readIds(changed, n),
-      inputsAsOf: readIds(asOf, n),
-      failureId: readIds(failed, n),
+      materializationId: readIdColumn(materialized, n),
+      usableId: readIdColumn(usable, n),
+      dataChangedId: readIdColumn(changed, n),
+      inputsAsOf: readIdColumn(asOf, n),
+      failureId: readIdColumn(failed, n),
       codeVersion,
       codeVersions,
       throughId,

@@ -4,29 +4,19 @@
  */
 import type Database from 'better-sqlite3';
 import type { BackfillRecord, MaterializationSummary, RunRecord } from '../event-log.js';
-import type { BackfillStatus, RunStatus, StoredEvent } from '../events.js';
+import type { StoredEvent } from '../events.js';
+import {
+  type BackfillRow,
+  backfillRecordOf,
+  type KeptSummary,
+  keptSummaryOf,
+  type RunRow,
+  runRecordOf,
+  summaryFromRow,
+} from '../index-rows.js';
 
 export type Row = { id: number; body: string };
-export type BackfillRow = {
-  backfill_id: string;
-  status: BackfillStatus;
-  requested_at: number;
-  finished_at: number | null;
-  r_id: number;
-  r_body: string;
-  f_id: number | null;
-  f_body: string | null;
-};
-export type RunRow = {
-  run_id: string;
-  status: RunStatus;
-  started_at: number;
-  finished_at: number | null;
-  s_id: number;
-  s_body: string;
-  f_id: number | null;
-  f_body: string | null;
-};
+export type { BackfillRow, RunRow };
 
 export const RUN_SELECT = `
   SELECT r.run_id, r.status, r.started_at, r.finished_at, s.id AS s_id, s.body AS s_body, f.id AS f_id, f.body AS f_body
@@ -37,16 +27,7 @@ export const BACKFILL_SELECT = `
   FROM backfills b JOIN events r ON r.id = b.requested_id LEFT JOIN events f ON f.id = b.finished_id`;
 
 export function toRunRecord(row: RunRow): RunRecord {
-  const record: RunRecord = {
-    runId: row.run_id,
-    status: row.status,
-    startedAt: row.started_at,
-    started: parse(row.s_id, row.s_body) as StoredEvent<'run:started'>,
-  };
-  if (row.finished_at !== null) record.finishedAt = row.finished_at;
-  if (row.f_body !== null)
-    record.finished = parse(row.f_id!, row.f_body) as StoredEvent<'run:finished'>;
-  return record;
+  return runRecordOf(row, parse);
 }
 
 export function backfillRecords(
@@ -64,19 +45,7 @@ export function backfillRecords(
     .raw(true)
     .all({ backfillIds: JSON.stringify([...runIds.keys()]) }) as Array<[string, string]>;
   for (const [backfillId, runId] of runs) runIds.get(backfillId)!.push(runId);
-  return rows.map((row) => {
-    const record: BackfillRecord = {
-      backfillId: row.backfill_id,
-      status: row.status,
-      requestedAt: row.requested_at,
-      requested: parse(row.r_id, row.r_body) as StoredEvent<'backfill:requested'>,
-      runIds: runIds.get(row.backfill_id)!,
-    };
-    if (row.finished_at !== null) record.finishedAt = row.finished_at;
-    if (row.f_body !== null)
-      record.finished = parse(row.f_id!, row.f_body) as StoredEvent<'backfill:finished'>;
-    return record;
-  });
+  return rows.map((row) => backfillRecordOf(row, runIds.get(row.backfill_id)!, parse));
 }
 
 /**
@@ -85,33 +54,7 @@ export function backfillRecords(
  * columns of the row and are added back on read.
  */
 export function summarize(event: StoredEvent<'asset:materialized'>): string {
-  const { dataVersion, codeVersion, inputs, blockedBy, startedAt, endedAt, artefact } =
-    event.materialization;
-  const versions: Record<
-    string,
-    { dataVersion: string; eventId: number; partitionCount?: number }
-  > = {};
-  for (const key in inputs) {
-    const { dataVersion, eventId, partitionCount } = inputs[key]!;
-    versions[key] =
-      partitionCount === undefined
-        ? { dataVersion, eventId }
-        : { dataVersion, eventId, partitionCount };
-  }
-  return JSON.stringify({
-    id: event.id,
-    runId: event.runId,
-    timestamp: event.timestamp,
-    materialization: {
-      dataVersion,
-      codeVersion,
-      inputs: versions,
-      ...(blockedBy === undefined ? {} : { blockedBy }),
-      startedAt,
-      endedAt,
-      artefact: { format: artefact.format, location: artefact.location, type: artefact.type },
-    },
-  });
+  return JSON.stringify({ id: event.id, ...keptSummaryOf(event) });
 }
 
 /**
@@ -127,18 +70,15 @@ export function readSummary(
   assetKey: string,
   partition: string,
 ): MaterializationSummary {
-  let summary: MaterializationSummary;
+  let kept: KeptSummary & { id: number };
   try {
-    summary = JSON.parse(json) as MaterializationSummary;
+    kept = JSON.parse(json) as KeptSummary & { id: number };
   } catch {
     throw new DamagedRow(
       `the index's summary of ${partition === '' ? assetKey : `${assetKey}[${partition}]`} is not valid JSON`,
     );
   }
-  summary.type = 'asset:materialized';
-  summary.assetKey = assetKey;
-  summary.partition = partition;
-  return summary;
+  return summaryFromRow(kept, assetKey, partition);
 }
 
 export function parse(id: number, body: string): StoredEvent {

@@ -76,7 +76,10 @@ function tracebackStart(stderr: readonly string[]): number {
   const header = stderr.lastIndexOf(HEADER);
   if (header >= 0) return header;
   // `  File "x.py", line 2`: a location without a function (a faulthandler dump names one).
-  const first = stderr.findIndex((line) => FRAME.exec(line)?.[3] === undefined && FRAME.test(line));
+  const first = stderr.findIndex((line) => {
+    const frame = FRAME.exec(line);
+    return frame !== null && frame[3] === undefined;
+  });
   if (first < 0 || exceptionLine(stderr.slice(first)) === undefined) return -1;
   return first;
 }

@@ -20,7 +20,9 @@ export function assertBuildIsCurrent(): void {
       built = statSync(join(root, 'dist', file)).mtimeMs;
     } catch {}
     if (built < sources) {
-      throw new Error(`dist/${file} is missing or stale: run npm run build -w examples/hydrology`);
+      throw new Error(
+        `dist/${file} is missing or stale: run npm run build -w @weir/example-hydrology`,
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * @module lstm/built-files
- * Finds what `npm run build -w examples/hydrology` writes to examples/hydrology/dist/ (the
+ * Finds what `npm run build -w @weir/example-hydrology` writes to examples/hydrology/dist/ (the
  * kernel's .wasm and the worker's script), both from the sources (src/lstm/ → ../../dist/)
  * and from a bundle such as the benchmarks' (through the workspace package's location).
  */
@@ -27,7 +27,7 @@ export function builtFile(name: string): string {
   if (found === undefined) {
     throw new Error(
       `examples/hydrology/dist/${name} is missing (looked at ${paths.join(', ')}): ` +
-        'run npm run build -w examples/hydrology',
+        'run npm run build -w @weir/example-hydrology',
     );
   }
   return found;

@@ -88,7 +88,7 @@ export function kernelModule(): KernelModule {
       compiled = new wasm.Module(readFileSync(file));
     } catch (error) {
       throw new Error(
-        `${file} does not compile (${String(error)}): run npm run build -w examples/hydrology`,
+        `${file} does not compile (${String(error)}): run npm run build -w @weir/example-hydrology`,
       );
     }
   }
@@ -99,7 +99,9 @@ export function instantiateKernel(module: KernelModule = kernelModule()): Kernel
   const { exports } = new wasm.Instance(module, {});
   for (const name of EXPORTS) {
     if (!(name in exports)) {
-      throw new Error(`the LSTM kernel lacks '${name}': run npm run build -w examples/hydrology`);
+      throw new Error(
+        `the LSTM kernel lacks '${name}': run npm run build -w @weir/example-hydrology`,
+      );
     }
   }
   return exports as unknown as KernelExports;

@@ -1,6 +1,6 @@
 /**
  * @module lstm/worker
- * A worker thread's entry: bundled by `npm run build -w examples/hydrology` into
+ * A worker thread's entry: bundled by `npm run build -w @weir/example-hydrology` into
  * dist/lstm-worker.mjs, which {@link ./worker-pool.ts} starts.
  */
 import { parentPort, workerData } from 'node:worker_threads';

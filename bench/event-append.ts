@@ -15,53 +15,29 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { SqliteEventLog, type WeirEvent } from 'weir';
-import { partitionMaterialization } from './_fixtures.js';
+import { SqliteEventLog } from 'weir';
 import { gc, median, table } from './_report.js';
+import {
+  BATCH,
+  claim,
+  materialized,
+  runStarted,
+  sqliteBareTable,
+  started,
+  steps,
+  timed,
+} from './event-append-baseline.js';
 
 const args = process.argv.slice(2);
 const EVENTS = Number(args[args.indexOf('--events') + 1] ?? 0) || 100_000;
 const STEPS = Math.max(1_000, Math.floor(EVENTS / 5));
 const REPEATS = 3;
 
-const day = (i: number) =>
-  new Date(Date.UTC(1900, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-
-const materialized = (i: number, runId = 'bench') => partitionMaterialization(i, day(i), runId);
-
-const started = (i: number, runId = 'bench'): WeirEvent => ({
-  type: 'step:started',
-  runId,
-  assetKey: 'gauges/day_summary',
-  partition: day(i),
-  timestamp: Date.now(),
-  attempt: 1,
-});
-
-const runStarted = (runId: string): WeirEvent => ({
-  type: 'run:started',
-  runId,
-  timestamp: Date.now(),
-  selection: '*',
-  force: false,
-  steps: [],
-  host: 'bench-host',
-  pid: process.pid,
-  weirVersion: '0.0.0',
-});
-
-function timed(fn: () => void): number {
+/** Milliseconds a synchronous `fn` takes, after a collection. */
+function timedSync(fn: () => void): number {
   gc();
   const start = performance.now();
   fn();
-  return performance.now() - start;
-}
-
-async function timedAsync(fn: () => Promise<void>): Promise<number> {
-  gc();
-  const start = performance.now();
-  await fn();
   return performance.now() - start;
 }
 
@@ -72,89 +48,34 @@ async function main() {
   try {
     for (let r = 0; r < REPEATS; r++) {
       const events = Array.from({ length: EVENTS }, (_, i) => materialized(i));
-      const bare = new Database(join(dir, `bare-${r}.db`));
-      bare.pragma('journal_mode = WAL');
-      bare.pragma('synchronous = NORMAL');
-      bare.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-      const insert = bare.prepare('INSERT INTO events (body) VALUES (?)');
-      const batch = bare.transaction((list: WeirEvent[]) => {
-        for (const event of list) insert.run(JSON.stringify(event));
-      });
-      rows.bare!.push(
-        timed(() => {
-          for (let i = 0; i < EVENTS; i += 1000) batch(events.slice(i, i + 1000));
-        }),
-      );
-      bare.close();
+      rows.bare!.push(await sqliteBareTable(join(dir, `bare-${r}.db`), events));
 
       const log = new SqliteEventLog(join(dir, `log-${r}.db`));
       rows.batched!.push(
-        timed(() => {
-          for (let i = 0; i < EVENTS; i += 1000) log.appendSync(events.slice(i, i + 1000));
+        timedSync(() => {
+          for (let i = 0; i < EVENTS; i += BATCH) log.appendSync(events.slice(i, i + BATCH));
         }),
       );
 
       // One partition per step, steps one after another: claim, then materialization.
       await log.append([runStarted(`serial-${r}`)]);
-      const offset = EVENTS;
-      rows.serial!.push(
-        await timedAsync(async () => {
-          for (let i = 0; i < STEPS; i++) {
-            const p = offset + i;
-            const claim = await log.startSteps({
-              events: [started(p, `serial-${r}`)],
-              expected: [
-                { assetKey: 'gauges/day_summary', partition: day(p), materializationId: 0 },
-              ],
-            });
-            if (claim.status !== 'started') throw new Error('not started');
-            await log.append([materialized(p, `serial-${r}`)]);
-          }
-        }),
-      );
+      rows.serial!.push(await timed(() => steps(log, EVENTS, STEPS, `serial-${r}`, 1)));
 
       // Eight steps in flight at once, as a run at concurrency 8 records them.
       await log.append([runStarted(`grouped-${r}`)]);
-      const base = EVENTS + STEPS;
-      let next = 0;
-      rows.grouped!.push(
-        await timedAsync(async () => {
-          const worker = async () => {
-            for (let i = next++; i < STEPS; i = next++) {
-              const p = base + i;
-              const claim = await log.startSteps({
-                events: [started(p, `grouped-${r}`)],
-                expected: [
-                  { assetKey: 'gauges/day_summary', partition: day(p), materializationId: 0 },
-                ],
-              });
-              if (claim.status !== 'started') throw new Error('not started');
-              await log.append([materialized(p, `grouped-${r}`)]);
-            }
-          };
-          await Promise.all(Array.from({ length: 8 }, worker));
-        }),
-      );
+      rows.grouped!.push(await timed(() => steps(log, EVENTS + STEPS, STEPS, `grouped-${r}`, 8)));
 
       // The claim alone: startSteps against a plain append of the same event.
       await log.append([runStarted(`lease-${r}`)]);
       const leaseBase = EVENTS + 2 * STEPS;
       lease.append!.push(
-        timed(() => {
+        timedSync(() => {
           for (let i = 0; i < STEPS; i++) log.appendSync([started(leaseBase + i, `lease-${r}`)]);
         }),
       );
       lease.startSteps!.push(
-        await timedAsync(async () => {
-          for (let i = 0; i < STEPS; i++) {
-            const p = leaseBase + STEPS + i;
-            await log.startSteps({
-              events: [started(p, `lease-${r}`)],
-              expected: [
-                { assetKey: 'gauges/day_summary', partition: day(p), materializationId: 0 },
-              ],
-            });
-          }
+        await timed(async () => {
+          for (let i = 0; i < STEPS; i++) await claim(log, leaseBase + STEPS + i, `lease-${r}`);
         }),
       );
       await log.close();

@@ -2,8 +2,9 @@
  * postgres-append: how fast the PostgreSQL event log records, against SQLite, each against a
  * bare table of its own measured in the same run.
  *
- * - baseline: the same JSON bodies into a table with no index, 1,000 per transaction (SQLite:
- *   prepared inserts in one transaction; PostgreSQL: one INSERT … SELECT unnest($1) statement);
+ * - baseline: the same events as JSON into a table with no index, 1,000 per transaction (SQLite:
+ *   event-append's baseline, shared from event-append-baseline.ts, writing the JSON as it goes;
+ *   PostgreSQL: one INSERT … SELECT unnest($1) statement of the JSON texts);
  * - batched: `append` of 1,000 partition materializations per call (a single-run range);
  * - one partition per step, as a run records it: the unit's claim (`startSteps`: its lease and
  *   step:started), then its materialization; steps one after another, and 8 in flight at once
@@ -20,60 +21,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresEventLog } from '@weir/postgres';
-import Database from 'better-sqlite3';
 import pg from 'pg';
-import { type EventLog, SqliteEventLog, type WeirEvent } from 'weir';
+import { type EventLog, SqliteEventLog } from 'weir';
 import { startTestServer } from '../packages/postgres/test/_server.js';
-import { partitionMaterialization } from './_fixtures.js';
-import { gc, median, option, table } from './_report.js';
+import { median, option, table } from './_report.js';
+import {
+  BATCH,
+  materialized,
+  runStarted,
+  sqliteBareTable,
+  steps,
+  timed,
+} from './event-append-baseline.js';
 
 const EVENTS = Number(option('events') ?? 0) || 20_000;
 const STEPS = Math.max(500, Math.floor(EVENTS / 10));
 const REPEATS = 3;
-const BATCH = 1_000;
-
-const day = (i: number) =>
-  new Date(Date.UTC(1900, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-
-const materialized = (i: number, runId = 'bench') => partitionMaterialization(i, day(i), runId);
-
-const started = (i: number, runId: string): WeirEvent => ({
-  type: 'step:started',
-  runId,
-  assetKey: 'gauges/day_summary',
-  partition: day(i),
-  timestamp: Date.now(),
-  attempt: 1,
-});
-
-const runStarted = (runId: string): WeirEvent => ({
-  type: 'run:started',
-  runId,
-  timestamp: Date.now(),
-  selection: '*',
-  force: false,
-  steps: [],
-  host: 'bench-host',
-  pid: process.pid,
-  weirVersion: '0.0.0',
-});
-
-async function timed(fn: () => Promise<void> | void): Promise<number> {
-  gc();
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
-/** One step: its claim, then its materialization. */
-async function step(log: EventLog, p: number, runId: string): Promise<void> {
-  const claim = await log.startSteps({
-    events: [started(p, runId)],
-    expected: [{ assetKey: 'gauges/day_summary', partition: day(p), materializationId: 0 }],
-  });
-  if (claim.status !== 'started') throw new Error(`step ${p} not started: ${claim.status}`);
-  await log.append([materialized(p, runId)]);
-}
 
 type Rows = { bare: number[]; batched: number[]; serial: number[]; grouped: number[] };
 
@@ -88,22 +51,9 @@ async function measureLog(open: () => Promise<EventLog>, rows: Rows, r: number):
       }),
     );
     await log.append([runStarted(`serial-${r}`)]);
-    rows.serial.push(
-      await timed(async () => {
-        for (let i = 0; i < STEPS; i++) await step(log, EVENTS + i, `serial-${r}`);
-      }),
-    );
+    rows.serial.push(await timed(() => steps(log, EVENTS, STEPS, `serial-${r}`, 1)));
     await log.append([runStarted(`grouped-${r}`)]);
-    let next = 0;
-    rows.grouped.push(
-      await timed(async () => {
-        const worker = async () => {
-          for (let i = next++; i < STEPS; i = next++)
-            await step(log, EVENTS + STEPS + i, `grouped-${r}`);
-        };
-        await Promise.all(Array.from({ length: 8 }, worker));
-      }),
-    );
+    rows.grouped.push(await timed(() => steps(log, EVENTS + STEPS, STEPS, `grouped-${r}`, 8)));
   } finally {
     await log.close();
   }
@@ -123,20 +73,12 @@ async function main() {
     const bodies = Array.from({ length: EVENTS }, (_, i) => JSON.stringify(materialized(i)));
     for (let r = 0; r < REPEATS; r++) {
       // SQLite: a bare table, then the log.
-      const bare = new Database(join(dir, `bare-${r}.db`));
-      bare.pragma('journal_mode = WAL');
-      bare.pragma('synchronous = NORMAL');
-      bare.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-      const insert = bare.prepare('INSERT INTO events (body) VALUES (?)');
-      const batch = bare.transaction((list: string[]) => {
-        for (const body of list) insert.run(body);
-      });
       sqlite.bare.push(
-        await timed(() => {
-          for (let i = 0; i < EVENTS; i += BATCH) batch(bodies.slice(i, i + BATCH));
-        }),
+        await sqliteBareTable(
+          join(dir, `bare-${r}.db`),
+          Array.from({ length: EVENTS }, (_, i) => materialized(i)),
+        ),
       );
-      bare.close();
       await measureLog(async () => new SqliteEventLog(join(dir, `log-${r}.db`)), sqlite, r);
 
       // PostgreSQL: a bare table, then the log, at each durability.

@@ -112,6 +112,11 @@ describe.skipIf(noGdaldem)(
   () => {
     const scratch = new GdalScratch();
     afterAll(() => scratch.dispose());
+    /** The raster as a GeoTIFF gdaldem reads, with its north-up or flipped transform. */
+    const inputOf = (raster: GeoRaster) => {
+      const t = raster.transform;
+      return scratch.input(raster, [t.originX, t.pixelWidth, 0, t.originY, 0, t.pixelHeight]);
+    };
 
     // TERRAIN_RUNS=2000 for a deeper search (2,000 runs pass, no hillshade byte off, as measured).
     it('every derivative and option, 150 random rasters', async () => {
@@ -119,15 +124,7 @@ describe.skipIf(noGdaldem)(
       let hillshadeCells = 0;
       await fc.assert(
         fc.asyncProperty(rasterArb, derivativeArb, async (raster, d) => {
-          const t = raster.transform;
-          const input = scratch.input(raster, [
-            t.originX,
-            t.pixelWidth,
-            0,
-            t.originY,
-            0,
-            t.pixelHeight,
-          ]);
+          const input = inputOf(raster);
           const diff = await compareWithGdaldem(scratch, input, raster, d);
           if (d.mode === 'hillshade') {
             hillshadeOff += diff.unequal;
@@ -151,15 +148,7 @@ describe.skipIf(noGdaldem)(
         nodata: -9999,
         transform: { originX: 500, originY: 700, pixelWidth: -2.5, pixelHeight: -1 },
       };
-      const t = raster.transform;
-      const input = scratch.input(raster, [
-        t.originX,
-        t.pixelWidth,
-        0,
-        t.originY,
-        0,
-        t.pixelHeight,
-      ]);
+      const input = inputOf(raster);
       for (const units of ['percent', 'degrees'] as const) {
         for (const algorithm of ['horn', 'zevenbergen-thorne'] as const) {
           await compareWithGdaldem(scratch, input, raster, {

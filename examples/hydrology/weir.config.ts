@@ -1,7 +1,4 @@
 import { defineProject } from 'weir';
-// The ML side (the LSTM in PyTorch), the example's future "ml" code location: it takes the
-// prep side's assets as arguments (see ml/assets.ts).
-import { mlAssets } from './ml/assets.js';
 import {
   attributeFiles,
   basinFiles,
@@ -36,11 +33,12 @@ export default defineProject({
     lstmModel,
     forecasts,
     evaluation,
-    // Always in the graph, so status, lineage and the UI are the same on every machine; a
-    // machine without torch fails its step at once saying what to install. `npm start`
-    // leaves it out (its 20 epochs take minutes in Debian's PyTorch build).
-    ...mlAssets({ windows: trainingWindows, budget: trainingBudget }),
   ],
+  // The ML side, the LSTM in PyTorch (ml/torch_lstm_model), in a process of its own with its
+  // own dependencies. Always in the graph, so status, lineage and the UI are the same on every
+  // machine; without torch its step fails at once saying what to install. `npm start` leaves
+  // it out (its 20 epochs take minutes in Debian's PyTorch build).
+  locations: { ml: './ml' },
   sensors: [stationInbox],
   // Training uses both cores (two gradient workers): one model at a time.
   pools: { gpu: 1 },

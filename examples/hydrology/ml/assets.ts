@@ -3,27 +3,25 @@
  * `train_lstm.py`, run as a Weir asset through @weir/pipes, on the same training windows, with
  * the same hyperparameters, epochs and seed, so the two trainings can be compared.
  *
- * This folder is the example's future "ml" code location (its own package, its own process):
- * it reads the prep side's assets only as given to {@link mlAssets}, never by importing their
- * code (the types are `import type`, which costs nothing at run time). Until code locations
- * land, the example's weir.config.ts passes the definitions themselves; then the ml location's
- * weir.config.ts will pass `externalAsset()`s of the same keys.
+ * This folder is the example's "ml" code location (its own package and process: see
+ * ml/weir.config.ts). {@link mlAssets} takes the prep side's assets as arguments: the
+ * location passes `externalAsset()`/`externalSource()`s of their keys, a test stand-ins.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type PythonStepContext, pythonStep } from '@weir/pipes';
-import { asset, DefinitionError } from 'weir';
+import { type AssetDefinition, asset, DefinitionError, type SourceAssetDefinition } from 'weir';
+// A constant of the prep side (no imports): the same hyperparameters, and editing one restales
+// this model too (they are in the step's params, which its code version hashes).
 import { HYPERPARAMETERS } from '../src/camels/hyperparameters.js';
-import type { trainingBudget } from '../src/camels/model.js';
-import type { trainingWindows } from '../src/camels/windows.js';
 import { requireTorch } from './torch-check.js';
 
 /** What the ml side reads from the prep side. */
 export interface MlUpstream {
   /** `camels/training_windows`: the windows artefact (bytes), one partition per variant. */
-  readonly windows: typeof trainingWindows;
-  /** `camels/training_budget`: the most epochs a training may run. */
-  readonly budget: typeof trainingBudget;
+  readonly windows: AssetDefinition<string, Uint8Array>;
+  /** `camels/training_budget`: the most epochs a training may run (its data version). */
+  readonly budget: SourceAssetDefinition;
 }
 
 export interface MlOptions {

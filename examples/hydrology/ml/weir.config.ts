@@ -1,39 +1,29 @@
 /**
- * The example's "ml" side as a project of its own: the PyTorch model (./assets.ts) over the
- * prep side's training windows.
- *
- * Until code locations land (`defineProject({ locations: { ml: './ml' } })`), the prep side's
- * definitions are imported here so the project is whole (an asset's upstream must be in its
- * project), and the example's own weir.config.ts adds the same ml assets to its graph, which
- * is where to run them from (`npx weir materialize ml/torch_lstm_model --partition polished`
- * in examples/hydrology). Once they land, the imports from ../src become
- * `externalAsset<Uint8Array>('camels/training_windows', { partitions: variants, io: 'bytes' })`
- * and the same for the budget, and this file is the ml location.
+ * The example's "ml" code location (listed by the example's weir.config.ts as
+ * `locations: { ml: './ml' }`): the PyTorch model, loaded in a process of its own, which
+ * never loads the prep side's code or its dependencies (tfjs, the kernel, the polishing).
+ * It reads the prep side's assets by key; the project checks that their partitions and io are
+ * the ones declared here and says which differs.
  */
-import { defineProject } from 'weir';
-import {
-  attributeFiles,
-  basinFiles,
-  faultedBasin,
-  faultedPolishedBasin,
-  polishedBasin,
-  rawBasin,
-} from '../src/camels/basins.js';
-import { trainingBudget } from '../src/camels/model.js';
-import { trainingWindows } from '../src/camels/windows.js';
+import { defineProject, externalAsset, externalSource, staticPartitions } from 'weir';
 import { mlAssets } from './assets.js';
 
+/** camels/training_windows' partitions: the model variants (src/camels/variants.ts). */
+const variants = staticPartitions([
+  'polished',
+  'autoregressive',
+  'faulted_raw',
+  'faulted_polished',
+]);
+
+const windows = externalAsset<Uint8Array>('camels/training_windows', {
+  partitions: variants,
+  io: 'bytes',
+});
+const budget = externalSource('camels/training_budget');
+
 export default defineProject({
-  assets: [
-    basinFiles,
-    attributeFiles,
-    rawBasin,
-    polishedBasin,
-    faultedBasin,
-    faultedPolishedBasin,
-    trainingWindows,
-    trainingBudget,
-    ...mlAssets({ windows: trainingWindows, budget: trainingBudget }),
-  ],
+  assets: [windows, budget, ...mlAssets({ windows, budget })],
+  // The project's pool, of the same size (one training at a time, the kernel's or this one).
   pools: { gpu: 1 },
 });

@@ -168,7 +168,7 @@ describe('weir materialize with a Python asset', () => {
     const logs = weir('logs').stdout;
     expect(logs).toContain(
       [
-        `gauges/peak: failed asset 'gauges/peak' failed: ${reason}`,
+        `gauges/peak: failed ${reason}`,
         '            Traceback (most recent call last):',
         `              File "${script}", line 8, in <module>`,
       ].join('\n'),

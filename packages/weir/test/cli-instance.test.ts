@@ -252,12 +252,14 @@ describe('a backend the project has not installed', () => {
     expect(pg.code).toBe(1);
     plainError(pg);
     expect(pg.stderr).toContain(
-      'error: WEIR_DATABASE_URL is a PostgreSQL URL: install @weir/postgres in the project (npm install @weir/postgres)',
+      'error: WEIR_DATABASE_URL is a PostgreSQL URL: install @weir/postgres in the project (it is looked up from',
     );
     const s3 = weirWith({ WEIR_ARTEFACTS: 's3://bucket/x' }, outside, 'status');
     expect(s3.code).toBe(1);
     expect(s3.stderr).toContain(
-      'error: WEIR_ARTEFACTS is an S3 URL: install @weir/s3 in the project (npm install @weir/s3)',
+      'error: WEIR_ARTEFACTS is an S3 URL: install @weir/s3 in the project (it is looked up from',
     );
+    // Not `npm install @weir/s3`, which fails with a 404: the way that works.
+    expect(s3.stderr).toMatch(/hint: @weir\/s3 is not on the npm registry: .*npm pack -w packages\/s3/);
   });
 });

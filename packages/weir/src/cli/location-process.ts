@@ -27,7 +27,9 @@ try {
   try {
     graphOf(project);
   } catch (error) {
-    if (!(error instanceof DefinitionError)) throw error;
+    if (!(error instanceof DefinitionError) || !/which is not in the project/.test(error.message)) {
+      throw error;
+    }
     throw new DefinitionError(error.code, error.message, {
       hint: 'in a code location, read an asset of another location with externalAsset(key), listed in assets (importing its definition would run that location’s code here)',
     });

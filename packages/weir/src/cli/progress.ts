@@ -124,7 +124,7 @@ export class Progress {
         this.outcome(
           event,
           'failed',
-          `${paint(this.output, 'red', '✗')} ${label} failed: ${stepError(label, event.error.message)}`,
+          `${paint(this.output, 'red', '✗')} ${label} failed: ${stepError(label, event.error.message)}${event.error.hint ? `\n    ${paint(this.output, 'gray', 'hint')}: ${event.error.hint}` : ''}`,
         );
         break;
       }

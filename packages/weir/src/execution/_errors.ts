@@ -15,7 +15,10 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     const stack = error.cause instanceof Error ? error.cause.stack : error.stack;
     if (stack !== undefined && !(error instanceof EnvironmentError))
       info.stack = sourceMapped(stack);
-    if (error instanceof WeirError) info.code = error.code;
+    if (error instanceof WeirError) {
+      info.code = error.code;
+      if (error.hint) info.hint = error.hint;
+    }
     return info;
   }
   return { name: 'Error', message: String(error) };

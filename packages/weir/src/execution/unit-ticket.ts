@@ -110,12 +110,13 @@ export function stepOutcomeOf(
 /** An error as recorded (`toErrorInfo`), back as an error of its kind, with its stack. */
 export function errorFrom(info: ErrorInfo): Error {
   const code = info.code as WeirErrorCode | undefined;
+  const options = info.hint === undefined ? {} : { hint: info.hint };
   const error =
     code === undefined
       ? new Error(info.message)
       : code === 'E_USER_CODE'
-        ? new UserCodeError(code, info.message)
-        : new EnvironmentError(code, info.message);
+        ? new UserCodeError(code, info.message, options)
+        : new EnvironmentError(code, info.message, options);
   if (!(error instanceof WeirError)) error.name = info.name;
   if (info.stack !== undefined) error.stack = info.stack;
   return error;

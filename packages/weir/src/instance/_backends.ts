@@ -14,6 +14,7 @@ import type { ProjectDefinition } from '../definitions/index.js';
 import { EnvironmentError, WeirError, type WeirErrorCode } from '../errors.js';
 import type { Executor, Instance, TicketOutcome } from '../execution/index.js';
 import type { EventLog } from '../storage/index.js';
+import { backendInstallHint } from './_install-hint.js';
 
 /** What weir passes to `PostgresEventLog.open` (a subset of its options). */
 export interface PostgresLogOpenOptions {
@@ -152,12 +153,9 @@ async function load<T>(projectFile: string, spec: BackendSpec): Promise<T> {
     throw new EnvironmentError(
       spec.code,
       missing
-        ? `${spec.needs}: install ${spec.name} in the project (npm install ${spec.name})`
+        ? `${spec.needs}: install ${spec.name} in the project (it is looked up from ${folder}; weir itself does not depend on it)`
         : `${spec.needs}, but ${spec.name} cannot be resolved from ${folder}: ${(error as Error).message}`,
-      {
-        cause: error,
-        hint: `it is looked up from the project's folder (${folder}); weir itself does not depend on it`,
-      },
+      { cause: error, hint: backendInstallHint(spec.name) },
     );
   }
   let module: unknown;
@@ -169,7 +167,7 @@ async function load<T>(projectFile: string, spec: BackendSpec): Promise<T> {
     throw new EnvironmentError(
       spec.code,
       `${spec.needs}, but ${spec.name} (${path}) failed to load: ${(error as Error).message}`,
-      { cause: error, hint: `reinstall it in the project (npm install ${spec.name})` },
+      { cause: error, hint: `reinstall it in the project: ${backendInstallHint(spec.name)}` },
     );
   }
   const member = (module as Record<string, { open?: unknown } | undefined>)[spec.member];
@@ -179,7 +177,9 @@ async function load<T>(projectFile: string, spec: BackendSpec): Promise<T> {
     throw new EnvironmentError(
       spec.code,
       `${spec.name} (${path}) has no ${spec.member}${spec.callable === true ? '' : '.open'}: it is not a version this weir can use`,
-      { hint: `install a version of ${spec.name} that matches weir's (npm install ${spec.name})` },
+      {
+        hint: `install the version of ${spec.name} that matches weir's: ${backendInstallHint(spec.name)}`,
+      },
     );
   }
   return module as T;

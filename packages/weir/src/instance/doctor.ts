@@ -18,17 +18,6 @@ import {
   recoverLogFile,
   runningRuns,
 } from '../storage/index.js';
-import { WEIR_VERSION } from '../version.js';
-
-/**
- * How to install a server backend in a project, for messages that say one is missing: the
- * backends are not on the npm registry, so `npm install @weir/postgres` fails (404). They are
- * packed from a Weir checkout (as docs/instance.md shows) and installed as tarballs.
- */
-export function backendInstallHint(name: '@weir/postgres' | '@weir/s3'): string {
-  const folder = name.slice('@weir/'.length);
-  return `${name} is not on the npm registry: in a Weir checkout, npm pack -w packages/${folder} --pack-destination DIR, then in the project npm install DIR/weir-${folder}-${WEIR_VERSION}.tgz (docs/instance.md)`;
-}
 
 /** What `weir doctor` found wrong with a server part: its kind, said in a word or two, and why. */
 export interface PartFailure {

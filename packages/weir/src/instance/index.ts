@@ -15,6 +15,7 @@ export {
   type QueueWorkerHandle,
   type S3Backend,
 } from './_backends.js';
+export { type BackendPackage, backendInstallHint } from './_install-hint.js';
 export { INSTANCE_VARIABLES } from './_variables.js';
 export {
   type ArtefactsConfig,
@@ -27,7 +28,6 @@ export {
   resolveInstanceConfig,
 } from './config.js';
 export {
-  backendInstallHint,
   checkEventLog,
   checkLogAt,
   eventLogPath,

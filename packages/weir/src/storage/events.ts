@@ -14,6 +14,8 @@ export interface ErrorInfo {
   stack?: string;
   /** Weir's error code when the error is Weir's. */
   code?: string;
+  /** What to do about it, when the error says (a Weir error's hint). */
+  hint?: string;
 }
 
 /** Where a materialization's bytes live in the artefact store. */

@@ -6,7 +6,15 @@ import { findRun, type Instance, runLogs } from '../../execution/index.js';
 import type { StoredEvent } from '../../storage/index.js';
 import { describeRequest, partitionLabel } from '../_partitions.js';
 import type { Command, CommandContext } from '../command.js';
-import { formatClock, formatTime, json, type Output, paint, STATUS_COLOR } from '../format.js';
+import {
+  formatClock,
+  formatTime,
+  json,
+  type Output,
+  paint,
+  STATUS_COLOR,
+  stepError,
+} from '../format.js';
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -82,7 +90,7 @@ function describe(event: StoredEvent, output: Output): string | undefined {
     case 'step:retrying':
       return `${who}: attempt ${event.attempt} failed (${event.error.message}); retrying in ${event.delayMs} ms`;
     case 'step:failed':
-      return `${who}: ${paint(output, 'red', 'failed')} ${event.error.message}${event.error.stack ? `\n${indent(event.error.stack)}` : ''}`;
+      return `${who}: ${paint(output, 'red', 'failed')} ${stepError(event.assetKey, event.error.message)}${event.error.hint ? `\n${indent(`hint: ${event.error.hint}`)}` : ''}${event.error.stack ? `\n${indent(event.error.stack)}` : ''}`;
     case 'step:skipped':
       return `${who}: skipped, ${event.reason}`;
     case 'step:cancelled':

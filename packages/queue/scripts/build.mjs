@@ -1,7 +1,6 @@
 // Builds @weir/queue into dist/: the library bundled by esbuild (ESM, Node 20; graphile-worker, pg and weir
 // stay imports), declarations from tsc
 // (tsconfig.build.json).
-import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,14 @@ import { build } from 'esbuild';
 import { emitDeclarations } from '../../../scripts/build-library.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The declarations import weir's, which the root build (scripts/build-workspaces.mjs, what a
+// fresh clone's `npm install` runs) builds first; a package built on its own says so.
+if (!existsSync(join(root, '..', 'weir', 'dist', 'types', 'index.d.ts'))) {
+  console.error(
+    'weir is not built (packages/weir/dist/types): run npm run build at the repository root, which builds weir first',
+  );
+  process.exit(1);
+}
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -22,10 +29,4 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-// The declarations import weir's: when the workspace builds in folder order (a fresh clone's
-// `npm install`), packages/weir is built after this package, so build it first if it has not been.
-const weir = join(root, '..', 'weir');
-if (!existsSync(join(weir, 'dist', 'types', 'index.d.ts'))) {
-  execFileSync(process.execPath, [join(weir, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-}
 emitDeclarations(root);

@@ -260,6 +260,8 @@ describe('a backend the project has not installed', () => {
       'error: WEIR_ARTEFACTS is an S3 URL: install @weir/s3 in the project (it is looked up from',
     );
     // Not `npm install @weir/s3`, which fails with a 404: the way that works.
-    expect(s3.stderr).toMatch(/hint: @weir\/s3 is not on the npm registry: .*npm pack -w packages\/s3/);
+    expect(s3.stderr).toMatch(
+      /hint: @weir\/s3 is not on the npm registry: .*npm pack -w packages\/s3/,
+    );
   });
 });

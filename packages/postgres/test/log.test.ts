@@ -15,6 +15,7 @@ import {
   assetStatus,
   backendProblemOf,
   createInstance,
+  Daemon,
   defineProject,
   EnvironmentError,
   LocalArtefactStore,
@@ -22,6 +23,7 @@ import {
   materialize,
   staticPartitions,
   type WeirEvent,
+  watchEvents,
 } from 'weir';
 import { PostgresEventLog } from '../src/index.js';
 import { startTestServer, type TestServer } from './_server.js';
@@ -242,6 +244,49 @@ describe('LISTEN/NOTIFY', () => {
     clearTimeout(deadline);
     expect(seen).toEqual(['r1', 'r2', 'r3']);
     await Promise.all([log.close(), other.close()]);
+  });
+
+  it('weir’s own watchers (the server’s live views, the daemon) wait on NOTIFY instead of polling', async () => {
+    const log = await open();
+    let looks = 0;
+    const lastEventId = log.lastEventId.bind(log);
+    log.lastEventId = () => {
+      looks++;
+      return lastEventId();
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'weir-pg-watch-'));
+    const instance = createInstance({ eventLog: log, artefacts: new LocalArtefactStore(dir) });
+    const other = await PostgresEventLog.open({ connectionString: url, schema: log.schema });
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const watching = (async () => {
+      for await (const events of watchEvents(instance, { signal: controller.signal })) {
+        seen.push(...events.map((e) => e.id));
+      }
+    })();
+    // A second of quiet: polling every 20 ms would look ~50 times; waiting looks once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(looks).toBeLessThanOrEqual(6);
+    const appended = performance.now();
+    const [event] = await other.append([started('woken')]);
+    while (!seen.includes(event!.id) && performance.now() - appended < 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(seen).toContain(event!.id);
+    expect(performance.now() - appended).toBeLessThan(500);
+    controller.abort();
+    await watching;
+    // The daemon too: idle for a second, it looks only when its passes do.
+    looks = 0;
+    const stop = new AbortController();
+    const daemon = new Daemon(defineProject({ assets: [] }), { instance, signal: stop.signal });
+    const running = daemon.run();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    stop.abort();
+    await running;
+    expect(looks).toBeLessThanOrEqual(25); // polling every 20 ms: about 60
+    await Promise.all([log.close(), other.close()]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('listens again after its connection is dropped, and hands over what was appended meanwhile', async () => {

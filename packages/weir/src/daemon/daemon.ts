@@ -334,6 +334,12 @@ export class Daemon {
           : now + STANDBY_EVERY_MS;
       const rested = performance.now() + this.evaluationMs;
       while (!this.signal.aborted && !this.poked && this.now() < until) {
+        if (this.leader && performance.now() >= rested && eventLog.waitForEvents !== undefined) {
+          // A log that announces appends (PostgreSQL's NOTIFY) wakes the daemon: no polling.
+          const last = await this.waitForEvents(Math.min(until - this.now(), 1_000));
+          if (last !== this.evaluatedThrough) break;
+          continue;
+        }
         await this.sleep(pollMs);
         if (performance.now() < rested) continue;
         if (this.leader && (await eventLog.lastEventId()) !== this.evaluatedThrough) break;
@@ -450,6 +456,21 @@ export class Daemon {
       if (tick !== undefined) next = Math.min(next, tick.getTime());
     }
     return Math.max(next, now);
+  }
+
+  /** `waitForEvents` of the log after what was evaluated, for at most `ms`; a poke ends it. */
+  private async waitForEvents(ms: number): Promise<number> {
+    const { eventLog } = this.options.instance;
+    const poked = new AbortController();
+    this.wake = () => poked.abort();
+    try {
+      return await eventLog.waitForEvents!(this.evaluatedThrough, {
+        timeoutMs: Math.max(0, ms),
+        signal: AbortSignal.any([this.signal, poked.signal]),
+      });
+    } finally {
+      this.wake = undefined;
+    }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -5,7 +5,7 @@
  * looks at the newest event id (`EventLog.lastEventId`, one indexed read) every `pollMs` and
  * reads the new events only when it moved.
  */
-import type { EventQuery, StoredEvent } from '../storage/index.js';
+import type { EventLog, EventQuery, StoredEvent } from '../storage/index.js';
 import { sleep } from './_sleep.js';
 import type { Instance } from './instance.js';
 
@@ -47,6 +47,23 @@ export async function* watchEvents(
       if (events.length > 0) yield events;
       afterId = page.length < PAGE ? last : page[page.length - 1]!.id;
     }
-    await sleep(pollMs, options.signal);
+    await waitForAppend(eventLog, afterId, pollMs, options.signal);
   }
+}
+
+/** How long to wait on a log that announces appends before looking again anyway. */
+const ANNOUNCED_WAIT_MS = 1_000;
+
+/**
+ * Until an event after `afterId` may be there: woken by the log when it announces appends
+ * (`waitForEvents`), else after `pollMs`.
+ */
+export async function waitForAppend(
+  eventLog: EventLog,
+  afterId: number,
+  pollMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  if (eventLog.waitForEvents === undefined) return sleep(pollMs, signal);
+  await eventLog.waitForEvents(afterId, { timeoutMs: ANNOUNCED_WAIT_MS, signal });
 }

@@ -471,6 +471,16 @@ export interface EventLog {
   /** The id of the newest event (0 when empty): a cheap signal that something was appended. */
   lastEventId(): Promise<number>;
   /**
+   * Optional, for a log its server can announce appends for (PostgreSQL's LISTEN/NOTIFY): the
+   * newest event id once one after `afterId` is appended, `timeoutMs` passed or `signal`
+   * aborted. Watchers (the server's live views, the daemon) wait on it instead of polling
+   * `lastEventId`; without it they poll.
+   */
+  waitForEvents?(
+    afterId: number,
+    options: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<number>;
+  /**
    * The newest sensor ticks, schedule ticks, condition evaluations and pauses. With
    * `conditions: false`, `conditions` is left empty (a running daemon keeps their memory
    * itself, and they are the bulk: one per automated asset).

@@ -53,6 +53,16 @@ describe('asset definitions', () => {
     );
   });
 
+  it('names an assets entry that is not an asset (undefined: declared after defineProject)', () => {
+    const early = asset({ key: 'early', materialize: () => 1 });
+    expect(() => defineProject({ assets: [early, undefined as never] })).toThrow(
+      /defineProject\(\) assets\[1\] is undefined/,
+    );
+    expect(() => defineProject({ assets: [{ key: 'x' } as never] })).toThrow(
+      /assets\[0\] is not an asset \(object\)/,
+    );
+  });
+
   it('prints the path of a cycle', () => {
     const a = asset({ key: 'a', deps: ['c'], materialize: () => 1 });
     const b = asset({ key: 'b', deps: ['a'], materialize: () => 1 });

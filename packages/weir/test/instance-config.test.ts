@@ -188,6 +188,14 @@ describe('the instance configuration', () => {
       "schema 'a-b' is not a schema name",
     );
     expect(env('sqlite:').message).toContain('a sqlite: URL without a path');
+    // A server address that lost its scheme is not taken for a new local SQLite file.
+    expect(env('postgres//db/weir').message).toContain('a PostgreSQL URL without its ://');
+    expect(env('db.internal/weir').message).toContain('a server address without postgres://');
+    expect(env('weir@db/weir').message).toContain('a user@host address without postgres://');
+    expect(env('weir:s3cret@db/weir').message).not.toContain('s3cret');
+    expect(resolveWith({ env: { WEIR_DATABASE_URL: 'logs/events.db' } }).eventLog.kind).toBe(
+      'sqlite',
+    );
 
     const artefacts = (WEIR_ARTEFACTS: string, extra: Record<string, string> = {}) =>
       failure({ env: { WEIR_ARTEFACTS, ...extra } });

@@ -5,7 +5,7 @@
 import { DefinitionError } from '../errors.js';
 import { automationNameProblem } from './_spec.js';
 import { type AppDefinition, isApp } from './app.js';
-import type { AssetDefinition } from './asset.js';
+import { type AssetDefinition, isUpstream } from './asset.js';
 import type { InstanceSettings } from './instance-settings.js';
 import {
   type NotificationSpec,
@@ -77,6 +77,17 @@ export function defineProject(spec: ProjectSpec): ProjectDefinition {
   if (!Array.isArray(spec.assets)) {
     throw new DefinitionError('E_DEFINITION', 'defineProject() needs an `assets` array');
   }
+  spec.assets.forEach((entry: unknown, i) => {
+    if (!isUpstream(entry)) {
+      throw new DefinitionError(
+        'E_DEFINITION',
+        `defineProject() assets[${i}] is ${entry === undefined ? 'undefined' : entry === null ? 'null' : `not an asset (${typeof entry})`}`,
+        {
+          hint: 'list what asset() or sourceAsset() returned; undefined is often an asset declared after defineProject(), or an import of a name the module does not export',
+        },
+      );
+    }
+  });
   const concurrency = spec.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new DefinitionError(

@@ -52,7 +52,7 @@ export function ticketNode(graph: AssetGraph, ticket: UnitTicket): AssetNode {
       'E_PROJECT_LOAD',
       `this process cannot run ${unitLabel(ticket.assetKey, ticket.partitions)} of run ${ticket.runId}: ${what}`,
       {
-        hint: 'every process that runs steps must load the same project (same files, same code) as the process that planned the run',
+        hint: 'every process that runs steps must load the same project (same files, same code) as the process that planned the run: a long-lived one (a weir worker, a daemon) that loaded it before the code changed must be restarted',
       },
     );
   if (node === undefined || node.kind !== 'asset') {

@@ -61,7 +61,32 @@ export function parseDatabase(
       DATABASE_FORMS,
     );
   }
+  const server = serverWithoutScheme(value, options.root);
+  if (server !== undefined) {
+    throw malformed(
+      from,
+      value,
+      `${server}, not a SQLite file: a typo here would put the event log in a new local file`,
+      DATABASE_FORMS,
+    );
+  }
   return { kind: 'sqlite', path: sqliteFile(resolve(options.root, value)), from, ...durability };
+}
+
+/**
+ * Why a plain value (no scheme) reads as a server address that lost its scheme, or undefined:
+ * `postgres//host/db`, `user@host/db`, or `db.internal:5432/weir` and `db.internal/weir`
+ * (a host name with a dot, or a port, as its first part, and no such folder here).
+ */
+function serverWithoutScheme(value: string, root: string): string | undefined {
+  if (/^postgres(ql)?\b/i.test(value)) return 'a PostgreSQL URL without its ://';
+  const first = value.split('/')[0] ?? '';
+  if (first.includes('@')) return 'a user@host address without postgres://';
+  const hostLike = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?$|^[A-Za-z0-9.-]+:\d+$/.test(first);
+  if (hostLike && value.includes('/') && !existsSync(resolve(root, first))) {
+    return 'a server address without postgres://';
+  }
+  return undefined;
 }
 
 function postgresUrl(
@@ -232,7 +257,9 @@ function redact(value: string): string {
   return value.replace(/^([a-z]+:\/\/[^:/@]*:)[^/]*@/i, '$1***@');
 }
 
-function malformed(from: string, value: string, what: string, forms: string): EnvironmentError {
+function malformed(from: string, raw: string, what: string, forms: string): EnvironmentError {
+  // A password in what was written is never repeated (`user:secret@host` → `user:***@host`).
+  const value = raw.replace(/(^|\/\/)([^:@/]*):[^@/]*@/, '$1$2:***@');
   const where = /^[A-Z][A-Z0-9_]+$/.test(from) ? `${from}='${value}'` : `${from}: '${value}'`;
   return new EnvironmentError('E_USAGE', `${where}: ${what}`, { hint: `expected ${forms}` });
 }

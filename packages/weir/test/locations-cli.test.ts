@@ -204,18 +204,28 @@ describe('code locations', () => {
     );
   }, 60_000);
 
-  it('refuses an external asset declared otherwise than its location defines it', () => {
+  it('leaves out a location whose external asset disagrees or names no asset, and keeps the others', () => {
     const dir = twoLocations();
     const file = join(dir, 'ml', 'weir.config.ts');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace(", { partitions: staticPartitions(['a', 'b']) }", ''),
-    );
+    const ml = readFileSync(file, 'utf8');
+    writeFileSync(file, ml.replace(", { partitions: staticPartitions(['a', 'b']) }", ''));
     const status = weir(dir, 'status');
-    expect(status.code).not.toBe(0);
+    expect(status.code, status.stderr).toBe(0);
     expect(status.stderr).toMatch(
-      /location 'ml' reads prep\/readings with partitions none, but location 'prep' defines them as '.+'/,
+      /code location 'ml' did not load \(its assets are left out\): location 'ml' reads prep\/readings with partitions none, but location 'prep' defines them as '.+'/,
     );
+    expect(status.stdout).toContain('prep/readings');
+    expect(status.stdout).not.toContain('ml/model');
+    // Once it loaded, its last manifest stands in while a misspelt key keeps it out.
+    writeFileSync(file, ml);
+    expect(weir(dir, 'materialize').code).toBe(0);
+    writeFileSync(file, ml.replaceAll("'prep/readings'", "'prep/reading'"));
+    const misspelt = weir(dir, 'status');
+    expect(misspelt.code).toBe(0);
+    expect(misspelt.stderr).toMatch(
+      /ml\/model \(location 'ml'\) reads prep\/reading, which no location defines \(did you mean 'prep\/readings'\?\)/,
+    );
+    expect(misspelt.stdout).toMatch(/ml\/model +fresh/);
   }, 60_000);
 
   it('reads a source of the project from a location, and restales its reader when it changes', () => {

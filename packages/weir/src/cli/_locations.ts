@@ -14,6 +14,7 @@ import type { ProjectDefinition } from '../definitions/index.js';
 import { EnvironmentError } from '../errors.js';
 import {
   type LoadedLocation,
+  LocationError,
   type LocationManifest,
   type MergedProject,
   mergeLocations,
@@ -41,12 +42,44 @@ export async function loadLocations(
     Object.entries(project.locations).map(async ([name, folder]) => {
       const path = resolve(root, folder);
       const found = await loadLocation(name, folder, path, root, cwd, timeoutMs);
-      return 'manifest' in found
-        ? remember(cacheDir, found)
-        : { ...found, ...lastManifest(cacheDir, name) };
+      return 'manifest' in found ? found : { ...found, ...lastManifest(cacheDir, name) };
     }),
   );
-  return mergeLocations(project, loaded);
+  const merged = mergeIsolating(project, loaded, cacheDir);
+  // Kept as the last that loaded only once it merged (a manifest the project refuses is not).
+  for (const location of loaded) {
+    if ('manifest' in location && !merged.problems.some((p) => p.location === location.name)) {
+      remember(cacheDir, location);
+    }
+  }
+  return merged;
+}
+
+/**
+ * Merges the locations; a location the merge blames (it reads a key no location defines, say)
+ * is left out as one that did not load (its last manifest standing in, if it merges), and the
+ * rest merged again, so one location's mistake does not stop the others.
+ */
+function mergeIsolating(
+  project: ProjectDefinition,
+  loaded: LoadedLocation[],
+  cacheDir: string,
+): MergedProject {
+  const locations = [...loaded];
+  for (;;) {
+    try {
+      return mergeLocations(project, locations);
+    } catch (error) {
+      if (!(error instanceof LocationError)) throw error;
+      const at = locations.findIndex((l) => l.name === error.location);
+      const blamed = locations[at];
+      if (blamed === undefined) throw error;
+      const problem = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+      // Its own manifest failed: its last one may stand in; that one failed too: nothing does.
+      const last = 'manifest' in blamed ? lastManifest(cacheDir, blamed.name) : {};
+      locations[at] = { name: blamed.name, folder: blamed.folder, problem, ...last };
+    }
+  }
 }
 
 function loadLocation(

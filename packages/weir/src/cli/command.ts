@@ -97,8 +97,9 @@ export function createContext(options: ContextOptions): CommandContext {
     project: () => {
       loaded ??= loadProject(cwd, explicit).then((project) => {
         for (const { location, problem } of project.locations?.problems ?? []) {
+          const kept = [...(project.locations?.unavailableOf.values() ?? [])].includes(location);
           output.err(
-            `warning: code location '${location}' did not load, its assets are left out: ${problem}\n`,
+            `warning: code location '${location}' did not load (${kept ? 'its assets stand as it last loaded, and cannot run' : 'its assets are left out'}): ${problem}\n`,
           );
         }
         return project;

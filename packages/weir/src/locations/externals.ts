@@ -6,6 +6,7 @@
  */
 import type { AnyAssetDefinition, IoFormat, PartitionsDefinition } from '../definitions/index.js';
 import { DefinitionError } from '../errors.js';
+import { LocationError } from './location-error.js';
 
 /** What an external declaration says about the asset it reads. */
 export interface Declared {
@@ -20,13 +21,16 @@ export function checkExternal(
   where: string,
   real: AnyAssetDefinition,
   owner: string,
+  location?: string,
 ): void {
   const builder = (kind: 'asset' | 'source') =>
     kind === 'source' ? 'externalSource' : 'externalAsset';
   const fail = (what: string) => {
-    throw new DefinitionError('E_DEFINITION', `${where} reads ${declared.key} ${what}`, {
-      hint: `declare it as ${owner} defines it: ${builder(real.kind)}('${declared.key}', { … })`,
-    });
+    const message = `${where} reads ${declared.key} ${what}`;
+    const hint = `declare it as ${owner} defines it: ${builder(real.kind)}('${declared.key}', { … })`;
+    throw location === undefined
+      ? new DefinitionError('E_DEFINITION', message, { hint })
+      : new LocationError(location, 'E_DEFINITION', message, { hint });
   };
   if (real.kind !== declared.kind) {
     fail(

@@ -6,6 +6,7 @@
  * located asset's steps in its location's processes.
  */
 
+export { LocationError } from './location-error.js';
 export {
   type LocationExecutor,
   type LocationExecutorOptions,

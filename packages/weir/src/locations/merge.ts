@@ -11,12 +11,14 @@ import {
   type AnyAssetDefinition,
   type AssetDefinition,
   isExternalAsset,
+  locatedIn,
   markLocated,
   type ProjectDefinition,
   type Upstream,
 } from '../definitions/index.js';
-import { DefinitionError } from '../errors.js';
+import { DefinitionError, didYouMean } from '../errors.js';
 import { checkExternal, type Declared } from './externals.js';
+import { LocationError } from './location-error.js';
 import {
   type LocationManifest,
   MANIFEST_VERSION,
@@ -49,21 +51,20 @@ export function mergeLocations(
   const locationOf = new Map<string, string>();
   const unavailableOf = new Map<string, string>();
   const problems: MergedProject['problems'] = [];
-  const add = (definition: AnyAssetDefinition, where: string) => {
+  const add = (definition: AnyAssetDefinition, where: string, location?: string) => {
     const other = owner.get(definition.key);
     if (other !== undefined) {
-      throw new DefinitionError(
-        'E_DUPLICATE_KEY',
-        `${definition.key} is defined by ${other} and by ${where}`,
-        {
-          hint: 'an asset belongs to one location: read it from the other with externalAsset(key)',
-        },
-      );
+      const message = `${definition.key} is defined by ${other} and by ${where}`;
+      const hint =
+        'an asset belongs to one location: read it from the other with externalAsset(key)';
+      throw location === undefined
+        ? new DefinitionError('E_DUPLICATE_KEY', message, { hint })
+        : new LocationError(location, 'E_DUPLICATE_KEY', message, { hint });
     }
     owner.set(definition.key, where);
     byKey.set(definition.key, definition);
   };
-  const externals: { declared: Declared; where: string }[] = [];
+  const externals: { declared: Declared; where: string; location?: string }[] = [];
   for (const definition of root.assets) {
     if (!isExternalAsset(definition)) add(definition, 'the project');
     else externals.push({ declared: definition, where: 'the project' });
@@ -90,28 +91,30 @@ export function mergeLocations(
     pools.add(manifest.pools, name);
     for (const entry of manifest.assets) {
       if (entry.external) {
-        externals.push({ declared: entry, where: `location '${name}'` });
+        externals.push({ declared: entry, where: `location '${name}'`, location: name });
         continue;
       }
       const definition = rebuild(entry, name, unavailable);
       markLocated(definition, name);
-      add(definition, `location '${name}'`);
+      add(definition, `location '${name}'`, name);
       (unavailable === undefined ? locationOf : unavailableOf).set(entry.key, name);
       located.push({ entry, definition });
     }
   }
-  for (const { declared, where } of externals) {
+  for (const { declared, where, location } of externals) {
     const real = byKey.get(declared.key);
-    if (real !== undefined) checkExternal(declared, where, real, owner.get(declared.key)!);
+    if (real !== undefined)
+      checkExternal(declared, where, real, owner.get(declared.key)!, location);
   }
   const failed = problems.map((p) => `'${p.location}'`).join(', ');
-  const missing = (key: string, reader: string): AnyAssetDefinition => {
+  const missing = (key: string, reader: string, location?: string): AnyAssetDefinition => {
     if (problems.length === 0) {
-      throw new DefinitionError(
-        'E_UNKNOWN_ASSET',
-        `${reader} reads ${key}, which no location defines`,
-        { hint: 'check the key, or which location should define it' },
-      );
+      const message = `${reader} reads ${key}, which no location defines`;
+      const hint =
+        didYouMean(key, byKey.keys()) ?? 'check the key, or which location should define it';
+      throw location === undefined
+        ? new DefinitionError('E_UNKNOWN_ASSET', message, { hint })
+        : new LocationError(location, 'E_UNKNOWN_ASSET', message, { hint });
     }
     const declared = externals.find((e) => e.declared.key === key)?.declared;
     const stand = placeholder(
@@ -127,7 +130,11 @@ export function mergeLocations(
     for (const [name, input] of Object.entries(entry.ins)) {
       ins[name] =
         (byKey.get(input.key) as Upstream | undefined) ??
-        (missing(input.key, `${entry.key} (${owner.get(entry.key)})`) as Upstream);
+        (missing(
+          input.key,
+          `${entry.key} (${owner.get(entry.key)})`,
+          locatedIn(definition),
+        ) as Upstream);
     }
   }
   // The project's own assets read located ones through their externalAsset() (linked by key).
@@ -156,7 +163,8 @@ class Pools {
       if (Object.hasOwn(this.own, name)) continue;
       const other = this.from.get(name);
       if (other !== undefined && this.sizes[name] !== size) {
-        throw new DefinitionError(
+        throw new LocationError(
+          location,
           'E_DEFINITION',
           `pool '${name}' has ${this.sizes[name]} slots in location '${other}' and ${size} in location '${location}'`,
           {

@@ -1,0 +1,18 @@
+/**
+ * @module locations/location-error
+ * A definition error one code location is to blame for (it reads a key no location defines,
+ * declares an external asset otherwise than its owner, sizes a pool otherwise than another):
+ * the project leaves that location out and keeps the others, as for one that did not load.
+ */
+import { DefinitionError, type WeirErrorCode } from '../errors.js';
+
+export class LocationError extends DefinitionError {
+  constructor(
+    readonly location: string,
+    code: WeirErrorCode,
+    message: string,
+    options: { hint?: string } = {},
+  ) {
+    super(code, message, options);
+  }
+}

@@ -11,7 +11,7 @@
  * Target (issue): ≤ 6 s per epoch on the 2-core machine (3× PyTorch CPU's 1-2 s).
  *
  * Run: npm run bench -- hydrology-lstm [--quick] [--epochs N] [--tfjs-batches N]
- *   (needs the kernel built: npm run build -w examples/hydrology)
+ *   (needs the kernel built: npm run build -w @weir/example-hydrology)
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';

@@ -73,6 +73,6 @@ describe('saving the LSTM as a tfjs-layers model', () => {
 
 describe('the built kernel', () => {
   it('says how to build what is missing', () => {
-    expect(() => builtFile('absent.wasm')).toThrow(/run npm run build -w examples\/hydrology/);
+    expect(() => builtFile('absent.wasm')).toThrow(/run npm run build -w @weir\/example-hydrology/);
   });
 });

@@ -117,6 +117,30 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(messages[6]["value"], {"a": [1, None]})
         self.assertNotIn("error", messages[7])
 
+    def test_a_step_whose_launcher_is_gone_stops(self):
+        import subprocess
+        import sys
+        import time
+
+        folder = tempfile.mkdtemp()
+        marker = os.path.join(folder, "ran")
+        # The step: watches its parent, then would write the marker after 2 s.
+        step = (
+            "import sys, time, weir_pipes; weir_pipes._watch_parent(0.05); "
+            "time.sleep(2); open(sys.argv[1], 'w').write('ran')"
+        )
+        # Its launcher starts it, and is gone while it runs (as a worker killed with SIGKILL).
+        launcher = (
+            "import subprocess, sys, time; "
+            "subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2]]); time.sleep(0.7)"
+        )
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.abspath(weir_pipes.__file__)))
+        subprocess.run(
+            [sys.executable, "-c", launcher, step, marker], env=env, check=True, stderr=subprocess.DEVNULL
+        )
+        time.sleep(3)
+        self.assertFalse(os.path.exists(marker), "the orphaned step ran on")
+
     def test_exception_is_sent_with_its_traceback(self):
         with self.assertRaises(ZeroDivisionError):
             with self.open():

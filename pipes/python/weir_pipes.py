@@ -54,6 +54,28 @@ if sys.version_info < (3, 8):  # pragma: no cover - checked by hand
     )
 
 
+def _watch_parent(every=0.5):
+    """Ends this process if the Weir process that launched it goes away (killed, its machine's
+    worker stopped outright): an orphaned step would run on and repeat its side effects while
+    another worker runs it again. Checked from a thread every `every` seconds."""
+    parent = os.getppid()
+
+    def watch():
+        import time
+
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                sys.stderr.write(
+                    "weir_pipes: the Weir process that launched this step (pid %d) is gone: stopping\n"
+                    % parent
+                )
+                sys.stderr.flush()
+                os._exit(1)
+
+    _thread.start_new_thread(watch, ())
+
+
 class WeirPipesError(Exception):
     """The script and Weir cannot talk: not launched by Weir, another protocol, a bad call."""
 
@@ -90,6 +112,7 @@ def open(context_path=None, messages=None):
             % (protocol, __version__, PROTOCOL)
         )
     context = Context(data, channel)
+    _watch_parent()
     channel.send(
         "opened",
         client=__version__,

@@ -60,7 +60,6 @@ export class StepWatch {
 /** One run's reader (see the module comment); it runs while the run has units in flight. */
 export class RunEvents {
   private readonly watches = new Map<string, StepWatch>();
-  private reading: Promise<void> = Promise.resolve();
   private stop: AbortController | undefined;
 
   constructor(
@@ -95,20 +94,18 @@ export class RunEvents {
     }
   }
 
-  /** Reads what is new, after any read in progress (reads never overlap, so none repeats). */
-  flush(): Promise<void> {
-    const read = this.reading.catch(() => {}).then(() => this.read());
-    this.reading = read;
-    return read;
-  }
-
-  private async read(): Promise<void> {
+  /**
+   * Reads what is new now. Reads may overlap (a unit's last read does not wait for the
+   * reader's): the one that gets an event first hands it on, in order; the others skip it.
+   */
+  async flush(): Promise<void> {
     const events = await this.run.eventLog.events({
       runId: this.run.runId,
       afterId: this.cursor,
     });
     for (const event of events) {
-      this.cursor = Math.max(this.cursor, event.id);
+      if (event.id <= this.cursor) continue;
+      this.cursor = event.id;
       if (!('assetKey' in event) || !('partition' in event)) continue;
       this.watches.get(idOf(event.assetKey, event.partition))?.accept(event);
     }

@@ -27,5 +27,9 @@ export default defineProject({ assets: [tool] });
       /tool: failed gdalinfo is not installed\n +hint: apt-get install gdal-bin/,
     );
     expect(logs.stdout).not.toContain("failed asset 'tool' failed");
+    // No queue worker ran it: weir runs says so with a dash, not a worker's name.
+    const runs = weir(dir, 'runs', 'latest');
+    expect(runs.stdout).toMatch(/tool +failed +1 +[\d.]+ \w+ +-\n/);
+    expect(runs.stdout).not.toContain('in-process');
   }, 30_000);
 });

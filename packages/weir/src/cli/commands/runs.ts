@@ -21,7 +21,8 @@ export const runsCommand: Command = {
   summary: 'List recent runs, or one run’s steps and where each ran',
   usage: 'weir runs [RUN] [--limit N] [--json]',
   help: `RUN (a run id, or latest): its steps, each with its status, attempts, time and the queue
-worker that ran it (in-process: the run's own process ran it).
+worker that ran it ("-": no queue worker, the run's own processes ran it; blank: it never
+started, skipped or cancelled while it waited).
 `,
   options: { limit: { type: 'string', short: 'n' } },
   async run(ctx) {
@@ -71,7 +72,7 @@ async function runDetail(ctx: CommandContext, runId: string): Promise<number> {
       : formatDuration(step.endedAt - step.startedAt),
     step.workers !== undefined
       ? step.workers.join(' → ')
-      : (step.worker ?? paint(output, 'gray', 'in-process')),
+      : (step.worker ?? (step.attempts === 0 ? '' : paint(output, 'gray', '-'))),
   ]);
   output.out(`${table([['STEP', 'STATUS', 'ATTEMPTS', 'TOOK', 'WORKER'], ...rows])}\n`);
   return 0;

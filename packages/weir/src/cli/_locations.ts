@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectDefinition } from '../definitions/index.js';
-import { EnvironmentError } from '../errors.js';
 import {
   type LoadedLocation,
   LocationError,
@@ -19,6 +18,7 @@ import {
   type MergedProject,
   mergeLocations,
 } from '../locations/index.js';
+import { durationVariable } from './_duration-variable.js';
 
 /** How long a location may take to load (ms); WEIR_LOCATION_TIMEOUT_MS overrides it. */
 const LOAD_TIMEOUT_MS = 120_000;
@@ -36,7 +36,7 @@ export async function loadLocations(
   project: ProjectDefinition,
   cwd: string,
 ): Promise<MergedProject> {
-  const timeoutMs = loadTimeout();
+  const timeoutMs = durationVariable('WEIR_LOCATION_TIMEOUT_MS') ?? LOAD_TIMEOUT_MS;
   const cacheDir = join(root, '.weir', 'cache', 'locations');
   const loaded = await Promise.all(
     Object.entries(project.locations).map(async ([name, folder]) => {
@@ -147,19 +147,6 @@ function watch(child: ChildProcess): void {
   process.on('exit', () => {
     for (const left of running) left.kill('SIGKILL');
   });
-}
-
-function loadTimeout(): number {
-  const text = process.env.WEIR_LOCATION_TIMEOUT_MS;
-  if (text === undefined || text === '') return LOAD_TIMEOUT_MS;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 100) {
-    throw new EnvironmentError(
-      'E_USAGE',
-      `WEIR_LOCATION_TIMEOUT_MS='${text}': expected a whole number of milliseconds, at least 100`,
-    );
-  }
-  return value;
 }
 
 const seconds = (ms: number) => (ms < 10_000 ? `${ms / 1000} s` : `${Math.round(ms / 1000)} s`);

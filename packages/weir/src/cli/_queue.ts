@@ -10,6 +10,7 @@ import { EnvironmentError } from '../errors.js';
 import { type Executor, executorFromOption, parseExecutorChoice } from '../execution/index.js';
 import { type InstanceConfig, loadQueue, type QueueBackend } from '../instance/index.js';
 import { locationExecutor } from '../locations/index.js';
+import { durationVariable } from './_duration-variable.js';
 import { locationInstance } from './_location-instance.js';
 import type { CommandContext } from './command.js';
 
@@ -43,20 +44,6 @@ export async function queueDatabase(config: InstanceConfig, doing: string): Prom
     backend,
     workerTtlMs: durationVariable('WEIR_WORKER_TTL_MS') ?? 30_000,
   };
-}
-
-/** A whole number of milliseconds from the environment, or undefined when unset. */
-export function durationVariable(name: string): number | undefined {
-  const text = process.env[name];
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 100) {
-    throw new EnvironmentError(
-      'E_USAGE',
-      `${name}='${text}': expected a whole number of milliseconds, at least 100`,
-    );
-  }
-  return value;
 }
 
 export interface ExecutorPlaceOptions {

@@ -4,39 +4,47 @@
  * the command's instance gets a location executor (its own assets still run as the instance
  * runs them), closed with it.
  */
-import type { Instance } from '../execution/index.js';
+import type { Executor, Instance } from '../execution/index.js';
 import type { InstanceConfig } from '../instance/index.js';
-import { locationExecutor } from '../locations/index.js';
+import { type LocationExecutor, locationExecutor } from '../locations/index.js';
 import type { CommandContext } from './command.js';
 import type { LoadedProject } from './load-project.js';
 
-/** How a location's processes open the command's instance: its folder, or its configuration. */
-function instanceFor(
+/**
+ * The executor of a project with code locations: each located asset's units to a pool of its
+ * location's processes (up to `processes` each), which open the command's instance (its
+ * folder, or its configuration); the project's own assets to `local`.
+ */
+export function projectLocationExecutor(
+  loaded: LoadedProject,
+  locationOf: ReadonlyMap<string, string>,
   config: InstanceConfig,
-): { instanceDir: string } | { instanceConfig: InstanceConfig } {
-  return config.embedded ? { instanceDir: config.dir } : { instanceConfig: config };
+  local: Executor,
+  processes?: number,
+): LocationExecutor {
+  return locationExecutor({
+    root: loaded.root,
+    locations: loaded.project.locations,
+    locationOf,
+    ...(config.embedded ? { instanceDir: config.dir } : { instanceConfig: config }),
+    ...(processes === undefined ? {} : { processes }),
+    local,
+  });
 }
 
-/** The command's instance, as a location's processes open it (see `instanceFor`). */
-export async function locationInstance(
-  ctx: CommandContext,
-): Promise<{ instanceDir: string } | { instanceConfig: InstanceConfig }> {
-  return instanceFor(await ctx.instanceConfig());
-}
-
+/** The command's instance, its steps run by `projectLocationExecutor` when there are locations. */
 export function withLocations(
   instance: Instance,
   loaded: LoadedProject,
   config: InstanceConfig,
 ): Instance {
   if (loaded.locations === undefined) return instance;
-  const executor = locationExecutor({
-    root: loaded.root,
-    locations: loaded.project.locations,
-    locationOf: loaded.locations.locationOf,
-    ...instanceFor(config),
-    local: instance.executor,
-  });
+  const executor = projectLocationExecutor(
+    loaded,
+    loaded.locations.locationOf,
+    config,
+    instance.executor,
+  );
   return {
     ...instance,
     executor,

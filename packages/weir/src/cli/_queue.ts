@@ -9,9 +9,8 @@
 import { EnvironmentError } from '../errors.js';
 import { type Executor, executorFromOption, parseExecutorChoice } from '../execution/index.js';
 import { type InstanceConfig, loadQueue, type QueueBackend } from '../instance/index.js';
-import { locationExecutor } from '../locations/index.js';
 import { durationVariable } from './_duration-variable.js';
-import { locationInstance } from './_location-instance.js';
+import { projectLocationExecutor } from './_location-instance.js';
 import type { CommandContext } from './command.js';
 
 export interface QueueDatabase {
@@ -71,14 +70,13 @@ export async function commandExecutor(
     }
     const own = executorFromOption(text, place);
     if (own === undefined) return undefined; // the instance's location executor
-    return locationExecutor({
-      root: loaded.root,
-      locations: loaded.project.locations,
-      locationOf: loaded.locations.locationOf,
-      processes: own.processes,
-      ...(await locationInstance(ctx)),
-      local: own,
-    });
+    return projectLocationExecutor(
+      loaded,
+      loaded.locations.locationOf,
+      await ctx.instanceConfig(),
+      own,
+      own.processes,
+    );
   }
   if (text === undefined || parseExecutorChoice(text).kind !== 'queue') {
     return executorFromOption(text, place);

@@ -7,8 +7,13 @@
  * with 8 units in flight, 8 queries for every event, which made the coordinator the queue's
  * bottleneck.
  */
-import type { LogEntry, RunContext, StepUnit, StoredEvent } from 'weir';
-import { waitForAppend } from './_wait.js';
+import {
+  type LogEntry,
+  type RunContext,
+  type StepUnit,
+  type StoredEvent,
+  waitForAppend,
+} from 'weir';
 
 /** The events of one unit: handed on in order, its own (recorded by this process) skipped. */
 export class StepWatch {
@@ -114,7 +119,7 @@ export class RunEvents {
   private async loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        await waitForAppend(this.run.eventLog, this.cursor, this.checkMs, signal);
+        await waitForAppend(this.run.eventLog, this.cursor, this.checkMs, signal, this.checkMs);
         if (!signal.aborted) await this.flush();
       } catch {
         // A failed read is read again at the next wake; each unit's own flush reports failures.

@@ -56,14 +56,15 @@ const ANNOUNCED_WAIT_MS = 1_000;
 
 /**
  * Until an event after `afterId` may be there: woken by the log when it announces appends
- * (`waitForEvents`), else after `pollMs`.
+ * (`waitForEvents`, for at most `announcedMs`), else after `pollMs`.
  */
 export async function waitForAppend(
   eventLog: EventLog,
   afterId: number,
   pollMs: number,
   signal: AbortSignal,
+  announcedMs = ANNOUNCED_WAIT_MS,
 ): Promise<void> {
   if (eventLog.waitForEvents === undefined) return sleep(pollMs, signal);
-  await eventLog.waitForEvents(afterId, { timeoutMs: ANNOUNCED_WAIT_MS, signal });
+  await eventLog.waitForEvents(afterId, { timeoutMs: announcedMs, signal });
 }

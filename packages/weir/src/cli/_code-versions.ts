@@ -5,7 +5,7 @@
  * imports to compiled siblings or to installed packages (name and version from their
  * package.json), and records on each definition what its `materialize` and checks reach.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import {
   readDerivedCache,
   writeDerivedCache,
 } from './_derived-cache.js';
+import { writeAtomically } from './_write-atomically.js';
 
 interface FactsCache {
   format: number;
@@ -253,10 +254,8 @@ function readCache(path: string): FactsCache {
 
 /** Best effort: a cache that cannot be written costs the next start one analysis. */
 function writeCache(path: string, cache: FactsCache): void {
-  const temp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, JSON.stringify(cache));
-    renameSync(temp, path);
+    writeAtomically(path, JSON.stringify(cache));
   } catch {
     // Read-only project folder: keep going without a cache.
   }

@@ -7,9 +7,10 @@
  * same text at the same place of the same files (checked by comparing that text in place):
  * the derivation is a function of those alone. Anything else derives again and rewrites it.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AssetDefinition } from '../definitions/index.js';
 import { versionShape } from '../versioning/index.js';
+import { writeAtomically } from './_write-atomically.js';
 
 /** Bumped whenever what is cached, or how it is derived or laid out, changes. */
 const FORMAT = 2;
@@ -210,10 +211,8 @@ export function writeDerivedCache(
     file.parts.push(names.length);
     for (const name of names) file.parts.push(intern(name), intern(parts[name]!));
   }
-  const temp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, JSON.stringify(file));
-    renameSync(temp, path);
+    writeAtomically(path, JSON.stringify(file));
   } catch {
     // Read-only project folder: keep going without a cache.
   }

@@ -7,7 +7,7 @@
  * keep their keys and code versions (they are unavailable, not stale).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectDefinition } from '../definitions/index.js';
@@ -19,6 +19,7 @@ import {
   mergeLocations,
 } from '../locations/index.js';
 import { durationVariable } from './_duration-variable.js';
+import { writeAtomically } from './_write-atomically.js';
 
 /** How long a location may take to load (ms); WEIR_LOCATION_TIMEOUT_MS overrides it. */
 const LOAD_TIMEOUT_MS = 120_000;
@@ -159,8 +160,7 @@ function remember(cacheDir: string, location: LoadedLocation): LoadedLocation {
     const file = join(cacheDir, `${location.name}.json`);
     const text = JSON.stringify(location.manifest);
     if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
-      writeFileSync(`${file}.${process.pid}.tmp`, text);
-      renameSync(`${file}.${process.pid}.tmp`, file);
+      writeAtomically(file, text);
     }
   } catch {
     // A cache only (a read-only project): the next failure has no stand-in, and says so.

@@ -12,9 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  renameSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,6 +27,7 @@ import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
 import { findProjectFile } from './_find-project.js';
 import { loadLocations } from './_locations.js';
+import { writeAtomically } from './_write-atomically.js';
 
 export { findProjectFile, PROJECT_FILES } from './_find-project.js';
 
@@ -247,10 +246,4 @@ function unchangedSince(input: CacheEntry['inputs'][number]): boolean {
   } catch {
     return false;
   }
-}
-
-function writeAtomically(path: string, contents: string | Uint8Array): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, contents);
-  renameSync(temp, path);
 }

@@ -16,11 +16,13 @@ import {
   EnvironmentError,
   type Executor,
   errorFrom,
+  type LogEntry,
   locatedIn,
   outcomeAfterLoss,
   type RunContext,
   type StepOutcome,
   type StepUnit,
+  type StoredEvent,
   stepOutcomeOf,
   type TicketOutcome,
   UserCodeError,
@@ -40,8 +42,8 @@ import {
 } from './_dispatches.js';
 import { Notifications } from './_notifications.js';
 import { quietLogger } from './_quiet-logger.js';
-import { RunEvents, type StepWatch } from './_run-events.js';
 import { watchUnclaimed } from './_unclaimed.js';
+import { waitForAppend } from './_wait.js';
 import { stepTask } from './routing.js';
 
 export interface QueueExecutorOptions extends ConnectionOptions {
@@ -110,15 +112,6 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
     options.onUnclaimed?.(step);
   };
   const unclaimedAfterMs = options.unclaimedAfterMs ?? 10_000;
-  const readers = new Map<string, RunEvents>();
-  const readerOf = (run: RunContext, fromId: number): RunEvents => {
-    let reader = readers.get(run.runId);
-    if (reader === undefined) {
-      reader = new RunEvents(run, fromId, checkMs, () => readers.delete(run.runId));
-      readers.set(run.runId, reader);
-    }
-    return reader;
-  };
   let opening: Promise<Ready> | undefined;
   const ready = () => {
     opening ??= (async () => {
@@ -144,18 +137,12 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
         options.onUnclaimed === undefined
           ? undefined
           : { afterMs: unclaimedAfterMs, report: reportUnclaimed };
-      const fromId = await run.eventLog.lastEventId();
-      const watch = readerOf(run, fromId).watch(unit, fromId);
-      try {
-        return await executeOnQueue(q, unit, run, watch, {
-          ttlMs,
-          checkMs,
-          maxHandovers,
-          ...(unclaimed === undefined ? {} : { unclaimed }),
-        });
-      } finally {
-        readers.get(run.runId)?.unwatch(watch);
-      }
+      return executeOnQueue(q, unit, run, {
+        ttlMs,
+        checkMs,
+        maxHandovers,
+        ...(unclaimed === undefined ? {} : { unclaimed }),
+      });
     },
     async releaseRun(runId) {
       if (opening === undefined) return [];
@@ -196,13 +183,13 @@ async function executeOnQueue(
   q: Ready,
   unit: StepUnit,
   run: RunContext,
-  watch: StepWatch,
   timing: Timing,
 ): Promise<StepOutcome> {
   const definition = run.graph.node(unit.key).definition as AnyAssetDefinition;
   const location = locatedIn(definition);
   const task = stepTask(definition.tags, unit.key, location);
   const ticket = await unitTicket(run, unit);
+  const watch = new StepWatch(run, unit, await run.eventLog.lastEventId());
   for (let handovers = 0; ; handovers++) {
     ticket.attempt = Math.max(ticket.attempt, watch.attempt);
     const id = await enqueue(q.connection.pool, q.schema, task, ticket, 5);
@@ -268,15 +255,27 @@ async function waitForDispatch(
   timing: Timing,
 ): Promise<DispatchEnd> {
   const { pool } = q.connection;
+  let checked = 0;
+  let seen = await run.eventLog.lastEventId();
   try {
     for (;;) {
       if (run.signal.aborted) {
         await settle(pool, q.schema, id, ['queued', 'running'], 'cancelled');
         return { kind: 'cancelled' };
       }
-      // The outcome is announced (the queue's NOTIFY), or a while passed: look at the dispatch.
-      // The step's events meanwhile reach the run through its reader (_run-events.ts).
-      await q.done.wait(String(id), timing.checkMs, run.signal);
+      const stop = new AbortController();
+      const signal = AbortSignal.any([stop.signal, run.signal]);
+      const woke = await Promise.race([
+        q.done.wait(String(id), timing.checkMs, signal).then(() => 'dispatch' as const),
+        waitForAppend(run.eventLog, seen, timing.checkMs, signal).then((last) => {
+          seen = Math.max(seen, last);
+          return 'events' as const;
+        }),
+      ]);
+      stop.abort();
+      await watch.flush();
+      if (woke === 'events' && Date.now() - checked < timing.checkMs) continue;
+      checked = Date.now();
       const row = await readDispatch(pool, q.schema, id, timing.ttlMs);
       if (row === undefined)
         throw new EnvironmentError('E_STORAGE', `queue dispatch ${id} vanished`);
@@ -320,4 +319,51 @@ async function settleOutcome(
     return outcomeAfterLoss(run, unit, new Error(outcome.reason), attempt);
   }
   return stepOutcomeOf(outcome);
+}
+
+/**
+ * The events a unit's worker records, read from the log as they are (woken by its NOTIFY)
+ * and handed on to the run's listeners in order: log lines to `onLog`, every event to `emit`.
+ */
+class StepWatch {
+  attempt = 1;
+  private readonly keys: Set<string>;
+  private readonly skipped = new Set<number>();
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly unit: StepUnit,
+    private cursor: number,
+  ) {
+    this.keys = new Set(unit.keys);
+  }
+
+  /** Events this process recorded itself (and emitted already). */
+  skip(events: readonly StoredEvent[]): void {
+    for (const event of events) this.skipped.add(event.id);
+  }
+
+  async flush(): Promise<void> {
+    const events = await this.run.eventLog.events({
+      runId: this.run.runId,
+      assetKey: this.unit.key,
+      afterId: this.cursor,
+    });
+    for (const event of events) {
+      this.cursor = Math.max(this.cursor, event.id);
+      if (this.skipped.has(event.id)) continue;
+      if (!('partition' in event) || !this.keys.has(event.partition)) continue;
+      if (event.type === 'step:started') this.attempt = Math.max(this.attempt, event.attempt);
+      if (event.type === 'step:log') {
+        const entry: LogEntry = {
+          level: event.level,
+          message: event.message,
+          timestamp: event.timestamp,
+          ...(event.fields === undefined ? {} : { fields: event.fields }),
+        };
+        this.run.onLog(this.unit.key, entry);
+      }
+      this.run.emit([event]);
+    }
+  }
 }

@@ -186,7 +186,7 @@ async function baseline(): Promise<number[]> {
 function readyLine(child: ChildProcess, text: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     let out = '';
-    child.stdout?.on('data', (chunk) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk) => {
       out += chunk;
       if (out.includes(text)) resolvePromise();
     });

@@ -60,11 +60,11 @@ function run(dir: string, env: Record<string, string>, args: string[]): Promise<
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
   });
   return new Promise((resolve) => {
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
@@ -85,16 +85,16 @@ function started(dir: string, env: Record<string, string>, args: string[], ready
       () => reject(new Error(`weir ${args[0]} not ready: ${output}`)),
       60_000,
     );
-    const look = (chunk: Buffer) => {
-      output += chunk.toString();
+    const look = (chunk: string) => {
+      output += chunk;
       const match = ready.exec(output);
       if (match !== null) {
         clearTimeout(timer);
         resolve(match);
       }
     };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', look);
+    child.stdout!.setEncoding('utf8').on('data', look);
+    child.stderr!.setEncoding('utf8').on('data', look);
     void exited.then(() => reject(new Error(`weir ${args[0]} exited: ${output}`)));
   });
   found.catch(() => undefined);

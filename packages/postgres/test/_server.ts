@@ -159,11 +159,11 @@ function run(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
     });
     child.on('error', reject);
     child.on('close', (code) => {
@@ -181,8 +181,8 @@ function ready(server: ChildProcess): Promise<void> {
       () => reject(new Error(`PostgreSQL did not start within 30 s:\n${log}`)),
       30_000,
     );
-    server.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
+    server.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      log += chunk;
       if (log.includes('database system is ready to accept connections')) {
         clearTimeout(timer);
         resolve();

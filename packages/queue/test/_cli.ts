@@ -78,12 +78,12 @@ export function weir(
       }
     }
   };
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
     check();
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err += chunk.toString('utf8');
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
     check();
   });
   const exited = new Promise<number | null>((resolve) =>

@@ -55,7 +55,7 @@ async function stopWhileSpinning(signal: NodeJS.Signals, ...args: string[]) {
   const dir = projectDir({ 'weir.config.ts': PROJECT });
   const child = spawnWeir(dir, ...args);
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number>((resolve) =>
     child.once('exit', (code) => resolve(code ?? -1)),
   );
@@ -99,7 +99,7 @@ describe('cancelling a step that blocks the event loop', () => {
     const dir = projectDir({ 'weir.config.ts': PROJECT });
     const child = spawnWeir(dir, 'backfill', 'days', '--from', '2024-01-01', '--to', '2024-01-03');
     let stdout = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? -1)));
     await waitFor(() => existsSync(join(dir, 'spinning')) && /Backfill (bf-\S+):/.test(stdout));
     const id = /Backfill (bf-\S+):/.exec(stdout)![1]!;
@@ -180,8 +180,8 @@ export default defineProject({
     const follower = spawnWeir(dir, 'logs', '--follow');
     let out = '';
     let ticksWhileRunning = -1;
-    follower.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+    follower.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
       if (ticksWhileRunning < 0 && /tick 2/.test(out))
         ticksWhileRunning = run.exitCode === null ? 1 : 0;
     });

@@ -94,8 +94,8 @@ describe('crash safety', () => {
     const dir = projectDir({ 'weir.config.ts': PROJECT, hang: '' });
     const child = spawnWeir(dir, 'materialize', '--concurrency', '1');
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
     });
     await waitFor(() => existsSync(join(dir, 'slow-started')));
     child.kill('SIGINT');

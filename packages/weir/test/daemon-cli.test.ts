@@ -59,10 +59,10 @@ function daemon(dir: string): { child: ChildProcess; output: () => string } {
   const child = spawnWeir(dir, 'daemon');
   running.push(child);
   let text = '';
-  child.stdout?.on('data', (chunk) => {
+  child.stdout?.setEncoding('utf8').on('data', (chunk) => {
     text += chunk;
   });
-  child.stderr?.on('data', (chunk) => {
+  child.stderr?.setEncoding('utf8').on('data', (chunk) => {
     text += chunk;
   });
   return { child, output: () => text };

@@ -69,8 +69,8 @@ export default defineProject({
 function exited(child: ChildProcess): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stdout!.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
   return new Promise((resolve) =>
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })),
   );

@@ -168,6 +168,24 @@ describe('code locations', () => {
     );
   }, 60_000);
 
+  it('quotes the last line a location wrote before it died, a character split across writes whole', () => {
+    const dir = twoLocations();
+    // ’ is three bytes; the pause makes the parent read them in two chunks.
+    writeFileSync(
+      join(dir, 'prep', 'weir.config.ts'),
+      `const text = Buffer.from('prep can’t start\\n');
+process.stderr.write(text.subarray(0, 10));
+await new Promise((resolve) => setTimeout(resolve, 200));
+process.stderr.write(text.subarray(10));
+process.exit(3);
+`,
+    );
+    const status = weir(dir, 'status');
+    expect(status.stderr).toContain(
+      'its process ended (exit code 3) before describing its assets: prep can’t start',
+    );
+  }, 60_000);
+
   it('never loads a location that is the project itself, and stops a location that keeps itself open', () => {
     const dir = twoLocations();
     const root = join(dir, 'weir.config.ts');

@@ -31,11 +31,11 @@ function weir(dir: string, ...args: string[]): Promise<{ code: number; out: stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
   });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, out })));
 }

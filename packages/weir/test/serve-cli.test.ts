@@ -28,10 +28,10 @@ function start(dir: string, ...args: string[]) {
   const child = spawnWeir(dir, ...args);
   running.push(child);
   let text = '';
-  child.stdout?.on('data', (chunk) => {
+  child.stdout?.setEncoding('utf8').on('data', (chunk) => {
     text += chunk;
   });
-  child.stderr?.on('data', (chunk) => {
+  child.stderr?.setEncoding('utf8').on('data', (chunk) => {
     text += chunk;
   });
   const exited = new Promise<number | null>((resolve) =>

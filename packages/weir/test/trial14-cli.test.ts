@@ -175,7 +175,7 @@ export default defineProject({ assets: [rows] });
     expect(weir(dir, 'materialize').code).toBe(0);
     const child = spawnWeir(dir, 'value', 'rows');
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number>((resolve) =>
       child.once('exit', (code) => resolve(code ?? -1)),
     );

@@ -100,7 +100,7 @@ function loadLocation(
   if (!existsSync(path)) return Promise.resolve(failed(`its folder ${path} does not exist`));
   return new Promise((settle) => {
     let answer: LoadedLocation | undefined;
-    const stderr: string[] = [];
+    const stderr: Buffer[] = [];
     const child = fork(entry(), [JSON.stringify({ project: path, cwd })], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -115,7 +115,7 @@ function loadLocation(
     // What the location prints while loading is the user's: shown, never parsed.
     child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => {
-      stderr.push(chunk.toString());
+      stderr.push(chunk);
       process.stderr.write(chunk);
     });
     const timer = setTimeout(
@@ -131,7 +131,7 @@ function loadLocation(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       running.delete(child);
-      const last = stderr.join('').trim().split('\n').at(-1);
+      const last = Buffer.concat(stderr).toString('utf8').trim().split('\n').at(-1);
       done(
         failed(
           `its process ended (${signal ?? `exit code ${code}`}) before describing its assets${last ? `: ${last}` : ''}`,

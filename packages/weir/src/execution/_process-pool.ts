@@ -8,6 +8,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { EnvironmentError } from '../errors.js';
 import type { ErrorInfo, StoredEvent } from '../storage/index.js';
 import {
@@ -216,9 +217,11 @@ export class ProcessPool {
       }),
     };
     this.children.push(child);
+    // One decoder per child: a character split across two chunks stays whole.
+    const decoder = new StringDecoder('utf8');
     process.stderr!.on('data', (chunk: Buffer) => {
       globalThis.process.stderr.write(chunk);
-      child.stderr = (child.stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
+      child.stderr = (child.stderr + decoder.write(chunk)).slice(-STDERR_TAIL);
     });
     process.on('message', (message: FromChild) => this.onMessage(child, message, ready));
     process.on('error', () => {

@@ -85,8 +85,8 @@ async function serve(dir: string, args: string[]): Promise<{ url: string; server
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`weir serve did not start: ${out}`)), 30_000);
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+    server.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
       const found = /on (http:\/\/\S+)/.exec(out);
       if (found) {
         clearTimeout(timer);

@@ -15,14 +15,19 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 const SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
-/** An S3Client for the store: a connection that does not open within 5 s fails. */
-export function makeClient(config: S3ClientConfig | undefined): S3Client {
+/**
+ * An S3Client for the store: a connection that does not open within 5 s fails, and so does a
+ * request whose connection then carries nothing for `idleTimeoutMs` (each attempt; the SDK
+ * retries).
+ */
+export function makeClient(config: S3ClientConfig | undefined, idleTimeoutMs: number): S3Client {
   const before = process.env[SWITCH];
   process.env[SWITCH] = 'true';
   try {
     return new S3Client({
-      // An endpoint that does not answer fails in seconds, not at the OS's TCP timeout.
-      requestHandler: { connectionTimeout: 5_000 },
+      // An endpoint that does not answer fails in seconds, not at the OS's TCP timeout, and a
+      // server that accepts a request and then hangs does not hang the command with it.
+      requestHandler: { connectionTimeout: 5_000, socketTimeout: idleTimeoutMs },
       ...config,
     });
   } finally {

@@ -117,6 +117,15 @@ function isNetwork(fields: ErrorFields): boolean {
   return NETWORK.has(code) || NETWORK.has(name) || /socket hang up/i.test(fields.message ?? '');
 }
 
+/** The network failure in words where the SDK's name alone would puzzle (TimeoutError). */
+function networkReason(fields: ErrorFields, code: string): string {
+  const message = fields.message ?? '';
+  if (/of inactivity/.test(message))
+    return 'it took the request, then sent nothing until the idle timeout';
+  if (/without establishing a connection/.test(message)) return 'no connection within 5 s';
+  return code;
+}
+
 async function restate(
   error: unknown,
   target: Target,
@@ -137,7 +146,7 @@ async function restate(
         : await target.endpoint();
     return new ArtefactError(
       'unreadable',
-      `cannot reach the S3 endpoint ${endpoint} (${code}) to ${action.write ? 'write' : 'read'} ${action.what} at ${where}`,
+      `cannot reach the S3 endpoint ${endpoint} (${networkReason(fields, code)}) to ${action.write ? 'write' : 'read'} ${action.what} at ${where}`,
       {
         ...base,
         hint: `check that the S3 server at ${endpoint} is running and reachable from this machine (firewall, proxy, DNS), and that the store's endpoint and region are right`,

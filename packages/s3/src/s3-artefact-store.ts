@@ -59,6 +59,13 @@ export interface S3ArtefactStoreOptions {
    * (`tempPath`), `objects/` verified downloads of artefacts steps read as files (`localPath`).
    */
   cacheDir: string;
+  /**
+   * A request whose connection carries nothing for this long fails (each attempt: the SDK
+   * tries three times), so a server that hangs cannot hang the command. A stream from
+   * `readStream` left unread this long fails too. Not used with a `client` of your own.
+   * Default 30 000 ms.
+   */
+  idleTimeoutMs?: number;
   /** Artefacts larger than this are uploaded in parts of this size (min 5 MiB). Default 16 MiB. */
   partSize?: number;
   /** Parts uploaded at once. Default 4. */
@@ -114,7 +121,14 @@ export class S3ArtefactStore implements ArtefactStore {
     const prefix = (options.prefix ?? '').replace(/^\/+/, '');
     this.prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? makeClient(options.clientConfig);
+    const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs <= 0) {
+      throw new EnvironmentError(
+        'E_USAGE',
+        `S3ArtefactStore: idleTimeoutMs must be a whole number of milliseconds > 0, got ${idleTimeoutMs}`,
+      );
+    }
+    this.client = options.client ?? makeClient(options.clientConfig, idleTimeoutMs);
     this.cacheDir = resolve(options.cacheDir);
     this.tmpDir = join(this.cacheDir, 'tmp', `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(join(this.cacheDir, 'objects'), { recursive: true });

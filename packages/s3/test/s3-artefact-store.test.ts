@@ -400,6 +400,33 @@ describe('S3ArtefactStore errors', () => {
     expect(health.status).toBe('unreadable');
   });
 
+  it('a server that takes the request and never answers fails it within the request timeout', async () => {
+    const { port, close } = await silentServer();
+    try {
+      const started = Date.now();
+      const error = await rejection(
+        S3ArtefactStore.open({
+          bucket: 'weir',
+          cacheDir: tempFolder(cleanups),
+          clientConfig: { ...server.clientConfig, endpoint: `http://127.0.0.1:${port}` },
+          idleTimeoutMs: 300,
+        }),
+      );
+      // Three attempts of 300 ms each, and the SDK's back-off between them.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(error.message).toContain(
+        `cannot reach the S3 endpoint 127.0.0.1:${port} (it took the request, then sent nothing until the idle timeout)`,
+      );
+      expect(backendProblemOf(error)).toBe('unreachable');
+    } finally {
+      close();
+    }
+    expect(
+      () =>
+        new S3ArtefactStore({ bucket: 'weir', cacheDir: tempFolder(cleanups), idleTimeoutMs: 0 }),
+    ).toThrow('idleTimeoutMs must be a whole number of milliseconds > 0, got 0');
+  });
+
   it('a missing bucket says so, on open and on a read', async () => {
     const options = {
       bucket: 'no-such-bucket',
@@ -503,4 +530,24 @@ function closedPort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** A server that accepts connections and reads what comes, never answering. */
+async function silentServer(): Promise<{ port: number; close: () => void }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const address = silent.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    },
+  };
 }

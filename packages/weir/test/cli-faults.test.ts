@@ -140,6 +140,23 @@ describe('a read-only instance', () => {
   });
 });
 
+describe('weir doctor on a new project', () => {
+  it('says the event log is not created yet, without creating it, and goes on to the artefacts', () => {
+    const dir = projectDir({ 'weir.config.ts': CONFIG });
+    const doctor = weir(dir, 'doctor');
+    expect(doctor.code, doctor.stderr).toBe(0);
+    expect(doctor.stdout).toContain(
+      'event log .weir/events.db: not created yet (the first weir materialize creates it)',
+    );
+    expect(doctor.stdout).toContain('artefacts: weir verify checks them');
+    expect(existsSync(join(dir, '.weir', 'events.db'))).toBe(false);
+    expect(weirJson<{ healthy: boolean; created: boolean }>(dir, 'doctor')).toMatchObject({
+      healthy: true,
+      created: false,
+    });
+  });
+});
+
 describe('a damaged event log', () => {
   it('is named with what is damaged; doctor recovers what is readable and keeps the file', () => {
     const dir = projectDir({ 'weir.config.ts': CONFIG });

@@ -5,7 +5,7 @@
  * bucket can be reached, and with `--recover` copies every readable event of a SQLite log into
  * a new log, keeping the damaged file and saying what was lost.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { EnvironmentError } from '../../errors.js';
 import {
@@ -76,6 +76,8 @@ interface EventLogCheck {
   health?: LogHealth;
   /** A server's newest event id, once reached. */
   lastEventId?: number;
+  /** False for a SQLite log no run has created yet (nothing wrong: the first run creates it). */
+  created?: false;
   error?: PartFailure;
 }
 
@@ -87,6 +89,7 @@ interface ArtefactsCheck {
 
 async function checkEventLog(log: EventLogConfig, config: InstanceConfig): Promise<EventLogCheck> {
   if (log.kind === 'sqlite') {
+    if (!existsSync(log.path)) return { healthy: true, created: false };
     const health = checkLogAt(log.path);
     return { healthy: health.healthy, health };
   }
@@ -126,6 +129,10 @@ function renderEventLog(out: Output, check: EventLogCheck, shown: string): void 
     out.out(
       `event log ${shown}: ${paint(out, 'green', 'reachable')} (newest event ${check.lastEventId})\n`,
     );
+    return;
+  }
+  if (check.created === false) {
+    out.out(`event log ${shown}: not created yet (the first weir materialize creates it)\n`);
     return;
   }
   const health = check.health!;

@@ -21,6 +21,7 @@ await build({
     worker: 'src/cli/worker.ts',
     'step-process': 'src/cli/step-process.ts',
     'location-process': 'src/cli/location-process.ts',
+    'check-process': 'src/cli/check-process.ts',
   },
   outdir: 'dist',
   bundle: true,

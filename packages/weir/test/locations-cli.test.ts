@@ -43,7 +43,7 @@ const readings = externalAsset<Reading>('prep/readings', { partitions: staticPar
 const model = asset({
   key: 'ml/model',
   ins: { readings: many(readings, allPartitionsMapping()) },
-  checks: [check({ name: 'positive', evaluate: (_ctx, value: { total: number }) => ({ passed: value.total > 0 }) })],
+  checks: [check({ name: 'positive', evaluate: (_ctx, value: { total: number }) => ({ passed: value.total > 0, message: 'units ' + version }) })],
   materialize: (ctx, { readings }) => ({
     total: [...readings.values()].reduce((sum, r) => sum + r.level, 0),
     read: [...readings.values()].map((r) => r.units),
@@ -101,10 +101,22 @@ describe('code locations', () => {
     const again = weir(dir, 'materialize');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Nothing to do/);
-    // The check ran with the step, in ml's process; weir check cannot run it here, and says so.
-    expect(weirJson<{ checks: { passed: boolean }[] }>(dir, 'value', 'ml/model')).toBeDefined();
-    const checked = weir(dir, 'check', 'ml/model');
-    expect(checked.stdout).toContain("ml/model's checks run in code location 'ml'");
+    // weir check evaluates the check again where its code is: in ml, with ml's units 2.0.0.
+    const checked = weir(dir, 'check');
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/ml\/model +positive +passed +units 2\.0\.0/);
+    const results = weirJson<{ assetKey: string; checks: { passed: boolean; message: string }[] }[]>(
+      dir,
+      'check',
+      'ml/*',
+    );
+    expect(results).toEqual([
+      expect.objectContaining({
+        assetKey: 'ml/model',
+        checks: [expect.objectContaining({ passed: true, message: 'units 2.0.0' })],
+      }),
+    ]);
+    expect(weir(dir, 'history', 'ml/model', '--checks').stdout).toContain('units 2.0.0');
   }, 60_000);
 
   it('runs the project’s own assets in a process pool with --executor processes', () => {
@@ -165,6 +177,17 @@ describe('code locations', () => {
     expect(forced.code).toBe(1);
     expect(forced.stdout).toMatch(
       /prep\/readings cannot be materialized: its code location 'prep' did not load \(.*prep is broken/,
+    );
+  }, 60_000);
+
+  it('weir check names a location that did not load instead of evaluating its assets’ checks', () => {
+    const dir = twoLocations();
+    expect(weir(dir, 'materialize').code).toBe(0);
+    writeFileSync(join(dir, 'ml', 'weir.config.ts'), `throw new Error('ml is broken');\n`);
+    const checked = weir(dir, 'check', 'ml/model');
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toMatch(
+      /ml\/model +not evaluated +its code location 'ml' did not load: .*ml is broken/,
     );
   }, 60_000);
 

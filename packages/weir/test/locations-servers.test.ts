@@ -1,7 +1,8 @@
 /**
  * Code locations on PostgreSQL + S3 (a real server of each, started here): the instance is
  * named only in the project's `weir.instance.ts`, which a location's process never reads, so
- * its steps can only record into it because the project hands the resolved instance to them.
+ * its steps (and `weir check` of its assets) can only record into it because the project hands
+ * the resolved instance to them.
  * Nothing is written to an embedded instance anywhere.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -61,9 +62,14 @@ export const numbers = asset({ key: 'prep/numbers', materialize: () => [1, 2, 3]
 export default defineProject({ assets: [numbers] });
 `,
       'ml/package.json': JSON.stringify({ name: 'ml', type: 'module' }),
-      'ml/weir.config.ts': `import { asset, defineProject, externalAsset } from 'weir';
+      'ml/weir.config.ts': `import { asset, check, defineProject, externalAsset } from 'weir';
 const numbers = externalAsset<number[]>('prep/numbers');
-const sum = asset({ key: 'ml/sum', ins: { numbers }, materialize: (ctx, { numbers }) => numbers.reduce((a, b) => a + b, 0) });
+const sum = asset({
+  key: 'ml/sum',
+  ins: { numbers },
+  checks: [check({ name: 'six', evaluate: (_ctx, total: number) => total === 6 })],
+  materialize: (ctx, { numbers }) => numbers.reduce((a, b) => a + b, 0),
+});
 export default defineProject({ assets: [numbers, sum] });
 `,
     });
@@ -81,6 +87,10 @@ export default defineProject({ assets: [numbers, sum] });
     expect(value.code, value.out).toBe(0);
     expect(JSON.parse(value.out).value).toBe(6);
     expect((await weir(dir, 'materialize')).out).toMatch(/Nothing to do/);
+    // weir check evaluates ml/sum's check in ml's process, which reads the value from S3.
+    const checked = await weir(dir, 'check', 'ml/sum');
+    expect(checked.code, checked.out).toBe(0);
+    expect(checked.out).toMatch(/ml\/sum +six +passed/);
     const doctor = await weir(dir, 'doctor');
     expect(doctor.out).toMatch(/postgres/i);
     for (const folder of ['.', 'prep', 'ml']) {

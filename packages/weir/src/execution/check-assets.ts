@@ -43,7 +43,19 @@ export interface CheckAssetsOptions {
   partitions?: PartitionRequest;
   /** The time that decides which time windows exist (default: now). */
   now?: number;
+  /**
+   * Evaluates the checks of located assets (code locations) where their code is, with the same
+   * request; without it, each such asset's result says its checks cannot run in this process.
+   */
+  checkLocated?: LocatedChecks;
 }
+
+/** Evaluates the checks of `keys`, all in code location `location`, as `checkAssets` would. */
+export type LocatedChecks = (
+  location: string,
+  keys: readonly string[],
+  request: { partitions?: PartitionRequest; now?: number },
+) => Promise<AssetCheckResult[]>;
 
 /**
  * Evaluates every check of the selected assets on their newest materialization (of each
@@ -66,12 +78,14 @@ export async function checkAssets(
   const wanted = graph.keys.filter((key) => selected.has(key) && graph.node(key).kind === 'asset');
   const requested = requestedPartitions(graph, wanted, spaces, options.partitions);
   const results: AssetCheckResult[] = [];
+  // Located assets' checks are evaluated in their locations, then put back in graph order.
+  const located = new Map<string, string[]>();
   for (const key of wanted) {
     const definition = graph.node(key).definition as AssetDefinition;
     const { checks } = definition;
     const location = locatedIn(definition);
     if (location !== undefined && checks.length > 0) {
-      results.push(inLocation(key, location));
+      located.set(location, [...(located.get(location) ?? []), key]);
       continue;
     }
     const space = spaces.get(key);
@@ -94,19 +108,33 @@ export async function checkAssets(
       }
     }
   }
-  return results;
+  if (located.size === 0) return results;
+  const request = {
+    ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  };
+  for (const [location, keys] of located) {
+    results.push(
+      ...(options.checkLocated === undefined
+        ? keys.map((key) => notHere(key, location))
+        : await options.checkLocated(location, keys, request)),
+    );
+  }
+  const order = new Map(wanted.map((key, i) => [key, i]));
+  // A stable sort: each asset's partitions stay in their order.
+  return results.sort((a, b) => order.get(a.assetKey)! - order.get(b.assetKey)!);
 }
 
-/** A located asset's checks run in its location's processes, with its steps: none here. */
-function inLocation(key: string, location: string): AssetCheckResult {
+/** A located asset's checks, asked for where nothing can run them in their location. */
+function notHere(key: string, location: string): AssetCheckResult {
   return {
     assetKey: key,
     materializationId: undefined,
     checks: [],
     error: {
       code: 'E_USAGE',
-      message: `${key}'s checks run in code location '${location}', with its steps; weir check evaluates checks in its own process`,
-      hint: `to evaluate them again, rematerialize it: weir materialize ${key} --force`,
+      message: `${key}'s checks run in code location '${location}', and this caller cannot start its processes`,
+      hint: `weir check ${key} evaluates them there; so does rematerializing it: weir materialize ${key} --force`,
     },
   };
 }

@@ -4,6 +4,7 @@
  * the read and write operations built on them.
  */
 
+export { CHILD_SETUP_VARIABLE } from './_child-protocol.js';
 export { toErrorInfo } from './_errors.js';
 export { newestUsable } from './_newest-usable.js';
 export { ResourcePool } from './_resources.js';
@@ -27,7 +28,12 @@ export {
   listBackfills,
   resumeBackfill,
 } from './backfill.js';
-export { type AssetCheckResult, type CheckAssetsOptions, checkAssets } from './check-assets.js';
+export {
+  type AssetCheckResult,
+  type CheckAssetsOptions,
+  checkAssets,
+  type LocatedChecks,
+} from './check-assets.js';
 export {
   type ChildProcessExecutor,
   type ChildProcessExecutorOptions,

@@ -3,6 +3,7 @@
  * `weir check`: re-evaluates checks on the newest materializations and records freshness changes.
  */
 import { checkAssets, recordFreshness } from '../../execution/index.js';
+import { locatedChecks } from '../_location-checks.js';
 import { PARTITION_OPTIONS, partitionLabel, partitionRequest } from '../_partitions.js';
 import type { Command } from '../command.js';
 import { json, paint, table, withClock } from '../format.js';
@@ -16,7 +17,8 @@ export const checkCommand: Command = {
   usage: USAGE,
   options: { ...PARTITION_OPTIONS },
   async run(ctx) {
-    const { project } = await ctx.project();
+    const loaded = await ctx.project();
+    const { project } = loaded;
     const partitions = partitionRequest(ctx, USAGE);
     const instance = await ctx.writableInstance('weir check records its results');
     const selection =
@@ -26,6 +28,9 @@ export const checkCommand: Command = {
       ...selection,
       ...(partitions === undefined ? {} : { partitions }),
       ...withClock(),
+      ...(loaded.locations === undefined
+        ? {}
+        : { checkLocated: locatedChecks(loaded, await ctx.instanceConfig(), ctx.cwd) }),
     });
     // Freshness changes are history only when judged at the real time, not at WEIR_NOW.
     if (withClock().now === undefined) await recordFreshness(project, { instance, ...selection });

@@ -126,6 +126,8 @@ describe('weir daemon', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     expect(output()).toContain('stopped');
+    // Idle when stopped: nothing to cancel, and it does not claim to.
+    expect(output()).not.toContain('cancelling');
   }, 60_000);
 
   it('two daemons and a manual materialize on one instance: every step once', async () => {

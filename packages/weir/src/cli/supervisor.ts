@@ -86,9 +86,10 @@ export async function supervise(
       void stop(`${signal} again: stopped at once`);
       return;
     }
-    process.stderr.write(
-      '\ncancelling: steps in flight are recorded as cancelled (Ctrl-C again to stop now)\n',
-    );
+    // A daemon between runs has nothing in flight: it just stops.
+    const what =
+      runs.size > 0 ? 'cancelling: steps in flight are recorded as cancelled' : 'stopping';
+    process.stderr.write(`\n${what} (Ctrl-C again to stop now)\n`);
     worker.postMessage({ type: 'abort' });
     grace = setTimeout(() => {
       if (runs.size > 0)

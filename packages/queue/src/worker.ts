@@ -73,6 +73,8 @@ export interface WorkerStep {
   assetKey: string;
   partitions: string[];
   status: TicketOutcome['status'];
+  /** Why it did not materialize: the error, or what blocked or cancelled it. */
+  reason?: string;
   /** How long it ran here (ms). */
   ms: number;
 }
@@ -178,6 +180,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
         assetKey: ticket.assetKey,
         partitions: ticket.partitions,
         status: outcome.status,
+        ...reasonOf(outcome),
         ms: Date.now() - startedAt,
       });
       if (options.once === true) {
@@ -268,4 +271,18 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
       return running.size;
     },
   };
+}
+
+/** Why a step did not materialize, for its worker's line. */
+function reasonOf(outcome: TicketOutcome): { reason?: string } {
+  switch (outcome.status) {
+    case 'materialized':
+      return {};
+    case 'blocked':
+      return { reason: outcome.reason };
+    case 'cancelled':
+      return outcome.reason === undefined ? {} : { reason: outcome.reason };
+    default:
+      return { reason: outcome.error.message };
+  }
 }

@@ -134,6 +134,18 @@ describe('weir worker and --executor queue', () => {
     expect(gpu.stderr()).toMatch(/worker w-gpu stopped after 4 steps/);
   });
 
+  it('a step that fails: its worker’s line says why, and the run fails', async () => {
+    const { run } = await setUp('fails', { partitions: 2, sleepMs: 5 });
+    const worker = run(['worker', '--id', 'w-f'], { QUEUE_TEST_FAIL: 'q/cpu p0001' });
+    await worker.line(/^worker w-f: /);
+    const materialize = run(['materialize', 'q/cpu', '--executor', 'queue']);
+    expect(await materialize.exited).toBe(1);
+    expect(worker.stdout()).toMatch(
+      /q\/cpu \[p0001\] {2}failed {2}\d+ ms {2}run \S+: the gauge for p0001 is offline$/m,
+    );
+    expect(worker.stdout()).toMatch(/q\/cpu \[p0000\] {2}materialized {2}\d+ ms {2}run \S+$/m);
+  });
+
   it('a worker killed with SIGKILL mid-step: the other takes the step over, each partition once', async () => {
     const N = 8;
     const { run, worker, files } = await setUp('kill', { partitions: N, sleepMs: 300 });

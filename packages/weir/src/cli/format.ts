@@ -169,10 +169,20 @@ export function clockFromEnvironment(): number | undefined {
   return value;
 }
 
-/** A step's error without the "asset 'KEY' failed: " prefix, for lines that already name the asset. */
+/**
+ * A step's error without the "asset 'KEY' failed: " (or "asset 'KEY[PARTITION]' failed: ")
+ * prefix, for lines that already name the asset.
+ */
 export function stepError(assetKey: string, message: string): string {
-  const prefix = `asset '${assetKey}' failed: `;
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  const start = `asset '${assetKey}`;
+  const end = "' failed: ";
+  if (!message.startsWith(start)) return message;
+  const at = message.indexOf(end, start.length);
+  if (at < 0) return message;
+  const partition = message.slice(start.length, at);
+  return partition === '' || /^\[[^']*\]$/.test(partition)
+    ? message.slice(at + end.length)
+    : message;
 }
 
 /** `{ now }` from WEIR_NOW, or nothing: options for status and why. */

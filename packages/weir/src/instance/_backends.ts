@@ -80,6 +80,7 @@ export interface QueueWorkerOpenOptions {
     assetKey: string;
     partitions: string[];
     status: TicketOutcome['status'];
+    reason?: string;
     ms: number;
   }) => void;
 }

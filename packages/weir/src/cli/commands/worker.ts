@@ -14,7 +14,7 @@ import { assertValidWorkerTag } from '../../launch/index.js';
 import { queueDatabase } from '../_queue.js';
 import { workerProject } from '../_worker-project.js';
 import { type Command, positiveInteger, stringOption } from '../command.js';
-import { formatClock, paint, STATUS_COLOR } from '../format.js';
+import { formatClock, paint, STATUS_COLOR, stepError } from '../format.js';
 
 const USAGE =
   'weir worker [--tags gpu,highmem] [--untagged] [--location NAME] [--concurrency N] [--id NAME] [--once] [--json]';
@@ -111,7 +111,7 @@ their run, which queues them again at once; exit 0.
                 ? ''
                 : ` [${step.partitions[0]}${step.partitions.length > 1 ? `…${step.partitions.at(-1)} (${step.partitions.length})` : ''}]`;
             output.out(
-              `${formatClock(Date.now()).slice(11)}  ${step.assetKey}${partitions}  ${paint(output, STATUS_COLOR[step.status] ?? 'bold', step.status)}  ${step.ms} ms  run ${step.runId}\n`,
+              `${formatClock(Date.now()).slice(11)}  ${step.assetKey}${partitions}  ${paint(output, STATUS_COLOR[step.status] ?? 'bold', step.status)}  ${step.ms} ms  run ${step.runId}${step.reason === undefined ? '' : `: ${stepError(step.assetKey, step.reason)}`}\n`,
             );
           }
         },

@@ -4,7 +4,7 @@
  * both, steps run in their location's processes, and a location that fails to load is
  * reported while the other keeps working.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectDir, weir, weirJson } from './cli-helpers.js';
@@ -105,11 +105,9 @@ describe('code locations', () => {
     const checked = weir(dir, 'check');
     expect(checked.code, checked.stderr).toBe(0);
     expect(checked.stdout).toMatch(/ml\/model +positive +passed +units 2\.0\.0/);
-    const results = weirJson<{ assetKey: string; checks: { passed: boolean; message: string }[] }[]>(
-      dir,
-      'check',
-      'ml/*',
-    );
+    const results = weirJson<
+      { assetKey: string; checks: { passed: boolean; message: string }[] }[]
+    >(dir, 'check', 'ml/*');
     expect(results).toEqual([
       expect.objectContaining({
         assetKey: 'ml/model',
@@ -189,6 +187,69 @@ describe('code locations', () => {
     expect(checked.stdout).toMatch(
       /ml\/model +not evaluated +its code location 'ml' did not load: .*ml is broken/,
     );
+  }, 60_000);
+
+  it('a key two locations define runs neither’s code, whatever their order', () => {
+    for (const order of [
+      ['dup', 'prep', 'ml'],
+      ['prep', 'ml', 'dup'],
+    ]) {
+      const dir = twoLocations();
+      expect(weir(dir, 'materialize').code).toBe(0);
+      const before = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value;
+      mkdirSync(join(dir, 'dup'));
+      writeFileSync(
+        join(dir, 'dup', 'package.json'),
+        JSON.stringify({ name: 'dup', type: 'module' }),
+      );
+      writeFileSync(
+        join(dir, 'dup', 'weir.config.ts'),
+        `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 1 })] });\n`,
+      );
+      const folders = { dup: './dup', prep: './prep', ml: './ml' } as Record<string, string>;
+      const listed = order.map((name) => `${name}: '${folders[name]}'`).join(', ');
+      writeFileSync(
+        join(dir, 'weir.config.ts'),
+        `import { defineProject } from 'weir';\nexport default defineProject({ assets: [], locations: { ${listed} } });\n`,
+      );
+      const run = weir(dir, 'materialize', '--force', 'ml/model');
+      expect(run.code).toBe(1);
+      const [first, second] = order.indexOf('dup') === 0 ? ['dup', 'ml'] : ['ml', 'dup'];
+      for (const name of ['dup', 'ml']) {
+        expect(run.stderr).toContain(
+          `code location '${name}' did not load (${name === 'ml' ? 'its assets stand as it last loaded, and cannot run' : 'its assets are left out'}): ml/model is defined by location '${first}' and by location '${second}'`,
+        );
+      }
+      // Neither ran: the value is ml's, as it was.
+      expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value).toEqual(before);
+    }
+  }, 120_000);
+
+  it('a last manifest standing in never beats a location that loaded, and only stands in for its own folder', () => {
+    const dir = twoLocations();
+    expect(weir(dir, 'materialize').code).toBe(0);
+    // ml is renamed models; a new location ml (another folder) does not load. The manifest
+    // kept for the old ml is not the new ml's: it must not stand in and take ml/model away.
+    const root = join(dir, 'weir.config.ts');
+    writeFileSync(
+      root,
+      readFileSync(root, 'utf8').replace("ml: './ml' }", "models: './ml', ml: './ml2' }"),
+    );
+    mkdirSync(join(dir, 'ml2'));
+    writeFileSync(
+      join(dir, 'ml2', 'package.json'),
+      JSON.stringify({ name: 'ml2', type: 'module' }),
+    );
+    writeFileSync(join(dir, 'ml2', 'weir.config.ts'), 'export default {;\n');
+    const status = weir(dir, 'status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stderr).toMatch(/code location 'ml' did not load.*weir\.config\.ts/);
+    expect(status.stderr).not.toContain('is defined by');
+    const rows = JSON.parse(status.stdout) as { key: string; status: string; location?: string }[];
+    expect(rows.find((row) => row.key === 'ml/model')).toMatchObject({
+      status: 'fresh',
+      location: 'models',
+    });
   }, 60_000);
 
   it('quotes the last line a location wrote before it died, a character split across writes whole', () => {

@@ -43,14 +43,14 @@ export async function loadLocations(
     Object.entries(project.locations).map(async ([name, folder]) => {
       const path = resolve(root, folder);
       const found = await loadLocation(name, folder, path, root, cwd, timeoutMs);
-      return 'manifest' in found ? found : { ...found, ...lastManifest(cacheDir, name) };
+      return 'manifest' in found ? found : { ...found, ...lastManifest(cacheDir, name, path) };
     }),
   );
-  const merged = mergeIsolating(project, loaded, cacheDir);
+  const merged = mergeIsolating(project, loaded, root, cacheDir);
   // Kept as the last that loaded only once it merged (a manifest the project refuses is not).
   for (const location of loaded) {
     if ('manifest' in location && !merged.problems.some((p) => p.location === location.name)) {
-      remember(cacheDir, location);
+      remember(cacheDir, location, resolve(root, location.folder));
     }
   }
   return merged;
@@ -64,6 +64,7 @@ export async function loadLocations(
 function mergeIsolating(
   project: ProjectDefinition,
   loaded: LoadedLocation[],
+  root: string,
   cacheDir: string,
 ): MergedProject {
   const locations = [...loaded];
@@ -72,13 +73,28 @@ function mergeIsolating(
       return mergeLocations(project, locations);
     } catch (error) {
       if (!(error instanceof LocationError)) throw error;
-      const at = locations.findIndex((l) => l.name === error.location);
-      const blamed = locations[at];
-      if (blamed === undefined) throw error;
-      const problem = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
-      // Its own manifest failed: its last one may stand in; that one failed too: nothing does.
-      const last = 'manifest' in blamed ? lastManifest(cacheDir, blamed.name) : {};
-      locations[at] = { name: blamed.name, folder: blamed.folder, problem, ...last };
+      const conflict = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+      for (const name of [error.location, ...error.others]) {
+        const at = locations.findIndex((l) => l.name === name);
+        const blamed = locations[at];
+        if (blamed === undefined) throw error;
+        const path = resolve(root, blamed.folder);
+        // Its own manifest failed: its last one may stand in. That one failed too: nothing
+        // does, and the reason it did not load stays the first said.
+        locations[at] =
+          'manifest' in blamed
+            ? {
+                name,
+                folder: blamed.folder,
+                problem: conflict,
+                ...lastManifest(cacheDir, name, path),
+              }
+            : {
+                name,
+                folder: blamed.folder,
+                problem: `${blamed.problem}; its last manifest cannot stand in: ${conflict}`,
+              };
+      }
     }
   }
 }
@@ -152,13 +168,16 @@ function watch(child: ChildProcess): void {
 
 const seconds = (ms: number) => (ms < 10_000 ? `${ms / 1000} s` : `${Math.round(ms / 1000)} s`);
 
-/** Keeps a location's manifest as its last that loaded; returns the location as it is. */
-function remember(cacheDir: string, location: LoadedLocation): LoadedLocation {
+/**
+ * Keeps a location's manifest as its last that loaded, with the folder it was loaded from (a
+ * location renamed, or pointed at another folder, has no last manifest); returns the location.
+ */
+function remember(cacheDir: string, location: LoadedLocation, folder: string): LoadedLocation {
   if (!('manifest' in location)) return location;
   try {
     mkdirSync(cacheDir, { recursive: true });
     const file = join(cacheDir, `${location.name}.json`);
-    const text = JSON.stringify(location.manifest);
+    const text = JSON.stringify({ folder, manifest: location.manifest });
     if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
       writeAtomically(file, text);
     }
@@ -168,10 +187,14 @@ function remember(cacheDir: string, location: LoadedLocation): LoadedLocation {
   return location;
 }
 
-/** The last manifest of `name` that loaded, to stand in for it while it does not. */
-function lastManifest(cacheDir: string, name: string): { last?: LocationManifest } {
+/** The last manifest of `name` that loaded from `folder`, to stand in for it while it does not. */
+function lastManifest(cacheDir: string, name: string, folder: string): { last?: LocationManifest } {
   try {
-    return { last: JSON.parse(readFileSync(join(cacheDir, `${name}.json`), 'utf8')) };
+    const kept = JSON.parse(readFileSync(join(cacheDir, `${name}.json`), 'utf8')) as {
+      folder?: unknown;
+      manifest?: LocationManifest;
+    };
+    return kept.folder === folder && kept.manifest !== undefined ? { last: kept.manifest } : {};
   } catch {
     return {};
   }

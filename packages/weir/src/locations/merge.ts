@@ -51,17 +51,24 @@ export function mergeLocations(
   const locationOf = new Map<string, string>();
   const unavailableOf = new Map<string, string>();
   const problems: MergedProject['problems'] = [];
-  const add = (definition: AnyAssetDefinition, where: string, location?: string) => {
+  // Who defines each key: the project (no location), or a location, live or standing in.
+  const definedBy = new Map<string, { location?: string; standIn: boolean }>();
+  const add = (
+    definition: AnyAssetDefinition,
+    where: string,
+    location?: string,
+    standIn = false,
+  ) => {
     const other = owner.get(definition.key);
     if (other !== undefined) {
       const message = `${definition.key} is defined by ${other} and by ${where}`;
       const hint =
         'an asset belongs to one location: read it from the other with externalAsset(key)';
-      throw location === undefined
-        ? new DefinitionError('E_DUPLICATE_KEY', message, { hint })
-        : new LocationError(location, 'E_DUPLICATE_KEY', message, { hint });
+      if (location === undefined) throw new DefinitionError('E_DUPLICATE_KEY', message, { hint });
+      throw duplicate(location, standIn, definedBy.get(definition.key)!, message, hint);
     }
     owner.set(definition.key, where);
+    definedBy.set(definition.key, { ...(location === undefined ? {} : { location }), standIn });
     byKey.set(definition.key, definition);
   };
   const externals: { declared: Declared; where: string; location?: string }[] = [];
@@ -96,7 +103,7 @@ export function mergeLocations(
       }
       const definition = rebuild(entry, name, unavailable);
       markLocated(definition, name);
-      add(definition, `location '${name}'`, name);
+      add(definition, `location '${name}'`, name, unavailable !== undefined);
       (unavailable === undefined ? locationOf : unavailableOf).set(entry.key, name);
       located.push({ entry, definition });
     }
@@ -147,6 +154,28 @@ export function mergeLocations(
     unavailableOf,
     problems,
   };
+}
+
+/**
+ * Whom a key defined twice is blamed on, so that no order of the locations decides which
+ * definition runs: a last manifest standing in loses to a definition that loaded; the
+ * project's own asset wins over a location's; two locations that loaded are both left out.
+ */
+function duplicate(
+  location: string,
+  standIn: boolean,
+  other: { location?: string; standIn: boolean },
+  message: string,
+  hint: string,
+): LocationError {
+  if (standIn || other.location === undefined) {
+    return new LocationError(location, 'E_DUPLICATE_KEY', message, { hint });
+  }
+  if (other.standIn) return new LocationError(other.location, 'E_DUPLICATE_KEY', message, { hint });
+  return new LocationError(location, 'E_DUPLICATE_KEY', message, {
+    hint,
+    others: [other.location],
+  });
 }
 
 /** The project's pools, then each location's: the project's size wins; two locations must agree. */

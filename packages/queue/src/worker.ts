@@ -34,6 +34,9 @@ import { Notifications } from './_notifications.js';
 import { quietLogger } from './_quiet-logger.js';
 import { workerTasks } from './routing.js';
 
+/** How long a step told to stop may ignore its signal before its job ends (see `abandon`). */
+const ABANDON_AFTER_MS = 2_000;
+
 export interface WorkerOptions extends ConnectionOptions {
   /** The project, loaded as the coordinator loaded it (same code versions). */
   project: ProjectDefinition;
@@ -130,7 +133,23 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   await migrate(pool, schema);
   await registerWorker(pool, schema, { id, tasks, host: hostname(), pid: process.pid });
   const runner = new TicketRunner(options.project, options.instance);
-  const running = new Map<number, { controller: AbortController; handBack: () => void }>();
+  const running = new Map<
+    number,
+    { controller: AbortController; handBack: () => void; abandoned?: boolean }
+  >();
+  // A step told to stop (its run cancelled, or it was handed to another worker) that ignores
+  // ctx.signal: after this long its job ends, so its slot takes other steps (its code may
+  // still run here: nothing in a process can stop a promise; a worker restart ends it).
+  const abandon = (dispatch: number) => {
+    const step = running.get(dispatch);
+    if (step === undefined || step.controller.signal.aborted) return;
+    step.controller.abort();
+    setTimeout(() => {
+      if (running.get(dispatch) !== step) return;
+      step.abandoned = true;
+      step.handBack();
+    }, ABANDON_AFTER_MS).unref();
+  };
   const runsHere = new Set<string>();
 
   const releaseRun = async (runId: string) => {
@@ -148,7 +167,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
       void workerSeen(pool, schema, id).catch(() => {});
       void heartbeat(pool, schema, [...running.keys()], id)
         .then((stop) => {
-          for (const dispatch of stop) running.get(dispatch)?.controller.abort();
+          for (const dispatch of stop) abandon(dispatch);
         })
         .catch(() => {});
     },
@@ -171,8 +190,20 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
         runner.run(ticket, { signal: controller.signal, worker: id }),
         back,
       ]);
-      // Handed back (see stop): the coordinator queues it again; nothing more is said here.
-      if (outcome === undefined) return;
+      if (outcome === undefined) {
+        // Handed back (see stop): the coordinator queues it again; nothing more is said here.
+        if (!running.get(dispatch)?.abandoned) return;
+        options.onStep?.({
+          dispatch,
+          runId: ticket.runId,
+          assetKey: ticket.assetKey,
+          partitions: ticket.partitions,
+          status: 'cancelled',
+          reason: `it was told to stop and did not within ${ABANDON_AFTER_MS / 1000} s (does it heed ctx.signal?); its slot is free, but its code may still be running in this worker until it restarts`,
+          ms: Date.now() - startedAt,
+        });
+        return;
+      }
       await finish(pool, schema, dispatch, id, outcome);
       options.onStep?.({
         dispatch,

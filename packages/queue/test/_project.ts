@@ -35,6 +35,7 @@ const EFFECTS = ${JSON.stringify(effects)};
 const keys = staticPartitions(${JSON.stringify(keys)});
 const work = async (name, ctx) => {
   if (process.env.QUEUE_TEST_FAIL === name + ' ' + ctx.partition.key) throw new Error('the gauge for ' + ctx.partition.key + ' is offline');
+  if (process.env.QUEUE_TEST_HANG === name + ' ' + ctx.partition.key) await new Promise(() => {});
   const start = Date.now();
   await new Promise((resolve) => setTimeout(resolve, ${sleepMs}));
   appendFileSync(EFFECTS, [name, ctx.partition.key, process.pid, start, Date.now()].join(' ') + '\\n');

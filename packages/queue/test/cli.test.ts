@@ -146,6 +146,22 @@ describe('weir worker and --executor queue', () => {
     expect(worker.stdout()).toMatch(/q\/cpu \[p0000\] {2}materialized {2}\d+ ms {2}run \S+$/m);
   });
 
+  it('a step that ignores its cancelled run frees its worker’s slot, saying so', async () => {
+    const { run } = await setUp('hangs', { partitions: 2, sleepMs: 5 });
+    const worker = run(['worker', '--id', 'w-h'], { QUEUE_TEST_HANG: 'q/cpu p0000' });
+    await worker.line(/^worker w-h: /);
+    const hung = run(['materialize', 'q/cpu', '--partition', 'p0000', '--executor', 'queue']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    hung.signal('SIGINT');
+    expect(await hung.exited).toBe(130);
+    // The worker (concurrency 1) takes the next step once the hung one is let go.
+    const next = run(['materialize', 'q/cpu', '--partition', 'p0001', '--executor', 'queue']);
+    expect(await next.exited).toBe(0);
+    expect(worker.stdout()).toMatch(
+      /q\/cpu \[p0000\] {2}cancelled {2}\d+ ms {2}run \S+: it was told to stop and did not within 2 s/,
+    );
+  });
+
   it('a worker killed with SIGKILL mid-step: the other takes the step over, each partition once', async () => {
     const N = 8;
     const { run, worker, files } = await setUp('kill', { partitions: N, sleepMs: 300 });

@@ -8,7 +8,7 @@
  * when a run ended (so they dispose of its resources).
  */
 import type pg from 'pg';
-import type { TicketOutcome, UnitTicket } from 'weir';
+import { EnvironmentError, type TicketOutcome, type UnitTicket } from 'weir';
 
 export type DispatchState =
   | 'queued'
@@ -284,15 +284,60 @@ export async function releaseState(
 }
 
 /** A worker says it is up and which tasks it takes (again after a restart under the same id). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Who a worker is: its id, and the process that holds it. */
+export interface WorkerIdentity {
+  id: string;
+  host: string;
+  pid: number;
+}
+
+/**
+ * Registers a worker under its id. An id another process holds and was seen with within
+ * `ttlMs` is refused (E_CONFLICT): two live workers under one id would unregister each other.
+ */
 export async function registerWorker(
   pool: pg.Pool,
   { schema }: QueueSchema,
-  worker: { id: string; tasks: readonly string[]; host: string; pid: number },
+  worker: WorkerIdentity & { tasks: readonly string[] },
+  ttlMs: number,
 ): Promise<void> {
-  await pool.query(
+  const { rowCount } = await pool.query(
     `INSERT INTO ${schema}.workers (id, tasks, host, pid) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()`,
-    [worker.id, worker.tasks, worker.host, worker.pid],
+     ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()
+     WHERE ${schema}.workers.seen_at <= now() - $5 * interval '1 millisecond'
+        OR (${schema}.workers.host = $3 AND ${schema}.workers.pid = $4)`,
+    [worker.id, worker.tasks, worker.host, worker.pid, ttlMs],
+  );
+  if (rowCount === 1) return;
+  const { rows } = await pool.query<{ host: string; pid: number; ago: number }>(
+    `SELECT host, pid, extract(epoch FROM now() - seen_at) AS ago FROM ${schema}.workers WHERE id = $1`,
+    [worker.id],
+  );
+  const holder = rows[0];
+  // Its holder died on this machine (a worker restarted after a crash): no need to wait the TTL.
+  if (holder === undefined || (holder.host === worker.host && !isAlive(holder.pid))) {
+    await pool.query(
+      `INSERT INTO ${schema}.workers (id, tasks, host, pid) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()`,
+      [worker.id, worker.tasks, worker.host, worker.pid],
+    );
+    return;
+  }
+  throw new EnvironmentError(
+    'E_CONFLICT',
+    `worker id '${worker.id}' is taken by a worker that is up${holder === undefined ? '' : ` (pid ${holder.pid} on ${holder.host}, seen ${Number(holder.ago).toFixed(1)} s ago)`}`,
+    {
+      hint: 'give each worker its own --id, or leave --id out: each worker then gets one of its own',
+    },
   );
 }
 
@@ -300,18 +345,25 @@ export async function registerWorker(
 export async function workerSeen(
   pool: pg.Pool,
   { schema }: QueueSchema,
-  id: string,
+  worker: WorkerIdentity,
 ): Promise<void> {
-  await pool.query(`UPDATE ${schema}.workers SET seen_at = now() WHERE id = $1`, [id]);
+  await pool.query(
+    `UPDATE ${schema}.workers SET seen_at = now() WHERE id = $1 AND host = $2 AND pid = $3`,
+    [worker.id, worker.host, worker.pid],
+  );
 }
 
-/** A worker stopped. */
+/** A worker stopped (its own registration only: a later holder of its id stays). */
 export async function unregisterWorker(
   pool: pg.Pool,
   { schema }: QueueSchema,
-  id: string,
+  worker: WorkerIdentity,
 ): Promise<void> {
-  await pool.query(`DELETE FROM ${schema}.workers WHERE id = $1`, [id]);
+  await pool.query(`DELETE FROM ${schema}.workers WHERE id = $1 AND host = $2 AND pid = $3`, [
+    worker.id,
+    worker.host,
+    worker.pid,
+  ]);
 }
 
 /** How many workers seen within `ttlMs` take `task`. */

@@ -131,7 +131,13 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   );
   const { pool } = connection;
   await migrate(pool, schema);
-  await registerWorker(pool, schema, { id, tasks, host: hostname(), pid: process.pid });
+  const identity = { id, host: hostname(), pid: process.pid };
+  try {
+    await registerWorker(pool, schema, { ...identity, tasks }, ttlMs);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
   const runner = new TicketRunner(options.project, options.instance);
   const running = new Map<
     number,
@@ -164,7 +170,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
 
   const beat = setInterval(
     () => {
-      void workerSeen(pool, schema, id).catch(() => {});
+      void workerSeen(pool, schema, identity).catch(() => {});
       void heartbeat(pool, schema, [...running.keys()], id)
         .then((stop) => {
           for (const dispatch of stop) abandon(dispatch);
@@ -251,7 +257,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
   } catch (error) {
     clearInterval(beat);
     await releases.close();
-    await unregisterWorker(pool, schema, id).catch(() => {});
+    await unregisterWorker(pool, schema, identity).catch(() => {});
     await connection.close();
     throw error;
   }
@@ -283,7 +289,7 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
       clearInterval(beat);
       await releases.close();
       for (const runId of [...runsHere]) await releaseRun(runId);
-      await unregisterWorker(pool, schema, id).catch(() => {});
+      await unregisterWorker(pool, schema, identity).catch(() => {});
       await connection.close();
     })();
     return stopping;

@@ -162,6 +162,25 @@ describe('weir worker and --executor queue', () => {
     );
   });
 
+  it('an --id a live worker holds is refused; one whose worker died here is taken at once', async () => {
+    const { run, worker } = await setUp('ids', { partitions: 1, sleepMs: 5 });
+    const first = await worker('dd');
+    const second = run(['worker', '--id', 'dd', '--tags', 'gpu']);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toMatch(
+      /worker id 'dd' is taken by a worker that is up \(pid \d+ on .+, seen [\d.]+ s ago\)/,
+    );
+    expect(second.stderr()).toContain('give each worker its own --id');
+    // The first is still registered: a run finds it, with no "no worker is up" warning.
+    const materialize = run(['materialize', 'q/cpu', '--executor', 'queue']);
+    expect(await materialize.exited).toBe(0);
+    expect(materialize.stderr()).not.toContain('no worker');
+    first.signal('SIGKILL');
+    await first.exited;
+    // Restarted on this machine after a crash, well within the TTL: its id is free.
+    await worker('dd');
+  });
+
   it('a worker killed with SIGKILL mid-step: the other takes the step over, each partition once', async () => {
     const N = 8;
     const { run, worker, files } = await setUp('kill', { partitions: N, sleepMs: 300 });

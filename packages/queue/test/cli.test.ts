@@ -307,7 +307,7 @@ export default defineProject({ assets: [cpu, sum] });
     expect(steps.find((step) => step.assetKey === 'ml/sum')?.worker).toBe('w-ml');
   }, 60_000);
 
-  it('a SQLite instance: weir worker and --executor queue say a queue needs PostgreSQL', async () => {
+  it('a SQLite instance: weir worker and --executor queue say a queue needs PostgreSQL; an empty --tags is refused', async () => {
     const dir = join(root, `cli-sqlite-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });
     writeCliProject(dir, { partitions: 1, sleepMs: 0 });
@@ -319,6 +319,12 @@ export default defineProject({ assets: [cpu, sum] });
       );
       expect(child.stderr()).toMatch(/hint: set WEIR_DATABASE_URL=postgres:/);
       expect(child.stderr()).not.toMatch(/internal error/);
+    }
+    // An empty --tags (an unset variable in a deployment) names no tag: refused, never untagged.
+    for (const value of ['', ',,']) {
+      const child = weir(['worker', '--tags', value], dir, {});
+      expect(await child.exited).toBe(2);
+      expect(child.stderr()).toContain(`error: --tags ${JSON.stringify(value)} names no tag`);
     }
   });
 

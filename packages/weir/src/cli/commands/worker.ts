@@ -63,10 +63,22 @@ their run, which queues them again at once; exit 0.
         { hint: `usage: ${USAGE}` },
       );
     }
-    const tags = ((ctx.values.tags as string[] | undefined) ?? [])
+    const given = (ctx.values.tags as string[] | undefined) ?? [];
+    const tags = given
       .flatMap((value) => value.split(','))
       .map((tag) => tag.trim())
       .filter((tag) => tag !== '');
+    if (given.length > 0 && tags.length === 0) {
+      // An unset variable in `--tags "$TAGS"` would otherwise turn a GPU worker into one for
+      // untagged steps.
+      throw new EnvironmentError(
+        'E_USAGE',
+        `--tags ${JSON.stringify(given.join(','))} names no tag`,
+        {
+          hint: 'name the tags (--tags gpu,highmem), or leave --tags out for a worker of untagged steps',
+        },
+      );
+    }
     for (const tag of tags) {
       try {
         assertValidWorkerTag(tag, '--tags');

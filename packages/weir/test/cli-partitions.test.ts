@@ -238,6 +238,10 @@ describe('partitions through the CLI', () => {
     expect(weir(dir, 'history', 'up', '--partition', '2024-01-09', '--limit', '1').stdout).toMatch(
       /2024-01-09/,
     );
+    // A partition the asset does not have is an error, as for why, not an empty history.
+    const unknown = weir(dir, 'history', 'up', '--partition', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("asset 'up' has no partition 'nope'");
     expect(weir(dir, 'history', 'settings', '--partition', 'x').code).toBe(1);
     // The unpartitioned total reads every day: history says how many.
     expect(weir(dir, 'materialize', 'total').code).toBe(0);

@@ -4,7 +4,7 @@
  * newest first.
  */
 import { EnvironmentError } from '../../errors.js';
-import { assetHistory, graphOf } from '../../execution/index.js';
+import { assetHistory, graphOf, resolveSpaces, unknownPartition } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { shortVersion } from '../../hash.js';
 import type { InputVersion } from '../../storage/index.js';
@@ -66,6 +66,11 @@ export const historyCommand: Command = {
       limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
       ...(partition === undefined ? {} : { partition }),
     });
+    // A partition with no history must at least exist now (a removed one's history still shows).
+    if (events.length === 0 && partition !== undefined && partitioned) {
+      const space = (await resolveSpaces(graph, instance.eventLog, [key], Date.now())).get(key)!;
+      if (space.indexOf(partition) < 0) throw unknownPartition(key, partition, space);
+    }
     if (ctx.values.json) {
       ctx.output.out(json(events));
       return 0;

@@ -191,6 +191,18 @@ export default defineProject({ assets: [a, b] });
     expect(compile.stderr).toMatch(/cannot compile .*weir\.config\.ts: .*weir\.config\.ts:2:\d+/);
     const noExport = projectDir({ 'weir.config.ts': 'export const x = 1;\n' });
     expect(weir(noExport, 'status').stderr).toContain('does not export a project');
+    // A package that is not installed: named with the source file that imports it.
+    const uninstalled = projectDir({
+      'weir.config.ts': `import { x } from './src/x';\nimport { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'a', materialize: () => x })] });\n`,
+      'src/x.ts': `import pad from 'left-pad-nope';\nexport const x = pad;\n`,
+    });
+    const notInstalled = weir(uninstalled, 'status');
+    expect(notInstalled.code).toBe(1);
+    expect(notInstalled.stderr).toContain(
+      "error: src/x.ts imports the package 'left-pad-nope', which is not installed",
+    );
+    expect(notInstalled.stderr).toContain('hint: install it: npm install left-pad-nope');
+    expect(notInstalled.stderr).not.toContain('.weir/cache');
     const nowhere = projectDir({ 'README.md': 'no project here' });
     const missing = weir(nowhere, 'status', '--project', 'nope');
     expect(missing.code).toBe(1);

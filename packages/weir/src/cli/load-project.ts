@@ -118,7 +118,39 @@ async function importProjectModule(
     const module = await import(pathToFileURL(entry.output).href);
     return { module, files: entry.files, cacheDir: used };
   } catch (error) {
-    throw loadError(path, error);
+    throw missingPackage(error, entry.files) ?? loadError(path, error);
+  }
+}
+
+/**
+ * A package the project imports that is not installed, named with the source file that
+ * imports it (not its compiled copy in the cache) and where to install it.
+ */
+function missingPackage(error: unknown, files: readonly CompiledFile[]): WeirError | undefined {
+  const found =
+    (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND'
+      ? /^Cannot find package '([^']+)' imported from (.+)$/.exec((error as Error).message)
+      : null;
+  if (found === null) return undefined;
+  const [, name, importer] = found as unknown as [string, string, string];
+  const source = files.find((file) => file.output === importer)?.source ?? importer;
+  const shown = relative(process.cwd(), source) || source;
+  const root = packageRoot(dirname(source));
+  return new EnvironmentError(
+    'E_PROJECT_LOAD',
+    `${shown} imports the package '${name}', which is not installed`,
+    {
+      cause: error,
+      hint: `install it: npm install ${name}${root === undefined ? '' : ` (in ${relative(process.cwd(), root) || '.'})`}`,
+    },
+  );
+}
+
+/** The nearest folder at or above `dir` with a package.json. */
+function packageRoot(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) return undefined;
   }
 }
 

@@ -350,7 +350,7 @@ describe('partitionRange', () => {
         daily,
         '2024-02-01',
         '2024-01-05',
-        "The range start '2024-02-01' comes after its end '2024-01-05' in daily partitions from 2024-01-01 until 2024-04-01 (UTC)",
+        "the range start '2024-02-01' comes after its end '2024-01-05' in daily partitions from 2024-01-01 until 2024-04-01 (UTC)",
       ],
       [
         space(staticPartitions(['north_basin', 'south_basin'])),

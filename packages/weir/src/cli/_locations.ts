@@ -135,7 +135,12 @@ function loadLocation(
       process.stderr.write(chunk);
     });
     const timer = setTimeout(
-      () => done(failed(`it did not load within ${seconds(timeoutMs)} (stopped)`)),
+      () =>
+        done(
+          failed(
+            `it did not load within ${seconds(timeoutMs)} (stopped; WEIR_LOCATION_TIMEOUT_MS=MS gives it longer)`,
+          ),
+        ),
       timeoutMs,
     );
     child.on('message', (message: FromLocation) => {

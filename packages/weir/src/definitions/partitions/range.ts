@@ -129,6 +129,6 @@ function indexIn(space: PartitionSpace, text: string, end: 'from' | 'to'): numbe
 
 function ordered(space: PartitionSpace, from: string, to: string, a: number, b: number): void {
   if (a > b) {
-    throw usage(`The range start '${from}' comes after its end '${to}' in ${describe(space)}`);
+    throw usage(`the range start '${from}' comes after its end '${to}' in ${describe(space)}`);
   }
 }

@@ -270,12 +270,15 @@ process.exit(3);
     );
   }, 60_000);
 
-  it('never loads a location that is the project itself, and stops a location that keeps itself open', () => {
+  it('never loads a location that is the project itself, a file or a folder with no project, and stops a location that keeps itself open', () => {
     const dir = twoLocations();
     const root = join(dir, 'weir.config.ts');
     writeFileSync(
       root,
-      readFileSync(root, 'utf8').replace("ml: './ml' }", "ml: './ml', self: '.', up: '..' }"),
+      readFileSync(root, 'utf8').replace(
+        "ml: './ml' }",
+        "ml: './ml', self: '.', up: '..', file: './prep/weir.config.ts', empty: './prep/node_modules' }",
+      ),
     );
     const ml = join(dir, 'ml', 'weir.config.ts');
     writeFileSync(ml, `setInterval(() => {}, 1000);\n${readFileSync(ml, 'utf8')}`);
@@ -284,6 +287,12 @@ process.exit(3);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(status.stderr).toMatch(/code location 'self' did not load.*holds the project itself/);
     expect(status.stderr).toMatch(/code location 'up' did not load.*holds the project itself/);
+    expect(status.stderr).toMatch(
+      /code location 'file' did not load.*weir\.config\.ts is a file: a code location is a folder/,
+    );
+    expect(status.stderr).toMatch(
+      /code location 'empty' did not load.*holds no project file .*: a code location is a project folder of its own/,
+    );
     expect(status.stdout).toContain('ml/model');
   }, 60_000);
 

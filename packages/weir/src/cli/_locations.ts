@@ -7,7 +7,7 @@
  * keep their keys and code versions (they are unavailable, not stale).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectDefinition } from '../definitions/index.js';
@@ -19,6 +19,7 @@ import {
   mergeLocations,
 } from '../locations/index.js';
 import { durationVariable } from './_duration-variable.js';
+import { PROJECT_FILES } from './_find-project.js';
 import { writeAtomically } from './_write-atomically.js';
 
 /** How long a location may take to load (ms); WEIR_LOCATION_TIMEOUT_MS overrides it. */
@@ -114,6 +115,18 @@ function loadLocation(
     return Promise.resolve(failed(`its folder ${path} holds the project itself`));
   }
   if (!existsSync(path)) return Promise.resolve(failed(`its folder ${path} does not exist`));
+  if (!statSync(path).isDirectory()) {
+    return Promise.resolve(
+      failed(`${path} is a file: a code location is a folder (here ${dirname(path)})`),
+    );
+  }
+  if (!PROJECT_FILES.some((file) => existsSync(join(path, file)))) {
+    return Promise.resolve(
+      failed(
+        `its folder ${path} holds no project file (${PROJECT_FILES.join(', ')}): a code location is a project folder of its own`,
+      ),
+    );
+  }
   return new Promise((settle) => {
     let answer: LoadedLocation | undefined;
     const stderr: Buffer[] = [];

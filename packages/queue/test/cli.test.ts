@@ -181,6 +181,24 @@ describe('weir worker and --executor queue', () => {
     await worker('dd');
   });
 
+  it('a worker that loaded older code refuses the step, naming itself and saying to restart it', async () => {
+    const { run, worker, dir } = await setUp('stale', { partitions: 1, sleepMs: 5 });
+    const old = await worker('w-old');
+    const project = join(dir, 'weir.config.mjs');
+    writeFileSync(
+      project,
+      readFileSync(project, 'utf8').replace(
+        "key: 'q/cpu', codeVersion: '1'",
+        "key: 'q/cpu', codeVersion: '2'",
+      ),
+    );
+    const materialize = run(['materialize', 'q/cpu', '--executor', 'queue']);
+    expect(await materialize.exited).toBe(1);
+    const said = `${materialize.stdout()}${old.stdout()}`;
+    expect(said).toMatch(/worker w-old cannot run q\/cpu\[p0000\] of run \S+: its code differs/);
+    expect(materialize.stdout() + materialize.stderr()).toContain('must be restarted');
+  });
+
   it('a worker killed with SIGKILL mid-step: the other takes the step over, each partition once', async () => {
     const N = 8;
     const { run, worker, files } = await setUp('kill', { partitions: N, sleepMs: 300 });

@@ -42,15 +42,17 @@ export interface TicketContextOptions {
 }
 
 /**
- * The asset of `ticket` in `graph`, or why this process cannot run it: the asset is not in
- * the project it loaded, its code or its inputs are not those the run planned with.
+ * The asset of `ticket` in `graph`, or why this process (queue worker `worker`) cannot run it:
+ * the asset is not in the project it loaded, its code or its inputs are not those the run
+ * planned with.
  */
-export function ticketNode(graph: AssetGraph, ticket: UnitTicket): AssetNode {
+export function ticketNode(graph: AssetGraph, ticket: UnitTicket, worker?: string): AssetNode {
   const node = graph.get(ticket.assetKey);
+  const who = worker === undefined ? 'this process' : `worker ${worker}`;
   const differs = (what: string) =>
     new EnvironmentError(
       'E_PROJECT_LOAD',
-      `this process cannot run ${unitLabel(ticket.assetKey, ticket.partitions)} of run ${ticket.runId}: ${what}`,
+      `${who} cannot run ${unitLabel(ticket.assetKey, ticket.partitions)} of run ${ticket.runId}: ${what}`,
       {
         hint: 'every process that runs steps must load the same project (same files, same code) as the process that planned the run: a long-lived one (a weir worker, a daemon) that loaded it before the code changed must be restarted',
       },

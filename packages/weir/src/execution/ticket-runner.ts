@@ -59,7 +59,7 @@ export class TicketRunner {
           { hint: 'run the same version of Weir in every process of a deployment' },
         );
       }
-      const node = ticketNode(this.graph, ticket);
+      const node = ticketNode(this.graph, ticket, options.worker);
       const lost = await this.leaseProblem(ticket);
       if (lost !== undefined) return lost;
       const { run, unit } = await ticketContext(ticket, node, {

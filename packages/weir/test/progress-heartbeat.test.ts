@@ -13,7 +13,49 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+function started(runId: string, start: number): StoredEvent[] {
+  return [
+    {
+      id: 1,
+      type: 'run:started',
+      runId,
+      timestamp: start,
+      selection: '*',
+      force: false,
+      steps: ['model'],
+      host: 'h',
+      pid: 1,
+      weirVersion: '0',
+    },
+    {
+      id: 2,
+      type: 'step:started',
+      runId,
+      assetKey: 'model',
+      partition: '',
+      timestamp: start,
+      attempt: 1,
+    },
+  ] as StoredEvent[];
+}
+
 describe('progress in a log', () => {
+  it('through a queue, a started step may still wait for a worker: it says so', () => {
+    let text = '';
+    const output = {
+      out: (t: string) => (text += t),
+      err: (t: string) => (text += t),
+      bytes: async () => {},
+      color: false,
+      tty: false,
+    };
+    const progress = new Progress(output, false, { queued: true });
+    for (const event of started('r', Date.now())) progress.onEvent(event);
+    vi.advanceTimersByTime(16_000);
+    expect(text).toMatch(/… 0 done, queued or running: model \(1[56]\.\d s\)/);
+    progress.stop();
+  });
+
   it('names the steps still running after a quiet stretch, and only then', () => {
     let text = '';
     const output = {
@@ -24,31 +66,7 @@ describe('progress in a log', () => {
       tty: false,
     };
     const progress = new Progress(output, false);
-    const start = Date.now();
-    const events = [
-      {
-        id: 1,
-        type: 'run:started',
-        runId: 'r',
-        timestamp: start,
-        selection: '*',
-        force: false,
-        steps: ['model'],
-        host: 'h',
-        pid: 1,
-        weirVersion: '0',
-      },
-      {
-        id: 2,
-        type: 'step:started',
-        runId: 'r',
-        assetKey: 'model',
-        partition: '',
-        timestamp: start,
-        attempt: 1,
-      },
-    ] as StoredEvent[];
-    for (const event of events) progress.onEvent(event);
+    for (const event of started('r', Date.now())) progress.onEvent(event);
     vi.advanceTimersByTime(10_000);
     expect(text).not.toContain('still running');
     vi.advanceTimersByTime(6_000);

@@ -22,6 +22,8 @@ const QUIET_MS = 15_000;
 export interface ProgressOptions {
   /** Whether an asset is partitioned: a run of one has more units than steps. */
   partitioned?: (key: string) => boolean;
+  /** Steps go to a queue: a started step may still wait there for a worker. */
+  queued?: boolean;
 }
 
 export class Progress {
@@ -220,7 +222,8 @@ export class Progress {
       ([label, since]) => `${label} (${formatDuration(now - since)})`,
     );
     const shown = steps.slice(0, 3).join(', ') + (steps.length > 3 ? `, +${steps.length - 3}` : '');
-    this.line(paint(this.output, 'gray', `… ${this.done} done, still running: ${shown}`));
+    const state = this.options.queued ? 'queued or running' : 'still running';
+    this.line(paint(this.output, 'gray', `… ${this.done} done, ${state}: ${shown}`));
   }
 
   private clear(): void {
@@ -236,7 +239,7 @@ export class Progress {
       names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3}` : '');
     const columns = this.output.columns ?? 100;
     const done = this.open ? `${this.done}` : `${this.done}/${this.total}`;
-    const text = `${SPINNER[this.frame++ % SPINNER.length]} ${done} done · ${names.length} running${current ? ` (${current})` : ''}${this.failed ? ` · ${this.failed} failed` : ''}`;
+    const text = `${SPINNER[this.frame++ % SPINNER.length]} ${done} done · ${names.length} ${this.options.queued ? 'queued or running' : 'running'}${current ? ` (${current})` : ''}${this.failed ? ` · ${this.failed} failed` : ''}`;
     this.output.err(text.slice(0, columns - 1));
     this.drawn = true;
   }

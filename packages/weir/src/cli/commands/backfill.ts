@@ -143,6 +143,7 @@ async function run(
     ? undefined
     : new Progress(output, Boolean(ctx.values.verbose), {
         partitioned: (key) => graph.get(key)?.partitions !== undefined,
+        queued: stringOption(ctx.values.executor)?.startsWith('queue') === true,
       });
   const concurrency = positiveInteger(ctx.values.concurrency, 'concurrency') ?? project.concurrency;
   let backfillId = resume;

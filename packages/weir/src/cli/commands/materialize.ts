@@ -58,6 +58,7 @@ A time window is a partition once it has ended; WEIR_NOW (ISO time or epoch ms) 
       ? undefined
       : new Progress(ctx.output, Boolean(ctx.values.verbose), {
           partitioned: (key) => graph.get(key)?.partitions !== undefined,
+          queued: stringOption(ctx.values.executor)?.startsWith('queue') === true,
         });
     const concurrency =
       positiveInteger(ctx.values.concurrency, 'concurrency') ?? project.concurrency;

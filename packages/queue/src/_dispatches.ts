@@ -8,7 +8,7 @@
  * when a run ended (so they dispose of its resources).
  */
 import type pg from 'pg';
-import { EnvironmentError, type TicketOutcome, type UnitTicket } from 'weir';
+import { EnvironmentError, isProcessAlive, type TicketOutcome, type UnitTicket } from 'weir';
 
 export type DispatchState =
   | 'queued'
@@ -284,15 +284,6 @@ export async function releaseState(
 }
 
 /** A worker says it is up and which tasks it takes (again after a restart under the same id). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Who a worker is: its id, and the process that holds it. */
 export interface WorkerIdentity {
   id: string;
@@ -324,7 +315,7 @@ export async function registerWorker(
   );
   const holder = rows[0];
   // Its holder died on this machine (a worker restarted after a crash): no need to wait the TTL.
-  if (holder === undefined || (holder.host === worker.host && !isAlive(holder.pid))) {
+  if (holder === undefined || (holder.host === worker.host && !isProcessAlive(holder.pid))) {
     await pool.query(
       `INSERT INTO ${schema}.workers (id, tasks, host, pid) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()`,

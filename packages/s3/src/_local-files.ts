@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from 'weir';
 import { ManifestHash, walkTree } from './_tree.js';
 
 /**
@@ -62,20 +63,11 @@ export function removeTree(path: string): void {
 export function removeDeadProcessTemps(tmpRoot: string): void {
   for (const name of readdirSync(tmpRoot)) {
     const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || isProcessAlive(pid)) continue;
     try {
       removeTree(join(tmpRoot, name));
     } catch {
       // Left for the next process: a leftover temp folder harms nothing.
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -13,6 +13,8 @@ export {
   type ArtefactHealth,
   type ArtefactProblem,
   type ArtefactStore,
+  /** Whether process PID on this host runs (a zombie does not): for stores and workers of other packages. */
+  isAlive as isProcessAlive,
   LocalArtefactStore,
   type LocalArtefactStoreOptions,
   type PutOptions,

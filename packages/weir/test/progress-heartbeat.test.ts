@@ -39,41 +39,44 @@ function started(runId: string, start: number): StoredEvent[] {
   ] as StoredEvent[];
 }
 
+/** An output without a terminal, and what was written to it. */
+function logOutput() {
+  let written = '';
+  const output = {
+    out: (t: string) => {
+      written += t;
+    },
+    err: (t: string) => {
+      written += t;
+    },
+    bytes: async () => {},
+    color: false,
+    tty: false,
+  };
+  return { output, text: () => written };
+}
+
 describe('progress in a log', () => {
   it('through a queue, a started step may still wait for a worker: it says so', () => {
-    let text = '';
-    const output = {
-      out: (t: string) => (text += t),
-      err: (t: string) => (text += t),
-      bytes: async () => {},
-      color: false,
-      tty: false,
-    };
+    const { output, text } = logOutput();
     const progress = new Progress(output, false, { queued: true });
     for (const event of started('r', Date.now())) progress.onEvent(event);
     vi.advanceTimersByTime(16_000);
-    expect(text).toMatch(/… 0 done, queued or running: model \(1[56]\.\d s\)/);
+    expect(text()).toMatch(/… 0 done, queued or running: model \(1[56]\.\d s\)/);
     progress.stop();
   });
 
   it('names the steps still running after a quiet stretch, and only then', () => {
-    let text = '';
-    const output = {
-      out: (t: string) => (text += t),
-      err: (t: string) => (text += t),
-      bytes: async () => {},
-      color: false,
-      tty: false,
-    };
+    const { output, text } = logOutput();
     const progress = new Progress(output, false);
     for (const event of started('r', Date.now())) progress.onEvent(event);
     vi.advanceTimersByTime(10_000);
-    expect(text).not.toContain('still running');
+    expect(text()).not.toContain('still running');
     vi.advanceTimersByTime(6_000);
-    expect(text).toMatch(/… 0 done, still running: model \(1[56]\.\d s\)/);
-    const lines = text.split('\n').length;
+    expect(text()).toMatch(/… 0 done, still running: model \(1[56]\.\d s\)/);
+    const lines = text().split('\n').length;
     vi.advanceTimersByTime(5_000);
-    expect(text.split('\n').length).toBe(lines); // not again until another quiet stretch
+    expect(text().split('\n').length).toBe(lines); // not again until another quiet stretch
     progress.stop();
   });
 });

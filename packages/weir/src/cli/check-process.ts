@@ -9,8 +9,7 @@
 import module from 'node:module';
 import { WeirError } from '../errors.js';
 import { CHILD_SETUP_VARIABLE, type ChildSetup, checkAssets } from '../execution/index.js';
-import { type InstanceConfig, openConfiguredInstance, openInstance } from '../instance/index.js';
-import { instanceConfigOf } from './_instance-config.js';
+import { openChildInstance } from './_child-instance.js';
 import type { CheckRequest, FromCheckProcess } from './_location-checks.js';
 import { loadProject } from './load-project.js';
 
@@ -26,12 +25,7 @@ delete process.env[CHILD_SETUP_VARIABLE];
 const request = JSON.parse(process.argv[2] ?? '{}') as CheckRequest;
 try {
   const loaded = await loadProject(setup.cwd, setup.project);
-  const instance =
-    setup.instanceDir !== undefined
-      ? openInstance({ dir: setup.instanceDir })
-      : await openConfiguredInstance(
-          (setup.instanceConfig as InstanceConfig | undefined) ?? (await instanceConfigOf(loaded)),
-        );
+  const instance = await openChildInstance(setup, loaded);
   try {
     const results = await checkAssets(loaded.project, {
       instance,

@@ -8,8 +8,7 @@
  */
 import module from 'node:module';
 import { serveChildProcess } from '../execution/index.js';
-import { type InstanceConfig, openConfiguredInstance, openInstance } from '../instance/index.js';
-import { instanceConfigOf } from './_instance-config.js';
+import { openChildInstance } from './_child-instance.js';
 import { loadProject } from './load-project.js';
 
 // As bin/weir.js does (Node 22.1+; not in Node 20's types).
@@ -17,11 +16,5 @@ import { loadProject } from './load-project.js';
 
 await serveChildProcess(async (setup) => {
   const loaded = await loadProject(setup.cwd, setup.project);
-  const instance =
-    setup.instanceDir !== undefined
-      ? openInstance({ dir: setup.instanceDir })
-      : await openConfiguredInstance(
-          (setup.instanceConfig as InstanceConfig | undefined) ?? (await instanceConfigOf(loaded)),
-        );
-  return { project: loaded.project, instance };
+  return { project: loaded.project, instance: await openChildInstance(setup, loaded) };
 });

@@ -287,6 +287,12 @@ export default defineProject({ assets: [a, b] });
     const option = weir(dir, 'status', '--frobnicate');
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('usage: weir status');
+    // A value that starts with '-' (Node's parser calls it ambiguous): what to write instead.
+    const dash = weir(dir, 'materialize', '--concurrency', '-1');
+    expect(dash.code).toBe(2);
+    expect(dash.stderr).toContain(
+      "error: --concurrency takes a value, and the next argument starts with '-': write --concurrency=VALUE",
+    );
     expect(weir(dir, 'help').stdout).toContain('commands:');
     expect(weir(dir, '--version').stdout).toMatch(/^weir \d+\.\d+\.\d+/);
   });

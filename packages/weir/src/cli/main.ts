@@ -103,13 +103,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         strict: true,
       });
     } catch (error) {
-      throw new EnvironmentError(
-        'E_USAGE',
-        (error as Error).message.replace(/\. To specify a positional.*$/s, ''),
-        {
-          hint: `usage: ${command.usage}`,
-        },
-      );
+      throw new EnvironmentError('E_USAGE', argumentProblem(error as Error), {
+        hint: `usage: ${command.usage}`,
+      });
     }
     if (parsed.values.help) {
       output.out(usage(command.name));
@@ -180,3 +176,13 @@ const GLOBAL_HELP = `options for every command:
   -v, --verbose       more detail: step logs as they come, stacks of errors
   -h, --help          this help
 `;
+
+/** What Node's argument parser found wrong, in our words where its own would puzzle. */
+function argumentProblem(error: Error): string {
+  const ambiguous = /^Option '(-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(error.message);
+  if (ambiguous !== null) {
+    const name = ambiguous[2]!;
+    return `${name} takes a value, and the next argument starts with '-': write ${name}=VALUE for a value that starts with '-'`;
+  }
+  return error.message.replace(/\. To specify a positional.*$/s, '');
+}

@@ -242,6 +242,11 @@ describe('partitions through the CLI', () => {
     const unknown = weir(dir, 'history', 'up', '--partition', 'nope');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("asset 'up' has no partition 'nope'");
+    for (const contract of ['--checks', '--freshness']) {
+      const result = weir(dir, 'history', 'up', '--partition', 'nope', contract);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("asset 'up' has no partition 'nope'");
+    }
     expect(weir(dir, 'history', 'settings', '--partition', 'x').code).toBe(1);
     // The unpartitioned total reads every day: history says how many.
     expect(weir(dir, 'materialize', 'total').code).toBe(0);

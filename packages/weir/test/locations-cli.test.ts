@@ -4,7 +4,7 @@
  * both, steps run in their location's processes, and a location that fails to load is
  * reported while the other keeps working.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectDir, weir, weirJson } from './cli-helpers.js';
@@ -187,6 +187,19 @@ describe('code locations', () => {
     expect(checked.stdout).toMatch(
       /ml\/model +not evaluated +its code location 'ml' did not load: .*ml is broken/,
     );
+    // A check that waits on nothing ends its process instead of hanging weir check.
+    writeFileSync(
+      join(dir, 'ml', 'weir.config.ts'),
+      ML.replace(
+        "({ passed: value.total > 0, message: 'units ' + version })",
+        'new Promise(() => {})',
+      ),
+    );
+    const started = Date.now();
+    const hung = weir(dir, 'check', 'ml/model');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(hung.code).toBe(1);
+    expect(hung.stdout).toContain('a check waits on a promise that never settles');
   }, 60_000);
 
   it('a key two locations define runs neither’s code, whatever their order', () => {
@@ -225,7 +238,7 @@ describe('code locations', () => {
     }
   }, 120_000);
 
-  it('a last manifest standing in never beats a location that loaded, and only stands in for its own folder', () => {
+  it('a last manifest stands in only for its own folder: a renamed location’s old one takes nothing away', () => {
     const dir = twoLocations();
     expect(weir(dir, 'materialize').code).toBe(0);
     // ml is renamed models; a new location ml (another folder) does not load. The manifest
@@ -250,6 +263,81 @@ describe('code locations', () => {
       status: 'fresh',
       location: 'models',
     });
+  }, 60_000);
+
+  it('a key the project and a location both define is an error of the project; one whose other definer did not load runs neither', () => {
+    const dir = twoLocations();
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const before = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value;
+    const root = join(dir, 'weir.config.ts');
+    const original = readFileSync(root, 'utf8');
+    writeFileSync(
+      root,
+      `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 'project' })], locations: { prep: './prep', ml: './ml' } });\n`,
+    );
+    const clash = weir(dir, 'materialize');
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain("ml/model is defined by the project and by location 'ml'");
+    writeFileSync(root, original);
+    expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value).toEqual(before);
+
+    // Two locations, one of them broken: its last manifest stands in, and the other's
+    // definition of the same key does not run either.
+    writeFileSync(root, original.replace("ml: './ml' }", "ml: './ml', dup: './dup' }"));
+    mkdirSync(join(dir, 'dup'));
+    writeFileSync(
+      join(dir, 'dup', 'package.json'),
+      JSON.stringify({ name: 'dup', type: 'module' }),
+    );
+    writeFileSync(
+      join(dir, 'dup', 'weir.config.ts'),
+      `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 1 }), asset({ key: 'dup/other', materialize: () => 2 })] });\n`,
+    );
+    writeFileSync(join(dir, 'ml', 'weir.config.ts'), `throw new Error('ml is broken');\n`);
+    const run = weir(dir, 'materialize', '--force');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /code location 'dup' did not load .*ml\/model is defined by location 'ml' and by location 'dup'/,
+    );
+    // Neither ran: with ml mended and dup gone, ml/model is what ml made before.
+    writeFileSync(root, original);
+    writeFileSync(join(dir, 'ml', 'weir.config.ts'), ML);
+    expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value).toEqual(before);
+  }, 60_000);
+
+  it('a damaged last manifest, or a symlink to another location’s folder, is reported, never an internal error', () => {
+    const dir = twoLocations();
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const kept = join(dir, '.weir', 'cache', 'locations', 'ml.json');
+    const { folder, manifest } = JSON.parse(readFileSync(kept, 'utf8')) as {
+      folder: string;
+      manifest: { assets: { ins?: unknown }[] };
+    };
+    writeFileSync(join(dir, 'ml', 'weir.config.ts'), `throw new Error('ml is broken');\n`);
+    for (const damaged of [
+      { folder, manifest: { v: 1, assets: 'nope', pools: {} } },
+      { folder, manifest: { v: 1, assets: [{ key: 'ml/model' }], pools: {} } },
+      { folder, manifest: { ...manifest, pools: undefined } },
+      { folder, manifest: { ...manifest, assets: [{ ...manifest.assets[0], partitions: 42 }] } },
+    ]) {
+      writeFileSync(kept, JSON.stringify(damaged));
+      const status = weir(dir, 'status');
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stderr).not.toContain('internal error');
+      expect(status.stderr).toContain("code location 'ml' did not load");
+      expect(status.stdout).toContain('prep/readings');
+    }
+    // A symlink that names prep's folder again: refused as the same folder, prep unharmed.
+    symlinkSync(join(dir, 'prep'), join(dir, 'again'));
+    const root = join(dir, 'weir.config.ts');
+    writeFileSync(
+      root,
+      readFileSync(root, 'utf8').replace("ml: './ml' }", "ml: './ml', again: './again' }"),
+    );
+    const status = weir(dir, 'status', '--json');
+    expect(status.stderr).toMatch(/code location 'again' did not load .*is location 'prep''s too/);
+    const rows = JSON.parse(status.stdout) as { key: string; location?: string }[];
+    expect(rows.find((row) => row.key === 'prep/readings')?.location).toBe('prep');
   }, 60_000);
 
   it('quotes the last line a location wrote before it died, a character split across writes whole', () => {

@@ -81,14 +81,15 @@ function runCheckProcess(setup: ChildSetup, request: CheckRequest): Promise<From
       answer ??= { type: 'failed', message: error.message };
     });
     child.on('close', (code, signal) =>
-      settle(
-        answer ?? {
-          type: 'failed',
-          message: `its process ended (${signal ?? `exit code ${code}`}) before answering`,
-        },
-      ),
+      settle(answer ?? { type: 'failed', message: endedEarly(code, signal) }),
     );
   });
+}
+
+function endedEarly(code: number | null, signal: NodeJS.Signals | null): string {
+  // Node's exit code for a top-level await that nothing will settle.
+  if (code === 13) return 'a check waits on a promise that never settles, so its process stopped';
+  return `its process ended (${signal ?? `exit code ${code}`}) before answering; the checks it evaluated before that are recorded (weir history KEY --checks)`;
 }
 
 function unevaluated(key: string, code: string, message: string, hint?: string): AssetCheckResult {

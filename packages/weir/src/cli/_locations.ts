@@ -7,7 +7,7 @@
  * keep their keys and code versions (they are unavailable, not stale).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectDefinition } from '../definitions/index.js';
@@ -40,10 +40,17 @@ export async function loadLocations(
 ): Promise<MergedProject> {
   const timeoutMs = durationVariable('WEIR_LOCATION_TIMEOUT_MS') ?? LOAD_TIMEOUT_MS;
   const cacheDir = join(root, '.weir', 'cache', 'locations');
+  const seen = new Map<string, string>();
   const loaded = await Promise.all(
     Object.entries(project.locations).map(async ([name, folder]) => {
-      const path = resolve(root, folder);
-      const found = await loadLocation(name, folder, path, root, cwd, timeoutMs);
+      const path = realFolder(resolve(root, folder));
+      // Two names for one folder (a symlink, a path written two ways) would load it twice.
+      const first = seen.get(path);
+      if (first !== undefined) {
+        return { name, folder, problem: `its folder ${path} is location '${first}''s too` };
+      }
+      seen.set(path, name);
+      const found = await loadLocation(name, folder, path, realFolder(root), cwd, timeoutMs);
       return 'manifest' in found ? found : { ...found, ...lastManifest(cacheDir, name, path) };
     }),
   );
@@ -51,7 +58,7 @@ export async function loadLocations(
   // Kept as the last that loaded only once it merged (a manifest the project refuses is not).
   for (const location of loaded) {
     if ('manifest' in location && !merged.problems.some((p) => p.location === location.name)) {
-      remember(cacheDir, location, resolve(root, location.folder));
+      remember(cacheDir, location, realFolder(resolve(root, location.folder)));
     }
   }
   return merged;
@@ -79,7 +86,7 @@ function mergeIsolating(
         const at = locations.findIndex((l) => l.name === name);
         const blamed = locations[at];
         if (blamed === undefined) throw error;
-        const path = resolve(root, blamed.folder);
+        const path = realFolder(resolve(root, blamed.folder));
         // Its own manifest failed: its last one may stand in. That one failed too: nothing
         // does, and the reason it did not load stays the first said.
         locations[at] =
@@ -93,7 +100,9 @@ function mergeIsolating(
             : {
                 name,
                 folder: blamed.folder,
-                problem: `${blamed.problem}; its last manifest cannot stand in: ${conflict}`,
+                problem: blamed.problem.endsWith(conflict)
+                  ? blamed.problem
+                  : `${blamed.problem}; its last manifest cannot stand in: ${conflict}`,
               };
       }
     }
@@ -117,7 +126,7 @@ function loadLocation(
   if (!existsSync(path)) return Promise.resolve(failed(`its folder ${path} does not exist`));
   if (!statSync(path).isDirectory()) {
     return Promise.resolve(
-      failed(`${path} is a file: a code location is a folder (here ${dirname(path)})`),
+      failed(`${path} is a file: a code location is a folder holding a project file`),
     );
   }
   if (!PROJECT_FILES.some((file) => existsSync(join(path, file)))) {
@@ -212,9 +221,40 @@ function lastManifest(cacheDir: string, name: string, folder: string): { last?: 
       folder?: unknown;
       manifest?: LocationManifest;
     };
-    return kept.folder === folder && kept.manifest !== undefined ? { last: kept.manifest } : {};
+    return kept.folder === folder && readsAsManifest(kept.manifest) ? { last: kept.manifest } : {};
   } catch {
     return {};
+  }
+}
+
+/**
+ * Whether a kept manifest has the shape the merge walks (a damaged or edited file does not
+ * stand in; what `asset()` refuses in it is reported by the merge).
+ */
+function readsAsManifest(value: unknown): value is LocationManifest {
+  const manifest = value as Partial<LocationManifest> | null | undefined;
+  return (
+    typeof manifest === 'object' &&
+    manifest !== null &&
+    typeof manifest.pools === 'object' &&
+    manifest.pools !== null &&
+    Array.isArray(manifest.assets) &&
+    manifest.assets.every(
+      (entry) =>
+        typeof entry === 'object' &&
+        entry !== null &&
+        typeof entry.key === 'string' &&
+        (entry.external === true || (typeof entry.ins === 'object' && entry.ins !== null)),
+    )
+  );
+}
+
+/** `path` with its symbolic links resolved, or as it is when it does not exist. */
+function realFolder(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

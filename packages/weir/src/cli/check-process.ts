@@ -20,6 +20,9 @@ const send = (message: FromCheckProcess) =>
     process.send!(message, undefined, {}, () => resolve());
   });
 process.on('disconnect', () => process.exit(0));
+// The channel to the parent must not keep this process alive: a check that waits on a promise
+// nothing settles then ends it (exit 13, which the parent explains) instead of hanging both.
+(process.channel as { unref?: () => void } | undefined)?.unref?.();
 const setup = JSON.parse(process.env[CHILD_SETUP_VARIABLE] ?? '{}') as ChildSetup;
 delete process.env[CHILD_SETUP_VARIABLE];
 const request = JSON.parse(process.argv[2] ?? '{}') as CheckRequest;

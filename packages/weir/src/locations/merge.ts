@@ -51,24 +51,19 @@ export function mergeLocations(
   const locationOf = new Map<string, string>();
   const unavailableOf = new Map<string, string>();
   const problems: MergedProject['problems'] = [];
-  // Who defines each key: the project (no location), or a location, live or standing in.
-  const definedBy = new Map<string, { location?: string; standIn: boolean }>();
-  const add = (
-    definition: AnyAssetDefinition,
-    where: string,
-    location?: string,
-    standIn = false,
-  ) => {
+  // Who defines each key: the project (no location), or a location.
+  const definedBy = new Map<string, { location?: string }>();
+  const add = (definition: AnyAssetDefinition, where: string, location?: string) => {
     const other = owner.get(definition.key);
     if (other !== undefined) {
       const message = `${definition.key} is defined by ${other} and by ${where}`;
       const hint =
         'an asset belongs to one location: read it from the other with externalAsset(key)';
       if (location === undefined) throw new DefinitionError('E_DUPLICATE_KEY', message, { hint });
-      throw duplicate(location, standIn, definedBy.get(definition.key)!, message, hint);
+      throw duplicate(location, definedBy.get(definition.key)!, message, hint);
     }
     owner.set(definition.key, where);
-    definedBy.set(definition.key, { ...(location === undefined ? {} : { location }), standIn });
+    definedBy.set(definition.key, location === undefined ? {} : { location });
     byKey.set(definition.key, definition);
   };
   const externals: { declared: Declared; where: string; location?: string }[] = [];
@@ -79,33 +74,44 @@ export function mergeLocations(
   const located: { entry: ManifestMaterialized; definition: AssetDefinition }[] = [];
   const pools = new Pools(root.pools);
   for (const location of locations) {
-    const { name } = location;
-    let manifest: LocationManifest | undefined;
-    let unavailable: string | undefined;
-    if ('problem' in location) {
-      problems.push({ location: name, problem: location.problem });
-      manifest = location.last;
-      unavailable = `its code location '${name}' did not load (${location.problem})`;
-    } else manifest = location.manifest;
-    if (manifest === undefined) continue;
-    if (manifest.v !== MANIFEST_VERSION) {
-      problems.push({
-        location: name,
-        problem: `its process describes its assets in version ${manifest.v}, this weir reads version ${MANIFEST_VERSION}: run one version of weir in every location`,
-      });
-      continue;
-    }
-    pools.add(manifest.pools, name);
-    for (const entry of manifest.assets) {
-      if (entry.external) {
-        externals.push({ declared: entry, where: `location '${name}'`, location: name });
+    try {
+      const { name } = location;
+      let manifest: LocationManifest | undefined;
+      let unavailable: string | undefined;
+      if ('problem' in location) {
+        problems.push({ location: name, problem: location.problem });
+        manifest = location.last;
+        unavailable = `its code location '${name}' did not load (${location.problem})`;
+      } else manifest = location.manifest;
+      if (manifest === undefined) continue;
+      if (manifest.v !== MANIFEST_VERSION) {
+        problems.push({
+          location: name,
+          problem: `its process describes its assets in version ${manifest.v}, this weir reads version ${MANIFEST_VERSION}: run one version of weir in every location`,
+        });
         continue;
       }
-      const definition = rebuild(entry, name, unavailable);
-      markLocated(definition, name);
-      add(definition, `location '${name}'`, name, unavailable !== undefined);
-      (unavailable === undefined ? locationOf : unavailableOf).set(entry.key, name);
-      located.push({ entry, definition });
+      pools.add(manifest.pools, name);
+      for (const entry of manifest.assets) {
+        if (entry.external) {
+          externals.push({ declared: entry, where: `location '${name}'`, location: name });
+          continue;
+        }
+        const definition = rebuild(entry, name, unavailable);
+        markLocated(definition, name);
+        add(definition, `location '${name}'`, name);
+        (unavailable === undefined ? locationOf : unavailableOf).set(entry.key, name);
+        located.push({ entry, definition });
+      }
+    } catch (error) {
+      // A last manifest kept on disk that no longer reads as one (damaged, or edited).
+      const duplicated = error instanceof DefinitionError && error.code === 'E_DUPLICATE_KEY';
+      if (error instanceof LocationError || duplicated || !('problem' in location)) throw error;
+      throw new LocationError(
+        location.name,
+        'E_DEFINITION',
+        `its last manifest that loaded (.weir/cache/locations/${location.name}.json) is damaged: ${(error as Error).message}`,
+      );
     }
   }
   for (const { declared, where, location } of externals) {
@@ -157,21 +163,18 @@ export function mergeLocations(
 }
 
 /**
- * Whom a key defined twice is blamed on, so that no order of the locations decides which
- * definition runs: a last manifest standing in loses to a definition that loaded; the
- * project's own asset wins over a location's; two locations that loaded are both left out.
+ * Whom a key defined twice is blamed on, so that no definition's code runs for it: two
+ * locations (loaded or standing in) are both left out; the project's own asset and a
+ * location's is an error of the project, as a key defined twice in one project is.
  */
 function duplicate(
   location: string,
-  standIn: boolean,
-  other: { location?: string; standIn: boolean },
+  other: { location?: string },
   message: string,
   hint: string,
-): LocationError {
-  if (standIn || other.location === undefined) {
-    return new LocationError(location, 'E_DUPLICATE_KEY', message, { hint });
-  }
-  if (other.standIn) return new LocationError(other.location, 'E_DUPLICATE_KEY', message, { hint });
+): DefinitionError {
+  if (other.location === undefined)
+    return new DefinitionError('E_DUPLICATE_KEY', message, { hint });
   return new LocationError(location, 'E_DUPLICATE_KEY', message, {
     hint,
     others: [other.location],

@@ -32,6 +32,11 @@ export const checkCommand: Command = {
         ? {}
         : { checkLocated: locatedChecks(loaded, await ctx.instanceConfig(), ctx.cwd) }),
     });
+    // Ctrl-C or SIGTERM while checks ran (a location's process was stopped with it).
+    if (ctx.signal.aborted) {
+      ctx.output.err('cancelled: the checks evaluated before it are recorded\n');
+      return 130;
+    }
     // Freshness changes are history only when judged at the real time, not at WEIR_NOW.
     if (withClock().now === undefined) await recordFreshness(project, { instance, ...selection });
     const failedErrors = results.some(

@@ -7,7 +7,7 @@ import { EnvironmentError } from '../../errors.js';
 import { assetHistory, graphOf, resolveSpaces, unknownPartition } from '../../execution/index.js';
 import type { AssetGraph } from '../../graph/index.js';
 import { shortVersion } from '../../hash.js';
-import type { InputVersion } from '../../storage/index.js';
+import type { EventLog, InputVersion } from '../../storage/index.js';
 import { goneArtefacts } from '../_artefact-notes.js';
 import { partitionLabel } from '../_partitions.js';
 import {
@@ -66,11 +66,7 @@ export const historyCommand: Command = {
       limit: positiveInteger(ctx.values.limit, 'limit') ?? 20,
       ...(partition === undefined ? {} : { partition }),
     });
-    // A partition with no history must at least exist now (a removed one's history still shows).
-    if (events.length === 0 && partition !== undefined && partitioned) {
-      const space = (await resolveSpaces(graph, instance.eventLog, [key], Date.now())).get(key)!;
-      if (space.indexOf(partition) < 0) throw unknownPartition(key, partition, space);
-    }
+    if (events.length === 0) await assertPartition(graph, instance.eventLog, key, partition);
     if (ctx.values.json) {
       ctx.output.out(json(events));
       return 0;
@@ -126,6 +122,19 @@ export const historyCommand: Command = {
   },
 };
 
+/** A partition with no history must at least exist now (a removed one's history still shows). */
+async function assertPartition(
+  graph: AssetGraph,
+  eventLog: EventLog,
+  key: string,
+  partition: string | undefined,
+): Promise<void> {
+  if (partition === undefined || !graph.has(key) || graph.node(key).partitions === undefined)
+    return;
+  const space = (await resolveSpaces(graph, eventLog, [key], Date.now())).get(key)!;
+  if (space.indexOf(partition) < 0) throw unknownPartition(key, partition, space);
+}
+
 /** Check results (`--checks`) or freshness changes (`--freshness`, the SLA history) of an asset. */
 async function contractHistory(
   ctx: CommandContext,
@@ -155,6 +164,7 @@ async function contractHistory(
         : 'partition' in e && e.partition === partition,
     )
     .slice(0, limit);
+  if (events.length === 0) await assertPartition(graph, eventLog, key, partition);
   if (ctx.values.json) {
     ctx.output.out(json(events));
     return 0;

@@ -203,6 +203,19 @@ export default defineProject({ assets: [a, b] });
     );
     expect(notInstalled.stderr).toContain('hint: install it: npm install left-pad-nope');
     expect(notInstalled.stderr).not.toContain('.weir/cache');
+    // One an installed package imports: its own dependency is missing, not the project's.
+    const lacking = projectDir({
+      'weir.config.ts': `import f from 'foo-dep';\nimport { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'a', materialize: () => f })] });\n`,
+      'node_modules/foo-dep/package.json': JSON.stringify({
+        name: 'foo-dep',
+        type: 'module',
+        main: 'index.js',
+      }),
+      'node_modules/foo-dep/index.js': "import x from 'bar-nope';\nexport default x;\n",
+    });
+    const deep = weir(lacking, 'status');
+    expect(deep.stderr).toContain("node_modules/foo-dep/index.js imports the package 'bar-nope'");
+    expect(deep.stderr).toContain("an installed package lacks its own dependency 'bar-nope'");
     const nowhere = projectDir({ 'README.md': 'no project here' });
     const missing = weir(nowhere, 'status', '--project', 'nope');
     expect(missing.code).toBe(1);

@@ -136,13 +136,14 @@ function missingPackage(error: unknown, files: readonly CompiledFile[]): WeirErr
   const source = files.find((file) => file.output === importer)?.source ?? importer;
   const shown = relative(process.cwd(), source) || source;
   const root = packageRoot(dirname(source));
+  // Imported by an installed package: that package's own dependency is missing.
+  const hint = /[/\\]node_modules[/\\]/.test(source)
+    ? `an installed package lacks its own dependency '${name}': install the project's dependencies again (npm install)`
+    : `install it: npm install ${name}${root === undefined ? '' : ` (in ${relative(process.cwd(), root) || '.'})`}`;
   return new EnvironmentError(
     'E_PROJECT_LOAD',
     `${shown} imports the package '${name}', which is not installed`,
-    {
-      cause: error,
-      hint: `install it: npm install ${name}${root === undefined ? '' : ` (in ${relative(process.cwd(), root) || '.'})`}`,
-    },
+    { cause: error, hint },
   );
 }
 

@@ -128,6 +128,8 @@ describe('partitions: edge cases', () => {
       partitions: { from: '2024-01-01', to: '2024-01-07' },
     });
     expect(first.backfill.status).toBe('failed');
+    // The reason does not name the partition again: its label does.
+    expect(first.run.reasons['x[2024-01-03]']).toBe('blocking check positive failed');
     bad = false;
     const resumed = await resumeBackfill(project, first.backfill.backfillId, {
       instance,

@@ -71,7 +71,11 @@ export function summarizeRun(settled: readonly SettledUnit[]): RunReport {
         for (const event of outcome.usable) summary.materialized.push(labelOf(event.partition));
         for (const partition of outcome.blocked) {
           summary.failed.push(labelOf(partition));
-          reasons[labelOf(partition)] = outcome.reason;
+          // "P: blocking check …" names the partition whose check failed: its own label does.
+          const own = `${partition}: `;
+          reasons[labelOf(partition)] = outcome.reason.startsWith(own)
+            ? outcome.reason.slice(own.length)
+            : outcome.reason;
         }
         break;
       }

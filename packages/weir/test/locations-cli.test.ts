@@ -305,6 +305,33 @@ describe('code locations', () => {
     expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value).toEqual(before);
   }, 60_000);
 
+  it('a location renamed while it does not load still stands in, so another location cannot take its key', () => {
+    const dir = twoLocations();
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const before = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value;
+    writeFileSync(join(dir, 'ml', 'weir.config.ts'), `throw new Error('ml is broken');\n`);
+    mkdirSync(join(dir, 'dup'));
+    writeFileSync(
+      join(dir, 'dup', 'package.json'),
+      JSON.stringify({ name: 'dup', type: 'module' }),
+    );
+    writeFileSync(
+      join(dir, 'dup', 'weir.config.ts'),
+      `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 1 })] });\n`,
+    );
+    const root = join(dir, 'weir.config.ts');
+    writeFileSync(
+      root,
+      readFileSync(root, 'utf8').replace("ml: './ml' }", "renamed: './ml', dup: './dup' }"),
+    );
+    const run = weir(dir, 'materialize', '--force', 'ml/model');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("ml/model is defined by location 'renamed' and by location 'dup'");
+    writeFileSync(join(dir, 'ml', 'weir.config.ts'), ML);
+    writeFileSync(root, readFileSync(root, 'utf8').replace(", dup: './dup' }", ' }'));
+    expect(weirJson<{ value: Model }>(dir, 'value', 'ml/model').value).toEqual(before);
+  }, 60_000);
+
   it('a damaged last manifest, or a symlink to another location’s folder, is reported, never an internal error', () => {
     const dir = twoLocations();
     expect(weir(dir, 'materialize').code).toBe(0);

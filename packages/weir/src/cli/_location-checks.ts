@@ -89,7 +89,7 @@ function runCheckProcess(setup: ChildSetup, request: CheckRequest): Promise<From
 function endedEarly(code: number | null, signal: NodeJS.Signals | null): string {
   // Node's exit code for a top-level await that nothing will settle.
   if (code === 13) return 'a check waits on a promise that never settles, so its process stopped';
-  return `its process ended (${signal ?? `exit code ${code}`}) before answering; the checks it evaluated before that are recorded (weir history KEY --checks)`;
+  return `its process ended (${signal ?? `exit code ${code}`}) before answering; the results of assets it had finished checking are recorded (weir history KEY --checks)`;
 }
 
 function unevaluated(key: string, code: string, message: string, hint?: string): AssetCheckResult {

@@ -7,7 +7,7 @@
  * keep their keys and code versions (they are unavailable, not stale).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectDefinition } from '../definitions/index.js';
@@ -214,16 +214,34 @@ function remember(cacheDir: string, location: LoadedLocation, folder: string): L
   return location;
 }
 
-/** The last manifest of `name` that loaded from `folder`, to stand in for it while it does not. */
+/**
+ * The last manifest that loaded from `folder`, to stand in for location `name` while it does
+ * not load: kept under its name, or under the name the folder had before (a location renamed
+ * while it does not load still stands in, so what it defines is still known).
+ */
 function lastManifest(cacheDir: string, name: string, folder: string): { last?: LocationManifest } {
+  const own = keptFor(join(cacheDir, `${name}.json`), folder);
+  if (own !== undefined) return { last: own };
+  let files: string[] = [];
   try {
-    const kept = JSON.parse(readFileSync(join(cacheDir, `${name}.json`), 'utf8')) as {
-      folder?: unknown;
-      manifest?: LocationManifest;
-    };
-    return kept.folder === folder && readsAsManifest(kept.manifest) ? { last: kept.manifest } : {};
+    files = readdirSync(cacheDir).filter((file) => file.endsWith('.json'));
   } catch {
     return {};
+  }
+  for (const file of files) {
+    const kept = keptFor(join(cacheDir, file), folder);
+    if (kept !== undefined) return { last: kept };
+  }
+  return {};
+}
+
+/** The manifest kept in `file` if it was loaded from `folder` and reads as one. */
+function keptFor(file: string, folder: string): LocationManifest | undefined {
+  try {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { folder?: unknown; manifest?: unknown };
+    return kept.folder === folder && readsAsManifest(kept.manifest) ? kept.manifest : undefined;
+  } catch {
+    return undefined;
   }
 }
 

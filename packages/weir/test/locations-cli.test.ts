@@ -68,6 +68,16 @@ function twoLocations(): string {
   return projectDir(files);
 }
 
+/** A location that defines ml's key again. */
+const DUP_MODEL = `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 1 })] });\n`;
+
+/** A location's folder of its own: its package.json and project file. */
+function addFolder(dir: string, name: string, config: string): void {
+  mkdirSync(join(dir, name));
+  writeFileSync(join(dir, name, 'package.json'), JSON.stringify({ name, type: 'module' }));
+  writeFileSync(join(dir, name, 'weir.config.ts'), config);
+}
+
 interface Model {
   total: number;
   read: string[];
@@ -210,13 +220,9 @@ describe('code locations', () => {
       const dir = twoLocations();
       expect(weir(dir, 'materialize').code).toBe(0);
       const before = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value;
-      mkdirSync(join(dir, 'dup'));
-      writeFileSync(
-        join(dir, 'dup', 'package.json'),
-        JSON.stringify({ name: 'dup', type: 'module' }),
-      );
-      writeFileSync(
-        join(dir, 'dup', 'weir.config.ts'),
+      addFolder(
+        dir,
+        'dup',
         `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 1 })] });\n`,
       );
       const folders = { dup: './dup', prep: './prep', ml: './ml' } as Record<string, string>;
@@ -248,12 +254,7 @@ describe('code locations', () => {
       root,
       readFileSync(root, 'utf8').replace("ml: './ml' }", "models: './ml', ml: './ml2' }"),
     );
-    mkdirSync(join(dir, 'ml2'));
-    writeFileSync(
-      join(dir, 'ml2', 'package.json'),
-      JSON.stringify({ name: 'ml2', type: 'module' }),
-    );
-    writeFileSync(join(dir, 'ml2', 'weir.config.ts'), 'export default {;\n');
+    addFolder(dir, 'ml2', 'export default {;\n');
     const status = weir(dir, 'status', '--json');
     expect(status.code, status.stderr).toBe(0);
     expect(status.stderr).toMatch(/code location 'ml' did not load.*weir\.config\.ts/);
@@ -284,13 +285,9 @@ describe('code locations', () => {
     // Two locations, one of them broken: its last manifest stands in, and the other's
     // definition of the same key does not run either.
     writeFileSync(root, original.replace("ml: './ml' }", "ml: './ml', dup: './dup' }"));
-    mkdirSync(join(dir, 'dup'));
-    writeFileSync(
-      join(dir, 'dup', 'package.json'),
-      JSON.stringify({ name: 'dup', type: 'module' }),
-    );
-    writeFileSync(
-      join(dir, 'dup', 'weir.config.ts'),
+    addFolder(
+      dir,
+      'dup',
       `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 1 }), asset({ key: 'dup/other', materialize: () => 2 })] });\n`,
     );
     writeFileSync(join(dir, 'ml', 'weir.config.ts'), `throw new Error('ml is broken');\n`);
@@ -310,13 +307,9 @@ describe('code locations', () => {
     expect(weir(dir, 'materialize').code).toBe(0);
     const before = weirJson<{ value: Model }>(dir, 'value', 'ml/model').value;
     writeFileSync(join(dir, 'ml', 'weir.config.ts'), `throw new Error('ml is broken');\n`);
-    mkdirSync(join(dir, 'dup'));
-    writeFileSync(
-      join(dir, 'dup', 'package.json'),
-      JSON.stringify({ name: 'dup', type: 'module' }),
-    );
-    writeFileSync(
-      join(dir, 'dup', 'weir.config.ts'),
+    addFolder(
+      dir,
+      'dup',
       `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'ml/model', materialize: () => 1 })] });\n`,
     );
     const root = join(dir, 'weir.config.ts');

@@ -47,23 +47,28 @@ export function mergeLocations(
   locations: readonly LoadedLocation[],
 ): MergedProject {
   const byKey = new Map<string, AnyAssetDefinition>();
-  const owner = new Map<string, string>();
+  // Who defines each key: said as `where`; `location` unset for the project's own.
+  const owner = new Map<string, { where: string; location?: string }>();
   const locationOf = new Map<string, string>();
   const unavailableOf = new Map<string, string>();
   const problems: MergedProject['problems'] = [];
-  // Who defines each key: the project (no location), or a location.
-  const definedBy = new Map<string, { location?: string }>();
   const add = (definition: AnyAssetDefinition, where: string, location?: string) => {
     const other = owner.get(definition.key);
     if (other !== undefined) {
-      const message = `${definition.key} is defined by ${other} and by ${where}`;
+      // No definition's code may run for a key defined twice: two locations are both left
+      // out; the project's own asset and a location's is an error of the project, as a key
+      // defined twice in one project is.
+      const message = `${definition.key} is defined by ${other.where} and by ${where}`;
       const hint =
         'an asset belongs to one location: read it from the other with externalAsset(key)';
-      if (location === undefined) throw new DefinitionError('E_DUPLICATE_KEY', message, { hint });
-      throw duplicate(location, definedBy.get(definition.key)!, message, hint);
+      throw location === undefined || other.location === undefined
+        ? new DefinitionError('E_DUPLICATE_KEY', message, { hint })
+        : new LocationError(location, 'E_DUPLICATE_KEY', message, {
+            hint,
+            others: [other.location],
+          });
     }
-    owner.set(definition.key, where);
-    definedBy.set(definition.key, location === undefined ? {} : { location });
+    owner.set(definition.key, location === undefined ? { where } : { where, location });
     byKey.set(definition.key, definition);
   };
   const externals: { declared: Declared; where: string; location?: string }[] = [];
@@ -117,7 +122,7 @@ export function mergeLocations(
   for (const { declared, where, location } of externals) {
     const real = byKey.get(declared.key);
     if (real !== undefined)
-      checkExternal(declared, where, real, owner.get(declared.key)!, location);
+      checkExternal(declared, where, real, owner.get(declared.key)!.where, location);
   }
   const failed = problems.map((p) => `'${p.location}'`).join(', ');
   const missing = (key: string, reader: string, location?: string): AnyAssetDefinition => {
@@ -145,7 +150,7 @@ export function mergeLocations(
         (byKey.get(input.key) as Upstream | undefined) ??
         (missing(
           input.key,
-          `${entry.key} (${owner.get(entry.key)})`,
+          `${entry.key} (${owner.get(entry.key)!.where})`,
           locatedIn(definition),
         ) as Upstream);
     }
@@ -160,25 +165,6 @@ export function mergeLocations(
     unavailableOf,
     problems,
   };
-}
-
-/**
- * Whom a key defined twice is blamed on, so that no definition's code runs for it: two
- * locations (loaded or standing in) are both left out; the project's own asset and a
- * location's is an error of the project, as a key defined twice in one project is.
- */
-function duplicate(
-  location: string,
-  other: { location?: string },
-  message: string,
-  hint: string,
-): DefinitionError {
-  if (other.location === undefined)
-    return new DefinitionError('E_DUPLICATE_KEY', message, { hint });
-  return new LocationError(location, 'E_DUPLICATE_KEY', message, {
-    hint,
-    others: [other.location],
-  });
 }
 
 /** The project's pools, then each location's: the project's size wins; two locations must agree. */

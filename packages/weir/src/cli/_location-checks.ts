@@ -5,8 +5,7 @@
  * located step's process does.
  */
 import { fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   type AssetCheckResult,
   CHILD_SETUP_VARIABLE,
@@ -15,6 +14,7 @@ import {
   type PartitionRequest,
 } from '../execution/index.js';
 import type { InstanceConfig } from '../instance/index.js';
+import { weirPackagePath } from '../package-path.js';
 import type { LoadedProject } from './load-project.js';
 
 /** What a check process is asked (its command line, JSON: no secret in it). */
@@ -103,6 +103,5 @@ function unevaluated(key: string, code: string, message: string, hint?: string):
 
 /** The process's script: `dist/check-process.js` of the weir package this module belongs to. */
 function entry(): string {
-  const root = dirname(createRequire(import.meta.url).resolve('weir/package.json'));
-  return join(root, 'dist', 'check-process.js');
+  return weirPackagePath('dist', 'check-process.js');
 }

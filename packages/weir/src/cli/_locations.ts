@@ -8,8 +8,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { ProjectDefinition } from '../definitions/index.js';
 import {
   type LoadedLocation,
@@ -18,6 +17,7 @@ import {
   type MergedProject,
   mergeLocations,
 } from '../locations/index.js';
+import { weirPackagePath } from '../package-path.js';
 import { durationVariable } from './_duration-variable.js';
 import { PROJECT_FILES } from './_find-project.js';
 import { writeAtomically } from './_write-atomically.js';
@@ -278,6 +278,5 @@ function realFolder(path: string): string {
 
 /** `dist/location-process.js` of the weir package this module belongs to. */
 function entry(): string {
-  const root = dirname(createRequire(import.meta.url).resolve('weir/package.json'));
-  return join(root, 'dist', 'location-process.js');
+  return weirPackagePath('dist', 'location-process.js');
 }

@@ -7,10 +7,9 @@
  * crashes (a segfault, running out of memory, `process.exit()`) fails alone, with the
  * reason; the pool starts another process, and the run goes on.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
 import { EnvironmentError, UserCodeError } from '../errors.js';
+import { weirPackagePath } from '../package-path.js';
 import { RunStopped } from './_errors.js';
 import { ProcessPool } from './_process-pool.js';
 import type { Executor } from './executor.js';
@@ -163,6 +162,5 @@ export function childProcessExecutor(options: ChildProcessExecutorOptions): Chil
 
 /** The child's script: `dist/step-process.js` of the weir package this module belongs to. */
 function childEntry(): string {
-  const root = dirname(createRequire(import.meta.url).resolve('weir/package.json'));
-  return join(root, 'dist', 'step-process.js');
+  return weirPackagePath('dist', 'step-process.js');
 }

@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
+import { weirPackagePath } from '../package-path.js';
 import { isInside } from './_download.js';
 
 const TYPES: Record<string, string> = {
@@ -25,7 +25,7 @@ const TYPES: Record<string, string> = {
 
 /** The folder the built UI is in (`ui/` beside the package's package.json). */
 export function uiRoot(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('weir/package.json')), 'ui');
+  return weirPackagePath('ui');
 }
 
 export function staticFiles(root: string) {

@@ -40,25 +40,33 @@ export async function loadLocations(
 ): Promise<MergedProject> {
   const timeoutMs = durationVariable('WEIR_LOCATION_TIMEOUT_MS') ?? LOAD_TIMEOUT_MS;
   const cacheDir = join(root, '.weir', 'cache', 'locations');
+  // Each location's real folder (symlinks resolved), found once.
+  const realRoot = realFolder(root);
+  const paths = new Map(
+    Object.entries(project.locations).map(([name, folder]) => [
+      name,
+      realFolder(resolve(root, folder)),
+    ]),
+  );
   const seen = new Map<string, string>();
   const loaded = await Promise.all(
     Object.entries(project.locations).map(async ([name, folder]) => {
-      const path = realFolder(resolve(root, folder));
+      const path = paths.get(name)!;
       // Two names for one folder (a symlink, a path written two ways) would load it twice.
       const first = seen.get(path);
       if (first !== undefined) {
         return { name, folder, problem: `its folder ${path} is location '${first}''s too` };
       }
       seen.set(path, name);
-      const found = await loadLocation(name, folder, path, realFolder(root), cwd, timeoutMs);
+      const found = await loadLocation(name, folder, path, realRoot, cwd, timeoutMs);
       return 'manifest' in found ? found : { ...found, ...lastManifest(cacheDir, name, path) };
     }),
   );
-  const merged = mergeIsolating(project, loaded, root, cacheDir);
+  const merged = mergeIsolating(project, loaded, paths, cacheDir);
   // Kept as the last that loaded only once it merged (a manifest the project refuses is not).
   for (const location of loaded) {
     if ('manifest' in location && !merged.problems.some((p) => p.location === location.name)) {
-      remember(cacheDir, location, realFolder(resolve(root, location.folder)));
+      remember(cacheDir, location, paths.get(location.name)!);
     }
   }
   return merged;
@@ -72,7 +80,7 @@ export async function loadLocations(
 function mergeIsolating(
   project: ProjectDefinition,
   loaded: LoadedLocation[],
-  root: string,
+  paths: ReadonlyMap<string, string>,
   cacheDir: string,
 ): MergedProject {
   const locations = [...loaded];
@@ -86,7 +94,6 @@ function mergeIsolating(
         const at = locations.findIndex((l) => l.name === name);
         const blamed = locations[at];
         if (blamed === undefined) throw error;
-        const path = realFolder(resolve(root, blamed.folder));
         // Its own manifest failed: its last one may stand in. That one failed too: nothing
         // does, and the reason it did not load stays the first said.
         locations[at] =
@@ -95,7 +102,7 @@ function mergeIsolating(
                 name,
                 folder: blamed.folder,
                 problem: conflict,
-                ...lastManifest(cacheDir, name, path),
+                ...lastManifest(cacheDir, name, paths.get(name)!),
               }
             : {
                 name,

@@ -12,6 +12,7 @@ import {
   type ChildSetup,
   type LocatedChecks,
   type PartitionRequest,
+  unevaluatedChecks,
 } from '../execution/index.js';
 import type { InstanceConfig } from '../instance/index.js';
 import { weirPackagePath } from '../package-path.js';
@@ -93,12 +94,7 @@ function endedEarly(code: number | null, signal: NodeJS.Signals | null): string 
 }
 
 function unevaluated(key: string, code: string, message: string, hint?: string): AssetCheckResult {
-  return {
-    assetKey: key,
-    materializationId: undefined,
-    checks: [],
-    error: { code, message, ...(hint === undefined ? {} : { hint }) },
-  };
+  return unevaluatedChecks(key, { code, message, ...(hint === undefined ? {} : { hint }) });
 }
 
 /** The process's script: `dist/check-process.js` of the weir package this module belongs to. */

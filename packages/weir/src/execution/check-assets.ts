@@ -127,16 +127,19 @@ export async function checkAssets(
 
 /** A located asset's checks, asked for where nothing can run them in their location. */
 function notHere(key: string, location: string): AssetCheckResult {
-  return {
-    assetKey: key,
-    materializationId: undefined,
-    checks: [],
-    error: {
-      code: 'E_USAGE',
-      message: `${key}'s checks run in code location '${location}', and this caller cannot start its processes`,
-      hint: `weir check ${key} evaluates them there; so does rematerializing it: weir materialize ${key} --force`,
-    },
-  };
+  return unevaluatedChecks(key, {
+    code: 'E_USAGE',
+    message: `${key}'s checks run in code location '${location}', and this caller cannot start its processes`,
+    hint: `weir check ${key} evaluates them there; so does rematerializing it: weir materialize ${key} --force`,
+  });
+}
+
+/** The result of an asset whose checks could not be evaluated, and why. */
+export function unevaluatedChecks(
+  key: string,
+  error: NonNullable<AssetCheckResult['error']>,
+): AssetCheckResult {
+  return { assetKey: key, materializationId: undefined, checks: [], error };
 }
 
 /** Evaluates `checks` on the newest materialization of one asset (partition) and records them. */

@@ -33,6 +33,7 @@ export {
   type CheckAssetsOptions,
   checkAssets,
   type LocatedChecks,
+  unevaluatedChecks,
 } from './check-assets.js';
 export {
   type ChildProcessExecutor,

@@ -283,7 +283,6 @@ export async function releaseState(
   };
 }
 
-/** A worker says it is up and which tasks it takes (again after a restart under the same id). */
 /** Who a worker is: its id, and the process that holds it. */
 export interface WorkerIdentity {
   id: string;
@@ -292,8 +291,10 @@ export interface WorkerIdentity {
 }
 
 /**
- * Registers a worker under its id. An id another process holds and was seen with within
- * `ttlMs` is refused (E_CONFLICT): two live workers under one id would unregister each other.
+ * Registers a worker under its id, with the tasks it takes (again after a restart under the
+ * same id). An id another process holds and was seen with within `ttlMs` is refused
+ * (E_CONFLICT): two live workers under one id would unregister each other. One whose holder
+ * died on this machine is taken at once.
  */
 export async function registerWorker(
   pool: pg.Pool,
@@ -301,14 +302,18 @@ export async function registerWorker(
   worker: WorkerIdentity & { tasks: readonly string[] },
   ttlMs: number,
 ): Promise<void> {
-  const { rowCount } = await pool.query(
-    `INSERT INTO ${schema}.workers (id, tasks, host, pid) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()
-     WHERE ${schema}.workers.seen_at <= now() - $5 * interval '1 millisecond'
-        OR (${schema}.workers.host = $3 AND ${schema}.workers.pid = $4)`,
-    [worker.id, worker.tasks, worker.host, worker.pid, ttlMs],
-  );
-  if (rowCount === 1) return;
+  // Takes the id when it is free, stale, this process's, or `force`d; says whether it did.
+  const take = async (force: boolean) =>
+    (
+      await pool.query(
+        `INSERT INTO ${schema}.workers (id, tasks, host, pid) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()
+         WHERE $6::boolean OR ${schema}.workers.seen_at <= now() - $5 * interval '1 millisecond'
+            OR (${schema}.workers.host = $3 AND ${schema}.workers.pid = $4)`,
+        [worker.id, worker.tasks, worker.host, worker.pid, ttlMs, force],
+      )
+    ).rowCount === 1;
+  if (await take(false)) return;
   const { rows } = await pool.query<{ host: string; pid: number; ago: number }>(
     `SELECT host, pid, extract(epoch FROM now() - seen_at) AS ago FROM ${schema}.workers WHERE id = $1`,
     [worker.id],
@@ -316,16 +321,12 @@ export async function registerWorker(
   const holder = rows[0];
   // Its holder died on this machine (a worker restarted after a crash): no need to wait the TTL.
   if (holder === undefined || (holder.host === worker.host && !isProcessAlive(holder.pid))) {
-    await pool.query(
-      `INSERT INTO ${schema}.workers (id, tasks, host, pid) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET tasks = $2, host = $3, pid = $4, started_at = now(), seen_at = now()`,
-      [worker.id, worker.tasks, worker.host, worker.pid],
-    );
+    await take(true);
     return;
   }
   throw new EnvironmentError(
     'E_CONFLICT',
-    `worker id '${worker.id}' is taken by a worker that is up${holder === undefined ? '' : ` (pid ${holder.pid} on ${holder.host}, seen ${Number(holder.ago).toFixed(1)} s ago)`}`,
+    `worker id '${worker.id}' is taken by a worker that is up (pid ${holder.pid} on ${holder.host}, seen ${Number(holder.ago).toFixed(1)} s ago)`,
     {
       hint: 'give each worker its own --id, or leave --id out: each worker then gets one of its own',
     },

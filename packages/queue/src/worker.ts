@@ -190,6 +190,16 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
     });
     running.set(dispatch, { controller, handBack: handedBack });
     const startedAt = Date.now();
+    const report = (status: WorkerStep['status'], why: { reason?: string }) =>
+      options.onStep?.({
+        dispatch,
+        runId: ticket.runId,
+        assetKey: ticket.assetKey,
+        partitions: ticket.partitions,
+        status,
+        ...why,
+        ms: Date.now() - startedAt,
+      });
     try {
       runsHere.add(ticket.runId);
       const outcome = await Promise.race([
@@ -199,27 +209,13 @@ export async function runWorker(options: WorkerOptions): Promise<QueueWorker> {
       if (outcome === undefined) {
         // Handed back (see stop): the coordinator queues it again; nothing more is said here.
         if (!running.get(dispatch)?.abandoned) return;
-        options.onStep?.({
-          dispatch,
-          runId: ticket.runId,
-          assetKey: ticket.assetKey,
-          partitions: ticket.partitions,
-          status: 'cancelled',
+        report('cancelled', {
           reason: `it was told to stop and did not within ${ABANDON_AFTER_MS / 1000} s (does it heed ctx.signal?); its slot is free, but its code may still be running in this worker until it restarts`,
-          ms: Date.now() - startedAt,
         });
         return;
       }
       await finish(pool, schema, dispatch, id, outcome);
-      options.onStep?.({
-        dispatch,
-        runId: ticket.runId,
-        assetKey: ticket.assetKey,
-        partitions: ticket.partitions,
-        status: outcome.status,
-        ...reasonOf(outcome),
-        ms: Date.now() - startedAt,
-      });
+      report(outcome.status, reasonOf(outcome));
       if (options.once === true) {
         // Stop before this job completes: graphile-worker fetches the next one as soon as it
         // does, unless its worker was released (which it says with `worker:release`).

@@ -317,7 +317,6 @@ export {
   type WarmStatusOptions,
   type WatchOptions,
   type WhyReport,
-  waitForAppend,
   watchEvents,
 } from './execution/index.js';
 export { fileVersion } from './file-version.js';

@@ -108,4 +108,4 @@ export {
   verify,
 } from './verify.js';
 export { WarmStatus, type WarmStatusOptions } from './warm-status.js';
-export { type WatchOptions, waitForAppend, watchEvents } from './watch.js';
+export { type WatchOptions, watchEvents } from './watch.js';

@@ -56,15 +56,14 @@ const ANNOUNCED_WAIT_MS = 1_000;
 
 /**
  * Until an event after `afterId` may be there: woken by the log when it announces appends
- * (`waitForEvents`, for at most `announcedMs`), else after `pollMs`.
+ * (`waitForEvents`, for at most ANNOUNCED_WAIT_MS), else after `pollMs`.
  */
-export async function waitForAppend(
+async function waitForAppend(
   eventLog: EventLog,
   afterId: number,
   pollMs: number,
   signal: AbortSignal,
-  announcedMs = ANNOUNCED_WAIT_MS,
 ): Promise<void> {
   if (eventLog.waitForEvents === undefined) return sleep(pollMs, signal);
-  await eventLog.waitForEvents(afterId, { timeoutMs: announcedMs, signal });
+  await eventLog.waitForEvents(afterId, { timeoutMs: ANNOUNCED_WAIT_MS, signal });
 }

@@ -87,11 +87,20 @@ function writeProject(dir: string, assets: number): void {
   );
 }
 
+/**
+ * The timed processes' environment. NODE_EXTRA_CA_CERTS is left out: some machines set it for
+ * a proxy, and Node 20 then parses the whole certificate bundle as each process starts (about
+ * 30 ms here), which has nothing to do with what is measured.
+ */
+const { NODE_EXTRA_CA_CERTS: extraCerts, ...inherited } = process.env;
+const ENV = { ...inherited, WEIR_ROOT: ROOT };
+
 /** Wall time of a whole process; throws unless it exits 0 and its output matches `expect`. */
 function run(args: string[], expect?: RegExp): number {
   const t = performance.now();
   const result = spawnSync(process.execPath, args, {
     cwd: ROOT,
+    env: ENV,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
@@ -172,6 +181,34 @@ const rows = db.prepare('SELECT * FROM asset_state').raw(true).all();
 process.stdout.write(rows.length + ' rows\\n');
 `;
 
+/**
+ * The floor of any command that runs the project's definitions: Node, then Weir, then the
+ * project's compiled files from the compile cache (the same files `weir status` imports), and
+ * nothing else: no code versions, graph, log or artefacts.
+ */
+const FLOOR = `
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const cache = join(process.argv[1], '.weir', 'cache');
+const manifest = readdirSync(cache).find((name) => /^[0-9a-f]{12}\\.json$/.test(name));
+const { output } = JSON.parse(readFileSync(join(cache, manifest), 'utf8'));
+await import('weir');
+const project = await import(pathToFileURL(output).href);
+process.stdout.write(project.default.assets.length + ' assets\\n');
+`;
+
+/** The bare script for the artefact probe: an \`lstat\` of every stored object, nothing else. */
+const PROBE = `
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+const objects = join(process.argv[1], '.weir', 'artefacts', 'objects');
+let n = 0;
+for (const prefix of readdirSync(objects))
+  for (const name of readdirSync(join(objects, prefix))) n += lstatSync(join(objects, prefix, name)).mtimeMs > 0 ? 1 : 0;
+process.stdout.write(n + ' stats\\n');
+`;
+
 interface Size {
   assets: number;
   dir: string;
@@ -200,7 +237,6 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'packages', 'weir', 'dist', 'cli.js'))) {
     throw new Error('packages/weir/dist is missing: run `npm run build` first');
   }
-  process.env.WEIR_ROOT = ROOT;
   process.stderr.write('cold-path: building the projects and their history\n');
   const projects: Size[] = [];
   for (const assets of sizes) projects.push(await prepare(assets, history));
@@ -208,6 +244,9 @@ async function main(): Promise<void> {
     const nodeEmpty = () => run(['-e', '']);
     const bare = (p: Size) =>
       run(['--input-type=module', '-e', BARE, join(p.dir, '.weir', 'events.db')], /rows/);
+    const floor = (p: Size) =>
+      run(['--input-type=module', '-e', FLOOR, p.dir], new RegExp(`^${p.assets} assets`));
+    const probe = (p: Size) => run(['--input-type=module', '-e', PROBE, p.dir], / stats/);
     const status = (p: Size) =>
       run([BIN, 'status', '--project', p.dir], new RegExp(`\\n${p.assets} fresh\\n`));
     const noop = (p: Size) => run([BIN, 'materialize', '--project', p.dir], /Nothing to do/);
@@ -215,6 +254,8 @@ async function main(): Promise<void> {
     nodeEmpty();
     for (const p of projects) {
       bare(p);
+      floor(p);
+      probe(p);
       status(p);
       noop(p);
     }
@@ -224,6 +265,8 @@ async function main(): Promise<void> {
       add('node', nodeEmpty());
       for (const p of projects) {
         add(`bare ${p.assets}`, bare(p));
+        add(`floor ${p.assets}`, floor(p));
+        add(`probe ${p.assets}`, probe(p));
         add(`status ${p.assets}`, status(p));
         add(`noop ${p.assets}`, noop(p));
       }
@@ -250,6 +293,8 @@ async function main(): Promise<void> {
     for (const p of projects) {
       const n = p.assets.toLocaleString('en');
       row(`${n}: baseline: bare script reads the status rows`, `bare ${p.assets}`);
+      row(`${n}: floor: import weir and the project, nothing else`, `floor ${p.assets}`);
+      row(`${n}: baseline: bare script stats every artefact`, `probe ${p.assets}`);
       row(`${n}: weir status`, `status ${p.assets}`, `bare ${p.assets}`, p.assets === 10_000);
       row(
         `${n}: weir materialize (nothing to do)`,
@@ -260,7 +305,8 @@ async function main(): Promise<void> {
     }
     process.stdout.write(
       `cold-path: node ${process.version}, ${repeats} runs per case (interleaved), wall time of whole processes; ` +
-        `history ${history} materializations per asset (${projects.map((p) => `${p.assets}: ${p.events} events`).join(', ')})\n\n` +
+        `history ${history} materializations per asset (${projects.map((p) => `${p.assets}: ${p.events} events`).join(', ')})` +
+        `${extraCerts === undefined ? '' : '; NODE_EXTRA_CA_CERTS unset for the timed processes'}\n\n` +
         `${table(
           [
             'case',

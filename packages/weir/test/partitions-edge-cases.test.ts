@@ -302,4 +302,39 @@ describe('partitions: edge cases', () => {
     const [after] = await assetStatus(build(), { instance, now: NOW });
     expect(after?.partitions?.failed.count).toBe(2);
   });
+
+  it('says which partitions asked for have nothing to check, and an asset none of whose partitions was materialized', async () => {
+    const instance = tempInstance();
+    const positive = check<number>({ name: 'positive', evaluate: (_ctx, value) => value > 0 });
+    const project = defineProject({
+      assets: [
+        asset({ key: 'x', partitions: week, checks: [positive], materialize: () => 1 }),
+        asset({ key: 'y', partitions: week, checks: [positive], materialize: () => 1 }),
+      ],
+    });
+    await materialize(project, {
+      instance,
+      now: NOW,
+      selection: 'x',
+      partitions: { keys: ['2024-01-02'] },
+    });
+    const named = await checkAssets(project, {
+      instance,
+      now: NOW,
+      selection: 'x',
+      partitions: { keys: ['2024-01-02', '2024-01-03'] },
+    });
+    expect(
+      named.map((r) => [r.partition, r.materializationId === undefined, r.checks.length]),
+    ).toEqual([
+      ['2024-01-02', false, 1],
+      ['2024-01-03', true, 0],
+    ]);
+    // Without named partitions: the materialized ones of x, and y as not materialized yet.
+    const all = await checkAssets(project, { instance, now: NOW });
+    expect(all.map((r) => [r.assetKey, r.partition, r.materializationId === undefined])).toEqual([
+      ['x', '2024-01-02', false],
+      ['y', undefined, true],
+    ]);
+  });
 });

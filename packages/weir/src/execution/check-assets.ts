@@ -77,6 +77,7 @@ export async function checkAssets(
   const { spaces, rows } = partitions;
   const wanted = graph.keys.filter((key) => selected.has(key) && graph.node(key).kind === 'asset');
   const requested = requestedPartitions(graph, wanted, spaces, options.partitions);
+  const named = options.partitions?.keys !== undefined;
   const results: AssetCheckResult[] = [];
   // Located assets' checks are evaluated in their locations, then put back in graph order.
   const located = new Map<string, string[]>();
@@ -94,17 +95,33 @@ export async function checkAssets(
       if (result !== undefined) results.push(result);
       continue;
     }
-    // Each partition's newest materialization, read from the index in batches.
+    // Each partition's newest materialization, read from the index in batches. Nothing to
+    // check says so, as for an unpartitioned asset: each partition asked for by name, or the
+    // asset when none of the partitions it covers has been materialized.
     const materialized = rows.get(key)!.materializationId;
     const keys: string[] = [];
+    const shown: string[] = [];
     for (const i of (requested.get(key) ?? PartitionSet.all(space.size)).indices()) {
       if (materialized[i]! > 0) keys.push(space.keyAt(i));
+      if (materialized[i]! > 0 || named) shown.push(space.keyAt(i));
     }
+    const checked = new Map<string, AssetCheckResult>();
     for (let from = 0; from < keys.length; from += 1000) {
       const batch = await eventLog.partitionRecords(key, keys.slice(from, from + 1000));
       for (const record of batch) {
         const result = await checkOne(options.instance, key, checks, record);
-        if (result !== undefined) results.push({ ...result, partition: record.partition });
+        if (result !== undefined)
+          checked.set(record.partition, { ...result, partition: record.partition });
+      }
+    }
+    if (checks.length > 0 && !named && keys.length === 0) {
+      results.push({ assetKey: key, materializationId: undefined, checks: [] });
+    }
+    for (const partition of shown) {
+      const result = checked.get(partition);
+      if (result !== undefined) results.push(result);
+      else if (checks.length > 0 && named) {
+        results.push({ assetKey: key, partition, materializationId: undefined, checks: [] });
       }
     }
   }

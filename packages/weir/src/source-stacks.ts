@@ -41,6 +41,28 @@ export function frameLocation(
   return { file: pathOf(frame[2]!), line: Number(frame[3]), column: Number(frame[4]) };
 }
 
+/** The one source file a compiled file was made from (per its source map), if it has one. */
+function sourceFileOf(file: string): string | undefined {
+  const sources = (mapOf(file)?.payload as { sources?: unknown } | undefined)?.sources;
+  if (!Array.isArray(sources) || sources.length !== 1 || typeof sources[0] !== 'string') {
+    return undefined;
+  }
+  const source = sources[0];
+  return source.startsWith('file://') ? fileURLToPath(source) : resolve(dirname(file), source);
+}
+
+/**
+ * Node's "… imported from FILE" (a module or package not found) naming the source file that
+ * imports it instead of its compiled copy (in `.weir/cache`).
+ */
+export function importerMapped(message: string): string {
+  const found = / imported from ((?:file:\/\/)?\/\S+)$/.exec(message);
+  const source = found === null ? undefined : sourceFileOf(pathOf(found[1]!));
+  return source === undefined
+    ? message
+    : `${message.slice(0, found!.index)} imported from ${source}`;
+}
+
 /** `stack` with each frame whose file has a source map pointing at the original source. */
 export function sourceMapped(stack: string): string {
   if (process.sourceMapsEnabled) return stack;

@@ -203,6 +203,17 @@ export default defineProject({ assets: [a, b] });
     );
     expect(notInstalled.stderr).toContain('hint: install it: npm install left-pad-nope');
     expect(notInstalled.stderr).not.toContain('.weir/cache');
+    // The same, imported by a step as it runs (a dynamic import).
+    const later = projectDir({
+      'weir.config.ts': `import { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'a', materialize: async () => (await import('left-pad-nope')).default })] });\n`,
+    });
+    const atRun = weir(later, 'materialize');
+    expect(atRun.code).toBe(1);
+    expect(atRun.stdout + atRun.stderr).toMatch(
+      /Cannot find package 'left-pad-nope' imported from \S*weir\.config\.ts/,
+    );
+    expect(atRun.stderr).toContain('npm install left-pad-nope');
+    expect(atRun.stdout + atRun.stderr).not.toContain('.weir/cache');
     // One an installed package imports: its own dependency is missing, not the project's.
     const lacking = projectDir({
       'weir.config.ts': `import f from 'foo-dep';\nimport { asset, defineProject } from 'weir';\nexport default defineProject({ assets: [asset({ key: 'a', materialize: () => f })] });\n`,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asset, assetStatus, defineProject, materialize } from '../src/index.js';
+import { asset, assetStatus, dailyPartitions, defineProject, materialize } from '../src/index.js';
 import { projectDir, spawnWeir, weir, weirJson } from './cli-helpers.js';
 import { tempInstance } from './helpers.js';
 
@@ -222,6 +222,63 @@ describe('leases through the API', () => {
     });
     expect(started).toMatchObject({ assetKey: 'root', tookOver: { runId: 'r-dead' } });
   });
+});
+
+describe('an upstream replaced while a run goes on', () => {
+  /**
+   * a → b, a → c (c also waits for e), b + c → d. The first run forces a+ and e; while e
+   * holds c back, a second run forces a. c then reads the new a, b still holds the old one.
+   */
+  function diamond(partitions?: ReturnType<typeof dailyPartitions>) {
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let bDone = () => {};
+    const bBuilt = new Promise<void>((resolve) => {
+      bDone = resolve;
+    });
+    const p = partitions === undefined ? {} : { partitions };
+    const a = asset({ key: 'a', ...p, materialize: () => Math.random() });
+    const e = asset({ key: 'e', ...p, materialize: async () => (await gate, 1) });
+    const b = asset({ key: 'b', ...p, ins: { a }, materialize: (_ctx, { a }) => (bDone(), a) });
+    const c = asset({ key: 'c', ...p, ins: { a }, deps: [e], materialize: (_ctx, { a }) => a });
+    const d = asset({
+      key: 'd',
+      ...p,
+      ins: { b, c },
+      materialize: (_ctx, { b, c }) => ({ same: b === c }),
+    });
+    return { project: defineProject({ assets: [a, b, c, d, e] }), openGate, bBuilt };
+  }
+
+  for (const partitioned of [false, true]) {
+    it(`does not build a reader from inputs that disagree about it${partitioned ? ' (partitioned)' : ''}`, async () => {
+      const instance = tempInstance();
+      const days = dailyPartitions({ start: '2024-01-01', end: '2024-01-03' });
+      const { project, openGate, bBuilt } = diamond(partitioned ? days : undefined);
+      const now = Date.parse('2024-02-01T00:00:00Z');
+      const one = partitioned ? { partitions: { keys: ['2024-01-01'] } } : {};
+      const first = materialize(project, { instance, now, selection: 'a+,e', force: true, ...one });
+      await bBuilt;
+      const second = await materialize(project, {
+        instance,
+        now,
+        selection: 'a',
+        force: true,
+        ...one,
+      });
+      expect(second.status).toBe('success');
+      openGate();
+      const result = await first;
+      const d = partitioned ? 'd[2024-01-01]' : 'd';
+      expect(result.summary.materialized).not.toContain(d);
+      expect(result.summary.skipped).toEqual([d]);
+      expect(result.reasons[d]).toContain('its input b was built from a version of a');
+      const [state] = await assetStatus(project, { instance, now, selection: 'd' });
+      expect(state?.status).not.toBe('fresh');
+    });
+  }
 });
 
 describe('fencing', () => {

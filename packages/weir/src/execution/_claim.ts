@@ -13,6 +13,7 @@ import { type AssetDefinition, PartitionSet, unitLabel } from '../definitions/in
 import type { AssetRecord, Lease, WeirEvent } from '../storage/index.js';
 import { codeVersionOf } from '../versioning/index.js';
 import { inputExpectations, provenanceOf } from './_inputs.js';
+import { replacedUpstream } from './_replaced-upstream.js';
 import type { RunContext } from './_run-context.js';
 import { sleep } from './_sleep.js';
 import type { StepUnit } from './_units.js';
@@ -40,7 +41,9 @@ export type Claim =
   /** Its pool has too few free slots, all held by live runs: wait, then claim again. */
   | { status: 'pool-full'; holders: Lease[]; concurrent: VersionEvent[] }
   /** Another run materialized it since the plan, and it is not stale any more. */
-  | { status: 'done-elsewhere'; events: VersionEvent[] };
+  | { status: 'done-elsewhere'; events: VersionEvent[] }
+  /** Its inputs disagree about an upstream another run replaced meanwhile: it must not run. */
+  | { status: 'replaced-upstream'; reason: string; concurrent: VersionEvent[] };
 
 /**
  * Takes `unit`'s leases with its first `step:started`, taking over dead holders, and
@@ -58,6 +61,9 @@ export async function claimUnit(run: RunContext, unit: StepUnit, force: boolean)
   };
   const concurrent: VersionEvent[] = [];
   for (;;) {
+    const replaced = await replacedUpstream(run, unit);
+    if (replaced !== undefined)
+      return { status: 'replaced-upstream', reason: replaced, concurrent };
     const tookOver = [...takeOver.values()].find(
       ({ lease }) => lease.assetKey === unit.key && unit.keys.includes(lease.partition),
     )?.lease;

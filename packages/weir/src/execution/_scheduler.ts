@@ -266,6 +266,7 @@ async function execute(
   const claim = await claimUnit(run, unit, options.force);
   if (claim.status === 'done-elsewhere') return { status: 'concurrent', events: claim.events };
   if (claim.concurrent.length > 0) concurrent(unit, claim.concurrent);
+  if (claim.status === 'replaced-upstream') return { status: 'skipped', reason: claim.reason };
   if (claim.status === 'held' || claim.status === 'pool-full') return claim;
   const outcome = await options.executor.execute(unit, run);
   if (!STEP_STATUSES.has((outcome as { status?: unknown } | undefined)?.status)) {

@@ -29,6 +29,10 @@ export class VersionBook {
    * included, as `EventLog.startSteps` compares them); by `key\0partition`.
    */
   private readonly newest = new Map<string, number>();
+  /** Assets whose versions the run took from the log again because another run replaced them. */
+  private readonly replaced = new Set<string>();
+  /** How many times it did (a version known before may be stale after each). */
+  private refreshes = 0;
 
   constructor(
     records: ReadonlyMap<string, AssetRecord>,
@@ -126,12 +130,22 @@ export class VersionBook {
   }
 
   /**
+   * The assets another run replaced while this run went on (see `refresh`), and how many
+   * refreshes it took: what was judged of the versions before the last one may be out of date.
+   */
+  replacedKeys(): { keys: ReadonlySet<string>; refreshes: number } {
+    return { keys: this.replaced, refreshes: this.refreshes };
+  }
+
+  /**
    * Takes the log's versions of `partitions` of `key` (its only one when unpartitioned),
    * replacing what the run knew: another run moved them on.
    */
   async refresh(key: string, partitions: readonly string[]): Promise<void> {
     const eventLog = this.eventLog;
     if (eventLog === undefined) return;
+    this.replaced.add(key);
+    this.refreshes += 1;
     const known = this.partitions.get(key);
     const records =
       known === undefined

@@ -303,6 +303,44 @@ describe('partitions: edge cases', () => {
     expect(after?.partitions?.failed.count).toBe(2);
   });
 
+  it('says a partitioned reader waits on its stale upstream, not that it is up to date', async () => {
+    const instance = tempInstance();
+    const build = (code: string) => {
+      const daily = asset({
+        key: 'daily',
+        partitions: week,
+        codeVersion: code,
+        materialize: () => 1,
+      });
+      const reader = asset({
+        key: 'reader',
+        partitions: week,
+        ins: { daily },
+        materialize: (_ctx, { daily }) => daily,
+      });
+      return defineProject({ assets: [daily, reader] });
+    };
+    await materialize(build('1'), { instance, now: NOW });
+    const all = await materialize(build('2'), { instance, now: NOW, selection: 'reader' });
+    expect(all.status).toBe('nothing-to-do');
+    expect(all.plan.staleUpstream).toEqual([
+      { key: 'reader', upstream: [{ key: 'daily', status: 'stale' }], partitions: 7 },
+    ]);
+    const one = await materialize(build('2'), {
+      instance,
+      now: NOW,
+      selection: 'reader',
+      partitions: { keys: ['2024-01-03'] },
+    });
+    expect(one.plan.staleUpstream).toEqual([
+      { key: 'reader', upstream: [{ key: 'daily', status: 'stale' }], partitions: 1 },
+    ]);
+    // With the upstream selected, nothing waits.
+    const both = await materialize(build('2'), { instance, now: NOW });
+    expect(both.plan.staleUpstream).toEqual([]);
+    expect(both.status).toBe('success');
+  });
+
   it('says which partitions asked for have nothing to check, and an asset none of whose partitions was materialized', async () => {
     const instance = tempInstance();
     const positive = check<number>({ name: 'positive', evaluate: (_ctx, value) => value > 0 });

@@ -24,8 +24,15 @@ export interface Plan {
   upToDate: string[];
   /** Selected assets that cannot run, and why. */
   blocked: BlockedStep[];
-  /** Selected assets left stale because an unselected upstream is stale. */
-  staleUpstream: Array<{ key: string; upstream: Array<{ key: string; status: string }> }>;
+  /**
+   * Selected assets left stale because an unselected upstream is stale; for a partitioned
+   * asset, how many of its partitions asked for wait so.
+   */
+  staleUpstream: Array<{
+    key: string;
+    upstream: Array<{ key: string; status: string }>;
+    partitions?: number;
+  }>;
   /** Partitioned assets among `steps` and `blocked`: which partitions run, which cannot. */
   partitions: Map<string, PartitionPlan>;
 }
@@ -255,6 +262,19 @@ function planPartitions(
     waiting,
   });
   if (!run.isEmpty()) plan.steps.push(key);
+  // Partitions left as they are that read stale partitions of an upstream not selected.
+  const staleUpstream: Array<{ key: string; status: string }> = [];
+  let left = PartitionSet.empty(space.size);
+  for (const [parent, reading] of state.upstreamNotFresh) {
+    if (selection.has(parent)) continue;
+    const waits = reading.intersect(requested).difference(run).difference(blocked);
+    if (waits.isEmpty()) continue;
+    staleUpstream.push({ key: parent, status: states.get(parent)?.status ?? 'stale' });
+    left = left.union(waits);
+  }
+  if (staleUpstream.length > 0) {
+    plan.staleUpstream.push({ key, upstream: staleUpstream, partitions: left.count });
+  }
   if (!blocked.isEmpty()) {
     plan.blocked.push({
       key,

@@ -136,9 +136,11 @@ export function renderRun(
   somePartitions = false,
 ): void {
   for (const warning of result.warnings) output.err(`warning: ${warning}\n`);
-  for (const { key, upstream } of result.plan.staleUpstream) {
+  for (const { key, upstream, partitions } of result.plan.staleUpstream) {
+    const some =
+      partitions === undefined ? '' : ` (${partitions} partition${partitions === 1 ? '' : 's'})`;
     output.err(
-      `note: ${key} not rerun: its upstream ${upstream.map((u) => `${u.key} (${u.status})`).join(', ')} is not selected; its inputs did not change (select +${key} to include the upstream)\n`,
+      `note: ${key}${some} not rerun: its upstream ${upstream.map((u) => `${u.key} (${u.status})`).join(', ')} is not selected; its inputs did not change (select +${key} to include the upstream)\n`,
     );
   }
   if (result.status === 'nothing-to-do') {

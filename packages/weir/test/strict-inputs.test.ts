@@ -87,6 +87,21 @@ describe('json values', () => {
     expect(refusal(loop).message).toMatch(/self\.back is a circular reference$/);
   });
 
+  it('refuses a value nested too deep for the tools that read it back, at any depth', () => {
+    const nest = (levels: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < levels; i++) value = { a: value };
+      return value;
+    };
+    expect(() => encodeValue('json', nest(999), 'k')).not.toThrow();
+    // Past the limit, and past the depth at which JSON.stringify itself runs out of stack.
+    for (const levels of [1_001, 8_000, 50_000]) {
+      const error = refusal(nest(levels));
+      expect(error.message).toMatch(/a\.a\.a.*… is nested more than 1,000 levels deep$/);
+      expect(error.hint).toMatch(/flatten it/);
+    }
+  });
+
   it('keeps what JSON stores faithfully: Dates via toJSON, Buffers, dropped functions and undefined', () => {
     const text = new TextDecoder().decode(
       encodeValue(

@@ -14,6 +14,12 @@ export interface JsonProblem {
   hint: string;
 }
 
+/**
+ * How deep a stored value may nest. Every tool that reads it back recurses (JSON.stringify for
+ * `weir value`, a reader's own code), and some run out of stack a few thousand levels down.
+ */
+export const MAX_JSON_DEPTH = 1_000;
+
 const NUMBER_HINT =
   'JSON has no NaN or Infinity (JSON.stringify would store null): use null for a missing value, or a string';
 
@@ -37,7 +43,7 @@ const LOSSY: ReadonlyArray<readonly [abstract new (...args: never[]) => object, 
  */
 export function findJsonProblem(value: unknown, cyclic = false): JsonProblem | undefined {
   const ancestors = cyclic ? new Set<object>() : undefined;
-  return visit(value, '', '', ancestors);
+  return visit(value, '', '', ancestors, 0);
 }
 
 function visit(
@@ -45,6 +51,7 @@ function visit(
   key: string,
   path: string,
   ancestors: Set<object> | undefined,
+  depth: number,
 ): JsonProblem | undefined {
   if (typeof value === 'number') {
     return Number.isFinite(value) ? undefined : { path, what: String(value), hint: NUMBER_HINT };
@@ -53,21 +60,34 @@ function visit(
     return { path, what: 'a bigint', hint: 'convert it with Number() or String()' };
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) return visitChildren(value, path, ancestors, true);
+  if (depth >= MAX_JSON_DEPTH) {
+    return {
+      path: path.length > 80 ? `${path.slice(0, 80)}…` : path,
+      what: `nested more than ${MAX_JSON_DEPTH.toLocaleString('en')} levels deep`,
+      hint: "flatten it (rows, or ids that refer to each other), or use io: 'bytes' with a format of your own",
+    };
+  }
+  if (Array.isArray(value)) return visitChildren(value, path, ancestors, true, depth);
   if (value instanceof Date && Number.isNaN(value.getTime())) {
     return { path, what: 'an invalid Date', hint: 'JSON would store null: check the date' };
   }
   // JSON.stringify stores what toJSON gives, on a plain object as on a class instance.
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
-    return visit((toJSON as (key: string) => unknown).call(value, key), key, path, ancestors);
+    return visit(
+      (toJSON as (key: string) => unknown).call(value, key),
+      key,
+      path,
+      ancestors,
+      depth,
+    );
   }
   const proto = Object.getPrototypeOf(value) as object | null;
   if (proto !== Object.prototype && proto !== null) {
     const lossy = lossyClass(value);
     if (lossy !== undefined) return { path, ...lossy };
   }
-  return visitChildren(value as Record<string, unknown>, path, ancestors, false);
+  return visitChildren(value as Record<string, unknown>, path, ancestors, false, depth);
 }
 
 function visitChildren(
@@ -75,6 +95,7 @@ function visitChildren(
   path: string,
   ancestors: Set<object> | undefined,
   array: boolean,
+  depth: number,
 ): JsonProblem | undefined {
   if (ancestors?.has(value)) {
     return { path, what: 'a circular reference', hint: 'return a tree, not a graph' };
@@ -84,12 +105,12 @@ function visitChildren(
   if (array) {
     const items = value as unknown[];
     for (let i = 0; i < items.length && found === undefined; i++) {
-      found = visit(items[i], String(i), `${path}[${i}]`, ancestors);
+      found = visit(items[i], String(i), `${path}[${i}]`, ancestors, depth + 1);
     }
   } else {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      found = visit(record[key], key, join(path, key), ancestors);
+      found = visit(record[key], key, join(path, key), ancestors, depth + 1);
       if (found !== undefined) break;
     }
   }

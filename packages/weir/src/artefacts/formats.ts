@@ -37,6 +37,13 @@ export function encodeValue(
   } catch (error) {
     const problem = findJsonProblem(value, true);
     if (problem !== undefined) throw unstorable(assetKey, problem, error);
+    if (error instanceof RangeError && /Invalid string length/.test(error.message)) {
+      throw new UserCodeError(
+        'E_USER_CODE',
+        `asset '${assetKey}' returned a value too large to store as JSON (its text would pass the longest string JavaScript can hold, about 512 MB)`,
+        { cause: error, hint: "use io: 'bytes' or io: 'files' for data this large" },
+      );
+    }
     throw new UserCodeError(
       'E_USER_CODE',
       `asset '${assetKey}' returned a value that is not JSON: ${(error as Error).message}`,

@@ -3,7 +3,15 @@
  * what is at the address, reads check what they return, and gc's removal is safe against a
  * writer storing the same content at the same moment.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArtefactError, LocalArtefactStore } from '../src/artefacts/index.js';
@@ -43,6 +51,28 @@ describe('the local artefact store', () => {
     flipByte(join(artefacts.root, location));
     await artefacts.putBytes(text('{"peak":3.25}'));
     expect(new TextDecoder().decode(await artefacts.read(location))).toBe('{"peak":3.25}');
+  });
+
+  it('storing a file where a directory has taken its place replaces the directory', async () => {
+    const artefacts = store();
+    const { location } = await artefacts.putBytes(text('{"peak":3.25}'));
+    const path = join(artefacts.root, location);
+    rmSync(path);
+    mkdirSync(join(path, 'junk'), { recursive: true });
+    expect((await artefacts.verify(location, { deep: true })).status).toBe('corrupt');
+    await artefacts.putBytes(text('{"peak":3.25}'));
+    expect(new TextDecoder().decode(await artefacts.read(location))).toBe('{"peak":3.25}');
+    // A files artefact that is one file, the same way.
+    const one = await artefacts.tempPath('one');
+    writeFileSync(one, 'x');
+    const file = await artefacts.putPath(one);
+    const filePath = join(artefacts.root, file.location);
+    rmSync(filePath);
+    mkdirSync(filePath);
+    const again = await artefacts.tempPath('one');
+    writeFileSync(again, 'x');
+    await artefacts.putPath(again);
+    expect(readFileSync(filePath, 'utf8')).toBe('x');
   });
 
   it('storing identical content again keeps the file and marks it as just stored', async () => {

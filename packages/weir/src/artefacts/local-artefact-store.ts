@@ -75,7 +75,7 @@ export class LocalArtefactStore implements ArtefactStore {
     try {
       writeFileSync(temp, bytes, { mode: 0o444 });
       // Over whatever is there: a corrupt copy is replaced atomically.
-      renameSync(temp, target);
+      this.renameOver(temp, target);
     } catch (error) {
       rmSync(temp, { force: true });
       throw writeFailure(error, whose(options), temp);
@@ -226,20 +226,36 @@ export class LocalArtefactStore implements ArtefactStore {
 
   /** Puts a checked `local` tree at `target`: over a file, or instead of a differing directory. */
   private moveIntoPlace(local: string, target: string, tree: { hash: string; type: string }) {
-    if (tree.type === 'file' || !existsSync(target)) {
+    if (tree.type === 'file') return this.renameOver(local, target);
+    if (!existsSync(target)) {
       try {
         renameSync(local, target);
         return;
       } catch (error) {
         // A directory another writer stored meanwhile: checked below like any existing one.
-        if (!existsSync(target) || tree.type === 'file') throw error;
+        if (!existsSync(target)) throw error;
       }
     }
     if (holdsTree(target, tree.hash) && touch(target)) {
       removeTree(local);
       return;
     }
-    // A corrupt directory: swap it for ours (readers may briefly find it missing).
+    // A corrupt directory, or a file where ours goes: swap it for ours.
+    this.swapIn(local, target);
+  }
+
+  /** Renames the file `local` over `target`, swapping out a directory found there (corrupt). */
+  private renameOver(local: string, target: string): void {
+    try {
+      renameSync(local, target);
+    } catch (error) {
+      if (errnoOf(error) !== 'EISDIR') throw error;
+      this.swapIn(local, target);
+    }
+  }
+
+  /** Puts `local` at `target` instead of what is there (readers may briefly find it missing). */
+  private swapIn(local: string, target: string): void {
     const trash = this.nextTemp('replaced', {});
     renameSync(target, trash);
     renameSync(local, target);

@@ -4,7 +4,7 @@
  * status, check, materialize and verify, and repaired), a read-only instance, a damaged event
  * log and `weir doctor`, a full disk, a blank selection, and gc explained by history and why.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, projectDir, weir, weirJson } from './cli-helpers.js';
@@ -183,6 +183,18 @@ describe('a damaged event log', () => {
     expect(weir(dir, 'doctor').code).toBe(0);
     expect(weir(dir, 'status').stdout).toMatch(/gauges\/peak +fresh/);
     expect(weirJson<unknown[]>(dir, 'runs')).toHaveLength(3);
+  });
+
+  it('that is a directory, not a file, is named as such by every command', () => {
+    const dir = projectDir({ 'weir.config.ts': CONFIG });
+    mkdirSync(join(dir, '.weir', 'events.db'), { recursive: true });
+    for (const args of [['status'], ['materialize'], ['doctor'], ['doctor', '--recover']]) {
+      const result = weir(dir, ...args);
+      noBug(result);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain('events.db is a directory, not a SQLite file');
+      expect(result.stderr).toContain('move the directory aside');
+    }
   });
 
   it('loses only the events on a damaged page of the events table, and says which', () => {

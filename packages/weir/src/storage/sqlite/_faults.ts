@@ -3,7 +3,7 @@
  * SQLite's errors restated as what happened to the event log and what to do: a corrupt file
  * (with what `PRAGMA quick_check` finds), a full disk, a read-only file, a lock held too long.
  */
-import { statfsSync } from 'node:fs';
+import { statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
@@ -65,10 +65,31 @@ export function sqliteFault(error: unknown, path: string, db?: Database.Database
       { cause: error, hint: 'wait for the other weir process to finish, then try again' },
     );
   }
+  if (code === 'SQLITE_CANTOPEN') {
+    const directory = logIsDirectory(path, error);
+    if (directory !== undefined) return directory;
+  }
   return new EnvironmentError(
     'E_STORAGE',
     `cannot use the event log ${path}: ${message} (${code})`,
     { cause: error },
+  );
+}
+
+/** The error for a log path that holds a directory, not a file; undefined when it does not. */
+export function logIsDirectory(path: string, cause?: unknown): EnvironmentError | undefined {
+  try {
+    if (!statSync(path).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return new EnvironmentError(
+    'E_STORAGE',
+    `the event log ${path} is a directory, not a SQLite file`,
+    {
+      ...(cause === undefined ? {} : { cause }),
+      hint: `if it holds your log, put the file back in its place; else move the directory aside (mv ${path} ${path}.aside) and a new, empty log is made`,
+    },
   );
 }
 

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
-import { sqliteCode, sqliteFault } from './_faults.js';
+import { logIsDirectory, sqliteCode, sqliteFault } from './_faults.js';
 import { closeOpened, type OpenedDatabase, openFileReadOnly } from './_open.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 
@@ -61,6 +61,8 @@ const LOOK_AHEAD = 1000;
 
 /** Checks the file at `path` without changing it. */
 export function checkLogFile(path: string): LogHealth {
+  const directory = logIsDirectory(path);
+  if (directory !== undefined) throw directory;
   let opened: OpenedDatabase;
   try {
     opened = openFileReadOnly(path);
@@ -241,6 +243,8 @@ function writeLock(path: string): Database.Database | undefined {
 }
 
 function openSource(path: string): Database.Database {
+  const directory = logIsDirectory(path);
+  if (directory !== undefined) throw directory;
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     // A truncated file (its header counts more pages than it has) is refused as malformed

@@ -4,7 +4,7 @@
  * status, check, materialize and verify, and repaired), a read-only instance, a damaged event
  * log and `weir doctor`, a full disk, a blank selection, and gc explained by history and why.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, projectDir, weir, weirJson } from './cli-helpers.js';
@@ -183,6 +183,41 @@ describe('a damaged event log', () => {
     expect(weir(dir, 'doctor').code).toBe(0);
     expect(weir(dir, 'status').stdout).toMatch(/gauges\/peak +fresh/);
     expect(weirJson<unknown[]>(dir, 'runs')).toHaveLength(3);
+  });
+
+  it('whose header is damaged is recovered whole: the header is written again on a copy', () => {
+    const dir = projectDir({ 'weir.config.ts': CONFIG });
+    for (let i = 0; i < 3; i++) expect(weir(dir, 'materialize', '--force').code).toBe(0);
+    const log = join(dir, '.weir', 'events.db');
+    const bytes = readFileSync(log);
+    bytes.fill(0x5a, 0, 100);
+    writeFileSync(log, bytes);
+    const status = weir(dir, 'status');
+    noBug(status);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain("its header (the file's first 100 bytes) is damaged");
+    expect(weir(dir, 'doctor').stdout).toContain(
+      "its header (the file's first 100 bytes) is damaged",
+    );
+    const recovered = weir(dir, 'doctor', '--recover');
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(recovered.stdout).toContain('No event was lost.');
+    expect(weir(dir, 'status').stdout).toMatch(/gauges\/peak +fresh/);
+    expect(weirJson<unknown[]>(dir, 'runs')).toHaveLength(3);
+  });
+
+  it('that recovery cannot read says what is left to do, not to run recovery again', () => {
+    const dir = projectDir({ 'weir.config.ts': CONFIG });
+    expect(weir(dir, 'materialize').code).toBe(0);
+    const log = join(dir, '.weir', 'events.db');
+    // Cut after the first two pages: the rest of the schema (where the tables are) is gone.
+    writeFileSync(log, readFileSync(log).subarray(0, 8192));
+    const recovered = weir(dir, 'doctor', '--recover');
+    noBug(recovered);
+    expect(recovered.code).toBe(1);
+    expect(recovered.stderr).toContain('cannot be recovered');
+    expect(recovered.stderr).toContain('move it aside');
+    expect(recovered.stderr).not.toContain("'weir doctor --recover'");
   });
 
   it('that is a directory, not a file, is named as such by every command', () => {

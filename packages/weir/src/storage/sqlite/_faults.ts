@@ -7,6 +7,7 @@ import { statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
+import { headerIsIntact } from './_header.js';
 import { DamagedRow } from './_rows.js';
 
 const DOCTOR =
@@ -40,7 +41,12 @@ export function sqliteFault(error: unknown, path: string, db?: Database.Database
   if (code === undefined) return error;
   const message = (error as Error).message;
   if (isCorruption(error)) {
-    const found = describeCorruption(db);
+    const found =
+      code === 'SQLITE_NOTADB' && !headerIsIntact(path)
+        ? [
+            "its header (the file's first 100 bytes) is damaged, so nothing after it can be read until it is written again",
+          ]
+        : describeCorruption(db);
     return new EnvironmentError(
       'E_STORAGE_CORRUPT',
       `the event log ${path} is corrupt (${message})${found.length === 0 ? '' : `: ${found.join('; ')}`}`,

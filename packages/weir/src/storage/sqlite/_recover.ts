@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync
 import Database from 'better-sqlite3';
 import { EnvironmentError } from '../../errors.js';
 import { logIsDirectory, sqliteCode, sqliteFault } from './_faults.js';
+import { copyWithHeader, headerIsIntact } from './_header.js';
 import { closeOpened, type OpenedDatabase, openFileReadOnly } from './_open.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 
@@ -63,6 +64,13 @@ const LOOK_AHEAD = 1000;
 export function checkLogFile(path: string): LogHealth {
   const directory = logIsDirectory(path);
   if (directory !== undefined) throw directory;
+  if (!headerIsIntact(path)) {
+    return {
+      path,
+      healthy: false,
+      problems: ["its header (the file's first 100 bytes) is damaged, so SQLite cannot open it"],
+    };
+  }
   let opened: OpenedDatabase;
   try {
     opened = openFileReadOnly(path);
@@ -166,8 +174,7 @@ export async function recoverLogFile(path: string, stamp: string): Promise<Recov
   try {
     copied = await copyInto(path, fresh);
   } catch (error) {
-    // Damage recovery could not read around (its schema, say): say so as any read would.
-    throw sqliteFault(error, path);
+    throw unrecoverable(error, path);
   } finally {
     if (lock?.open) lock.close();
   }
@@ -177,8 +184,32 @@ export async function recoverLogFile(path: string, stamp: string): Promise<Recov
   return { path, keptAs, ...copied, ...(missingPages > 0 ? { missingPages } : {}) };
 }
 
+/**
+ * Damage recovery could not read around (its schema, say): said as any read would, but with
+ * what is left to do, not "run weir doctor --recover" again.
+ */
+function unrecoverable(error: unknown, path: string): unknown {
+  const fault = sqliteFault(error, path);
+  const lostSchema = sqliteCode(error) === 'SQLITE_ERROR' && /no such table/.test(String(error));
+  if (!lostSchema && (fault as EnvironmentError | undefined)?.code !== 'E_STORAGE_CORRUPT') {
+    return fault;
+  }
+  const what = lostSchema
+    ? 'the part of the file that says where its tables are is gone'
+    : (fault as Error).message.replace(/^the event log \S+ is corrupt \(?/, '').replace(/\)$/, '');
+  return new EnvironmentError(
+    'E_STORAGE_CORRUPT',
+    `the event log ${path} cannot be recovered: ${what}`,
+    {
+      cause: error,
+      hint: `move it aside (mv ${path} ${path}.damaged) to start a new log, and keep it: sqlite3's .recover may read more of it; artefacts stay in place`,
+    },
+  );
+}
+
 /** How many pages the header of the SQLite file at `path` counts beyond its end (0 if unknown). */
 function pagesCutOff(path: string): number {
+  if (!headerIsIntact(path)) return 0;
   try {
     const header = Buffer.alloc(100);
     const fd = openSync(path, 'r');
@@ -203,7 +234,16 @@ async function copyInto(
   path: string,
   fresh: string,
 ): Promise<{ recovered: number; lost: LostEvent[] }> {
-  const source = openSource(path);
+  // A damaged header hides every page after it: read a copy with the header written again.
+  const scratch = `${fresh}.header`;
+  const readable = !headerIsIntact(path) && copyWithHeader(path, scratch) ? scratch : path;
+  let source: Database.Database;
+  try {
+    source = openSource(readable);
+  } catch (error) {
+    rmSync(scratch, { force: true });
+    throw error;
+  }
   try {
     await new SqliteEventLog(fresh).close();
     const target = new Database(fresh);
@@ -228,6 +268,7 @@ async function copyInto(
     throw error;
   } finally {
     source.close();
+    rmSync(scratch, { force: true });
   }
 }
 

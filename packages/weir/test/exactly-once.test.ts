@@ -173,14 +173,17 @@ describe('leases through the API', () => {
     expect(states.every((s) => s.status === 'fresh')).toBe(true);
   });
 
-  it('a forced run waits for the holder, then runs anyway', async () => {
+  it('a forced run waits for the holder, saying so, then runs anyway', async () => {
     const instance = tempInstance();
     const { runs, project } = counted();
+    const said: string[] = [];
+    const onLog = (_key: string, entry: { message: string }) => said.push(entry.message);
     await Promise.all([
-      materialize(project, { instance }),
-      materialize(project, { instance, force: true }),
+      materialize(project, { instance, onLog }),
+      materialize(project, { instance, force: true, onLog }),
     ]);
     expect([...runs.values()]).toEqual(Array(13).fill(2));
+    expect(said.some((m) => /^\S+ waits for run \S+ \(pid \d+ on /.test(m))).toBe(true);
   });
 
   it('takes over the lease of a run whose process died, and records the take-over', async () => {

@@ -166,6 +166,13 @@ export async function schedule(
   };
   const park = (unit: StepUnit, leases: Extract<Claim, { status: 'held' }>['leases']) => {
     parked.add(unit);
+    // Said, or a run waiting on a long step looks hung.
+    const holders = [...new Map(leases.map((lease) => [lease.runId, lease])).values()];
+    run.onLog(unit.key, {
+      level: 'warn',
+      message: `${unit.label} waits for ${holders.map((h) => `run ${h.runId} (pid ${h.pid} on ${h.host})`).join(', ')}, which is materializing it; it goes on when that run lets it go`,
+      timestamp: Date.now(),
+    });
     waitForRelease(run, unit, leases)
       .then(() => {
         if (parked.delete(unit)) queue.requeue(unit);

@@ -4,7 +4,15 @@
  * every page after them may be intact. Weir made the file, so what the header held is known
  * but for a few counters: a copy with the header written again lets recovery read the rest.
  */
-import { closeSync, copyFileSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 
 const MAGIC = 'SQLite format 3\0';
 const HEADER_BYTES = 100;
@@ -38,13 +46,18 @@ export function headerIsIntact(path: string): boolean {
 export function copyWithHeader(path: string, copy: string): boolean {
   const size = statSync(path).size;
   const start = readStart(path, HEADER_BYTES + 8);
-  const pageSize = PAGE_SIZES.find((candidate) => fits(start, candidate, size));
+  // A size that divides the file first; a file cut short mid-page keeps its whole pages.
+  const pageSize =
+    PAGE_SIZES.find((candidate) => size % candidate === 0 && fits(start, candidate)) ??
+    PAGE_SIZES.find((candidate) => size >= candidate && fits(start, candidate));
   if (pageSize === undefined) return false;
   const header = Buffer.alloc(HEADER_BYTES);
   header.write(MAGIC, 0, 'latin1');
   header.writeUInt16BE(pageSize === 65536 ? 1 : pageSize, 16);
-  header[18] = 1; // Read and written without a WAL: the copy stands alone.
-  header[19] = 1;
+  // With the WAL beside it (copied too), as Weir writes its logs; else standing alone.
+  const wal = existsSync(`${path}-wal`);
+  header[18] = wal ? 2 : 1;
+  header[19] = wal ? 2 : 1;
   header[21] = 64;
   header[22] = 32;
   header[23] = 32;
@@ -56,6 +69,7 @@ export function copyWithHeader(path: string, copy: string): boolean {
   header.writeUInt32BE(1, 92); // valid for change counter 1
   header.writeUInt32BE(3_045_000, 96);
   copyFileSync(path, copy);
+  if (wal) copyFileSync(`${path}-wal`, `${copy}-wal`);
   const fd = openSync(copy, 'r+');
   try {
     writeSync(fd, header, 0, HEADER_BYTES, 0);
@@ -66,8 +80,8 @@ export function copyWithHeader(path: string, copy: string): boolean {
 }
 
 /** Whether the first page's table header (after the file header) makes sense for `pageSize`. */
-function fits(start: Buffer, pageSize: number, size: number): boolean {
-  if (size % pageSize !== 0 || start.length < HEADER_BYTES + 8) return false;
+function fits(start: Buffer, pageSize: number): boolean {
+  if (start.length < HEADER_BYTES + 8) return false;
   const type = start[HEADER_BYTES];
   // A table leaf (8 bytes of header) or interior page (12), then 2 bytes per cell.
   if (type !== 0x0d && type !== 0x05) return false;

@@ -196,13 +196,15 @@ function unrecoverable(error: unknown, path: string): unknown {
   }
   const what = lostSchema
     ? 'the part of the file that says where its tables are is gone'
-    : (fault as Error).message.replace(/^the event log \S+ is corrupt \(?/, '').replace(/\)$/, '');
+    : (fault as Error).message
+        .slice(`the event log ${path} is corrupt `.length)
+        .replace(/^\((.*?)\)/, '$1');
   return new EnvironmentError(
     'E_STORAGE_CORRUPT',
     `the event log ${path} cannot be recovered: ${what}`,
     {
       cause: error,
-      hint: `move it aside (mv ${path} ${path}.damaged) to start a new log, and keep it: sqlite3's .recover may read more of it; artefacts stay in place`,
+      hint: `move it aside (mv ${path} ${path}.damaged) to start a new log, and keep the file: it still holds what could not be read; artefacts stay in place`,
     },
   );
 }
@@ -236,12 +238,13 @@ async function copyInto(
 ): Promise<{ recovered: number; lost: LostEvent[] }> {
   // A damaged header hides every page after it: read a copy with the header written again.
   const scratch = `${fresh}.header`;
-  const readable = !headerIsIntact(path) && copyWithHeader(path, scratch) ? scratch : path;
+  const readable =
+    !headerIsIntact(path) && !opensAsIs(path) && copyWithHeader(path, scratch) ? scratch : path;
   let source: Database.Database;
   try {
     source = openSource(readable);
   } catch (error) {
-    rmSync(scratch, { force: true });
+    removeFiles(scratch);
     throw error;
   }
   try {
@@ -268,7 +271,7 @@ async function copyInto(
     throw error;
   } finally {
     source.close();
-    rmSync(scratch, { force: true });
+    removeFiles(scratch);
   }
 }
 
@@ -280,6 +283,24 @@ function writeLock(path: string): Database.Database | undefined {
     return db;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether SQLite reads the file at `path` despite its header: with a WAL beside it, the newest
+ * copy of the first page (and of the header) may be there.
+ */
+function opensAsIs(path: string): boolean {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      return true;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
   }
 }
 

@@ -284,6 +284,65 @@ describe('an upstream replaced while a run goes on', () => {
   }
 });
 
+describe('an upstream replaced between a plan and its reads', () => {
+  it('counts as replaced: a run learns versions after it plans', async () => {
+    const { replacedSincePlan } = await import('../src/execution/_replaced-upstream.js');
+    const { VersionBook } = await import('../src/execution/_version-book.js');
+    const { graphOf } = await import('../src/execution/index.js');
+    const a = asset({ key: 'a', materialize: () => 1 });
+    const b = asset({ key: 'b', ins: { a }, materialize: (_ctx, { a }) => a });
+    const instance = tempInstance();
+    const project = defineProject({ assets: [a, b] });
+    await materialize(project, { instance });
+    const records = new Map(
+      (await instance.eventLog.latest(['a', 'b'])).map((r) => [r.assetKey, r]),
+    );
+    const versions = new VersionBook(records);
+    const planned = await assetStatus(project, { instance });
+    const states = new Map(planned.map((s) => [s.key, s]));
+    replacedSincePlan(graphOf(project), versions, states);
+    expect(versions.replacedKeys().keys.size).toBe(0);
+    // The plan saw another version of a than the one the run then read.
+    states.set('a', { ...states.get('a')!, dataVersion: 'older' });
+    replacedSincePlan(graphOf(project), versions, states);
+    expect([...versions.replacedKeys().keys]).toEqual(['a']);
+  });
+
+  it('builds a reader whose inputs another run rebuilt, all from one version, meanwhile', async () => {
+    const instance = tempInstance();
+    let hold: Promise<void> | undefined;
+    let bDone = () => {};
+    const built: boolean[] = [];
+    const a = asset({ key: 'a', materialize: () => Math.random() });
+    const e = asset({ key: 'e', materialize: async () => (await hold, 1) });
+    const b = asset({ key: 'b', ins: { a }, materialize: (_ctx, { a }) => (bDone(), a) });
+    const c = asset({ key: 'c', ins: { a }, deps: [e], materialize: (_ctx, { a }) => a });
+    const d = asset({
+      key: 'd',
+      ins: { b, c },
+      materialize: (_ctx, { b, c }) => (built.push(b === c), b === c),
+    });
+    const project = defineProject({ assets: [a, b, c, d, e] });
+    await materialize(project, { instance });
+    let release = () => {};
+    hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const bBuilt = new Promise<void>((resolve) => {
+      bDone = resolve;
+    });
+    const first = materialize(project, { instance, selection: 'a+,e', force: true });
+    await bBuilt;
+    const second = await materialize(project, { instance, selection: 'a+', force: true });
+    expect(second.status).toBe('success');
+    release();
+    const result = await first;
+    expect(result.summary.skipped).toEqual([]);
+    expect(result.status).toBe('success');
+    expect(built.every(Boolean)).toBe(true);
+  });
+});
+
 describe('fencing', () => {
   it('a step whose lease another run took over (judging it dead) does not record its result', async () => {
     const instance = tempInstance();

@@ -25,6 +25,18 @@ export class PlanBasis {
     return index < 0 ? 0 : (this.partitions.rows.get(key)?.materializationId[index] ?? 0);
   }
 
+  /**
+   * The newest materialization id of a partition of a partitioned `key` as the plan read it,
+   * not as learnt since; undefined when the plan did not read that asset's partitions.
+   */
+  plannedPartitionId(key: string, partition: string): number | undefined {
+    const space = this.partitions.spaces.get(key);
+    const row = this.partitions.rows.get(key);
+    if (space === undefined || row === undefined) return undefined;
+    const index = space.indexOf(partition);
+    return index < 0 ? undefined : row.materializationId[index];
+  }
+
   /** Another run recorded materialization `id` of `key`'s `partition` since the plan. */
   learn(key: string, partition: string, id: number): void {
     this.moved.set(`${key}\0${partition}`, id);

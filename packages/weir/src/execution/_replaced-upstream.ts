@@ -9,6 +9,7 @@
  */
 import { PartitionSet } from '../definitions/index.js';
 import { NO_PARTITION } from '../storage/index.js';
+import type { AssetState } from '../versioning/index.js';
 import { mappedKeys, provenanceOf } from './_inputs.js';
 import type { RunContext } from './_run-context.js';
 import type { StepUnit } from './_units.js';
@@ -42,11 +43,12 @@ export async function replacedUpstream(
     if (memo.has(at)) return memo.get(at);
     const node = graph.node(key);
     const self = unitOf(run, key, partition);
+    const parents = node.parents.filter((parent) => reached.has(parent));
+    await refreshAll(parents.map((parent) => [parent, partitionsOf(run, key, self, parent)]));
     const now = await provenanceOf(run, node, self);
     const read = event.materialization.inputs;
     let found: string | undefined;
-    for (const parent of node.parents) {
-      if (!reached.has(parent)) continue;
+    for (const parent of parents) {
       if (read[parent]?.dataVersion !== now[parent]?.dataVersion) {
         found = parent;
         break;
@@ -70,14 +72,44 @@ export async function replacedUpstream(
     return undefined;
   };
 
-  for (const parent of graph.node(unit.key).parents) {
-    if (!reached.has(parent) || graph.node(parent).kind === 'source') continue;
-    const upstream = await staleAmong(parent, partitionsOf(run, unit.key, unit, parent));
+  /** Takes what another run moved on since this run learnt it: judge what stands, not a memory. */
+  const refreshAll = async (reads: Array<[string, string[]]>) => {
+    for (const [key, partitions] of reads) {
+      if (graph.node(key).kind !== 'source') await run.versions.refresh(key, partitions);
+    }
+  };
+
+  const inputs = graph
+    .node(unit.key)
+    .parents.filter((parent) => reached.has(parent) && graph.node(parent).kind !== 'source');
+  const reads = inputs.map((parent): [string, string[]] => [
+    parent,
+    partitionsOf(run, unit.key, unit, parent),
+  ]);
+  await refreshAll(reads);
+  for (const [parent, partitions] of reads) {
+    const upstream = await staleAmong(parent, partitions);
     if (upstream !== undefined) {
       return `its input ${parent} was built from a version of ${upstream} that has been replaced since (another run replaced it meanwhile): run it again to build it from one version`;
     }
   }
   return undefined;
+}
+
+/**
+ * Assets another run replaced between the plan and the reading of their records (the run
+ * learns them after it plans): the run starts knowing them as replaced.
+ */
+export function replacedSincePlan(
+  graph: RunContext['graph'],
+  versions: RunContext['versions'],
+  states: ReadonlyMap<string, AssetState>,
+): void {
+  for (const [key, state] of states) {
+    if (graph.node(key).kind !== 'asset' || versions.isPartitioned(key)) continue;
+    const now = versions.current(key).dataVersion;
+    if (now !== '' && now !== (state.dataVersion ?? '')) versions.markReplaced(key);
+  }
 }
 
 /**

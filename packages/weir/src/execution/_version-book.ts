@@ -38,6 +38,11 @@ export class VersionBook {
     records: ReadonlyMap<string, AssetRecord>,
     partitioned: Iterable<string> = [],
     private readonly eventLog?: EventLog,
+    /**
+     * The newest materialization id of a partition when the run planned (undefined: not read
+     * then): a partition first read later with a newer one was replaced by another run.
+     */
+    private readonly planned?: (key: string, partition: string) => number | undefined,
   ) {
     for (const [key, record] of records) {
       const event = record.usable ?? record.observation;
@@ -87,8 +92,10 @@ export class VersionBook {
           // A version this run recorded meanwhile is newer than what the log had.
           if (!known.has(p)) {
             const record = found.get(p);
+            const id = record?.materialization?.id ?? 0;
             known.set(p, record?.usable ?? record?.observation ?? null);
-            this.newest.set(`${key}\0${p}`, record?.materialization?.id ?? 0);
+            this.newest.set(`${key}\0${p}`, id);
+            if (id > (this.planned?.(key, p) ?? id)) this.markReplaced(key);
           }
           this.loading.delete(`${key}\0${p}`);
         }
@@ -138,27 +145,37 @@ export class VersionBook {
   }
 
   /**
-   * Takes the log's versions of `partitions` of `key` (its only one when unpartitioned),
-   * replacing what the run knew: another run moved them on.
+   * Takes the log's versions of `partitions` of `key` (its only one when unpartitioned) that
+   * another run moved on since the run learnt them; whether any had moved.
    */
-  async refresh(key: string, partitions: readonly string[]): Promise<void> {
+  async refresh(key: string, partitions: readonly string[]): Promise<boolean> {
     const eventLog = this.eventLog;
-    if (eventLog === undefined) return;
-    this.replaced.add(key);
-    this.refreshes += 1;
+    if (eventLog === undefined) return false;
     const known = this.partitions.get(key);
     const records =
       known === undefined
         ? await eventLog.latest([key])
         : await eventLog.partitionRecords(key, partitions);
     const found = new Map(records.map((r) => [r.partition, r]));
+    let moved = false;
     for (const p of known === undefined ? [NO_PARTITION] : partitions) {
       const record = found.get(p);
+      const id = record?.materialization?.id ?? 0;
+      if (id === (this.newest.get(`${key}\0${p}`) ?? 0)) continue;
+      moved = true;
       const event = record?.usable ?? record?.observation;
       if (known !== undefined) known.set(p, event ?? null);
       else if (event !== undefined) this.events.set(key, event);
       else this.events.delete(key);
-      this.newest.set(`${key}\0${p}`, record?.materialization?.id ?? 0);
+      this.newest.set(`${key}\0${p}`, id);
     }
+    if (moved) this.markReplaced(key);
+    return moved;
+  }
+
+  /** Notes that another run replaced `key` while this run went on (it knows the new version). */
+  markReplaced(key: string): void {
+    this.replaced.add(key);
+    this.refreshes += 1;
   }
 }

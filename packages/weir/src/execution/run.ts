@@ -16,6 +16,7 @@ import type { AssetState } from '../versioning/index.js';
 import { HEARTBEAT_MS } from './_claim.js';
 import { RunStopped, toErrorInfo } from './_errors.js';
 import { PlanBasis } from './_plan-basis.js';
+import { replacedSincePlan } from './_replaced-upstream.js';
 import { ResourcePool } from './_resources.js';
 import { RunContext } from './_run-context.js';
 import { schedule } from './_scheduler.js';
@@ -209,22 +210,26 @@ async function runPlan(
   await snapshot.loadRecords(plan.steps.flatMap((key) => [key, ...graph.parents(key)]));
   const runId = newRunId();
   started(runId);
+  const basis = new PlanBasis(snapshot.records, snapshot.partitions);
+  const versions = new VersionBook(
+    snapshot.records,
+    snapshot.partitions.spaces.keys(),
+    instance.eventLog,
+    (key, partition) => basis.plannedPartitionId(key, partition),
+  );
+  replacedSincePlan(graph, versions, snapshot.states);
   const run = new RunContext({
     runId,
     graph,
     eventLog: instance.eventLog,
     artefacts: instance.artefacts,
     resources,
-    versions: new VersionBook(
-      snapshot.records,
-      snapshot.partitions.spaces.keys(),
-      instance.eventLog,
-    ),
+    versions,
     signal,
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
     spaces: snapshot.partitions.spaces,
-    basis: new PlanBasis(snapshot.records, snapshot.partitions),
+    basis,
     holder: { runId, host: hostname(), pid: process.pid },
     // --force makes a new version from scratch: incremental steps get no previous to update.
     previousAvailable: options.force !== true,

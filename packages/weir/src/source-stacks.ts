@@ -56,7 +56,7 @@ function sourceFileOf(file: string): string | undefined {
  * imports it instead of its compiled copy (in `.weir/cache`).
  */
 export function importerMapped(message: string): string {
-  const found = / imported from ((?:file:\/\/)?\/\S+)$/.exec(message);
+  const found = / imported from ((?:file:\/\/)?\/.+)$/.exec(message);
   const source = found === null ? undefined : sourceFileOf(pathOf(found[1]!));
   return source === undefined
     ? message

@@ -335,6 +335,42 @@ describe('partitions: edge cases', () => {
     expect(one.plan.staleUpstream).toEqual([
       { key: 'reader', upstream: [{ key: 'daily', status: 'stale' }], partitions: 1 },
     ]);
+    // The status named is that of the partitions read, not the upstream's as a whole.
+    const failing = (code: string) => {
+      const daily = asset({
+        key: 'daily',
+        partitions: week,
+        codeVersion: code,
+        materialize: (ctx) => {
+          if (code === '3' && ctx.partition.key === '2024-01-03') throw new Error('no data');
+          return 1;
+        },
+      });
+      const reader = asset({
+        key: 'reader',
+        partitions: week,
+        ins: { daily },
+        materialize: (_ctx, { daily }) => daily,
+      });
+      return defineProject({ assets: [daily, reader] });
+    };
+    await materialize(failing('3'), { instance, now: NOW, selection: 'daily' });
+    const otherDay = await materialize(failing('4'), {
+      instance,
+      now: NOW,
+      selection: 'reader',
+      partitions: { keys: ['2024-01-01'] },
+    });
+    expect(otherDay.plan.staleUpstream).toEqual([
+      { key: 'reader', upstream: [{ key: 'daily', status: 'stale' }], partitions: 1 },
+    ]);
+    const failedDay = await materialize(failing('4'), {
+      instance,
+      now: NOW,
+      selection: 'reader',
+      partitions: { keys: ['2024-01-03'] },
+    });
+    expect(failedDay.plan.staleUpstream[0]?.upstream).toEqual([{ key: 'daily', status: 'failed' }]);
     // With the upstream selected, nothing waits.
     const both = await materialize(build('2'), { instance, now: NOW });
     expect(both.plan.staleUpstream).toEqual([]);

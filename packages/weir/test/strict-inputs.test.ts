@@ -95,6 +95,14 @@ describe('json values', () => {
     };
     expect(() => encodeValue('json', nest(999), 'k')).not.toThrow();
     // Past the limit, and past the depth at which JSON.stringify itself runs out of stack.
+    // A toJSON whose result has a toJSON of its own: JSON.stringify calls the first only.
+    class Wrapped {
+      constructor(readonly x: number) {}
+      toJSON() {
+        return new Wrapped(this.x);
+      }
+    }
+    expect(new TextDecoder().decode(encodeValue('json', new Wrapped(1), 'k'))).toBe('{"x":1}');
     for (const levels of [1_001, 8_000, 50_000]) {
       const error = refusal(nest(levels));
       expect(error.message).toMatch(/a\.a\.a.*… is nested more than 1,000 levels deep$/);

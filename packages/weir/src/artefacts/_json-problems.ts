@@ -52,6 +52,8 @@ function visit(
   path: string,
   ancestors: Set<object> | undefined,
   depth: number,
+  /** False for what a toJSON returned: JSON.stringify calls it once, not on its result. */
+  applyToJSON = true,
 ): JsonProblem | undefined {
   if (typeof value === 'number') {
     return Number.isFinite(value) ? undefined : { path, what: String(value), hint: NUMBER_HINT };
@@ -73,13 +75,14 @@ function visit(
   }
   // JSON.stringify stores what toJSON gives, on a plain object as on a class instance.
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') {
+  if (applyToJSON && typeof toJSON === 'function') {
     return visit(
       (toJSON as (key: string) => unknown).call(value, key),
       key,
       path,
       ancestors,
       depth,
+      false,
     );
   }
   const proto = Object.getPrototypeOf(value) as object | null;

@@ -2,7 +2,12 @@
  * @module execution/planner
  * Pure planning: which selected assets to run, given their states. No I/O.
  */
-import { type AssetDefinition, PartitionSet, UNPARTITIONED_SPACE } from '../definitions/index.js';
+import {
+  type AssetDefinition,
+  PartitionSet,
+  type PartitionSpace,
+  UNPARTITIONED_SPACE,
+} from '../definitions/index.js';
 import { type AssetGraph, readsLastGood } from '../graph/index.js';
 import { type AssetState, viewOf } from '../versioning/index.js';
 
@@ -269,7 +274,10 @@ function planPartitions(
     if (selection.has(parent)) continue;
     const waits = reading.intersect(requested).difference(run).difference(blocked);
     if (waits.isEmpty()) continue;
-    staleUpstream.push({ key: parent, status: states.get(parent)?.status ?? 'stale' });
+    staleUpstream.push({
+      key: parent,
+      status: statusRead(graph, key, space, waits, states.get(parent)),
+    });
     left = left.union(waits);
   }
   if (staleUpstream.length > 0) {
@@ -283,6 +291,23 @@ function planPartitions(
     });
   }
   if (run.isEmpty() && blocked.isEmpty()) plan.upToDate.push(key);
+}
+
+/**
+ * What `waits` (partitions of `key`) read of `parent`: failed when any of those partitions
+ * failed, else stale (the parent's own status covers partitions they do not read).
+ */
+function statusRead(
+  graph: AssetGraph,
+  key: string,
+  space: PartitionSpace,
+  waits: PartitionSet,
+  parent: AssetState | undefined,
+): string {
+  if (parent?.partitions === undefined) return parent?.status ?? 'stale';
+  const { space: up, failed } = parent.partitions;
+  const read = graph.mappingOf(key, parent.key, up, space).upstreamFor(waits, space, up);
+  return read.partitions.intersect(failed).isEmpty() ? 'stale' : 'failed';
 }
 
 /**

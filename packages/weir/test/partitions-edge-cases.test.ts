@@ -305,12 +305,16 @@ describe('partitions: edge cases', () => {
 
   it('says a partitioned reader waits on its stale upstream, not that it is up to date', async () => {
     const instance = tempInstance();
+    // Code version '3' fails on 2024-01-03.
     const build = (code: string) => {
       const daily = asset({
         key: 'daily',
         partitions: week,
         codeVersion: code,
-        materialize: () => 1,
+        materialize: (ctx) => {
+          if (code === '3' && ctx.partition.key === '2024-01-03') throw new Error('no data');
+          return 1;
+        },
       });
       const reader = asset({
         key: 'reader',
@@ -336,26 +340,8 @@ describe('partitions: edge cases', () => {
       { key: 'reader', upstream: [{ key: 'daily', status: 'stale' }], partitions: 1 },
     ]);
     // The status named is that of the partitions read, not the upstream's as a whole.
-    const failing = (code: string) => {
-      const daily = asset({
-        key: 'daily',
-        partitions: week,
-        codeVersion: code,
-        materialize: (ctx) => {
-          if (code === '3' && ctx.partition.key === '2024-01-03') throw new Error('no data');
-          return 1;
-        },
-      });
-      const reader = asset({
-        key: 'reader',
-        partitions: week,
-        ins: { daily },
-        materialize: (_ctx, { daily }) => daily,
-      });
-      return defineProject({ assets: [daily, reader] });
-    };
-    await materialize(failing('3'), { instance, now: NOW, selection: 'daily' });
-    const otherDay = await materialize(failing('4'), {
+    await materialize(build('3'), { instance, now: NOW, selection: 'daily' });
+    const otherDay = await materialize(build('4'), {
       instance,
       now: NOW,
       selection: 'reader',
@@ -364,7 +350,7 @@ describe('partitions: edge cases', () => {
     expect(otherDay.plan.staleUpstream).toEqual([
       { key: 'reader', upstream: [{ key: 'daily', status: 'stale' }], partitions: 1 },
     ]);
-    const failedDay = await materialize(failing('4'), {
+    const failedDay = await materialize(build('4'), {
       instance,
       now: NOW,
       selection: 'reader',

@@ -177,6 +177,7 @@ describe('a damaged event log', () => {
     expect(recovered.code).toBe(0);
     expect(recovered.stdout).toMatch(/Recovered \d+ events/);
     expect(recovered.stdout).toContain('No event was lost.');
+    expect(recovered.stdout).toContain('Next: weir verify checks the artefacts.');
     expect(readdirSync(join(dir, '.weir')).some((f) => f.startsWith('events.db.damaged-'))).toBe(
       true,
     );
@@ -240,6 +241,7 @@ describe('a damaged event log', () => {
     expect(recovered.code).toBe(0);
     expect(recovered.stdout).toMatch(/Lost \d+ events \(ids? \d+/);
     expect(recovered.stdout).toMatch(/Runs that lost events: /);
+    expect(recovered.stdout).toContain('Next: weir status shows what the lost events leave');
     // The newest runs are intact: everything is current.
     expect(weir(dir, 'status').stdout).toMatch(/gauges\/peak +fresh/);
     expect(weirJson<unknown[]>(dir, 'runs', '--limit', '5')).toHaveLength(5);

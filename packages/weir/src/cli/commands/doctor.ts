@@ -224,9 +224,9 @@ function renderRecovery(report: RecoveryReport, cwd: string): string {
       `The file was cut short: ${report.missingPages} of its pages are gone, and events recorded in them may be lost without anything left that names them.`,
     );
   }
-  if (report.lost.length === 0) {
-    if (report.missingPages === undefined) lines.push('No event was lost.');
-  } else {
+  const nothingLost = report.lost.length === 0 && report.missingPages === undefined;
+  if (nothingLost) lines.push('No event was lost.');
+  if (report.lost.length > 0) {
     lines.push(`Lost ${report.lost.length} events (${ranges(report.lost.map((e) => e.id))}):`);
     for (const event of report.lost.filter((e) => e.type !== undefined).slice(0, 20)) {
       lines.push(
@@ -237,7 +237,9 @@ function renderRecovery(report: RecoveryReport, cwd: string): string {
     if (runs.length > 0) lines.push(`Runs that lost events: ${runs.join(', ')}`);
   }
   lines.push(
-    'Next: weir status shows what the lost events leave stale or missing, weir materialize redoes it, and weir verify checks the artefacts.',
+    nothingLost
+      ? 'Next: weir verify checks the artefacts.'
+      : 'Next: weir status shows what the lost events leave stale or missing, weir materialize redoes it, and weir verify checks the artefacts.',
   );
   return `${lines.join('\n')}\n`;
 }

@@ -166,7 +166,7 @@ describe.skipIf(noSocialData)(
     afterAll(async () => {
       await postgres?.stop();
       await s3?.stop();
-    });
+    }, 120_000);
 
     it('gives the same statuses and data versions on both, each step once, then nothing to do', async () => {
       const first = ok(await weir(dir, local, 'materialize'));

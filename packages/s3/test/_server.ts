@@ -3,6 +3,7 @@
  * storing into a temporary folder; `stop()` closes it and removes the folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
@@ -39,7 +40,12 @@ export async function startS3rver(bucket = 'weir-test'): Promise<TestServer> {
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     },
     stop: async () => {
-      await server.close();
+      const closed = server.close();
+      // A request whose client was killed mid-upload would hold close() open.
+      (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
+      await closed;
+      // s3rver may still be finishing a dropped request's file work: remove its folder after.
+      await new Promise((resolve) => setTimeout(resolve, 200));
       rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -43,12 +43,14 @@ export async function replacedUpstream(
     if (memo.has(at)) return memo.get(at);
     const node = graph.node(key);
     const self = unitOf(run, key, partition);
-    const parents = node.parents.filter((parent) => reached.has(parent));
-    await refreshAll(parents.map((parent) => [parent, partitionsOf(run, key, self, parent)]));
+    const reads = node.parents
+      .filter((parent) => reached.has(parent))
+      .map((parent): [string, string[]] => [parent, partitionsOf(run, key, self, parent)]);
+    await refreshAll(reads);
     const now = await provenanceOf(run, node, self);
     const read = event.materialization.inputs;
     let found: string | undefined;
-    for (const parent of parents) {
+    for (const [parent, partitions] of reads) {
       if (read[parent]?.dataVersion !== now[parent]?.dataVersion) {
         found = parent;
         break;
@@ -57,7 +59,7 @@ export async function replacedUpstream(
       if (replaced.has(parent) && !graph.node(parent).parents.some((up) => reached.has(up))) {
         continue;
       }
-      found = await staleAmong(parent, partitionsOf(run, key, self, parent));
+      found = await staleAmong(parent, partitions);
       if (found !== undefined) break;
     }
     memo.set(at, found);

@@ -63,6 +63,13 @@ export function importerMapped(message: string): string {
     : `${message.slice(0, found!.index)} imported from ${source}`;
 }
 
+/** The package Node did not find (`Cannot find package 'X' imported from FILE`), and FILE. */
+export function packageNotFound(error: unknown): { name: string; importer: string } | undefined {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ERR_MODULE_NOT_FOUND') return;
+  const found = /^Cannot find package '([^']+)' imported from (.+)$/.exec((error as Error).message);
+  return found === null ? undefined : { name: found[1]!, importer: found[2]! };
+}
+
 /** `stack` with each frame whose file has a source map pointing at the original source. */
 export function sourceMapped(stack: string): string {
   if (process.sourceMapsEnabled) return stack;

@@ -21,7 +21,7 @@ import { isProject, type ProjectDefinition } from '../definitions/index.js';
 import { DefinitionError, EnvironmentError, WeirError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import type { MergedProject } from '../locations/index.js';
-import { frameLocation, sourceMapped } from '../source-stacks.js';
+import { frameLocation, packageNotFound, sourceMapped } from '../source-stacks.js';
 import { warmCodeAnalyser } from '../versioning/index.js';
 import { deriveCodeVersions } from './_code-versions.js';
 import { type CompiledFile, compileProject } from './_compile-project.js';
@@ -127,12 +127,9 @@ async function importProjectModule(
  * imports it (not its compiled copy in the cache) and where to install it.
  */
 function missingPackage(error: unknown, files: readonly CompiledFile[]): WeirError | undefined {
-  const found =
-    (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND'
-      ? /^Cannot find package '([^']+)' imported from (.+)$/.exec((error as Error).message)
-      : null;
-  if (found === null) return undefined;
-  const [, name, importer] = found as unknown as [string, string, string];
+  const found = packageNotFound(error);
+  if (found === undefined) return undefined;
+  const { name, importer } = found;
   const source = files.find((file) => file.output === importer)?.source ?? importer;
   const shown = relative(process.cwd(), source) || source;
   const root = packageRoot(dirname(source));

@@ -24,7 +24,7 @@ import {
 } from '../definitions/index.js';
 import { EnvironmentError, UserCodeError } from '../errors.js';
 import type { AssetNode } from '../graph/index.js';
-import { importerMapped } from '../source-stacks.js';
+import { importerMapped, packageNotFound } from '../source-stacks.js';
 import type { CheckRecord, Materialization, StoredEvent, WeirEvent } from '../storage/index.js';
 import { WEIR_VERSION } from '../version.js';
 import { codePartsOf, codeVersionOf } from '../versioning/index.js';
@@ -371,7 +371,7 @@ function asStepError(thrown: unknown, label: string): Error {
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
     // A dynamic import() in the step: name the user's file, not its compiled copy.
-    const name = /^Cannot find package '([^']+)'/.exec(error.message)?.[1];
+    const name = packageNotFound(error)?.name;
     return new UserCodeError(
       'E_USER_CODE',
       `asset '${label}' failed: ${importerMapped(error.message)}`,

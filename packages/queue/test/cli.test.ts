@@ -66,6 +66,13 @@ async function setUp(
   return { url, dir, files, run, worker };
 }
 
+/** Edits a project file in place, as a user changing their code would. */
+function replaceIn(file: string, from: string, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+}
+
 const effectsOf = (files: TestProject) =>
   parseEffects(existsSync(files.effects) ? readFileSync(files.effects, 'utf8') : '');
 
@@ -185,13 +192,7 @@ describe('weir worker and --executor queue', () => {
     const { run, worker, dir } = await setUp('stale', { partitions: 1, sleepMs: 5 });
     const old = await worker('w-old');
     const project = join(dir, 'weir.config.mjs');
-    writeFileSync(
-      project,
-      readFileSync(project, 'utf8').replace(
-        "key: 'q/cpu', codeVersion: '1'",
-        "key: 'q/cpu', codeVersion: '2'",
-      ),
-    );
+    replaceIn(project, "key: 'q/cpu', codeVersion: '1'", "key: 'q/cpu', codeVersion: '2'");
     const materialize = run(['materialize', 'q/cpu', '--executor', 'queue']);
     expect(await materialize.exited).toBe(1);
     const said = `${materialize.stdout()}${old.stdout()}`;
@@ -286,12 +287,10 @@ describe('weir worker and --executor queue', () => {
     const { run, worker, dir, files } = await setUp('located', { partitions: 1, sleepMs: 0 });
     // The project's q/cpu and q/gpu stay; a location "ml" adds ml/sum, which reads q/cpu.
     const project = join(dir, 'weir.config.mjs');
-    writeFileSync(
+    replaceIn(
       project,
-      readFileSync(project, 'utf8').replace(
-        'assets: [cpu, gpu] });',
-        "assets: [cpu, gpu], locations: { ml: './ml' } });",
-      ),
+      'assets: [cpu, gpu] });',
+      "assets: [cpu, gpu], locations: { ml: './ml' } });",
     );
     mkdirSync(join(dir, 'ml'), { recursive: true });
     writeFileSync(join(dir, 'ml', 'package.json'), JSON.stringify({ type: 'module' }));
